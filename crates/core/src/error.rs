@@ -1,0 +1,116 @@
+//! The one error type of the core: every variant says what is wrong and what to do.
+
+use serde::Serialize;
+use std::path::PathBuf;
+use ts_rs::TS;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Stable codes the CLI and the UI branch on. Never renumber or rename one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export_to = "bindings.ts")]
+pub enum ErrorCode {
+    HomeMissing,
+    HomeExists,
+    NotAHome,
+    WrongPassphrase,
+    InvalidInput,
+    Busy,
+    ReadOnly,
+    NotFound,
+    BadCheckpoint,
+    Storage,
+    Io,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no TradeSeal home at {path}: run `tradeseal init --org NAME` first, or pass --home with the folder of an existing home")]
+    HomeMissing { path: PathBuf },
+
+    #[error("{path} is not empty: `init` never overwrites; choose a new or empty folder with --home")]
+    HomeExists { path: PathBuf },
+
+    #[error("{path} is not a TradeSeal home ({reason}): pass --home with the folder `tradeseal init` created")]
+    NotAHome { path: PathBuf, reason: String },
+
+    #[error("wrong passphrase for {path}: check it and try again (TRADESEAL_PASSPHRASE or the prompt)")]
+    WrongPassphrase { path: PathBuf },
+
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+
+    #[error("the ledger is busy: another TradeSeal process holds the write lock; try again in a moment")]
+    Busy,
+
+    #[error("cannot write to {path}: the folder or file is read-only; make it writable or use another --home")]
+    ReadOnly { path: PathBuf },
+
+    #[error("{what} not found: {hint}")]
+    NotFound { what: String, hint: String },
+
+    #[error("unusable checkpoint: {reason}")]
+    BadCheckpoint { reason: String },
+
+    #[error("ledger storage failed: {0}; the ledger is unchanged, try again or run `tradeseal verify`")]
+    Storage(#[source] rusqlite::Error),
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Error {
+        Error::InvalidInput {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Error {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::HomeMissing { .. } => ErrorCode::HomeMissing,
+            Error::HomeExists { .. } => ErrorCode::HomeExists,
+            Error::NotAHome { .. } => ErrorCode::NotAHome,
+            Error::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
+            Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::Busy => ErrorCode::Busy,
+            Error::ReadOnly { .. } => ErrorCode::ReadOnly,
+            Error::NotFound { .. } => ErrorCode::NotFound,
+            Error::BadCheckpoint { .. } => ErrorCode::BadCheckpoint,
+            Error::Storage(_) => ErrorCode::Storage,
+            Error::Io { .. } => ErrorCode::Io,
+        }
+    }
+
+    /// The input field at fault, where one is, so a form can point at it.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Error::InvalidInput { field, .. } => Some(field),
+            Error::WrongPassphrase { .. } => Some("passphrase"),
+            _ => None,
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Error {
+        use rusqlite::ffi::ErrorCode as C;
+        match e.sqlite_error_code() {
+            Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Error::Busy,
+            _ => Error::Storage(e),
+        }
+    }
+}

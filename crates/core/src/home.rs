@@ -1,0 +1,175 @@
+//! The home folder: `ledger.sqlite`, `identity.json` (the public card) and `identity.age`
+//! (the encrypted key). Created whole or not at all; never overwritten.
+
+use crate::error::{Error, Result};
+use crate::gs1::Gln;
+use crate::identity::{self, IdentityCard, Signer};
+use crate::ledger::Ledger;
+use crate::signature::PublicKey;
+use crate::time::Timestamp;
+use ed25519_dalek::SigningKey;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+pub const LEDGER_FILE: &str = "ledger.sqlite";
+pub const CARD_FILE: &str = "identity.json";
+pub const KEY_FILE: &str = "identity.age";
+
+pub struct InitOptions<'a> {
+    pub org: &'a str,
+    pub gln: Option<&'a str>,
+    pub passphrase: &'a str,
+    /// 32 random bytes from the caller's CSPRNG.
+    pub seed: [u8; 32],
+    pub now: Timestamp,
+    pub kdf_log_n: u8,
+}
+
+#[derive(Clone, Debug)]
+pub struct Home {
+    path: PathBuf,
+    card: IdentityCard,
+}
+
+/// True when `path` exists and is not an empty folder.
+fn occupied(path: &Path) -> bool {
+    match fs::read_dir(path) {
+        Ok(mut d) => d.next().is_some(),
+        Err(_) => path.exists(),
+    }
+}
+
+impl Home {
+    /// Creates a new home at `path`, which must not exist or be an empty folder.
+    pub fn init(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
+        let org = identity::check_org(opts.org)?;
+        let gln = opts.gln.filter(|g| !g.trim().is_empty()).map(Gln::parse).transpose()?;
+        identity::check_passphrase(opts.passphrase)?;
+        if occupied(path) {
+            return Err(Error::HomeExists { path: path.into() });
+        }
+        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("home");
+        // Build beside the target and rename into place, so a failed init leaves nothing.
+        let staging = parent.join(format!(".{name}.init-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&staging);
+        fs::create_dir(&staging).map_err(|e| write_error(&staging, e))?;
+        let built = Home::build(&staging, &org, gln.as_ref(), &opts);
+        let placed = built.and_then(|card| {
+            if path.exists() {
+                fs::remove_dir(path).map_err(|e| write_error(path, e))?;
+            }
+            fs::rename(&staging, path).map_err(|e| write_error(path, e))?;
+            Ok(card)
+        });
+        match placed {
+            Ok(card) => Ok(Home { path: path.into(), card }),
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                Err(e)
+            }
+        }
+    }
+
+    fn build(dir: &Path, org: &str, gln: Option<&Gln>, opts: &InitOptions<'_>) -> Result<IdentityCard> {
+        let key = SigningKey::from_bytes(&opts.seed);
+        let pk = PublicKey::of(&key);
+        let origin = identity::origin_for(&pk);
+        let card = IdentityCard::new(org, gln, &pk, &origin);
+        let sealed = identity::encrypt_seed(&opts.seed, opts.passphrase, opts.kdf_log_n)?;
+        write_synced(&dir.join(KEY_FILE), &sealed)?;
+        let json = serde_json::to_vec_pretty(&card).expect("a card serialises");
+        write_synced(&dir.join(CARD_FILE), &json)?;
+        let signer = Signer { key, card: card.clone() };
+        Ledger::create(&dir.join(LEDGER_FILE), &origin, &signer, opts.now)?;
+        Ok(card)
+    }
+
+    /// Opens the home at `path` (no passphrase needed to read).
+    pub fn open(path: &Path) -> Result<Home> {
+        if !path.exists() {
+            return Err(Error::HomeMissing { path: path.into() });
+        }
+        let not_home = |reason: &str| Error::NotAHome { path: path.into(), reason: reason.into() };
+        if !path.is_dir() {
+            return Err(not_home("it is a file, not a folder"));
+        }
+        let card_path = path.join(CARD_FILE);
+        if !card_path.is_file() && !path.join(LEDGER_FILE).exists() && !occupied(path) {
+            return Err(Error::HomeMissing { path: path.into() });
+        }
+        let bytes = fs::read(&card_path).map_err(|_| not_home("identity.json is missing or unreadable"))?;
+        let card: IdentityCard = serde_json::from_slice(&bytes).map_err(|_| not_home("identity.json is not an identity card"))?;
+        if card.format != identity::CARD_FORMAT {
+            return Err(not_home("identity.json has an unknown format"));
+        }
+        card.public_key()?;
+        if !path.join(KEY_FILE).is_file() {
+            return Err(not_home("the key file identity.age is missing"));
+        }
+        Ok(Home { path: path.into(), card })
+    }
+
+    /// Whether a home exists at `path` (used by the app's first-run screen).
+    pub fn exists(path: &Path) -> bool {
+        path.join(CARD_FILE).is_file()
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn card(&self) -> &IdentityCard {
+        &self.card
+    }
+
+    /// Decrypts the key with `passphrase`; checks it is the card's key.
+    pub fn unlock(&self, passphrase: &str) -> Result<Signer> {
+        let kp = self.path.join(KEY_FILE);
+        let file = fs::read(&kp).map_err(|e| Error::io(format!("reading {}", kp.display()), e))?;
+        let seed = identity::decrypt_seed(&file, passphrase, &kp)?;
+        let key = SigningKey::from_bytes(&seed);
+        if PublicKey::of(&key).to_hex() != self.card.public_key {
+            return Err(Error::NotAHome { path: self.path.clone(), reason: "identity.age and identity.json hold different keys".into() });
+        }
+        Ok(Signer { key, card: self.card.clone() })
+    }
+
+    /// The ledger, for appending. A home marked read-only is refused before anything is written.
+    pub fn ledger(&self) -> Result<Ledger> {
+        let lp = self.path.join(LEDGER_FILE);
+        for p in [&self.path, &lp] {
+            if fs::metadata(p).map(|m| m.permissions().readonly()).unwrap_or(false) {
+                return Err(Error::ReadOnly { path: p.clone() });
+            }
+        }
+        self.check_ledger_key(Ledger::open(&lp)?)
+    }
+
+    /// The ledger, for reading only.
+    pub fn ledger_read_only(&self) -> Result<Ledger> {
+        self.check_ledger_key(Ledger::open_read_only(&self.path.join(LEDGER_FILE))?)
+    }
+
+    fn check_ledger_key(&self, l: Ledger) -> Result<Ledger> {
+        if l.key().to_hex() != self.card.public_key || l.origin() != self.card.origin {
+            return Err(Error::NotAHome { path: self.path.clone(), reason: "the ledger belongs to another identity than identity.json".into() });
+        }
+        Ok(l)
+    }
+}
+
+fn write_error(path: &Path, e: std::io::Error) -> Error {
+    if e.kind() == std::io::ErrorKind::PermissionDenied || e.raw_os_error() == Some(30) {
+        Error::ReadOnly { path: path.into() }
+    } else {
+        Error::io(format!("writing {}", path.display()), e)
+    }
+}
+
+fn write_synced(path: &Path, data: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let mut f = fs::File::create(path).map_err(|e| write_error(path, e))?;
+    f.write_all(data).and_then(|_| f.sync_all()).map_err(|e| write_error(path, e))
+}

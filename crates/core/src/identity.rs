@@ -1,0 +1,170 @@
+//! The organisation's identity: its Ed25519 key (encrypted at rest with age), and the
+//! public identity card partners compare by fingerprint.
+
+use crate::checkpoint;
+use crate::error::{Error, Result};
+use crate::gs1::Gln;
+use crate::hash::Hash;
+use crate::signature::PublicKey;
+use age::secrecy::SecretString;
+use ed25519_dalek::SigningKey;
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use ts_rs::TS;
+use zeroize::Zeroizing;
+
+pub const CARD_FORMAT: &str = "tradeseal-identity-card/v1";
+
+/// Default scrypt work factor (log2 N) for the key file; about 0.5 s on the reference machine.
+pub const DEFAULT_KDF_LOG_N: u8 = 18;
+/// Largest work factor accepted when opening a key file (age's own default cap).
+const MAX_KDF_LOG_N: u8 = 22;
+pub const PASSPHRASE_MIN_CHARS: usize = 8;
+
+/// The public half of an identity, safe to print, share and show.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct IdentityCard {
+    pub format: String,
+    pub org: String,
+    pub gln: Option<String>,
+    /// Ed25519 public key, lowercase hex.
+    pub public_key: String,
+    /// Six groups of five digits, for reading aloud and comparing.
+    pub fingerprint: String,
+    /// The ledger's log origin (and checkpoint key name).
+    pub origin: String,
+    /// The C2SP verifier key of the checkpoints.
+    pub vkey: String,
+}
+
+impl IdentityCard {
+    pub fn new(org: &str, gln: Option<&Gln>, key: &PublicKey, origin: &str) -> IdentityCard {
+        IdentityCard {
+            format: CARD_FORMAT.to_string(),
+            org: org.to_string(),
+            gln: gln.map(|g| g.to_string()),
+            public_key: key.to_hex(),
+            fingerprint: fingerprint(key),
+            origin: origin.to_string(),
+            vkey: checkpoint::vkey(origin, key),
+        }
+    }
+
+    pub fn public_key(&self) -> Result<PublicKey> {
+        PublicKey::from_hex(&self.public_key)
+            .ok_or_else(|| Error::invalid("public_key", "not a valid Ed25519 public key"))
+    }
+}
+
+/// Checks an organisation name for the card.
+pub fn check_org(org: &str) -> Result<String> {
+    let o = org.trim();
+    if o.is_empty() {
+        return Err(Error::invalid("org", "the organisation name is empty"));
+    }
+    if o.chars().count() > 200 || o.chars().any(char::is_control) {
+        return Err(Error::invalid("org", "the organisation name must be one line of at most 200 characters"));
+    }
+    Ok(o.to_string())
+}
+
+pub fn check_passphrase(p: &str) -> Result<()> {
+    if p.chars().count() < PASSPHRASE_MIN_CHARS {
+        return Err(Error::invalid("passphrase", format!("use at least {PASSPHRASE_MIN_CHARS} characters")));
+    }
+    Ok(())
+}
+
+/// `12345 67890 ...`: 30 decimal digits from SHA-256 of the key, 5 digits from each of
+/// six 5-byte chunks (as Signal's safety numbers do), about 99 bits.
+pub fn fingerprint(key: &PublicKey) -> String {
+    let h = Hash::of_parts(&[b"tradeseal/v1/fingerprint\0", &key.to_bytes()]);
+    h.0[..30]
+        .chunks(5)
+        .map(|c| {
+            let v = c.iter().fold(0u64, |a, b| (a << 8) | u64::from(*b));
+            format!("{:05}", v % 100_000)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The log origin of a ledger founded with `key`: `tradeseal/<16 hex digits>`.
+pub fn origin_for(key: &PublicKey) -> String {
+    let h = Hash::of_parts(&[b"tradeseal/v1/origin\0", &key.to_bytes()]);
+    format!("tradeseal/{}", hex::encode(&h.0[..8]))
+}
+
+/// An unlocked identity: the signing key and its card.
+pub struct Signer {
+    pub key: SigningKey,
+    pub card: IdentityCard,
+}
+
+impl Signer {
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::of(&self.key)
+    }
+}
+
+/// The key file: an age file (scrypt recipient) whose plaintext is the 32-byte Ed25519 seed.
+pub fn encrypt_seed(seed: &[u8; 32], passphrase: &str, log_n: u8) -> Result<Vec<u8>> {
+    let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
+    recipient.set_work_factor(log_n);
+    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+        .map_err(|e| Error::invalid("passphrase", e.to_string()))?;
+    let mut out = Vec::new();
+    let io = |e| Error::io("encrypting the key file", e);
+    let mut w = encryptor.wrap_output(&mut out).map_err(io)?;
+    w.write_all(seed).map_err(io)?;
+    w.finish().map_err(io)?;
+    Ok(out)
+}
+
+pub fn decrypt_seed(file: &[u8], passphrase: &str, path: &std::path::Path) -> Result<Zeroizing<[u8; 32]>> {
+    let not_key = |why: String| Error::NotAHome { path: path.to_path_buf(), reason: format!("the key file is unreadable: {why}") };
+    let decryptor = age::Decryptor::new(file).map_err(|e| not_key(e.to_string()))?;
+    if !decryptor.is_scrypt() {
+        return Err(not_key("it is not passphrase-encrypted".into()));
+    }
+    let mut identity = age::scrypt::Identity::new(SecretString::from(passphrase.to_owned()));
+    identity.set_max_work_factor(MAX_KDF_LOG_N);
+    let mut reader = decryptor
+        .decrypt(std::iter::once(&identity as &dyn age::Identity))
+        .map_err(|e| match e {
+            age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
+                Error::WrongPassphrase { path: path.to_path_buf() }
+            }
+            other => not_key(other.to_string()),
+        })?;
+    let mut buf = Zeroizing::new(Vec::new());
+    reader.read_to_end(&mut buf).map_err(|e| not_key(e.to_string()))?;
+    let seed: [u8; 32] = buf.as_slice().try_into().map_err(|_| not_key("it does not hold a 32-byte key".into()))?;
+    Ok(Zeroizing::new(seed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_six_groups_of_five_digits() {
+        let pk = PublicKey::of(&SigningKey::from_bytes(&[1; 32]));
+        let f = fingerprint(&pk);
+        assert_eq!(f.len(), 35);
+        assert!(f.split(' ').all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit())));
+        assert_ne!(f, fingerprint(&PublicKey::of(&SigningKey::from_bytes(&[2; 32]))));
+    }
+
+    #[test]
+    fn key_file_round_trips_and_refuses_a_wrong_passphrase() {
+        let p = std::path::Path::new("identity.age");
+        let file = encrypt_seed(&[5; 32], "correct horse", 10).unwrap();
+        assert!(file.starts_with(b"age-encryption.org/v1\n"));
+        assert!(!file.windows(32).any(|w| w == [5; 32]), "the seed must not appear in clear");
+        assert_eq!(*decrypt_seed(&file, "correct horse", p).unwrap(), [5; 32]);
+        assert!(matches!(decrypt_seed(&file, "wrong horse", p), Err(Error::WrongPassphrase { .. })));
+        assert!(matches!(decrypt_seed(b"not age", "x", p), Err(Error::NotAHome { .. })));
+    }
+}

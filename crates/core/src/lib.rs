@@ -1,0 +1,23 @@
+//! TradeSeal's domain core: the signed, append-only ledger and the identity that signs it.
+//!
+//! No GUI, no clock, no randomness: callers hand in the time (`Timestamp`) and key seeds,
+//! so every function here is deterministic and testable.
+
+pub mod canonical;
+pub mod checkpoint;
+pub mod entry;
+pub mod error;
+pub mod gs1;
+pub mod hash;
+pub mod home;
+pub mod identity;
+pub mod ledger;
+pub mod merkle;
+pub mod proof;
+pub mod signature;
+pub mod time;
+pub mod verify;
+
+pub use error::{Error, ErrorCode, Result};
+pub use hash::Hash;
+pub use time::Timestamp;

@@ -1,0 +1,66 @@
+//! Inclusion and consistency proofs against the ledger's latest signed checkpoint.
+
+use crate::error::{Error, Result};
+use crate::hash::Hash;
+use crate::ledger::Ledger;
+use crate::merkle;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Entry `seq` is leaf `seq` of the tree the checkpoint signs (RFC 9162 2.1.3).
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct InclusionProof {
+    pub seq: u64,
+    pub size: u64,
+    pub entry_hash: String,
+    pub leaf_hash: String,
+    pub root: String,
+    /// Sibling hashes from the leaf up, lowercase hex.
+    pub path: Vec<String>,
+    pub checkpoint: String,
+}
+
+/// The tree of `old_size` entries is a prefix of the checkpoint's tree (RFC 9162 2.1.4).
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct ConsistencyProof {
+    pub old_size: u64,
+    pub old_root: String,
+    pub new_size: u64,
+    pub new_root: String,
+    pub path: Vec<String>,
+    pub checkpoint: String,
+}
+
+fn hexes(v: &[Hash]) -> Vec<String> {
+    v.iter().map(Hash::to_hex).collect()
+}
+
+pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
+    let (cp, note) = ledger.checkpoint()?;
+    if seq >= cp.size {
+        return Err(Error::NotFound { what: format!("entry {seq}"), hint: format!("the latest checkpoint covers entries 0 to {}", cp.size as i64 - 1) });
+    }
+    let entry = ledger.entry(seq)?;
+    let leaf = entry.leaf_hash();
+    let path = merkle::inclusion_proof(&ledger.nodes(), seq, cp.size)?;
+    if !merkle::verify_inclusion(&leaf, seq, cp.size, &path, &cp.root) {
+        return Err(Error::invalid("ledger", format!("entry {seq} does not prove against the checkpoint: run `tradeseal verify`")));
+    }
+    Ok(InclusionProof { seq, size: cp.size, entry_hash: entry.hash.to_hex(), leaf_hash: leaf.to_hex(), root: cp.root.to_hex(), path: hexes(&path), checkpoint: note })
+}
+
+pub fn consistency(ledger: &Ledger, old_size: u64) -> Result<ConsistencyProof> {
+    let (cp, note) = ledger.checkpoint()?;
+    if old_size == 0 || old_size > cp.size {
+        return Err(Error::invalid("old-size", format!("must be between 1 and the checkpoint's size {}", cp.size)));
+    }
+    let nodes = ledger.nodes();
+    let old_root = merkle::range_hash(&nodes, 0, old_size)?;
+    let path = if old_size == cp.size { Vec::new() } else { merkle::consistency_proof(&nodes, old_size, cp.size)? };
+    if !merkle::verify_consistency(old_size, cp.size, &old_root, &cp.root, &path) {
+        return Err(Error::invalid("ledger", "the stored tree is inconsistent: run `tradeseal verify`"));
+    }
+    Ok(ConsistencyProof { old_size, old_root: old_root.to_hex(), new_size: cp.size, new_root: cp.root.to_hex(), path: hexes(&path), checkpoint: note })
+}

@@ -1,0 +1,211 @@
+//! Full verification of a ledger: every entry's hash, link and signature, the stored
+//! Merkle tree, the latest checkpoint and optionally a checkpoint saved earlier.
+//! A failed verification is a [`Report`], not an error.
+
+use crate::checkpoint;
+use crate::entry;
+use crate::error::Result;
+use crate::hash::Hash;
+use crate::ledger::{Ledger, StoredRow};
+use crate::merkle;
+use crate::signature::{self, PublicKey};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export_to = "bindings.ts")]
+pub enum Verdict {
+    Intact,
+    Failed,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+#[ts(export_to = "bindings.ts")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem found. `code` is stable (docs/spec/ledger.md, "Verification findings").
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Finding {
+    pub code: String,
+    pub severity: Severity,
+    pub seq: Option<u64>,
+    pub message: String,
+    pub action: String,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Report {
+    pub verdict: Verdict,
+    pub origin: String,
+    /// Entries found in the ledger.
+    pub entries: u64,
+    /// The size the latest checkpoint signs.
+    pub checkpoint_size: u64,
+    pub root: String,
+    /// The saved checkpoint's size, when one was given and it verified as a prefix.
+    pub saved_checkpoint_size: Option<u64>,
+    /// The lowest entry number any finding names.
+    pub first_bad: Option<u64>,
+    pub findings: Vec<Finding>,
+}
+
+/// Findings kept at most; verification goes on counting past them.
+const MAX_FINDINGS: usize = 1000;
+const CHUNK: usize = 16_384;
+
+struct Collector {
+    findings: Vec<Finding>,
+    dropped: u64,
+}
+
+impl Collector {
+    fn add(&mut self, code: &str, seq: Option<u64>, message: String, action: &str) {
+        if self.findings.len() < MAX_FINDINGS {
+            self.findings.push(Finding { code: code.into(), severity: Severity::Error, seq, message, action: action.into() });
+        } else {
+            self.dropped += 1;
+        }
+    }
+}
+
+const RESTORE: &str = "restore the ledger from a backup and compare it with this one; do not trust entries from here on";
+
+/// Verifies `ledger`; `progress(done, total)` is called after each chunk of entries.
+pub fn verify(ledger: &Ledger, saved_checkpoint: Option<&str>, progress: &mut dyn FnMut(u64, u64)) -> Result<Report> {
+    let key = *ledger.key();
+    let author = key.to_bytes();
+    let total = ledger.size()?;
+    let mut c = Collector { findings: Vec::new(), dropped: 0 };
+    let mut leaves: Vec<Hash> = Vec::with_capacity(total as usize);
+    let mut expected_prev = Hash::ZERO;
+    let mut done = 0u64;
+
+    ledger.for_each_chunk(CHUNK, |rows| {
+        check_chunk(&rows, &key, &author, &mut expected_prev, &mut leaves, &mut c);
+        done += rows.len() as u64;
+        progress(done, total.max(done));
+        Ok(true)
+    })?;
+    let n = leaves.len() as u64;
+
+    check_tree(ledger, &leaves, &mut c)?;
+    let root = merkle::root_of_leaf_hashes(&leaves);
+
+    // The latest checkpoint must verify and sign exactly this tree.
+    let mut checkpoint_size = 0;
+    match ledger.checkpoint_note().and_then(|note| checkpoint::open(&note, ledger.origin(), &key)) {
+        Err(e) => c.add("checkpoint-invalid", None, format!("the latest checkpoint does not verify: {e}"), RESTORE),
+        Ok(cp) => {
+            checkpoint_size = cp.size;
+            if cp.size > n {
+                c.add("truncated", Some(n), format!("the checkpoint signs {} entries but only {n} are present: entries {n} to {} are missing", cp.size, cp.size - 1), RESTORE);
+            } else if cp.size < n {
+                c.add("unsigned-entries", Some(cp.size), format!("entries {} to {} are not covered by the signed checkpoint (size {})", cp.size, n - 1, cp.size), RESTORE);
+            } else if cp.root != root {
+                c.add("checkpoint-root-mismatch", None, format!("the checkpoint's root {} differs from the root of the entries {}", cp.root, root), RESTORE);
+            }
+        }
+    }
+
+    // A checkpoint saved earlier catches truncation and rewrites the ledger's own checkpoint hides.
+    let mut saved_size = None;
+    if let Some(note) = saved_checkpoint {
+        match checkpoint::open(note, ledger.origin(), &key) {
+            Err(e) => c.add("saved-checkpoint-invalid", None, format!("the saved checkpoint is not one of this ledger's: {e}"), "check that the file is a checkpoint this ledger printed"),
+            Ok(saved) if saved.size > n => c.add("truncated", Some(n), format!("the saved checkpoint signs {} entries but only {n} are present: entries {n} to {} were removed", saved.size, saved.size - 1), RESTORE),
+            Ok(saved) => {
+                let prefix = merkle::root_of_leaf_hashes(&leaves[..saved.size as usize]);
+                if prefix != saved.root {
+                    c.add("history-rewritten", None, format!("the first {} entries no longer match the saved checkpoint: history was rewritten", saved.size), RESTORE);
+                } else {
+                    saved_size = Some(saved.size);
+                }
+            }
+        }
+    }
+
+    if c.dropped > 0 {
+        c.add("more-findings", None, format!("{} more findings were not listed", c.dropped), RESTORE);
+    }
+    let first_bad = c.findings.iter().filter_map(|f| f.seq).min();
+    let verdict = if c.findings.is_empty() { Verdict::Intact } else { Verdict::Failed };
+    Ok(Report { verdict, origin: ledger.origin().into(), entries: n, checkpoint_size, root: root.to_hex(), saved_checkpoint_size: saved_size, first_bad, findings: c.findings })
+}
+
+fn check_chunk(rows: &[StoredRow], key: &PublicKey, author: &[u8; 32], expected_prev: &mut Hash, leaves: &mut Vec<Hash>, c: &mut Collector) {
+    use rayon::prelude::*;
+    // Rebuild bodies and hashes in parallel; the order-dependent checks follow.
+    let computed: Vec<Option<(Hash, Hash)>> = rows
+        .par_iter()
+        .map(|r| r.to_entry().map(|e| (e.body.hash(), e.hash)))
+        .collect();
+    let mut to_verify: Vec<(u64, Vec<u8>, [u8; 64])> = Vec::with_capacity(rows.len());
+    for (r, comp) in rows.iter().zip(&computed) {
+        let expected_seq = leaves.len() as u64;
+        if r.seq != expected_seq as i64 {
+            c.add("seq-gap", Some(expected_seq), format!("expected entry {expected_seq} but found entry {}: entries were deleted, inserted or renumbered", r.seq), RESTORE);
+        }
+        let Some((computed_hash, stored_hash)) = comp else {
+            c.add("entry-malformed", Some(expected_seq), format!("entry {} has a malformed stored field", r.seq), RESTORE);
+            leaves.push(merkle::leaf_hash(&r.hash));
+            *expected_prev = Hash::from_slice(&r.hash).unwrap_or(Hash::ZERO);
+            continue;
+        };
+        let seq = expected_seq;
+        if computed_hash != stored_hash {
+            c.add("hash-mismatch", Some(seq), format!("entry {seq}'s contents do not hash to its recorded hash: it was altered"), RESTORE);
+        }
+        if r.prev != expected_prev.0 {
+            c.add("chain-broken", Some(seq), format!("entry {seq} does not link to entry {}: an entry was changed, removed or reordered", seq.wrapping_sub(1) as i64), RESTORE);
+        }
+        if r.author != author {
+            c.add("unknown-author", Some(seq), format!("entry {seq} names an author key that is not this ledger's key"), RESTORE);
+        }
+        if r.kind != entry::KIND_NOTE {
+            // Unknown kinds are recorded faithfully; later versions add kinds.
+            let _ = entry::check_kind(&r.kind).map_err(|_| c.add("entry-malformed", Some(seq), format!("entry {seq} has an invalid kind"), RESTORE));
+        }
+        let sig: [u8; 64] = r.signature.as_slice().try_into().expect("checked by to_entry");
+        to_verify.push((seq, entry::signed_message(stored_hash), sig));
+        *expected_prev = *stored_hash;
+        leaves.push(merkle::leaf_hash(&stored_hash.0));
+    }
+    let items: Vec<(&PublicKey, &[u8], &[u8; 64])> = to_verify.iter().map(|(_, m, s)| (key, m.as_slice(), s)).collect();
+    for i in signature::verify_many(&items) {
+        let seq = to_verify[i].0;
+        c.add("bad-signature", Some(seq), format!("entry {seq}'s signature does not verify with the ledger key"), RESTORE);
+    }
+}
+
+/// The stored perfect-subtree nodes must be exactly those the leaves produce.
+fn check_tree(ledger: &Ledger, leaves: &[Hash], c: &mut Collector) -> Result<()> {
+    let mut levels: Vec<Vec<Hash>> = vec![merkle::pair_up(leaves)];
+    while levels.last().is_some_and(|l| l.len() > 1) {
+        let next = merkle::pair_up(levels.last().expect("non-empty"));
+        levels.push(next);
+    }
+    let expected: u64 = levels.iter().map(|l| l.len() as u64).sum();
+    let mut seen = 0u64;
+    let mut bad = false;
+    ledger.stored_nodes(|level, idx, hash| {
+        let ok = level >= 1 && levels.get(level as usize - 1).and_then(|l| l.get(idx as usize)).is_some_and(|h| h.0[..] == *hash);
+        if !ok && !bad {
+            bad = true;
+            let first_leaf = idx.checked_shl(level).unwrap_or(u64::MAX);
+            c.add("tree-node-mismatch", (first_leaf < leaves.len() as u64).then_some(first_leaf), format!("the stored Merkle node at level {level}, index {idx} does not match the entries"), RESTORE);
+        }
+        seen += 1;
+        Ok(())
+    })?;
+    if seen != expected && !bad {
+        c.add("tree-node-mismatch", None, format!("the ledger stores {seen} Merkle nodes where its entries make {expected}"), RESTORE);
+    }
+    Ok(())
+}
