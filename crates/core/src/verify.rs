@@ -198,8 +198,13 @@ fn check_tree(ledger: &Ledger, leaves: &[Hash], c: &mut Collector) -> Result<()>
         let ok = level >= 1 && levels.get(level as usize - 1).and_then(|l| l.get(idx as usize)).is_some_and(|h| h.0[..] == *hash);
         if !ok && !bad {
             bad = true;
-            let first_leaf = idx.checked_shl(level).unwrap_or(u64::MAX);
-            c.add("tree-node-mismatch", (first_leaf < leaves.len() as u64).then_some(first_leaf), format!("the stored Merkle node at level {level}, index {idx} does not match the entries"), RESTORE);
+            // Name the node's first entry only when no entry below it is already named:
+            // otherwise the node differs because of that entry.
+            let first = idx.checked_shl(level).unwrap_or(u64::MAX);
+            let end = first.saturating_add(1u64.checked_shl(level).unwrap_or(u64::MAX));
+            let explained = c.findings.iter().any(|f| f.seq.is_some_and(|s| s >= first && s < end));
+            let seq = (!explained && first < leaves.len() as u64).then_some(first);
+            c.add("tree-node-mismatch", seq, format!("the stored Merkle node at level {level}, index {idx} does not match the entries"), RESTORE);
         }
         seen += 1;
         Ok(())
