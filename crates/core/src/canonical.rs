@@ -5,8 +5,12 @@ use serde::Serialize;
 
 /// Canonical JSON text of `value` (RFC 8785: sorted keys, no white space, ECMAScript numbers).
 pub fn to_canonical<T: Serialize>(value: &T) -> Result<String> {
-    serde_json_canonicalizer::to_string(value)
-        .map_err(|e| Error::invalid("payload", format!("cannot be written as canonical JSON: {e}")))
+    serde_json_canonicalizer::to_string(value).map_err(|e| {
+        Error::invalid(
+            "payload",
+            format!("cannot be written as canonical JSON: {e}"),
+        )
+    })
 }
 
 /// Canonical JSON string literal (quotes and escapes as RFC 8785 requires).

@@ -27,15 +27,23 @@ impl NotePayload {
     pub fn new(text: &str) -> Result<NotePayload> {
         let t = text.trim();
         if t.is_empty() {
-            return Err(Error::invalid("text", "the note is empty: write what happened"));
+            return Err(Error::invalid(
+                "text",
+                "the note is empty: write what happened",
+            ));
         }
         if t.chars().count() > NOTE_MAX_CHARS {
             return Err(Error::invalid("text", format!("the note is longer than {NOTE_MAX_CHARS} characters: shorten it or attach a document")));
         }
         if t.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-            return Err(Error::invalid("text", "the note holds control characters: remove them"));
+            return Err(Error::invalid(
+                "text",
+                "the note holds control characters: remove them",
+            ));
         }
-        Ok(NotePayload { text: t.to_string() })
+        Ok(NotePayload {
+            text: t.to_string(),
+        })
     }
 }
 
@@ -43,11 +51,16 @@ impl NotePayload {
 pub fn check_kind(kind: &str) -> Result<()> {
     let ok = (1..=64).contains(&kind.len())
         && kind.starts_with(|c: char| c.is_ascii_lowercase())
-        && kind.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        && kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
     if ok {
         Ok(())
     } else {
-        Err(Error::invalid("kind", format!("{kind:?} is not a kind name (a-z, 0-9, '.', '-')")))
+        Err(Error::invalid(
+            "kind",
+            format!("{kind:?} is not a kind name (a-z, 0-9, '.', '-')"),
+        ))
     }
 }
 
@@ -105,7 +118,11 @@ impl Entry {
         debug_assert_eq!(body.author, PublicKey::of(key).to_bytes());
         let hash = body.hash();
         let signature = signature::sign(key, &signed_message(&hash));
-        Entry { body, hash, signature }
+        Entry {
+            body,
+            hash,
+            signature,
+        }
     }
 
     /// The Merkle leaf hash: RFC 9162 leaf hash of the 32-byte entry hash.
@@ -125,7 +142,10 @@ pub const PAYLOAD_MAX_BYTES: usize = 1 << 20;
 pub fn canonical_payload<T: Serialize>(payload: &T) -> Result<String> {
     let s = canonical::to_canonical(payload)?;
     if s.len() > PAYLOAD_MAX_BYTES {
-        return Err(Error::invalid("payload", "larger than 1 MiB: attach large documents by hash instead"));
+        return Err(Error::invalid(
+            "payload",
+            "larger than 1 MiB: attach large documents by hash instead",
+        ));
     }
     Ok(s)
 }
@@ -154,7 +174,10 @@ mod tests {
             "author": hex::encode(b.author), "prev": b.prev.to_hex(),
             "payload": serde_json::from_str::<serde_json::Value>(&b.payload).unwrap(),
         });
-        assert_eq!(String::from_utf8(b.to_bytes()).unwrap(), canonical::to_canonical(&obj).unwrap());
+        assert_eq!(
+            String::from_utf8(b.to_bytes()).unwrap(),
+            canonical::to_canonical(&obj).unwrap()
+        );
     }
 
     #[test]

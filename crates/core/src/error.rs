@@ -29,19 +29,25 @@ pub enum Error {
     #[error("no TradeSeal home at {path}: run `tradeseal init --org NAME` first, or pass --home with the folder of an existing home")]
     HomeMissing { path: PathBuf },
 
-    #[error("{path} is not empty: `init` never overwrites; choose a new or empty folder with --home")]
+    #[error(
+        "{path} is not empty: `init` never overwrites; choose a new or empty folder with --home"
+    )]
     HomeExists { path: PathBuf },
 
     #[error("{path} is not a TradeSeal home ({reason}): pass --home with the folder `tradeseal init` created")]
     NotAHome { path: PathBuf, reason: String },
 
-    #[error("wrong passphrase for {path}: check it and try again (TRADESEAL_PASSPHRASE or the prompt)")]
+    #[error(
+        "wrong passphrase for {path}: check it and try again (TRADESEAL_PASSPHRASE or the prompt)"
+    )]
     WrongPassphrase { path: PathBuf },
 
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
 
-    #[error("the ledger is busy: another TradeSeal process holds the write lock; try again in a moment")]
+    #[error(
+        "the ledger is busy: another TradeSeal process holds the write lock; try again in a moment"
+    )]
     Busy,
 
     #[error("cannot write to {path}: the folder or file is read-only; make it writable or use another --home")]
@@ -53,7 +59,9 @@ pub enum Error {
     #[error("unusable checkpoint: {reason}")]
     BadCheckpoint { reason: String },
 
-    #[error("ledger storage failed: {0}; the ledger is unchanged, try again or run `tradeseal verify`")]
+    #[error(
+        "ledger storage failed: {0}; the ledger is unchanged, try again or run `tradeseal verify`"
+    )]
     Storage(#[source] rusqlite::Error),
 
     #[error("{context}: {source}")]

@@ -24,7 +24,10 @@ impl Gln {
     pub fn parse(s: &str) -> Result<Gln> {
         let s = s.trim();
         if s.len() != 13 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::invalid("gln", format!("{s:?} is not 13 digits; a GLN looks like 4012345000009")));
+            return Err(Error::invalid(
+                "gln",
+                format!("{s:?} is not 13 digits; a GLN looks like 4012345000009"),
+            ));
         }
         let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
         let want = check_digit(&d[..12]);

@@ -43,12 +43,19 @@ impl Home {
     /// Creates a new home at `path`, which must not exist or be an empty folder.
     pub fn init(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
         let org = identity::check_org(opts.org)?;
-        let gln = opts.gln.filter(|g| !g.trim().is_empty()).map(Gln::parse).transpose()?;
+        let gln = opts
+            .gln
+            .filter(|g| !g.trim().is_empty())
+            .map(Gln::parse)
+            .transpose()?;
         identity::check_passphrase(opts.passphrase)?;
         if occupied(path) {
             return Err(Error::HomeExists { path: path.into() });
         }
-        let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("home");
         // Build beside the target and rename into place, so a failed init leaves nothing.
@@ -64,7 +71,10 @@ impl Home {
             Ok(card)
         });
         match placed {
-            Ok(card) => Ok(Home { path: path.into(), card }),
+            Ok(card) => Ok(Home {
+                path: path.into(),
+                card,
+            }),
             Err(e) => {
                 let _ = fs::remove_dir_all(&staging);
                 Err(e)
@@ -72,7 +82,12 @@ impl Home {
         }
     }
 
-    fn build(dir: &Path, org: &str, gln: Option<&Gln>, opts: &InitOptions<'_>) -> Result<IdentityCard> {
+    fn build(
+        dir: &Path,
+        org: &str,
+        gln: Option<&Gln>,
+        opts: &InitOptions<'_>,
+    ) -> Result<IdentityCard> {
         let key = SigningKey::from_bytes(&opts.seed);
         let pk = PublicKey::of(&key);
         let origin = identity::origin_for(&pk);
@@ -81,7 +96,10 @@ impl Home {
         write_synced(&dir.join(KEY_FILE), &sealed)?;
         let json = serde_json::to_vec_pretty(&card).expect("a card serialises");
         write_synced(&dir.join(CARD_FILE), &json)?;
-        let signer = Signer { key, card: card.clone() };
+        let signer = Signer {
+            key,
+            card: card.clone(),
+        };
         Ledger::create(&dir.join(LEDGER_FILE), &origin, &signer, opts.now)?;
         Ok(card)
     }
@@ -91,7 +109,10 @@ impl Home {
         if !path.exists() {
             return Err(Error::HomeMissing { path: path.into() });
         }
-        let not_home = |reason: &str| Error::NotAHome { path: path.into(), reason: reason.into() };
+        let not_home = |reason: &str| Error::NotAHome {
+            path: path.into(),
+            reason: reason.into(),
+        };
         if !path.is_dir() {
             return Err(not_home("it is a file, not a folder"));
         }
@@ -99,8 +120,10 @@ impl Home {
         if !card_path.is_file() && !path.join(LEDGER_FILE).exists() && !occupied(path) {
             return Err(Error::HomeMissing { path: path.into() });
         }
-        let bytes = fs::read(&card_path).map_err(|_| not_home("identity.json is missing or unreadable"))?;
-        let card: IdentityCard = serde_json::from_slice(&bytes).map_err(|_| not_home("identity.json is not an identity card"))?;
+        let bytes =
+            fs::read(&card_path).map_err(|_| not_home("identity.json is missing or unreadable"))?;
+        let card: IdentityCard = serde_json::from_slice(&bytes)
+            .map_err(|_| not_home("identity.json is not an identity card"))?;
         if card.format != identity::CARD_FORMAT {
             return Err(not_home("identity.json has an unknown format"));
         }
@@ -108,7 +131,10 @@ impl Home {
         if !path.join(KEY_FILE).is_file() {
             return Err(not_home("the key file identity.age is missing"));
         }
-        Ok(Home { path: path.into(), card })
+        Ok(Home {
+            path: path.into(),
+            card,
+        })
     }
 
     /// Whether a home exists at `path` (used by the app's first-run screen).
@@ -131,16 +157,25 @@ impl Home {
         let seed = identity::decrypt_seed(&file, passphrase, &kp)?;
         let key = SigningKey::from_bytes(&seed);
         if PublicKey::of(&key).to_hex() != self.card.public_key {
-            return Err(Error::NotAHome { path: self.path.clone(), reason: "identity.age and identity.json hold different keys".into() });
+            return Err(Error::NotAHome {
+                path: self.path.clone(),
+                reason: "identity.age and identity.json hold different keys".into(),
+            });
         }
-        Ok(Signer { key, card: self.card.clone() })
+        Ok(Signer {
+            key,
+            card: self.card.clone(),
+        })
     }
 
     /// The ledger, for appending. A home marked read-only is refused before anything is written.
     pub fn ledger(&self) -> Result<Ledger> {
         let lp = self.path.join(LEDGER_FILE);
         for p in [&self.path, &lp] {
-            if fs::metadata(p).map(|m| m.permissions().readonly()).unwrap_or(false) {
+            if fs::metadata(p)
+                .map(|m| m.permissions().readonly())
+                .unwrap_or(false)
+            {
                 return Err(Error::ReadOnly { path: p.clone() });
             }
         }
@@ -154,7 +189,10 @@ impl Home {
 
     fn check_ledger_key(&self, l: Ledger) -> Result<Ledger> {
         if l.key().to_hex() != self.card.public_key || l.origin() != self.card.origin {
-            return Err(Error::NotAHome { path: self.path.clone(), reason: "the ledger belongs to another identity than identity.json".into() });
+            return Err(Error::NotAHome {
+                path: self.path.clone(),
+                reason: "the ledger belongs to another identity than identity.json".into(),
+            });
         }
         Ok(l)
     }
@@ -171,5 +209,18 @@ fn write_error(path: &Path, e: std::io::Error) -> Error {
 fn write_synced(path: &Path, data: &[u8]) -> Result<()> {
     use std::io::Write;
     let mut f = fs::File::create(path).map_err(|e| write_error(path, e))?;
-    f.write_all(data).and_then(|_| f.sync_all()).map_err(|e| write_error(path, e))
+    f.write_all(data)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| write_error(path, e))
+}
+
+/// Where the home is when no `--home` is given: `TRADESEAL_HOME`, else the platform's
+/// data folder (`~/.local/share/tradeseal` on Linux).
+pub fn default_location() -> PathBuf {
+    if let Some(h) = std::env::var_os("TRADESEAL_HOME").filter(|h| !h.is_empty()) {
+        return PathBuf::from(h);
+    }
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join("tradeseal")
 }

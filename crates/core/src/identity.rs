@@ -64,14 +64,20 @@ pub fn check_org(org: &str) -> Result<String> {
         return Err(Error::invalid("org", "the organisation name is empty"));
     }
     if o.chars().count() > 200 || o.chars().any(char::is_control) {
-        return Err(Error::invalid("org", "the organisation name must be one line of at most 200 characters"));
+        return Err(Error::invalid(
+            "org",
+            "the organisation name must be one line of at most 200 characters",
+        ));
     }
     Ok(o.to_string())
 }
 
 pub fn check_passphrase(p: &str) -> Result<()> {
     if p.chars().count() < PASSPHRASE_MIN_CHARS {
-        return Err(Error::invalid("passphrase", format!("use at least {PASSPHRASE_MIN_CHARS} characters")));
+        return Err(Error::invalid(
+            "passphrase",
+            format!("use at least {PASSPHRASE_MIN_CHARS} characters"),
+        ));
     }
     Ok(())
 }
@@ -112,8 +118,9 @@ impl Signer {
 pub fn encrypt_seed(seed: &[u8; 32], passphrase: &str, log_n: u8) -> Result<Vec<u8>> {
     let mut recipient = age::scrypt::Recipient::new(SecretString::from(passphrase.to_owned()));
     recipient.set_work_factor(log_n);
-    let encryptor = age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
-        .map_err(|e| Error::invalid("passphrase", e.to_string()))?;
+    let encryptor =
+        age::Encryptor::with_recipients(std::iter::once(&recipient as &dyn age::Recipient))
+            .map_err(|e| Error::invalid("passphrase", e.to_string()))?;
     let mut out = Vec::new();
     let io = |e| Error::io("encrypting the key file", e);
     let mut w = encryptor.wrap_output(&mut out).map_err(io)?;
@@ -122,8 +129,15 @@ pub fn encrypt_seed(seed: &[u8; 32], passphrase: &str, log_n: u8) -> Result<Vec<
     Ok(out)
 }
 
-pub fn decrypt_seed(file: &[u8], passphrase: &str, path: &std::path::Path) -> Result<Zeroizing<[u8; 32]>> {
-    let not_key = |why: String| Error::NotAHome { path: path.to_path_buf(), reason: format!("the key file is unreadable: {why}") };
+pub fn decrypt_seed(
+    file: &[u8],
+    passphrase: &str,
+    path: &std::path::Path,
+) -> Result<Zeroizing<[u8; 32]>> {
+    let not_key = |why: String| Error::NotAHome {
+        path: path.to_path_buf(),
+        reason: format!("the key file is unreadable: {why}"),
+    };
     let decryptor = age::Decryptor::new(file).map_err(|e| not_key(e.to_string()))?;
     if !decryptor.is_scrypt() {
         return Err(not_key("it is not passphrase-encrypted".into()));
@@ -134,13 +148,20 @@ pub fn decrypt_seed(file: &[u8], passphrase: &str, path: &std::path::Path) -> Re
         .decrypt(std::iter::once(&identity as &dyn age::Identity))
         .map_err(|e| match e {
             age::DecryptError::DecryptionFailed | age::DecryptError::NoMatchingKeys => {
-                Error::WrongPassphrase { path: path.to_path_buf() }
+                Error::WrongPassphrase {
+                    path: path.to_path_buf(),
+                }
             }
             other => not_key(other.to_string()),
         })?;
     let mut buf = Zeroizing::new(Vec::new());
-    reader.read_to_end(&mut buf).map_err(|e| not_key(e.to_string()))?;
-    let seed: [u8; 32] = buf.as_slice().try_into().map_err(|_| not_key("it does not hold a 32-byte key".into()))?;
+    reader
+        .read_to_end(&mut buf)
+        .map_err(|e| not_key(e.to_string()))?;
+    let seed: [u8; 32] = buf
+        .as_slice()
+        .try_into()
+        .map_err(|_| not_key("it does not hold a 32-byte key".into()))?;
     Ok(Zeroizing::new(seed))
 }
 
@@ -153,8 +174,13 @@ mod tests {
         let pk = PublicKey::of(&SigningKey::from_bytes(&[1; 32]));
         let f = fingerprint(&pk);
         assert_eq!(f.len(), 35);
-        assert!(f.split(' ').all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit())));
-        assert_ne!(f, fingerprint(&PublicKey::of(&SigningKey::from_bytes(&[2; 32]))));
+        assert!(f
+            .split(' ')
+            .all(|g| g.len() == 5 && g.bytes().all(|b| b.is_ascii_digit())));
+        assert_ne!(
+            f,
+            fingerprint(&PublicKey::of(&SigningKey::from_bytes(&[2; 32])))
+        );
     }
 
     #[test]
@@ -162,9 +188,18 @@ mod tests {
         let p = std::path::Path::new("identity.age");
         let file = encrypt_seed(&[5; 32], "correct horse", 10).unwrap();
         assert!(file.starts_with(b"age-encryption.org/v1\n"));
-        assert!(!file.windows(32).any(|w| w == [5; 32]), "the seed must not appear in clear");
+        assert!(
+            !file.windows(32).any(|w| w == [5; 32]),
+            "the seed must not appear in clear"
+        );
         assert_eq!(*decrypt_seed(&file, "correct horse", p).unwrap(), [5; 32]);
-        assert!(matches!(decrypt_seed(&file, "wrong horse", p), Err(Error::WrongPassphrase { .. })));
-        assert!(matches!(decrypt_seed(b"not age", "x", p), Err(Error::NotAHome { .. })));
+        assert!(matches!(
+            decrypt_seed(&file, "wrong horse", p),
+            Err(Error::WrongPassphrase { .. })
+        ));
+        assert!(matches!(
+            decrypt_seed(b"not age", "x", p),
+            Err(Error::NotAHome { .. })
+        ));
     }
 }

@@ -28,7 +28,10 @@ pub struct NewEntry {
 impl NewEntry {
     pub fn note(text: &str) -> Result<NewEntry> {
         let p = entry::NotePayload::new(text)?;
-        Ok(NewEntry { kind: entry::KIND_NOTE.into(), payload: entry::canonical_payload(&p)? })
+        Ok(NewEntry {
+            kind: entry::KIND_NOTE.into(),
+            payload: entry::canonical_payload(&p)?,
+        })
     }
 }
 
@@ -47,9 +50,23 @@ impl Ledger {
         configure(&conn)?;
         migrate(&mut conn, path)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute("INSERT INTO meta (key, value) VALUES ('origin', ?1), ('key', ?2), ('created', ?3)", params![origin, signer.public_key().to_hex(), now.to_rfc3339()])?;
-        let note = checkpoint::sign(&Checkpoint { origin: origin.into(), size: 0, root: merkle::empty_root() }, origin, &signer.key);
-        tx.execute("INSERT INTO checkpoint (id, size, note) VALUES (1, 0, ?1)", params![note])?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('origin', ?1), ('key', ?2), ('created', ?3)",
+            params![origin, signer.public_key().to_hex(), now.to_rfc3339()],
+        )?;
+        let note = checkpoint::sign(
+            &Checkpoint {
+                origin: origin.into(),
+                size: 0,
+                root: merkle::empty_root(),
+            },
+            origin,
+            &signer.key,
+        );
+        tx.execute(
+            "INSERT INTO checkpoint (id, size, note) VALUES (1, 0, ?1)",
+            params![note],
+        )?;
         tx.commit()?;
         Ledger::from_conn(conn, path)
     }
@@ -77,12 +94,22 @@ impl Ledger {
         let meta = |k: &str| -> Result<String> {
             conn.query_row("SELECT value FROM meta WHERE key = ?1", [k], |r| r.get(0))
                 .optional()?
-                .ok_or_else(|| Error::NotAHome { path: path.into(), reason: format!("the ledger has no {k}") })
+                .ok_or_else(|| Error::NotAHome {
+                    path: path.into(),
+                    reason: format!("the ledger has no {k}"),
+                })
         };
         let origin = meta("origin")?;
-        let key = PublicKey::from_hex(&meta("key")?)
-            .ok_or_else(|| Error::NotAHome { path: path.into(), reason: "the ledger key is not a valid Ed25519 key".into() })?;
-        Ok(Ledger { conn, path: path.into(), origin, key })
+        let key = PublicKey::from_hex(&meta("key")?).ok_or_else(|| Error::NotAHome {
+            path: path.into(),
+            reason: "the ledger key is not a valid Ed25519 key".into(),
+        })?;
+        Ok(Ledger {
+            conn,
+            path: path.into(),
+            origin,
+            key,
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -104,35 +131,68 @@ impl Ledger {
 
     /// Appends `items` in one durable transaction and re-signs the checkpoint. All or nothing:
     /// on any error the ledger is as it was.
-    pub fn append(&mut self, signer: &Signer, now: Timestamp, items: &[NewEntry]) -> Result<Vec<(u64, Hash)>> {
+    pub fn append(
+        &mut self,
+        signer: &Signer,
+        now: Timestamp,
+        items: &[NewEntry],
+    ) -> Result<Vec<(u64, Hash)>> {
         if signer.public_key() != self.key {
-            return Err(Error::invalid("key", "this identity does not own the ledger: use the home the ledger belongs to"));
+            return Err(Error::invalid(
+                "key",
+                "this identity does not own the ledger: use the home the ledger belongs to",
+            ));
         }
         for it in items {
             entry::check_kind(&it.kind)?;
         }
         let author = self.key.to_bytes();
-        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| map_write_error(e, &self.path))?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_write_error(e, &self.path))?;
         let start = size(&tx)?;
         let mut prev = last_hash(&tx, start)?;
         let mut bodies = Vec::with_capacity(items.len());
         let mut hashes = Vec::with_capacity(items.len());
         for (i, it) in items.iter().enumerate() {
-            let body = Body { seq: start + i as u64, kind: it.kind.clone(), time: now, author, prev, payload: it.payload.clone() };
+            let body = Body {
+                seq: start + i as u64,
+                kind: it.kind.clone(),
+                time: now,
+                author,
+                prev,
+                payload: it.payload.clone(),
+            };
             prev = body.hash();
             hashes.push(prev);
             bodies.push(body);
         }
         let signatures: Vec<[u8; 64]> = {
             use rayon::prelude::*;
-            hashes.par_iter().map(|h| crate::signature::sign(&signer.key, &entry::signed_message(h))).collect()
+            hashes
+                .par_iter()
+                .map(|h| crate::signature::sign(&signer.key, &entry::signed_message(h)))
+                .collect()
         };
         let mut frontier = Frontier::load(&TxNodes(&tx), start)?;
         {
             let mut ins = tx.prepare_cached("INSERT INTO entries (seq, kind, time_ms, author, prev, payload, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-            let mut node = tx.prepare_cached("INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)")?;
+            let mut node = tx.prepare_cached(
+                "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+            )?;
             for ((b, h), s) in bodies.iter().zip(&hashes).zip(&signatures) {
-                ins.execute(params![b.seq as i64, b.kind, b.time.unix_millis(), &b.author[..], &b.prev.0[..], b.payload, &h.0[..], &s[..]]).map_err(|e| map_write_error(e, &self.path))?;
+                ins.execute(params![
+                    b.seq as i64,
+                    b.kind,
+                    b.time.unix_millis(),
+                    &b.author[..],
+                    &b.prev.0[..],
+                    b.payload,
+                    &h.0[..],
+                    &s[..]
+                ])
+                .map_err(|e| map_write_error(e, &self.path))?;
                 let mut failed = None;
                 frontier.push(merkle::leaf_hash(&h.0), |level, idx, hash| {
                     if failed.is_none() {
@@ -144,16 +204,25 @@ impl Ledger {
                 }
             }
         }
-        let cp = Checkpoint { origin: self.origin.clone(), size: frontier.size(), root: frontier.root() };
+        let cp = Checkpoint {
+            origin: self.origin.clone(),
+            size: frontier.size(),
+            root: frontier.root(),
+        };
         let note = checkpoint::sign(&cp, &self.origin, &signer.key);
-        tx.execute("UPDATE checkpoint SET size = ?1, note = ?2 WHERE id = 1", params![cp.size as i64, note])?;
+        tx.execute(
+            "UPDATE checkpoint SET size = ?1, note = ?2 WHERE id = 1",
+            params![cp.size as i64, note],
+        )?;
         tx.commit().map_err(|e| map_write_error(e, &self.path))?;
         Ok(bodies.iter().map(|b| b.seq).zip(hashes).collect())
     }
 
     /// The latest signed checkpoint, as a C2SP signed note.
     pub fn checkpoint_note(&self) -> Result<String> {
-        Ok(self.conn.query_row("SELECT note FROM checkpoint WHERE id = 1", [], |r| r.get(0))?)
+        Ok(self
+            .conn
+            .query_row("SELECT note FROM checkpoint WHERE id = 1", [], |r| r.get(0))?)
     }
 
     /// The latest checkpoint, with its signature checked.
@@ -165,20 +234,36 @@ impl Ledger {
 
     pub fn entry(&self, seq: u64) -> Result<Entry> {
         self.conn
-            .query_row(&format!("{SELECT_ENTRY} WHERE seq = ?1"), [seq as i64], row_to_entry)
+            .query_row(
+                &format!("{SELECT_ENTRY} WHERE seq = ?1"),
+                [seq as i64],
+                row_to_entry,
+            )
             .optional()?
-            .ok_or_else(|| Error::NotFound { what: format!("entry {seq}"), hint: format!("the ledger has entries 0 to {}", self.size().unwrap_or(0).saturating_sub(1)) })?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("entry {seq}"),
+                hint: format!(
+                    "the ledger has entries 0 to {}",
+                    self.size().unwrap_or(0).saturating_sub(1)
+                ),
+            })?
     }
 
     /// Entries with `from <= seq < to`, newest first.
     pub fn entries_desc(&self, from: u64, to: u64) -> Result<Vec<Entry>> {
-        let mut st = self.conn.prepare_cached(&format!("{SELECT_ENTRY} WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC"))?;
+        let mut st = self.conn.prepare_cached(&format!(
+            "{SELECT_ENTRY} WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC"
+        ))?;
         let rows = st.query_map(params![from as i64, to as i64], row_to_entry)?;
         rows.map(|r| r?).collect()
     }
 
     /// Calls `f` with entries in order, `chunk` at a time, from one read snapshot.
-    pub fn for_each_chunk(&self, chunk: usize, mut f: impl FnMut(Vec<StoredRow>) -> Result<bool>) -> Result<()> {
+    pub fn for_each_chunk(
+        &self,
+        chunk: usize,
+        mut f: impl FnMut(Vec<StoredRow>) -> Result<bool>,
+    ) -> Result<()> {
         let tx = self.conn.unchecked_transaction()?;
         let mut st = tx.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
         let mut rows = st.query([])?;
@@ -197,10 +282,16 @@ impl Ledger {
 
     /// Stored Merkle nodes of level >= 1, in (level, idx) order.
     pub fn stored_nodes(&self, mut f: impl FnMut(u32, u64, &[u8]) -> Result<()>) -> Result<()> {
-        let mut st = self.conn.prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
+        let mut st = self
+            .conn
+            .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
-            f(r.get::<_, i64>(0)? as u32, r.get::<_, i64>(1)? as u64, r.get_ref(2)?.as_blob().unwrap_or(&[]))?;
+            f(
+                r.get::<_, i64>(0)? as u32,
+                r.get::<_, i64>(1)? as u64,
+                r.get_ref(2)?.as_blob().unwrap_or(&[]),
+            )?;
         }
         Ok(())
     }
@@ -210,7 +301,8 @@ impl Ledger {
     }
 }
 
-const SELECT_ENTRY: &str = "SELECT seq, kind, time_ms, author, prev, payload, hash, signature FROM entries";
+const SELECT_ENTRY: &str =
+    "SELECT seq, kind, time_ms, author, prev, payload, hash, signature FROM entries";
 
 /// A row exactly as stored, before any check: verification must see malformed rows too.
 #[derive(Clone, Debug)]
@@ -229,13 +321,17 @@ impl StoredRow {
     fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
         let text = |i| -> rusqlite::Result<String> {
             Ok(match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => String::from_utf8_lossy(t).into_owned(),
+                rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => {
+                    String::from_utf8_lossy(t).into_owned()
+                }
                 other => format!("{other:?}"),
             })
         };
         let blob = |i| -> rusqlite::Result<Vec<u8>> {
             Ok(match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => b.to_vec(),
+                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                    b.to_vec()
+                }
                 _ => Vec::new(),
             })
         };
@@ -270,7 +366,12 @@ impl StoredRow {
 
 fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Entry>> {
     let row = StoredRow::read(r)?;
-    Ok(row.to_entry().ok_or_else(|| Error::invalid("ledger", format!("entry {} is malformed: run `tradeseal verify`", row.seq))))
+    Ok(row.to_entry().ok_or_else(|| {
+        Error::invalid(
+            "ledger",
+            format!("entry {} is malformed: run `tradeseal verify`", row.seq),
+        )
+    }))
 }
 
 struct TxNodes<'a>(&'a Connection);
@@ -278,12 +379,31 @@ struct TxNodes<'a>(&'a Connection);
 impl NodeSource for TxNodes<'_> {
     type Error = Error;
     fn node(&self, level: u32, index: u64) -> Result<Hash> {
-        let missing = || Error::NotFound { what: format!("Merkle node {level}/{index}"), hint: "the ledger is damaged: run `tradeseal verify`".into() };
+        let missing = || Error::NotFound {
+            what: format!("Merkle node {level}/{index}"),
+            hint: "the ledger is damaged: run `tradeseal verify`".into(),
+        };
         if level == 0 {
-            let h: Vec<u8> = self.0.query_row("SELECT hash FROM entries WHERE seq = ?1", [index as i64], |r| r.get(0)).optional()?.ok_or_else(missing)?;
+            let h: Vec<u8> = self
+                .0
+                .query_row(
+                    "SELECT hash FROM entries WHERE seq = ?1",
+                    [index as i64],
+                    |r| r.get(0),
+                )
+                .optional()?
+                .ok_or_else(missing)?;
             return Ok(merkle::leaf_hash(&h));
         }
-        let h: Vec<u8> = self.0.query_row("SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2", params![level, index as i64], |r| r.get(0)).optional()?.ok_or_else(missing)?;
+        let h: Vec<u8> = self
+            .0
+            .query_row(
+                "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
+                params![level, index as i64],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(missing)?;
         Hash::from_slice(&h).ok_or_else(missing)
     }
 }
@@ -297,18 +417,36 @@ fn last_hash(conn: &Connection, size: u64) -> Result<Hash> {
     if size == 0 {
         return Ok(Hash::ZERO);
     }
-    let h: Vec<u8> = conn.query_row("SELECT hash FROM entries WHERE seq = ?1", [(size - 1) as i64], |r| r.get(0))?;
-    Hash::from_slice(&h).ok_or_else(|| Error::invalid("ledger", "the last entry's hash is malformed: run `tradeseal verify`"))
+    let h: Vec<u8> = conn.query_row(
+        "SELECT hash FROM entries WHERE seq = ?1",
+        [(size - 1) as i64],
+        |r| r.get(0),
+    )?;
+    Hash::from_slice(&h).ok_or_else(|| {
+        Error::invalid(
+            "ledger",
+            "the last entry's hash is malformed: run `tradeseal verify`",
+        )
+    })
 }
 
 fn open_existing(path: &Path, flags: OpenFlags) -> Result<Connection> {
     if !path.is_file() {
-        return Err(Error::NotAHome { path: path.into(), reason: "the ledger file ledger.sqlite is missing".into() });
+        return Err(Error::NotAHome {
+            path: path.into(),
+            reason: "the ledger file ledger.sqlite is missing".into(),
+        });
     }
-    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX).map_err(|e| map_open_error(e, path))?;
-    let app: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0)).map_err(|e| map_open_error(e, path))?;
+    let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .map_err(|e| map_open_error(e, path))?;
+    let app: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| map_open_error(e, path))?;
     if app != APPLICATION_ID {
-        return Err(Error::NotAHome { path: path.into(), reason: "the file is an SQLite database but not a TradeSeal ledger".into() });
+        return Err(Error::NotAHome {
+            path: path.into(),
+            reason: "the file is an SQLite database but not a TradeSeal ledger".into(),
+        });
     }
     Ok(conn)
 }
@@ -318,13 +456,17 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
     // WAL + FULL: a committed append survives power loss (docs/spec/ledger.md, Durability).
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if mode != "wal" {
-        return Err(rusqlite::Error::InvalidParameterName(format!("journal_mode stayed {mode}")));
+        return Err(rusqlite::Error::InvalidParameterName(format!(
+            "journal_mode stayed {mode}"
+        )));
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| map_write_error(e, path))?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| map_write_error(e, path))?;
     let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     let version = version as usize;
     if version > MIGRATIONS.len() {
@@ -347,8 +489,13 @@ fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
 fn map_open_error(e: rusqlite::Error, path: &Path) -> Error {
     use rusqlite::ffi::ErrorCode as C;
     match e.sqlite_error_code() {
-        Some(C::NotADatabase) => Error::NotAHome { path: path.into(), reason: "ledger.sqlite is not an SQLite database".into() },
-        Some(C::ReadOnly) | Some(C::CannotOpen) | Some(C::PermissionDenied) => Error::ReadOnly { path: path.into() },
+        Some(C::NotADatabase) => Error::NotAHome {
+            path: path.into(),
+            reason: "ledger.sqlite is not an SQLite database".into(),
+        },
+        Some(C::ReadOnly) | Some(C::CannotOpen) | Some(C::PermissionDenied) => {
+            Error::ReadOnly { path: path.into() }
+        }
         _ => e.into(),
     }
 }

@@ -17,6 +17,7 @@ pub mod proof;
 pub mod signature;
 pub mod time;
 pub mod verify;
+pub mod view;
 
 pub use error::{Error, ErrorCode, Result};
 pub use hash::Hash;

@@ -33,7 +33,10 @@ pub fn root_of_leaf_hashes(leaves: &[Hash]) -> Hash {
 
 /// The next level up; pairs only (an odd last node is *not* carried), as stored.
 pub fn pair_up(level: &[Hash]) -> Vec<Hash> {
-    level.chunks_exact(2).map(|p| node_hash(&p[0], &p[1])).collect()
+    level
+        .chunks_exact(2)
+        .map(|p| node_hash(&p[0], &p[1]))
+        .collect()
 }
 
 fn next_level(level: &[Hash]) -> Vec<Hash> {
@@ -70,14 +73,24 @@ pub fn range_hash<S: NodeSource>(src: &S, start: u64, end: u64) -> Result<Hash, 
 }
 
 /// RFC 9162 2.1.3.1 PATH(m, D[0:n]), leaf first.
-pub fn inclusion_proof<S: NodeSource>(src: &S, index: u64, size: u64) -> Result<Vec<Hash>, S::Error> {
+pub fn inclusion_proof<S: NodeSource>(
+    src: &S,
+    index: u64,
+    size: u64,
+) -> Result<Vec<Hash>, S::Error> {
     assert!(index < size, "caller checks the index");
     let mut out = Vec::new();
     path(src, index, 0, size, &mut out)?;
     Ok(out)
 }
 
-fn path<S: NodeSource>(src: &S, m: u64, start: u64, end: u64, out: &mut Vec<Hash>) -> Result<(), S::Error> {
+fn path<S: NodeSource>(
+    src: &S,
+    m: u64,
+    start: u64,
+    end: u64,
+    out: &mut Vec<Hash>,
+) -> Result<(), S::Error> {
     let n = end - start;
     if n <= 1 {
         return Ok(());
@@ -94,7 +107,11 @@ fn path<S: NodeSource>(src: &S, m: u64, start: u64, end: u64, out: &mut Vec<Hash
 }
 
 /// RFC 9162 2.1.4.1 PROOF(m, D[0:n]).
-pub fn consistency_proof<S: NodeSource>(src: &S, old: u64, new: u64) -> Result<Vec<Hash>, S::Error> {
+pub fn consistency_proof<S: NodeSource>(
+    src: &S,
+    old: u64,
+    new: u64,
+) -> Result<Vec<Hash>, S::Error> {
     assert!(0 < old && old <= new, "caller checks the sizes");
     let mut out = Vec::new();
     subproof(src, old, 0, new, true, &mut out)?;
@@ -156,7 +173,13 @@ pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root
 }
 
 /// RFC 9162 2.1.4.2: does `proof` show the tree `(old, old_root)` is a prefix of `(new, new_root)`?
-pub fn verify_consistency(old: u64, new: u64, old_root: &Hash, new_root: &Hash, proof: &[Hash]) -> bool {
+pub fn verify_consistency(
+    old: u64,
+    new: u64,
+    old_root: &Hash,
+    new_root: &Hash,
+    proof: &[Hash],
+) -> bool {
     if old > new {
         return false;
     }

@@ -40,27 +40,62 @@ fn hexes(v: &[Hash]) -> Vec<String> {
 pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
     let (cp, note) = ledger.checkpoint()?;
     if seq >= cp.size {
-        return Err(Error::NotFound { what: format!("entry {seq}"), hint: format!("the latest checkpoint covers entries 0 to {}", cp.size as i64 - 1) });
+        let hint = match cp.size {
+            0 => "the ledger has no entries yet".to_string(),
+            n => format!("the latest checkpoint covers entries 0 to {}", n - 1),
+        };
+        return Err(Error::NotFound {
+            what: format!("entry {seq}"),
+            hint,
+        });
     }
     let entry = ledger.entry(seq)?;
     let leaf = entry.leaf_hash();
     let path = merkle::inclusion_proof(&ledger.nodes(), seq, cp.size)?;
     if !merkle::verify_inclusion(&leaf, seq, cp.size, &path, &cp.root) {
-        return Err(Error::invalid("ledger", format!("entry {seq} does not prove against the checkpoint: run `tradeseal verify`")));
+        return Err(Error::invalid(
+            "ledger",
+            format!("entry {seq} does not prove against the checkpoint: run `tradeseal verify`"),
+        ));
     }
-    Ok(InclusionProof { seq, size: cp.size, entry_hash: entry.hash.to_hex(), leaf_hash: leaf.to_hex(), root: cp.root.to_hex(), path: hexes(&path), checkpoint: note })
+    Ok(InclusionProof {
+        seq,
+        size: cp.size,
+        entry_hash: entry.hash.to_hex(),
+        leaf_hash: leaf.to_hex(),
+        root: cp.root.to_hex(),
+        path: hexes(&path),
+        checkpoint: note,
+    })
 }
 
 pub fn consistency(ledger: &Ledger, old_size: u64) -> Result<ConsistencyProof> {
     let (cp, note) = ledger.checkpoint()?;
     if old_size == 0 || old_size > cp.size {
-        return Err(Error::invalid("old-size", format!("must be between 1 and the checkpoint's size {}", cp.size)));
+        return Err(Error::invalid(
+            "old-size",
+            format!("must be between 1 and the checkpoint's size {}", cp.size),
+        ));
     }
     let nodes = ledger.nodes();
     let old_root = merkle::range_hash(&nodes, 0, old_size)?;
-    let path = if old_size == cp.size { Vec::new() } else { merkle::consistency_proof(&nodes, old_size, cp.size)? };
+    let path = if old_size == cp.size {
+        Vec::new()
+    } else {
+        merkle::consistency_proof(&nodes, old_size, cp.size)?
+    };
     if !merkle::verify_consistency(old_size, cp.size, &old_root, &cp.root, &path) {
-        return Err(Error::invalid("ledger", "the stored tree is inconsistent: run `tradeseal verify`"));
+        return Err(Error::invalid(
+            "ledger",
+            "the stored tree is inconsistent: run `tradeseal verify`",
+        ));
     }
-    Ok(ConsistencyProof { old_size, old_root: old_root.to_hex(), new_size: cp.size, new_root: cp.root.to_hex(), path: hexes(&path), checkpoint: note })
+    Ok(ConsistencyProof {
+        old_size,
+        old_root: old_root.to_hex(),
+        new_size: cp.size,
+        new_root: cp.root.to_hex(),
+        path: hexes(&path),
+        checkpoint: note,
+    })
 }

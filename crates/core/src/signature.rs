@@ -70,7 +70,10 @@ fn small_order_encodings() -> &'static [[u8; 32]; 8] {
     static SET: OnceLock<[[u8; 32]; 8]> = OnceLock::new();
     SET.get_or_init(|| {
         let mut out = [[0u8; 32]; 8];
-        for (o, p) in out.iter_mut().zip(curve25519_dalek::constants::EIGHT_TORSION.iter()) {
+        for (o, p) in out
+            .iter_mut()
+            .zip(curve25519_dalek::constants::EIGHT_TORSION.iter())
+        {
             *o = p.compress().to_bytes();
             o[31] &= 0x7f;
         }
@@ -114,8 +117,12 @@ pub fn verify_many(items: &[(&PublicKey, &[u8], &[u8; 64])]) -> Vec<usize> {
             let base = ci * CHUNK;
             let all_r_strict = chunk.iter().all(|(_, _, s)| r_is_strict(s));
             let msgs: Vec<&[u8]> = chunk.iter().map(|(_, m, _)| *m).collect();
-            let sigs: Vec<Signature> = chunk.iter().map(|(_, _, s)| Signature::from_bytes(s)).collect();
-            let keys: Vec<VerifyingKey> = chunk.iter().map(|(k, _, _)| *k.verifying_key()).collect();
+            let sigs: Vec<Signature> = chunk
+                .iter()
+                .map(|(_, _, s)| Signature::from_bytes(s))
+                .collect();
+            let keys: Vec<VerifyingKey> =
+                chunk.iter().map(|(k, _, _)| *k.verifying_key()).collect();
             let ok = all_r_strict && ed25519_dalek::verify_batch(&msgs, &sigs, &keys).is_ok();
             let bad: Vec<usize> = if ok {
                 Vec::new()
@@ -174,7 +181,11 @@ mod tests {
         let msgs: Vec<Vec<u8>> = (0..300u32).map(|i| i.to_le_bytes().to_vec()).collect();
         let mut sigs: Vec<[u8; 64]> = msgs.iter().map(|m| sign(&key, m)).collect();
         sigs[201][40] ^= 1;
-        let items: Vec<_> = msgs.iter().zip(&sigs).map(|(m, s)| (&pk, m.as_slice(), s)).collect();
+        let items: Vec<_> = msgs
+            .iter()
+            .zip(&sigs)
+            .map(|(m, s)| (&pk, m.as_slice(), s))
+            .collect();
         assert_eq!(verify_many(&items), vec![201]);
     }
 }

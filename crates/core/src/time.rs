@@ -8,9 +8,8 @@ use time::{format_description::BorrowedFormatItem, macros::format_description, O
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Timestamp(i64);
 
-const FORMAT: &[BorrowedFormatItem<'static>] = format_description!(
-    "[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z"
-);
+const FORMAT: &[BorrowedFormatItem<'static>] =
+    format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
 impl Timestamp {
     pub fn from_unix_millis(ms: i64) -> Result<Timestamp> {
@@ -28,7 +27,8 @@ impl Timestamp {
     pub fn to_rfc3339(self) -> String {
         let dt = OffsetDateTime::from_unix_timestamp_nanos(self.0 as i128 * 1_000_000)
             .expect("range checked on construction");
-        dt.format(FORMAT).expect("format is total for years 1..9999")
+        dt.format(FORMAT)
+            .expect("format is total for years 1..9999")
     }
 
     /// Parses the canonical form only (UTC, `Z`, three fractional digits).
@@ -45,13 +45,14 @@ impl Timestamp {
 
     /// Parses any RFC 3339 time (any offset, any fractional digits), truncated to milliseconds.
     pub fn parse_rfc3339(s: &str) -> Result<Timestamp> {
-        let dt = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
-            .map_err(|_| {
+        let dt = OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).map_err(
+            |_| {
                 Error::invalid(
                     "time",
                     format!("{s:?} is not an RFC 3339 time such as 2026-11-23T09:30:00Z"),
                 )
-            })?;
+            },
+        )?;
         Timestamp::from_unix_millis((dt.unix_timestamp_nanos() / 1_000_000) as i64)
     }
 }

@@ -68,7 +68,13 @@ struct Collector {
 impl Collector {
     fn add(&mut self, code: &str, seq: Option<u64>, message: String, action: &str) {
         if self.findings.len() < MAX_FINDINGS {
-            self.findings.push(Finding { code: code.into(), severity: Severity::Error, seq, message, action: action.into() });
+            self.findings.push(Finding {
+                code: code.into(),
+                severity: Severity::Error,
+                seq,
+                message,
+                action: action.into(),
+            });
         } else {
             self.dropped += 1;
         }
@@ -78,17 +84,31 @@ impl Collector {
 const RESTORE: &str = "restore the ledger from a backup and compare it with this one; do not trust entries from here on";
 
 /// Verifies `ledger`; `progress(done, total)` is called after each chunk of entries.
-pub fn verify(ledger: &Ledger, saved_checkpoint: Option<&str>, progress: &mut dyn FnMut(u64, u64)) -> Result<Report> {
+pub fn verify(
+    ledger: &Ledger,
+    saved_checkpoint: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report> {
     let key = *ledger.key();
     let author = key.to_bytes();
     let total = ledger.size()?;
-    let mut c = Collector { findings: Vec::new(), dropped: 0 };
+    let mut c = Collector {
+        findings: Vec::new(),
+        dropped: 0,
+    };
     let mut leaves: Vec<Hash> = Vec::with_capacity(total as usize);
     let mut expected_prev = Hash::ZERO;
     let mut done = 0u64;
 
     ledger.for_each_chunk(CHUNK, |rows| {
-        check_chunk(&rows, &key, &author, &mut expected_prev, &mut leaves, &mut c);
+        check_chunk(
+            &rows,
+            &key,
+            &author,
+            &mut expected_prev,
+            &mut leaves,
+            &mut c,
+        );
         done += rows.len() as u64;
         progress(done, total.max(done));
         Ok(true)
@@ -100,16 +120,42 @@ pub fn verify(ledger: &Ledger, saved_checkpoint: Option<&str>, progress: &mut dy
 
     // The latest checkpoint must verify and sign exactly this tree.
     let mut checkpoint_size = 0;
-    match ledger.checkpoint_note().and_then(|note| checkpoint::open(&note, ledger.origin(), &key)) {
-        Err(e) => c.add("checkpoint-invalid", None, format!("the latest checkpoint does not verify: {e}"), RESTORE),
+    match ledger
+        .checkpoint_note()
+        .and_then(|note| checkpoint::open(&note, ledger.origin(), &key))
+    {
+        Err(e) => c.add(
+            "checkpoint-invalid",
+            None,
+            format!("the latest checkpoint does not verify: {e}"),
+            RESTORE,
+        ),
         Ok(cp) => {
             checkpoint_size = cp.size;
             if cp.size > n {
                 c.add("truncated", Some(n), format!("the checkpoint signs {} entries but only {n} are present: entries {n} to {} are missing", cp.size, cp.size - 1), RESTORE);
             } else if cp.size < n {
-                c.add("unsigned-entries", Some(cp.size), format!("entries {} to {} are not covered by the signed checkpoint (size {})", cp.size, n - 1, cp.size), RESTORE);
+                c.add(
+                    "unsigned-entries",
+                    Some(cp.size),
+                    format!(
+                        "entries {} to {} are not covered by the signed checkpoint (size {})",
+                        cp.size,
+                        n - 1,
+                        cp.size
+                    ),
+                    RESTORE,
+                );
             } else if cp.root != root {
-                c.add("checkpoint-root-mismatch", None, format!("the checkpoint's root {} differs from the root of the entries {}", cp.root, root), RESTORE);
+                c.add(
+                    "checkpoint-root-mismatch",
+                    None,
+                    format!(
+                        "the checkpoint's root {} differs from the root of the entries {}",
+                        cp.root, root
+                    ),
+                    RESTORE,
+                );
             }
         }
     }
@@ -132,14 +178,39 @@ pub fn verify(ledger: &Ledger, saved_checkpoint: Option<&str>, progress: &mut dy
     }
 
     if c.dropped > 0 {
-        c.add("more-findings", None, format!("{} more findings were not listed", c.dropped), RESTORE);
+        c.add(
+            "more-findings",
+            None,
+            format!("{} more findings were not listed", c.dropped),
+            RESTORE,
+        );
     }
     let first_bad = c.findings.iter().filter_map(|f| f.seq).min();
-    let verdict = if c.findings.is_empty() { Verdict::Intact } else { Verdict::Failed };
-    Ok(Report { verdict, origin: ledger.origin().into(), entries: n, checkpoint_size, root: root.to_hex(), saved_checkpoint_size: saved_size, first_bad, findings: c.findings })
+    let verdict = if c.findings.is_empty() {
+        Verdict::Intact
+    } else {
+        Verdict::Failed
+    };
+    Ok(Report {
+        verdict,
+        origin: ledger.origin().into(),
+        entries: n,
+        checkpoint_size,
+        root: root.to_hex(),
+        saved_checkpoint_size: saved_size,
+        first_bad,
+        findings: c.findings,
+    })
 }
 
-fn check_chunk(rows: &[StoredRow], key: &PublicKey, author: &[u8; 32], expected_prev: &mut Hash, leaves: &mut Vec<Hash>, c: &mut Collector) {
+fn check_chunk(
+    rows: &[StoredRow],
+    key: &PublicKey,
+    author: &[u8; 32],
+    expected_prev: &mut Hash,
+    leaves: &mut Vec<Hash>,
+    c: &mut Collector,
+) {
     use rayon::prelude::*;
     // Rebuild bodies and hashes in parallel; the order-dependent checks follow.
     let computed: Vec<Option<(Hash, Hash)>> = rows
@@ -153,34 +224,68 @@ fn check_chunk(rows: &[StoredRow], key: &PublicKey, author: &[u8; 32], expected_
             c.add("seq-gap", Some(expected_seq), format!("expected entry {expected_seq} but found entry {}: entries were deleted, inserted or renumbered", r.seq), RESTORE);
         }
         let Some((computed_hash, stored_hash)) = comp else {
-            c.add("entry-malformed", Some(expected_seq), format!("entry {} has a malformed stored field", r.seq), RESTORE);
+            c.add(
+                "entry-malformed",
+                Some(expected_seq),
+                format!("entry {} has a malformed stored field", r.seq),
+                RESTORE,
+            );
             leaves.push(merkle::leaf_hash(&r.hash));
             *expected_prev = Hash::from_slice(&r.hash).unwrap_or(Hash::ZERO);
             continue;
         };
         let seq = expected_seq;
         if computed_hash != stored_hash {
-            c.add("hash-mismatch", Some(seq), format!("entry {seq}'s contents do not hash to its recorded hash: it was altered"), RESTORE);
+            c.add(
+                "hash-mismatch",
+                Some(seq),
+                format!("entry {seq}'s contents do not hash to its recorded hash: it was altered"),
+                RESTORE,
+            );
         }
         if r.prev != expected_prev.0 {
             c.add("chain-broken", Some(seq), format!("entry {seq} does not link to entry {}: an entry was changed, removed or reordered", seq.wrapping_sub(1) as i64), RESTORE);
         }
         if r.author != author {
-            c.add("unknown-author", Some(seq), format!("entry {seq} names an author key that is not this ledger's key"), RESTORE);
+            c.add(
+                "unknown-author",
+                Some(seq),
+                format!("entry {seq} names an author key that is not this ledger's key"),
+                RESTORE,
+            );
         }
         if r.kind != entry::KIND_NOTE {
             // Unknown kinds are recorded faithfully; later versions add kinds.
-            let _ = entry::check_kind(&r.kind).map_err(|_| c.add("entry-malformed", Some(seq), format!("entry {seq} has an invalid kind"), RESTORE));
+            let _ = entry::check_kind(&r.kind).map_err(|_| {
+                c.add(
+                    "entry-malformed",
+                    Some(seq),
+                    format!("entry {seq} has an invalid kind"),
+                    RESTORE,
+                )
+            });
         }
-        let sig: [u8; 64] = r.signature.as_slice().try_into().expect("checked by to_entry");
+        let sig: [u8; 64] = r
+            .signature
+            .as_slice()
+            .try_into()
+            .expect("checked by to_entry");
         to_verify.push((seq, entry::signed_message(stored_hash), sig));
         *expected_prev = *stored_hash;
         leaves.push(merkle::leaf_hash(&stored_hash.0));
     }
-    let items: Vec<(&PublicKey, &[u8], &[u8; 64])> = to_verify.iter().map(|(_, m, s)| (key, m.as_slice(), s)).collect();
+    let items: Vec<(&PublicKey, &[u8], &[u8; 64])> = to_verify
+        .iter()
+        .map(|(_, m, s)| (key, m.as_slice(), s))
+        .collect();
     for i in signature::verify_many(&items) {
         let seq = to_verify[i].0;
-        c.add("bad-signature", Some(seq), format!("entry {seq}'s signature does not verify with the ledger key"), RESTORE);
+        c.add(
+            "bad-signature",
+            Some(seq),
+            format!("entry {seq}'s signature does not verify with the ledger key"),
+            RESTORE,
+        );
     }
 }
 
@@ -210,7 +315,12 @@ fn check_tree(ledger: &Ledger, leaves: &[Hash], c: &mut Collector) -> Result<()>
         Ok(())
     })?;
     if seen != expected && !bad {
-        c.add("tree-node-mismatch", None, format!("the ledger stores {seen} Merkle nodes where its entries make {expected}"), RESTORE);
+        c.add(
+            "tree-node-mismatch",
+            None,
+            format!("the ledger stores {seen} Merkle nodes where its entries make {expected}"),
+            RESTORE,
+        );
     }
     Ok(())
 }

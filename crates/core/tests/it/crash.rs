@@ -14,14 +14,18 @@ const CHILD_ENV: &str = "TRADESEAL_CRASH_CHILD_HOME";
 /// committed entry's number and hash only after `append` returned. Does nothing in a normal run.
 #[test]
 fn crash_child() {
-    let Ok(dir) = std::env::var(CHILD_ENV) else { return };
+    let Ok(dir) = std::env::var(CHILD_ENV) else {
+        return;
+    };
     let home = Home::open(std::path::Path::new(&dir)).unwrap();
     let signer = home.unlock(crate::PASS).unwrap();
     let mut l = home.ledger().unwrap();
     let out = std::io::stdout();
     for i in 0u64.. {
         let n = if i % 2 == 0 { 1 } else { 25 };
-        let batch: Vec<NewEntry> = (0..n).map(|k| NewEntry::note(&format!("crash {i}.{k}")).unwrap()).collect();
+        let batch: Vec<NewEntry> = (0..n)
+            .map(|k| NewEntry::note(&format!("crash {i}.{k}")).unwrap())
+            .collect();
         let done = l.append(&signer, crate::t(i as i64), &batch).unwrap();
         let mut o = out.lock();
         for (seq, hash) in done {
@@ -39,7 +43,12 @@ fn sigkill_at_random_moments_loses_no_committed_entry() {
     let rounds = 25;
     for round in 0..rounds {
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash::crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash::crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, home.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -70,11 +79,26 @@ fn sigkill_at_random_moments_loses_no_committed_entry() {
         let l = home.ledger().unwrap();
         let size = l.size().unwrap();
         for (seq, hash) in &committed {
-            assert!(*seq < size, "round {round}: committed entry {seq} is gone (size {size})");
-            assert_eq!(&l.entry(*seq).unwrap().hash.to_hex(), hash, "round {round}: entry {seq} changed");
+            assert!(
+                *seq < size,
+                "round {round}: committed entry {seq} is gone (size {size})"
+            );
+            assert_eq!(
+                &l.entry(*seq).unwrap().hash.to_hex(),
+                hash,
+                "round {round}: entry {seq} changed"
+            );
         }
         let r = verify(&l, None, &mut |_, _| {}).unwrap();
-        assert_eq!(r.verdict, Verdict::Intact, "round {round}: {:?}", r.findings);
+        assert_eq!(
+            r.verdict,
+            Verdict::Intact,
+            "round {round}: {:?}",
+            r.findings
+        );
     }
-    assert!(committed.len() > rounds, "the child committed too little to test anything");
+    assert!(
+        committed.len() > rounds,
+        "the child committed too little to test anything"
+    );
 }

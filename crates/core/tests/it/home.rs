@@ -5,7 +5,14 @@ use tradeseal_core::home::{Home, InitOptions};
 use tradeseal_core::{Error, ErrorCode};
 
 fn opts() -> InitOptions<'static> {
-    InitOptions { org: "Acme", gln: None, passphrase: PASS, seed: [9; 32], now: t(0), kdf_log_n: 10 }
+    InitOptions {
+        org: "Acme",
+        gln: None,
+        passphrase: PASS,
+        seed: [9; 32],
+        now: t(0),
+        kdf_log_n: 10,
+    }
 }
 
 fn listing(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
@@ -41,16 +48,25 @@ fn the_private_key_is_never_on_disk_in_clear() {
     let (dir, _, signer) = new_home();
     let seed = signer.key.to_bytes();
     for (name, bytes) in listing(dir.path()) {
-        assert!(!bytes.windows(32).any(|w| w == seed), "{name} holds the raw key");
+        assert!(
+            !bytes.windows(32).any(|w| w == seed),
+            "{name} holds the raw key"
+        );
         let hex = hex::encode(seed);
-        assert!(!bytes.windows(64).any(|w| w == hex.as_bytes()), "{name} holds the key in hex");
+        assert!(
+            !bytes.windows(64).any(|w| w == hex.as_bytes()),
+            "{name} holds the key in hex"
+        );
     }
 }
 
 #[test]
 fn a_wrong_passphrase_is_refused() {
     let (_d, home, _) = new_home();
-    assert!(matches!(home.unlock("not the passphrase"), Err(Error::WrongPassphrase { .. })));
+    assert!(matches!(
+        home.unlock("not the passphrase"),
+        Err(Error::WrongPassphrase { .. })
+    ));
 }
 
 #[test]
@@ -64,7 +80,11 @@ fn a_random_file_is_not_a_home() {
     std::fs::write(home.path().join("ledger.sqlite"), vec![0x42; 8192]).unwrap();
     let _ = std::fs::remove_file(home.path().join("ledger.sqlite-wal"));
     let _ = std::fs::remove_file(home.path().join("ledger.sqlite-shm"));
-    let e = Home::open(home.path()).unwrap().ledger_read_only().err().unwrap();
+    let e = Home::open(home.path())
+        .unwrap()
+        .ledger_read_only()
+        .err()
+        .unwrap();
     assert_eq!(e.code(), ErrorCode::NotAHome, "{e}");
 }
 
@@ -80,9 +100,23 @@ fn a_missing_home_says_to_run_init() {
 fn a_bad_gln_or_short_passphrase_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("h");
-    let e = Home::init(&p, InitOptions { gln: Some("4012345000008"), ..opts() }).unwrap_err();
+    let e = Home::init(
+        &p,
+        InitOptions {
+            gln: Some("4012345000008"),
+            ..opts()
+        },
+    )
+    .unwrap_err();
     assert_eq!(e.field(), Some("gln"));
-    let e = Home::init(&p, InitOptions { passphrase: "short", ..opts() }).unwrap_err();
+    let e = Home::init(
+        &p,
+        InitOptions {
+            passphrase: "short",
+            ..opts()
+        },
+    )
+    .unwrap_err();
     assert_eq!(e.field(), Some("passphrase"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }

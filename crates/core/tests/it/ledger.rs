@@ -9,7 +9,9 @@ use tradeseal_core::verify::{verify, Verdict};
 use tradeseal_core::Hash;
 
 fn notes(n: usize) -> Vec<NewEntry> {
-    (0..n).map(|i| NewEntry::note(&format!("note {i}")).unwrap()).collect()
+    (0..n)
+        .map(|i| NewEntry::note(&format!("note {i}")).unwrap())
+        .collect()
 }
 
 #[test]
@@ -29,12 +31,24 @@ fn appended_entries_link_verify_and_prove() {
         let p = proof::inclusion(&l, seq).unwrap();
         let path: Vec<Hash> = p.path.iter().map(|h| Hash::from_hex(h).unwrap()).collect();
         let leaf = merkle::leaf_hash(&Hash::from_hex(&p.entry_hash).unwrap().0);
-        assert!(merkle::verify_inclusion(&leaf, seq, 45, &path, &Hash::from_hex(&p.root).unwrap()));
+        assert!(merkle::verify_inclusion(
+            &leaf,
+            seq,
+            45,
+            &path,
+            &Hash::from_hex(&p.root).unwrap()
+        ));
     }
     for old in [1, 5, 32, 44, 45] {
         let p = proof::consistency(&l, old).unwrap();
         let path: Vec<Hash> = p.path.iter().map(|h| Hash::from_hex(h).unwrap()).collect();
-        assert!(merkle::verify_consistency(old, 45, &Hash::from_hex(&p.old_root).unwrap(), &Hash::from_hex(&p.new_root).unwrap(), &path));
+        assert!(merkle::verify_consistency(
+            old,
+            45,
+            &Hash::from_hex(&p.old_root).unwrap(),
+            &Hash::from_hex(&p.new_root).unwrap(),
+            &path
+        ));
     }
     assert!(proof::inclusion(&l, 45).is_err());
     assert!(proof::consistency(&l, 0).is_err());
@@ -60,7 +74,10 @@ fn the_checkpoint_is_a_signed_note_for_the_current_tree() {
     let (cp, note) = l.checkpoint().unwrap();
     assert_eq!(cp.size, 3);
     assert!(note.starts_with(&format!("{}\n3\n", home.card().origin)));
-    assert_eq!(checkpoint::open(&note, &home.card().origin, &signer.public_key()).unwrap(), cp);
+    assert_eq!(
+        checkpoint::open(&note, &home.card().origin, &signer.public_key()).unwrap(),
+        cp
+    );
 }
 
 #[test]
@@ -69,7 +86,18 @@ fn another_identity_cannot_append() {
     let (_d2, _, other) = {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("h");
-        let h = tradeseal_core::home::Home::init(&p, tradeseal_core::home::InitOptions { org: "Other", gln: None, passphrase: crate::PASS, seed: [4; 32], now: t(0), kdf_log_n: 10 }).unwrap();
+        let h = tradeseal_core::home::Home::init(
+            &p,
+            tradeseal_core::home::InitOptions {
+                org: "Other",
+                gln: None,
+                passphrase: crate::PASS,
+                seed: [4; 32],
+                now: t(0),
+                kdf_log_n: 10,
+            },
+        )
+        .unwrap();
         let s = h.unlock(crate::PASS).unwrap();
         (dir, h, s)
     };
@@ -89,7 +117,12 @@ fn two_writers_at_once_are_serialised() {
             std::thread::spawn(move || {
                 let mut l = Ledger::open(&path).unwrap();
                 for i in 0..100 {
-                    l.append(&signer, t(i), &[NewEntry::note(&format!("writer {w} note {i}")).unwrap()]).unwrap();
+                    l.append(
+                        &signer,
+                        t(i),
+                        &[NewEntry::note(&format!("writer {w} note {i}")).unwrap()],
+                    )
+                    .unwrap();
                 }
             })
         })
@@ -99,7 +132,10 @@ fn two_writers_at_once_are_serialised() {
     }
     let l = home.ledger().unwrap();
     assert_eq!(l.size().unwrap(), 200);
-    assert_eq!(verify(&l, None, &mut |_, _| {}).unwrap().verdict, Verdict::Intact);
+    assert_eq!(
+        verify(&l, None, &mut |_, _| {}).unwrap().verdict,
+        Verdict::Intact
+    );
 }
 
 #[test]

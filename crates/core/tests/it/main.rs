@@ -20,7 +20,18 @@ pub fn t(ms: i64) -> Timestamp {
 pub fn new_home() -> (tempfile::TempDir, Home, Signer) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("home");
-    let home = Home::init(&path, InitOptions { org: "Acme Coffee Importers", gln: Some("4012345000009"), passphrase: PASS, seed: [3; 32], now: t(0), kdf_log_n: 10 }).unwrap();
+    let home = Home::init(
+        &path,
+        InitOptions {
+            org: "Acme Coffee Importers",
+            gln: Some("4012345000009"),
+            passphrase: PASS,
+            seed: [3; 32],
+            now: t(0),
+            kdf_log_n: 10,
+        },
+    )
+    .unwrap();
     let signer = home.unlock(PASS).unwrap();
     (dir, home, signer)
 }

@@ -30,9 +30,21 @@ impl NodeSource for Mem {
 }
 
 fn reference_tree() -> (Vec<Hash>, Vec<Hash>) {
-    let v: Value = serde_json::from_slice(&std::fs::read(vectors().join("rfc6962-tree.json")).unwrap()).unwrap();
-    let leaves = v["leaves"].as_array().unwrap().iter().map(|l| merkle::leaf_hash(&hex::decode(l.as_str().unwrap()).unwrap())).collect();
-    let roots = v["roots"].as_array().unwrap().iter().map(|r| Hash::from_hex(r.as_str().unwrap()).unwrap()).collect();
+    let v: Value =
+        serde_json::from_slice(&std::fs::read(vectors().join("rfc6962-tree.json")).unwrap())
+            .unwrap();
+    let leaves = v["leaves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| merkle::leaf_hash(&hex::decode(l.as_str().unwrap()).unwrap()))
+        .collect();
+    let roots = v["roots"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| Hash::from_hex(r.as_str().unwrap()).unwrap())
+        .collect();
     (leaves, roots)
 }
 
@@ -40,14 +52,21 @@ fn reference_tree() -> (Vec<Hash>, Vec<Hash>) {
 fn roots_of_the_reference_tree_match_for_every_size() {
     let (leaves, roots) = reference_tree();
     for n in 1..=8 {
-        assert_eq!(merkle::root_of_leaf_hashes(&leaves[..n]), roots[n - 1], "size {n}");
+        assert_eq!(
+            merkle::root_of_leaf_hashes(&leaves[..n]),
+            roots[n - 1],
+            "size {n}"
+        );
         let mut f = Frontier::default();
         for l in &leaves[..n] {
             f.push(*l, |_, _, _| {});
         }
         assert_eq!(f.root(), roots[n - 1], "frontier, size {n}");
     }
-    assert_eq!(merkle::empty_root().to_hex(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    assert_eq!(
+        merkle::empty_root().to_hex(),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
 }
 
 #[test]
@@ -56,7 +75,13 @@ fn inclusion_vectors_pass_and_fail_as_published() {
         let path = f.unwrap().path();
         let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         let proof: Vec<Hash> = v["proof"].as_array().unwrap().iter().map(h).collect();
-        let ok = merkle::verify_inclusion(&h(&v["leafHash"]), v["leafIdx"].as_u64().unwrap(), v["treeSize"].as_u64().unwrap(), &proof, &h(&v["root"]));
+        let ok = merkle::verify_inclusion(
+            &h(&v["leafHash"]),
+            v["leafIdx"].as_u64().unwrap(),
+            v["treeSize"].as_u64().unwrap(),
+            &proof,
+            &h(&v["root"]),
+        );
         assert_eq!(ok, !v["wantErr"].as_bool().unwrap(), "{}", path.display());
         let name = path.file_name().unwrap().to_str().unwrap();
         assert_eq!(name.starts_with("fail_"), !ok, "{name}");
@@ -75,7 +100,8 @@ fn consistency_vectors_pass_and_fail_as_published() {
         assert_eq!(ok, !v["wantErr"].as_bool().unwrap(), "{}", path.display());
         if ok {
             // Our prover must produce exactly the published proof.
-            let mine = merkle::consistency_proof(&Mem(leaves[..n as usize].to_vec()), m, n).unwrap();
+            let mine =
+                merkle::consistency_proof(&Mem(leaves[..n as usize].to_vec()), m, n).unwrap();
             assert_eq!(mine, proof, "{}", path.display());
         }
     }
@@ -83,29 +109,59 @@ fn consistency_vectors_pass_and_fail_as_published() {
 
 #[test]
 fn generated_proofs_verify_and_every_mutation_fails() {
-    let leaves: Vec<Hash> = (0..70u32).map(|i| merkle::leaf_hash(&i.to_be_bytes())).collect();
+    let leaves: Vec<Hash> = (0..70u32)
+        .map(|i| merkle::leaf_hash(&i.to_be_bytes()))
+        .collect();
     for n in 1..=leaves.len() as u64 {
         let src = Mem(leaves[..n as usize].to_vec());
         let root = merkle::root_of_leaf_hashes(&src.0);
         for i in 0..n {
             let p = merkle::inclusion_proof(&src, i, n).unwrap();
-            assert!(merkle::verify_inclusion(&leaves[i as usize], i, n, &p, &root), "inclusion {i}/{n}");
+            assert!(
+                merkle::verify_inclusion(&leaves[i as usize], i, n, &p, &root),
+                "inclusion {i}/{n}"
+            );
             if i + 1 < n {
-                assert!(!merkle::verify_inclusion(&leaves[i as usize], i + 1, n, &p, &root));
+                assert!(!merkle::verify_inclusion(
+                    &leaves[i as usize],
+                    i + 1,
+                    n,
+                    &p,
+                    &root
+                ));
             }
             if let Some(first) = p.first() {
                 let mut bad = p.clone();
                 bad[0].0[0] ^= 1;
-                assert!(!merkle::verify_inclusion(&leaves[i as usize], i, n, &bad, &root));
+                assert!(!merkle::verify_inclusion(
+                    &leaves[i as usize],
+                    i,
+                    n,
+                    &bad,
+                    &root
+                ));
                 let mut longer = p.clone();
                 longer.push(*first);
-                assert!(!merkle::verify_inclusion(&leaves[i as usize], i, n, &longer, &root));
+                assert!(!merkle::verify_inclusion(
+                    &leaves[i as usize],
+                    i,
+                    n,
+                    &longer,
+                    &root
+                ));
             }
         }
         for m in 1..=n {
             let old_root = merkle::root_of_leaf_hashes(&leaves[..m as usize]);
-            let p = if m == n { vec![] } else { merkle::consistency_proof(&src, m, n).unwrap() };
-            assert!(merkle::verify_consistency(m, n, &old_root, &root, &p), "consistency {m}/{n}");
+            let p = if m == n {
+                vec![]
+            } else {
+                merkle::consistency_proof(&src, m, n).unwrap()
+            };
+            assert!(
+                merkle::verify_consistency(m, n, &old_root, &root, &p),
+                "consistency {m}/{n}"
+            );
             if !p.is_empty() {
                 let mut bad = p.clone();
                 let last = bad.len() - 1;

@@ -13,7 +13,12 @@ fn pristine() -> (tempfile::TempDir, PathBuf, Vec<u8>, String) {
     let (d, home, signer) = new_home();
     let mut l = home.ledger().unwrap();
     for i in 0..N {
-        l.append(&signer, t(i as i64), &[NewEntry::note(&format!("lot {i} received")).unwrap()]).unwrap();
+        l.append(
+            &signer,
+            t(i as i64),
+            &[NewEntry::note(&format!("lot {i} received")).unwrap()],
+        )
+        .unwrap();
     }
     let cp = l.checkpoint_note().unwrap();
     drop(l);
@@ -24,7 +29,12 @@ fn pristine() -> (tempfile::TempDir, PathBuf, Vec<u8>, String) {
     (d, path.clone(), std::fs::read(&path).unwrap(), cp)
 }
 
-fn check(path: &Path, bytes: &[u8], saved: Option<&str>, tamper: impl FnOnce(&Connection)) -> Report {
+fn check(
+    path: &Path,
+    bytes: &[u8],
+    saved: Option<&str>,
+    tamper: impl FnOnce(&Connection),
+) -> Report {
     let _ = std::fs::remove_file(path.with_extension("sqlite-wal"));
     let _ = std::fs::remove_file(path.with_extension("sqlite-shm"));
     std::fs::write(path, bytes).unwrap();
@@ -52,14 +62,30 @@ fn changing_any_byte_of_any_stored_field_is_caught_at_that_entry() {
     let mut cases = 0;
     for seq in 0..N as i64 {
         let c = Connection::open(&path).unwrap();
-        let (kind, payload): (String, String) = c.query_row("SELECT kind, payload FROM entries WHERE seq = ?1", [seq], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        let (kind, payload): (String, String) = c
+            .query_row(
+                "SELECT kind, payload FROM entries WHERE seq = ?1",
+                [seq],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
         drop(c);
         for col in ["author", "prev", "hash", "signature"] {
             for byte in 0..if col == "signature" { 64 } else { 32 } {
                 let r = check(&path, &bytes, None, |c| {
-                    let mut v: Vec<u8> = c.query_row(&format!("SELECT {col} FROM entries WHERE seq = ?1"), [seq], |r| r.get(0)).unwrap();
+                    let mut v: Vec<u8> = c
+                        .query_row(
+                            &format!("SELECT {col} FROM entries WHERE seq = ?1"),
+                            [seq],
+                            |r| r.get(0),
+                        )
+                        .unwrap();
                     v[byte] ^= 0x01;
-                    c.execute(&format!("UPDATE entries SET {col} = ?1 WHERE seq = ?2"), rusqlite::params![v, seq]).unwrap();
+                    c.execute(
+                        &format!("UPDATE entries SET {col} = ?1 WHERE seq = ?2"),
+                        rusqlite::params![v, seq],
+                    )
+                    .unwrap();
                 });
                 assert_fails_at(&r, seq as u64, &format!("{col}[{byte}] of entry {seq}"));
                 cases += 1;
@@ -71,14 +97,22 @@ fn changing_any_byte_of_any_stored_field_is_caught_at_that_entry() {
                 b[i] = if b[i] == b'x' { b'y' } else { b'x' };
                 let changed = String::from_utf8(b).unwrap();
                 let r = check(&path, &bytes, None, |c| {
-                    c.execute(&format!("UPDATE entries SET {col} = ?1 WHERE seq = ?2"), rusqlite::params![changed, seq]).unwrap();
+                    c.execute(
+                        &format!("UPDATE entries SET {col} = ?1 WHERE seq = ?2"),
+                        rusqlite::params![changed, seq],
+                    )
+                    .unwrap();
                 });
                 assert_fails_at(&r, seq as u64, &format!("{col}[{i}] of entry {seq}"));
                 cases += 1;
             }
         }
         let r = check(&path, &bytes, None, |c| {
-            c.execute("UPDATE entries SET time_ms = time_ms + 1 WHERE seq = ?1", [seq]).unwrap();
+            c.execute(
+                "UPDATE entries SET time_ms = time_ms + 1 WHERE seq = ?1",
+                [seq],
+            )
+            .unwrap();
         });
         assert_fails_at(&r, seq as u64, &format!("time of entry {seq}"));
     }
@@ -146,14 +180,23 @@ fn a_rewritten_history_is_caught_against_a_saved_checkpoint() {
     let (_d2, home2, signer2) = new_home();
     let mut l2 = home2.ledger().unwrap();
     for i in 0..N + 2 {
-        let text = if i == 1 { "lot 1 destroyed".to_string() } else { format!("lot {i} received") };
-        l2.append(&signer2, t(i as i64), &[NewEntry::note(&text).unwrap()]).unwrap();
+        let text = if i == 1 {
+            "lot 1 destroyed".to_string()
+        } else {
+            format!("lot {i} received")
+        };
+        l2.append(&signer2, t(i as i64), &[NewEntry::note(&text).unwrap()])
+            .unwrap();
     }
     let own = verify(&l2, None, &mut |_, _| {}).unwrap();
     assert_eq!(own.verdict, Verdict::Intact);
     let r = verify(&l2, Some(&saved), &mut |_, _| {}).unwrap();
     assert_eq!(r.verdict, Verdict::Failed);
-    assert!(r.findings.iter().any(|f| f.code == "history-rewritten"), "{:?}", r.findings);
+    assert!(
+        r.findings.iter().any(|f| f.code == "history-rewritten"),
+        "{:?}",
+        r.findings
+    );
     let _ = path;
 }
 
@@ -161,9 +204,15 @@ fn a_rewritten_history_is_caught_against_a_saved_checkpoint() {
 fn a_saved_checkpoint_of_the_same_ledger_verifies_as_a_prefix() {
     let (_d, home, signer) = new_home();
     let mut l = home.ledger().unwrap();
-    l.append(&signer, t(0), &[NewEntry::note("a").unwrap()]).unwrap();
+    l.append(&signer, t(0), &[NewEntry::note("a").unwrap()])
+        .unwrap();
     let saved = l.checkpoint_note().unwrap();
-    l.append(&signer, t(1), &[NewEntry::note("b").unwrap(), NewEntry::note("c").unwrap()]).unwrap();
+    l.append(
+        &signer,
+        t(1),
+        &[NewEntry::note("b").unwrap(), NewEntry::note("c").unwrap()],
+    )
+    .unwrap();
     let r = verify(&l, Some(&saved), &mut |_, _| {}).unwrap();
     assert_eq!(r.verdict, Verdict::Intact, "{:?}", r.findings);
     assert_eq!(r.saved_checkpoint_size, Some(1));
@@ -173,7 +222,11 @@ fn a_saved_checkpoint_of_the_same_ledger_verifies_as_a_prefix() {
 fn a_forged_tree_node_is_caught() {
     let (_d, path, bytes, _) = pristine();
     let r = check(&path, &bytes, None, |c| {
-        c.execute("UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 1", []).unwrap();
+        c.execute(
+            "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 1 AND idx = 1",
+            [],
+        )
+        .unwrap();
     });
     assert_eq!(r.verdict, Verdict::Failed);
     assert_eq!(r.first_bad, Some(2));

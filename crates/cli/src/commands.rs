@@ -1,0 +1,218 @@
+//! One function per subcommand: read arguments, call the core, print the result.
+
+use crate::{env, Command, ProveArgs};
+use serde::Serialize;
+use std::path::Path;
+use std::process::ExitCode;
+use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::identity::{IdentityCard, DEFAULT_KDF_LOG_N};
+use tradeseal_core::ledger::NewEntry;
+use tradeseal_core::verify::{self, Verdict};
+use tradeseal_core::view::EntryView;
+use tradeseal_core::{proof, Error, Result};
+
+pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
+    match cmd {
+        Command::Init { org, gln } => init(home, &org, gln.as_deref()),
+        Command::Identity(f) => identity(home, f.json),
+        Command::Note { text } => note(home, &text),
+        Command::Log { json, limit } => log(home, json.json, limit),
+        Command::Verify { checkpoint, json } => verify(home, checkpoint.as_deref(), json.json),
+        Command::Checkpoint => checkpoint(home),
+        Command::Prove(p) => prove(home, p),
+    }
+}
+
+fn print_json<T: Serialize>(v: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).expect("views serialise")
+    );
+}
+
+fn print_card(c: &IdentityCard) {
+    println!("Organisation  {}", c.org);
+    println!("GLN           {}", c.gln.as_deref().unwrap_or("-"));
+    println!("Public key    {}", c.public_key);
+    println!("Fingerprint   {}", c.fingerprint);
+    println!("Log origin    {}", c.origin);
+    println!("Verifier key  {}", c.vkey);
+}
+
+fn init(home: &Path, org: &str, gln: Option<&str>) -> Result<ExitCode> {
+    // Check what can be checked before asking for a passphrase.
+    tradeseal_core::identity::check_org(org)?;
+    if let Some(g) = gln {
+        tradeseal_core::gs1::Gln::parse(g)?;
+    }
+    if Home::exists(home)
+        || home
+            .read_dir()
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(home.exists())
+    {
+        return Err(Error::HomeExists { path: home.into() });
+    }
+    let pass = env::passphrase(true)?;
+    let h = Home::init(
+        home,
+        InitOptions {
+            org,
+            gln,
+            passphrase: &pass,
+            seed: env::seed()?,
+            now: env::now(),
+            kdf_log_n: DEFAULT_KDF_LOG_N,
+        },
+    )?;
+    println!("Created a TradeSeal home in {}", h.path().display());
+    println!();
+    print_card(h.card());
+    println!();
+    println!(
+        "Keep the passphrase safe: without it the key cannot be used and it cannot be recovered."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn identity(home: &Path, json: bool) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    if json {
+        print_json(h.card());
+    } else {
+        print_card(h.card());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn note(home: &Path, text: &str) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    let entry = NewEntry::note(text)?;
+    let mut ledger = h.ledger()?;
+    let signer = h.unlock(&env::passphrase(false)?)?;
+    let done = ledger.append(&signer, env::now(), &[entry])?;
+    let (seq, hash) = done[0];
+    println!("Recorded entry {seq} ({hash})");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn log(home: &Path, json: bool, limit: u64) -> Result<ExitCode> {
+    let ledger = Home::open(home)?.ledger_read_only()?;
+    let size = ledger.size()?;
+    let entries = ledger.entries_desc(size.saturating_sub(limit), size)?;
+    let views: Vec<EntryView> = entries.iter().map(EntryView::from).collect();
+    if json {
+        print_json(&views);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if views.is_empty() {
+        println!("The ledger is empty. Add an entry with `tradeseal note \"TEXT\"`.");
+    }
+    for v in &views {
+        println!(
+            "{:>6}  {}  {:<5}  {}  {}",
+            v.seq,
+            v.time,
+            v.kind,
+            &v.hash[..16],
+            v.summary
+        );
+    }
+    if size > limit {
+        println!("({} older entries not shown; use --limit)", size - limit);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(home: &Path, saved: Option<&Path>, json: bool) -> Result<ExitCode> {
+    let saved = saved
+        .map(|p| {
+            std::fs::read_to_string(p)
+                .map_err(|e| Error::io(format!("reading the checkpoint file {}", p.display()), e))
+        })
+        .transpose()?;
+    let ledger = Home::open(home)?.ledger_read_only()?;
+    let report = verify::verify(&ledger, saved.as_deref(), &mut |_, _| {})?;
+    if json {
+        print_json(&report);
+    } else if report.verdict == Verdict::Intact {
+        println!(
+            "Ledger intact: {} entries, every signature and hash link checked",
+            report.entries
+        );
+        println!(
+            "Root {} signed at size {}",
+            report.root, report.checkpoint_size
+        );
+        if let Some(s) = report.saved_checkpoint_size {
+            println!("Consistent with the saved checkpoint of size {s}");
+        }
+    } else {
+        match report.first_bad {
+            Some(seq) => println!("Ledger FAILED verification: first bad entry is {seq}"),
+            None => println!("Ledger FAILED verification"),
+        }
+        for f in &report.findings {
+            let at = f.seq.map(|s| format!(" [entry {s}]")).unwrap_or_default();
+            println!("  {}{at}: {}", f.code, f.message);
+        }
+        if let Some(f) = report.findings.first() {
+            println!("What to do: {}", f.action);
+        }
+    }
+    Ok(if report.verdict == Verdict::Intact {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn checkpoint(home: &Path) -> Result<ExitCode> {
+    let ledger = Home::open(home)?.ledger_read_only()?;
+    let (_, note) = ledger.checkpoint()?;
+    print!("{note}");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
+    let ledger = Home::open(home)?.ledger_read_only()?;
+    if let Some(seq) = p.seq {
+        let pr = proof::inclusion(&ledger, seq)?;
+        if p.json {
+            print_json(&pr);
+        } else {
+            println!(
+                "Entry {} is leaf {} of the tree of size {}",
+                pr.seq, pr.seq, pr.size
+            );
+            println!("Entry hash  {}", pr.entry_hash);
+            println!("Leaf hash   {}", pr.leaf_hash);
+            println!("Root        {}", pr.root);
+            println!("Path ({} hashes, leaf first):", pr.path.len());
+            for h in &pr.path {
+                println!("  {h}");
+            }
+            println!();
+            print!("{}", pr.checkpoint);
+        }
+    } else if let Some(old) = p.old_size {
+        let pr = proof::consistency(&ledger, old)?;
+        if p.json {
+            print_json(&pr);
+        } else {
+            println!(
+                "The tree of size {} is a prefix of the tree of size {}",
+                pr.old_size, pr.new_size
+            );
+            println!("Old root    {}", pr.old_root);
+            println!("New root    {}", pr.new_root);
+            println!("Proof ({} hashes):", pr.path.len());
+            for h in &pr.path {
+                println!("  {h}");
+            }
+            println!();
+            print!("{}", pr.checkpoint);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

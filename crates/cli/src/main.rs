@@ -1,0 +1,98 @@
+//! `tradeseal`: the command-line face of the core. Exit codes: 0 success or valid,
+//! 1 verification failed, 2 bad input, usage or environment error.
+
+mod commands;
+mod env;
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "tradeseal",
+    version,
+    about = "TradeSeal: a signed, tamper-evident ledger of supply-chain events"
+)]
+struct Cli {
+    /// The home folder (default: $TRADESEAL_HOME, else the platform data folder)
+    #[arg(long, global = true, value_name = "DIR")]
+    home: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create a home: the ledger and the organisation's encrypted identity
+    Init {
+        /// The organisation's name, as partners know it
+        #[arg(long)]
+        org: String,
+        /// The organisation's GS1 Global Location Number (13 digits)
+        #[arg(long)]
+        gln: Option<String>,
+    },
+    /// Print the identity card: organisation, GLN, public key, fingerprint
+    Identity(JsonFlag),
+    /// Append an audit note to the ledger
+    Note {
+        /// The note's text
+        text: String,
+    },
+    /// List the ledger's entries, newest first
+    Log {
+        #[command(flatten)]
+        json: JsonFlag,
+        /// Show at most this many entries
+        #[arg(long, default_value_t = 50)]
+        limit: u64,
+    },
+    /// Check every signature, hash link and the tree against the signed checkpoint
+    Verify {
+        /// A checkpoint saved earlier (from `tradeseal checkpoint`): catches truncation and rewrites
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Option<PathBuf>,
+        #[command(flatten)]
+        json: JsonFlag,
+    },
+    /// Print the latest signed checkpoint (a C2SP signed note); save it to verify against later
+    Checkpoint,
+    /// Print an inclusion proof (--seq) or a consistency proof (--old-size)
+    Prove(ProveArgs),
+}
+
+#[derive(Args)]
+struct JsonFlag {
+    /// Print JSON instead of text
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["seq", "old_size"])))]
+struct ProveArgs {
+    /// Prove that entry N is in the checkpoint's tree
+    #[arg(long, value_name = "N")]
+    seq: Option<u64>,
+    /// Prove that the tree of M entries is a prefix of the checkpoint's tree
+    #[arg(long, value_name = "M")]
+    old_size: Option<u64>,
+    #[arg(long)]
+    json: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let home = cli
+        .home
+        .clone()
+        .unwrap_or_else(tradeseal_core::home::default_location);
+    match commands::run(cli.command, &home) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! Golden tests of the CLI contract: each `tests/golden/cli/*.txt` is a transcript of
+//! commands, their exit codes and output. Values that differ per run (keys, hashes, times,
+//! signatures) are replaced by placeholders. `TRADESEAL_BLESS=1 cargo test` rewrites them.
+
+use regex::Regex;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const PASS: &str = "correct horse battery";
+
+fn golden_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/cli")
+}
+
+fn redact(s: &str, home: &Path) -> String {
+    let rules = [
+        (r"tradeseal/[0-9a-f]{16}", "tradeseal/[ORIGIN]"),
+        (r"\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}", "+[KEYID]+[VKEY]"),
+        (r"[0-9a-f]{64}", "[HEX64]"),
+        (r"[0-9a-f]{16}\b", "[HEX16]"),
+        (r"(?m)^[A-Za-z0-9+/]{43}=$", "[ROOT]"),
+        (r"\\n[A-Za-z0-9+/]{43}=\\n", "\\n[ROOT]\\n"),
+        (r"(\u{2014} \S+) [A-Za-z0-9+/]{90,}={0,2}", "$1 [SIGNATURE]"),
+        (r"\d{5} \d{5} \d{5} \d{5} \d{5} \d{5}", "[FINGERPRINT]"),
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "[TIME]"),
+    ];
+    let mut out = s.replace(&home.display().to_string(), "HOME");
+    if let Some(dir) = home.parent() {
+        out = out.replace(&dir.display().to_string(), "DIR");
+    }
+    for (re, to) in rules {
+        out = Regex::new(re).unwrap().replace_all(&out, to).into_owned();
+    }
+    out
+}
+
+/// Splits a command line on spaces, honouring double quotes.
+fn words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let (mut quoted, mut any) = (false, false);
+    for c in line.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    out.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            _ => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        out.push(cur);
+    }
+    out
+}
+
+/// Runs the `$ ` lines of a transcript and returns the transcript they produce now.
+fn replay(script: &str, dir: &Path) -> String {
+    let home = dir.join("home");
+    let mut out = String::new();
+    for line in script.lines().filter_map(|l| l.strip_prefix("$ ")) {
+        let mut w = words(line);
+        let mut env: Vec<(String, String)> = vec![("TRADESEAL_PASSPHRASE".into(), PASS.into())];
+        while w
+            .first()
+            .is_some_and(|x| x.contains('=') && !x.starts_with('-'))
+        {
+            let (k, v) = w
+                .remove(0)
+                .split_once('=')
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .unwrap();
+            env.push((k, v));
+        }
+        assert_eq!(w.remove(0), "tradeseal", "transcripts run tradeseal only");
+        let args: Vec<String> = w
+            .iter()
+            .map(|a| {
+                a.replace("HOME", &home.display().to_string())
+                    .replace("DIR", &dir.display().to_string())
+            })
+            .collect();
+        let o = Command::new(env!("CARGO_BIN_EXE_tradeseal"))
+            .args(&args)
+            .env_remove("TRADESEAL_HOME")
+            .envs(env.iter().map(|(k, v)| (k, v)))
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        out.push_str(&format!("$ {line}\n"));
+        out.push_str(&format!("? {}\n", o.status.code().unwrap_or(-1)));
+        for l in String::from_utf8_lossy(&o.stdout).lines() {
+            out.push_str(&format!("{l}\n"));
+        }
+        for l in String::from_utf8_lossy(&o.stderr).lines() {
+            out.push_str(&format!("! {l}\n"));
+        }
+        out.push('\n');
+    }
+    redact(&out, &home)
+}
+
+#[test]
+fn cli_transcripts_match_their_golden_files() {
+    let mut seen = 0;
+    let mut failures = Vec::new();
+    let mut files: Vec<_> = std::fs::read_dir(golden_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for path in files
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+    {
+        let want = std::fs::read_to_string(&path).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let got = replay(&want, dir.path());
+        if std::env::var_os("TRADESEAL_BLESS").is_some() {
+            std::fs::write(&path, &got).unwrap();
+        } else if got != want {
+            failures.push(format!(
+                "{}:\n--- want\n{want}\n--- got\n{got}",
+                path.display()
+            ));
+        }
+        seen += 1;
+    }
+    assert!(seen >= 3, "golden transcripts are missing");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn redaction_keeps_exit_codes_and_words() {
+    let r = redact("? 1\nfirst bad entry is 4 (abc)", Path::new("/x"));
+    assert_eq!(r, "? 1\nfirst bad entry is 4 (abc)");
+}
+
+fn tradeseal(home: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_tradeseal"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env("TRADESEAL_PASSPHRASE", PASS)
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &std::process::Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let b = std::fs::read(&p).unwrap();
+            (p, b)
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_tampered_ledger_exits_1_and_names_the_first_bad_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    ok(&tradeseal(&home, &["init", "--org", "Acme"]));
+    for i in 0..5 {
+        ok(&tradeseal(&home, &["note", &format!("note {i}")]));
+    }
+    let saved = dir.path().join("cp.txt");
+    std::fs::write(&saved, ok(&tradeseal(&home, &["checkpoint"]))).unwrap();
+    let c = rusqlite::Connection::open(home.join("ledger.sqlite")).unwrap();
+    c.execute(
+        "UPDATE entries SET payload = '{\"text\":\"note X\"}' WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    let o = tradeseal(&home, &["verify"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("first bad entry is 3"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let o = tradeseal(&home, &["verify", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "failed");
+    assert_eq!(v["first_bad"], 3);
+
+    // Truncation that also rolls the checkpoint back is caught against the saved checkpoint.
+    let c = rusqlite::Connection::open(home.join("ledger.sqlite")).unwrap();
+    c.execute(
+        "UPDATE entries SET payload = '{\"text\":\"note 3\"}' WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    drop(c);
+    ok(&tradeseal(
+        &home,
+        &["verify", "--checkpoint", saved.to_str().unwrap()],
+    ));
+    ok(&tradeseal(&home, &["note", "one more"]));
+    let c = rusqlite::Connection::open(home.join("ledger.sqlite")).unwrap();
+    c.execute("DELETE FROM entries WHERE seq >= 4", []).unwrap();
+    drop(c);
+    let o = tradeseal(&home, &["verify", "--checkpoint", saved.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("first bad entry is 4"),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+}
+
+#[test]
+fn a_read_only_home_refuses_writes_and_changes_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    ok(&tradeseal(&home, &["init", "--org", "Acme"]));
+    ok(&tradeseal(&home, &["note", "before"]));
+    for p in [home.join("ledger.sqlite"), home.clone()] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o555)).unwrap();
+    }
+    let before = files(&home);
+    let o = tradeseal(&home, &["note", "after"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("read-only"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(files(&home), before);
+    for p in [home.clone(), home.join("ledger.sqlite")] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    assert!(ok(&tradeseal(&home, &["log"])).contains("before"));
+}
+
+#[test]
+fn a_folder_of_other_files_is_not_a_home() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello").unwrap();
+    let o = tradeseal(dir.path(), &["log"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a TradeSeal home"));
+    let o = tradeseal(dir.path(), &["init", "--org", "Acme"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+}

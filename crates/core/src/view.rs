@@ -1,0 +1,60 @@
+//! Read models of ledger entries shared by the CLI's `--json` output and the desktop UI.
+
+use crate::entry::{Entry, KIND_NOTE};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct EntryView {
+    pub seq: u64,
+    pub kind: String,
+    /// RFC 3339, UTC, milliseconds.
+    pub time: String,
+    /// Unix milliseconds, for formatting in the user's locale.
+    pub time_ms: f64,
+    pub author: String,
+    pub prev: String,
+    pub hash: String,
+    pub signature: String,
+    #[ts(type = "unknown")]
+    pub payload: serde_json::Value,
+    /// One line for lists.
+    pub summary: String,
+}
+
+impl From<&Entry> for EntryView {
+    fn from(e: &Entry) -> EntryView {
+        let payload: serde_json::Value =
+            serde_json::from_str(&e.body.payload).unwrap_or(serde_json::Value::Null);
+        let summary = match (
+            e.body.kind.as_str(),
+            payload.get("text").and_then(|t| t.as_str()),
+        ) {
+            (KIND_NOTE, Some(t)) => first_line(t, 120),
+            _ => first_line(&e.body.payload, 120),
+        };
+        EntryView {
+            seq: e.body.seq,
+            kind: e.body.kind.clone(),
+            time: e.body.time.to_rfc3339(),
+            time_ms: e.body.time.unix_millis() as f64,
+            author: hex::encode(e.body.author),
+            prev: e.body.prev.to_hex(),
+            hash: e.hash.to_hex(),
+            signature: hex::encode(e.signature),
+            payload,
+            summary,
+        }
+    }
+}
+
+fn first_line(s: &str, max: usize) -> String {
+    let line = s.lines().next().unwrap_or("");
+    if line.chars().count() > max || s.lines().nth(1).is_some() {
+        let cut: String = line.chars().take(max).collect();
+        format!("{cut}…")
+    } else {
+        line.to_string()
+    }
+}
