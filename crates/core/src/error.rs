@@ -37,9 +37,7 @@ pub enum Error {
     #[error("{path} is not a TradeSeal home ({reason}): pass --home with the folder `tradeseal init` created")]
     NotAHome { path: PathBuf, reason: String },
 
-    #[error(
-        "wrong passphrase for {path}: check it and try again (TRADESEAL_PASSPHRASE or the prompt)"
-    )]
+    #[error("wrong passphrase for {path}: check it and try again")]
     WrongPassphrase { path: PathBuf },
 
     #[error("invalid {field}: {reason}")]
@@ -119,6 +117,26 @@ impl From<rusqlite::Error> for Error {
         match e.sqlite_error_code() {
             Some(C::DatabaseBusy) | Some(C::DatabaseLocked) => Error::Busy,
             _ => Error::Storage(e),
+        }
+    }
+}
+
+/// The error as the desktop UI receives it: a code to branch on, a message to show, and
+/// the field to point at.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct UiError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub field: Option<String>,
+}
+
+impl From<&Error> for UiError {
+    fn from(e: &Error) -> UiError {
+        UiError {
+            code: e.code(),
+            message: e.to_string(),
+            field: e.field().map(str::to_string),
         }
     }
 }

@@ -11,7 +11,9 @@ use ts_rs::TS;
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export_to = "bindings.ts")]
 pub struct InclusionProof {
+    #[ts(type = "number")]
     pub seq: u64,
+    #[ts(type = "number")]
     pub size: u64,
     pub entry_hash: String,
     pub leaf_hash: String,
@@ -25,8 +27,10 @@ pub struct InclusionProof {
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export_to = "bindings.ts")]
 pub struct ConsistencyProof {
+    #[ts(type = "number")]
     pub old_size: u64,
     pub old_root: String,
+    #[ts(type = "number")]
     pub new_size: u64,
     pub new_root: String,
     pub path: Vec<String>,

@@ -34,6 +34,7 @@ pub enum Severity {
 pub struct Finding {
     pub code: String,
     pub severity: Severity,
+    #[ts(type = "number | null")]
     pub seq: Option<u64>,
     pub message: String,
     pub action: String,
@@ -45,13 +46,17 @@ pub struct Report {
     pub verdict: Verdict,
     pub origin: String,
     /// Entries found in the ledger.
+    #[ts(type = "number")]
     pub entries: u64,
     /// The size the latest checkpoint signs.
+    #[ts(type = "number")]
     pub checkpoint_size: u64,
     pub root: String,
     /// The saved checkpoint's size, when one was given and it verified as a prefix.
+    #[ts(type = "number | null")]
     pub saved_checkpoint_size: Option<u64>,
     /// The lowest entry number any finding names.
+    #[ts(type = "number | null")]
     pub first_bad: Option<u64>,
     pub findings: Vec<Finding>,
 }

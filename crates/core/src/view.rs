@@ -7,6 +7,7 @@ use ts_rs::TS;
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export_to = "bindings.ts")]
 pub struct EntryView {
+    #[ts(type = "number")]
     pub seq: u64,
     pub kind: String,
     /// RFC 3339, UTC, milliseconds.
@@ -57,4 +58,44 @@ fn first_line(s: &str, max: usize) -> String {
     } else {
         line.to_string()
     }
+}
+
+/// What the app shows before and after unlocking.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct SessionView {
+    /// The home folder in use.
+    pub home: String,
+    /// A home exists there (else the app offers to create one).
+    pub exists: bool,
+    pub unlocked: bool,
+    pub card: Option<crate::identity::IdentityCard>,
+}
+
+/// The ledger's size and latest signed checkpoint.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct LedgerView {
+    #[ts(type = "number")]
+    pub size: u64,
+    pub root: String,
+    pub checkpoint: String,
+}
+
+/// One entry with its inclusion proof, for the details pane.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct EntryDetail {
+    pub entry: EntryView,
+    pub proof: crate::proof::InclusionProof,
+}
+
+/// Progress of a long task, sent as an event.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct ProgressView {
+    #[ts(type = "number")]
+    pub done: u64,
+    #[ts(type = "number")]
+    pub total: u64,
 }

@@ -3,6 +3,7 @@
 mod crash;
 mod home;
 mod ledger;
+mod ledger_vectors;
 mod merkle_vectors;
 mod tamper;
 

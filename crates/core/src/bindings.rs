@@ -1,0 +1,48 @@
+//! The TypeScript declarations of every type the desktop UI receives, generated from
+//! the Rust types (ts-rs) into `ui/src/lib/bindings.ts`; a test keeps the file current.
+
+use ts_rs::TS;
+
+/// The whole generated file.
+pub fn typescript() -> String {
+    let decls = [
+        crate::error::ErrorCode::decl(),
+        crate::error::UiError::decl(),
+        crate::identity::IdentityCard::decl(),
+        crate::view::EntryView::decl(),
+        crate::view::SessionView::decl(),
+        crate::view::LedgerView::decl(),
+        crate::view::EntryDetail::decl(),
+        crate::view::ProgressView::decl(),
+        crate::proof::InclusionProof::decl(),
+        crate::proof::ConsistencyProof::decl(),
+        crate::verify::Verdict::decl(),
+        crate::verify::Severity::decl(),
+        crate::verify::Finding::decl(),
+        crate::verify::Report::decl(),
+    ];
+    let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
+    for d in decls {
+        out.push_str("export ");
+        out.push_str(&d);
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bindings_are_up_to_date() {
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
+        let want = super::typescript();
+        if std::env::var_os("TRADESEAL_BLESS").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(have == want, "ui/src/lib/bindings.ts is stale: run TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings");
+    }
+}

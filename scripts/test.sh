@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, the UI type check, the core and CLI tests, the generated
+# bindings check, the desktop build, and the end-to-end tests in a real window under Xvfb.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export CARGO_PROFILE_DEV_DEBUG=0 CARGO_INCREMENTAL=0 CARGO_TERM_COLOR=never
+
+echo "== rustfmt"
+cargo fmt --all -- --check
+
+echo "== UI: type check and build"
+(cd ui && npm run --silent check && npm run --silent build)
+
+echo "== core and CLI tests (no GTK needed)"
+cargo test --workspace --exclude tradeseal-app
+
+echo "== ledger vectors, checked independently (Python)"
+python3 tests/vectors/ledger/check.py
+
+echo "== desktop app build"
+cargo build -p tradeseal-app
+
+echo "== end to end in the real window (Xvfb + tauri-driver + WebKitWebDriver)"
+node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/*.test.mjs
+echo "screenshots: target/e2e/"

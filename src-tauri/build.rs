@@ -1,0 +1,17 @@
+// Only the app's own commands are exposed, each behind an `allow-*` permission that
+// capabilities/default.json grants explicitly (least privilege).
+fn main() {
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(
+        tauri_build::AppManifest::new().commands(&[
+            "session",
+            "create_identity",
+            "unlock",
+            "ledger_info",
+            "entries",
+            "entry_detail",
+            "add_note",
+            "verify_ledger",
+        ]),
+    ))
+    .expect("tauri build script failed");
+}

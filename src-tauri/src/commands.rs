@@ -1,0 +1,158 @@
+//! Tauri commands: each converts its input, makes one core call off the UI thread and
+//! maps the error to `UiError {code, message, field}`.
+
+use crate::session::{self, Session, Unlocked};
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, State};
+use tradeseal_core::error::UiError;
+use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::identity::{IdentityCard, DEFAULT_KDF_LOG_N};
+use tradeseal_core::ledger::NewEntry;
+use tradeseal_core::verify::Report;
+use tradeseal_core::view::{EntryDetail, EntryView, LedgerView, ProgressView, SessionView};
+use tradeseal_core::{proof, verify, Error};
+
+type Res<T> = Result<T, UiError>;
+
+/// Runs core work on the blocking pool so the window never waits on disk or crypto.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Error> + Send + 'static,
+) -> Res<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| {
+            UiError::from(&Error::io(
+                "background task",
+                std::io::Error::other(e.to_string()),
+            ))
+        })?
+        .map_err(|e| UiError::from(&e))
+}
+
+#[tauri::command]
+pub fn session(state: State<'_, Session>) -> SessionView {
+    let unlocked = state.unlocked.lock().expect("session lock").clone();
+    SessionView {
+        home: state.path.display().to_string(),
+        exists: Home::exists(&state.path),
+        unlocked: unlocked.is_some(),
+        card: unlocked
+            .map(|u| u.home.card().clone())
+            .or_else(|| Home::open(&state.path).ok().map(|h| h.card().clone())),
+    }
+}
+
+#[tauri::command]
+pub async fn create_identity(
+    state: State<'_, Session>,
+    org: String,
+    gln: String,
+    passphrase: String,
+) -> Res<IdentityCard> {
+    let path = state.path.clone();
+    let u = blocking(move || {
+        let passphrase = zeroize::Zeroizing::new(passphrase);
+        let gln = Some(gln.as_str()).filter(|g| !g.trim().is_empty());
+        let home = Home::init(
+            &path,
+            InitOptions {
+                org: &org,
+                gln,
+                passphrase: &passphrase,
+                seed: session::seed()?,
+                now: session::now(),
+                kdf_log_n: DEFAULT_KDF_LOG_N,
+            },
+        )?;
+        let signer = Arc::new(home.unlock(&passphrase)?);
+        Ok(Unlocked { home, signer })
+    })
+    .await?;
+    let card = u.home.card().clone();
+    state.set(u);
+    Ok(card)
+}
+
+#[tauri::command]
+pub async fn unlock(state: State<'_, Session>, passphrase: String) -> Res<IdentityCard> {
+    let path = state.path.clone();
+    let u = blocking(move || {
+        let passphrase = zeroize::Zeroizing::new(passphrase);
+        let home = Home::open(&path)?;
+        let signer = Arc::new(home.unlock(&passphrase)?);
+        Ok(Unlocked { home, signer })
+    })
+    .await?;
+    let card = u.home.card().clone();
+    state.set(u);
+    Ok(card)
+}
+
+#[tauri::command]
+pub async fn ledger_info(state: State<'_, Session>) -> Res<LedgerView> {
+    let u = state.current().map_err(|e| UiError::from(&e))?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let (cp, note) = l.checkpoint()?;
+        Ok(LedgerView {
+            size: l.size()?,
+            root: cp.root.to_hex(),
+            checkpoint: note,
+        })
+    })
+    .await
+}
+
+/// Entries with `from <= seq < to`, newest first (at most 500).
+#[tauri::command]
+pub async fn entries(state: State<'_, Session>, from: u64, to: u64) -> Res<Vec<EntryView>> {
+    let u = state.current().map_err(|e| UiError::from(&e))?;
+    let to = to.min(from.saturating_add(500));
+    blocking(move || {
+        Ok(u.home
+            .ledger_read_only()?
+            .entries_desc(from, to)?
+            .iter()
+            .map(EntryView::from)
+            .collect())
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn entry_detail(state: State<'_, Session>, seq: u64) -> Res<EntryDetail> {
+    let u = state.current().map_err(|e| UiError::from(&e))?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        Ok(EntryDetail {
+            entry: EntryView::from(&l.entry(seq)?),
+            proof: proof::inclusion(&l, seq)?,
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn add_note(state: State<'_, Session>, text: String) -> Res<EntryView> {
+    let u = state.current().map_err(|e| UiError::from(&e))?;
+    blocking(move || {
+        let entry = NewEntry::note(&text)?;
+        let mut l = u.home.ledger()?;
+        let done = l.append(&u.signer, session::now(), &[entry])?;
+        Ok(EntryView::from(&l.entry(done[0].0)?))
+    })
+    .await
+}
+
+/// Verifies the whole ledger, emitting `verify-progress` events ({done, total}).
+#[tauri::command]
+pub async fn verify_ledger(app: AppHandle, state: State<'_, Session>) -> Res<Report> {
+    let u = state.current().map_err(|e| UiError::from(&e))?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        verify::verify(&l, None, &mut |done, total| {
+            let _ = app.emit("verify-progress", ProgressView { done, total });
+        })
+    })
+    .await
+}

@@ -1,0 +1,24 @@
+//! TradeSeal's desktop shell: window, state and thin commands over `tradeseal-core`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod session;
+
+fn main() {
+    let home = tradeseal_core::home::default_location();
+    tauri::Builder::default()
+        .manage(session::Session::new(home))
+        .invoke_handler(tauri::generate_handler![
+            commands::session,
+            commands::create_identity,
+            commands::unlock,
+            commands::ledger_info,
+            commands::entries,
+            commands::entry_detail,
+            commands::add_note,
+            commands::verify_ledger,
+        ])
+        .run(tauri::generate_context!())
+        .expect("the TradeSeal window could not start");
+}

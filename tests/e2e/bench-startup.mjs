@@ -1,0 +1,41 @@
+// Bench command (not a test): app cold start to interactive, and memory after load.
+// `node tests/e2e/bench-startup.mjs [runs]`; uses target/debug/tradeseal-app unless
+// TRADESEAL_APP names another build (e.g. target/release/tradeseal-app).
+import { execSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { APP, launch, startDriver } from "./webdriver.mjs";
+
+const runs = Number(process.argv[2] ?? 5);
+const driver = await startDriver({ port: 4455 });
+
+function rssMiB(name) {
+  let total = 0;
+  for (const pid of execSync(`pgrep -f ${name} || true`).toString().split(/\s+/).filter(Boolean)) {
+    try {
+      const m = readFileSync(`/proc/${pid}/status`, "utf8").match(/VmRSS:\s+(\d+) kB/);
+      if (m) total += Number(m[1]) / 1024;
+    } catch {}
+  }
+  return total;
+}
+
+const times = [];
+let mem = {};
+try {
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const app = await launch(driver);
+    // Interactive = the first screen's first field accepts input.
+    await app.waitFor('[data-testid="field-org"], [data-testid="field-passphrase"]');
+    times.push(performance.now() - t0);
+    await new Promise((r) => setTimeout(r, 1000));
+    mem = { app: rssMiB(APP.split("/").pop()), webProcess: rssMiB("WebKitWebProcess"), networkProcess: rssMiB("WebKitNetworkProcess") };
+    await app.quit();
+  }
+} finally {
+  driver.stop();
+}
+times.sort((a, b) => a - b);
+console.log(`app: ${APP}`);
+console.log(`cold start to interactive (WebDriver session start included): median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms over ${runs} runs`);
+console.log(`memory after load (RSS): app ${mem.app.toFixed(0)} MiB, WebKitWebProcess ${mem.webProcess.toFixed(0)} MiB, WebKitNetworkProcess ${mem.networkProcess.toFixed(0)} MiB`);

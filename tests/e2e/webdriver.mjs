@@ -1,0 +1,125 @@
+// A minimal W3C WebDriver client over fetch, and the harness that starts Xvfb and
+// tauri-driver (which drives the real TradeSeal window through WebKitWebDriver).
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const APP = process.env.TRADESEAL_APP ?? path.join(ROOT, "target/debug/tradeseal-app");
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Starts Xvfb and tauri-driver; returns a handle whose stop() kills both. */
+export async function startDriver({ home, port = 4444 } = {}) {
+  try {
+    await fetch(`http://127.0.0.1:${port}/status`);
+    throw new Error(`port ${port} is taken: stop the tauri-driver already running there`);
+  } catch (e) {
+    if (String(e.message).startsWith("port")) throw e;
+  }
+  home ??= path.join(mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-")), "home");
+  // Xvfb picks a free display itself and writes its number to fd 3.
+  const xvfb = spawn("Xvfb", ["-displayfd", "3", "-screen", "0", "1280x900x24", "-nolisten", "tcp"], { stdio: ["ignore", "ignore", "ignore", "pipe"] });
+  const display = await new Promise((resolve, reject) => {
+    let out = "";
+    xvfb.stdio[3].on("data", (d) => {
+      out += d;
+      if (out.includes("\n")) resolve(`:${out.trim()}`);
+    });
+    xvfb.on("exit", (code) => reject(new Error(`Xvfb exited (${code}) before it was ready`)));
+    setTimeout(() => reject(new Error("Xvfb did not start within 10 s")), 10000);
+  });
+  const env = { ...process.env, DISPLAY: display, TRADESEAL_HOME: home, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
+  // Its own process group, so stop() also ends WebKitWebDriver and the app it started.
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "ignore", "pipe"], detached: true });
+  let stderr = "";
+  driver.stderr.on("data", (d) => (stderr += d));
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      const r = await fetch(`${base}/status`);
+      if (r.ok) break;
+    } catch {}
+    if (i > 100) throw new Error(`tauri-driver did not answer on ${base}: ${stderr}`);
+    await sleep(100);
+  }
+  return {
+    base,
+    home,
+    display,
+    stop() {
+      driver.stderr.destroy();
+      try {
+        process.kill(-driver.pid, "SIGKILL");
+      } catch {}
+      xvfb.stdio[3].destroy();
+      xvfb.kill("SIGTERM"); // SIGTERM lets Xvfb remove its lock file
+    },
+  };
+}
+
+async function wd(base, method, url, body) {
+  const r = await fetch(base + url, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    // A hung page must fail the test, not hang it.
+    signal: AbortSignal.timeout(20000),
+  });
+  const json = await r.json();
+  if (process.env.E2E_TRACE) console.error(method, url, r.status);
+  if (!r.ok) throw new Error(`${method} ${url}: ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+/** A session = one launch of the app. */
+export async function launch(driver) {
+  const v = await wd(driver.base, "POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP } } } });
+  const id = v.sessionId;
+  const s = (m, u, b) => wd(driver.base, m, `/session/${id}${u}`, b);
+  const session = {
+    id,
+    async find(css) {
+      const e = await s("POST", "/element", { using: "css selector", value: css });
+      if (!e || !e[ELEMENT]) throw new Error(`unexpected element reply ${JSON.stringify(e)}`);
+      return e[ELEMENT];
+    },
+    async findAll(css) {
+      return (await s("POST", "/elements", { using: "css selector", value: css })).map((e) => e[ELEMENT]);
+    },
+    /** Waits until `css` matches an element (and `pred(text)` holds, if given). */
+    async waitFor(css, pred = () => true, timeout = 15000) {
+      const end = Date.now() + timeout;
+      let last = "";
+      while (Date.now() < end) {
+        try {
+          const el = await session.find(css);
+          last = await session.text(el);
+          if (pred(last)) return el;
+        } catch {}
+        await sleep(100);
+      }
+      throw new Error(`timed out waiting for ${css} (last text: ${JSON.stringify(last)})`);
+    },
+    /** The element's textContent (WebDriver's visible text drops clipped text). */
+    text: (el) => s("POST", "/execute/sync", { script: "return arguments[0].textContent.trim()", args: [{ [ELEMENT]: el }] }),
+    attr: (el, name) => s("GET", `/element/${el}/attribute/${name}`),
+    click: (el) => s("POST", `/element/${el}/click`, {}),
+    type: (el, text) => s("POST", `/element/${el}/value`, { text }),
+    clear: (el) => s("POST", `/element/${el}/clear`, {}),
+    active: async () => (await s("GET", "/element/active"))[ELEMENT],
+    keys: (el, text) => s("POST", `/element/${el}/value`, { text }),
+    script: (script, args = []) => s("POST", "/execute/sync", { script, args }),
+    screenshot: () => s("GET", "/screenshot"),
+    quit: () => s("DELETE", ""),
+  };
+  return session;
+}
+
+/** Saves the whole virtual screen as PNG. X11's own capture (ImageMagick `import`): the
+ * WebDriver screenshot command has been seen to hang in WebKitWebDriver. */
+export function screenshot(driver, file) {
+  execFileSync("import", ["-display", driver.display, "-window", "root", file], { timeout: 20000 });
+}
