@@ -1,7 +1,7 @@
 //! Tauri commands: each converts its input, makes one core call off the UI thread and
 //! maps the error to `UiError {code, message, field}`.
 
-use crate::session::{self, Session, Unlocked};
+use crate::session::{Session, Unlocked};
 use std::sync::Arc;
 use tauri::{AppHandle, Emitter, State};
 use tradeseal_core::error::UiError;
@@ -59,8 +59,8 @@ pub async fn create_identity(
                 org: &org,
                 gln,
                 passphrase: &passphrase,
-                seed: session::seed()?,
-                now: session::now(),
+                seed: tradeseal_core::system::random_seed()?,
+                now: tradeseal_core::system::now(),
                 kdf_log_n: DEFAULT_KDF_LOG_N,
             },
         )?;
@@ -138,7 +138,7 @@ pub async fn add_note(state: State<'_, Session>, text: String) -> Res<EntryView>
     blocking(move || {
         let entry = NewEntry::note(&text)?;
         let mut l = u.home.ledger()?;
-        let done = l.append(&u.signer, session::now(), &[entry])?;
+        let done = l.append(&u.signer, tradeseal_core::system::now(), &[entry])?;
         Ok(EntryView::from(&l.entry(done[0].0)?))
     })
     .await

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tradeseal_core::home::Home;
 use tradeseal_core::identity::Signer;
-use tradeseal_core::{Error, Timestamp};
+use tradeseal_core::Error;
 
 pub struct Session {
     pub path: PathBuf,
@@ -37,23 +37,4 @@ impl Session {
     pub fn set(&self, u: Unlocked) {
         *self.unlocked.lock().expect("session lock") = Some(u);
     }
-}
-
-pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    Timestamp::from_unix_millis(ms).expect("the clock is between years 1 and 9999")
-}
-
-pub fn seed() -> Result<[u8; 32], Error> {
-    let mut s = [0u8; 32];
-    getrandom::fill(&mut s).map_err(|e| {
-        Error::io(
-            "reading the system's random source",
-            std::io::Error::other(e.to_string()),
-        )
-    })?;
-    Ok(s)
 }

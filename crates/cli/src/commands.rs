@@ -60,8 +60,8 @@ fn init(home: &Path, org: &str, gln: Option<&str>) -> Result<ExitCode> {
             org,
             gln,
             passphrase: &pass,
-            seed: env::seed()?,
-            now: env::now(),
+            seed: tradeseal_core::system::random_seed()?,
+            now: tradeseal_core::system::now(),
             kdf_log_n: DEFAULT_KDF_LOG_N,
         },
     )?;
@@ -90,7 +90,7 @@ fn note(home: &Path, text: &str) -> Result<ExitCode> {
     let entry = NewEntry::note(text)?;
     let mut ledger = h.ledger()?;
     let signer = h.unlock(&env::passphrase(false)?)?;
-    let done = ledger.append(&signer, env::now(), &[entry])?;
+    let done = ledger.append(&signer, tradeseal_core::system::now(), &[entry])?;
     let (seq, hash) = done[0];
     println!("Recorded entry {seq} ({hash})");
     Ok(ExitCode::SUCCESS)

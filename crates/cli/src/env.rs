@@ -1,6 +1,6 @@
-//! What the CLI takes from its environment: the passphrase, the clock and key randomness.
+//! What the CLI takes from its environment: the passphrase.
 
-use tradeseal_core::{Error, Result, Timestamp};
+use tradeseal_core::{Error, Result};
 use zeroize::Zeroizing;
 
 pub const PASSPHRASE_ENV: &str = "TRADESEAL_PASSPHRASE";
@@ -28,23 +28,4 @@ pub fn passphrase(confirm: bool) -> Result<Zeroizing<String>> {
         ));
     }
     Ok(p)
-}
-
-pub fn now() -> Timestamp {
-    let ms = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0);
-    Timestamp::from_unix_millis(ms).expect("the clock is between years 1 and 9999")
-}
-
-pub fn seed() -> Result<[u8; 32]> {
-    let mut s = [0u8; 32];
-    getrandom::fill(&mut s).map_err(|e| {
-        Error::io(
-            "reading the system's random source",
-            std::io::Error::other(e.to_string()),
-        )
-    })?;
-    Ok(s)
 }

@@ -16,6 +16,7 @@ pub mod ledger;
 pub mod merkle;
 pub mod proof;
 pub mod signature;
+pub mod system;
 pub mod time;
 pub mod verify;
 pub mod view;
