@@ -4,6 +4,8 @@
 //! - durable batched appends (1,000 entries per transaction), entries per second;
 //! - durable one-at-a-time appends, latency percentiles;
 //! - full verification of an N-entry ledger (default 1,000,000), seconds.
+//!
+//! Measured figures: docs/benchmarks.md.
 
 use std::time::Instant;
 use tradeseal_core::home::{Home, InitOptions};
@@ -16,9 +18,14 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(1_000_000);
+    // TRADESEAL_BENCH_HOME keeps the ledger (passphrase "benchmark passphrase"), e.g. to
+    // open a million entries in the app; otherwise it lives in a temporary folder.
     let dir = tempfile::tempdir().unwrap();
+    let at = std::env::var_os("TRADESEAL_BENCH_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("home"));
     let home = Home::init(
-        &dir.path().join("home"),
+        &at,
         InitOptions {
             org: "Bench",
             gln: None,

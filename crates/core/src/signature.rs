@@ -1,7 +1,6 @@
 //! Ed25519 with strict rules: weak keys, non-canonical and small-order `R`, and `s >= L`
 //! are rejected, in single and in batch verification alike.
 
-use curve25519_dalek::edwards::CompressedEdwardsY;
 use ed25519_dalek::{Signature, SigningKey, VerifyingKey};
 use std::sync::OnceLock;
 
@@ -98,18 +97,16 @@ pub fn r_is_strict(sig: &[u8; 64]) -> bool {
     }
     let mut masked = r;
     masked[31] &= 0x7f;
-    if small_order_encodings().contains(&masked) {
-        return false;
-    }
-    // R must also decompress; batch verification would reject it otherwise anyway.
-    CompressedEdwardsY(r).decompress().is_some()
+    // An R that is no point at all fails the batch equation itself.
+    !small_order_encodings().contains(&masked)
 }
 
 /// Verifies many signatures; returns the indexes that fail under strict rules.
 /// Batches are checked first; a failing batch is re-checked one by one to name the culprits.
 pub fn verify_many(items: &[(&PublicKey, &[u8], &[u8; 64])]) -> Vec<usize> {
     use rayon::prelude::*;
-    const CHUNK: usize = 128;
+    // Larger batches amortise more (REFERENCE.md: 1,024 per batch reach 132k/s on 2 cores).
+    const CHUNK: usize = 512;
     items
         .par_chunks(CHUNK)
         .enumerate()
