@@ -2,7 +2,6 @@
 //! maps the error to `UiError {code, message, field}`.
 
 use crate::session::{Session, Unlocked};
-use std::sync::Arc;
 use tauri::{AppHandle, Emitter, State};
 use tradeseal_core::error::UiError;
 use tradeseal_core::home::{Home, InitOptions};
@@ -64,13 +63,10 @@ pub async fn create_identity(
                 kdf_log_n: DEFAULT_KDF_LOG_N,
             },
         )?;
-        let signer = Arc::new(home.unlock(&passphrase)?);
-        Ok(Unlocked { home, signer })
+        Unlocked::open(home, &passphrase)
     })
     .await?;
-    let card = u.home.card().clone();
-    state.set(u);
-    Ok(card)
+    Ok(state.set(u))
 }
 
 #[tauri::command]
@@ -79,18 +75,15 @@ pub async fn unlock(state: State<'_, Session>, passphrase: String) -> Res<Identi
     let u = blocking(move || {
         let passphrase = zeroize::Zeroizing::new(passphrase);
         let home = Home::open(&path)?;
-        let signer = Arc::new(home.unlock(&passphrase)?);
-        Ok(Unlocked { home, signer })
+        Unlocked::open(home, &passphrase)
     })
     .await?;
-    let card = u.home.card().clone();
-    state.set(u);
-    Ok(card)
+    Ok(state.set(u))
 }
 
 #[tauri::command]
 pub async fn ledger_info(state: State<'_, Session>) -> Res<LedgerView> {
-    let u = state.current().map_err(|e| UiError::from(&e))?;
+    let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
         let (cp, note) = l.checkpoint()?;
@@ -106,7 +99,7 @@ pub async fn ledger_info(state: State<'_, Session>) -> Res<LedgerView> {
 /// Entries with `from <= seq < to`, newest first (at most 500).
 #[tauri::command]
 pub async fn entries(state: State<'_, Session>, from: u64, to: u64) -> Res<Vec<EntryView>> {
-    let u = state.current().map_err(|e| UiError::from(&e))?;
+    let u = state.current()?;
     let to = to.min(from.saturating_add(500));
     blocking(move || {
         Ok(u.home
@@ -121,7 +114,7 @@ pub async fn entries(state: State<'_, Session>, from: u64, to: u64) -> Res<Vec<E
 
 #[tauri::command]
 pub async fn entry_detail(state: State<'_, Session>, seq: u64) -> Res<EntryDetail> {
-    let u = state.current().map_err(|e| UiError::from(&e))?;
+    let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
         Ok(EntryDetail {
@@ -134,7 +127,7 @@ pub async fn entry_detail(state: State<'_, Session>, seq: u64) -> Res<EntryDetai
 
 #[tauri::command]
 pub async fn add_note(state: State<'_, Session>, text: String) -> Res<EntryView> {
-    let u = state.current().map_err(|e| UiError::from(&e))?;
+    let u = state.current()?;
     blocking(move || {
         let entry = NewEntry::note(&text)?;
         let mut l = u.home.ledger()?;
@@ -147,7 +140,7 @@ pub async fn add_note(state: State<'_, Session>, text: String) -> Res<EntryView>
 /// Verifies the whole ledger, emitting `verify-progress` events ({done, total}).
 #[tauri::command]
 pub async fn verify_ledger(app: AppHandle, state: State<'_, Session>) -> Res<Report> {
-    let u = state.current().map_err(|e| UiError::from(&e))?;
+    let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
         verify::verify(&l, None, &mut |done, total| {

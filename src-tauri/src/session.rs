@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use tradeseal_core::error::UiError;
 use tradeseal_core::home::Home;
+use tradeseal_core::identity::IdentityCard;
 use tradeseal_core::identity::Signer;
 use tradeseal_core::Error;
 
@@ -17,6 +19,14 @@ pub struct Unlocked {
     pub signer: Arc<Signer>,
 }
 
+impl Unlocked {
+    /// Decrypts the home's key with `passphrase`.
+    pub fn open(home: Home, passphrase: &str) -> Result<Unlocked, Error> {
+        let signer = Arc::new(home.unlock(passphrase)?);
+        Ok(Unlocked { home, signer })
+    }
+}
+
 impl Session {
     pub fn new(path: PathBuf) -> Session {
         Session {
@@ -26,15 +36,23 @@ impl Session {
     }
 
     /// The unlocked home, or the error the UI answers by showing the unlock screen.
-    pub fn current(&self) -> Result<Unlocked, Error> {
+    pub fn current(&self) -> Result<Unlocked, UiError> {
         self.unlocked
             .lock()
             .expect("session lock")
             .clone()
-            .ok_or_else(|| Error::invalid("passphrase", "the identity is locked: unlock it first"))
+            .ok_or_else(|| {
+                UiError::from(&Error::invalid(
+                    "passphrase",
+                    "the identity is locked: unlock it first",
+                ))
+            })
     }
 
-    pub fn set(&self, u: Unlocked) {
+    /// Keeps `u` as the session's identity; returns its card for the UI.
+    pub fn set(&self, u: Unlocked) -> IdentityCard {
+        let card = u.home.card().clone();
         *self.unlocked.lock().expect("session lock") = Some(u);
+        card
     }
 }
