@@ -264,3 +264,36 @@ fn a_folder_of_other_files_is_not_a_home() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn two_processes_appending_at_once_are_serialised() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
+    ok(&tradeseal(&home, &["init", "--org", "Acme"]));
+    let writers: Vec<_> = (0..2)
+        .map(|w| {
+            let home = home.clone();
+            std::thread::spawn(move || {
+                for i in 0..4 {
+                    ok(&tradeseal(
+                        &home,
+                        &["note", &format!("writer {w} note {i}")],
+                    ));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().unwrap();
+    }
+    let log: serde_json::Value =
+        serde_json::from_str(&ok(&tradeseal(&home, &["log", "--json"]))).unwrap();
+    let seqs: Vec<u64> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert_eq!(seqs, (0..8).rev().collect::<Vec<_>>());
+    ok(&tradeseal(&home, &["verify"]));
+}
