@@ -63,7 +63,7 @@ fn largest_pow2_below(n: u64) -> u64 {
 pub fn range_hash<S: NodeSource>(src: &S, start: u64, end: u64) -> Result<Hash, S::Error> {
     let n = end - start;
     debug_assert!(n > 0);
-    if n.is_power_of_two() && start % n == 0 {
+    if n.is_power_of_two() && start.is_multiple_of(n) {
         return src.node(n.trailing_zeros(), start / n);
     }
     let k = largest_pow2_below(n);
