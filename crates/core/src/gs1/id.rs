@@ -17,6 +17,8 @@ pub enum Gs1Id {
     Sscc(Sscc),
     /// A location, with an optional GLN extension (AI 254).
     Sgln(Gln, Option<String>),
+    /// A party (AI 417), as EPCIS source/destination owners and possessors.
+    Pgln(Gln),
 }
 
 /// Canonical resolver of GS1 Digital Link URIs.
@@ -85,6 +87,7 @@ impl Gs1Id {
             Gs1Id::Sscc(s) => format!("{base}/00/{s}"),
             Gs1Id::Sgln(g, None) => format!("{base}/414/{g}"),
             Gs1Id::Sgln(g, Some(e)) => format!("{base}/414/{g}/254/{}", dl_encode(e)),
+            Gs1Id::Pgln(g) => format!("{base}/417/{g}"),
         }
     }
 
@@ -133,12 +136,13 @@ impl Gs1Id {
                 }
             }
             "00" if names.is_empty() => Ok(Gs1Id::Sscc(Sscc::parse(key)?)),
+            "417" if names.is_empty() => Ok(Gs1Id::Pgln(Gln::parse(key)?)),
             "414" => match names.as_slice() {
                 [] => Ok(Gs1Id::Sgln(Gln::parse(key)?, None)),
                 ["254"] => Ok(Gs1Id::Sgln(Gln::parse(key)?, Some(pairs[0].1.clone()))),
                 _ => Err(bad("after /414/ only /254/ (extension) is allowed".into())),
             },
-            _ => Err(bad("an SSCC takes no qualifiers".into())),
+            _ => Err(bad("an SSCC or party GLN takes no qualifiers".into())),
         }
     }
 
@@ -189,10 +193,18 @@ impl Gs1Id {
                     urn_encode(ext.as_deref().unwrap_or("0"))
                 )
             }
+            Gs1Id::Pgln(g) => {
+                let d = g.as_str();
+                format!(
+                    "urn:epc:id:pgln:{}.{}",
+                    &d[..prefix_len],
+                    &d[prefix_len..12]
+                )
+            }
         })
     }
 
-    /// Parses `urn:epc:id:sgtin|sscc|sgln:…`, `urn:epc:class:lgtin:…` and `urn:epc:idpat:sgtin:CP.IR.*`.
+    /// Parses `urn:epc:id:sgtin|sscc|sgln|pgln:…`, `urn:epc:class:lgtin:…` and `urn:epc:idpat:sgtin:CP.IR.*`.
     pub fn from_epc_urn(urn: &str) -> Result<Gs1Id> {
         let bad =
             |why: &str| Error::invalid("epc-urn", format!("{urn:?} is not an EPC URN: {why}"));
@@ -201,11 +213,12 @@ impl Gs1Id {
             ("lgtin", "urn:epc:class:lgtin:"),
             ("sscc", "urn:epc:id:sscc:"),
             ("sgln", "urn:epc:id:sgln:"),
+            ("pgln", "urn:epc:id:pgln:"),
             ("idpat", "urn:epc:idpat:sgtin:"),
         ]
         .iter()
         .find_map(|(s, p)| urn.strip_prefix(p).map(|b| (*s, b)))
-        .ok_or_else(|| bad("supported are sgtin, lgtin, sscc, sgln and sgtin patterns"))?;
+        .ok_or_else(|| bad("supported are sgtin, lgtin, sscc, sgln, pgln and sgtin patterns"))?;
         let parts: Vec<&str> = body.splitn(3, '.').collect();
         let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
         let with_check = |d: String| {
@@ -249,6 +262,14 @@ impl Gs1Id {
                 let gln = Gln::parse(&with_check(format!("{cp}{lr}")))?;
                 let ext = percent_decode("epc-urn", ext)?;
                 Ok(Gs1Id::Sgln(gln, (ext != "0").then_some(ext)))
+            }
+            ("pgln", [cp, pr])
+                if digits(cp)
+                    && cp.len() + pr.len() == 12
+                    && (pr.is_empty() || digits(pr))
+                    && (6..=12).contains(&cp.len()) =>
+            {
+                Ok(Gs1Id::Pgln(Gln::parse(&with_check(format!("{cp}{pr}")))?))
             }
             _ => Err(bad(
                 "the company prefix and reference have the wrong number of digits",
@@ -300,6 +321,27 @@ mod tests {
         assert_eq!(
             plain,
             Gs1Id::Sgln(Gln::parse("0614141123452").unwrap(), None)
+        );
+        // The party and location GLNs of the coffee-chain fixture, as GS1's event-hash tool
+        // converts them (tests/vectors/epcis-hash/coffee-chain.prehashes).
+        let party = Gs1Id::from_epc_urn("urn:epc:id:pgln:7701234.00000").unwrap();
+        assert_eq!(
+            party.to_digital_link(CANONICAL_DL_BASE),
+            "https://id.gs1.org/417/7701234000004"
+        );
+        assert_eq!(
+            party.to_epc_urn(7).unwrap(),
+            "urn:epc:id:pgln:7701234.00000"
+        );
+        let place = Gs1Id::from_epc_urn("urn:epc:id:sgln:4012345.00009.0").unwrap();
+        assert_eq!(
+            place.to_digital_link(CANONICAL_DL_BASE),
+            "https://id.gs1.org/414/4012345000092"
+        );
+        let pallet = Gs1Id::from_epc_urn("urn:epc:id:sscc:7701234.0000000017").unwrap();
+        assert_eq!(
+            pallet.to_digital_link(CANONICAL_DL_BASE),
+            "https://id.gs1.org/00/077012340000000172"
         );
         let lot = Gs1Id::from_epc_urn("urn:epc:class:lgtin:4012345.012345.998877").unwrap();
         assert_eq!(
