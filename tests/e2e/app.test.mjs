@@ -18,9 +18,7 @@ before(async () => {
 
 after(() => driver?.stop());
 
-async function shot(_app, name) {
-  screenshot(driver, path.join(SHOTS, name));
-}
+const shot = (name) => screenshot(driver, path.join(SHOTS, name));
 
 test("first run: create the identity, add a note, see it, verify the ledger", async () => {
   const app = await launch(driver);
@@ -61,7 +59,7 @@ test("first run: create the identity, add a note, see it, verify the ledger", as
     await app.click(await app.find('[data-testid="verify"]'));
     const result = await app.waitFor('[data-testid="verify-result"]', (t) => t.length > 0);
     assert.match(await app.text(result), /Ledger intact: 1 entry,/);
-    await shot(app, "ledger.png");
+    shot("ledger.png");
   } finally {
     await app.quit();
   }
@@ -75,7 +73,7 @@ test("later runs: a wrong passphrase is refused beside the field, the right one 
     await app.click(await app.find('[data-testid="unlock"]'));
     const err = await app.waitFor('[data-testid="error-passphrase"]', (t) => t.length > 0);
     assert.match(await app.text(err), /wrong passphrase/);
-    await shot(app, "unlock-error.png");
+    shot("unlock-error.png");
 
     const field = await app.find('[data-testid="field-passphrase"]');
     await app.clear(field);
@@ -85,12 +83,14 @@ test("later runs: a wrong passphrase is refused beside the field, the right one 
 
     // Keyboard only: Alt+N focuses the note field, Ctrl+Enter adds the note.
     const body = await app.find("body");
-    await app.keys(body, "\uE00Anote");
-    await app.keys(await app.active(), "Second note by keyboard\uE009\uE007");
+    await app.type(body, "\uE00Anote");
+    await app.type(await app.active(), "Second note by keyboard\uE009\uE007");
     await app.waitFor('[data-testid="entry-count"]', (t) => t === "2 entries");
-    await shot(app, "unlocked.png");
+    shot("unlocked.png");
   } catch (e) {
-    await shot(app, "failed-later-run.png").catch(() => {});
+    try {
+      shot("failed-later-run.png");
+    } catch {}
     throw e;
   } finally {
     await app.quit();

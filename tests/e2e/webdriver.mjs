@@ -105,14 +105,11 @@ export async function launch(driver) {
     },
     /** The element's textContent (WebDriver's visible text drops clipped text). */
     text: (el) => s("POST", "/execute/sync", { script: "return arguments[0].textContent.trim()", args: [{ [ELEMENT]: el }] }),
-    attr: (el, name) => s("GET", `/element/${el}/attribute/${name}`),
     click: (el) => s("POST", `/element/${el}/click`, {}),
     type: (el, text) => s("POST", `/element/${el}/value`, { text }),
     clear: (el) => s("POST", `/element/${el}/clear`, {}),
     active: async () => (await s("GET", "/element/active"))[ELEMENT],
-    keys: (el, text) => s("POST", `/element/${el}/value`, { text }),
     script: (script, args = []) => s("POST", "/execute/sync", { script, args }),
-    screenshot: () => s("GET", "/screenshot"),
     quit: () => s("DELETE", ""),
   };
   return session;

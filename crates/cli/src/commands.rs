@@ -45,12 +45,7 @@ fn init(home: &Path, org: &str, gln: Option<&str>) -> Result<ExitCode> {
     if let Some(g) = gln {
         tradeseal_core::gs1::Gln::parse(g)?;
     }
-    if Home::exists(home)
-        || home
-            .read_dir()
-            .map(|mut d| d.next().is_some())
-            .unwrap_or(home.exists())
-    {
+    if tradeseal_core::home::occupied(home) {
         return Err(Error::HomeExists { path: home.into() });
     }
     let pass = env::passphrase(true)?;
@@ -174,6 +169,16 @@ fn checkpoint(home: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A proof's hashes, one a line, then the checkpoint it proves against.
+fn print_proof(label: &str, unit: &str, path: &[String], checkpoint: &str) {
+    println!("{label} ({} {unit}):", path.len());
+    for h in path {
+        println!("  {h}");
+    }
+    println!();
+    print!("{checkpoint}");
+}
+
 fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
     let ledger = Home::open(home)?.ledger_read_only()?;
     if let Some(seq) = p.seq {
@@ -188,12 +193,7 @@ fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
             println!("Entry hash  {}", pr.entry_hash);
             println!("Leaf hash   {}", pr.leaf_hash);
             println!("Root        {}", pr.root);
-            println!("Path ({} hashes, leaf first):", pr.path.len());
-            for h in &pr.path {
-                println!("  {h}");
-            }
-            println!();
-            print!("{}", pr.checkpoint);
+            print_proof("Path", "hashes, leaf first", &pr.path, &pr.checkpoint);
         }
     } else if let Some(old) = p.old_size {
         let pr = proof::consistency(&ledger, old)?;
@@ -206,12 +206,7 @@ fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
             );
             println!("Old root    {}", pr.old_root);
             println!("New root    {}", pr.new_root);
-            println!("Proof ({} hashes):", pr.path.len());
-            for h in &pr.path {
-                println!("  {h}");
-            }
-            println!();
-            print!("{}", pr.checkpoint);
+            print_proof("Proof", "hashes", &pr.path, &pr.checkpoint);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -31,8 +31,8 @@ pub struct Home {
     card: IdentityCard,
 }
 
-/// True when `path` exists and is not an empty folder.
-fn occupied(path: &Path) -> bool {
+/// True when `path` exists and is not an empty folder: `init` refuses it.
+pub fn occupied(path: &Path) -> bool {
     match fs::read_dir(path) {
         Ok(mut d) => d.next().is_some(),
         Err(_) => path.exists(),

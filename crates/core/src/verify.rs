@@ -259,16 +259,14 @@ fn check_chunk(
                 RESTORE,
             );
         }
-        if r.kind != entry::KIND_NOTE {
-            // Unknown kinds are recorded faithfully; later versions add kinds.
-            let _ = entry::check_kind(&r.kind).map_err(|_| {
-                c.add(
-                    "entry-malformed",
-                    Some(seq),
-                    format!("entry {seq} has an invalid kind"),
-                    RESTORE,
-                )
-            });
+        // Kinds this version does not know are kept and verified; only malformed names fail.
+        if entry::check_kind(&r.kind).is_err() {
+            c.add(
+                "entry-malformed",
+                Some(seq),
+                format!("entry {seq} has an invalid kind"),
+                RESTORE,
+            );
         }
         let sig: [u8; 64] = r
             .signature

@@ -2,8 +2,6 @@
 //! GLN (13) and SSCC (18).
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// The GS1 mod-10 check digit over `digits` (without the check digit): weights 3,1 from the right.
 pub fn check_digit(digits: &[u8]) -> u8 {
@@ -45,51 +43,17 @@ fn digits_with_check(
     Ok(d)
 }
 
-macro_rules! key {
-    ($name:ident, $doc:literal) => {
-        #[doc = $doc]
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
-
-        impl $name {
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = Error;
-            fn try_from(s: String) -> Result<$name> {
-                $name::parse(&s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
-}
-
-key!(
-    Gln,
-    "A Global Location Number: 13 digits with a valid check digit."
+gs1_string!(
+    /// A Global Location Number: 13 digits with a valid check digit.
+    Gln
 );
-key!(
-    Gtin,
-    "A Global Trade Item Number, held as GTIN-14 (shorter forms padded with zeros)."
+gs1_string!(
+    /// A Global Trade Item Number, held as GTIN-14 (shorter forms padded with zeros).
+    Gtin
 );
-key!(
-    Sscc,
-    "A Serial Shipping Container Code: 18 digits with a valid check digit."
+gs1_string!(
+    /// A Serial Shipping Container Code: 18 digits with a valid check digit.
+    Sscc
 );
 
 impl Gln {

@@ -2,8 +2,6 @@
 //! character set 82 (GS1 General Specifications, figure 7.11-1).
 
 use crate::error::{Error, Result};
-use serde::{Deserialize, Serialize};
-use std::fmt;
 
 /// True for the 82 characters GS1 allows in alphanumeric application identifiers.
 pub fn is_cset82(c: char) -> bool {
@@ -26,46 +24,28 @@ fn check(field: &str, ai: &str, s: &str) -> Result<()> {
     Ok(())
 }
 
-macro_rules! attribute {
-    ($name:ident, $field:literal, $ai:literal) => {
-        #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
-        pub struct $name(String);
+gs1_string!(
+    /// A batch or lot number (AI 10).
+    Lot
+);
+gs1_string!(
+    /// A serial number (AI 21).
+    Serial
+);
 
-        impl $name {
-            pub fn parse(s: &str) -> Result<$name> {
-                check($field, $ai, s)?;
-                Ok($name(s.to_string()))
-            }
-
-            pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl TryFrom<String> for $name {
-            type Error = Error;
-            fn try_from(s: String) -> Result<$name> {
-                $name::parse(&s)
-            }
-        }
-
-        impl From<$name> for String {
-            fn from(v: $name) -> String {
-                v.0
-            }
-        }
-
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.0)
-            }
-        }
-    };
+impl Lot {
+    pub fn parse(s: &str) -> Result<Lot> {
+        check("lot", "10", s)?;
+        Ok(Lot(s.to_string()))
+    }
 }
 
-attribute!(Lot, "lot", "10");
-attribute!(Serial, "serial", "21");
+impl Serial {
+    pub fn parse(s: &str) -> Result<Serial> {
+        check("serial", "21", s)?;
+        Ok(Serial(s.to_string()))
+    }
+}
 
 #[cfg(test)]
 mod tests {
