@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod canonical;
 pub mod checkpoint;
 pub mod entry;
+pub mod epcis;
 pub mod error;
 pub mod gs1;
 pub mod hash;

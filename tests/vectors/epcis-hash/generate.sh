@@ -5,7 +5,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 venv="${TMPDIR:-/tmp}/tradeseal-ehg-venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
 "$venv/bin/pip" install -q "epcis-event-hash-generator==1.9.3"
-for doc in "$here"/../../fixtures/epcis/*.jsonld; do
+for doc in "$here"/../../fixtures/epcis/*.jsonld "$here"/../../fixtures/epcis/gs1/*.jsonld; do
   name="$(basename "$doc" .jsonld)"
   work="$(mktemp -d)"
   cp "$doc" "$work/$name.jsonld"

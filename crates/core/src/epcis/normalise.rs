@@ -1,0 +1,308 @@
+//! Value canonicalisation for the CBV 2.0 event hash (CBV 2.0 §8.9): legacy vocabulary
+//! URNs to Web URIs, numbers to one spelling, GS1 identifiers to canonical Digital Link.
+//! Written to give the same strings as GS1's reference tool (epcis-event-hash-generator
+//! 1.9.3); docs/spec/epcis-event.md lists where it deliberately does not.
+
+use crate::gs1::{check_digit, Gs1Id};
+
+/// Canonical form of one leaf value.
+pub fn canonical_value(text: &str) -> String {
+    let text = web_vocabulary(text);
+    let text = match numeric(&text) {
+        Some(n) => n,
+        None => text,
+    };
+    digital_link(&text).unwrap_or(text)
+}
+
+/// Old CBV 1.x URNs to CBV 2.0 Web URIs, wherever they occur in the value.
+fn web_vocabulary(text: &str) -> String {
+    const MAP: [(&str, &str); 5] = [
+        (
+            "urn:epcglobal:cbv:bizstep:",
+            "https://ref.gs1.org/cbv/BizStep-",
+        ),
+        ("urn:epcglobal:cbv:disp:", "https://ref.gs1.org/cbv/Disp-"),
+        ("urn:epcglobal:cbv:btt:", "https://ref.gs1.org/cbv/BTT-"),
+        ("urn:epcglobal:cbv:sdt:", "https://ref.gs1.org/cbv/SDT-"),
+        ("urn:epcglobal:cbv:er:", "https://ref.gs1.org/cbv/ER-"),
+    ];
+    if !text.contains("urn:epcglobal:cbv:") {
+        return text.to_string();
+    }
+    let mut out = text.to_string();
+    for (from, to) in MAP {
+        out = out.replace(from, to);
+    }
+    out
+}
+
+/// A decimal number in one spelling: integral values without fraction, others as the
+/// shortest round-trip decimal (Python's `repr`). `None` when `text` is not a number.
+pub fn numeric(text: &str) -> Option<String> {
+    let cleaned = decimal_syntax(text)?;
+    let f: f64 = cleaned.parse().ok()?;
+    Some(format_number(f))
+}
+
+/// Accepts `[+-]digits[.digits][(e|E)[+-]digits]` (at least one mantissa digit; single
+/// underscores between digits), and returns it without underscores.
+fn decimal_syntax(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let mut out = String::with_capacity(b.len());
+    let mut i = 0;
+    if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+        out.push(b[i] as char);
+        i += 1;
+    }
+    let digits = |i: &mut usize, out: &mut String| -> usize {
+        let mut n = 0;
+        while *i < b.len() {
+            if b[*i].is_ascii_digit() {
+                out.push(b[*i] as char);
+                n += 1;
+            } else if b[*i] == b'_' && n > 0 && *i + 1 < b.len() && b[*i + 1].is_ascii_digit() {
+            } else {
+                break;
+            }
+            *i += 1;
+        }
+        n
+    };
+    let mut mantissa = digits(&mut i, &mut out);
+    if i < b.len() && b[i] == b'.' {
+        out.push('.');
+        i += 1;
+        mantissa += digits(&mut i, &mut out);
+    }
+    if mantissa == 0 {
+        return None;
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        out.push('e');
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            out.push(b[i] as char);
+            i += 1;
+        }
+        if digits(&mut i, &mut out) == 0 {
+            return None;
+        }
+    }
+    (i == b.len()).then_some(out)
+}
+
+/// Integral values as exact integers, others as Python's `repr` of the float.
+pub fn format_number(f: f64) -> String {
+    if !f.is_finite() {
+        return f.to_string();
+    }
+    if f == f.trunc() {
+        if f == 0.0 {
+            return "0".into();
+        }
+        return format!("{f:.0}");
+    }
+    let a = f.abs();
+    if a >= 1e-4 {
+        return format!("{f}");
+    }
+    let e = format!("{f:e}");
+    let (m, exp) = e.split_once('e').expect("LowerExp has an exponent");
+    let exp: i32 = exp.parse().expect("LowerExp exponent is a number");
+    let sign = if exp < 0 { '-' } else { '+' };
+    format!("{m}e{sign}{:02}", exp.abs())
+}
+
+/// Characters the reference tool percent-encodes in Digital Link path values.
+fn dl_escape(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.chars() {
+        if "\"%&/<>?!()*+,:".contains(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+const BASE: &str = "https://id.gs1.org";
+
+/// The canonical GS1 Digital Link of an EPC URN or a Digital Link on any domain, at the
+/// finest level it names; `None` when `text` is neither.
+pub fn digital_link(text: &str) -> Option<String> {
+    if !text.contains('.') {
+        return None;
+    }
+    let id = if text.starts_with("urn:epc:") {
+        match Gs1Id::from_epc_urn(text) {
+            Ok(id) => id,
+            Err(_) => return other_epc_urn(text),
+        }
+    } else if text.starts_with("https://") || text.starts_with("http://") {
+        let no_query = text.split(['?', '#']).next().unwrap_or(text);
+        Gs1Id::from_digital_link(no_query).ok()?
+    } else {
+        return None;
+    };
+    Some(match id {
+        Gs1Id::Gtin(g) => format!("{BASE}/01/{g}"),
+        Gs1Id::Lgtin(g, l) => format!("{BASE}/01/{g}/10/{}", dl_escape(l.as_str())),
+        Gs1Id::Sgtin(g, s) => format!("{BASE}/01/{g}/21/{}", dl_escape(s.as_str())),
+        Gs1Id::Sscc(s) => format!("{BASE}/00/{s}"),
+        Gs1Id::Sgln(g, None) => format!("{BASE}/414/{g}"),
+        Gs1Id::Sgln(g, Some(e)) => format!("{BASE}/414/{g}/254/{}", dl_escape(&e)),
+        Gs1Id::Pgln(g) => format!("{BASE}/417/{g}"),
+    })
+}
+
+/// EPC schemes TradeSeal does not model but the event hash still normalises: GIAI, GRAI,
+/// GDTI, GSRN, GSRN-P, GSIN, GINC.
+fn other_epc_urn(urn: &str) -> Option<String> {
+    let rest = urn.strip_prefix("urn:epc:id:")?;
+    let (scheme, value) = rest.split_once(':')?;
+    let parts: Vec<&str> = value.split('.').collect();
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let with_check = |s: String| {
+        let ds: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+        format!("{s}{}", check_digit(&ds))
+    };
+    let cp = *parts.first()?;
+    if !digits(cp) || !(6..=12).contains(&cp.len()) {
+        return None;
+    }
+    match (scheme, parts.as_slice()) {
+        ("giai", [_, asset]) if !asset.is_empty() => {
+            Some(format!("{BASE}/8004/{cp}{}", dl_escape(&unescape(asset)?)))
+        }
+        ("ginc", [_, r]) if !r.is_empty() => {
+            Some(format!("{BASE}/401/{cp}{}", dl_escape(&unescape(r)?)))
+        }
+        ("grai", [_, t, serial]) if cp.len() + t.len() == 12 && (t.is_empty() || digits(t)) => {
+            Some(format!(
+                "{BASE}/8003/{}{}",
+                with_check(format!("0{cp}{t}")),
+                dl_escape(&unescape(serial)?)
+            ))
+        }
+        ("gdti", [_, t, serial]) if cp.len() + t.len() == 12 && (t.is_empty() || digits(t)) => {
+            Some(format!(
+                "{BASE}/253/{}{}",
+                with_check(format!("{cp}{t}")),
+                dl_escape(&unescape(serial)?)
+            ))
+        }
+        ("gsrn", [_, r]) if digits(r) && cp.len() + r.len() == 17 => {
+            Some(format!("{BASE}/8018/{}", with_check(format!("{cp}{r}"))))
+        }
+        ("gsrnp", [_, r]) if digits(r) && cp.len() + r.len() == 17 => {
+            Some(format!("{BASE}/8017/{}", with_check(format!("{cp}{r}"))))
+        }
+        ("gsin", [_, r]) if digits(r) && cp.len() + r.len() == 16 => {
+            Some(format!("{BASE}/402/{}", with_check(format!("{cp}{r}"))))
+        }
+        _ => None,
+    }
+}
+
+/// Decodes EPC URN `%XX` escapes.
+fn unescape(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            out.push(u8::from_str_radix(s.get(i + 1..i + 3)?, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_are_spelt_as_python_does() {
+        for (t, want) in [
+            ("600", Some("600")),
+            ("600.0", Some("600")),
+            ("+0042", Some("42")),
+            ("12.10", Some("12.1")),
+            ("0.1", Some("0.1")),
+            ("1e3", Some("1000")),
+            ("1_000", Some("1000")),
+            ("0.00001", Some("1e-05")),
+            ("-0.0", Some("0")),
+            (".5", Some("0.5")),
+            ("5.", Some("5")),
+            ("1__0", None),
+            ("_1", None),
+            ("2019-10-21", None),
+            ("P2", None),
+            ("", None),
+            ("e5", None),
+        ] {
+            assert_eq!(numeric(t).as_deref(), want, "{t}");
+        }
+        assert_eq!(format_number(1.5e-7), "1.5e-07");
+        assert_eq!(format_number(1e20), "100000000000000000000");
+    }
+
+    #[test]
+    fn identifiers_become_canonical_digital_links() {
+        for (t, want) in [
+            (
+                "urn:epc:id:sgtin:4012345.011111.9876",
+                "https://id.gs1.org/01/04012345111118/21/9876",
+            ),
+            (
+                "urn:epc:class:lgtin:4054739.099914.20160711",
+                "https://id.gs1.org/01/04054739999148/10/20160711",
+            ),
+            (
+                "urn:epc:idpat:sgtin:4012345.066666.*",
+                "https://id.gs1.org/01/04012345666663",
+            ),
+            (
+                "urn:epc:id:sscc:5200001.0111111146",
+                "https://id.gs1.org/00/052000011111111461",
+            ),
+            (
+                "urn:epc:id:sgln:4012345.00000.5",
+                "https://id.gs1.org/414/4012345000009/254/5",
+            ),
+            (
+                "urn:epc:id:pgln:4000001.98765",
+                "https://id.gs1.org/417/4000001987658",
+            ),
+            (
+                "urn:epc:id:giai:4000001.111",
+                "https://id.gs1.org/8004/4000001111",
+            ),
+            (
+                "urn:epc:id:gdti:4012345.55555.1234",
+                "https://id.gs1.org/253/40123455555541234",
+            ),
+            (
+                "https://example.com/shop/01/4012345111118/10/L1/21/S1?x=1",
+                "https://id.gs1.org/01/04012345111118/21/S1",
+            ),
+        ] {
+            assert_eq!(canonical_value(t), want, "{t}");
+        }
+        assert_eq!(
+            canonical_value("urn:epcglobal:cbv:bizstep:shipping"),
+            "https://ref.gs1.org/cbv/BizStep-shipping"
+        );
+        assert_eq!(
+            canonical_value("urn:epcglobal:cbv:bt:5200001000008:4711"),
+            "urn:epcglobal:cbv:bt:5200001000008:4711"
+        );
+    }
+}
