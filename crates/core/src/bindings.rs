@@ -20,6 +20,14 @@ pub fn typescript() -> String {
         crate::verify::Severity::decl(),
         crate::verify::Finding::decl(),
         crate::verify::Report::decl(),
+        crate::masterdata::Product::decl(),
+        crate::masterdata::Location::decl(),
+        crate::masterdata::Party::decl(),
+        crate::trace::Direction::decl(),
+        crate::trace::TraceResult::decl(),
+        crate::trace::TraceNode::decl(),
+        crate::trace::TraceEvent::decl(),
+        crate::trace::MassBalance::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
     for d in decls {

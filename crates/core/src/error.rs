@@ -16,6 +16,7 @@ pub enum ErrorCode {
     NotAHome,
     WrongPassphrase,
     InvalidInput,
+    InvalidDocument,
     Busy,
     ReadOnly,
     NotFound,
@@ -42,6 +43,9 @@ pub enum Error {
 
     #[error("invalid {field}: {reason}")]
     InvalidInput { field: String, reason: String },
+
+    #[error("invalid EPCIS document at {place}: {reason}. Nothing was imported; correct the document and import it again")]
+    InvalidDocument { place: String, reason: String },
 
     #[error(
         "the ledger is busy: another TradeSeal process holds the write lock; try again in a moment"
@@ -92,6 +96,7 @@ impl Error {
             Error::NotAHome { .. } => ErrorCode::NotAHome,
             Error::WrongPassphrase { .. } => ErrorCode::WrongPassphrase,
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
+            Error::InvalidDocument { .. } => ErrorCode::InvalidDocument,
             Error::Busy => ErrorCode::Busy,
             Error::ReadOnly { .. } => ErrorCode::ReadOnly,
             Error::NotFound { .. } => ErrorCode::NotFound,

@@ -16,13 +16,20 @@ use std::path::{Path, PathBuf};
 pub const APPLICATION_ID: i64 = 0x5453_4C44;
 
 /// Append-only schema migrations; `PRAGMA user_version` counts those applied.
-const MIGRATIONS: &[&str] = &[include_str!("ledger/schema_v1.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("ledger/schema_v1.sql"),
+    include_str!("ledger/schema_v2.sql"),
+];
+
+pub mod index;
 
 /// An entry to append: its kind and canonical JSON payload.
 #[derive(Clone, Debug)]
 pub struct NewEntry {
     pub kind: String,
     pub payload: String,
+    /// What the ledger's query tables learn from this entry (derived from the payload).
+    pub index: Option<index::Record>,
 }
 
 impl NewEntry {
@@ -31,6 +38,7 @@ impl NewEntry {
         Ok(NewEntry {
             kind: entry::KIND_NOTE.into(),
             payload: entry::canonical_payload(&p)?,
+            index: None,
         })
     }
 }
@@ -129,93 +137,62 @@ impl Ledger {
         size(&self.conn)
     }
 
+    /// Read access to the ledger's tables, for queries (trace, export, views).
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
     /// Appends `items` in one durable transaction and re-signs the checkpoint. All or nothing:
-    /// on any error the ledger is as it was.
+    /// on any error the ledger is as it was. Events already recorded are skipped.
     pub fn append(
         &mut self,
         signer: &Signer,
         now: Timestamp,
         items: &[NewEntry],
     ) -> Result<Vec<(u64, Hash)>> {
+        let mut app = self.begin_append(signer, now)?;
+        let outcomes = app.push(items)?;
+        app.commit()?;
+        Ok(outcomes
+            .into_iter()
+            .filter_map(|o| match o {
+                Appended::New { seq, hash } => Some((seq, hash)),
+                Appended::Known { .. } => None,
+            })
+            .collect())
+    }
+
+    /// Starts one write transaction that can take entries in several chunks (bounded
+    /// memory for large imports). Nothing is visible or durable until `commit`; dropping
+    /// the appender rolls everything back.
+    pub fn begin_append<'a>(
+        &'a mut self,
+        signer: &'a Signer,
+        now: Timestamp,
+    ) -> Result<Appender<'a>> {
         if signer.public_key() != self.key {
             return Err(Error::invalid(
                 "key",
                 "this identity does not own the ledger: use the home the ledger belongs to",
             ));
         }
-        for it in items {
-            entry::check_kind(&it.kind)?;
-        }
-        let author = self.key.to_bytes();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(|e| map_write_error(e, &self.path))?;
         let start = size(&tx)?;
-        let mut prev = last_hash(&tx, start)?;
-        let mut bodies = Vec::with_capacity(items.len());
-        let mut hashes = Vec::with_capacity(items.len());
-        for (i, it) in items.iter().enumerate() {
-            let body = Body {
-                seq: start + i as u64,
-                kind: it.kind.clone(),
-                time: now,
-                author,
-                prev,
-                payload: it.payload.clone(),
-            };
-            prev = body.hash();
-            hashes.push(prev);
-            bodies.push(body);
-        }
-        let signatures: Vec<[u8; 64]> = {
-            use rayon::prelude::*;
-            hashes
-                .par_iter()
-                .map(|h| crate::signature::sign(&signer.key, &entry::signed_message(h)))
-                .collect()
-        };
-        let mut frontier = Frontier::load(&TxNodes(&tx), start)?;
-        {
-            let mut ins = tx.prepare_cached("INSERT INTO entries (seq, kind, time_ms, author, prev, payload, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-            let mut node = tx.prepare_cached(
-                "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
-            )?;
-            for ((b, h), s) in bodies.iter().zip(&hashes).zip(&signatures) {
-                ins.execute(params![
-                    b.seq as i64,
-                    b.kind,
-                    b.time.unix_millis(),
-                    &b.author[..],
-                    &b.prev.0[..],
-                    b.payload,
-                    &h.0[..],
-                    &s[..]
-                ])
-                .map_err(|e| map_write_error(e, &self.path))?;
-                let mut failed = None;
-                frontier.push(merkle::leaf_hash(&h.0), |level, idx, hash| {
-                    if failed.is_none() {
-                        failed = node.execute(params![level, idx as i64, &hash.0[..]]).err();
-                    }
-                });
-                if let Some(e) = failed {
-                    return Err(e.into());
-                }
-            }
-        }
-        let cp = Checkpoint {
-            origin: self.origin.clone(),
-            size: frontier.size(),
-            root: frontier.root(),
-        };
-        let note = checkpoint::sign(&cp, &self.origin, &signer.key);
-        tx.execute(
-            "UPDATE checkpoint SET size = ?1, note = ?2 WHERE id = 1",
-            params![cp.size as i64, note],
-        )?;
-        tx.commit().map_err(|e| map_write_error(e, &self.path))?;
-        Ok(bodies.iter().map(|b| b.seq).zip(hashes).collect())
+        let prev = last_hash(&tx, start)?;
+        let frontier = Frontier::load(&TxNodes(&tx), start)?;
+        Ok(Appender {
+            tx,
+            signer,
+            now,
+            frontier,
+            prev,
+            next: start,
+            origin: &self.origin,
+            path: &self.path,
+        })
     }
 
     /// The latest signed checkpoint, as a C2SP signed note.
@@ -298,6 +275,146 @@ impl Ledger {
 
     pub(crate) fn nodes(&self) -> impl NodeSource<Error = Error> + '_ {
         TxNodes(&self.conn)
+    }
+}
+
+/// What became of one item given to `Appender::push`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Appended {
+    New {
+        seq: u64,
+        hash: Hash,
+    },
+    /// An event whose hash id the ledger already holds, at `seq`: nothing was written.
+    Known {
+        seq: u64,
+    },
+}
+
+/// One open append transaction (see `Ledger::begin_append`).
+pub struct Appender<'a> {
+    tx: rusqlite::Transaction<'a>,
+    signer: &'a Signer,
+    now: Timestamp,
+    frontier: Frontier,
+    prev: Hash,
+    next: u64,
+    origin: &'a str,
+    path: &'a Path,
+}
+
+impl Appender<'_> {
+    /// Appends `items` (hash-linked, signed, indexed) inside the open transaction.
+    pub fn push(&mut self, items: &[NewEntry]) -> Result<Vec<Appended>> {
+        for it in items {
+            entry::check_kind(&it.kind)?;
+        }
+        let author = self.signer.public_key().to_bytes();
+        let mut outcomes = Vec::with_capacity(items.len());
+        let mut fresh: Vec<&NewEntry> = Vec::with_capacity(items.len());
+        let mut in_chunk: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        for it in items {
+            if let Some(index::Record::Event(ev)) = &it.index {
+                let known = match in_chunk.get(ev.hash_id.as_str()) {
+                    Some(seq) => Some(*seq),
+                    None => index::event_seq(&self.tx, &ev.hash_id)?,
+                };
+                if let Some(seq) = known {
+                    outcomes.push(Appended::Known { seq });
+                    continue;
+                }
+                in_chunk.insert(&ev.hash_id, self.next + fresh.len() as u64);
+            }
+            outcomes.push(Appended::New {
+                seq: self.next + fresh.len() as u64,
+                hash: Hash::ZERO,
+            });
+            fresh.push(it);
+        }
+        let mut bodies = Vec::with_capacity(fresh.len());
+        let mut hashes = Vec::with_capacity(fresh.len());
+        for (i, it) in fresh.iter().enumerate() {
+            let body = Body {
+                seq: self.next + i as u64,
+                kind: it.kind.clone(),
+                time: self.now,
+                author,
+                prev: self.prev,
+                payload: it.payload.clone(),
+            };
+            self.prev = body.hash();
+            hashes.push(self.prev);
+            bodies.push(body);
+        }
+        let signatures: Vec<[u8; 64]> = {
+            use rayon::prelude::*;
+            let key = &self.signer.key;
+            hashes
+                .par_iter()
+                .map(|h| crate::signature::sign(key, &entry::signed_message(h)))
+                .collect()
+        };
+        {
+            let mut ins = self.tx.prepare_cached("INSERT INTO entries (seq, kind, time_ms, author, prev, payload, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+            let mut node = self.tx.prepare_cached(
+                "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+            )?;
+            for (((b, h), s), it) in bodies.iter().zip(&hashes).zip(&signatures).zip(&fresh) {
+                ins.execute(params![
+                    b.seq as i64,
+                    b.kind,
+                    b.time.unix_millis(),
+                    &b.author[..],
+                    &b.prev.0[..],
+                    b.payload,
+                    &h.0[..],
+                    &s[..]
+                ])
+                .map_err(|e| map_write_error(e, self.path))?;
+                if let Some(rec) = &it.index {
+                    index::insert(&self.tx, b.seq, rec)?;
+                }
+                let mut failed = None;
+                self.frontier
+                    .push(merkle::leaf_hash(&h.0), |level, idx, hash| {
+                        if failed.is_none() {
+                            failed = node.execute(params![level, idx as i64, &hash.0[..]]).err();
+                        }
+                    });
+                if let Some(e) = failed {
+                    return Err(e.into());
+                }
+            }
+        }
+        let mut k = 0;
+        for o in &mut outcomes {
+            if let Appended::New { hash, .. } = o {
+                *hash = hashes[k];
+                k += 1;
+            }
+        }
+        self.next += fresh.len() as u64;
+        Ok(outcomes)
+    }
+
+    /// Re-signs the checkpoint and commits: everything pushed becomes durable at once.
+    pub fn commit(self) -> Result<()> {
+        let cp = Checkpoint {
+            origin: self.origin.to_string(),
+            size: self.frontier.size(),
+            root: self.frontier.root(),
+        };
+        let note = checkpoint::sign(&cp, self.origin, &self.signer.key);
+        self.tx.execute(
+            "UPDATE checkpoint SET size = ?1, note = ?2 WHERE id = 1",
+            params![cp.size as i64, note],
+        )?;
+        self.tx.commit().map_err(|e| map_write_error(e, self.path))
+    }
+
+    /// Read access inside the open transaction (sees what was pushed).
+    pub fn conn(&self) -> &Connection {
+        &self.tx
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod bindings;
 pub mod canonical;
 pub mod checkpoint;
+pub mod codelists;
 pub mod entry;
 pub mod epcis;
 pub mod error;
@@ -14,11 +15,13 @@ pub mod hash;
 pub mod home;
 pub mod identity;
 pub mod ledger;
+pub mod masterdata;
 pub mod merkle;
 pub mod proof;
 pub mod signature;
 pub mod system;
 pub mod time;
+pub mod trace;
 pub mod verify;
 pub mod view;
 

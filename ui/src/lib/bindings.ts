@@ -1,7 +1,7 @@
 // Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:
 // run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.
 
-export type ErrorCode = "home-missing" | "home-exists" | "not-a-home" | "wrong-passphrase" | "invalid-input" | "busy" | "read-only" | "not-found" | "bad-checkpoint" | "storage" | "io";
+export type ErrorCode = "home-missing" | "home-exists" | "not-a-home" | "wrong-passphrase" | "invalid-input" | "invalid-document" | "busy" | "read-only" | "not-found" | "bad-checkpoint" | "storage" | "io";
 
 export type UiError = { code: ErrorCode, message: string, field: string | null, };
 
@@ -84,3 +84,83 @@ saved_checkpoint_size: number | null,
  * The lowest entry number any finding names.
  */
 first_bad: number | null, findings: Array<Finding>, };
+
+export type Product = { gtin: string, name: string, hsCode?: string, 
+/**
+ * UN/ECE Rec 20 unit the product is counted or weighed in (`KGM`, `H87` pieces …).
+ */
+unit?: string, };
+
+export type Location = { gln: string, name: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+country: string, 
+/**
+ * ISO 3166-2 subdivision, e.g. `CO-HUI`.
+ */
+region?: string, address?: string, 
+/**
+ * A GeoJSON Point or Polygon in WGS 84 (RFC 7946), for farms and plots.
+ */
+geometry?: unknown, };
+
+export type Party = { gln: string, name: string, country: string, };
+
+export type Direction = "back" | "forward";
+
+export type TraceResult = { start: string, direction: Direction, 
+/**
+ * The start first, then every reached identifier in order of distance.
+ */
+nodes: Array<TraceNode>, 
+/**
+ * Every recorded event that names a node, oldest first.
+ */
+events: Array<TraceEvent>, massBalance: Array<MassBalance>, };
+
+export type TraceNode = { id: string, 
+/**
+ * `lot`, `serial`, `sscc`, `product` or `other`.
+ */
+kind: string, 
+/**
+ * Short text for people: `07701234000011 lot H-2026-017`.
+ */
+label: string, productName: string | null, depth: number, 
+/**
+ * The node one step nearer the start, and the event linking them.
+ */
+from: string | null, via: string | null, 
+/**
+ * Hash ids of the events linking the start to this node, in order.
+ */
+path: Array<string>, 
+/**
+ * For backward traces: nodes nothing else leads back from.
+ */
+origin: boolean, 
+/**
+ * The event that created the node (commissioning or transformation output), if recorded.
+ */
+createdBy: string | null, createdAt: string | null, createdAtName: string | null, };
+
+export type TraceEvent = { seq: number, hashId: string, eventType: string, timeMs: number, action: string | null, bizStep: string | null, location: string | null, locationName: string | null, 
+/**
+ * The trace's nodes this event names.
+ */
+nodes: Array<string>, };
+
+export type MassBalance = { seq: number, hashId: string, 
+/**
+ * `mass` (kg), `volume` (L) or `count`, when inputs and outputs share one.
+ */
+dimension: string | null, input: number | null, output: number | null, 
+/**
+ * Output over input.
+ */
+ratio: number | null, 
+/**
+ * `ok`, `gain` (more out than in: an error), `unmeasured` or `incomparable`.
+ */
+finding: string, message: string, };

@@ -5,3 +5,18 @@ mod normalise;
 
 pub use hash::{event_hash_id, hash_id_of_prehash, parse_date_time, prehash, Namespaces};
 pub use normalise::{canonical_value, digital_link};
+
+mod event;
+mod vocab;
+
+pub use event::{validate, EventSummary, FieldError, ObjectRef, Role, EVENT_TYPES};
+pub use vocab::{Vocabulary, BIZ_STEP, BIZ_TRANSACTION_TYPE, DISPOSITION, SOURCE_DEST_TYPE};
+
+pub mod document;
+mod export;
+mod import;
+
+pub use export::{export, ExportSelection};
+pub use import::{
+    event_entry, import, ImportOutcome, ImportProgress, ImportReport, StoredEvent, KIND_EVENT,
+};

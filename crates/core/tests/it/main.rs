@@ -1,6 +1,7 @@
 //! Integration tests of the core on real SQLite files (one test binary, see STYLE.md).
 
 mod crash;
+mod epcis;
 mod epcis_hash;
 mod home;
 mod ledger;

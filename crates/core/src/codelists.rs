@@ -1,0 +1,247 @@
+//! Public code lists (assets/codelists): HS 2022, ISO 3166 countries and subdivisions.
+//! The built-in edition is compiled in; files of the same name in a folder replace it.
+
+use crate::error::{Error, Result};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+pub const HS_FILE: &str = "hs2022.csv";
+pub const COUNTRIES_FILE: &str = "unlocode-country-codes.csv";
+pub const SUBDIVISIONS_FILE: &str = "iso3166-2-subdivisions.csv";
+
+#[derive(Debug, Default)]
+pub struct CodeLists {
+    /// HS code (2, 4 or 6 digits) to description.
+    pub hs: HashMap<String, String>,
+    /// ISO 3166-1 alpha-2 code to name.
+    pub countries: HashMap<String, String>,
+    /// `CC-SUB` (ISO 3166-2) to name.
+    pub subdivisions: HashMap<String, String>,
+}
+
+static BUILTIN: OnceLock<CodeLists> = OnceLock::new();
+
+impl CodeLists {
+    /// The edition compiled into TradeSeal.
+    pub fn builtin() -> &'static CodeLists {
+        BUILTIN.get_or_init(|| {
+            CodeLists::parse(
+                include_str!("../../../assets/codelists/hs2022.csv"),
+                include_str!("../../../assets/codelists/unlocode-country-codes.csv"),
+                include_str!("../../../assets/codelists/iso3166-2-subdivisions.csv"),
+            )
+            .expect("the built-in code lists parse")
+        })
+    }
+
+    /// The built-in lists, each replaced by `dir/<file>` where that file exists.
+    pub fn load(dir: &Path) -> Result<CodeLists> {
+        let read = |name: &str, builtin: &'static str| -> Result<String> {
+            let p = dir.join(name);
+            if p.is_file() {
+                std::fs::read_to_string(&p)
+                    .map_err(|e| Error::io(format!("reading {}", p.display()), e))
+            } else {
+                Ok(builtin.to_string())
+            }
+        };
+        CodeLists::parse(
+            &read(
+                HS_FILE,
+                include_str!("../../../assets/codelists/hs2022.csv"),
+            )?,
+            &read(
+                COUNTRIES_FILE,
+                include_str!("../../../assets/codelists/unlocode-country-codes.csv"),
+            )?,
+            &read(
+                SUBDIVISIONS_FILE,
+                include_str!("../../../assets/codelists/iso3166-2-subdivisions.csv"),
+            )?,
+        )
+    }
+
+    pub fn parse(hs: &str, countries: &str, subdivisions: &str) -> Result<CodeLists> {
+        let mut out = CodeLists::default();
+        for row in rows(
+            HS_FILE,
+            hs,
+            &["section", "hscode", "description", "parent", "level"],
+        )? {
+            out.hs.insert(row[1].clone(), row[2].clone());
+        }
+        for row in rows(COUNTRIES_FILE, countries, &["CountryCode", "CountryName"])? {
+            out.countries.insert(row[0].clone(), row[1].clone());
+        }
+        for row in rows(
+            SUBDIVISIONS_FILE,
+            subdivisions,
+            &["SUCountry", "SUCode", "SUName", "SUType"],
+        )? {
+            out.subdivisions
+                .insert(format!("{}-{}", row[0], row[1]), row[2].clone());
+        }
+        Ok(out)
+    }
+
+    /// Checks an HS code: 6 digits that HS 2022 lists, optionally followed by up to four
+    /// more national digits (CN, HTS); dots and spaces are ignored. Returns the digits.
+    pub fn check_hs(&self, code: &str) -> Result<String> {
+        let digits: String = code.chars().filter(|c| !matches!(c, '.' | ' ')).collect();
+        if !digits.bytes().all(|b| b.is_ascii_digit()) || !(6..=10).contains(&digits.len()) {
+            return Err(Error::invalid(
+                "hsCode",
+                format!("{code:?} is not an HS code: give 6 to 10 digits, e.g. 090111"),
+            ));
+        }
+        if !self.hs.contains_key(&digits[..6]) {
+            let heading = if self.hs.contains_key(&digits[..4]) {
+                format!(
+                    " (heading {} exists; check the last two digits)",
+                    &digits[..4]
+                )
+            } else {
+                String::new()
+            };
+            return Err(Error::invalid(
+                "hsCode",
+                format!("{} is not an HS 2022 subheading{heading}", &digits[..6]),
+            ));
+        }
+        Ok(digits)
+    }
+
+    pub fn check_country(&self, code: &str) -> Result<String> {
+        let c = code.trim().to_ascii_uppercase();
+        if self.countries.contains_key(&c) {
+            Ok(c)
+        } else {
+            Err(Error::invalid(
+                "country",
+                format!("{code:?} is not an ISO 3166-1 alpha-2 country code such as CO or DE"),
+            ))
+        }
+    }
+
+    /// Checks an ISO 3166-2 subdivision code (`CO-ANT`) of `country`.
+    pub fn check_subdivision(&self, country: &str, code: &str) -> Result<String> {
+        let c = code.trim().to_ascii_uppercase();
+        let full = if c.contains('-') {
+            c
+        } else {
+            format!("{country}-{c}")
+        };
+        if !full.starts_with(&format!("{country}-")) {
+            return Err(Error::invalid(
+                "region",
+                format!("{code:?} is not a subdivision of {country}"),
+            ));
+        }
+        if self.subdivisions.contains_key(&full) {
+            Ok(full)
+        } else {
+            Err(Error::invalid(
+                "region",
+                format!("{code:?} is not an ISO 3166-2 subdivision of {country}"),
+            ))
+        }
+    }
+}
+
+/// Rows of a small RFC 4180 CSV text whose header must be `header`.
+fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut row = Vec::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut field));
+                out.push(std::mem::take(&mut row));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !row.is_empty() {
+        row.push(field);
+        out.push(row);
+    }
+    let bad = |why: String| Error::invalid(name, why);
+    let first = out.first().ok_or_else(|| bad("the file is empty".into()))?;
+    if first
+        .iter()
+        .map(|s| s.trim_start_matches('\u{feff}'))
+        .ne(header.iter().copied())
+    {
+        return Err(bad(format!("the header is not {}", header.join(","))));
+    }
+    let body: Vec<Vec<String>> = out
+        .into_iter()
+        .skip(1)
+        .filter(|r| !(r.len() == 1 && r[0].is_empty()))
+        .collect();
+    if let Some((i, _)) = body
+        .iter()
+        .enumerate()
+        .find(|(_, r)| r.len() != header.len())
+    {
+        return Err(bad(format!(
+            "row {} does not have {} columns",
+            i + 2,
+            header.len()
+        )));
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_lists_load_and_check() {
+        let c = CodeLists::builtin();
+        assert!(c.hs.len() > 5000 && c.countries.len() > 240 && c.subdivisions.len() > 4000);
+        assert_eq!(c.check_hs("0901.11").unwrap(), "090111");
+        assert_eq!(c.check_hs("0901110000").unwrap(), "0901110000");
+        assert!(c
+            .check_hs("090199")
+            .unwrap_err()
+            .to_string()
+            .contains("heading 0901 exists"));
+        assert!(c.check_hs("09x1").is_err());
+        assert_eq!(c.check_country("co").unwrap(), "CO");
+        assert!(c.check_country("XX").is_err());
+        assert_eq!(c.check_subdivision("CN", "XJ").unwrap(), "CN-XJ");
+        assert!(c.check_subdivision("CO", "CN-XJ").is_err());
+    }
+
+    #[test]
+    fn a_replacement_file_must_have_the_same_columns() {
+        assert!(CodeLists::parse(
+            "a,b\n",
+            "CountryCode,CountryName\n",
+            "SUCountry,SUCode,SUName,SUType\n"
+        )
+        .is_err());
+        let c = CodeLists::parse(
+            "section,hscode,description,parent,level\nI,999999,\"New, thing\",9999,6\n",
+            "CountryCode,CountryName\nZZ,Test\n",
+            "SUCountry,SUCode,SUName,SUType\n",
+        )
+        .unwrap();
+        assert_eq!(c.hs["999999"], "New, thing");
+    }
+}

@@ -1,0 +1,215 @@
+//! Streaming reader of EPCIS 2.0 JSON-LD documents: events are handed over one at a
+//! time, so a document of any size is read in memory bounded by its largest event.
+
+use super::hash::Namespaces;
+use crate::error::{Error, Result};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::fmt;
+use std::io::Read;
+
+/// What the document was, once read to the end.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentInfo {
+    /// `EPCISDocument` or `EPCISQueryDocument`.
+    pub doc_type: String,
+    pub namespaces: Namespaces,
+    pub events: usize,
+}
+
+/// Reads the document from `r`, calling `on_event(index, event)` for each member of its
+/// event list, in order. Stops at the first error, which names where it is.
+pub fn read<R: Read>(
+    r: R,
+    on_event: impl FnMut(usize, Value) -> Result<()>,
+) -> Result<DocumentInfo> {
+    let state = State {
+        on_event: RefCell::new(Box::new(on_event)),
+        failure: RefCell::new(None),
+        info: RefCell::new(DocumentInfo::default()),
+        saw_events: RefCell::new(false),
+    };
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, r));
+    let res = Root(&state).deserialize(&mut de).and_then(|()| de.end());
+    if let Some(e) = state.failure.into_inner() {
+        return Err(e);
+    }
+    if let Err(e) = res {
+        return Err(json_error(&e));
+    }
+    let info = state.info.into_inner();
+    if info.doc_type.is_empty() {
+        return Err(Error::InvalidDocument {
+            place: "the document".into(),
+            reason:
+                "it has no \"type\"; an EPCIS 2.0 JSON-LD document has \"type\": \"EPCISDocument\""
+                    .into(),
+        });
+    }
+    if !state.saw_events.into_inner() {
+        return Err(Error::InvalidDocument {
+            place: "epcisBody".into(),
+            reason: "no eventList found (epcisBody.eventList, or epcisBody.queryResults.resultsBody.eventList)".into(),
+        });
+    }
+    Ok(info)
+}
+
+fn json_error(e: &serde_json::Error) -> Error {
+    let what = e.to_string();
+    let what = what.split(" at line ").next().unwrap_or(&what).to_string();
+    let hint = if what.contains("recursion limit") {
+        "the JSON is nested deeper than 128 levels, which no EPCIS event needs"
+    } else if e.is_eof() {
+        "the file ends early; it may be truncated"
+    } else if e.is_syntax() {
+        "this is not valid JSON"
+    } else {
+        "this is not an EPCIS 2.0 JSON-LD document"
+    };
+    Error::InvalidDocument {
+        place: format!("line {}, column {}", e.line(), e.column()),
+        reason: format!("{what}: {hint}"),
+    }
+}
+
+type Callback<'a> = Box<dyn FnMut(usize, Value) -> Result<()> + 'a>;
+
+struct State<'a> {
+    on_event: RefCell<Callback<'a>>,
+    failure: RefCell<Option<Error>>,
+    info: RefCell<DocumentInfo>,
+    saw_events: RefCell<bool>,
+}
+
+struct Root<'s, 'a>(&'s State<'a>);
+struct Body<'s, 'a>(&'s State<'a>);
+struct QueryResults<'s, 'a>(&'s State<'a>);
+struct Events<'s, 'a>(&'s State<'a>);
+
+fn expected_object<E: de::Error>(what: &str) -> E {
+    E::custom(format!("{what} must be a JSON object"))
+}
+
+impl<'de> DeserializeSeed<'de> for Root<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Root<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an EPCIS document (a JSON object)")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        while let Some(key) = m.next_key::<String>()? {
+            match key.as_str() {
+                "@context" => {
+                    let ctx: Value = m.next_value()?;
+                    self.0.info.borrow_mut().namespaces = Namespaces::from_context(Some(&ctx));
+                }
+                "type" => {
+                    let t: String = m.next_value()?;
+                    if t != "EPCISDocument" && t != "EPCISQueryDocument" {
+                        return Err(de::Error::custom(format!(
+                            "the document type is {t:?}, not EPCISDocument or EPCISQueryDocument"
+                        )));
+                    }
+                    self.0.info.borrow_mut().doc_type = t;
+                }
+                "epcisBody" => m.next_value_seed(Body(self.0))?,
+                _ => {
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<(), A::Error> {
+        Err(expected_object("the document"))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Body<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Body<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("epcisBody as a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        while let Some(key) = m.next_key::<String>()? {
+            match key.as_str() {
+                "eventList" => m.next_value_seed(Events(self.0))?,
+                "queryResults" => m.next_value_seed(QueryResults(self.0))?,
+                _ => {
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for QueryResults<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for QueryResults<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("queryResults as a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+        while let Some(key) = m.next_key::<String>()? {
+            match key.as_str() {
+                // resultsBody has the same shape as epcisBody: { "eventList": [...] }.
+                "resultsBody" => m.next_value_seed(Body(self.0))?,
+                _ => {
+                    m.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Events<'_, '_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Events<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("eventList as a JSON array")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut s: A) -> Result<(), A::Error> {
+        *self.0.saw_events.borrow_mut() = true;
+        let mut i = 0;
+        while let Some(ev) = s.next_element::<Value>()? {
+            let r = (self.0.on_event.borrow_mut())(i, ev);
+            if let Err(e) = r {
+                *self.0.failure.borrow_mut() = Some(e);
+                return Err(de::Error::custom("stopped"));
+            }
+            i += 1;
+            self.0.info.borrow_mut().events = i;
+        }
+        Ok(())
+    }
+}

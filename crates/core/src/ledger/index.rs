@@ -1,0 +1,71 @@
+//! The ledger's query tables (schema_v2.sql): written with each entry, in its transaction.
+
+use crate::epcis::EventSummary;
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+
+/// What an entry adds to the query tables.
+#[derive(Clone, Debug)]
+pub enum Record {
+    Event(Box<EventSummary>),
+    MasterData {
+        kind: String,
+        key: String,
+        name: String,
+    },
+}
+
+pub(crate) fn event_seq(conn: &Connection, hash_id: &str) -> Result<Option<u64>> {
+    let mut st = conn.prepare_cached("SELECT seq FROM epcis_events WHERE hash_id = ?1")?;
+    Ok(st
+        .query_row([hash_id], |r| r.get::<_, i64>(0))
+        .optional()?
+        .map(|s| s as u64))
+}
+
+/// The GTIN-14 inside a canonical Digital Link of a GTIN-based id.
+pub fn gtin_of(id: &str) -> Option<&str> {
+    let rest = id.strip_prefix("https://id.gs1.org/01/")?;
+    rest.get(..14)
+}
+
+pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
+    match rec {
+        Record::Event(ev) => {
+            conn.prepare_cached(
+                "INSERT INTO epcis_events (seq, hash_id, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            )?
+            .execute(params![
+                seq as i64,
+                ev.hash_id,
+                ev.event_type,
+                ev.time_ms,
+                ev.action,
+                ev.biz_step,
+                ev.disposition,
+                ev.read_point,
+                ev.biz_location
+            ])?;
+            let mut st = conn.prepare_cached(
+                "INSERT INTO epcis_objects (id, seq, role, quantity, uom, gtin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )?;
+            for o in &ev.objects {
+                st.execute(params![
+                    o.id,
+                    seq as i64,
+                    o.role as u8,
+                    o.quantity,
+                    o.uom,
+                    gtin_of(&o.id)
+                ])?;
+            }
+        }
+        Record::MasterData { kind, key, name } => {
+            conn.prepare_cached(
+                "INSERT INTO masterdata (kind, key, seq, name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, name = excluded.name",
+            )?
+            .execute(params![kind, key, seq as i64, name])?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,40 @@
+-- TradeSeal ledger schema, version 2: query tables for EPCIS events and master data.
+-- Derived from entry payloads in the same transaction as each append; never edited.
+
+-- One row per recorded EPCIS event (entries of kind epcis.event).
+CREATE TABLE epcis_events (
+    seq          INTEGER PRIMARY KEY,
+    hash_id      TEXT    NOT NULL UNIQUE,
+    type         TEXT    NOT NULL,
+    time_ms      INTEGER NOT NULL,
+    action       TEXT,
+    biz_step     TEXT,
+    disposition  TEXT,
+    read_point   TEXT,
+    biz_location TEXT
+);
+CREATE INDEX epcis_events_time ON epcis_events (time_ms);
+
+-- Each identifier of each event, canonical Digital Link where GS1; role: 0 object,
+-- 1 parent, 2 child, 3 input, 4 output. gtin: the GTIN-14 of GTIN-based ids.
+CREATE TABLE epcis_objects (
+    id       TEXT    NOT NULL,
+    seq      INTEGER NOT NULL,
+    role     INTEGER NOT NULL,
+    quantity REAL,
+    uom      TEXT,
+    gtin     TEXT
+);
+CREATE INDEX epcis_objects_id ON epcis_objects (id, role, seq);
+CREATE INDEX epcis_objects_seq ON epcis_objects (seq);
+CREATE INDEX epcis_objects_gtin ON epcis_objects (gtin, seq) WHERE gtin IS NOT NULL;
+
+-- The latest version of each master-data record (entries of kind md.product,
+-- md.location, md.party); older versions stay in entries.
+CREATE TABLE masterdata (
+    kind TEXT    NOT NULL,
+    key  TEXT    NOT NULL,
+    seq  INTEGER NOT NULL,
+    name TEXT    NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;

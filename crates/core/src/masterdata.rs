@@ -1,0 +1,275 @@
+//! Master data recorded in the ledger: products, locations (with farm and plot
+//! geometry) and parties. Each save is a new entry; the latest one of a key counts.
+
+use crate::codelists::CodeLists;
+use crate::entry;
+use crate::error::{Error, Result};
+use crate::gs1::{Gln, Gtin};
+use crate::ledger::{index::Record, NewEntry};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use ts_rs::TS;
+
+pub const KIND_PRODUCT: &str = "md.product";
+pub const KIND_LOCATION: &str = "md.location";
+pub const KIND_PARTY: &str = "md.party";
+
+const NAME_MAX: usize = 200;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct Product {
+    #[ts(type = "string")]
+    pub gtin: Gtin,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub hs_code: Option<String>,
+    /// UN/ECE Rec 20 unit the product is counted or weighed in (`KGM`, `H87` pieces …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub unit: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct Location {
+    #[ts(type = "string")]
+    pub gln: Gln,
+    pub name: String,
+    /// ISO 3166-1 alpha-2.
+    pub country: String,
+    /// ISO 3166-2 subdivision, e.g. `CO-HUI`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub region: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub address: Option<String>,
+    /// A GeoJSON Point or Polygon in WGS 84 (RFC 7946), for farms and plots.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional, type = "unknown")]
+    pub geometry: Option<Value>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct Party {
+    #[ts(type = "string")]
+    pub gln: Gln,
+    pub name: String,
+    pub country: String,
+}
+
+fn clean_name(name: &str) -> Result<String> {
+    let n = name.trim();
+    if n.is_empty() {
+        return Err(Error::invalid("name", "the name is empty"));
+    }
+    if n.chars().count() > NAME_MAX || n.chars().any(char::is_control) {
+        return Err(Error::invalid(
+            "name",
+            format!("use at most {NAME_MAX} characters and no control characters"),
+        ));
+    }
+    Ok(n.to_string())
+}
+
+fn unit(u: &str) -> Result<String> {
+    let u = u.trim().to_ascii_uppercase();
+    if (2..=3).contains(&u.len()) && u.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        Ok(u)
+    } else {
+        Err(Error::invalid(
+            "unit",
+            format!("{u:?} is not a UN/ECE Rec 20 unit code such as KGM or H87"),
+        ))
+    }
+}
+
+fn opt(s: Option<&str>) -> Option<&str> {
+    s.map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Product {
+    pub fn new(
+        gtin: &str,
+        name: &str,
+        hs_code: Option<&str>,
+        unit_code: Option<&str>,
+        lists: &CodeLists,
+    ) -> Result<Product> {
+        Ok(Product {
+            gtin: Gtin::parse(gtin.trim())?,
+            name: clean_name(name)?,
+            hs_code: opt(hs_code).map(|h| lists.check_hs(h)).transpose()?,
+            unit: opt(unit_code).map(unit).transpose()?,
+        })
+    }
+
+    pub fn entry(&self) -> Result<NewEntry> {
+        md_entry(KIND_PRODUCT, self.gtin.as_str(), &self.name, self)
+    }
+}
+
+impl Location {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        gln: &str,
+        name: &str,
+        country: &str,
+        region: Option<&str>,
+        address: Option<&str>,
+        geometry: Option<Value>,
+        lists: &CodeLists,
+    ) -> Result<Location> {
+        let country = lists.check_country(country)?;
+        Ok(Location {
+            gln: Gln::parse(gln.trim())?,
+            name: clean_name(name)?,
+            region: opt(region)
+                .map(|r| lists.check_subdivision(&country, r))
+                .transpose()?,
+            address: opt(address).map(clean_address).transpose()?,
+            geometry: geometry.map(check_geometry).transpose()?,
+            country,
+        })
+    }
+
+    pub fn entry(&self) -> Result<NewEntry> {
+        md_entry(KIND_LOCATION, self.gln.as_str(), &self.name, self)
+    }
+}
+
+impl Party {
+    pub fn new(gln: &str, name: &str, country: &str, lists: &CodeLists) -> Result<Party> {
+        Ok(Party {
+            gln: Gln::parse(gln.trim())?,
+            name: clean_name(name)?,
+            country: lists.check_country(country)?,
+        })
+    }
+
+    pub fn entry(&self) -> Result<NewEntry> {
+        md_entry(KIND_PARTY, self.gln.as_str(), &self.name, self)
+    }
+}
+
+fn clean_address(a: &str) -> Result<String> {
+    if a.chars().count() > 500 || a.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(Error::invalid(
+            "address",
+            "use at most 500 characters and no control characters",
+        ));
+    }
+    Ok(a.to_string())
+}
+
+fn md_entry<T: Serialize>(kind: &str, key: &str, name: &str, rec: &T) -> Result<NewEntry> {
+    Ok(NewEntry {
+        kind: kind.into(),
+        payload: entry::canonical_payload(rec)?,
+        index: Some(Record::MasterData {
+            kind: kind.into(),
+            key: key.into(),
+            name: name.into(),
+        }),
+    })
+}
+
+/// Checks a GeoJSON Point or Polygon (RFC 7946, WGS 84 longitude/latitude).
+pub fn check_geometry(g: Value) -> Result<Value> {
+    let bad = |why: &str| {
+        Error::invalid(
+            "geometry",
+            format!("{why}; give a GeoJSON Point or Polygon in WGS 84 longitude, latitude"),
+        )
+    };
+    let position = |p: &Value| -> Result<(f64, f64)> {
+        let a = p
+            .as_array()
+            .ok_or_else(|| bad("a position is not an array"))?;
+        let (Some(lon), Some(lat)) = (
+            a.first().and_then(Value::as_f64),
+            a.get(1).and_then(Value::as_f64),
+        ) else {
+            return Err(bad("a position needs longitude and latitude numbers"));
+        };
+        if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) || a.len() > 3 {
+            return Err(bad(
+                "a position is outside longitude -180..180, latitude -90..90",
+            ));
+        }
+        Ok((lon, lat))
+    };
+    let coords = g.get("coordinates").ok_or_else(|| bad("no coordinates"))?;
+    match g.get("type").and_then(Value::as_str) {
+        Some("Point") => {
+            position(coords)?;
+        }
+        Some("Polygon") => {
+            let rings = coords
+                .as_array()
+                .filter(|r| !r.is_empty())
+                .ok_or_else(|| bad("a Polygon needs at least one ring"))?;
+            for ring in rings {
+                let pts = ring
+                    .as_array()
+                    .ok_or_else(|| bad("a ring is not an array"))?;
+                if pts.len() < 4 {
+                    return Err(bad("a ring needs at least four positions"));
+                }
+                let ps: Vec<(f64, f64)> = pts.iter().map(position).collect::<Result<_>>()?;
+                if ps.first() != ps.last() {
+                    return Err(bad("a ring must end where it starts"));
+                }
+            }
+        }
+        _ => return Err(bad("the type is not Point or Polygon")),
+    }
+    if g.get("crs").is_some() {
+        return Err(bad("RFC 7946 GeoJSON has no crs member"));
+    }
+    Ok(g)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn master_data_is_checked() {
+        let l = CodeLists::builtin();
+        let p = Product::new(
+            "07701234000011",
+            " Green coffee ",
+            Some("0901.11"),
+            Some("kgm"),
+            l,
+        )
+        .unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.hs_code.as_deref(), p.unit.as_deref()),
+            ("Green coffee", Some("090111"), Some("KGM"))
+        );
+        assert!(Product::new("07701234000012", "x", None, None, l).is_err());
+        assert!(Product::new("07701234000011", "", None, None, l).is_err());
+        let farm = Location::new(
+            "7701234000011", "Finca La Esperanza", "co", Some("HUI"), None,
+            Some(json!({"type": "Polygon", "coordinates": [[[-75.9, 2.1], [-75.8, 2.1], [-75.8, 2.2], [-75.9, 2.1]]]})),
+            l,
+        )
+        .unwrap();
+        assert_eq!(farm.region.as_deref(), Some("CO-HUI"));
+        assert!(check_geometry(json!({"type": "Point", "coordinates": [200, 1]})).is_err());
+        assert!(check_geometry(
+            json!({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1]]]})
+        )
+        .is_err());
+        assert!(Party::new("7701234000004", "Cooperativa", "ZZ", l).is_err());
+    }
+}
