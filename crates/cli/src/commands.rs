@@ -20,6 +20,9 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Verify { checkpoint, json } => verify(home, checkpoint.as_deref(), json.json),
         Command::Checkpoint => checkpoint(home),
         Command::Prove(p) => prove(home, p),
+        Command::Epcis(c) => crate::supply::epcis_cmd(home, c),
+        Command::Trace(a) => crate::supply::trace_cmd(home, a),
+        Command::Masterdata(c) => crate::supply::master_cmd(home, c),
     }
 }
 

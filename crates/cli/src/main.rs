@@ -3,6 +3,7 @@
 
 mod commands;
 mod env;
+mod supply;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -60,6 +61,14 @@ enum Command {
     Checkpoint,
     /// Print an inclusion proof (--seq) or a consistency proof (--old-size)
     Prove(ProveArgs),
+    /// Import and export GS1 EPCIS 2.0 events
+    #[command(subcommand)]
+    Epcis(supply::EpcisCommand),
+    /// Follow a lot, item or logistic unit back to its origins or forward to what it went into
+    Trace(supply::TraceArgs),
+    /// Record and list products, locations and parties
+    #[command(subcommand)]
+    Masterdata(supply::MasterCommand),
 }
 
 #[derive(Args)]

@@ -12,19 +12,28 @@ fn golden_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/golden/cli")
 }
 
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .canonicalize()
+        .unwrap()
+}
+
 fn redact(s: &str, home: &Path) -> String {
     let rules = [
         (r"tradeseal/[0-9a-f]{16}", "tradeseal/[ORIGIN]"),
         (r"\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}", "+[KEYID]+[VKEY]"),
         (r"[0-9a-f]{64}", "[HEX64]"),
-        (r"[0-9a-f]{16}\b", "[HEX16]"),
+        (r"\b[0-9a-f]{16}\b", "[HEX16]"),
         (r"(?m)^[A-Za-z0-9+/]{43}=$", "[ROOT]"),
         (r"\\n[A-Za-z0-9+/]{43}=\\n", "\\n[ROOT]\\n"),
         (r"(\u{2014} \S+) [A-Za-z0-9+/]{90,}={0,2}", "$1 [SIGNATURE]"),
         (r"\d{5} \d{5} \d{5} \d{5} \d{5} \d{5}", "[FINGERPRINT]"),
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "[TIME]"),
     ];
-    let mut out = s.replace(&home.display().to_string(), "HOME");
+    let mut out = s
+        .replace(&home.display().to_string(), "HOME")
+        .replace(&fixtures().display().to_string(), "FIXTURES");
     if let Some(dir) = home.parent() {
         out = out.replace(&dir.display().to_string(), "DIR");
     }
@@ -87,6 +96,7 @@ fn replay(script: &str, dir: &Path) -> String {
             .map(|a| {
                 a.replace("HOME", &home.display().to_string())
                     .replace("DIR", &dir.display().to_string())
+                    .replace("FIXTURES", &fixtures().display().to_string())
             })
             .collect();
         let o = Command::new(env!("CARGO_BIN_EXE_tradeseal"))

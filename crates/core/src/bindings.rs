@@ -23,6 +23,7 @@ pub fn typescript() -> String {
         crate::masterdata::Product::decl(),
         crate::masterdata::Location::decl(),
         crate::masterdata::Party::decl(),
+        crate::masterdata::MasterRecord::decl(),
         crate::trace::Direction::decl(),
         crate::trace::TraceResult::decl(),
         crate::trace::TraceNode::decl(),

@@ -146,6 +146,12 @@ impl Home {
         &self.path
     }
 
+    /// The code lists to check master data against: built in, replaced file by file by
+    /// those in `<home>/codelists/`.
+    pub fn codelists(&self) -> Result<crate::codelists::CodeLists> {
+        crate::codelists::CodeLists::load(&self.path().join("codelists"))
+    }
+
     pub fn card(&self) -> &IdentityCard {
         &self.card
     }

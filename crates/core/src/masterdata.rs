@@ -180,6 +180,61 @@ fn md_entry<T: Serialize>(kind: &str, key: &str, name: &str, rec: &T) -> Result<
     })
 }
 
+/// The latest version of one master-data record.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct MasterRecord {
+    /// `product`, `location` or `party`.
+    pub kind: String,
+    /// GTIN or GLN.
+    pub key: String,
+    pub name: String,
+    /// The ledger entry of this version.
+    #[ts(type = "number")]
+    pub seq: u64,
+    #[ts(type = "unknown")]
+    pub record: Value,
+}
+
+/// Latest records, by kind (`product`, `location`, `party`; all when `None`), whose key or
+/// name contains `search` (case-insensitive), ordered by kind and name.
+pub fn list(
+    ledger: &crate::ledger::Ledger,
+    kind: Option<&str>,
+    search: Option<&str>,
+    limit: usize,
+) -> Result<Vec<MasterRecord>> {
+    let kind = kind.map(|k| format!("md.{k}"));
+    let pattern = search.map(|s| {
+        format!(
+            "%{}%",
+            s.trim()
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        )
+    });
+    let mut st = ledger.conn().prepare_cached(
+        "SELECT m.kind, m.key, m.name, m.seq, e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq
+          WHERE (?1 IS NULL OR m.kind = ?1)
+            AND (?2 IS NULL OR m.key LIKE ?2 ESCAPE '\\' OR m.name LIKE ?2 ESCAPE '\\')
+          ORDER BY m.kind, m.name COLLATE NOCASE, m.key LIMIT ?3",
+    )?;
+    let rows = st.query_map(rusqlite::params![kind, pattern, limit as i64], |r| {
+        let kind: String = r.get(0)?;
+        let payload: String = r.get(4)?;
+        Ok(MasterRecord {
+            kind: kind.trim_start_matches("md.").to_string(),
+            key: r.get(1)?,
+            name: r.get(2)?,
+            seq: r.get::<_, i64>(3)? as u64,
+            record: serde_json::from_str(&payload).unwrap_or(Value::Null),
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// Checks a GeoJSON Point or Polygon (RFC 7946, WGS 84 longitude/latitude).
 pub fn check_geometry(g: Value) -> Result<Value> {
     let bad = |why: &str| {

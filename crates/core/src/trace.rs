@@ -233,8 +233,8 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
     )?;
     if !known {
         return Err(Error::NotFound {
-            what: format!("{start} in any recorded event"),
-            hint: "check the GTIN and lot or serial, or import the events that name it (`tradeseal epcis import`)".into(),
+            what: start.to_string(),
+            hint: "no recorded event names it; check the GTIN and lot or serial, or import the events that name it (`tradeseal epcis import`)".into(),
         });
     }
     let mut nodes: Vec<TraceNode> = Vec::new();

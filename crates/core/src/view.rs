@@ -28,13 +28,8 @@ impl From<&Entry> for EntryView {
     fn from(e: &Entry) -> EntryView {
         let payload: serde_json::Value =
             serde_json::from_str(&e.body.payload).unwrap_or(serde_json::Value::Null);
-        let summary = match (
-            e.body.kind.as_str(),
-            payload.get("text").and_then(|t| t.as_str()),
-        ) {
-            (KIND_NOTE, Some(t)) => first_line(t, 120),
-            _ => first_line(&e.body.payload, 120),
-        };
+        let summary =
+            summarise(&e.body.kind, &payload).unwrap_or_else(|| first_line(&e.body.payload, 120));
         EntryView {
             seq: e.body.seq,
             kind: e.body.kind.clone(),
@@ -47,6 +42,47 @@ impl From<&Entry> for EntryView {
             payload,
             summary,
         }
+    }
+}
+
+/// One line for an entry of a known kind.
+fn summarise(kind: &str, payload: &serde_json::Value) -> Option<String> {
+    let s = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);
+    match kind {
+        KIND_NOTE => Some(first_line(&s(payload, "text")?, 120)),
+        crate::epcis::KIND_EVENT => {
+            let ev = payload.get("event")?;
+            let step = s(ev, "bizStep").map(|b| {
+                let b = crate::epcis::BIZ_STEP.short(&b).to_string();
+                b.strip_prefix("urn:epcglobal:cbv:bizstep:")
+                    .map(str::to_string)
+                    .unwrap_or(b)
+            });
+            let mut line = format!("{} {}", s(ev, "type")?, s(ev, "eventTime")?);
+            if let Some(step) = step {
+                line = format!("{line} {step}");
+            }
+            if let Some(a) = s(ev, "action") {
+                line = format!("{line} {a}");
+            }
+            Some(first_line(&line, 120))
+        }
+        crate::masterdata::KIND_PRODUCT => Some(format!(
+            "product {} {}",
+            s(payload, "gtin")?,
+            first_line(&s(payload, "name")?, 80)
+        )),
+        crate::masterdata::KIND_LOCATION => Some(format!(
+            "location {} {}",
+            s(payload, "gln")?,
+            first_line(&s(payload, "name")?, 80)
+        )),
+        crate::masterdata::KIND_PARTY => Some(format!(
+            "party {} {}",
+            s(payload, "gln")?,
+            first_line(&s(payload, "name")?, 80)
+        )),
+        _ => None,
     }
 }
 

@@ -1,0 +1,358 @@
+//! Supply-chain subcommands: EPCIS import and export, trace, master data.
+
+use crate::env;
+use clap::{ArgGroup, Args, Subcommand};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tradeseal_core::epcis::{self, ExportSelection};
+use tradeseal_core::home::Home;
+use tradeseal_core::masterdata::{self, Location, Party, Product};
+use tradeseal_core::trace::{self, Direction, TraceResult};
+use tradeseal_core::{Error, Result};
+
+#[derive(Subcommand)]
+pub enum EpcisCommand {
+    /// Import an EPCIS 2.0 JSON-LD document: every event checked first, then all recorded or none
+    Import {
+        file: PathBuf,
+        /// Print JSON, with every event's hash id
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write recorded events as an EPCIS 2.0 JSON-LD document
+    #[command(group(ArgGroup::new("which").required(true).args(["lot", "all"])))]
+    Export {
+        /// The events of this lot's history (GTIN/LOT): its own and those of everything it came from
+        #[arg(long, value_name = "GTIN/LOT")]
+        lot: Option<String>,
+        /// Every recorded event
+        #[arg(long)]
+        all: bool,
+        /// Write here instead of standard output
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("start").required(true).args(["lot", "serial", "sscc"])))]
+#[command(group(ArgGroup::new("direction").required(true).args(["back", "forward"])))]
+pub struct TraceArgs {
+    /// A lot, as GTIN/LOT
+    #[arg(long, value_name = "GTIN/LOT")]
+    lot: Option<String>,
+    /// One item, as GTIN/SERIAL
+    #[arg(long, value_name = "GTIN/SERIAL")]
+    serial: Option<String>,
+    /// A logistic unit (18 digits)
+    #[arg(long)]
+    sscc: Option<String>,
+    /// To every origin
+    #[arg(long)]
+    back: bool,
+    /// To everything that contains it or was made from it (the recall list)
+    #[arg(long)]
+    forward: bool,
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Subcommand)]
+pub enum MasterCommand {
+    /// Record a product (a new version if the GTIN is known)
+    Product {
+        #[arg(long)]
+        gtin: String,
+        #[arg(long)]
+        name: String,
+        /// Harmonized System code, 6 to 10 digits
+        #[arg(long)]
+        hs: Option<String>,
+        /// UN/ECE Rec 20 unit: KGM, H87 (pieces) …
+        #[arg(long)]
+        unit: Option<String>,
+    },
+    /// Record a location: a farm, plot, warehouse or shop
+    Location {
+        #[arg(long)]
+        gln: String,
+        #[arg(long)]
+        name: String,
+        /// ISO 3166-1 alpha-2 country code
+        #[arg(long)]
+        country: String,
+        /// ISO 3166-2 subdivision (e.g. CO-HUI)
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        address: Option<String>,
+        /// A GeoJSON Point or Polygon (WGS 84), as JSON text
+        #[arg(long, value_name = "GEOJSON")]
+        geometry: Option<String>,
+    },
+    /// Record a trading party
+    Party {
+        #[arg(long)]
+        gln: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        country: String,
+    },
+    /// List the latest master data
+    List {
+        /// product, location or party
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only records whose key or name contains this
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn print_json<T: Serialize>(v: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).expect("reports serialise")
+    );
+}
+
+pub fn epcis_cmd(home: &Path, cmd: EpcisCommand) -> Result<ExitCode> {
+    match cmd {
+        EpcisCommand::Import { file, json } => import(home, &file, json),
+        EpcisCommand::Export {
+            lot,
+            all: _,
+            output,
+        } => export(home, lot.as_deref(), output.as_deref()),
+    }
+}
+
+fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    let open = || {
+        std::fs::File::open(file).map_err(|e| Error::io(format!("opening {}", file.display()), e))
+    };
+    open()?;
+    let mut ledger = h.ledger()?;
+    let signer = h.unlock(&env::passphrase(false)?)?;
+    let report = epcis::import(
+        &mut ledger,
+        &signer,
+        tradeseal_core::system::now(),
+        open,
+        json,
+        &mut |_| {},
+    )?;
+    if json {
+        print_json(&report);
+    } else {
+        println!(
+            "Imported {} from {}: {} new, {} already recorded",
+            plural(report.events, "event"),
+            file.display(),
+            report.new,
+            report.known
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn plural(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
+fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
+    let ledger = Home::open(home)?.ledger_read_only()?;
+    let sel = match lot {
+        None => ExportSelection::All,
+        Some(l) => {
+            let start = trace::start_id("lot", l)?;
+            let r = trace::trace(&ledger, &start, Direction::Back)?;
+            ExportSelection::Seqs(r.events.iter().map(|e| e.seq).collect())
+        }
+    };
+    let now = tradeseal_core::system::now();
+    let n = match output {
+        Some(p) => {
+            // Written beside and renamed, so a failed export never leaves half a file.
+            let tmp = p.with_extension("partial");
+            let mut f = std::io::BufWriter::new(
+                std::fs::File::create(&tmp)
+                    .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?,
+            );
+            let n = epcis::export(&ledger, &sel, now, &mut f)?;
+            f.into_inner()
+                .map_err(|e| Error::io("writing the export", e.into_error()))?
+                .sync_all()
+                .map_err(|e| Error::io("writing the export", e))?;
+            std::fs::rename(&tmp, p)
+                .map_err(|e| Error::io(format!("renaming to {}", p.display()), e))?;
+            eprintln!("Exported {} to {}", plural(n, "event"), p.display());
+            n
+        }
+        None => {
+            let out = std::io::stdout();
+            let mut lock = out.lock();
+            let n = epcis::export(&ledger, &sel, now, &mut lock)?;
+            lock.flush()
+                .map_err(|e| Error::io("writing the export", e))?;
+            n
+        }
+    };
+    let _ = n;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn trace_cmd(home: &Path, a: TraceArgs) -> Result<ExitCode> {
+    let start = match (&a.lot, &a.serial, &a.sscc) {
+        (Some(l), _, _) => trace::start_id("lot", l)?,
+        (_, Some(s), _) => trace::start_id("serial", s)?,
+        (_, _, Some(s)) => trace::start_id("sscc", s)?,
+        _ => unreachable!("clap requires one"),
+    };
+    let dir = if a.back {
+        Direction::Back
+    } else {
+        Direction::Forward
+    };
+    let ledger = Home::open(home)?.ledger_read_only()?;
+    let r = trace::trace(&ledger, &start, dir)?;
+    if a.json {
+        print_json(&r);
+    } else {
+        print_trace(&r);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_trace(r: &TraceResult) {
+    let (title, none) = match r.direction {
+        Direction::Back => (
+            "Origins and inputs of",
+            "nothing recorded leads further back: it is its own origin",
+        ),
+        Direction::Forward => (
+            "Everything containing or made from",
+            "nothing recorded contains it or was made from it",
+        ),
+    };
+    println!("{title} {}", r.nodes[0].label);
+    if r.nodes.len() == 1 {
+        println!("  {none}");
+    }
+    for n in &r.nodes[1..] {
+        let name = n
+            .product_name
+            .as_deref()
+            .map(|p| format!(" ({p})"))
+            .unwrap_or_default();
+        let origin = if n.origin { "  ORIGIN" } else { "" };
+        println!(
+            "  {}{}{name}{origin}",
+            "  ".repeat(n.depth as usize - 1),
+            n.label
+        );
+        if let (true, Some(at)) = (n.origin, &n.created_at) {
+            let place = n.created_at_name.as_deref().unwrap_or(at);
+            println!(
+                "  {}  created at {place}",
+                "  ".repeat(n.depth as usize - 1)
+            );
+        }
+        println!(
+            "  {}  via {}",
+            "  ".repeat(n.depth as usize - 1),
+            n.path.join(" > ")
+        );
+    }
+    if !r.mass_balance.is_empty() {
+        println!("Mass balance");
+        for m in &r.mass_balance {
+            let mark = match m.finding.as_str() {
+                "gain" => "ERROR",
+                "ok" => "ok",
+                _ => "note",
+            };
+            println!("  {mark:<5} {}: {}", m.hash_id, m.message);
+        }
+    }
+    println!("{} events name these goods", r.events.len());
+}
+
+pub fn master_cmd(home: &Path, cmd: MasterCommand) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    let lists = h.codelists()?;
+    let entry = match cmd {
+        MasterCommand::List { kind, search, json } => {
+            if let Some(k) = &kind {
+                if !matches!(k.as_str(), "product" | "location" | "party") {
+                    return Err(Error::invalid(
+                        "kind",
+                        format!("{k:?}: use product, location or party"),
+                    ));
+                }
+            }
+            let ledger = h.ledger_read_only()?;
+            let recs = masterdata::list(&ledger, kind.as_deref(), search.as_deref(), 10_000)?;
+            if json {
+                print_json(&recs);
+            } else if recs.is_empty() {
+                println!("No master data yet. Add some with `tradeseal masterdata product|location|party`.");
+            } else {
+                for r in recs {
+                    println!("{:<9} {:<14} {}", r.kind, r.key, r.name);
+                }
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        MasterCommand::Product {
+            gtin,
+            name,
+            hs,
+            unit,
+        } => Product::new(&gtin, &name, hs.as_deref(), unit.as_deref(), &lists)?.entry()?,
+        MasterCommand::Location {
+            gln,
+            name,
+            country,
+            region,
+            address,
+            geometry,
+        } => {
+            let geometry = geometry
+                .map(|g| {
+                    serde_json::from_str(&g)
+                        .map_err(|e| Error::invalid("geometry", format!("not JSON: {e}")))
+                })
+                .transpose()?;
+            Location::new(
+                &gln,
+                &name,
+                &country,
+                region.as_deref(),
+                address.as_deref(),
+                geometry,
+                &lists,
+            )?
+            .entry()?
+        }
+        MasterCommand::Party { gln, name, country } => {
+            Party::new(&gln, &name, &country, &lists)?.entry()?
+        }
+    };
+    let mut ledger = h.ledger()?;
+    let signer = h.unlock(&env::passphrase(false)?)?;
+    let done = ledger.append(&signer, tradeseal_core::system::now(), &[entry])?;
+    let (seq, hash) = done[0];
+    println!("Recorded entry {seq} ({hash})");
+    Ok(ExitCode::SUCCESS)
+}
