@@ -1,7 +1,7 @@
 //! Validation of one EPCIS 2.0 event (JSON-LD form) and the summary TradeSeal indexes.
 
 use super::hash::{event_hash_id, parse_date_time, Namespaces};
-use super::normalise::digital_link;
+use super::normalise::{canonical_link, digital_link};
 use super::vocab::{self, Vocabulary};
 use crate::gs1::Gs1Id;
 use serde_json::{Map, Value};
@@ -84,8 +84,16 @@ fn err<T>(field: impl Into<String>, reason: impl Into<String>) -> Result<T, Fiel
     })
 }
 
-/// Checks `event` against EPCIS 2.0 and the CBV, and summarises it.
+/// Checks `event` against EPCIS 2.0 and the CBV, and summarises it with its hash id.
 pub fn validate(event: &Value, ns: &Namespaces) -> Result<EventSummary, FieldError> {
+    let mut s = check(event)?;
+    s.hash_id = event_hash_id(event, ns);
+    Ok(s)
+}
+
+/// `validate` without the hash id (left empty): for a first pass that only needs to
+/// know whether the event is acceptable.
+pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
     let Some(m) = event.as_object() else {
         return err("", "an event must be a JSON object");
     };
@@ -242,7 +250,7 @@ pub fn validate(event: &Value, ns: &Namespaces) -> Result<EventSummary, FieldErr
         }
     }
     Ok(EventSummary {
-        hash_id: event_hash_id(event, ns),
+        hash_id: String::new(),
         event_type,
         time_ms,
         action,
@@ -387,7 +395,7 @@ fn identifier(field: &str, uri: &str, class: bool) -> Result<String, FieldError>
                     };
                     return err(field, format!("{uri:?} is not {want} identifier"));
                 }
-                Ok(digital_link(uri).unwrap_or_else(|| uri.to_string()))
+                Ok(canonical_link(id))
             }
             Err(e) => match digital_link(uri) {
                 Some(dl) if uri.starts_with("urn:epc:id:") => Ok(dl),
@@ -456,31 +464,31 @@ fn quantities(
     out: &mut Vec<ObjectRef>,
 ) -> Result<(), FieldError> {
     for (i, v) in array(m, key)?.iter().enumerate() {
-        let field = format!("{key}[{i}]");
+        let field = || format!("{key}[{i}]");
         let Some(q) = v.as_object() else {
-            return err(field, "must be an object with epcClass, quantity and uom");
+            return err(field(), "must be an object with epcClass, quantity and uom");
         };
         let class = match q.get("epcClass") {
-            Some(Value::String(s)) => identifier(&format!("{field}.epcClass"), s, true)?,
-            _ => return err(format!("{field}.epcClass"), "missing; give the lot as an LGTIN (urn:epc:class:lgtin:… or a Digital Link with /10/)"),
+            Some(Value::String(s)) => identifier("", s, true).map_err(|e| FieldError { field: format!("{}.epcClass", field()), ..e })?,
+            _ => return err(format!("{}.epcClass", field()), "missing; give the lot as an LGTIN (urn:epc:class:lgtin:… or a Digital Link with /10/)"),
         };
         let quantity = match q.get("quantity") {
             Some(Value::Number(n)) => match n.as_f64() {
                 Some(x) if x.is_finite() && x >= 0.0 => x,
                 _ => {
                     return err(
-                        format!("{field}.quantity"),
+                        format!("{}.quantity", field()),
                         format!("{n} is negative; quantities are amounts of goods, zero or more"),
                     )
                 }
             },
             Some(other) => {
                 return err(
-                    format!("{field}.quantity"),
+                    format!("{}.quantity", field()),
                     format!("{other} is not a number"),
                 )
             }
-            None => return err(format!("{field}.quantity"), "missing; give the amount"),
+            None => return err(format!("{}.quantity", field()), "missing; give the amount"),
         };
         let uom = match q.get("uom") {
             None => None,
@@ -493,7 +501,7 @@ fn quantities(
             }
             Some(other) => {
                 return err(
-                    format!("{field}.uom"),
+                    format!("{}.uom", field()),
                     format!("{other} is not a UN/ECE Rec 20 unit code such as \"KGM\""),
                 )
             }

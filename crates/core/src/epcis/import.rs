@@ -47,14 +47,19 @@ impl StoredEvent {
 pub fn event_entry(event: Value, summary: EventSummary, ns: &Namespaces) -> Result<NewEntry> {
     let mut used = BTreeMap::new();
     collect_prefixes(&event, ns, &mut used);
-    let stored = StoredEvent {
-        event,
-        hash_id: summary.hash_id.clone(),
-        namespaces: used,
-    };
+    let mut m = serde_json::Map::new();
+    m.insert("event".into(), event);
+    m.insert("hashId".into(), Value::String(summary.hash_id.clone()));
+    if !used.is_empty() {
+        m.insert("namespaces".into(), serde_json::to_value(used).expect("a map of strings"));
+    }
+    let payload = crate::canonical::value_to_canonical(&Value::Object(m))?;
+    if payload.len() > entry::PAYLOAD_MAX_BYTES {
+        return Err(Error::invalid("event", "larger than 1 MiB as canonical JSON: split it, or attach large data by reference"));
+    }
     Ok(NewEntry {
         kind: KIND_EVENT.into(),
-        payload: entry::canonical_payload(&stored)?,
+        payload,
         index: Some(Record::Event(Box::new(summary))),
     })
 }
@@ -124,8 +129,53 @@ fn place(index: usize, event: &Value, hash_id: Option<&str>) -> String {
     }
 }
 
+/// Reads the document on its own thread and hands its events over in chunks, so that
+/// parsing overlaps with the work on the previous chunk.
+fn chunked<R: Read + Send>(r: R, mut f: impl FnMut(Vec<(usize, Value)>) -> Result<()>) -> Result<DocumentInfo> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, Value)>>(2);
+    std::thread::scope(|s| {
+        let reader = s.spawn(move || {
+            let mut buf = Vec::with_capacity(CHUNK);
+            let info = document::read(r, |i, ev| {
+                buf.push((i, ev));
+                if buf.len() == CHUNK {
+                    tx.send(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)))
+                        .map_err(|_| Error::invalid("import", "stopped"))?;
+                }
+                Ok(())
+            })?;
+            if !buf.is_empty() {
+                tx.send(buf).map_err(|_| Error::invalid("import", "stopped"))?;
+            }
+            Ok::<DocumentInfo, Error>(info)
+        });
+        let mut failed = None;
+        for chunk in rx.iter() {
+            if let Err(e) = f(chunk) {
+                failed = Some(e);
+                break;
+            }
+        }
+        drop(rx);
+        let read = reader.join().expect("the document reader does not panic");
+        match failed {
+            Some(e) => Err(e),
+            None => read,
+        }
+    })
+}
+
+fn event_error(i: usize, ev: &Value, ns: &Namespaces, e: super::event::FieldError) -> Error {
+    let hash = ev.is_object().then(|| super::hash::event_hash_id(ev, ns));
+    let field = if e.field.is_empty() { String::new() } else { format!(", field {}", e.field) };
+    Error::InvalidDocument { place: format!("{}{field}", place(i, ev, hash.as_deref())), reason: e.reason }
+}
+
 /// Imports the document `open` yields (called once per pass). All or nothing.
-pub fn import<R: Read>(
+///
+/// Events are read one at a time and worked on in chunks of `CHUNK`, checked, hashed and
+/// signed in parallel; memory stays bounded by the chunk, whatever the document's size.
+pub fn import<R: Read + Send>(
     ledger: &mut Ledger,
     signer: &Signer,
     now: Timestamp,
@@ -133,111 +183,93 @@ pub fn import<R: Read>(
     keep_outcomes: bool,
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
-    // Pass 1: every event valid, before the write lock is taken.
-    let mut ns_seen = Namespaces::default();
-    let info: DocumentInfo = document::read(open()?, |i, ev| {
-        validate(&ev, &ns_seen).map_err(|e| {
-            let hash = super::hash::event_hash_id(&ev, &ns_seen);
-            let field = if e.field.is_empty() {
-                String::new()
-            } else {
-                format!(", field {}", e.field)
-            };
-            Error::InvalidDocument {
-                place: format!(
-                    "{}{field}",
-                    place(i, &ev, ev.is_object().then_some(hash.as_str()))
-                ),
-                reason: e.reason,
-            }
-        })?;
-        if i % 4096 == 4095 {
-            progress(ImportProgress {
-                phase: ImportPhase::Checking,
-                done: i + 1,
-                total: None,
-            });
+    use rayon::prelude::*;
+    // Pass 1: every event acceptable, before the write lock is taken.
+    let mut checked = 0;
+    let info = chunked(open()?, |chunk| {
+        let first_bad = chunk
+            .par_iter()
+            .find_map_first(|(i, ev)| super::event::check(ev).err().map(|e| (*i, ev, e)));
+        if let Some((i, ev, e)) = first_bad {
+            return Err(event_error(i, ev, &Namespaces::default(), e));
         }
+        checked += chunk.len();
+        progress(ImportProgress { phase: ImportPhase::Checking, done: checked, total: None });
         Ok(())
     })?;
-    ns_seen = info.namespaces.clone();
+    let ns = info.namespaces.clone();
     let total = info.events;
-    progress(ImportProgress {
-        phase: ImportPhase::Checking,
-        done: total,
-        total: Some(total),
-    });
+    progress(ImportProgress { phase: ImportPhase::Checking, done: total, total: Some(total) });
 
-    // Pass 2: record, in chunks of one transaction.
-    let mut report = ImportReport {
-        doc_type: info.doc_type.clone(),
-        events: total,
-        new: 0,
-        known: 0,
-        outcomes: vec![],
-    };
+    // Pass 2: record, chunk by chunk, in one transaction.
+    let mut report = ImportReport { doc_type: info.doc_type.clone(), events: total, new: 0, known: 0, outcomes: vec![] };
     let mut app = ledger.begin_append(signer, now)?;
-    let mut chunk: Vec<NewEntry> = Vec::with_capacity(CHUNK);
-    let mut ids: Vec<(usize, String)> = Vec::with_capacity(CHUNK);
-    let mut flush = |chunk: &mut Vec<NewEntry>,
-                     ids: &mut Vec<(usize, String)>,
-                     report: &mut ImportReport,
-                     app: &mut crate::ledger::Appender<'_>|
-     -> Result<()> {
-        let outcomes = app.push(chunk)?;
-        for ((index, hash_id), o) in ids.drain(..).zip(outcomes) {
+    // While one chunk is written (and signed) here, the next is checked, hashed and
+    // canonicalised on another thread.
+    let prepare = |chunk: Vec<(usize, Value)>| -> Result<(Vec<(usize, String)>, Vec<NewEntry>)> {
+        let prepared: Vec<(usize, Result<(String, NewEntry)>)> = chunk
+            .into_par_iter()
+            .map(|(i, ev)| {
+                let r = match validate(&ev, &ns) {
+                    Err(e) => Err(Error::InvalidDocument {
+                        place: format!("{}, field {}", place(i, &ev, None), e.field),
+                        reason: format!("{} (the document changed while it was imported)", e.reason),
+                    }),
+                    Ok(summary) => {
+                        let h = summary.hash_id.clone();
+                        let pl = place(i, &ev, Some(&h));
+                        event_entry(ev, summary, &ns)
+                            .map(|entry| (h, entry))
+                            .map_err(|e| Error::InvalidDocument { place: pl, reason: e.to_string() })
+                    }
+                };
+                (i, r)
+            })
+            .collect();
+        let mut entries = Vec::with_capacity(prepared.len());
+        let mut ids = Vec::with_capacity(prepared.len());
+        for (i, r) in prepared {
+            let (h, entry) = r?;
+            ids.push((i, h));
+            entries.push(entry);
+        }
+        Ok((ids, entries))
+    };
+    let mut record = |(ids, entries): (Vec<(usize, String)>, Vec<NewEntry>), report: &mut ImportReport| -> Result<()> {
+        let outcomes = app.push(&entries)?;
+        for ((index, hash_id), o) in ids.into_iter().zip(outcomes) {
             let (seq, new) = match o {
                 Appended::New { seq, .. } => (seq, true),
                 Appended::Known { seq } => (seq, false),
             };
             if new {
-                report.new += 1
+                report.new += 1;
             } else {
-                report.known += 1
+                report.known += 1;
             }
             if keep_outcomes {
-                report.outcomes.push(ImportOutcome {
-                    index,
-                    hash_id,
-                    seq,
-                    new,
-                });
+                report.outcomes.push(ImportOutcome { index, hash_id, seq, new });
             }
         }
-        chunk.clear();
-        progress(ImportProgress {
-            phase: ImportPhase::Recording,
-            done: report.new + report.known,
-            total: Some(total),
-        });
+        progress(ImportProgress { phase: ImportPhase::Recording, done: report.new + report.known, total: Some(total) });
         Ok(())
     };
-    let second = document::read(open()?, |i, ev| {
-        let summary = validate(&ev, &ns_seen).map_err(|e| Error::InvalidDocument {
-            place: format!("{}, field {}", place(i, &ev, None), e.field),
-            reason: format!("{} (the document changed while it was imported)", e.reason),
-        })?;
-        let pl = place(i, &ev, Some(&summary.hash_id));
-        ids.push((i, summary.hash_id.clone()));
-        chunk.push(
-            event_entry(ev, summary, &ns_seen).map_err(|e| Error::InvalidDocument {
-                place: pl,
-                reason: e.to_string(),
-            })?,
-        );
-        if chunk.len() == CHUNK {
-            flush(&mut chunk, &mut ids, &mut report, &mut app)?;
-        }
-        Ok(())
+    let mut pending = None;
+    let second = chunked(open()?, |chunk| {
+        std::thread::scope(|s| {
+            let next = s.spawn(|| prepare(chunk));
+            if let Some(p) = pending.take() {
+                record(p, &mut report)?;
+            }
+            pending = Some(next.join().expect("preparing a chunk does not panic")?);
+            Ok(())
+        })
     })?;
-    if second.events != total {
-        return Err(Error::InvalidDocument {
-            place: "the document".into(),
-            reason: "it changed while it was imported".into(),
-        });
+    if let Some(p) = pending.take() {
+        record(p, &mut report)?;
     }
-    if !chunk.is_empty() {
-        flush(&mut chunk, &mut ids, &mut report, &mut app)?;
+    if second.events != total {
+        return Err(Error::InvalidDocument { place: "the document".into(), reason: "it changed while it was imported".into() });
     }
     app.commit()?;
     Ok(report)

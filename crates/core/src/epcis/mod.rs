@@ -9,7 +9,7 @@ pub use normalise::{canonical_value, digital_link};
 mod event;
 mod vocab;
 
-pub use event::{validate, EventSummary, FieldError, ObjectRef, Role, EVENT_TYPES};
+pub use event::{check, validate, EventSummary, FieldError, ObjectRef, Role, EVENT_TYPES};
 pub use vocab::{Vocabulary, BIZ_STEP, BIZ_TRANSACTION_TYPE, DISPOSITION, SOURCE_DEST_TYPE};
 
 pub mod document;
@@ -18,5 +18,6 @@ mod import;
 
 pub use export::{export, ExportSelection};
 pub use import::{
-    event_entry, import, ImportOutcome, ImportProgress, ImportReport, StoredEvent, KIND_EVENT,
+    event_entry, import, ImportOutcome, ImportPhase, ImportProgress, ImportReport, StoredEvent,
+    KIND_EVENT,
 };

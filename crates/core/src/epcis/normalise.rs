@@ -146,7 +146,12 @@ pub fn digital_link(text: &str) -> Option<String> {
     } else {
         return None;
     };
-    Some(match id {
+    Some(canonical_link(id))
+}
+
+/// The canonical Digital Link of a parsed identifier, as the event hash writes it.
+pub fn canonical_link(id: Gs1Id) -> String {
+    match id {
         Gs1Id::Gtin(g) => format!("{BASE}/01/{g}"),
         Gs1Id::Lgtin(g, l) => format!("{BASE}/01/{g}/10/{}", dl_escape(l.as_str())),
         Gs1Id::Sgtin(g, s) => format!("{BASE}/01/{g}/21/{}", dl_escape(s.as_str())),
@@ -154,7 +159,7 @@ pub fn digital_link(text: &str) -> Option<String> {
         Gs1Id::Sgln(g, None) => format!("{BASE}/414/{g}"),
         Gs1Id::Sgln(g, Some(e)) => format!("{BASE}/414/{g}/254/{}", dl_escape(&e)),
         Gs1Id::Pgln(g) => format!("{BASE}/417/{g}"),
-    })
+    }
 }
 
 /// EPC schemes TradeSeal does not model but the event hash still normalises: GIAI, GRAI,

@@ -47,17 +47,10 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                 ev.biz_location
             ])?;
             let mut st = conn.prepare_cached(
-                "INSERT INTO epcis_objects (id, seq, role, quantity, uom, gtin) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO epcis_objects (seq, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
-            for o in &ev.objects {
-                st.execute(params![
-                    o.id,
-                    seq as i64,
-                    o.role as u8,
-                    o.quantity,
-                    o.uom,
-                    gtin_of(&o.id)
-                ])?;
+            for (n, o) in ev.objects.iter().enumerate() {
+                st.execute(params![seq as i64, n as i64, o.id, o.role as u8, o.quantity, o.uom])?;
             }
         }
         Record::MasterData { kind, key, name } => {

@@ -15,19 +15,18 @@ CREATE TABLE epcis_events (
 );
 CREATE INDEX epcis_events_time ON epcis_events (time_ms);
 
--- Each identifier of each event, canonical Digital Link where GS1; role: 0 object,
--- 1 parent, 2 child, 3 input, 4 output. gtin: the GTIN-14 of GTIN-based ids.
+-- Each identifier of each event (n: its position), canonical Digital Link where GS1;
+-- role: 0 object, 1 parent, 2 child, 3 input, 4 output.
 CREATE TABLE epcis_objects (
-    id       TEXT    NOT NULL,
     seq      INTEGER NOT NULL,
+    n        INTEGER NOT NULL,
+    id       TEXT    NOT NULL,
     role     INTEGER NOT NULL,
     quantity REAL,
     uom      TEXT,
-    gtin     TEXT
-);
+    PRIMARY KEY (seq, n)
+) WITHOUT ROWID;
 CREATE INDEX epcis_objects_id ON epcis_objects (id, role, seq);
-CREATE INDEX epcis_objects_seq ON epcis_objects (seq);
-CREATE INDEX epcis_objects_gtin ON epcis_objects (gtin, seq) WHERE gtin IS NOT NULL;
 
 -- The latest version of each master-data record (entries of kind md.product,
 -- md.location, md.party); older versions stay in entries.

@@ -1,0 +1,149 @@
+//! EPCIS benchmarks (a bench command: each figure is one long run on real files).
+//!
+//! `cargo bench -p tradeseal-core --bench epcis [-- IMPORT_EVENTS TRACE_EVENTS]`:
+//! - writes a synthetic supply-chain EPCIS 2.0 document of IMPORT_EVENTS events
+//!   (default 100,000; kept at target/bench/epcis-N.jsonld for the reference tool),
+//!   imports it into a fresh ledger: events per second and the process's peak memory;
+//! - imports TRACE_EVENTS events (default 1,000,000) and times traces back and forward
+//!   from random lots: median, p99 and worst latency.
+//!
+//! Each chain of five events: a farm commissions a lot, packs it into an SSCC, ships it,
+//! the importer receives it and roasts it together with the previous farm's lot.
+//! Measured figures: docs/benchmarks.md.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use tradeseal_core::epcis;
+use tradeseal_core::gs1::check_digit;
+use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::trace::{self, Direction};
+use tradeseal_core::Timestamp;
+
+fn with_check(s: &str) -> String {
+    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+    format!("{s}{}", check_digit(&d))
+}
+
+fn sscc(k: usize) -> String {
+    format!("urn:epc:id:sscc:7701234.0{:09}", k)
+}
+
+fn lot(prefix: &str, k: usize) -> String {
+    format!("urn:epc:class:lgtin:7701234.000001.{prefix}-{k:07}")
+}
+
+/// Writes an EPCIS document of `n` events (a multiple of five) to `path`.
+fn write_document(path: &Path, n: usize) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut w = std::io::BufWriter::new(f);
+    write!(w, r#"{{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{{"eventList":["#).unwrap();
+    let farm = |k: usize| format!("urn:epc:id:sgln:7701234.{:05}.0", 10 + k % 500);
+    for k in 0..n / 5 {
+        let day = 1 + (k / 1000) % 28;
+        let t = |h: usize| format!("2026-01-{day:02}T{h:02}:{:02}:{:02}.000-05:00", (k / 60) % 60, k % 60);
+        let sep = if k == 0 { "" } else { "," };
+        let (f, l, s) = (farm(k), lot("F", k), sscc(k));
+        write!(w, r#"{sep}{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","action":"ADD","bizStep":"commissioning","disposition":"active","readPoint":{{"id":"{f}"}},"bizLocation":{{"id":"{f}"}},"quantityList":[{{"epcClass":"{l}","quantity":1000,"uom":"KGM"}}],"ilmd":{{"cbvmda:countryOfOrigin":"CO"}}}}"#, t(6)).unwrap();
+        write!(w, r#",{{"type":"AggregationEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","parentID":"{s}","action":"ADD","bizStep":"packing","readPoint":{{"id":"urn:epc:id:sgln:7701234.00002.0"}},"childQuantityList":[{{"epcClass":"{l}","quantity":1000,"uom":"KGM"}}]}}"#, t(9)).unwrap();
+        write!(w, r#",{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","epcList":["{s}"],"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit","readPoint":{{"id":"urn:epc:id:sgln:7701234.00003.0"}},"bizTransactionList":[{{"type":"po","bizTransaction":"urn:epcglobal:cbv:bt:4012345000009:PO-{k}"}}],"sourceList":[{{"type":"owning_party","source":"urn:epc:id:pgln:7701234.00000"}}],"destinationList":[{{"type":"owning_party","destination":"urn:epc:id:pgln:4012345.00000"}}]}}"#, t(12)).unwrap();
+        write!(w, r#",{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","epcList":["{s}"],"action":"OBSERVE","bizStep":"receiving","disposition":"in_progress","readPoint":{{"id":"urn:epc:id:sgln:4012345.00001.0"}},"bizLocation":{{"id":"urn:epc:id:sgln:4012345.00001.0"}}}}"#, t(18)).unwrap();
+        let prev = lot("F", k.saturating_sub(1));
+        write!(w, r#",{{"type":"TransformationEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","bizStep":"commissioning","readPoint":{{"id":"urn:epc:id:sgln:4012345.00002.0"}},"inputQuantityList":[{{"epcClass":"{l}","quantity":500,"uom":"KGM"}},{{"epcClass":"{prev}","quantity":500,"uom":"KGM"}}],"outputQuantityList":[{{"epcClass":"{}","quantity":840,"uom":"KGM"}}]}}"#, t(20), lot("R", k)).unwrap();
+    }
+    write!(w, "]}}}}").unwrap();
+    w.flush().unwrap();
+}
+
+fn peak_rss_mib() -> f64 {
+    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    s.lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+fn fresh_home(dir: &Path) -> (Home, tradeseal_core::identity::Signer) {
+    let home = Home::init(
+        &dir.join("home"),
+        InitOptions { org: "Bench", gln: None, passphrase: "benchmark passphrase", seed: [1; 32], now: Timestamp::from_unix_millis(0).unwrap(), kdf_log_n: 10 },
+    )
+    .unwrap();
+    let signer = home.unlock("benchmark passphrase").unwrap();
+    (home, signer)
+}
+
+fn import(home: &Home, signer: &tradeseal_core::identity::Signer, doc: &Path) -> (usize, f64) {
+    let mut ledger = home.ledger().unwrap();
+    let now = Timestamp::from_unix_millis(1_795_000_000_000).unwrap();
+    let t = Instant::now();
+    let mut checked = None;
+    let r = epcis::import(&mut ledger, signer, now, || Ok(std::fs::File::open(doc).unwrap()), false, &mut |p| {
+        if p.phase == epcis::ImportPhase::Checking && p.total.is_some() {
+            checked = Some(t.elapsed().as_secs_f64());
+        }
+    })
+    .unwrap();
+    let secs = t.elapsed().as_secs_f64();
+    println!("  (checking pass {:.2} s, recording pass {:.2} s)", checked.unwrap_or(0.0), secs - checked.unwrap_or(0.0));
+    (r.new, secs)
+}
+
+fn main() {
+    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let n_import = args.first().copied().unwrap_or(100_000) / 5 * 5;
+    let n_trace = args.get(1).copied().unwrap_or(1_000_000) / 5 * 5;
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    std::fs::create_dir_all(&target).unwrap();
+
+    let doc = target.join(format!("epcis-{n_import}.jsonld"));
+    write_document(&doc, n_import);
+    let size = std::fs::metadata(&doc).unwrap().len() as f64 / 1e6;
+    let rss_before = peak_rss_mib();
+    let dir = tempfile::tempdir().unwrap();
+    let (home, signer) = fresh_home(dir.path());
+    let (n, secs) = import(&home, &signer, &doc);
+    println!(
+        "import: {n} events ({size:.1} MB) in {secs:.2} s = {:.0} events/s; peak RSS {:.0} MiB (before import {:.0} MiB)",
+        n as f64 / secs,
+        peak_rss_mib(),
+        rss_before
+    );
+    println!("  document kept at {}", doc.display());
+    drop(home);
+    drop(dir);
+
+    if n_trace == 0 {
+        return;
+    }
+    let big = target.join(format!("epcis-{n_trace}.jsonld"));
+    write_document(&big, n_trace);
+    let dir = tempfile::tempdir().unwrap();
+    let (home, signer) = fresh_home(dir.path());
+    let (n, secs) = import(&home, &signer, &big);
+    println!("trace ledger: {n} events imported in {secs:.1} s ({:.0} events/s)", n as f64 / secs);
+    std::fs::remove_file(&big).ok();
+    let ledger = home.ledger_read_only().unwrap();
+    let chains = n_trace / 5;
+    for (dir_name, dir, prefix) in [("back from a roasted lot", Direction::Back, "R"), ("forward from a farm lot", Direction::Forward, "F")] {
+        let mut lat = Vec::new();
+        let mut nodes = 0;
+        for i in 0..200 {
+            let k = (i * 7919 + 13) % chains;
+            let start = epcis::digital_link(&lot(prefix, k)).unwrap();
+            let t = Instant::now();
+            let r = trace::trace(&ledger, &start, dir).unwrap();
+            lat.push(t.elapsed().as_secs_f64() * 1e3);
+            nodes += r.nodes.len();
+        }
+        lat.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        println!(
+            "trace {dir_name} on {n} events: median {:.2} ms, p99 {:.2} ms, max {:.2} ms ({:.1} nodes, {} queries)",
+            lat[lat.len() / 2],
+            lat[lat.len() * 99 / 100],
+            lat[lat.len() - 1],
+            nodes as f64 / lat.len() as f64,
+            lat.len()
+        );
+    }
+}
