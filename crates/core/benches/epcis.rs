@@ -41,7 +41,13 @@ fn write_document(path: &Path, n: usize) {
     let farm = |k: usize| format!("urn:epc:id:sgln:7701234.{:05}.0", 10 + k % 500);
     for k in 0..n / 5 {
         let day = 1 + (k / 1000) % 28;
-        let t = |h: usize| format!("2026-01-{day:02}T{h:02}:{:02}:{:02}.000-05:00", (k / 60) % 60, k % 60);
+        let t = |h: usize| {
+            format!(
+                "2026-01-{day:02}T{h:02}:{:02}:{:02}.000-05:00",
+                (k / 60) % 60,
+                k % 60
+            )
+        };
         let sep = if k == 0 { "" } else { "," };
         let (f, l, s) = (farm(k), lot("F", k), sscc(k));
         write!(w, r#"{sep}{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","action":"ADD","bizStep":"commissioning","disposition":"active","readPoint":{{"id":"{f}"}},"bizLocation":{{"id":"{f}"}},"quantityList":[{{"epcClass":"{l}","quantity":1000,"uom":"KGM"}}],"ilmd":{{"cbvmda:countryOfOrigin":"CO"}}}}"#, t(6)).unwrap();
@@ -66,7 +72,14 @@ fn peak_rss_mib() -> f64 {
 fn fresh_home(dir: &Path) -> (Home, tradeseal_core::identity::Signer) {
     let home = Home::init(
         &dir.join("home"),
-        InitOptions { org: "Bench", gln: None, passphrase: "benchmark passphrase", seed: [1; 32], now: Timestamp::from_unix_millis(0).unwrap(), kdf_log_n: 10 },
+        InitOptions {
+            org: "Bench",
+            gln: None,
+            passphrase: "benchmark passphrase",
+            seed: [1; 32],
+            now: Timestamp::from_unix_millis(0).unwrap(),
+            kdf_log_n: 10,
+        },
     )
     .unwrap();
     let signer = home.unlock("benchmark passphrase").unwrap();
@@ -78,19 +91,33 @@ fn import(home: &Home, signer: &tradeseal_core::identity::Signer, doc: &Path) ->
     let now = Timestamp::from_unix_millis(1_795_000_000_000).unwrap();
     let t = Instant::now();
     let mut checked = None;
-    let r = epcis::import(&mut ledger, signer, now, || Ok(std::fs::File::open(doc).unwrap()), false, &mut |p| {
-        if p.phase == epcis::ImportPhase::Checking && p.total.is_some() {
-            checked = Some(t.elapsed().as_secs_f64());
-        }
-    })
+    let r = epcis::import(
+        &mut ledger,
+        signer,
+        now,
+        || Ok(std::fs::File::open(doc).unwrap()),
+        false,
+        &mut |p| {
+            if p.phase == epcis::ImportPhase::Checking && p.total.is_some() {
+                checked = Some(t.elapsed().as_secs_f64());
+            }
+        },
+    )
     .unwrap();
     let secs = t.elapsed().as_secs_f64();
-    println!("  (checking pass {:.2} s, recording pass {:.2} s)", checked.unwrap_or(0.0), secs - checked.unwrap_or(0.0));
+    println!(
+        "  (checking pass {:.2} s, recording pass {:.2} s)",
+        checked.unwrap_or(0.0),
+        secs - checked.unwrap_or(0.0)
+    );
     (r.new, secs)
 }
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let n_import = args.first().copied().unwrap_or(100_000) / 5 * 5;
     let n_trace = args.get(1).copied().unwrap_or(1_000_000) / 5 * 5;
     let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
@@ -121,11 +148,17 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     let (home, signer) = fresh_home(dir.path());
     let (n, secs) = import(&home, &signer, &big);
-    println!("trace ledger: {n} events imported in {secs:.1} s ({:.0} events/s)", n as f64 / secs);
+    println!(
+        "trace ledger: {n} events imported in {secs:.1} s ({:.0} events/s)",
+        n as f64 / secs
+    );
     std::fs::remove_file(&big).ok();
     let ledger = home.ledger_read_only().unwrap();
     let chains = n_trace / 5;
-    for (dir_name, dir, prefix) in [("back from a roasted lot", Direction::Back, "R"), ("forward from a farm lot", Direction::Forward, "F")] {
+    for (dir_name, dir, prefix) in [
+        ("back from a roasted lot", Direction::Back, "R"),
+        ("forward from a farm lot", Direction::Forward, "F"),
+    ] {
         let mut lat = Vec::new();
         let mut nodes = 0;
         for i in 0..200 {

@@ -57,13 +57,20 @@ mod tests {
 
     #[test]
     fn the_fast_path_agrees_with_the_canonicaliser() {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/epcis");
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/epcis");
         let mut docs = vec![
             json!({"z": [1, -9007199254740992i64, 9007199254740992u64, "\u{7f}\u{1f}\"\\/"], "a": {"é": 1}, "B": null, "c": true}),
             json!({"big": 9007199254740993u64, "f": 0.5, "k": "\u{10348}\u{e000}"}),
         ];
-        for f in ["coffee-chain.jsonld", "gs1/epcisDocWithVariousEventTypes.jsonld", "gs1/ReferenceEventHashAlgorithm2.jsonld"] {
-            docs.push(serde_json::from_str(&std::fs::read_to_string(root.join(f)).unwrap()).unwrap());
+        for f in [
+            "coffee-chain.jsonld",
+            "gs1/epcisDocWithVariousEventTypes.jsonld",
+            "gs1/ReferenceEventHashAlgorithm2.jsonld",
+        ] {
+            docs.push(
+                serde_json::from_str(&std::fs::read_to_string(root.join(f)).unwrap()).unwrap(),
+            );
         }
         for d in docs {
             assert_eq!(value_to_canonical(&d).unwrap(), to_canonical(&d).unwrap());

@@ -578,7 +578,9 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
         )));
     }
     // A 64 MiB page cache keeps large imports (one transaction) from spilling to the WAL early.
-    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;")
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+    )
 }
 
 fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {

@@ -21,6 +21,7 @@ pub mod proof;
 pub mod signature;
 pub mod system;
 pub mod time;
+pub mod timeline;
 pub mod trace;
 pub mod verify;
 pub mod view;

@@ -154,6 +154,11 @@ fn unit(uom: Option<&str>) -> Option<(&'static str, f64)> {
     })
 }
 
+/// A short label for people: `07701234000011 lot H-2026-017`, `SSCC …`.
+pub fn label_of(id: &str) -> String {
+    kind_and_label(id).1
+}
+
 fn kind_and_label(id: &str) -> (String, String) {
     let base = "https://id.gs1.org/";
     let Some(rest) = id.strip_prefix(base) else {
@@ -203,7 +208,7 @@ fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn location_name(ledger: &Ledger, loc: &str) -> Result<Option<String>> {
+pub fn location_name(ledger: &Ledger, loc: &str) -> Result<Option<String>> {
     let Some(gln) = loc.strip_prefix("https://id.gs1.org/414/") else {
         return Ok(None);
     };

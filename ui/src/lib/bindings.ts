@@ -107,7 +107,73 @@ geometry?: unknown, };
 
 export type Party = { gln: string, name: string, country: string, };
 
+export type MasterRecord = { 
+/**
+ * `product`, `location` or `party`.
+ */
+kind: string, 
+/**
+ * GTIN or GLN.
+ */
+key: string, name: string, 
+/**
+ * The ledger entry of this version.
+ */
+seq: number, record: unknown, };
+
 export type Direction = "back" | "forward";
+
+export type TimelineFilter = { 
+/**
+ * A GTIN (any length).
+ */
+product?: string, 
+/**
+ * `GTIN/LOT`.
+ */
+lot?: string, 
+/**
+ * A GLN: events read or located there.
+ */
+location?: string, 
+/**
+ * A CBV business step, short or full.
+ */
+bizStep?: string, 
+/**
+ * Unix ms, inclusive.
+ */
+fromMs?: number, 
+/**
+ * Unix ms, exclusive.
+ */
+toMs?: number, 
+/**
+ * Continue after this (time_ms, seq), for the next page.
+ */
+before?: [number, number], };
+
+export type TimelineEvent = { seq: number, hashId: string, eventType: string, timeMs: number, 
+/**
+ * `eventTime` as recorded, with its offset.
+ */
+eventTime: string, action: string | null, bizStep: string | null, disposition: string | null, location: string | null, locationName: string | null, 
+/**
+ * The identifiers the event names, as short labels (first 5).
+ */
+objects: Array<string>, moreObjects: number, };
+
+export type EventObject = { id: string, label: string, 
+/**
+ * `object`, `parent`, `child`, `input` or `output`.
+ */
+role: string, quantity: number | null, uom: string | null, };
+
+export type EventDetail = { event: TimelineEvent, objects: Array<EventObject>, 
+/**
+ * The EPCIS event as recorded.
+ */
+json: unknown, entry: EntryView, };
 
 export type TraceResult = { start: string, direction: Direction, 
 /**

@@ -51,11 +51,17 @@ pub fn event_entry(event: Value, summary: EventSummary, ns: &Namespaces) -> Resu
     m.insert("event".into(), event);
     m.insert("hashId".into(), Value::String(summary.hash_id.clone()));
     if !used.is_empty() {
-        m.insert("namespaces".into(), serde_json::to_value(used).expect("a map of strings"));
+        m.insert(
+            "namespaces".into(),
+            serde_json::to_value(used).expect("a map of strings"),
+        );
     }
     let payload = crate::canonical::value_to_canonical(&Value::Object(m))?;
     if payload.len() > entry::PAYLOAD_MAX_BYTES {
-        return Err(Error::invalid("event", "larger than 1 MiB as canonical JSON: split it, or attach large data by reference"));
+        return Err(Error::invalid(
+            "event",
+            "larger than 1 MiB as canonical JSON: split it, or attach large data by reference",
+        ));
     }
     Ok(NewEntry {
         kind: KIND_EVENT.into(),
@@ -131,7 +137,10 @@ fn place(index: usize, event: &Value, hash_id: Option<&str>) -> String {
 
 /// Reads the document on its own thread and hands its events over in chunks, so that
 /// parsing overlaps with the work on the previous chunk.
-fn chunked<R: Read + Send>(r: R, mut f: impl FnMut(Vec<(usize, Value)>) -> Result<()>) -> Result<DocumentInfo> {
+fn chunked<R: Read + Send>(
+    r: R,
+    mut f: impl FnMut(Vec<(usize, Value)>) -> Result<()>,
+) -> Result<DocumentInfo> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, Value)>>(2);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
@@ -145,7 +154,8 @@ fn chunked<R: Read + Send>(r: R, mut f: impl FnMut(Vec<(usize, Value)>) -> Resul
                 Ok(())
             })?;
             if !buf.is_empty() {
-                tx.send(buf).map_err(|_| Error::invalid("import", "stopped"))?;
+                tx.send(buf)
+                    .map_err(|_| Error::invalid("import", "stopped"))?;
             }
             Ok::<DocumentInfo, Error>(info)
         });
@@ -167,8 +177,15 @@ fn chunked<R: Read + Send>(r: R, mut f: impl FnMut(Vec<(usize, Value)>) -> Resul
 
 fn event_error(i: usize, ev: &Value, ns: &Namespaces, e: super::event::FieldError) -> Error {
     let hash = ev.is_object().then(|| super::hash::event_hash_id(ev, ns));
-    let field = if e.field.is_empty() { String::new() } else { format!(", field {}", e.field) };
-    Error::InvalidDocument { place: format!("{}{field}", place(i, ev, hash.as_deref())), reason: e.reason }
+    let field = if e.field.is_empty() {
+        String::new()
+    } else {
+        format!(", field {}", e.field)
+    };
+    Error::InvalidDocument {
+        place: format!("{}{field}", place(i, ev, hash.as_deref())),
+        reason: e.reason,
+    }
 }
 
 /// Imports the document `open` yields (called once per pass). All or nothing.
@@ -194,15 +211,29 @@ pub fn import<R: Read + Send>(
             return Err(event_error(i, ev, &Namespaces::default(), e));
         }
         checked += chunk.len();
-        progress(ImportProgress { phase: ImportPhase::Checking, done: checked, total: None });
+        progress(ImportProgress {
+            phase: ImportPhase::Checking,
+            done: checked,
+            total: None,
+        });
         Ok(())
     })?;
     let ns = info.namespaces.clone();
     let total = info.events;
-    progress(ImportProgress { phase: ImportPhase::Checking, done: total, total: Some(total) });
+    progress(ImportProgress {
+        phase: ImportPhase::Checking,
+        done: total,
+        total: Some(total),
+    });
 
     // Pass 2: record, chunk by chunk, in one transaction.
-    let mut report = ImportReport { doc_type: info.doc_type.clone(), events: total, new: 0, known: 0, outcomes: vec![] };
+    let mut report = ImportReport {
+        doc_type: info.doc_type.clone(),
+        events: total,
+        new: 0,
+        known: 0,
+        outcomes: vec![],
+    };
     let mut app = ledger.begin_append(signer, now)?;
     // While one chunk is written (and signed) here, the next is checked, hashed and
     // canonicalised on another thread.
@@ -213,14 +244,20 @@ pub fn import<R: Read + Send>(
                 let r = match validate(&ev, &ns) {
                     Err(e) => Err(Error::InvalidDocument {
                         place: format!("{}, field {}", place(i, &ev, None), e.field),
-                        reason: format!("{} (the document changed while it was imported)", e.reason),
+                        reason: format!(
+                            "{} (the document changed while it was imported)",
+                            e.reason
+                        ),
                     }),
                     Ok(summary) => {
                         let h = summary.hash_id.clone();
                         let pl = place(i, &ev, Some(&h));
                         event_entry(ev, summary, &ns)
                             .map(|entry| (h, entry))
-                            .map_err(|e| Error::InvalidDocument { place: pl, reason: e.to_string() })
+                            .map_err(|e| Error::InvalidDocument {
+                                place: pl,
+                                reason: e.to_string(),
+                            })
                     }
                 };
                 (i, r)
@@ -235,7 +272,9 @@ pub fn import<R: Read + Send>(
         }
         Ok((ids, entries))
     };
-    let mut record = |(ids, entries): (Vec<(usize, String)>, Vec<NewEntry>), report: &mut ImportReport| -> Result<()> {
+    let mut record = |(ids, entries): (Vec<(usize, String)>, Vec<NewEntry>),
+                      report: &mut ImportReport|
+     -> Result<()> {
         let outcomes = app.push(&entries)?;
         for ((index, hash_id), o) in ids.into_iter().zip(outcomes) {
             let (seq, new) = match o {
@@ -248,10 +287,19 @@ pub fn import<R: Read + Send>(
                 report.known += 1;
             }
             if keep_outcomes {
-                report.outcomes.push(ImportOutcome { index, hash_id, seq, new });
+                report.outcomes.push(ImportOutcome {
+                    index,
+                    hash_id,
+                    seq,
+                    new,
+                });
             }
         }
-        progress(ImportProgress { phase: ImportPhase::Recording, done: report.new + report.known, total: Some(total) });
+        progress(ImportProgress {
+            phase: ImportPhase::Recording,
+            done: report.new + report.known,
+            total: Some(total),
+        });
         Ok(())
     };
     let mut pending = None;
@@ -269,7 +317,10 @@ pub fn import<R: Read + Send>(
         record(p, &mut report)?;
     }
     if second.events != total {
-        return Err(Error::InvalidDocument { place: "the document".into(), reason: "it changed while it was imported".into() });
+        return Err(Error::InvalidDocument {
+            place: "the document".into(),
+            reason: "it changed while it was imported".into(),
+        });
     }
     app.commit()?;
     Ok(report)

@@ -50,7 +50,14 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                 "INSERT INTO epcis_objects (seq, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for (n, o) in ev.objects.iter().enumerate() {
-                st.execute(params![seq as i64, n as i64, o.id, o.role as u8, o.quantity, o.uom])?;
+                st.execute(params![
+                    seq as i64,
+                    n as i64,
+                    o.id,
+                    o.role as u8,
+                    o.quantity,
+                    o.uom
+                ])?;
             }
         }
         Record::MasterData { kind, key, name } => {

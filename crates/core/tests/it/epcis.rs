@@ -327,3 +327,78 @@ fn query_documents_import_too() {
     let r = import_bytes(&mut l, &s, &serde_json::to_vec(&q).unwrap()).unwrap();
     assert_eq!((r.doc_type.as_str(), r.new), ("EPCISQueryDocument", 10));
 }
+
+#[test]
+fn the_timeline_filters_and_pages() {
+    use tradeseal_core::timeline::{event_detail, timeline, TimelineFilter};
+    let (_d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+    let all = timeline(&l, &TimelineFilter::default(), 100).unwrap();
+    assert_eq!(all.len(), 10);
+    assert_eq!(
+        all[0].biz_step.as_deref(),
+        Some("retail_selling"),
+        "newest first"
+    );
+    let steps = |f: TimelineFilter| -> Vec<String> {
+        timeline(&l, &f, 100)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.biz_step.unwrap_or_default())
+            .collect()
+    };
+    let lot = TimelineFilter {
+        lot: Some("07701234000011/H-2026-018".into()),
+        ..Default::default()
+    };
+    assert_eq!(steps(lot), ["commissioning", "packing", "commissioning"]);
+    let roasted = TimelineFilter {
+        product: Some("4012345123456".into()),
+        ..Default::default()
+    };
+    assert_eq!(timeline(&l, &roasted, 100).unwrap().len(), 4);
+    let shipping = TimelineFilter {
+        biz_step: Some("urn:epcglobal:cbv:bizstep:shipping".into()),
+        ..Default::default()
+    };
+    assert_eq!(steps(shipping), ["shipping"]);
+    let farm_b = TimelineFilter {
+        location: Some("7701234000042".into()),
+        ..Default::default()
+    };
+    assert_eq!(steps(farm_b), ["commissioning"]);
+    let march = TimelineFilter {
+        from_ms: Some(1_772_323_200_000),
+        to_ms: Some(1_775_001_600_000),
+        ..Default::default()
+    }; // 2026-03-01 .. 2026-04-01
+    assert_eq!(timeline(&l, &march, 100).unwrap().len(), 5);
+    let page1 = timeline(&l, &TimelineFilter::default(), 4).unwrap();
+    let last = page1.last().unwrap();
+    let page2 = timeline(
+        &l,
+        &TimelineFilter {
+            before: Some((last.time_ms, last.seq)),
+            ..Default::default()
+        },
+        100,
+    )
+    .unwrap();
+    assert_eq!(page1.len() + page2.len(), 10);
+    assert!(page2
+        .iter()
+        .all(|e| e.time_ms <= last.time_ms && e.seq != last.seq));
+    let d = event_detail(&l, all[4].seq).unwrap();
+    assert_eq!(d.event.hash_id, all[4].hash_id);
+    assert!(!d.objects.is_empty());
+    assert!(timeline(
+        &l,
+        &TimelineFilter {
+            product: Some("123".into()),
+            ..Default::default()
+        },
+        10
+    )
+    .is_err());
+}

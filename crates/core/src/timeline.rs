@@ -1,0 +1,262 @@
+//! The events timeline: recorded EPCIS events, newest first, filtered by product, lot,
+//! location, business step and date range; and one event in full.
+
+use crate::epcis::{StoredEvent, BIZ_STEP, DISPOSITION};
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use crate::view::EntryView;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Clone, Debug, Default, Deserialize, TS)]
+#[serde(rename_all = "camelCase", default)]
+#[ts(export_to = "bindings.ts")]
+pub struct TimelineFilter {
+    /// A GTIN (any length).
+    #[ts(optional)]
+    pub product: Option<String>,
+    /// `GTIN/LOT`.
+    #[ts(optional)]
+    pub lot: Option<String>,
+    /// A GLN: events read or located there.
+    #[ts(optional)]
+    pub location: Option<String>,
+    /// A CBV business step, short or full.
+    #[ts(optional)]
+    pub biz_step: Option<String>,
+    /// Unix ms, inclusive.
+    #[ts(optional, type = "number")]
+    pub from_ms: Option<i64>,
+    /// Unix ms, exclusive.
+    #[ts(optional, type = "number")]
+    pub to_ms: Option<i64>,
+    /// Continue after this (time_ms, seq), for the next page.
+    #[ts(optional, type = "[number, number]")]
+    pub before: Option<(i64, u64)>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct TimelineEvent {
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub hash_id: String,
+    pub event_type: String,
+    #[ts(type = "number")]
+    pub time_ms: i64,
+    /// `eventTime` as recorded, with its offset.
+    pub event_time: String,
+    pub action: Option<String>,
+    pub biz_step: Option<String>,
+    pub disposition: Option<String>,
+    pub location: Option<String>,
+    pub location_name: Option<String>,
+    /// The identifiers the event names, as short labels (first 5).
+    pub objects: Vec<String>,
+    pub more_objects: u32,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct EventObject {
+    pub id: String,
+    pub label: String,
+    /// `object`, `parent`, `child`, `input` or `output`.
+    pub role: String,
+    pub quantity: Option<f64>,
+    pub uom: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct EventDetail {
+    pub event: TimelineEvent,
+    pub objects: Vec<EventObject>,
+    /// The EPCIS event as recorded.
+    #[ts(type = "unknown")]
+    pub json: serde_json::Value,
+    pub entry: EntryView,
+}
+
+const ROLES: [&str; 5] = ["object", "parent", "child", "input", "output"];
+
+fn gln_location(gln: &str) -> Result<String> {
+    let g = crate::gs1::Gln::parse(gln.trim())?;
+    Ok(format!("https://id.gs1.org/414/{g}"))
+}
+
+/// Events matching `f`, newest first, at most `limit`.
+pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec<TimelineEvent>> {
+    let mut sql = String::from("SELECT e.seq FROM epcis_events e WHERE 1 = 1");
+    let mut args: Vec<rusqlite::types::Value> = Vec::new();
+    use rusqlite::types::Value as V;
+    let mut arg = |sql: &mut String, clause: &str, v: V| {
+        args.push(v);
+        sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
+    };
+    if let Some(p) = f.product.as_deref().filter(|s| !s.trim().is_empty()) {
+        let g = crate::gs1::Gtin::parse(p.trim())?;
+        let lo = format!("https://id.gs1.org/01/{g}");
+        arg(
+            &mut sql,
+            " AND e.seq IN (SELECT seq FROM epcis_objects WHERE (id = ?",
+            V::Text(lo.clone()),
+        );
+        arg(&mut sql, " OR (id > ?", V::Text(format!("{lo}/")));
+        arg(&mut sql, " AND id < ?)))", V::Text(format!("{lo}0")));
+    }
+    if let Some(l) = f.lot.as_deref().filter(|s| !s.trim().is_empty()) {
+        let id = crate::trace::start_id("lot", l)?;
+        arg(
+            &mut sql,
+            " AND e.seq IN (SELECT seq FROM epcis_objects WHERE id = ?)",
+            V::Text(id),
+        );
+    }
+    if let Some(g) = f.location.as_deref().filter(|s| !s.trim().is_empty()) {
+        let loc = gln_location(g)?;
+        arg(&mut sql, " AND (e.biz_location = ?", V::Text(loc.clone()));
+        arg(&mut sql, " OR e.read_point = ?", V::Text(loc.clone()));
+        arg(
+            &mut sql,
+            " OR e.biz_location LIKE ?",
+            V::Text(format!("{loc}/254/%")),
+        );
+        arg(
+            &mut sql,
+            " OR e.read_point LIKE ?)",
+            V::Text(format!("{loc}/254/%")),
+        );
+    }
+    if let Some(b) = f.biz_step.as_deref().filter(|s| !s.trim().is_empty()) {
+        let uri = BIZ_STEP
+            .resolve(b.trim())
+            .map_err(|r| Error::invalid("bizStep", r))?;
+        arg(&mut sql, " AND e.biz_step = ?", V::Text(uri));
+    }
+    if let Some(t) = f.from_ms {
+        arg(&mut sql, " AND e.time_ms >= ?", V::Integer(t));
+    }
+    if let Some(t) = f.to_ms {
+        arg(&mut sql, " AND e.time_ms < ?", V::Integer(t));
+    }
+    if let Some((t, s)) = f.before {
+        arg(&mut sql, " AND (e.time_ms < ?", V::Integer(t));
+        arg(&mut sql, " OR (e.time_ms = ?", V::Integer(t));
+        arg(&mut sql, " AND e.seq < ?))", V::Integer(s as i64));
+    }
+    arg(
+        &mut sql,
+        " ORDER BY e.time_ms DESC, e.seq DESC LIMIT ?",
+        V::Integer(limit.min(1000) as i64),
+    );
+    let seqs: Vec<u64> = {
+        let mut st = ledger.conn().prepare(&sql)?;
+        let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, i64>(0))?;
+        rows.map(|r| r.map(|s| s as u64))
+            .collect::<rusqlite::Result<_>>()?
+    };
+    seqs.into_iter().map(|s| event_row(ledger, s)).collect()
+}
+
+fn label(id: &str) -> String {
+    crate::trace::label_of(id)
+}
+
+fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
+    let conn = ledger.conn();
+    let (hash_id, event_type, time_ms, action, biz_step, disposition, location, payload): (String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>, String) = conn
+        .prepare_cached(
+            "SELECT e.hash_id, e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point), x.payload
+               FROM epcis_events e JOIN entries x ON x.seq = e.seq WHERE e.seq = ?1",
+        )?
+        .query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        .map_err(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("event at entry {seq}"), hint: "choose an event from the timeline".into() },
+            e => e.into(),
+        })?;
+    let stored: StoredEvent = serde_json::from_str(&payload).map_err(|e| {
+        Error::invalid(
+            "ledger",
+            format!("entry {seq} is not a readable event ({e}): run `tradeseal verify`"),
+        )
+    })?;
+    let ids: Vec<String> = conn
+        .prepare_cached("SELECT id FROM epcis_objects WHERE seq = ?1 ORDER BY n")?
+        .query_map([seq as i64], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let location_name = match &location {
+        Some(l) => crate::trace::location_name(ledger, l)?,
+        None => None,
+    };
+    Ok(TimelineEvent {
+        seq,
+        hash_id,
+        event_type,
+        time_ms,
+        event_time: stored
+            .event
+            .get("eventTime")
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string(),
+        action,
+        biz_step: biz_step.map(|b| BIZ_STEP.short(&b).to_string()),
+        disposition: disposition.map(|d| DISPOSITION.short(&d).to_string()),
+        location,
+        location_name,
+        more_objects: ids.len().saturating_sub(5) as u32,
+        objects: ids.iter().take(5).map(|i| label(i)).collect(),
+    })
+}
+
+/// One recorded event in full.
+pub fn event_detail(ledger: &Ledger, seq: u64) -> Result<EventDetail> {
+    let event = event_row(ledger, seq)?;
+    let objects = ledger
+        .conn()
+        .prepare_cached(
+            "SELECT id, role, quantity, uom FROM epcis_objects WHERE seq = ?1 ORDER BY n",
+        )?
+        .query_map([seq as i64], |r| {
+            let id: String = r.get(0)?;
+            let role: i64 = r.get(1)?;
+            Ok(EventObject {
+                label: label(&id),
+                id,
+                role: ROLES.get(role as usize).unwrap_or(&"object").to_string(),
+                quantity: r.get(2)?,
+                uom: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let entry = ledger.entry(seq)?;
+    let stored: StoredEvent = serde_json::from_str(&entry.body.payload).map_err(|e| {
+        Error::invalid(
+            "ledger",
+            format!("entry {seq} is not a readable event ({e})"),
+        )
+    })?;
+    Ok(EventDetail {
+        event,
+        objects,
+        json: stored.event,
+        entry: EntryView::from(&entry),
+    })
+}
+
+/// Finds the event entry with this hash id.
+pub fn seq_of_hash_id(ledger: &Ledger, hash_id: &str) -> Result<u64> {
+    ledger
+        .conn()
+        .prepare_cached("SELECT seq FROM epcis_events WHERE hash_id = ?1")?
+        .query_row([hash_id], |r| r.get::<_, i64>(0))
+        .map(|s| s as u64)
+        .map_err(|_| Error::NotFound {
+            what: hash_id.to_string(),
+            hint: "no recorded event has this hash id".into(),
+        })
+}
