@@ -11,10 +11,10 @@ use tradeseal_core::verify::Report;
 use tradeseal_core::view::{EntryDetail, EntryView, LedgerView, ProgressView, SessionView};
 use tradeseal_core::{proof, verify, Error};
 
-type Res<T> = Result<T, UiError>;
+pub(crate) type Res<T> = Result<T, UiError>;
 
 /// Runs core work on the blocking pool so the window never waits on disk or crypto.
-async fn blocking<T: Send + 'static>(
+pub(crate) async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, Error> + Send + 'static,
 ) -> Res<T> {
     tauri::async_runtime::spawn_blocking(f)

@@ -4,6 +4,7 @@
 
 mod commands;
 mod session;
+mod supply;
 
 fn main() {
     let home = tradeseal_core::home::default_location();
@@ -18,6 +19,19 @@ fn main() {
             commands::entry_detail,
             commands::add_note,
             commands::verify_ledger,
+            supply::epcis_import,
+            supply::epcis_export,
+            supply::timeline,
+            supply::event_detail,
+            supply::event_by_hash,
+            supply::trace,
+            supply::check_identifier,
+            supply::vocabularies,
+            supply::record_event,
+            supply::masterdata_list,
+            supply::save_product,
+            supply::save_location,
+            supply::save_party,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

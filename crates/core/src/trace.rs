@@ -11,7 +11,7 @@ use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
 use ts_rs::TS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
 #[ts(export_to = "bindings.ts")]
 pub enum Direction {

@@ -1,9 +1,65 @@
 // One typed wrapper per backend command (src-tauri/src/commands.rs), over generated types.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import type { EntryDetail, EntryView, IdentityCard, LedgerView, ProgressView, Report, SessionView, UiError } from "./bindings";
+import type {
+  Direction,
+  EntryDetail,
+  EntryView,
+  EventDetail,
+  IdentityCard,
+  LedgerView,
+  MasterRecord,
+  ProgressView,
+  Report,
+  SessionView,
+  TimelineEvent,
+  TimelineFilter,
+  TraceResult,
+  TraceNode,
+  TraceEvent,
+  MassBalance,
+  UiError,
+} from "./bindings";
 
-export type { EntryDetail, EntryView, IdentityCard, LedgerView, ProgressView, Report, SessionView, UiError };
+export type {
+  Direction,
+  EntryDetail,
+  EntryView,
+  EventDetail,
+  IdentityCard,
+  LedgerView,
+  MasterRecord,
+  ProgressView,
+  Report,
+  SessionView,
+  TimelineEvent,
+  TimelineFilter,
+  TraceResult,
+  TraceNode,
+  TraceEvent,
+  MassBalance,
+  UiError,
+};
+
+/** Summary of an EPCIS import (ImportReport in the core). */
+export interface ImportReport {
+  documentType: string;
+  events: number;
+  new: number;
+  known: number;
+}
+export interface ImportProgress {
+  phase: "checking" | "recording";
+  done: number;
+  total: number | null;
+}
+export interface Vocabularies {
+  bizSteps: string[];
+  dispositions: string[];
+  eventTypes: string[];
+}
+export type TraceKind = "lot" | "serial" | "sscc" | "id";
+export type MasterKind = "product" | "location" | "party";
 
 /** Every failed command rejects with a UiError; anything else is wrapped into one. */
 export function asUiError(e: unknown): UiError {
@@ -30,4 +86,20 @@ export const api = {
   addNote: (text: string) => call<EntryView>("add_note", { text }),
   verifyLedger: () => call<Report>("verify_ledger"),
   onVerifyProgress: (f: (p: ProgressView) => void): Promise<UnlistenFn> => listen<ProgressView>("verify-progress", (e) => f(e.payload)),
+
+  epcisImport: (path: string) => call<ImportReport>("epcis_import", { path }),
+  onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> => listen<ImportProgress>("import-progress", (e) => f(e.payload)),
+  epcisExport: (path: string, lot: string | null) => call<number>("epcis_export", { path, lot }),
+  timeline: (filter: TimelineFilter) => call<TimelineEvent[]>("timeline", { filter }),
+  eventDetail: (seq: number) => call<EventDetail>("event_detail", { seq }),
+  eventByHash: (hashId: string) => call<EventDetail>("event_by_hash", { hashId }),
+  trace: (kind: TraceKind, id: string, direction: Direction) => call<TraceResult>("trace", { kind, id, direction }),
+  checkIdentifier: (text: string) => call<string>("check_identifier", { text }),
+  vocabularies: () => call<Vocabularies>("vocabularies"),
+  recordEvent: (event: Record<string, unknown>) => call<TimelineEvent>("record_event", { event }),
+  masterdataList: (kind: MasterKind | null, search: string | null) => call<MasterRecord[]>("masterdata_list", { kind, search }),
+  saveProduct: (gtin: string, name: string, hsCode: string, unit: string) => call<number>("save_product", { gtin, name, hsCode, unit }),
+  saveLocation: (gln: string, name: string, country: string, region: string, address: string, geometry: string) =>
+    call<number>("save_location", { gln, name, country, region, address, geometry }),
+  saveParty: (gln: string, name: string, country: string) => call<number>("save_party", { gln, name, country }),
 };
