@@ -23,31 +23,62 @@ struct ImportProgressView {
 fn file_path(path: &str) -> Result<PathBuf, Error> {
     let p = PathBuf::from(path.trim());
     if path.trim().is_empty() || !p.is_absolute() {
-        return Err(Error::invalid("path", "give the file's full path (drop the file on the window, or paste its path)"));
+        return Err(Error::invalid(
+            "path",
+            "give the file's full path (drop the file on the window, or paste its path)",
+        ));
     }
     Ok(p)
 }
 
 /// Imports an EPCIS document, emitting `import-progress` events.
 #[tauri::command]
-pub async fn epcis_import(app: AppHandle, state: State<'_, Session>, path: String) -> Res<ImportReport> {
+pub async fn epcis_import(
+    app: AppHandle,
+    state: State<'_, Session>,
+    path: String,
+) -> Res<ImportReport> {
     let u = state.current()?;
     blocking(move || {
         let p = file_path(&path)?;
-        let open = || std::fs::File::open(&p).map_err(|e| Error::io(format!("opening {}", p.display()), e));
+        let open = || {
+            std::fs::File::open(&p).map_err(|e| Error::io(format!("opening {}", p.display()), e))
+        };
         open()?;
         let mut l = u.home.ledger()?;
-        epcis::import(&mut l, &u.signer, tradeseal_core::system::now(), open, false, &mut |pr| {
-            let phase = if pr.phase == ImportPhase::Checking { "checking" } else { "recording" };
-            let _ = app.emit("import-progress", ImportProgressView { phase, done: pr.done, total: pr.total });
-        })
+        epcis::import(
+            &mut l,
+            &u.signer,
+            tradeseal_core::system::now(),
+            open,
+            false,
+            &mut |pr| {
+                let phase = if pr.phase == ImportPhase::Checking {
+                    "checking"
+                } else {
+                    "recording"
+                };
+                let _ = app.emit(
+                    "import-progress",
+                    ImportProgressView {
+                        phase,
+                        done: pr.done,
+                        total: pr.total,
+                    },
+                );
+            },
+        )
     })
     .await
 }
 
 /// Writes an EPCIS document (all events, or one lot's history) to `path`; returns the count.
 #[tauri::command]
-pub async fn epcis_export(state: State<'_, Session>, path: String, lot: Option<String>) -> Res<usize> {
+pub async fn epcis_export(
+    state: State<'_, Session>,
+    path: String,
+    lot: Option<String>,
+) -> Res<usize> {
     let u = state.current()?;
     blocking(move || {
         let p = file_path(&path)?;
@@ -60,11 +91,15 @@ pub async fn epcis_export(state: State<'_, Session>, path: String, lot: Option<S
             }
         };
         let tmp = p.with_extension("partial");
-        let file = std::fs::File::create(&tmp).map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+        let file = std::fs::File::create(&tmp)
+            .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
         let mut w = std::io::BufWriter::new(file);
         let n = epcis::export(&l, &sel, tradeseal_core::system::now(), &mut w)?;
-        let file = w.into_inner().map_err(|e| Error::io("writing the export", e.into_error()))?;
-        file.sync_all().map_err(|e| Error::io("writing the export", e))?;
+        let file = w
+            .into_inner()
+            .map_err(|e| Error::io("writing the export", e.into_error()))?;
+        file.sync_all()
+            .map_err(|e| Error::io("writing the export", e))?;
         std::fs::rename(&tmp, &p).map_err(|e| Error::io(format!("saving {}", p.display()), e))?;
         Ok(n)
     })
@@ -72,7 +107,10 @@ pub async fn epcis_export(state: State<'_, Session>, path: String, lot: Option<S
 }
 
 #[tauri::command]
-pub async fn timeline(state: State<'_, Session>, filter: TimelineFilter) -> Res<Vec<TimelineEvent>> {
+pub async fn timeline(
+    state: State<'_, Session>,
+    filter: TimelineFilter,
+) -> Res<Vec<TimelineEvent>> {
     let u = state.current()?;
     blocking(move || timeline::timeline(&u.home.ledger_read_only()?, &filter, 200)).await
 }
@@ -95,9 +133,21 @@ pub async fn event_by_hash(state: State<'_, Session>, hash_id: String) -> Res<Ev
 
 /// `kind`: lot, serial, sscc or id; `direction`: back or forward.
 #[tauri::command]
-pub async fn trace(state: State<'_, Session>, kind: String, id: String, direction: Direction) -> Res<TraceResult> {
+pub async fn trace(
+    state: State<'_, Session>,
+    kind: String,
+    id: String,
+    direction: Direction,
+) -> Res<TraceResult> {
     let u = state.current()?;
-    blocking(move || trace::trace(&u.home.ledger_read_only()?, &trace::start_id(&kind, &id)?, direction)).await
+    blocking(move || {
+        trace::trace(
+            &u.home.ledger_read_only()?,
+            &trace::start_id(&kind, &id)?,
+            direction,
+        )
+    })
+    .await
 }
 
 /// The canonical Digital Link of a GS1 identifier, or why it is not one (for inline checks).
@@ -136,9 +186,14 @@ pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<Timeli
     let u = state.current()?;
     blocking(move || {
         let ns = epcis::Namespaces::default();
-        let summary = epcis::validate(&event, &ns).map_err(|e| Error::invalid(e.field, e.reason))?;
+        let summary =
+            epcis::validate(&event, &ns).map_err(|e| Error::invalid(e.field, e.reason))?;
         let mut l = u.home.ledger()?;
-        let out = l.append(&u.signer, tradeseal_core::system::now(), &[epcis::event_entry(event, summary.clone(), &ns)?])?;
+        let out = l.append(
+            &u.signer,
+            tradeseal_core::system::now(),
+            &[epcis::event_entry(event, summary.clone(), &ns)?],
+        )?;
         let seq = match out.first() {
             Some((seq, _)) => *seq,
             None => timeline::seq_of_hash_id(&l, &summary.hash_id)?,
@@ -149,21 +204,48 @@ pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<Timeli
 }
 
 #[tauri::command]
-pub async fn masterdata_list(state: State<'_, Session>, kind: Option<String>, search: Option<String>) -> Res<Vec<MasterRecord>> {
+pub async fn masterdata_list(
+    state: State<'_, Session>,
+    kind: Option<String>,
+    search: Option<String>,
+) -> Res<Vec<MasterRecord>> {
     let u = state.current()?;
-    blocking(move || masterdata::list(&u.home.ledger_read_only()?, kind.as_deref(), search.as_deref(), 500)).await
+    blocking(move || {
+        masterdata::list(
+            &u.home.ledger_read_only()?,
+            kind.as_deref(),
+            search.as_deref(),
+            500,
+        )
+    })
+    .await
 }
 
-fn save(u: crate::session::Unlocked, entry: tradeseal_core::ledger::NewEntry) -> Result<u64, Error> {
+fn save(
+    u: crate::session::Unlocked,
+    entry: tradeseal_core::ledger::NewEntry,
+) -> Result<u64, Error> {
     let mut l = u.home.ledger()?;
     Ok(l.append(&u.signer, tradeseal_core::system::now(), &[entry])?[0].0)
 }
 
 #[tauri::command]
-pub async fn save_product(state: State<'_, Session>, gtin: String, name: String, hs_code: Option<String>, unit: Option<String>) -> Res<u64> {
+pub async fn save_product(
+    state: State<'_, Session>,
+    gtin: String,
+    name: String,
+    hs_code: Option<String>,
+    unit: Option<String>,
+) -> Res<u64> {
     let u = state.current()?;
     blocking(move || {
-        let p = Product::new(&gtin, &name, hs_code.as_deref(), unit.as_deref(), &u.home.codelists()?)?;
+        let p = Product::new(
+            &gtin,
+            &name,
+            hs_code.as_deref(),
+            unit.as_deref(),
+            &u.home.codelists()?,
+        )?;
         save(u, p.entry()?)
     })
     .await
@@ -184,16 +266,32 @@ pub async fn save_location(
     blocking(move || {
         let geometry = geometry
             .filter(|g| !g.trim().is_empty())
-            .map(|g| serde_json::from_str(&g).map_err(|e| Error::invalid("geometry", format!("not JSON ({e})"))))
+            .map(|g| {
+                serde_json::from_str(&g)
+                    .map_err(|e| Error::invalid("geometry", format!("not JSON ({e})")))
+            })
             .transpose()?;
-        let loc = Location::new(&gln, &name, &country, region.as_deref(), address.as_deref(), geometry, &u.home.codelists()?)?;
+        let loc = Location::new(
+            &gln,
+            &name,
+            &country,
+            region.as_deref(),
+            address.as_deref(),
+            geometry,
+            &u.home.codelists()?,
+        )?;
         save(u, loc.entry()?)
     })
     .await
 }
 
 #[tauri::command]
-pub async fn save_party(state: State<'_, Session>, gln: String, name: String, country: String) -> Res<u64> {
+pub async fn save_party(
+    state: State<'_, Session>,
+    gln: String,
+    name: String,
+    country: String,
+) -> Res<u64> {
     let u = state.current()?;
     blocking(move || {
         let p = Party::new(&gln, &name, &country, &u.home.codelists()?)?;

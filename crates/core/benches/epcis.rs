@@ -15,15 +15,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tradeseal_core::epcis;
-use tradeseal_core::gs1::check_digit;
 use tradeseal_core::home::{Home, InitOptions};
 use tradeseal_core::trace::{self, Direction};
 use tradeseal_core::Timestamp;
-
-fn with_check(s: &str) -> String {
-    let d: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
-    format!("{s}{}", check_digit(&d))
-}
 
 fn sscc(k: usize) -> String {
     format!("urn:epc:id:sscc:7701234.0{:09}", k)

@@ -168,16 +168,47 @@ fn label(id: &str) -> String {
 
 fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
     let conn = ledger.conn();
-    let (hash_id, event_type, time_ms, action, biz_step, disposition, location, payload): (String, String, i64, Option<String>, Option<String>, Option<String>, Option<String>, String) = conn
+    struct Row {
+        hash_id: String,
+        event_type: String,
+        time_ms: i64,
+        action: Option<String>,
+        biz_step: Option<String>,
+        disposition: Option<String>,
+        location: Option<String>,
+        payload: String,
+    }
+    let row = conn
         .prepare_cached(
             "SELECT e.hash_id, e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point), x.payload
                FROM epcis_events e JOIN entries x ON x.seq = e.seq WHERE e.seq = ?1",
         )?
-        .query_row([seq as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)))
+        .query_row([seq as i64], |r| {
+            Ok(Row {
+                hash_id: r.get(0)?,
+                event_type: r.get(1)?,
+                time_ms: r.get(2)?,
+                action: r.get(3)?,
+                biz_step: r.get(4)?,
+                disposition: r.get(5)?,
+                location: r.get(6)?,
+                payload: r.get(7)?,
+            })
+        })
         .map_err(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("event at entry {seq}"), hint: "choose an event from the timeline".into() },
             e => e.into(),
         })?;
+    let Row {
+        hash_id,
+        event_type,
+        time_ms,
+        action,
+        biz_step,
+        disposition,
+        location,
+        payload,
+    } = row;
     let stored: StoredEvent = serde_json::from_str(&payload).map_err(|e| {
         Error::invalid(
             "ledger",

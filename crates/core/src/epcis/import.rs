@@ -17,6 +17,9 @@ use std::io::Read;
 /// Entry kind of a recorded EPCIS event.
 pub const KIND_EVENT: &str = "epcis.event";
 
+/// A chunk ready to append: (index in the document, hash id) and the entries.
+type Prepared = (Vec<(usize, String)>, Vec<NewEntry>);
+
 /// Events recorded per chunk of the import transaction.
 const CHUNK: usize = 1024;
 
@@ -237,7 +240,7 @@ pub fn import<R: Read + Send>(
     let mut app = ledger.begin_append(signer, now)?;
     // While one chunk is written (and signed) here, the next is checked, hashed and
     // canonicalised on another thread.
-    let prepare = |chunk: Vec<(usize, Value)>| -> Result<(Vec<(usize, String)>, Vec<NewEntry>)> {
+    let prepare = |chunk: Vec<(usize, Value)>| -> Result<Prepared> {
         let prepared: Vec<(usize, Result<(String, NewEntry)>)> = chunk
             .into_par_iter()
             .map(|(i, ev)| {
