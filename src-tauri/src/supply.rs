@@ -180,9 +180,16 @@ pub fn vocabularies() -> Vocabularies {
     }
 }
 
+#[derive(Serialize)]
+pub struct Recorded {
+    event: TimelineEvent,
+    /// False when the ledger already held this event (same hash id): nothing was written.
+    new: bool,
+}
+
 /// Records one event (JSON-LD, as in an EPCIS document). Known events are not recorded twice.
 #[tauri::command]
-pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<TimelineEvent> {
+pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<Recorded> {
     let u = state.current()?;
     blocking(move || {
         let ns = epcis::Namespaces::default();
@@ -194,11 +201,11 @@ pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<Timeli
             tradeseal_core::system::now(),
             &[epcis::event_entry(event, summary.clone(), &ns)?],
         )?;
-        let seq = match out.first() {
-            Some((seq, _)) => *seq,
-            None => timeline::seq_of_hash_id(&l, &summary.hash_id)?,
+        let (seq, new) = match out.first() {
+            Some((seq, _)) => (*seq, true),
+            None => (timeline::seq_of_hash_id(&l, &summary.hash_id)?, false),
         };
-        timeline::event_detail(&l, seq).map(|d| d.event)
+        Ok(Recorded { event: timeline::event_detail(&l, seq)?.event, new })
     })
     .await
 }

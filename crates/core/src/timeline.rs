@@ -180,7 +180,7 @@ fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
     }
     let row = conn
         .prepare_cached(
-            "SELECT e.hash_id, e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point), x.payload
+            "SELECT 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point), x.payload
                FROM epcis_events e JOIN entries x ON x.seq = e.seq WHERE e.seq = ?1",
         )?
         .query_row([seq as i64], |r| {
@@ -283,8 +283,8 @@ pub fn event_detail(ledger: &Ledger, seq: u64) -> Result<EventDetail> {
 pub fn seq_of_hash_id(ledger: &Ledger, hash_id: &str) -> Result<u64> {
     ledger
         .conn()
-        .prepare_cached("SELECT seq FROM epcis_events WHERE hash_id = ?1")?
-        .query_row([hash_id], |r| r.get::<_, i64>(0))
+        .prepare_cached("SELECT seq FROM epcis_events WHERE hash = ?1")?
+        .query_row([crate::ledger::index::digest_of_hash_id(hash_id).unwrap_or_default()], |r| r.get::<_, i64>(0))
         .map(|s| s as u64)
         .map_err(|_| Error::NotFound {
             what: hash_id.to_string(),

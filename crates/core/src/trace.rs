@@ -187,7 +187,7 @@ fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
         Direction::Forward => (Role::Input, Role::Output, Role::Child, Role::Parent),
     };
     let mut st = ledger.conn().prepare_cached(
-        "SELECT o2.id, o2.seq, e.hash_id FROM epcis_objects o1
+        "SELECT o2.id, o2.seq, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0' FROM epcis_objects o1
            JOIN epcis_events e ON e.seq = o1.seq
            JOIN epcis_objects o2 ON o2.seq = o1.seq
           WHERE o1.id = ?1
@@ -320,7 +320,7 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
         let created: Option<(String, Option<String>)> = ledger
             .conn()
             .prepare_cached(
-                "SELECT e.hash_id, COALESCE(e.biz_location, e.read_point) FROM epcis_objects o JOIN epcis_events e ON e.seq = o.seq
+                "SELECT 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', COALESCE(e.biz_location, e.read_point) FROM epcis_objects o JOIN epcis_events e ON e.seq = o.seq
                   WHERE o.id = ?1 AND ((o.role = 0 AND e.action = 'ADD') OR o.role = 4) ORDER BY e.time_ms, e.seq LIMIT 1",
             )?
             .query_row([&n.id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -351,7 +351,7 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
 fn events_of(ledger: &Ledger, nodes: &[TraceNode]) -> Result<Vec<TraceEvent>> {
     let mut by_seq: HashMap<u64, TraceEvent> = HashMap::new();
     let mut st = ledger.conn().prepare_cached(
-        "SELECT e.seq, e.hash_id, e.type, e.time_ms, e.action, e.biz_step, COALESCE(e.biz_location, e.read_point)
+        "SELECT e.seq, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type, e.time_ms, e.action, e.biz_step, COALESCE(e.biz_location, e.read_point)
            FROM epcis_objects o JOIN epcis_events e ON e.seq = o.seq WHERE o.id = ?1",
     )?;
     for n in nodes {

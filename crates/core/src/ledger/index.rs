@@ -15,10 +15,19 @@ pub enum Record {
     },
 }
 
+/// The 32-byte digest inside `ni:///sha-256;<64 hex>?ver=CBV2.0`.
+pub fn digest_of_hash_id(hash_id: &str) -> Option<Vec<u8>> {
+    let hex_part = hash_id.strip_prefix("ni:///sha-256;")?.strip_suffix("?ver=CBV2.0")?;
+    hex::decode(hex_part).ok().filter(|d| d.len() == 32)
+}
+
 pub(crate) fn event_seq(conn: &Connection, hash_id: &str) -> Result<Option<u64>> {
-    let mut st = conn.prepare_cached("SELECT seq FROM epcis_events WHERE hash_id = ?1")?;
+    let Some(digest) = digest_of_hash_id(hash_id) else {
+        return Ok(None);
+    };
+    let mut st = conn.prepare_cached("SELECT seq FROM epcis_events WHERE hash = ?1")?;
     Ok(st
-        .query_row([hash_id], |r| r.get::<_, i64>(0))
+        .query_row([digest], |r| r.get::<_, i64>(0))
         .optional()?
         .map(|s| s as u64))
 }
@@ -33,11 +42,11 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
     match rec {
         Record::Event(ev) => {
             conn.prepare_cached(
-                "INSERT INTO epcis_events (seq, hash_id, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO epcis_events (seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 seq as i64,
-                ev.hash_id,
+                digest_of_hash_id(&ev.hash_id).ok_or_else(|| crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id"))?,
                 ev.event_type,
                 ev.time_ms,
                 ev.action,

@@ -1,10 +1,11 @@
 -- TradeSeal ledger schema, version 2: query tables for EPCIS events and master data.
 -- Derived from entry payloads in the same transaction as each append; never edited.
 
--- One row per recorded EPCIS event (entries of kind epcis.event).
+-- One row per recorded EPCIS event (entries of kind epcis.event). hash: the 32-byte
+-- SHA-256 of its CBV 2.0 event hash id (ni:///sha-256;<hex>?ver=CBV2.0).
 CREATE TABLE epcis_events (
     seq          INTEGER PRIMARY KEY,
-    hash_id      TEXT    NOT NULL UNIQUE,
+    hash         BLOB    NOT NULL UNIQUE,
     type         TEXT    NOT NULL,
     time_ms      INTEGER NOT NULL,
     action       TEXT,
