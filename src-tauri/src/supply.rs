@@ -205,7 +205,10 @@ pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<Record
             Some((seq, _)) => (*seq, true),
             None => (timeline::seq_of_hash_id(&l, &summary.hash_id)?, false),
         };
-        Ok(Recorded { event: timeline::event_detail(&l, seq)?.event, new })
+        Ok(Recorded {
+            event: timeline::event_detail(&l, seq)?.event,
+            new,
+        })
     })
     .await
 }

@@ -284,7 +284,10 @@ pub fn seq_of_hash_id(ledger: &Ledger, hash_id: &str) -> Result<u64> {
     ledger
         .conn()
         .prepare_cached("SELECT seq FROM epcis_events WHERE hash = ?1")?
-        .query_row([crate::ledger::index::digest_of_hash_id(hash_id).unwrap_or_default()], |r| r.get::<_, i64>(0))
+        .query_row(
+            [crate::ledger::index::digest_of_hash_id(hash_id).unwrap_or_default()],
+            |r| r.get::<_, i64>(0),
+        )
         .map(|s| s as u64)
         .map_err(|_| Error::NotFound {
             what: hash_id.to_string(),

@@ -17,7 +17,9 @@ pub enum Record {
 
 /// The 32-byte digest inside `ni:///sha-256;<64 hex>?ver=CBV2.0`.
 pub fn digest_of_hash_id(hash_id: &str) -> Option<Vec<u8>> {
-    let hex_part = hash_id.strip_prefix("ni:///sha-256;")?.strip_suffix("?ver=CBV2.0")?;
+    let hex_part = hash_id
+        .strip_prefix("ni:///sha-256;")?
+        .strip_suffix("?ver=CBV2.0")?;
     hex::decode(hex_part).ok().filter(|d| d.len() == 32)
 }
 
