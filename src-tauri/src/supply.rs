@@ -87,7 +87,7 @@ pub async fn epcis_export(
             None => ExportSelection::All,
             Some(lot) => {
                 let r = trace::trace(&l, &trace::start_id("lot", lot)?, Direction::Back)?;
-                ExportSelection::Seqs(r.events.iter().map(|e| e.seq).collect())
+                ExportSelection::Seqs(r.events.iter().map(|e| e.event.seq).collect())
             }
         };
         let tmp = p.with_extension("partial");

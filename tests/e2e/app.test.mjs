@@ -2,26 +2,15 @@
 // see it in the list -> verify says the ledger is intact; then a second launch unlocks.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, existsSync } from "node:fs";
-import path from "node:path";
-import { APP, ROOT, launch, screenshot, startDriver } from "./webdriver.mjs";
+import { existsSync } from "node:fs";
+import { launch, useDriver } from "./webdriver.mjs";
 
-const SHOTS = path.join(ROOT, "target/e2e");
 const PASS = "correct horse battery";
-let driver;
-
-before(async () => {
-  assert.ok(existsSync(APP), `build the app first: ${APP} is missing`);
-  mkdirSync(SHOTS, { recursive: true });
-  driver = await startDriver();
-});
-
-after(() => driver?.stop());
-
-const shot = (name) => screenshot(driver, path.join(SHOTS, name));
+const e2e = useDriver({ before, after });
+const shot = e2e.shot;
 
 test("first run: create the identity, add a note, see it, verify the ledger", async () => {
-  const app = await launch(driver);
+  const app = await launch(e2e.driver);
   try {
     const org = await app.waitFor('[data-testid="field-org"]');
     await app.type(org, "Acme Coffee Importers");
@@ -32,7 +21,7 @@ test("first run: create the identity, add a note, see it, verify the ledger", as
     await app.click(await app.find('[data-testid="create-identity"]'));
     const glnError = await app.waitFor('[data-testid="error-gln"]', (t) => t.length > 0);
     assert.match(await app.text(glnError), /check digit/);
-    assert.equal(existsSync(driver.home), false, "a refused identity must create nothing");
+    assert.equal(existsSync(e2e.driver.home), false, "a refused identity must create nothing");
 
     const gln = await app.find('[data-testid="field-gln"]');
     await app.clear(gln);
@@ -66,7 +55,7 @@ test("first run: create the identity, add a note, see it, verify the ledger", as
 });
 
 test("later runs: a wrong passphrase is refused beside the field, the right one unlocks", async () => {
-  const app = await launch(driver);
+  const app = await launch(e2e.driver);
   try {
     const pass = await app.waitFor('[data-testid="field-passphrase"]');
     await app.type(pass, "not the passphrase");

@@ -3,24 +3,13 @@
 // inline GS1 check, add master data, and draw the trace of a roasted lot and a farm lot.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, existsSync } from "node:fs";
 import path from "node:path";
-import { APP, ROOT, launch, screenshot, startDriver } from "./webdriver.mjs";
+import { ROOT, launch, useDriver } from "./webdriver.mjs";
 
-const SHOTS = path.join(ROOT, "target/e2e");
 const FIXTURES = path.join(ROOT, "tests/fixtures/epcis");
 const PASS = "correct horse battery";
-let driver;
-
-before(async () => {
-  assert.ok(existsSync(APP), `build the app first: ${APP} is missing`);
-  mkdirSync(SHOTS, { recursive: true });
-  driver = await startDriver();
-});
-
-after(() => driver?.stop());
-
-const shot = (name) => screenshot(driver, path.join(SHOTS, name));
+const e2e = useDriver({ before, after });
+const shot = e2e.shot;
 
 async function rows(app, css) {
   return (await app.findAll(css)).length;
@@ -38,7 +27,7 @@ async function waitRows(app, css, n) {
 }
 
 test("import, timeline, bad input, record an event, master data, trace graph", async () => {
-  const app = await launch(driver);
+  const app = await launch(e2e.driver);
   try {
     await app.type(await app.waitFor('[data-testid="field-org"]'), "Acme Coffee Importers");
     await app.type(await app.find('[data-testid="field-gln"]'), "4012345000009");

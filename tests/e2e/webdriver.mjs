@@ -1,7 +1,7 @@
 // A minimal W3C WebDriver client over fetch, and the harness that starts Xvfb and
 // tauri-driver (which drives the real TradeSeal window through WebKitWebDriver).
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -120,3 +120,18 @@ export async function launch(driver) {
 export function screenshot(driver, file) {
   execFileSync("import", ["-display", driver.display, "-window", "root", file], { timeout: 20000 });
 }
+
+/** The set-up every e2e file shares: one driver (and home) for the file's tests, and a
+ * screenshot helper writing to target/e2e/. */
+export function useDriver({ before, after }) {
+  const shots = path.join(ROOT, "target/e2e");
+  const ctx = { driver: null, shot: (name) => screenshot(ctx.driver, path.join(shots, name)) };
+  before(async () => {
+    if (!existsSync(APP)) throw new Error(`build the app first: ${APP} is missing`);
+    mkdirSync(shots, { recursive: true });
+    ctx.driver = await startDriver();
+  });
+  after(() => ctx.driver?.stop());
+  return ctx;
+}
+

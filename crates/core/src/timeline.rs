@@ -166,7 +166,7 @@ fn label(id: &str) -> String {
     crate::trace::label_of(id)
 }
 
-fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
+pub(crate) fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
     let conn = ledger.conn();
     struct Row {
         hash_id: String,

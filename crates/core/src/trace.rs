@@ -97,20 +97,14 @@ pub struct TraceNode {
     pub created_at_name: Option<String>,
 }
 
+/// A recorded event on the trace (as the timeline shows it) and the nodes it names.
 #[derive(Clone, Debug, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "bindings.ts")]
 pub struct TraceEvent {
-    #[ts(type = "number")]
-    pub seq: u64,
-    pub hash_id: String,
-    pub event_type: String,
-    #[ts(type = "number")]
-    pub time_ms: i64,
-    pub action: Option<String>,
-    pub biz_step: Option<String>,
-    pub location: Option<String>,
-    pub location_name: Option<String>,
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub event: crate::timeline::TimelineEvent,
     /// The trace's nodes this event names.
     pub nodes: Vec<String>,
 }
@@ -349,42 +343,25 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
 }
 
 fn events_of(ledger: &Ledger, nodes: &[TraceNode]) -> Result<Vec<TraceEvent>> {
-    let mut by_seq: HashMap<u64, TraceEvent> = HashMap::new();
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT e.seq, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type, e.time_ms, e.action, e.biz_step, COALESCE(e.biz_location, e.read_point)
-           FROM epcis_objects o JOIN epcis_events e ON e.seq = o.seq WHERE o.id = ?1",
-    )?;
+    let mut named: HashMap<u64, Vec<String>> = HashMap::new();
+    let mut st = ledger
+        .conn()
+        .prepare_cached("SELECT DISTINCT seq FROM epcis_objects WHERE id = ?1")?;
     for n in nodes {
-        let rows = st.query_map([&n.id], |r| {
+        for seq in st.query_map([&n.id], |r| r.get::<_, i64>(0))? {
+            named.entry(seq? as u64).or_default().push(n.id.clone());
+        }
+    }
+    let mut events = named
+        .into_iter()
+        .map(|(seq, nodes)| {
             Ok(TraceEvent {
-                seq: r.get::<_, i64>(0)? as u64,
-                hash_id: r.get(1)?,
-                event_type: r.get(2)?,
-                time_ms: r.get(3)?,
-                action: r.get(4)?,
-                biz_step: r
-                    .get::<_, Option<String>>(5)?
-                    .map(|b| crate::epcis::BIZ_STEP.short(&b).to_string()),
-                location: r.get(6)?,
-                location_name: None,
-                nodes: vec![],
+                event: crate::timeline::event_row(ledger, seq)?,
+                nodes,
             })
-        })?;
-        for ev in rows {
-            let ev = ev?;
-            let e = by_seq.entry(ev.seq).or_insert(ev);
-            if !e.nodes.contains(&n.id) {
-                e.nodes.push(n.id.clone());
-            }
-        }
-    }
-    let mut events: Vec<TraceEvent> = by_seq.into_values().collect();
-    events.sort_by_key(|e| (e.time_ms, e.seq));
-    for e in &mut events {
-        if let Some(l) = &e.location {
-            e.location_name = location_name(ledger, l)?;
-        }
-    }
+        })
+        .collect::<Result<Vec<_>>>()?;
+    events.sort_by_key(|e| (e.event.time_ms, e.event.seq));
     Ok(events)
 }
 

@@ -15,31 +15,10 @@ import type {
   TimelineEvent,
   TimelineFilter,
   TraceResult,
-  TraceNode,
-  TraceEvent,
-  MassBalance,
   UiError,
 } from "./bindings";
 
-export type {
-  Direction,
-  EntryDetail,
-  EntryView,
-  EventDetail,
-  IdentityCard,
-  LedgerView,
-  MasterRecord,
-  ProgressView,
-  Report,
-  SessionView,
-  TimelineEvent,
-  TimelineFilter,
-  TraceResult,
-  TraceNode,
-  TraceEvent,
-  MassBalance,
-  UiError,
-};
+export type * from "./bindings";
 
 /** Summary of an EPCIS import (ImportReport in the core). */
 export interface ImportReport {

@@ -211,11 +211,19 @@ origin: boolean,
  */
 createdBy: string | null, createdAt: string | null, createdAtName: string | null, };
 
-export type TraceEvent = { seq: number, hashId: string, eventType: string, timeMs: number, action: string | null, bizStep: string | null, location: string | null, locationName: string | null, 
+export type TraceEvent = { 
 /**
  * The trace's nodes this event names.
  */
-nodes: Array<string>, };
+nodes: Array<string>, seq: number, hashId: string, eventType: string, timeMs: number, 
+/**
+ * `eventTime` as recorded, with its offset.
+ */
+eventTime: string, action: string | null, bizStep: string | null, disposition: string | null, location: string | null, locationName: string | null, 
+/**
+ * The identifiers the event names, as short labels (first 5).
+ */
+objects: Array<string>, moreObjects: number, };
 
 export type MassBalance = { seq: number, hashId: string, 
 /**

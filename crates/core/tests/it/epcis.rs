@@ -100,7 +100,7 @@ fn trace_back_reaches_both_farms() {
     let steps: Vec<&str> = r
         .events
         .iter()
-        .filter_map(|e| e.biz_step.as_deref())
+        .filter_map(|e| e.event.biz_step.as_deref())
         .collect();
     assert_eq!(
         steps,
