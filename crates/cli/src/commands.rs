@@ -14,7 +14,7 @@ use tradeseal_core::{proof, Error, Result};
 pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
     match cmd {
         Command::Init { org, gln } => init(home, &org, gln.as_deref()),
-        Command::Identity(f) => identity(home, f.json),
+        Command::Identity { json, output } => identity(home, json.json, output.as_deref()),
         Command::Note { text } => note(home, &text),
         Command::Log { json, limit } => log(home, json.json, limit),
         Command::Verify { checkpoint, json } => verify(home, checkpoint.as_deref(), json.json),
@@ -23,6 +23,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Epcis(c) => crate::supply::epcis_cmd(home, c),
         Command::Trace(a) => crate::supply::trace_cmd(home, a),
         Command::Masterdata(c) => crate::supply::master_cmd(home, c),
+        Command::Party(c) => crate::parties::run(home, c),
     }
 }
 
@@ -73,8 +74,13 @@ fn init(home: &Path, org: &str, gln: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn identity(home: &Path, json: bool) -> Result<ExitCode> {
+fn identity(home: &Path, json: bool, output: Option<&Path>) -> Result<ExitCode> {
     let h = Home::open(home)?;
+    if let Some(p) = output {
+        let text = serde_json::to_string_pretty(h.card()).expect("cards serialise") + "\n";
+        std::fs::write(p, text).map_err(|e| Error::io(format!("writing {}", p.display()), e))?;
+        eprintln!("Wrote the identity card to {}", p.display());
+    }
     if json {
         print_json(h.card());
     } else {

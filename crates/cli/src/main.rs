@@ -3,6 +3,7 @@
 
 mod commands;
 mod env;
+mod parties;
 mod supply;
 
 use clap::{Args, Parser, Subcommand};
@@ -35,7 +36,13 @@ enum Command {
         gln: Option<String>,
     },
     /// Print the identity card: organisation, GLN, public key, fingerprint
-    Identity(JsonFlag),
+    Identity {
+        #[command(flatten)]
+        json: JsonFlag,
+        /// Also write the card to FILE, to hand to partners (`tradeseal party add FILE`)
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
     /// Append an audit note to the ledger
     Note {
         /// The note's text
@@ -69,6 +76,9 @@ enum Command {
     /// Record and list products, locations and parties
     #[command(subcommand)]
     Masterdata(supply::MasterCommand),
+    /// Partners' identity cards and your trust decisions (each one a ledger entry)
+    #[command(subcommand)]
+    Party(parties::PartyCommand),
 }
 
 #[derive(Args)]

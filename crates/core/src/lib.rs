@@ -17,6 +17,7 @@ pub mod identity;
 pub mod ledger;
 pub mod masterdata;
 pub mod merkle;
+pub mod parties;
 pub mod proof;
 pub mod signature;
 pub mod system;

@@ -121,6 +121,26 @@ key: string, name: string,
  */
 seq: number, record: unknown, };
 
+export type TrustStatus = "unknown" | "trusted" | "distrusted";
+
+export type PartyView = { card: IdentityCard, status: TrustStatus, 
+/**
+ * Revoked from this time on (RFC 3339), with the reason.
+ */
+revokedFrom: string | null, revokeReason: string | null, };
+
+export type TrustDecision = { seq: number, 
+/**
+ * Entry kind: party.add, party.trust, party.distrust, party.revoke.
+ */
+kind: string, 
+/**
+ * When it was recorded.
+ */
+time: string, payload: unknown, };
+
+export type SignerStatus = { "status": "own" } | { "status": "trusted" } | { "status": "unknown" } | { "status": "distrusted" } | { "status": "revoked", from: string, reason: string, } | { "status": "revokedLater", from: string, reason: string, };
+
 export type Direction = "back" | "forward";
 
 export type TimelineFilter = { 

@@ -13,6 +13,20 @@ pub enum Record {
         key: String,
         name: String,
     },
+    /// A partner's card (checked), as canonical JSON.
+    PartyCard {
+        key: String,
+        org: String,
+        gln: Option<String>,
+        card: String,
+    },
+    /// A trust decision; `change` is the new status (trusted, distrusted).
+    Trust { key: String, change: Option<String> },
+    Revoke {
+        key: String,
+        from_ms: i64,
+        reason: String,
+    },
 }
 
 /// The 32-byte digest inside `ni:///sha-256;<64 hex>?ver=CBV2.0`.
@@ -71,12 +85,54 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                 ])?;
             }
         }
+        Record::PartyCard { key, org, gln, card } => {
+            let fp: String = serde_json::from_str::<serde_json::Value>(card)
+                .ok()
+                .and_then(|c| c.get("fingerprint").and_then(|f| f.as_str()).map(str::to_string))
+                .unwrap_or_default();
+            conn.prepare_cached(
+                "INSERT INTO parties (key, org, gln, fingerprint, card) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key) DO UPDATE SET org = excluded.org, gln = excluded.gln, card = excluded.card",
+            )?
+            .execute(params![key, org, gln, fp, card])?;
+            log(conn, key, seq)?;
+        }
+        Record::Trust { key, change } => {
+            if let Some(status) = change {
+                known(conn.prepare_cached("UPDATE parties SET status = ?2 WHERE key = ?1")?.execute(params![key, status])?, key)?;
+            }
+            log(conn, key, seq)?;
+        }
+        Record::Revoke { key, from_ms, reason } => {
+            known(
+                conn.prepare_cached("UPDATE parties SET revoked_from_ms = ?2, revoke_reason = ?3 WHERE key = ?1")?
+                    .execute(params![key, from_ms, reason])?,
+                key,
+            )?;
+            log(conn, key, seq)?;
+        }
         Record::MasterData { kind, key, name } => {
             conn.prepare_cached(
                 "INSERT INTO masterdata (kind, key, seq, name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, name = excluded.name",
             )?
             .execute(params![kind, key, seq as i64, name])?;
         }
+    }
+    Ok(())
+}
+
+fn log(conn: &Connection, key: &str, seq: u64) -> Result<()> {
+    conn.prepare_cached("INSERT INTO trust_log (key, seq) VALUES (?1, ?2)")?.execute(params![key, seq as i64])?;
+    Ok(())
+}
+
+/// A decision about a key without a recorded card is refused (the append rolls back).
+fn known(updated: usize, key: &str) -> Result<()> {
+    if updated == 0 {
+        return Err(crate::Error::NotFound {
+            what: format!("party {key}"),
+            hint: "record its identity card first (`tradeseal party add CARD`)".into(),
+        });
     }
     Ok(())
 }

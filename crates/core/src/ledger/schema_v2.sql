@@ -38,3 +38,24 @@ CREATE TABLE masterdata (
     name TEXT    NOT NULL,
     PRIMARY KEY (kind, key)
 ) WITHOUT ROWID;
+
+-- Partners: the latest card of each key this organisation recorded (party.add) and
+-- its current trust decision; revoked_from_ms set by party.revoke.
+CREATE TABLE parties (
+    key             TEXT    PRIMARY KEY,
+    org             TEXT    NOT NULL,
+    gln             TEXT,
+    fingerprint     TEXT    NOT NULL,
+    card            TEXT    NOT NULL,
+    status          TEXT    NOT NULL DEFAULT 'unknown',
+    revoked_from_ms INTEGER,
+    revoke_reason   TEXT
+) WITHOUT ROWID;
+CREATE INDEX parties_gln ON parties (gln) WHERE gln IS NOT NULL;
+
+-- Every trust entry (party.*), by the key it is about.
+CREATE TABLE trust_log (
+    key TEXT    NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (key, seq)
+) WITHOUT ROWID;

@@ -7,6 +7,7 @@ mod home;
 mod ledger;
 mod ledger_vectors;
 mod merkle_vectors;
+mod parties;
 mod tamper;
 
 use tradeseal_core::home::{Home, InitOptions};
