@@ -87,7 +87,7 @@ pub async fn epcis_export(
             None => ExportSelection::All,
             Some(lot) => {
                 let r = trace::trace(&l, &trace::start_id("lot", lot)?, Direction::Back)?;
-                ExportSelection::Seqs(r.events.iter().map(|e| e.event.seq).collect())
+                ExportSelection::Events(r.events.iter().map(|e| e.event.id).collect())
             }
         };
         let tmp = p.with_extension("partial");
@@ -116,9 +116,9 @@ pub async fn timeline(
 }
 
 #[tauri::command]
-pub async fn event_detail(state: State<'_, Session>, seq: u64) -> Res<EventDetail> {
+pub async fn event_detail(state: State<'_, Session>, id: u64) -> Res<EventDetail> {
     let u = state.current()?;
-    blocking(move || timeline::event_detail(&u.home.ledger_read_only()?, seq)).await
+    blocking(move || timeline::event_detail(&u.home.ledger_read_only()?, id)).await
 }
 
 #[tauri::command]
@@ -126,7 +126,7 @@ pub async fn event_by_hash(state: State<'_, Session>, hash_id: String) -> Res<Ev
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
-        timeline::event_detail(&l, timeline::seq_of_hash_id(&l, &hash_id)?)
+        timeline::event_detail(&l, timeline::event_id_of_hash(&l, &hash_id)?)
     })
     .await
 }
@@ -201,13 +201,10 @@ pub async fn record_event(state: State<'_, Session>, event: Value) -> Res<Record
             tradeseal_core::system::now(),
             &[epcis::event_entry(event, summary.clone(), &ns)?],
         )?;
-        let (seq, new) = match out.first() {
-            Some((seq, _)) => (*seq, true),
-            None => (timeline::seq_of_hash_id(&l, &summary.hash_id)?, false),
-        };
+        let id = timeline::event_id_of_hash(&l, &summary.hash_id)?;
         Ok(Recorded {
-            event: timeline::event_detail(&l, seq)?.event,
-            new,
+            event: timeline::event_detail(&l, id)?.event,
+            new: !out.is_empty(),
         })
     })
     .await

@@ -12,9 +12,7 @@ use tradeseal_core::{Error, Result};
 #[derive(Subcommand)]
 pub enum PartyCommand {
     /// Record a partner's identity card (the file `tradeseal identity --json` writes)
-    Add {
-        card: PathBuf,
-    },
+    Add { card: PathBuf },
     /// List partners and what you decided about them
     List {
         #[arg(long)]
@@ -68,10 +66,14 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
     let h = Home::open(home)?;
     match cmd {
         PartyCommand::Add { card } => {
-            let text = std::fs::read_to_string(&card).map_err(|e| Error::io(format!("reading {}", card.display()), e))?;
+            let text = std::fs::read_to_string(&card)
+                .map_err(|e| Error::io(format!("reading {}", card.display()), e))?;
             let card = parties::parse_card(&text)?;
             if card.public_key == h.card().public_key {
-                return Err(Error::invalid("card", "this is your own card: add your partners' cards"));
+                return Err(Error::invalid(
+                    "card",
+                    "this is your own card: add your partners' cards",
+                ));
             }
             if parties::has_card(&h.ledger_read_only()?, &card)? {
                 println!("Already recorded: {} ({})", card.org, card.fingerprint);
@@ -80,19 +82,38 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
             let seq = append(&h, parties::add_entry(&card)?)?;
             println!("Recorded the card of {} as entry {seq}.", card.org);
             println!("Fingerprint   {}", card.fingerprint);
-            println!("Compare it with the fingerprint {} reads to you (in person or by phone);", card.org);
-            println!("if it is the same, run: tradeseal party trust {}", &card.public_key[..16]);
+            println!(
+                "Compare it with the fingerprint {} reads to you (in person or by phone);",
+                card.org
+            );
+            println!(
+                "if it is the same, run: tradeseal party trust {}",
+                &card.public_key[..16]
+            );
         }
         PartyCommand::List { json } => {
             let list = parties::list(&h.ledger_read_only()?)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list).expect("views serialise"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&list).expect("views serialise")
+                );
             } else if list.is_empty() {
                 println!("No partners yet. Record one with `tradeseal party add CARD`.");
             } else {
                 for p in list {
-                    let status = if p.revoked_from.is_some() { "revoked".to_string() } else { format!("{:?}", p.status).to_lowercase() };
-                    println!("{:<11} {}  {}  {}", status, &p.card.public_key[..16], p.card.fingerprint, p.card.org);
+                    let status = if p.revoked_from.is_some() {
+                        "revoked".to_string()
+                    } else {
+                        format!("{:?}", p.status).to_lowercase()
+                    };
+                    println!(
+                        "{:<11} {}  {}  {}",
+                        status,
+                        &p.card.public_key[..16],
+                        p.card.fingerprint,
+                        p.card.org
+                    );
                 }
             }
         }
@@ -101,30 +122,56 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
             let p = parties::find(&l, &id)?;
             let hist = parties::history(&l, &p.card.public_key)?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"party": p, "history": hist})).expect("views serialise"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({"party": p, "history": hist}))
+                        .expect("views serialise")
+                );
             } else {
                 print(&p);
                 println!("History");
                 for d in hist {
-                    println!("  {:>6}  {}  {}  {}", d.seq, d.time, d.kind, d.payload.get("reason").and_then(|r| r.as_str()).unwrap_or(""));
+                    println!(
+                        "  {:>6}  {}  {}  {}",
+                        d.seq,
+                        d.time,
+                        d.kind,
+                        d.payload
+                            .get("reason")
+                            .and_then(|r| r.as_str())
+                            .unwrap_or("")
+                    );
                 }
             }
         }
         PartyCommand::Trust { id } => {
             let p = parties::find(&h.ledger_read_only()?, &id)?;
             let seq = append(&h, parties::trust_entry(&p.card.public_key)?)?;
-            println!("Trusted {} ({}) in entry {seq}", p.card.org, p.card.fingerprint);
+            println!(
+                "Trusted {} ({}) in entry {seq}",
+                p.card.org, p.card.fingerprint
+            );
         }
         PartyCommand::Distrust { id, reason } => {
             let p = parties::find(&h.ledger_read_only()?, &id)?;
-            let seq = append(&h, parties::distrust_entry(&p.card.public_key, reason.as_deref())?)?;
+            let seq = append(
+                &h,
+                parties::distrust_entry(&p.card.public_key, reason.as_deref())?,
+            )?;
             println!("No longer trusting {} (entry {seq})", p.card.org);
         }
         PartyCommand::Revoke { id, from, reason } => {
             let from = parties::parse_from(&from)?;
             let p = parties::find(&h.ledger_read_only()?, &id)?;
-            let seq = append(&h, parties::revoke_entry(&p.card.public_key, from, &reason)?)?;
-            println!("Revoked {} from {} (entry {seq}): events it signed from then on fail verification", p.card.org, from.to_rfc3339());
+            let seq = append(
+                &h,
+                parties::revoke_entry(&p.card.public_key, from, &reason)?,
+            )?;
+            println!(
+                "Revoked {} from {} (entry {seq}): events it signed from then on fail verification",
+                p.card.org,
+                from.to_rfc3339()
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

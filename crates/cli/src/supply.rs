@@ -177,7 +177,7 @@ fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitC
         Some(l) => {
             let start = trace::start_id("lot", l)?;
             let r = trace::trace(&ledger, &start, Direction::Back)?;
-            ExportSelection::Seqs(r.events.iter().map(|e| e.event.seq).collect())
+            ExportSelection::Events(r.events.iter().map(|e| e.event.id).collect())
         }
     };
     let now = tradeseal_core::system::now();

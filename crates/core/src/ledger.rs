@@ -285,9 +285,10 @@ pub enum Appended {
         seq: u64,
         hash: Hash,
     },
-    /// An event whose hash id the ledger already holds, at `seq`: nothing was written.
+    /// An event whose hash id the ledger already holds (`event`: its row in
+    /// `epcis_events`): nothing was written.
     Known {
-        seq: u64,
+        event: u64,
     },
 }
 
@@ -312,18 +313,21 @@ impl Appender<'_> {
         let author = self.signer.public_key().to_bytes();
         let mut outcomes = Vec::with_capacity(items.len());
         let mut fresh: Vec<&NewEntry> = Vec::with_capacity(items.len());
-        let mut in_chunk: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+        let mut in_chunk: std::collections::HashSet<&str> = std::collections::HashSet::new();
+        // Events repeated inside this chunk: (outcome index, hash id), resolved once written.
+        let mut repeats: Vec<(usize, &str)> = Vec::new();
         for it in items {
             if let Some(index::Record::Event(ev)) = &it.index {
-                let known = match in_chunk.get(ev.hash_id.as_str()) {
-                    Some(seq) => Some(*seq),
-                    None => index::event_seq(&self.tx, &ev.hash_id)?,
-                };
-                if let Some(seq) = known {
-                    outcomes.push(Appended::Known { seq });
+                if in_chunk.contains(ev.hash_id.as_str()) {
+                    repeats.push((outcomes.len(), &ev.hash_id));
+                    outcomes.push(Appended::Known { event: 0 });
                     continue;
                 }
-                in_chunk.insert(&ev.hash_id, self.next + fresh.len() as u64);
+                if let Some(event) = index::event_id(&self.tx, &ev.hash_id)? {
+                    outcomes.push(Appended::Known { event });
+                    continue;
+                }
+                in_chunk.insert(&ev.hash_id);
             }
             outcomes.push(Appended::New {
                 seq: self.next + fresh.len() as u64,
@@ -392,6 +396,11 @@ impl Appender<'_> {
                 *hash = hashes[k];
                 k += 1;
             }
+        }
+        for (i, hash_id) in repeats {
+            let event =
+                index::event_id(&self.tx, hash_id)?.expect("the first copy was just written");
+            outcomes[i] = Appended::Known { event };
         }
         self.next += fresh.len() as u64;
         Ok(outcomes)

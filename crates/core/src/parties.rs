@@ -28,8 +28,15 @@ pub fn check_card(card: &IdentityCard) -> Result<IdentityCard> {
     if card.format != CARD_FORMAT {
         return Err(Error::invalid("card", format!("format {:?} is not {CARD_FORMAT}: this is not a TradeSeal identity card, or a newer one", card.format)));
     }
-    let key = PublicKey::from_hex(&card.public_key).ok_or_else(|| Error::invalid("card", "the public key is not a valid (non-weak) Ed25519 key"))?;
-    let altered = |what: &str| Error::invalid("card", format!("the {what} does not belong to the card's key: the card was altered (a substituted key?); ask the partner for their card again"));
+    let key = PublicKey::from_hex(&card.public_key).ok_or_else(|| {
+        Error::invalid(
+            "card",
+            "the public key is not a valid (non-weak) Ed25519 key",
+        )
+    })?;
+    let altered = |what: &str| {
+        Error::invalid("card", format!("the {what} does not belong to the card's key: the card was altered (a substituted key?); ask the partner for their card again"))
+    };
     if card.fingerprint != identity::fingerprint(&key) {
         return Err(altered("fingerprint"));
     }
@@ -46,7 +53,8 @@ pub fn check_card(card: &IdentityCard) -> Result<IdentityCard> {
 
 /// Reads a card file (the JSON `tradeseal identity --json` prints).
 pub fn parse_card(text: &str) -> Result<IdentityCard> {
-    let card: IdentityCard = serde_json::from_str(text).map_err(|e| Error::invalid("card", format!("not an identity card ({e})")))?;
+    let card: IdentityCard = serde_json::from_str(text)
+        .map_err(|e| Error::invalid("card", format!("not an identity card ({e})")))?;
     check_card(&card)
 }
 
@@ -129,20 +137,36 @@ pub struct TrustDecision {
 
 fn reason(text: Option<&str>, required: bool) -> Result<Option<String>> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None if required => Err(Error::invalid("reason", "say why (it is kept in the ledger as evidence)")),
+        None if required => Err(Error::invalid(
+            "reason",
+            "say why (it is kept in the ledger as evidence)",
+        )),
         None => Ok(None),
-        Some(t) if t.chars().count() > REASON_MAX || t.chars().any(|c| c.is_control() && c != '\n') => {
-            Err(Error::invalid("reason", format!("use at most {REASON_MAX} characters and no control characters")))
+        Some(t)
+            if t.chars().count() > REASON_MAX || t.chars().any(|c| c.is_control() && c != '\n') =>
+        {
+            Err(Error::invalid(
+                "reason",
+                format!("use at most {REASON_MAX} characters and no control characters"),
+            ))
         }
         Some(t) => Ok(Some(t.to_string())),
     }
 }
 
-fn decision(kind: &str, payload: &impl Serialize, key: &str, status: Option<TrustStatus>) -> Result<NewEntry> {
+fn decision(
+    kind: &str,
+    payload: &impl Serialize,
+    key: &str,
+    status: Option<TrustStatus>,
+) -> Result<NewEntry> {
     Ok(NewEntry {
         kind: kind.into(),
         payload: entry::canonical_payload(payload)?,
-        index: Some(Record::Trust { key: key.into(), change: status.map(|s| s.as_str().to_string()) }),
+        index: Some(Record::Trust {
+            key: key.into(),
+            change: status.map(|s| s.as_str().to_string()),
+        }),
     })
 }
 
@@ -152,43 +176,101 @@ pub fn add_entry(card: &IdentityCard) -> Result<NewEntry> {
     Ok(NewEntry {
         kind: KIND_ADD.into(),
         payload: entry::canonical_payload(&AddPayload { card: card.clone() })?,
-        index: Some(Record::PartyCard { key: card.public_key.clone(), org: card.org.clone(), gln: card.gln.clone(), card: entry::canonical_payload(&card)? }),
+        index: Some(Record::PartyCard {
+            key: card.public_key.clone(),
+            org: card.org.clone(),
+            gln: card.gln.clone(),
+            card: entry::canonical_payload(&card)?,
+        }),
     })
 }
 
 pub fn trust_entry(key: &str) -> Result<NewEntry> {
-    decision(KIND_TRUST, &DecisionPayload { key: key.into(), reason: None }, key, Some(TrustStatus::Trusted))
+    decision(
+        KIND_TRUST,
+        &DecisionPayload {
+            key: key.into(),
+            reason: None,
+        },
+        key,
+        Some(TrustStatus::Trusted),
+    )
 }
 
 pub fn distrust_entry(key: &str, why: Option<&str>) -> Result<NewEntry> {
-    decision(KIND_DISTRUST, &DecisionPayload { key: key.into(), reason: reason(why, false)? }, key, Some(TrustStatus::Distrusted))
+    decision(
+        KIND_DISTRUST,
+        &DecisionPayload {
+            key: key.into(),
+            reason: reason(why, false)?,
+        },
+        key,
+        Some(TrustStatus::Distrusted),
+    )
 }
 
 pub fn revoke_entry(key: &str, from: Timestamp, why: &str) -> Result<NewEntry> {
     let why = reason(Some(why), true)?.expect("required");
-    let e = decision(KIND_REVOKE, &RevokePayload { key: key.into(), from: from.to_rfc3339(), reason: why.clone() }, key, None)?;
-    Ok(NewEntry { index: Some(Record::Revoke { key: key.into(), from_ms: from.unix_millis(), reason: why }), ..e })
+    let e = decision(
+        KIND_REVOKE,
+        &RevokePayload {
+            key: key.into(),
+            from: from.to_rfc3339(),
+            reason: why.clone(),
+        },
+        key,
+        None,
+    )?;
+    Ok(NewEntry {
+        index: Some(Record::Revoke {
+            key: key.into(),
+            from_ms: from.unix_millis(),
+            reason: why,
+        }),
+        ..e
+    })
 }
 
 /// Parses `--from`: an RFC 3339 time, or a date (`2026-03-01`, midnight UTC).
 pub fn parse_from(text: &str) -> Result<Timestamp> {
     let t = text.trim();
     if t.len() == 10 {
-        return Timestamp::parse_rfc3339(&format!("{t}T00:00:00Z")).map_err(|_| Error::invalid("from", format!("{t:?} is not a date such as 2026-03-01")));
+        return Timestamp::parse_rfc3339(&format!("{t}T00:00:00Z")).map_err(|_| {
+            Error::invalid("from", format!("{t:?} is not a date such as 2026-03-01"))
+        });
     }
-    Timestamp::parse_rfc3339(t).map_err(|_| Error::invalid("from", format!("{t:?} is not a date (2026-03-01) or time (2026-03-01T12:00:00Z)")))
+    Timestamp::parse_rfc3339(t).map_err(|_| {
+        Error::invalid(
+            "from",
+            format!("{t:?} is not a date (2026-03-01) or time (2026-03-01T12:00:00Z)"),
+        )
+    })
 }
 
-fn row_to_view(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, Option<i64>, Option<String>)> {
+fn row_to_view(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<(String, String, Option<i64>, Option<String>)> {
     Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
 }
 
-fn view(card_json: &str, status: &str, from_ms: Option<i64>, why: Option<String>) -> Result<PartyView> {
-    let card: IdentityCard = serde_json::from_str(card_json).map_err(|e| Error::invalid("ledger", format!("a stored card is unreadable ({e}): run `tradeseal verify`")))?;
+fn view(
+    card_json: &str,
+    status: &str,
+    from_ms: Option<i64>,
+    why: Option<String>,
+) -> Result<PartyView> {
+    let card: IdentityCard = serde_json::from_str(card_json).map_err(|e| {
+        Error::invalid(
+            "ledger",
+            format!("a stored card is unreadable ({e}): run `tradeseal verify`"),
+        )
+    })?;
     Ok(PartyView {
         card,
         status: TrustStatus::parse(status),
-        revoked_from: from_ms.and_then(|ms| Timestamp::from_unix_millis(ms).ok()).map(|t| t.to_rfc3339()),
+        revoked_from: from_ms
+            .and_then(|ms| Timestamp::from_unix_millis(ms).ok())
+            .map(|t| t.to_rfc3339()),
         revoke_reason: why,
     })
 }
@@ -196,8 +278,12 @@ fn view(card_json: &str, status: &str, from_ms: Option<i64>, why: Option<String>
 /// Every party, by organisation name.
 pub fn list(ledger: &Ledger) -> Result<Vec<PartyView>> {
     let mut st = ledger.conn().prepare_cached("SELECT card, status, revoked_from_ms, revoke_reason FROM parties ORDER BY org COLLATE NOCASE, key")?;
-    let rows = st.query_map([], row_to_view)?.collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter().map(|(c, s, f, w)| view(&c, &s, f, w)).collect()
+    let rows = st
+        .query_map([], row_to_view)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    rows.into_iter()
+        .map(|(c, s, f, w)| view(&c, &s, f, w))
+        .collect()
 }
 
 /// Finds one party by public key (or a unique prefix of at least 8 hex digits), GLN or
@@ -209,7 +295,12 @@ pub fn find(ledger: &Ledger, id: &str) -> Result<PartyView> {
         "SELECT card, status, revoked_from_ms, revoke_reason FROM parties
           WHERE key = ?1 OR (length(?1) >= 8 AND key LIKE ?1 || '%') OR gln = ?1 OR replace(fingerprint, ' ', '') = ?2",
     )?;
-    let rows = st.query_map(rusqlite::params![id.to_ascii_lowercase(), digits], row_to_view)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = st
+        .query_map(
+            rusqlite::params![id.to_ascii_lowercase(), digits],
+            row_to_view,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     match rows.len() {
         0 => Err(Error::NotFound { what: format!("party {id:?}"), hint: "give its public key (or 8+ leading hex digits), GLN or fingerprint; `tradeseal party list` shows them".into() }),
         1 => {
@@ -225,7 +316,14 @@ pub fn history(ledger: &Ledger, key: &str) -> Result<Vec<TrustDecision>> {
     let mut st = ledger.conn().prepare_cached(
         "SELECT t.seq, e.kind, e.time_ms, e.payload FROM trust_log t JOIN entries e ON e.seq = t.seq WHERE t.key = ?1 ORDER BY t.seq",
     )?;
-    let rows = st.query_map([key], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?)))?;
+    let rows = st.query_map([key], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+        ))
+    })?;
     rows.map(|r| {
         let (seq, kind, ms, payload) = r?;
         Ok(TrustDecision {
@@ -260,9 +358,15 @@ pub enum SignerStatus {
     Unknown,
     Distrusted,
     /// Revoked from `from`, before the event: the event fails.
-    Revoked { from: String, reason: String },
+    Revoked {
+        from: String,
+        reason: String,
+    },
     /// Revoked later than the event: the event stands, marked.
-    RevokedLater { from: String, reason: String },
+    RevokedLater {
+        from: String,
+        reason: String,
+    },
 }
 
 /// The status of `key` for an event at `event_ms`.
@@ -272,7 +376,9 @@ pub fn signer_status(ledger: &Ledger, key: &str, event_ms: i64) -> Result<Signer
     }
     let row: Option<(String, Option<i64>, Option<String>)> = ledger
         .conn()
-        .prepare_cached("SELECT status, revoked_from_ms, revoke_reason FROM parties WHERE key = ?1")?
+        .prepare_cached(
+            "SELECT status, revoked_from_ms, revoke_reason FROM parties WHERE key = ?1",
+        )?
         .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((status, from, why)) = row else {
@@ -281,7 +387,11 @@ pub fn signer_status(ledger: &Ledger, key: &str, event_ms: i64) -> Result<Signer
     if let Some(from) = from {
         let text = Timestamp::from_unix_millis(from)?.to_rfc3339();
         let reason = why.unwrap_or_default();
-        return Ok(if event_ms >= from { SignerStatus::Revoked { from: text, reason } } else { SignerStatus::RevokedLater { from: text, reason } });
+        return Ok(if event_ms >= from {
+            SignerStatus::Revoked { from: text, reason }
+        } else {
+            SignerStatus::RevokedLater { from: text, reason }
+        });
     }
     Ok(match TrustStatus::parse(&status) {
         TrustStatus::Trusted => SignerStatus::Trusted,

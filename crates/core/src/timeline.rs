@@ -30,7 +30,7 @@ pub struct TimelineFilter {
     /// Unix ms, exclusive.
     #[ts(optional, type = "number")]
     pub to_ms: Option<i64>,
-    /// Continue after this (time_ms, seq), for the next page.
+    /// Continue after this (time_ms, id), for the next page.
     #[ts(optional, type = "[number, number]")]
     pub before: Option<(i64, u64)>,
 }
@@ -39,6 +39,13 @@ pub struct TimelineFilter {
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "bindings.ts")]
 pub struct TimelineEvent {
+    /// The event's row in the ledger's event table: how the app asks for it again.
+    #[ts(type = "number")]
+    pub id: u64,
+    /// The ledger holding its entry: `None` for this organisation's own ledger, else the
+    /// partner's log origin.
+    pub origin: Option<String>,
+    /// The entry's sequence number in that ledger.
     #[ts(type = "number")]
     pub seq: u64,
     pub hash_id: String,
@@ -90,7 +97,7 @@ fn gln_location(gln: &str) -> Result<String> {
 
 /// Events matching `f`, newest first, at most `limit`.
 pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec<TimelineEvent>> {
-    let mut sql = String::from("SELECT e.seq FROM epcis_events e WHERE 1 = 1");
+    let mut sql = String::from("SELECT e.id FROM epcis_events e WHERE 1 = 1");
     let mut args: Vec<rusqlite::types::Value> = Vec::new();
     use rusqlite::types::Value as V;
     let mut arg = |sql: &mut String, clause: &str, v: V| {
@@ -102,7 +109,7 @@ pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec
         let lo = format!("https://id.gs1.org/01/{g}");
         arg(
             &mut sql,
-            " AND e.seq IN (SELECT seq FROM epcis_objects WHERE (id = ?",
+            " AND e.id IN (SELECT event FROM epcis_objects WHERE (id = ?",
             V::Text(lo.clone()),
         );
         arg(&mut sql, " OR (id > ?", V::Text(format!("{lo}/")));
@@ -112,7 +119,7 @@ pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec
         let id = crate::trace::start_id("lot", l)?;
         arg(
             &mut sql,
-            " AND e.seq IN (SELECT seq FROM epcis_objects WHERE id = ?)",
+            " AND e.id IN (SELECT event FROM epcis_objects WHERE id = ?)",
             V::Text(id),
         );
     }
@@ -146,11 +153,11 @@ pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec
     if let Some((t, s)) = f.before {
         arg(&mut sql, " AND (e.time_ms < ?", V::Integer(t));
         arg(&mut sql, " OR (e.time_ms = ?", V::Integer(t));
-        arg(&mut sql, " AND e.seq < ?))", V::Integer(s as i64));
+        arg(&mut sql, " AND e.id < ?))", V::Integer(s as i64));
     }
     arg(
         &mut sql,
-        " ORDER BY e.time_ms DESC, e.seq DESC LIMIT ?",
+        " ORDER BY e.time_ms DESC, e.id DESC LIMIT ?",
         V::Integer(limit.min(1000) as i64),
     );
     let seqs: Vec<u64> = {
@@ -166,9 +173,11 @@ fn label(id: &str) -> String {
     crate::trace::label_of(id)
 }
 
-pub(crate) fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
+pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
     let conn = ledger.conn();
     struct Row {
+        origin: Option<String>,
+        seq: u64,
         hash_id: String,
         event_type: String,
         time_ms: i64,
@@ -176,83 +185,90 @@ pub(crate) fn event_row(ledger: &Ledger, seq: u64) -> Result<TimelineEvent> {
         biz_step: Option<String>,
         disposition: Option<String>,
         location: Option<String>,
-        payload: String,
     }
     let row = conn
         .prepare_cached(
-            "SELECT 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point), x.payload
-               FROM epcis_events e JOIN entries x ON x.seq = e.seq WHERE e.seq = ?1",
+            "SELECT e.origin, e.seq, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point)
+               FROM epcis_events e WHERE e.id = ?1",
         )?
-        .query_row([seq as i64], |r| {
+        .query_row([id as i64], |r| {
             Ok(Row {
-                hash_id: r.get(0)?,
-                event_type: r.get(1)?,
-                time_ms: r.get(2)?,
-                action: r.get(3)?,
-                biz_step: r.get(4)?,
-                disposition: r.get(5)?,
-                location: r.get(6)?,
-                payload: r.get(7)?,
+                origin: r.get(0)?,
+                seq: r.get::<_, i64>(1)? as u64,
+                hash_id: r.get(2)?,
+                event_type: r.get(3)?,
+                time_ms: r.get(4)?,
+                action: r.get(5)?,
+                biz_step: r.get(6)?,
+                disposition: r.get(7)?,
+                location: r.get(8)?,
             })
         })
         .map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("event at entry {seq}"), hint: "choose an event from the timeline".into() },
+            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("event {id}"), hint: "choose an event from the timeline".into() },
             e => e.into(),
         })?;
-    let Row {
-        hash_id,
-        event_type,
-        time_ms,
-        action,
-        biz_step,
-        disposition,
-        location,
-        payload,
-    } = row;
-    let stored: StoredEvent = serde_json::from_str(&payload).map_err(|e| {
-        Error::invalid(
-            "ledger",
-            format!("entry {seq} is not a readable event ({e}): run `tradeseal verify`"),
-        )
-    })?;
+    let stored = stored_event(ledger, row.origin.as_deref(), row.seq)?;
     let ids: Vec<String> = conn
-        .prepare_cached("SELECT id FROM epcis_objects WHERE seq = ?1 ORDER BY n")?
-        .query_map([seq as i64], |r| r.get::<_, String>(0))?
+        .prepare_cached("SELECT id FROM epcis_objects WHERE event = ?1 ORDER BY n")?
+        .query_map([id as i64], |r| r.get::<_, String>(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let location_name = match &location {
+    let location_name = match &row.location {
         Some(l) => crate::trace::location_name(ledger, l)?,
         None => None,
     };
     Ok(TimelineEvent {
-        seq,
-        hash_id,
-        event_type,
-        time_ms,
+        id,
+        origin: row.origin,
+        seq: row.seq,
+        hash_id: row.hash_id,
+        event_type: row.event_type,
+        time_ms: row.time_ms,
         event_time: stored
             .event
             .get("eventTime")
             .and_then(|v| v.as_str())
             .unwrap_or("")
             .to_string(),
-        action,
-        biz_step: biz_step.map(|b| BIZ_STEP.short(&b).to_string()),
-        disposition: disposition.map(|d| DISPOSITION.short(&d).to_string()),
-        location,
+        action: row.action,
+        biz_step: row.biz_step.map(|b| BIZ_STEP.short(&b).to_string()),
+        disposition: row.disposition.map(|d| DISPOSITION.short(&d).to_string()),
+        location: row.location,
         location_name,
         more_objects: ids.len().saturating_sub(5) as u32,
         objects: ids.iter().take(5).map(|i| label(i)).collect(),
     })
 }
 
+/// The stored form of the event in entry `seq` of the ledger `origin` (own: `None`).
+fn stored_event(ledger: &Ledger, origin: Option<&str>, seq: u64) -> Result<StoredEvent> {
+    if let Some(o) = origin {
+        return Err(Error::NotFound {
+            what: format!("entry {seq} of {o}"),
+            hint: "events of partners' ledgers arrive with bundles".into(),
+        });
+    }
+    let payload: String = ledger
+        .conn()
+        .prepare_cached("SELECT payload FROM entries WHERE seq = ?1")?
+        .query_row([seq as i64], |r| r.get(0))?;
+    serde_json::from_str(&payload).map_err(|e| {
+        Error::invalid(
+            "ledger",
+            format!("entry {seq} is not a readable event ({e}): run `tradeseal verify`"),
+        )
+    })
+}
+
 /// One recorded event in full.
-pub fn event_detail(ledger: &Ledger, seq: u64) -> Result<EventDetail> {
-    let event = event_row(ledger, seq)?;
+pub fn event_detail(ledger: &Ledger, id: u64) -> Result<EventDetail> {
+    let event = event_row(ledger, id)?;
     let objects = ledger
         .conn()
         .prepare_cached(
-            "SELECT id, role, quantity, uom FROM epcis_objects WHERE seq = ?1 ORDER BY n",
+            "SELECT id, role, quantity, uom FROM epcis_objects WHERE event = ?1 ORDER BY n",
         )?
-        .query_map([seq as i64], |r| {
+        .query_map([id as i64], |r| {
             let id: String = r.get(0)?;
             let role: i64 = r.get(1)?;
             Ok(EventObject {
@@ -264,13 +280,8 @@ pub fn event_detail(ledger: &Ledger, seq: u64) -> Result<EventDetail> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let entry = ledger.entry(seq)?;
-    let stored: StoredEvent = serde_json::from_str(&entry.body.payload).map_err(|e| {
-        Error::invalid(
-            "ledger",
-            format!("entry {seq} is not a readable event ({e})"),
-        )
-    })?;
+    let stored = stored_event(ledger, event.origin.as_deref(), event.seq)?;
+    let entry = ledger.entry(event.seq)?;
     Ok(EventDetail {
         event,
         objects,
@@ -279,18 +290,10 @@ pub fn event_detail(ledger: &Ledger, seq: u64) -> Result<EventDetail> {
     })
 }
 
-/// Finds the event entry with this hash id.
-pub fn seq_of_hash_id(ledger: &Ledger, hash_id: &str) -> Result<u64> {
-    ledger
-        .conn()
-        .prepare_cached("SELECT seq FROM epcis_events WHERE hash = ?1")?
-        .query_row(
-            [crate::ledger::index::digest_of_hash_id(hash_id).unwrap_or_default()],
-            |r| r.get::<_, i64>(0),
-        )
-        .map(|s| s as u64)
-        .map_err(|_| Error::NotFound {
-            what: hash_id.to_string(),
-            hint: "no recorded event has this hash id".into(),
-        })
+/// The event-table row of the recorded event with this hash id.
+pub fn event_id_of_hash(ledger: &Ledger, hash_id: &str) -> Result<u64> {
+    crate::ledger::index::event_id(ledger.conn(), hash_id)?.ok_or_else(|| Error::NotFound {
+        what: hash_id.to_string(),
+        hint: "no recorded event has this hash id".into(),
+    })
 }

@@ -113,8 +113,9 @@ pub struct TraceEvent {
 #[serde(rename_all = "camelCase")]
 #[ts(export_to = "bindings.ts")]
 pub struct MassBalance {
+    /// The transformation's row in the event table.
     #[ts(type = "number")]
-    pub seq: u64,
+    pub event: u64,
     pub hash_id: String,
     /// `mass` (kg), `volume` (L) or `count`, when inputs and outputs share one.
     pub dimension: Option<String>,
@@ -170,7 +171,7 @@ fn kind_and_label(id: &str) -> (String, String) {
 
 struct Step {
     to: String,
-    seq: u64,
+    event: u64,
     hash_id: String,
 }
 
@@ -181,20 +182,20 @@ fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
         Direction::Forward => (Role::Input, Role::Output, Role::Child, Role::Parent),
     };
     let mut st = ledger.conn().prepare_cached(
-        "SELECT o2.id, o2.seq, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0' FROM epcis_objects o1
-           JOIN epcis_events e ON e.seq = o1.seq
-           JOIN epcis_objects o2 ON o2.seq = o1.seq
+        "SELECT o2.id, o2.event, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0' FROM epcis_objects o1
+           JOIN epcis_events e ON e.id = o1.event
+           JOIN epcis_objects o2 ON o2.event = o1.event
           WHERE o1.id = ?1
             AND ((o1.role = ?2 AND o2.role = ?3 AND e.type = 'TransformationEvent')
               OR (o1.role = ?4 AND o2.role = ?5 AND e.type = 'AggregationEvent' AND e.action <> 'DELETE'))
-          ORDER BY o2.seq, o2.id",
+          ORDER BY o2.event, o2.id",
     )?;
     let rows = st.query_map(
         params![id, from_a as u8, to_a as u8, from_b as u8, to_b as u8],
         |r| {
             Ok(Step {
                 to: r.get(0)?,
-                seq: r.get::<_, i64>(1)? as u64,
+                event: r.get::<_, i64>(1)? as u64,
                 hash_id: r.get(2)?,
             })
         },
@@ -281,14 +282,14 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
             nodes[i].origin = true;
         }
         for s in next {
-            if !transformations.iter().any(|(q, _)| *q == s.seq) {
+            if !transformations.iter().any(|(q, _)| *q == s.event) {
                 let is_transformation: bool = ledger.conn().query_row(
-                    "SELECT type = 'TransformationEvent' FROM epcis_events WHERE seq = ?1",
-                    [s.seq as i64],
+                    "SELECT type = 'TransformationEvent' FROM epcis_events WHERE id = ?1",
+                    [s.event as i64],
                     |r| r.get(0),
                 )?;
                 if is_transformation {
-                    transformations.push((s.seq, s.hash_id.clone()));
+                    transformations.push((s.event, s.hash_id.clone()));
                 }
             }
             if at.contains_key(&s.to) {
@@ -314,8 +315,8 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
         let created: Option<(String, Option<String>)> = ledger
             .conn()
             .prepare_cached(
-                "SELECT 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', COALESCE(e.biz_location, e.read_point) FROM epcis_objects o JOIN epcis_events e ON e.seq = o.seq
-                  WHERE o.id = ?1 AND ((o.role = 0 AND e.action = 'ADD') OR o.role = 4) ORDER BY e.time_ms, e.seq LIMIT 1",
+                "SELECT 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', COALESCE(e.biz_location, e.read_point) FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+                  WHERE o.id = ?1 AND ((o.role = 0 AND e.action = 'ADD') OR o.role = 4) ORDER BY e.time_ms, e.id LIMIT 1",
             )?
             .query_row([&n.id], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
@@ -330,8 +331,8 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
     let events = events_of(ledger, &nodes)?;
     let mut mass_balance = Vec::new();
     transformations.sort();
-    for (seq, hash_id) in transformations {
-        mass_balance.push(balance(ledger, seq, hash_id)?);
+    for (event, hash_id) in transformations {
+        mass_balance.push(balance(ledger, event, hash_id)?);
     }
     Ok(TraceResult {
         start: start.to_string(),
@@ -346,32 +347,32 @@ fn events_of(ledger: &Ledger, nodes: &[TraceNode]) -> Result<Vec<TraceEvent>> {
     let mut named: HashMap<u64, Vec<String>> = HashMap::new();
     let mut st = ledger
         .conn()
-        .prepare_cached("SELECT DISTINCT seq FROM epcis_objects WHERE id = ?1")?;
+        .prepare_cached("SELECT DISTINCT event FROM epcis_objects WHERE id = ?1")?;
     for n in nodes {
-        for seq in st.query_map([&n.id], |r| r.get::<_, i64>(0))? {
-            named.entry(seq? as u64).or_default().push(n.id.clone());
+        for event in st.query_map([&n.id], |r| r.get::<_, i64>(0))? {
+            named.entry(event? as u64).or_default().push(n.id.clone());
         }
     }
     let mut events = named
         .into_iter()
-        .map(|(seq, nodes)| {
+        .map(|(id, nodes)| {
             Ok(TraceEvent {
-                event: crate::timeline::event_row(ledger, seq)?,
+                event: crate::timeline::event_row(ledger, id)?,
                 nodes,
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    events.sort_by_key(|e| (e.event.time_ms, e.event.seq));
+    events.sort_by_key(|e| (e.event.time_ms, e.event.id));
     Ok(events)
 }
 
 /// Inputs against outputs of one transformation, in comparable units.
-pub fn balance(ledger: &Ledger, seq: u64, hash_id: String) -> Result<MassBalance> {
+pub fn balance(ledger: &Ledger, event: u64, hash_id: String) -> Result<MassBalance> {
     let mut st = ledger.conn().prepare_cached(
-        "SELECT role, quantity, uom FROM epcis_objects WHERE seq = ?1 AND role IN (3, 4)",
+        "SELECT role, quantity, uom FROM epcis_objects WHERE event = ?1 AND role IN (3, 4)",
     )?;
     let rows: Vec<(u8, Option<f64>, Option<String>)> = st
-        .query_map([seq as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .query_map([event as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<rusqlite::Result<_>>()?;
     let mut sums: [HashMap<&str, f64>; 2] = [HashMap::new(), HashMap::new()];
     let mut unmeasured = false;
@@ -389,7 +390,7 @@ pub fn balance(ledger: &Ledger, seq: u64, hash_id: String) -> Result<MassBalance
               output: Option<f64>,
               finding: &str,
               message: String| MassBalance {
-        seq,
+        event,
         hash_id: hash_id.clone(),
         dimension: dimension.map(str::to_string),
         input,

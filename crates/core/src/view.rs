@@ -84,10 +84,16 @@ fn summarise(kind: &str, payload: &serde_json::Value) -> Option<String> {
         )),
         crate::parties::KIND_ADD => {
             let c = payload.get("card")?;
-            Some(format!("party card {} ({})", first_line(&s(c, "org")?, 60), s(c, "fingerprint")?))
+            Some(format!(
+                "party card {} ({})",
+                first_line(&s(c, "org")?, 60),
+                s(c, "fingerprint")?
+            ))
         }
         crate::parties::KIND_TRUST => Some(format!("trust {}", &s(payload, "key")?.get(..16)?)),
-        crate::parties::KIND_DISTRUST => Some(format!("distrust {}", &s(payload, "key")?.get(..16)?)),
+        crate::parties::KIND_DISTRUST => {
+            Some(format!("distrust {}", &s(payload, "key")?.get(..16)?))
+        }
         crate::parties::KIND_REVOKE => Some(format!(
             "revoke {} from {}: {}",
             &s(payload, "key")?.get(..16)?,

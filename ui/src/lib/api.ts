@@ -70,7 +70,7 @@ export const api = {
   onImportProgress: (f: (p: ImportProgress) => void): Promise<UnlistenFn> => listen<ImportProgress>("import-progress", (e) => f(e.payload)),
   epcisExport: (path: string, lot: string | null) => call<number>("epcis_export", { path, lot }),
   timeline: (filter: TimelineFilter) => call<TimelineEvent[]>("timeline", { filter }),
-  eventDetail: (seq: number) => call<EventDetail>("event_detail", { seq }),
+  eventDetail: (id: number) => call<EventDetail>("event_detail", { id }),
   eventByHash: (hashId: string) => call<EventDetail>("event_by_hash", { hashId }),
   trace: (kind: TraceKind, id: string, direction: Direction) => call<TraceResult>("trace", { kind, id, direction }),
   checkIdentifier: (text: string) => call<string>("check_identifier", { text }),

@@ -169,11 +169,24 @@ fromMs?: number,
  */
 toMs?: number, 
 /**
- * Continue after this (time_ms, seq), for the next page.
+ * Continue after this (time_ms, id), for the next page.
  */
 before?: [number, number], };
 
-export type TimelineEvent = { seq: number, hashId: string, eventType: string, timeMs: number, 
+export type TimelineEvent = { 
+/**
+ * The event's row in the ledger's event table: how the app asks for it again.
+ */
+id: number, 
+/**
+ * The ledger holding its entry: `None` for this organisation's own ledger, else the
+ * partner's log origin.
+ */
+origin: string | null, 
+/**
+ * The entry's sequence number in that ledger.
+ */
+seq: number, hashId: string, eventType: string, timeMs: number, 
 /**
  * `eventTime` as recorded, with its offset.
  */
@@ -235,7 +248,20 @@ export type TraceEvent = {
 /**
  * The trace's nodes this event names.
  */
-nodes: Array<string>, seq: number, hashId: string, eventType: string, timeMs: number, 
+nodes: Array<string>, 
+/**
+ * The event's row in the ledger's event table: how the app asks for it again.
+ */
+id: number, 
+/**
+ * The ledger holding its entry: `None` for this organisation's own ledger, else the
+ * partner's log origin.
+ */
+origin: string | null, 
+/**
+ * The entry's sequence number in that ledger.
+ */
+seq: number, hashId: string, eventType: string, timeMs: number, 
 /**
  * `eventTime` as recorded, with its offset.
  */
@@ -245,7 +271,11 @@ eventTime: string, action: string | null, bizStep: string | null, disposition: s
  */
 objects: Array<string>, moreObjects: number, };
 
-export type MassBalance = { seq: number, hashId: string, 
+export type MassBalance = { 
+/**
+ * The transformation's row in the event table.
+ */
+event: number, hashId: string, 
 /**
  * `mass` (kg), `volume` (L) or `count`, when inputs and outputs share one.
  */

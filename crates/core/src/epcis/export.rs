@@ -14,8 +14,8 @@ pub const EPCIS_CONTEXT: &str = "https://ref.gs1.org/standards/epcis/2.0.0/epcis
 #[derive(Clone, Debug)]
 pub enum ExportSelection {
     All,
-    /// These entries (event entries only), in ledger order.
-    Seqs(Vec<u64>),
+    /// These events (rows of the event table), in ledger order.
+    Events(Vec<u64>),
 }
 
 fn for_each(
@@ -34,19 +34,19 @@ fn for_each(
     };
     match sel {
         ExportSelection::All => {
-            let mut st = conn.prepare("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.seq = e.seq ORDER BY e.seq")?;
+            let mut st = conn.prepare("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.origin IS NULL AND v.seq = e.seq ORDER BY e.seq")?;
             let mut rows = st.query([])?;
             while let Some(r) = rows.next()? {
                 f(parse(r.get(0)?, r.get(1)?)?)?;
             }
         }
-        ExportSelection::Seqs(seqs) => {
-            let mut seqs = seqs.clone();
-            seqs.sort_unstable();
-            seqs.dedup();
-            let mut st = conn.prepare_cached("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.seq = e.seq WHERE e.seq = ?1")?;
-            for s in seqs {
-                let mut rows = st.query([s as i64])?;
+        ExportSelection::Events(ids) => {
+            let mut ids = ids.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            let mut st = conn.prepare_cached("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.origin IS NULL AND v.seq = e.seq WHERE v.id = ?1")?;
+            for id in ids {
+                let mut rows = st.query([id as i64])?;
                 if let Some(r) = rows.next()? {
                     f(parse(r.get(0)?, r.get(1)?)?)?;
                 }

@@ -113,9 +113,16 @@ pub struct ImportOutcome {
     pub index: usize,
     #[serde(rename = "hashId")]
     pub hash_id: String,
-    pub seq: u64,
-    /// False when the ledger already held the event.
-    pub new: bool,
+    /// The event's row in the ledger's event table (the same for a repeated event).
+    pub event: u64,
+    /// The ledger entry written for it; `None` when the ledger already held the event.
+    pub entry: Option<u64>,
+}
+
+impl ImportOutcome {
+    pub fn is_new(&self) -> bool {
+        self.entry.is_some()
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -280,21 +287,27 @@ pub fn import<R: Read + Send>(
      -> Result<()> {
         let outcomes = app.push(&entries)?;
         for ((index, hash_id), o) in ids.into_iter().zip(outcomes) {
-            let (seq, new) = match o {
-                Appended::New { seq, .. } => (seq, true),
-                Appended::Known { seq } => (seq, false),
+            let (event, entry) = match o {
+                Appended::New { seq, .. } => {
+                    report.new += 1;
+                    let event = if keep_outcomes {
+                        crate::ledger::index::event_id(app.conn(), &hash_id)?.unwrap_or_default()
+                    } else {
+                        0
+                    };
+                    (event, Some(seq))
+                }
+                Appended::Known { event } => {
+                    report.known += 1;
+                    (event, None)
+                }
             };
-            if new {
-                report.new += 1;
-            } else {
-                report.known += 1;
-            }
             if keep_outcomes {
                 report.outcomes.push(ImportOutcome {
                     index,
                     hash_id,
-                    seq,
-                    new,
+                    event,
+                    entry,
                 });
             }
         }

@@ -21,7 +21,10 @@ pub enum Record {
         card: String,
     },
     /// A trust decision; `change` is the new status (trusted, distrusted).
-    Trust { key: String, change: Option<String> },
+    Trust {
+        key: String,
+        change: Option<String>,
+    },
     Revoke {
         key: String,
         from_ms: i64,
@@ -37,11 +40,12 @@ pub fn digest_of_hash_id(hash_id: &str) -> Option<Vec<u8>> {
     hex::decode(hex_part).ok().filter(|d| d.len() == 32)
 }
 
-pub(crate) fn event_seq(conn: &Connection, hash_id: &str) -> Result<Option<u64>> {
+/// The row id of the recorded event with this hash id, if any (from any ledger).
+pub fn event_id(conn: &Connection, hash_id: &str) -> Result<Option<u64>> {
     let Some(digest) = digest_of_hash_id(hash_id) else {
         return Ok(None);
     };
-    let mut st = conn.prepare_cached("SELECT seq FROM epcis_events WHERE hash = ?1")?;
+    let mut st = conn.prepare_cached("SELECT id FROM epcis_events WHERE hash = ?1")?;
     Ok(st
         .query_row([digest], |r| r.get::<_, i64>(0))
         .optional()?
@@ -58,7 +62,7 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
     match rec {
         Record::Event(ev) => {
             conn.prepare_cached(
-                "INSERT INTO epcis_events (seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                "INSERT INTO epcis_events (origin, seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             )?
             .execute(params![
                 seq as i64,
@@ -71,12 +75,13 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                 ev.read_point,
                 ev.biz_location
             ])?;
+            let event = conn.last_insert_rowid();
             let mut st = conn.prepare_cached(
-                "INSERT INTO epcis_objects (seq, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                "INSERT INTO epcis_objects (event, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for (n, o) in ev.objects.iter().enumerate() {
                 st.execute(params![
-                    seq as i64,
+                    event,
                     n as i64,
                     o.id,
                     o.role as u8,
@@ -85,10 +90,19 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                 ])?;
             }
         }
-        Record::PartyCard { key, org, gln, card } => {
+        Record::PartyCard {
+            key,
+            org,
+            gln,
+            card,
+        } => {
             let fp: String = serde_json::from_str::<serde_json::Value>(card)
                 .ok()
-                .and_then(|c| c.get("fingerprint").and_then(|f| f.as_str()).map(str::to_string))
+                .and_then(|c| {
+                    c.get("fingerprint")
+                        .and_then(|f| f.as_str())
+                        .map(str::to_string)
+                })
                 .unwrap_or_default();
             conn.prepare_cached(
                 "INSERT INTO parties (key, org, gln, fingerprint, card) VALUES (?1, ?2, ?3, ?4, ?5)
@@ -99,14 +113,24 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
         }
         Record::Trust { key, change } => {
             if let Some(status) = change {
-                known(conn.prepare_cached("UPDATE parties SET status = ?2 WHERE key = ?1")?.execute(params![key, status])?, key)?;
+                known(
+                    conn.prepare_cached("UPDATE parties SET status = ?2 WHERE key = ?1")?
+                        .execute(params![key, status])?,
+                    key,
+                )?;
             }
             log(conn, key, seq)?;
         }
-        Record::Revoke { key, from_ms, reason } => {
+        Record::Revoke {
+            key,
+            from_ms,
+            reason,
+        } => {
             known(
-                conn.prepare_cached("UPDATE parties SET revoked_from_ms = ?2, revoke_reason = ?3 WHERE key = ?1")?
-                    .execute(params![key, from_ms, reason])?,
+                conn.prepare_cached(
+                    "UPDATE parties SET revoked_from_ms = ?2, revoke_reason = ?3 WHERE key = ?1",
+                )?
+                .execute(params![key, from_ms, reason])?,
                 key,
             )?;
             log(conn, key, seq)?;
@@ -122,7 +146,8 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
 }
 
 fn log(conn: &Connection, key: &str, seq: u64) -> Result<()> {
-    conn.prepare_cached("INSERT INTO trust_log (key, seq) VALUES (?1, ?2)")?.execute(params![key, seq as i64])?;
+    conn.prepare_cached("INSERT INTO trust_log (key, seq) VALUES (?1, ?2)")?
+        .execute(params![key, seq as i64])?;
     Ok(())
 }
 

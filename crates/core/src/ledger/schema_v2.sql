@@ -1,10 +1,14 @@
 -- TradeSeal ledger schema, version 2: query tables for EPCIS events and master data.
 -- Derived from entry payloads in the same transaction as each append; never edited.
 
--- One row per recorded EPCIS event (entries of kind epcis.event). hash: the 32-byte
--- SHA-256 of its CBV 2.0 event hash id (ni:///sha-256;<hex>?ver=CBV2.0).
+-- One row per recorded EPCIS event: id, a local row number; origin and seq, the
+-- ledger entry holding it (origin NULL: this ledger; otherwise a partner's log origin,
+-- for events received in bundles). hash: the 32-byte SHA-256 of its CBV 2.0 event
+-- hash id (ni:///sha-256;<hex>?ver=CBV2.0); an event is held once.
 CREATE TABLE epcis_events (
-    seq          INTEGER PRIMARY KEY,
+    id           INTEGER PRIMARY KEY,
+    origin       TEXT,
+    seq          INTEGER NOT NULL,
     hash         BLOB    NOT NULL UNIQUE,
     type         TEXT    NOT NULL,
     time_ms      INTEGER NOT NULL,
@@ -15,19 +19,20 @@ CREATE TABLE epcis_events (
     biz_location TEXT
 );
 CREATE INDEX epcis_events_time ON epcis_events (time_ms);
+CREATE UNIQUE INDEX epcis_events_entry ON epcis_events (ifnull(origin, ''), seq);
 
--- Each identifier of each event (n: its position), canonical Digital Link where GS1;
--- role: 0 object, 1 parent, 2 child, 3 input, 4 output.
+-- Each identifier of each event (event: epcis_events.id; n: its position), canonical
+-- Digital Link where GS1; role: 0 object, 1 parent, 2 child, 3 input, 4 output.
 CREATE TABLE epcis_objects (
-    seq      INTEGER NOT NULL,
+    event    INTEGER NOT NULL,
     n        INTEGER NOT NULL,
     id       TEXT    NOT NULL,
     role     INTEGER NOT NULL,
     quantity REAL,
     uom      TEXT,
-    PRIMARY KEY (seq, n)
+    PRIMARY KEY (event, n)
 ) WITHOUT ROWID;
-CREATE INDEX epcis_objects_id ON epcis_objects (id, role, seq);
+CREATE INDEX epcis_objects_id ON epcis_objects (id, role, event);
 
 -- The latest version of each master-data record (entries of kind md.product,
 -- md.location, md.party); older versions stay in entries.

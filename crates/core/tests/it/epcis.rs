@@ -48,7 +48,7 @@ fn import_records_every_event_once_with_the_reference_hash_ids() {
 
     let again = import_bytes(&mut l, &s, &coffee_chain()).unwrap();
     assert_eq!((again.new, again.known), (0, 10));
-    assert_eq!(again.outcomes[3].seq, r.outcomes[3].seq);
+    assert_eq!(again.outcomes[3].event, r.outcomes[3].event);
     assert_eq!(l.size().unwrap(), 10, "known events add nothing");
     let report = verify(&l, None, &mut |_, _| {}).unwrap();
     assert_eq!(report.verdict, Verdict::Intact);
@@ -65,8 +65,8 @@ fn a_document_repeating_an_event_records_it_once() {
     list.push(first);
     let r = import_bytes(&mut l, &s, &serde_json::to_vec(&doc).unwrap()).unwrap();
     assert_eq!((r.events, r.new, r.known), (11, 10, 1));
-    assert!(!r.outcomes[10].new);
-    assert_eq!(r.outcomes[10].seq, r.outcomes[0].seq);
+    assert!(!r.outcomes[10].is_new());
+    assert_eq!(r.outcomes[10].event, r.outcomes[0].event);
 }
 
 #[test]
@@ -379,7 +379,7 @@ fn the_timeline_filters_and_pages() {
     let page2 = timeline(
         &l,
         &TimelineFilter {
-            before: Some((last.time_ms, last.seq)),
+            before: Some((last.time_ms, last.id)),
             ..Default::default()
         },
         100,
@@ -388,8 +388,8 @@ fn the_timeline_filters_and_pages() {
     assert_eq!(page1.len() + page2.len(), 10);
     assert!(page2
         .iter()
-        .all(|e| e.time_ms <= last.time_ms && e.seq != last.seq));
-    let d = event_detail(&l, all[4].seq).unwrap();
+        .all(|e| e.time_ms <= last.time_ms && e.id != last.id));
+    let d = event_detail(&l, all[4].id).unwrap();
     assert_eq!(d.event.hash_id, all[4].hash_id);
     assert!(!d.objects.is_empty());
     assert!(timeline(
