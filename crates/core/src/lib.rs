@@ -4,6 +4,7 @@
 //! so every function here is deterministic and testable.
 
 pub mod bindings;
+pub mod bundle;
 pub mod canonical;
 pub mod checkpoint;
 pub mod codelists;

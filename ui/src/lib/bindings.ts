@@ -141,6 +141,50 @@ time: string, payload: unknown, };
 
 export type SignerStatus = { "status": "own" } | { "status": "trusted" } | { "status": "unknown" } | { "status": "distrusted" } | { "status": "revoked", from: string, reason: string, } | { "status": "revokedLater", from: string, reason: string, };
 
+export type Subject = { 
+/**
+ * `lot`, `serial` or `sscc`.
+ */
+kind: string, 
+/**
+ * Canonical GS1 Digital Link.
+ */
+id: string, };
+
+export type BundleVerdict = "verified" | "verified-with-warnings" | "failed";
+
+export type FindingSeverity = "error" | "warning" | "info";
+
+export type BundleFinding = { code: string, severity: FindingSeverity, 
+/**
+ * The line of the bundle file (1-based).
+ */
+line: number | null, 
+/**
+ * The party concerned: organisation and key.
+ */
+party: string | null, 
+/**
+ * The event concerned: its CBV 2.0 hash id.
+ */
+event: string | null, field: string | null, message: string, 
+/**
+ * What the user can do.
+ */
+action: string, };
+
+export type AuthorSummary = { key: string, org: string, fingerprint: string, 
+/**
+ * own, trusted, unknown, distrusted or revoked.
+ */
+status: string, entries: number, };
+
+export type BundleReport = { verdict: BundleVerdict, subject: Subject | null, exporter: string | null, entries: number, events: number, authors: Array<AuthorSummary>, findings: Array<BundleFinding>, 
+/**
+ * Findings not listed (beyond the first 1,000).
+ */
+moreFindings: number, };
+
 export type Direction = "back" | "forward";
 
 export type TimelineFilter = { 

@@ -1,5 +1,6 @@
 //! Integration tests of the core on real SQLite files (one test binary, see STYLE.md).
 
+mod bundle;
 mod crash;
 mod epcis;
 mod epcis_hash;

@@ -1,0 +1,13 @@
+//! Provenance bundles (docs/spec/bundle.md): the backward chain of some goods as signed
+//! ledger entries with their inclusion proofs, authors' cards and checkpoints, in one
+//! line-oriented file that is verified offline and in a stream.
+
+mod export;
+mod format;
+mod verify;
+
+pub use export::export;
+pub use format::{Subject, BUNDLE_FORMAT};
+pub use verify::{
+    verify, AuthorSummary, BundleFinding, BundleReport, BundleVerdict, FindingSeverity,
+};
