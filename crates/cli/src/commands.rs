@@ -24,6 +24,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Trace(a) => crate::supply::trace_cmd(home, a),
         Command::Masterdata(c) => crate::supply::master_cmd(home, c),
         Command::Party(c) => crate::parties::run(home, c),
+        Command::Bundle(c) => crate::bundles::run(home, c),
     }
 }
 

@@ -1,6 +1,7 @@
 //! `tradeseal`: the command-line face of the core. Exit codes: 0 success or valid,
 //! 1 verification failed, 2 bad input, usage or environment error.
 
+mod bundles;
 mod commands;
 mod env;
 mod parties;
@@ -79,6 +80,9 @@ enum Command {
     /// Partners' identity cards and your trust decisions (each one a ledger entry)
     #[command(subcommand)]
     Party(parties::PartyCommand),
+    /// Provenance bundles: export the signed chain of some goods, verify one received
+    #[command(subcommand)]
+    Bundle(bundles::BundleCommand),
 }
 
 #[derive(Args)]

@@ -1,0 +1,134 @@
+//! `tradeseal bundle …`: provenance bundles out and in.
+
+use clap::{ArgGroup, Subcommand};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tradeseal_core::bundle::{self, BundleReport, BundleVerdict, FindingSeverity};
+use tradeseal_core::home::Home;
+use tradeseal_core::trace;
+use tradeseal_core::{Error, Result};
+
+#[derive(Subcommand)]
+pub enum BundleCommand {
+    /// Write the custody chain of some goods, signed and provable, to one file
+    #[command(group(ArgGroup::new("start").required(true).args(["lot", "serial", "sscc"])))]
+    Export {
+        #[arg(long, value_name = "GTIN/LOT")]
+        lot: Option<String>,
+        #[arg(long, value_name = "GTIN/SERIAL")]
+        serial: Option<String>,
+        #[arg(long)]
+        sscc: Option<String>,
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
+    /// Check a bundle offline, without changing anything: exit 0 verified, 1 failed
+    Verify {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
+    match cmd {
+        BundleCommand::Export {
+            lot,
+            serial,
+            sscc,
+            output,
+        } => {
+            let (kind, text) = match (lot, serial, sscc) {
+                (Some(l), _, _) => ("lot", l),
+                (_, Some(s), _) => ("serial", s),
+                (_, _, Some(s)) => ("sscc", s),
+                _ => unreachable!("clap requires one"),
+            };
+            let start = trace::start_id(kind, &text)?;
+            let h = Home::open(home)?;
+            let ledger = h.ledger_read_only()?;
+            let tmp = output.with_extension("partial");
+            let file = std::fs::File::create(&tmp)
+                .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
+            let mut w = std::io::BufWriter::new(file);
+            let n = bundle::export(&ledger, h.card(), kind, &start, &mut w)?;
+            w.flush().map_err(|e| Error::io("writing the bundle", e))?;
+            w.get_ref()
+                .sync_all()
+                .map_err(|e| Error::io("writing the bundle", e))?;
+            std::fs::rename(&tmp, &output)
+                .map_err(|e| Error::io(format!("saving {}", output.display()), e))?;
+            println!(
+                "Wrote {n} signed entries of the chain of {} to {}",
+                trace::label_of(&start),
+                output.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        BundleCommand::Verify { file, json } => {
+            let f = std::fs::File::open(&file)
+                .map_err(|e| Error::io(format!("opening {}", file.display()), e))?;
+            // Judged by this home's trust store when there is one; otherwise every signer is unknown.
+            let ledger = match Home::open(home) {
+                Ok(h) => Some(h.ledger_read_only()?),
+                Err(Error::HomeMissing { .. }) => None,
+                Err(e) => return Err(e),
+            };
+            let report = bundle::verify(std::io::BufReader::new(f), ledger.as_ref(), &mut |_| {})?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&report).expect("reports serialise")
+                );
+            } else {
+                print_report(&report);
+            }
+            Ok(if report.verdict == BundleVerdict::Failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+    }
+}
+
+fn print_report(r: &BundleReport) {
+    let subject = r
+        .subject
+        .as_ref()
+        .map(|s| trace::label_of(&s.id))
+        .unwrap_or_else(|| "unknown goods".into());
+    let verdict = match r.verdict {
+        BundleVerdict::Verified => format!("VERIFIED: the chain of {subject} is intact and signed by parties you trust"),
+        BundleVerdict::VerifiedWithWarnings => format!("VERIFIED WITH WARNINGS: the chain of {subject} is intact; read the warnings before relying on it"),
+        BundleVerdict::Failed => format!("FAILED: the chain of {subject} cannot be relied on"),
+    };
+    println!("{verdict}");
+    println!("{} entries, {} events", r.entries, r.events);
+    for a in &r.authors {
+        println!(
+            "  {:<10} {}  {}  ({} entries)",
+            a.status, a.fingerprint, a.org, a.entries
+        );
+    }
+    for f in &r.findings {
+        let sev = match f.severity {
+            FindingSeverity::Error => "ERROR",
+            FindingSeverity::Warning => "WARN",
+            FindingSeverity::Info => "INFO",
+        };
+        let line = f.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        println!("{sev:<5} {:<22} {line}{}", f.code, f.message);
+        if let Some(p) = &f.party {
+            println!("      party: {p}");
+        }
+        if let Some(e) = &f.event {
+            println!("      event: {e}");
+        }
+        println!("      what to do: {}", f.action);
+    }
+    if r.more_findings > 0 {
+        println!("({} more findings not listed; use --json)", r.more_findings);
+    }
+}
