@@ -398,7 +398,7 @@ pub fn verify<R: BufRead>(
                 if s.sigs.len() >= SIG_BATCH {
                     s.flush_sigs();
                 }
-                if s.entries % 4096 == 0 {
+                if s.entries.is_multiple_of(4096) {
                     progress(s.entries);
                 }
             }
