@@ -242,16 +242,16 @@ pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
 
 /// The stored form of the event in entry `seq` of the ledger `origin` (own: `None`).
 fn stored_event(ledger: &Ledger, origin: Option<&str>, seq: u64) -> Result<StoredEvent> {
-    if let Some(o) = origin {
-        return Err(Error::NotFound {
-            what: format!("entry {seq} of {o}"),
-            hint: "events of partners' ledgers arrive with bundles".into(),
-        });
-    }
-    let payload: String = ledger
-        .conn()
-        .prepare_cached("SELECT payload FROM entries WHERE seq = ?1")?
-        .query_row([seq as i64], |r| r.get(0))?;
+    let payload: String = match origin {
+        None => ledger
+            .conn()
+            .prepare_cached("SELECT payload FROM entries WHERE seq = ?1")?
+            .query_row([seq as i64], |r| r.get(0))?,
+        Some(o) => ledger
+            .conn()
+            .prepare_cached("SELECT payload FROM foreign_entries WHERE origin = ?1 AND seq = ?2")?
+            .query_row(rusqlite::params![o, seq as i64], |r| r.get(0))?,
+    };
     serde_json::from_str(&payload).map_err(|e| {
         Error::invalid(
             "ledger",
@@ -281,12 +281,70 @@ pub fn event_detail(ledger: &Ledger, id: u64) -> Result<EventDetail> {
         })?
         .collect::<rusqlite::Result<_>>()?;
     let stored = stored_event(ledger, event.origin.as_deref(), event.seq)?;
-    let entry = ledger.entry(event.seq)?;
+    let entry = match &event.origin {
+        None => ledger.entry(event.seq)?,
+        Some(o) => foreign_entry(ledger, o, event.seq)?,
+    };
     Ok(EventDetail {
         event,
         objects,
         json: stored.event,
         entry: EntryView::from(&entry),
+    })
+}
+
+struct ForeignRow {
+    author: Vec<u8>,
+    kind: String,
+    time_ms: i64,
+    prev: Vec<u8>,
+    payload: String,
+    hash: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+/// A partner's entry received in a bundle, as an entry (its signature is the partner's).
+fn foreign_entry(ledger: &Ledger, origin: &str, seq: u64) -> Result<crate::entry::Entry> {
+    let bad = || {
+        Error::invalid(
+            "ledger",
+            format!("entry {seq} of {origin} is stored malformed: run `tradeseal verify`"),
+        )
+    };
+    let row = ledger
+        .conn()
+        .prepare_cached("SELECT author, kind, time_ms, prev, payload, hash, signature FROM foreign_entries WHERE origin = ?1 AND seq = ?2")?
+        .query_row(rusqlite::params![origin, seq as i64], |r| {
+            Ok(ForeignRow {
+                author: r.get(0)?,
+                kind: r.get(1)?,
+                time_ms: r.get(2)?,
+                prev: r.get(3)?,
+                payload: r.get(4)?,
+                hash: r.get(5)?,
+                signature: r.get(6)?,
+            })
+        })?;
+    let ForeignRow {
+        author,
+        kind,
+        time_ms,
+        prev,
+        payload,
+        hash,
+        signature,
+    } = row;
+    Ok(crate::entry::Entry {
+        body: crate::entry::Body {
+            seq,
+            kind,
+            time: crate::time::Timestamp::from_unix_millis(time_ms)?,
+            author: author.try_into().map_err(|_| bad())?,
+            prev: crate::hash::Hash::from_slice(&prev).ok_or_else(bad)?,
+            payload,
+        },
+        hash: crate::hash::Hash::from_slice(&hash).ok_or_else(bad)?,
+        signature: signature.try_into().map_err(|_| bad())?,
     })
 }
 

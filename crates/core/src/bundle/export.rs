@@ -9,7 +9,7 @@ use crate::ledger::Ledger;
 use crate::merkle;
 use crate::trace::{self, Direction};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
 struct Lines<'w> {
@@ -30,11 +30,12 @@ impl Lines<'_> {
     }
 }
 
-/// The own-ledger entries of the custody chain of `start`: the goods it came from (back
-/// through transformations and aggregations), the logistic units they travelled in, and
-/// the events about them, but not the transformations that made other goods from the
-/// same inputs (those belong to other customers' chains).
-fn chain_entries(ledger: &Ledger, start: &str) -> Result<Vec<u64>> {
+/// The entries of the custody chain of `start`, as (ledger origin, `None` for our own;
+/// seq): the goods it came from (back through transformations and aggregations), the
+/// logistic units they travelled in, and the events about them, but not the
+/// transformations that made other goods from the same inputs (those belong to other
+/// customers' chains).
+fn chain_entries(ledger: &Ledger, start: &str) -> Result<BTreeSet<(Option<String>, u64)>> {
     let back = trace::trace(ledger, start, Direction::Back)?;
     let mut nodes: BTreeSet<String> = back.nodes.iter().map(|n| n.id.clone()).collect();
     // Containers: parents of aggregations (ADD/OBSERVE) of any node, up the nesting.
@@ -52,33 +53,40 @@ fn chain_entries(ledger: &Ledger, start: &str) -> Result<Vec<u64>> {
         }
     }
     let mut events = ledger.conn().prepare_cached(
-        "SELECT e.seq, e.origin, e.type, o.role FROM epcis_objects o JOIN epcis_events e ON e.id = o.event WHERE o.id = ?1",
+        "SELECT e.origin, e.seq, e.type, o.role FROM epcis_objects o JOIN epcis_events e ON e.id = o.event WHERE o.id = ?1",
     )?;
-    let mut seqs = BTreeSet::new();
+    let mut out = BTreeSet::new();
     for id in &nodes {
         let rows = events.query_map([id], |r| {
             Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, u8>(3)?,
             ))
         })?;
         for row in rows {
-            let (seq, origin, kind, role) = row?;
-            let consumed_elsewhere = kind == "TransformationEvent" && role == Role::Input as u8;
-            if origin.is_none() && !consumed_elsewhere {
-                seqs.insert(seq as u64);
+            let (origin, seq, kind, role) = row?;
+            if !(kind == "TransformationEvent" && role == Role::Input as u8) {
+                out.insert((origin, seq as u64));
             }
         }
     }
-    // A transformation is in the chain when it made one of the nodes.
-    Ok(seqs.into_iter().collect())
+    Ok(out)
+}
+
+fn payload_value(text: &str, what: &str) -> Result<serde_json::Value> {
+    serde_json::from_str(text).map_err(|x| {
+        Error::invalid(
+            "ledger",
+            format!("{what} has an unreadable payload ({x}): run `tradeseal verify`"),
+        )
+    })
 }
 
 /// Writes the bundle of everything `start` (kind `lot`, `serial` or `sscc`, canonical
-/// Digital Link) came from, as recorded in `ledger` whose owner's card is `card`;
-/// returns the number of entries.
+/// Digital Link) came from, as recorded in `ledger` whose owner's card is `card`, with
+/// the partners' entries received earlier, unchanged; returns the number of entries.
 pub fn export(
     ledger: &Ledger,
     card: &IdentityCard,
@@ -86,13 +94,112 @@ pub fn export(
     start: &str,
     out: &mut dyn Write,
 ) -> Result<u64> {
-    if card.public_key != ledger.key().to_hex() {
+    let own_key = ledger.key().to_hex();
+    if card.public_key != own_key {
         return Err(Error::invalid("card", "the card is not the ledger owner's"));
     }
     let (cp, note) = ledger.checkpoint()?;
-    let seqs = chain_entries(ledger, start)?;
-    let key = ledger.key().to_hex();
-    let card = card.clone();
+    let chain = chain_entries(ledger, start)?;
+    let conn = ledger.conn();
+
+    // Every entry as a record, keyed by (author key, seq) for the required order.
+    let mut entries: BTreeMap<(String, u64), EntryRecord> = BTreeMap::new();
+    let mut cards: BTreeMap<String, IdentityCard> = BTreeMap::new();
+    let mut checkpoints: BTreeSet<(String, u64, String)> = BTreeSet::new();
+    cards.insert(own_key.clone(), card.clone());
+    checkpoints.insert((own_key.clone(), cp.size, note));
+    let mut foreign = conn.prepare_cached(
+        "SELECT f.author, f.kind, f.time_ms, f.prev, f.payload, f.hash, f.signature, f.checkpoint, f.proof, c.card, k.note
+           FROM foreign_entries f JOIN foreign_cards c ON c.origin = f.origin
+           JOIN foreign_checkpoints k ON k.origin = f.origin AND k.size = f.checkpoint
+          WHERE f.origin = ?1 AND f.seq = ?2",
+    )?;
+    for (origin, seq) in &chain {
+        match origin {
+            None => {
+                let e = ledger.entry(*seq)?;
+                if *seq >= cp.size {
+                    return Err(Error::invalid(
+                        "ledger",
+                        format!("entry {seq} is newer than the checkpoint: run `tradeseal verify`"),
+                    ));
+                }
+                let proof = merkle::inclusion_proof(&ledger.nodes(), *seq, cp.size)?;
+                entries.insert(
+                    (own_key.clone(), *seq),
+                    EntryRecord {
+                        kind: "entry".into(),
+                        author: own_key.clone(),
+                        seq: *seq,
+                        entry_kind: e.body.kind.clone(),
+                        time: e.body.time.to_rfc3339(),
+                        prev: e.body.prev.to_hex(),
+                        payload: payload_value(&e.body.payload, &format!("entry {seq}"))?,
+                        hash: e.hash.to_hex(),
+                        signature: hex::encode(e.signature),
+                        checkpoint: cp.size,
+                        proof: proof.iter().map(|h| h.to_hex()).collect(),
+                    },
+                );
+            }
+            Some(o) => {
+                let row = foreign.query_row(rusqlite::params![o, *seq as i64], |r| {
+                    Ok((
+                        r.get::<_, Vec<u8>>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Vec<u8>>(3)?,
+                        r.get::<_, String>(4)?,
+                        r.get::<_, Vec<u8>>(5)?,
+                        r.get::<_, Vec<u8>>(6)?,
+                        r.get::<_, i64>(7)?,
+                        r.get::<_, Vec<u8>>(8)?,
+                        r.get::<_, String>(9)?,
+                        r.get::<_, String>(10)?,
+                    ))
+                })?;
+                let (
+                    author,
+                    entry_kind,
+                    time_ms,
+                    prev,
+                    payload,
+                    hash,
+                    signature,
+                    size,
+                    proof,
+                    card_json,
+                    cp_note,
+                ) = row;
+                let key = hex::encode(&author);
+                let author_card: IdentityCard = serde_json::from_str(&card_json).map_err(|e| {
+                    Error::invalid(
+                        "ledger",
+                        format!("a stored partner card is unreadable ({e})"),
+                    )
+                })?;
+                cards.insert(key.clone(), author_card);
+                checkpoints.insert((key.clone(), size as u64, cp_note));
+                entries.insert(
+                    (key.clone(), *seq),
+                    EntryRecord {
+                        kind: "entry".into(),
+                        author: key,
+                        seq: *seq,
+                        entry_kind,
+                        time: crate::time::Timestamp::from_unix_millis(time_ms)?.to_rfc3339(),
+                        prev: hex::encode(prev),
+                        payload: payload_value(&payload, &format!("entry {seq} of {o}"))?,
+                        hash: hex::encode(hash),
+                        signature: hex::encode(signature),
+                        checkpoint: size as u64,
+                        proof: proof.chunks(32).map(hex::encode).collect(),
+                    },
+                );
+            }
+        }
+    }
+
     let mut w = Lines {
         out,
         digest: Sha256::new(),
@@ -105,44 +212,24 @@ pub fn export(
             kind: kind.into(),
             id: start.into(),
         },
-        exporter: key.clone(),
+        exporter: own_key,
     })?;
-    w.put(&CardRecord {
-        kind: "card".into(),
-        card,
-    })?;
-    w.put(&CheckpointRecord {
-        kind: "checkpoint".into(),
-        key: key.clone(),
-        note,
-    })?;
-    for seq in &seqs {
-        let e = ledger.entry(*seq)?;
-        if *seq >= cp.size {
-            return Err(Error::invalid(
-                "ledger",
-                format!("entry {seq} is newer than the checkpoint: run `tradeseal verify`"),
-            ));
-        }
-        let proof = merkle::inclusion_proof(&ledger.nodes(), *seq, cp.size)?;
-        w.put(&EntryRecord {
-            kind: "entry".into(),
-            author: key.clone(),
-            seq: *seq,
-            entry_kind: e.body.kind.clone(),
-            time: e.body.time.to_rfc3339(),
-            prev: e.body.prev.to_hex(),
-            payload: serde_json::from_str(&e.body.payload).map_err(|x| {
-                Error::invalid(
-                    "ledger",
-                    format!("entry {seq} has an unreadable payload ({x}): run `tradeseal verify`"),
-                )
-            })?,
-            hash: e.hash.to_hex(),
-            signature: hex::encode(e.signature),
-            checkpoint: cp.size,
-            proof: proof.iter().map(|h| h.to_hex()).collect(),
+    for c in cards.into_values() {
+        w.put(&CardRecord {
+            kind: "card".into(),
+            card: c,
         })?;
+    }
+    for (key, _, note) in checkpoints {
+        w.put(&CheckpointRecord {
+            kind: "checkpoint".into(),
+            key,
+            note,
+        })?;
+    }
+    let n = entries.len() as u64;
+    for e in entries.into_values() {
+        w.put(&e)?;
     }
     let records = w.count;
     let sha256 = hex::encode(w.digest.clone().finalize());
@@ -154,5 +241,5 @@ pub fn export(
     w.out
         .flush()
         .map_err(|e| Error::io("writing the bundle", e))?;
-    Ok(seqs.len() as u64)
+    Ok(n)
 }

@@ -4,10 +4,12 @@
 
 mod export;
 mod format;
+mod import;
 mod verify;
 
 pub use export::export;
 pub use format::{Subject, BUNDLE_FORMAT};
+pub use import::{import, BundleImport, KIND_IMPORT};
 pub use verify::{
     verify, AuthorSummary, BundleFinding, BundleReport, BundleVerdict, FindingSeverity,
 };

@@ -58,38 +58,46 @@ pub fn gtin_of(id: &str) -> Option<&str> {
     rest.get(..14)
 }
 
+/// Indexes an event held in entry `seq` of the ledger `origin` (`None`: this ledger).
+pub(crate) fn insert_event(
+    conn: &Connection,
+    origin: Option<&str>,
+    seq: u64,
+    ev: &EventSummary,
+) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO epcis_events (origin, seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        origin,
+        seq as i64,
+        digest_of_hash_id(&ev.hash_id).ok_or_else(|| crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id"))?,
+        ev.event_type,
+        ev.time_ms,
+        ev.action,
+        ev.biz_step,
+        ev.disposition,
+        ev.read_point,
+        ev.biz_location
+    ])?;
+    let event = conn.last_insert_rowid();
+    let mut st = conn.prepare_cached("INSERT INTO epcis_objects (event, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+    for (n, o) in ev.objects.iter().enumerate() {
+        st.execute(params![
+            event,
+            n as i64,
+            o.id,
+            o.role as u8,
+            o.quantity,
+            o.uom
+        ])?;
+    }
+    Ok(())
+}
+
 pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
     match rec {
-        Record::Event(ev) => {
-            conn.prepare_cached(
-                "INSERT INTO epcis_events (origin, seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (NULL, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            )?
-            .execute(params![
-                seq as i64,
-                digest_of_hash_id(&ev.hash_id).ok_or_else(|| crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id"))?,
-                ev.event_type,
-                ev.time_ms,
-                ev.action,
-                ev.biz_step,
-                ev.disposition,
-                ev.read_point,
-                ev.biz_location
-            ])?;
-            let event = conn.last_insert_rowid();
-            let mut st = conn.prepare_cached(
-                "INSERT INTO epcis_objects (event, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )?;
-            for (n, o) in ev.objects.iter().enumerate() {
-                st.execute(params![
-                    event,
-                    n as i64,
-                    o.id,
-                    o.role as u8,
-                    o.quantity,
-                    o.uom
-                ])?;
-            }
-        }
+        Record::Event(ev) => insert_event(conn, None, seq, ev)?,
         Record::PartyCard {
             key,
             org,

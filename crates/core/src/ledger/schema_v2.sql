@@ -64,3 +64,36 @@ CREATE TABLE trust_log (
     seq INTEGER NOT NULL,
     PRIMARY KEY (key, seq)
 ) WITHOUT ROWID;
+
+-- Partners' ledger entries received in bundles, unchanged (ledger.md §1): with the
+-- inclusion proof (concatenated 32-byte hashes, leaf first) against the partner's
+-- checkpoint of size `checkpoint`.
+CREATE TABLE foreign_entries (
+    origin     TEXT    NOT NULL,
+    seq        INTEGER NOT NULL,
+    author     BLOB    NOT NULL,
+    kind       TEXT    NOT NULL,
+    time_ms    INTEGER NOT NULL,
+    prev       BLOB    NOT NULL,
+    payload    TEXT    NOT NULL,
+    hash       BLOB    NOT NULL,
+    signature  BLOB    NOT NULL,
+    checkpoint INTEGER NOT NULL,
+    proof      BLOB    NOT NULL,
+    PRIMARY KEY (origin, seq)
+) WITHOUT ROWID;
+
+-- Partners' signed checkpoints received in bundles.
+CREATE TABLE foreign_checkpoints (
+    origin TEXT    NOT NULL,
+    size   INTEGER NOT NULL,
+    note   TEXT    NOT NULL,
+    PRIMARY KEY (origin, size)
+) WITHOUT ROWID;
+
+-- The cards of the authors of foreign entries, as received (not trust decisions).
+CREATE TABLE foreign_cards (
+    key    TEXT PRIMARY KEY,
+    origin TEXT NOT NULL UNIQUE,
+    card   TEXT NOT NULL
+) WITHOUT ROWID;

@@ -272,3 +272,195 @@ fn attack_cases_are_refused_with_their_codes() {
         "malformed",
     );
 }
+
+fn party(seed: u8, org: &str) -> (tempfile::TempDir, Home, Signer) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::init(
+        &dir.path().join("home"),
+        InitOptions {
+            org,
+            gln: None,
+            passphrase: crate::PASS,
+            seed: [seed; 32],
+            now: t(0),
+            kdf_log_n: 10,
+        },
+    )
+    .unwrap();
+    let s = home.unlock(crate::PASS).unwrap();
+    (dir, home, s)
+}
+
+/// The coffee-chain document with only the events at `idx`.
+fn events(idx: &[usize]) -> Vec<u8> {
+    let mut doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+    let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
+    doc["epcisBody"]["eventList"] = idx
+        .iter()
+        .map(|i| all[*i].clone())
+        .collect::<Vec<_>>()
+        .into();
+    serde_json::to_vec(&doc).unwrap()
+}
+
+fn bundle_of(home: &Home, kind: &str, id: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    bundle::export(
+        &home.ledger_read_only().unwrap(),
+        home.card(),
+        kind,
+        id,
+        &mut out,
+    )
+    .unwrap();
+    out
+}
+
+fn trust(l: &mut Ledger, s: &Signer, cards: &[&tradeseal_core::identity::IdentityCard]) {
+    for c in cards {
+        l.append(
+            s,
+            t(1),
+            &[
+                parties::add_entry(c).unwrap(),
+                parties::trust_entry(&c.public_key).unwrap(),
+            ],
+        )
+        .unwrap();
+    }
+}
+
+fn import(
+    l: &mut Ledger,
+    s: &Signer,
+    b: &[u8],
+) -> Result<bundle::BundleImport, tradeseal_core::Error> {
+    bundle::import(l, s, t(2), || Ok(b), &mut |_| {})
+}
+
+#[test]
+fn a_chain_over_four_parties_verifies_at_the_last_hop() {
+    let (_f, farm, fs) = party(21, "Finca El Mirador");
+    let (_c, coop, cs) = party(22, "Cooperativa del Huila");
+    let (_i, importer, is) = party(23, "Acme Coffee Importers");
+    let (_r, roaster, rs) = party(24, "Roastery Berlin");
+    const LOT_017: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-017";
+    const LOT_018: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-018";
+    const SSCC: &str = "https://id.gs1.org/00/077012340000000172";
+
+    // The farm records both harvests and hands a bundle per lot to the cooperative.
+    import_bytes(&mut farm.ledger().unwrap(), &fs, &events(&[0, 1])).unwrap();
+    let (b017, b018) = (
+        bundle_of(&farm, "lot", LOT_017),
+        bundle_of(&farm, "lot", LOT_018),
+    );
+
+    // The cooperative trusts the farm, imports both, packs and ships the SSCC.
+    let mut cl = coop.ledger().unwrap();
+    trust(&mut cl, &cs, &[farm.card()]);
+    assert_eq!(import(&mut cl, &cs, &b017).unwrap().new_entries, 1);
+    assert_eq!(import(&mut cl, &cs, &b018).unwrap().new_entries, 1);
+    import_bytes(&mut cl, &cs, &events(&[2, 3])).unwrap();
+    let bsscc = bundle_of(&coop, "sscc", SSCC);
+
+    // The importer trusts both, receives, roasts and sells.
+    let mut il = importer.ledger().unwrap();
+    trust(&mut il, &is, &[farm.card(), coop.card()]);
+    let imported = import(&mut il, &is, &bsscc).unwrap();
+    assert_eq!(
+        (imported.new_entries, imported.report.verdict),
+        (4, BundleVerdict::Verified)
+    );
+    assert!(
+        imported.recorded.is_some(),
+        "the import is an entry of the importer's own ledger"
+    );
+    let again = import(&mut il, &is, &bsscc).unwrap();
+    assert_eq!(
+        (again.new_entries, again.recorded),
+        (0, None),
+        "a second import changes nothing"
+    );
+    let size = il.size().unwrap();
+    import_bytes(&mut il, &is, &events(&[4, 5, 9])).unwrap();
+    assert_eq!(il.size().unwrap(), size + 3);
+    // Imported events take part in traces: back through the roasting to both farms.
+    let back =
+        tradeseal_core::trace::trace(&il, R_031, tradeseal_core::trace::Direction::Back).unwrap();
+    assert_eq!(back.nodes.iter().filter(|n| n.origin).count(), 2);
+    let b031 = bundle_of(&importer, "lot", R_031);
+
+    // The roaster verifies the whole chain: three authors, seven entries.
+    let mut rl = roaster.ledger().unwrap();
+    let r = check(&b031, Some(&rl));
+    assert_eq!(
+        (r.verdict, r.entries, r.authors.len()),
+        (BundleVerdict::VerifiedWithWarnings, 7, 3),
+        "{:?}",
+        r.findings
+    );
+    trust(&mut rl, &rs, &[farm.card(), coop.card(), importer.card()]);
+    let r = check(&b031, Some(&rl));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    let mut per_author: Vec<(String, u64)> = r
+        .authors
+        .iter()
+        .map(|a| (a.org.clone(), a.entries))
+        .collect();
+    per_author.sort();
+    assert_eq!(
+        per_author,
+        [
+            ("Acme Coffee Importers".to_string(), 3),
+            ("Cooperativa del Huila".to_string(), 2),
+            ("Finca El Mirador".to_string(), 2)
+        ]
+    );
+
+    // The importer's export holds the farm's and the cooperative's entries unchanged.
+    let farm_key = &farm.card().public_key;
+    let farm_line = |b: &[u8]| {
+        String::from_utf8(b.to_vec())
+            .unwrap()
+            .lines()
+            .find(|l| {
+                l.contains("\"type\":\"entry\"")
+                    && l.contains(farm_key.as_str())
+                    && l.contains("H-2026-017")
+            })
+            .unwrap()
+            .to_string()
+    };
+    let (at_farm, at_importer) = (farm_line(&b017), farm_line(&b031));
+    let sig = |l: &str| serde_json::from_str::<serde_json::Value>(l).unwrap()["signature"].clone();
+    assert_eq!(sig(&at_farm), sig(&at_importer));
+
+    // A bundle that fails verification imports nothing.
+    let mut bad = b031.clone();
+    let text = String::from_utf8(b031.clone()).unwrap();
+    let pos = text.find("\"quantity\":840").unwrap() + 12;
+    bad[pos] = b'9';
+    let before = rl.size().unwrap();
+    let e = import(&mut rl, &rs, &bad).unwrap_err();
+    assert!(e.to_string().contains("failed verification"), "{e}");
+    assert_eq!(rl.size().unwrap(), before);
+    let held: i64 = rl
+        .conn()
+        .query_row("SELECT COUNT(*) FROM foreign_entries", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(held, 0);
+    // The good one imports, and the roaster can trace it.
+    assert_eq!(import(&mut rl, &rs, &b031).unwrap().new_entries, 7);
+    let back =
+        tradeseal_core::trace::trace(&rl, R_031, tradeseal_core::trace::Direction::Back).unwrap();
+    let origins: std::collections::BTreeSet<&str> = back
+        .nodes
+        .iter()
+        .filter(|n| n.origin)
+        .map(|n| n.id.as_str())
+        .collect();
+    assert_eq!(
+        origins,
+        std::collections::BTreeSet::from([LOT_017, LOT_018])
+    );
+}
