@@ -29,6 +29,12 @@ pub enum BundleCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Verify a bundle, then add its partners' entries to this home, all or nothing
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
@@ -66,6 +72,44 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        BundleCommand::Import { file, json } => {
+            let h = Home::open(home)?;
+            let open = || {
+                std::fs::File::open(&file)
+                    .map(std::io::BufReader::new)
+                    .map_err(|e| Error::io(format!("opening {}", file.display()), e))
+            };
+            open()?;
+            let mut ledger = h.ledger()?;
+            let signer = h.unlock(&crate::env::passphrase(false)?)?;
+            let r = bundle::import(
+                &mut ledger,
+                &signer,
+                tradeseal_core::system::now(),
+                open,
+                &mut |_| {},
+            )?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r).expect("reports serialise")
+                );
+            } else {
+                print_report(&r.report);
+                match r.recorded {
+                    Some(seq) => println!(
+                        "Imported {} ({} held already); recorded as entry {seq}",
+                        count(r.new_entries, "new entry", "new entries"),
+                        r.known_entries
+                    ),
+                    None => println!(
+                        "Nothing new: {} imported before",
+                        count(r.known_entries, "entry was", "entries were")
+                    ),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         BundleCommand::Verify { file, json } => {
             let f = std::fs::File::open(&file)
                 .map_err(|e| Error::io(format!("opening {}", file.display()), e))?;
@@ -90,6 +134,14 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+    }
+}
+
+fn count(n: u64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
     }
 }
 

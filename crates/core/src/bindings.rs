@@ -34,6 +34,7 @@ pub fn typescript() -> String {
         crate::bundle::BundleFinding::decl(),
         crate::bundle::AuthorSummary::decl(),
         crate::bundle::BundleReport::decl(),
+        crate::bundle::BundleImport::decl(),
         crate::trace::Direction::decl(),
         crate::timeline::TimelineFilter::decl(),
         crate::timeline::TimelineEvent::decl(),

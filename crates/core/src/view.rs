@@ -90,6 +90,12 @@ fn summarise(kind: &str, payload: &serde_json::Value) -> Option<String> {
                 s(c, "fingerprint")?
             ))
         }
+        crate::bundle::KIND_IMPORT => Some(format!(
+            "bundle import: {} new entries of {} ({})",
+            payload.get("new_entries")?.as_u64()?,
+            crate::trace::label_of(payload.get("subject")?.get("id")?.as_str()?),
+            s(payload, "verdict")?
+        )),
         crate::parties::KIND_TRUST => Some(format!("trust {}", &s(payload, "key")?.get(..16)?)),
         crate::parties::KIND_DISTRUST => {
             Some(format!("distrust {}", &s(payload, "key")?.get(..16)?))

@@ -185,6 +185,16 @@ export type BundleReport = { verdict: BundleVerdict, subject: Subject | null, ex
  */
 moreFindings: number, };
 
+export type BundleImport = { report: BundleReport, 
+/**
+ * Partners' entries added now, and those held already.
+ */
+newEntries: number, knownEntries: number, 
+/**
+ * The own-ledger entry recording this import; `None` when nothing was new.
+ */
+recorded: number | null, };
+
 export type Direction = "back" | "forward";
 
 export type TimelineFilter = { 
