@@ -66,7 +66,8 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             std::fs::rename(&tmp, &output)
                 .map_err(|e| Error::io(format!("saving {}", output.display()), e))?;
             println!(
-                "Wrote {n} signed entries of the chain of {} to {}",
+                "Wrote {} of the chain of {} to {}",
+                count(n, "signed entry", "signed entries"),
                 trace::label_of(&start),
                 output.display()
             );
@@ -157,11 +158,18 @@ fn print_report(r: &BundleReport) {
         BundleVerdict::Failed => format!("FAILED: the chain of {subject} cannot be relied on"),
     };
     println!("{verdict}");
-    println!("{} entries, {} events", r.entries, r.events);
+    println!(
+        "{}, {}",
+        count(r.entries, "entry", "entries"),
+        count(r.events, "event", "events")
+    );
     for a in &r.authors {
         println!(
-            "  {:<10} {}  {}  ({} entries)",
-            a.status, a.fingerprint, a.org, a.entries
+            "  {:<10} {}  {}  ({})",
+            a.status,
+            a.fingerprint,
+            a.org,
+            count(a.entries, "entry", "entries")
         );
     }
     for f in &r.findings {
