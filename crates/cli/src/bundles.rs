@@ -163,7 +163,9 @@ fn print_report(r: &BundleReport) {
         count(r.entries, "entry", "entries"),
         count(r.events, "event", "events")
     );
-    for a in &r.authors {
+    let mut authors: Vec<_> = r.authors.iter().collect();
+    authors.sort_by(|a, b| (&a.org, &a.key).cmp(&(&b.org, &b.key)));
+    for a in authors {
         println!(
             "  {:<10} {}  {}  ({})",
             a.status,
@@ -171,6 +173,9 @@ fn print_report(r: &BundleReport) {
             a.org,
             count(a.entries, "entry", "entries")
         );
+    }
+    if let Some(share) = r.verified_share {
+        println!("Verified share of the goods' origin: {:.0} %", share * 100.0);
     }
     for f in &r.findings {
         let sev = match f.severity {

@@ -183,7 +183,13 @@ export type BundleReport = { verdict: BundleVerdict, subject: Subject | null, ex
 /**
  * Findings not listed (beyond the first 1,000).
  */
-moreFindings: number, };
+moreFindings: number, 
+/**
+ * The share (0 to 1) of the subject's quantity whose origin the chain proves:
+ * created by events signed by trusted parties, through sound steps (UNTP's
+ * verified ratio, computed, not declared).
+ */
+verifiedShare: number | null, };
 
 export type BundleImport = { report: BundleReport, 
 /**

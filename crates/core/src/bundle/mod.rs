@@ -2,6 +2,7 @@
 //! ledger entries with their inclusion proofs, authors' cards and checkpoints, in one
 //! line-oriented file that is verified offline and in a stream.
 
+mod chain;
 mod export;
 mod format;
 mod import;

@@ -464,3 +464,75 @@ fn a_chain_over_four_parties_verifies_at_the_last_hop() {
         std::collections::BTreeSet::from([LOT_017, LOT_018])
     );
 }
+
+/// Exports the roasted lot's bundle after recording the coffee chain with `change`.
+fn chain_with(change: impl FnOnce(&mut Vec<serde_json::Value>)) -> BundleReport {
+    let (_d, home, s) = new_home();
+    let mut doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+    let list = doc["epcisBody"]["eventList"].as_array_mut().unwrap();
+    change(list);
+    let mut l = home.ledger().unwrap();
+    import_bytes(&mut l, &s, &serde_json::to_vec(&doc).unwrap()).unwrap();
+    let b = bundle_of(&home, "lot", R_031);
+    check(&b, Some(&l))
+}
+
+#[test]
+fn chain_checks_find_custody_mass_time_and_clone_problems() {
+    let good = chain_with(|_| {});
+    assert_eq!(good.verdict, BundleVerdict::Verified, "{:?}", good.findings);
+    assert_eq!(good.verified_share, Some(1.0));
+
+    let lot = |q: i64| serde_json::json!([{"epcClass": "urn:epc:class:lgtin:7701234.000001.H-2026-017", "quantity": q, "uom": "KGM"}]);
+    // Received more than was shipped.
+    let r = chain_with(|l| {
+        l[3]["quantityList"] = lot(600);
+        l[4]["quantityList"] = lot(700);
+    });
+    assert!(codes(&r).contains(&"custody-quantity"), "{:?}", codes(&r));
+    // Received from someone else than the shipper.
+    let r =
+        chain_with(|l| l[4]["sourceList"][0]["source"] = "urn:epc:id:pgln:7891234.00000".into());
+    assert!(codes(&r).contains(&"custody-party"), "{:?}", codes(&r));
+    // Received goods no shipment sent: the shipment is of another unit.
+    let r = chain_with(|l| l[3]["epcList"][0] = "urn:epc:id:sscc:7701234.0000000099".into());
+    assert!(codes(&r).contains(&"custody-gap"), "{:?}", codes(&r));
+    // Quantity inflation across the roasting.
+    let r = chain_with(|l| l[5]["outputQuantityList"][0]["quantity"] = 1840.into());
+    assert!(codes(&r).contains(&"mass-gain"), "{:?}", codes(&r));
+    // Times running backwards: received a week before it was shipped.
+    let r = chain_with(|l| l[4]["eventTime"] = "2026-01-25T09:15:00.000+01:00".into());
+    assert!(codes(&r).contains(&"time-order"), "{:?}", codes(&r));
+    // A time after the ledger recorded it.
+    let r = chain_with(|l| {
+        l[9]["eventTime"] = "2027-12-01T10:00:00.000+01:00".into();
+    });
+    assert!(codes(&r).contains(&"clock-implausible"), "{:?}", codes(&r));
+    // The same serial created twice.
+    let r = chain_with(|l| {
+        let mut a = l[0].clone();
+        a.as_object_mut().unwrap().remove("quantityList");
+        a["epcList"] = serde_json::json!(["urn:epc:id:sgtin:7701234.000001.B-1"]);
+        let mut b = a.clone();
+        b["eventTime"] = "2026-01-15T09:30:00.000-05:00".into();
+        l[0]["epcList"] = serde_json::json!(["urn:epc:id:sgtin:7701234.000001.B-1"]);
+        l[5]["inputEPCList"] = serde_json::json!(["urn:epc:id:sgtin:7701234.000001.B-1"]);
+        l.push(a);
+        l.push(b);
+    });
+    assert!(codes(&r).contains(&"cloned-id"), "{:?}", codes(&r));
+}
+
+#[test]
+fn the_verified_share_follows_trust_in_the_origins() {
+    let (_d, home, _s, out) = exported();
+    let (_d2, roaster, rs) = partner();
+    let mut l = roaster.ledger().unwrap();
+    assert_eq!(
+        check(&out, Some(&l)).verified_share,
+        Some(0.0),
+        "nothing trusted, nothing verified"
+    );
+    trust(&mut l, &rs, &[home.card()]);
+    assert_eq!(check(&out, Some(&l)).verified_share, Some(1.0));
+}
