@@ -175,7 +175,10 @@ fn print_report(r: &BundleReport) {
         );
     }
     if let Some(share) = r.verified_share {
-        println!("Verified share of the goods' origin: {:.0} %", share * 100.0);
+        println!(
+            "Verified share of the goods' origin: {:.0} %",
+            share * 100.0
+        );
     }
     for f in &r.findings {
         let sev = match f.severity {

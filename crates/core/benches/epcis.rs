@@ -12,7 +12,6 @@
 //! of a blend lot shared by 100 roasts (so a blend lot's recall list has 100 lots).
 //! Measured figures: docs/benchmarks.md.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tradeseal_core::epcis;
@@ -20,49 +19,8 @@ use tradeseal_core::home::{Home, InitOptions};
 use tradeseal_core::trace::{self, Direction};
 use tradeseal_core::Timestamp;
 
-fn sscc(k: usize) -> String {
-    format!("urn:epc:id:sscc:7701234.0{:09}", k)
-}
-
-fn lot(prefix: &str, k: usize) -> String {
-    format!("urn:epc:class:lgtin:7701234.000001.{prefix}-{k:07}")
-}
-
-/// Writes an EPCIS document of `n` events (a multiple of five) to `path`.
-fn write_document(path: &Path, n: usize) {
-    let f = std::fs::File::create(path).unwrap();
-    let mut w = std::io::BufWriter::new(f);
-    write!(w, r#"{{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{{"eventList":["#).unwrap();
-    let farm = |k: usize| format!("urn:epc:id:sgln:7701234.{:05}.0", 10 + k % 500);
-    for k in 0..n / 5 {
-        let day = 1 + (k / 1000) % 28;
-        let t = |h: usize| {
-            format!(
-                "2026-01-{day:02}T{h:02}:{:02}:{:02}.000-05:00",
-                (k / 60) % 60,
-                k % 60
-            )
-        };
-        let sep = if k == 0 { "" } else { "," };
-        let (f, l, s) = (farm(k), lot("F", k), sscc(k));
-        write!(w, r#"{sep}{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","action":"ADD","bizStep":"commissioning","disposition":"active","readPoint":{{"id":"{f}"}},"bizLocation":{{"id":"{f}"}},"quantityList":[{{"epcClass":"{l}","quantity":1000,"uom":"KGM"}}],"ilmd":{{"cbvmda:countryOfOrigin":"CO"}}}}"#, t(6)).unwrap();
-        write!(w, r#",{{"type":"AggregationEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","parentID":"{s}","action":"ADD","bizStep":"packing","readPoint":{{"id":"urn:epc:id:sgln:7701234.00002.0"}},"childQuantityList":[{{"epcClass":"{l}","quantity":1000,"uom":"KGM"}}]}}"#, t(9)).unwrap();
-        write!(w, r#",{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","epcList":["{s}"],"action":"OBSERVE","bizStep":"shipping","disposition":"in_transit","readPoint":{{"id":"urn:epc:id:sgln:7701234.00003.0"}},"bizTransactionList":[{{"type":"po","bizTransaction":"urn:epcglobal:cbv:bt:4012345000009:PO-{k}"}}],"sourceList":[{{"type":"owning_party","source":"urn:epc:id:pgln:7701234.00000"}}],"destinationList":[{{"type":"owning_party","destination":"urn:epc:id:pgln:4012345.00000"}}]}}"#, t(12)).unwrap();
-        write!(w, r#",{{"type":"ObjectEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","epcList":["{s}"],"action":"OBSERVE","bizStep":"receiving","disposition":"in_progress","readPoint":{{"id":"urn:epc:id:sgln:4012345.00001.0"}},"bizLocation":{{"id":"urn:epc:id:sgln:4012345.00001.0"}}}}"#, t(18)).unwrap();
-        let prev = lot("F", k.saturating_sub(1));
-        write!(w, r#",{{"type":"TransformationEvent","eventTime":"{}","eventTimeZoneOffset":"-05:00","bizStep":"commissioning","readPoint":{{"id":"urn:epc:id:sgln:4012345.00002.0"}},"inputQuantityList":[{{"epcClass":"{l}","quantity":500,"uom":"KGM"}},{{"epcClass":"{prev}","quantity":500,"uom":"KGM"}},{{"epcClass":"{}","quantity":1,"uom":"KGM"}}],"outputQuantityList":[{{"epcClass":"{}","quantity":840,"uom":"KGM"}}]}}"#, t(20), lot("B", k / 100), lot("R", k)).unwrap();
-    }
-    write!(w, "]}}}}").unwrap();
-    w.flush().unwrap();
-}
-
-fn peak_rss_mib() -> f64 {
-    let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    s.lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
+mod common;
+use common::{lot, peak_rss_mib, write_document};
 
 fn fresh_home(dir: &Path) -> (Home, tradeseal_core::identity::Signer) {
     let home = Home::init(

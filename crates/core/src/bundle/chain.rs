@@ -245,72 +245,79 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
         }
     }
 
-    let share = subject.map(|s| verified_share(events, s, &mut HashSet::new()));
+    let index = Index::new(events);
+    let share = subject.map(|s| verified_share(&index, s, &mut HashSet::new()));
     (out, share)
+}
+
+/// How each identifier was made, for the verified share.
+struct Index<'e> {
+    events: &'e [ChainEvent],
+    /// Output of a transformation.
+    made_by: HashMap<&'e str, usize>,
+    /// Parent of an ADD aggregation.
+    packed: HashMap<&'e str, usize>,
+    /// Object of a sound ADD ObjectEvent.
+    commissioned: HashSet<&'e str>,
+}
+
+impl<'e> Index<'e> {
+    fn new(events: &'e [ChainEvent]) -> Index<'e> {
+        let mut ix = Index {
+            events,
+            made_by: HashMap::new(),
+            packed: HashMap::new(),
+            commissioned: HashSet::new(),
+        };
+        for (i, e) in events.iter().enumerate() {
+            for o in &e.objects {
+                match (e.event_type.as_str(), o.role, e.action.as_deref()) {
+                    ("TransformationEvent", Role::Output, _) => {
+                        ix.made_by.entry(o.id.as_str()).or_insert(i);
+                    }
+                    ("AggregationEvent", Role::Parent, Some("ADD")) => {
+                        ix.packed.entry(o.id.as_str()).or_insert(i);
+                    }
+                    ("ObjectEvent", Role::Object, Some("ADD")) if e.sound => {
+                        ix.commissioned.insert(o.id.as_str());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        ix
+    }
 }
 
 /// The share of `id`'s quantity whose origin is verified: 1 for goods created by a sound
 /// commissioning event; through a transformation, the inputs' shares weighted by
 /// quantity (times the transformation's own soundness); a container, its contents'.
-fn verified_share(events: &[ChainEvent], id: &str, seen: &mut HashSet<String>) -> f64 {
+fn verified_share(ix: &Index<'_>, id: &str, seen: &mut HashSet<String>) -> f64 {
     if !seen.insert(id.to_string()) {
         return 0.0;
     }
-    let made_by = events.iter().find(|e| {
-        e.event_type == "TransformationEvent"
-            && e.objects
-                .iter()
-                .any(|o| o.role == Role::Output && o.id == id)
-    });
-    if let Some(t) = made_by {
-        let inputs: Vec<&ObjectRef> = t.objects.iter().filter(|o| o.role == Role::Input).collect();
-        let weights: Vec<f64> = inputs
+    let step = ix
+        .made_by
+        .get(id)
+        .map(|i| (&ix.events[*i], Role::Input))
+        .or_else(|| ix.packed.get(id).map(|i| (&ix.events[*i], Role::Child)));
+    if let Some((e, role)) = step {
+        let parts: Vec<&ObjectRef> = e.objects.iter().filter(|o| o.role == role).collect();
+        let weights: Vec<f64> = parts
             .iter()
             .map(|o| mass(o).map_or(1.0, |(_, q)| q))
             .collect();
         let total: f64 = weights.iter().sum();
-        if !t.sound || total <= 0.0 {
+        if !e.sound || total <= 0.0 {
             return 0.0;
         }
-        return inputs
+        return parts
             .iter()
             .zip(&weights)
-            .map(|(o, w)| w / total * verified_share(events, &o.id, seen))
+            .map(|(o, w)| w / total * verified_share(ix, &o.id, seen))
             .sum();
     }
-    let packed = events.iter().find(|e| {
-        e.event_type == "AggregationEvent"
-            && e.action.as_deref() == Some("ADD")
-            && e.objects
-                .iter()
-                .any(|o| o.role == Role::Parent && o.id == id)
-    });
-    if let Some(a) = packed {
-        let children: Vec<&ObjectRef> =
-            a.objects.iter().filter(|o| o.role == Role::Child).collect();
-        let weights: Vec<f64> = children
-            .iter()
-            .map(|o| mass(o).map_or(1.0, |(_, q)| q))
-            .collect();
-        let total: f64 = weights.iter().sum();
-        if !a.sound || total <= 0.0 {
-            return 0.0;
-        }
-        return children
-            .iter()
-            .zip(&weights)
-            .map(|(o, w)| w / total * verified_share(events, &o.id, seen))
-            .sum();
-    }
-    let commissioned = events.iter().any(|e| {
-        e.sound
-            && e.action.as_deref() == Some("ADD")
-            && e.event_type == "ObjectEvent"
-            && e.objects
-                .iter()
-                .any(|o| o.role == Role::Object && o.id == id)
-    });
-    if commissioned {
+    if ix.commissioned.contains(id) {
         1.0
     } else {
         0.0

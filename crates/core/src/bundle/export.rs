@@ -243,3 +243,97 @@ pub fn export(
         .map_err(|e| Error::io("writing the bundle", e))?;
     Ok(n)
 }
+
+/// Writes a bundle holding every entry of each of the given ledgers (with their
+/// owners' cards): a whole-ledger archive a partner can verify, and the large
+/// multi-party bundles of the benchmarks. Returns the number of entries.
+pub fn export_ledgers(
+    parts: &[(&Ledger, &IdentityCard)],
+    subject: Subject,
+    out: &mut dyn Write,
+) -> Result<u64> {
+    let mut parts: Vec<&(&Ledger, &IdentityCard)> = parts.iter().collect();
+    parts.sort_by(|a, b| a.1.public_key.cmp(&b.1.public_key));
+    let mut w = Lines {
+        out,
+        digest: Sha256::new(),
+        count: 0,
+    };
+    let exporter = parts
+        .first()
+        .map(|p| p.1.public_key.clone())
+        .unwrap_or_default();
+    w.put(&Header {
+        kind: "header".into(),
+        format: BUNDLE_FORMAT.into(),
+        subject,
+        exporter,
+    })?;
+    let mut cps = Vec::new();
+    for (ledger, card) in &parts {
+        if card.public_key != ledger.key().to_hex() {
+            return Err(Error::invalid("card", "a card is not its ledger owner's"));
+        }
+        w.put(&CardRecord {
+            kind: "card".into(),
+            card: (*card).clone(),
+        })?;
+        cps.push(ledger.checkpoint()?);
+    }
+    for ((_, card), (_, note)) in parts.iter().zip(&cps) {
+        w.put(&CheckpointRecord {
+            kind: "checkpoint".into(),
+            key: card.public_key.clone(),
+            note: note.clone(),
+        })?;
+    }
+    let mut n = 0;
+    for ((ledger, card), (cp, _)) in parts.iter().zip(&cps) {
+        let nodes = ledger.nodes();
+        let mut failed = None;
+        ledger.for_each_chunk(4096, |rows| {
+            for r in rows {
+                let Some(e) = r.to_entry() else {
+                    failed = Some(Error::invalid(
+                        "ledger",
+                        format!("entry {} is malformed: run `tradeseal verify`", r.seq),
+                    ));
+                    return Ok(false);
+                };
+                if e.body.seq >= cp.size {
+                    return Ok(false);
+                }
+                let proof = merkle::inclusion_proof(&nodes, e.body.seq, cp.size)?;
+                w.put(&EntryRecord {
+                    kind: "entry".into(),
+                    author: card.public_key.clone(),
+                    seq: e.body.seq,
+                    entry_kind: e.body.kind.clone(),
+                    time: e.body.time.to_rfc3339(),
+                    prev: e.body.prev.to_hex(),
+                    payload: payload_value(&e.body.payload, &format!("entry {}", e.body.seq))?,
+                    hash: e.hash.to_hex(),
+                    signature: hex::encode(e.signature),
+                    checkpoint: cp.size,
+                    proof: proof.iter().map(|h| h.to_hex()).collect(),
+                })?;
+                n += 1;
+            }
+            Ok(true)
+        })?;
+        if let Some(e) = failed {
+            return Err(e);
+        }
+    }
+    let records = w.count;
+    let sha256 = hex::encode(w.digest.clone().finalize());
+    w.put(&EndRecord {
+        kind: "end".into(),
+        records,
+        sha256,
+    })?;
+    w.out
+        .flush()
+        .map_err(|e| Error::io("writing the bundle", e))?;
+    Ok(n)
+}

@@ -8,7 +8,7 @@ mod format;
 mod import;
 mod verify;
 
-pub use export::export;
+pub use export::{export, export_ledgers};
 pub use format::{Subject, BUNDLE_FORMAT};
 pub use import::{import, BundleImport, KIND_IMPORT};
 pub use verify::{
