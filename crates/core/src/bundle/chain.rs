@@ -102,16 +102,30 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
     }
 
     // Custody: every receipt matches a shipment of the same goods, to the receiver.
-    let shipments: Vec<&ChainEvent> = events.iter().filter(|e| step(e) == "shipping").collect();
+    let mut shipped_by: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, e) in events
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| step(e) == "shipping")
+    {
+        for o in e.objects.iter().filter(|o| o.role == Role::Object) {
+            shipped_by.entry(o.id.as_str()).or_default().push(i);
+        }
+    }
     for r in events.iter().filter(|e| step(e) == "receiving") {
         let received = amounts(r);
         if received.is_empty() {
             continue;
         }
-        let candidates: Vec<&&ChainEvent> = shipments
-            .iter()
-            .filter(|s| amounts(s).keys().any(|k| received.contains_key(k)))
+        let mut idx: Vec<usize> = received
+            .keys()
+            .filter_map(|k| shipped_by.get(k))
+            .flatten()
+            .copied()
             .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        let candidates: Vec<&ChainEvent> = idx.iter().map(|i| &events[*i]).collect();
         if candidates.is_empty() {
             problem("custody-gap", true, r, "goods were received that no shipment in the chain sent: the hand-over from the previous holder is missing".into());
             continue;
@@ -173,6 +187,17 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
         }
     }
 
+    // Where each identifier was made: a transformation output, or an ADD observation.
+    let mut made_at: HashMap<&str, usize> = HashMap::new();
+    for (i, e) in events.iter().enumerate() {
+        for o in &e.objects {
+            if o.role == Role::Output
+                || (o.role == Role::Object && e.action.as_deref() == Some("ADD"))
+            {
+                made_at.entry(o.id.as_str()).or_insert(i);
+            }
+        }
+    }
     // Mass balance of each transformation.
     for t in events
         .iter()
@@ -203,13 +228,7 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
         }
         // An output made before its inputs existed.
         for o in t.objects.iter().filter(|o| o.role == Role::Input) {
-            if let Some(c) = events.iter().find(|e| {
-                e.objects.iter().any(|x| {
-                    x.id == o.id
-                        && (x.role == Role::Output
-                            || (x.role == Role::Object && e.action.as_deref() == Some("ADD")))
-                })
-            }) {
+            if let Some(c) = made_at.get(o.id.as_str()).map(|i| &events[*i]) {
                 if c.time_ms > t.time_ms + ORDER_TOLERANCE_MS {
                     problem(
                         "time-order",
