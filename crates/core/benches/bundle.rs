@@ -114,6 +114,12 @@ fn main() {
         report.verdict,
         report.findings.len()
     );
+    assert_ne!(
+        report.verdict,
+        BundleVerdict::Failed,
+        "{:?}",
+        &report.findings[..report.findings.len().min(5)]
+    );
 
     // The floor, in the same run: strict batch verification of the same signatures.
     let mut keys = Vec::new();

@@ -19,13 +19,12 @@ pub fn write_document(path: &Path, n: usize) {
     write!(w, r#"{{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2026-01-01T00:00:00Z","epcisBody":{{"eventList":["#).unwrap();
     let farm = |k: usize| format!("urn:epc:id:sgln:7701234.{:05}.0", 10 + k % 500);
     for k in 0..n / 5 {
-        let day = 1 + (k / 1000) % 28;
+        // One chain a minute from 1 January 2026, so that times always run forward.
         let t = |h: usize| {
-            format!(
-                "2026-01-{day:02}T{h:02}:{:02}:{:02}.000-05:00",
-                (k / 60) % 60,
-                k % 60
-            )
+            let ms = 1_767_225_600_000 + k as i64 * 60_000 + h as i64 * 3_600_000;
+            tradeseal_core::Timestamp::from_unix_millis(ms)
+                .unwrap()
+                .to_rfc3339()
         };
         let sep = if k == 0 { "" } else { "," };
         let (f, l, s) = (farm(k), lot("F", k), sscc(k));

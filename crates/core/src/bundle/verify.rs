@@ -99,6 +99,8 @@ pub struct BundleReport {
 
 const MAX_FINDINGS: usize = 1000;
 const SIG_BATCH: usize = 4096;
+/// Entry lines checked in parallel at a time.
+const ENTRY_BATCH: usize = 2048;
 const ASK_AGAIN: &str = "ask the sender for the bundle again; do not import this one";
 
 struct Author {
@@ -238,6 +240,7 @@ pub fn verify<R: BufRead>(
     let mut line_no: u64 = 0;
     let mut buf = Vec::new();
     let mut fatal = false;
+    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(ENTRY_BATCH);
     loop {
         buf.clear();
         let n = std::io::Read::take(r.by_ref(), MAX_LINE as u64 + 1)
@@ -266,6 +269,24 @@ pub fn verify<R: BufRead>(
                 format!("a line is longer than {} MiB", MAX_LINE >> 20),
                 ASK_AGAIN,
             );
+            fatal = true;
+            break;
+        }
+        if buf.last() == Some(&b'\n') && stage >= Stage::Cards && buf.starts_with(b"{\"author\":") {
+            // Entry lines are checked in parallel batches; the digest stays in file order.
+            digest.update(&buf);
+            stage = Stage::Entries;
+            batch.push((line_no, buf.clone()));
+            if batch.len() >= ENTRY_BATCH {
+                if flush_batch(&mut s, &mut batch) {
+                    fatal = true;
+                    break;
+                }
+                progress(s.entries);
+            }
+            continue;
+        }
+        if !batch.is_empty() && flush_batch(&mut s, &mut batch) {
             fatal = true;
             break;
         }
@@ -400,16 +421,18 @@ pub fn verify<R: BufRead>(
             Stage::Cards => card(&mut s, line_no, value),
             Stage::Checkpoints => checkpoint_record(&mut s, line_no, value),
             Stage::Entries => {
-                entry_record(&mut s, line_no, value);
-                if s.sigs.len() >= SIG_BATCH {
-                    s.flush_sigs();
-                }
-                if s.entries.is_multiple_of(4096) {
-                    progress(s.entries);
+                // An entry line not in canonical form: checked on its own.
+                let p = prepare(line_no, &buf, &s.authors, &s.checkpoints);
+                if merge(&mut s, p) {
+                    fatal = true;
+                    break;
                 }
             }
             Stage::Ended => unreachable!("handled above"),
         }
+    }
+    if !fatal && !batch.is_empty() && flush_batch(&mut s, &mut batch) {
+        fatal = true;
     }
     if !s.sigs.is_empty() {
         s.flush_sigs();
@@ -619,37 +642,99 @@ fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
     }
 }
 
-fn entry_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
+/// A finding about one entry, before its party and event are attached.
+struct Local {
+    code: &'static str,
+    field: Option<&'static str>,
+    message: String,
+}
+
+/// What checking one entry line on its own gives; done in parallel for a batch.
+struct Prepared {
+    line: u64,
+    /// A framing problem that stops the verification.
+    fatal: Option<(&'static str, String)>,
+    author: String,
+    known_author: bool,
+    seq: u64,
+    /// Set when the hashes and signature could be read.
+    parsed: Option<(Hash, Hash, [u8; 64])>,
+    event_id: Option<String>,
+    event_ms: i64,
+    is_event: bool,
+    chain: Option<super::chain::ChainEvent>,
+    local: Vec<Local>,
+}
+
+fn prepare(
+    line: u64,
+    bytes: &[u8],
+    authors: &BTreeMap<String, Author>,
+    checkpoints: &HashMap<(String, u64), Hash>,
+) -> Prepared {
+    let mut p = Prepared {
+        line,
+        fatal: None,
+        author: String::new(),
+        known_author: false,
+        seq: 0,
+        parsed: None,
+        event_id: None,
+        event_ms: 0,
+        is_event: false,
+        chain: None,
+        local: vec![],
+    };
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let Ok(text) = std::str::from_utf8(body) else {
+        p.fatal = Some(("not-utf8", "the line is not UTF-8 text".into()));
+        return p;
+    };
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            p.fatal = Some(("malformed", format!("the line is not JSON ({e})")));
+            return p;
+        }
+    };
+    if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+        p.local.push(Local {
+            code: "not-canonical",
+            field: None,
+            message:
+                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
+                    .into(),
+        });
+    }
+    if value.get("type").and_then(|t| t.as_str()) != Some("entry") {
+        p.fatal = Some((
+            "record-order",
+            "a record among the entries is not an entry".into(),
+        ));
+        return p;
+    }
     let rec = match serde_json::from_value::<EntryRecord>(value) {
         Ok(r) => r,
         Err(e) => {
-            return s.err(
-                "malformed",
-                line,
-                None,
-                format!("an entry record is malformed ({e})"),
-                ASK_AGAIN,
-            )
+            p.local.push(Local {
+                code: "malformed",
+                field: None,
+                message: format!("an entry record is malformed ({e})"),
+            });
+            return p;
         }
     };
-    s.entries += 1;
-    let a = rec.author.clone();
-    let Some(author) = s.authors.get_mut(&a) else {
-        return s.err(
-            "unknown-author",
-            line,
-            Some(&a),
-            "an entry is signed by a key whose card is not in the bundle".into(),
-            ASK_AGAIN,
-        );
+    p.author = rec.author.clone();
+    p.seq = rec.seq;
+    let Some(author) = authors.get(&rec.author) else {
+        p.local.push(Local {
+            code: "unknown-author",
+            field: None,
+            message: "an entry is signed by a key whose card is not in the bundle".into(),
+        });
+        return p;
     };
-    author.entries += 1;
-    let author_key = author.key;
-    if let Some((la, ls, _)) = &s.last {
-        if (la.as_str(), *ls) >= (a.as_str(), rec.seq) {
-            s.err("record-order", line, Some(&a), format!("entry {} is out of order or repeated (entries are sorted by author, then number)", rec.seq), ASK_AGAIN);
-        }
-    }
+    p.known_author = true;
     let (Some(prev), Some(hash), Ok(time), Some(sig)) = (
         hex32(&rec.prev),
         hex32(&rec.hash),
@@ -658,147 +743,206 @@ fn entry_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
             .ok()
             .and_then(|b| <[u8; 64]>::try_from(b).ok()),
     ) else {
-        return s.err(
-            "malformed",
-            line,
-            Some(&a),
-            format!(
+        p.local.push(Local {
+            code: "malformed",
+            field: None,
+            message: format!(
                 "entry {}: a hash, time or signature field is malformed",
                 rec.seq
             ),
-            ASK_AGAIN,
-        );
+        });
+        return p;
     };
     let payload = match canonical::value_to_canonical(&rec.payload) {
-        Ok(p) => p,
+        Ok(x) => x,
         Err(e) => {
-            return s.err(
-                "malformed",
-                line,
-                Some(&a),
-                format!("entry {}: {e}", rec.seq),
-                ASK_AGAIN,
-            )
+            p.local.push(Local {
+                code: "malformed",
+                field: None,
+                message: format!("entry {}: {e}", rec.seq),
+            });
+            return p;
         }
     };
-    // The EPCIS event inside, for naming it in findings and checking its hash id.
-    let mut event_id = None;
-    let mut event_ms = time.unix_millis();
+    p.parsed = Some((hash, prev, sig));
+    p.event_ms = time.unix_millis();
     if rec.entry_kind == epcis::KIND_EVENT {
+        p.is_event = true;
         match serde_json::from_value::<StoredEvent>(rec.payload.clone()) {
             Ok(ev) => {
-                s.events += 1;
-                event_id = Some(ev.hash_id.clone());
+                p.event_id = Some(ev.hash_id.clone());
                 match epcis::validate(&ev.event, &ev.namespaces()) {
                     Ok(sum) => {
-                        event_ms = sum.time_ms;
-                        s.chain
-                            .push(chain_event(&ev.event, &sum, line, &a, time.unix_millis()));
+                        p.event_ms = sum.time_ms;
                         if sum.hash_id != ev.hash_id {
-                            s.add("event-hash-id", FindingSeverity::Error, Some(line), Some(&a), Some(&ev.hash_id), Some("hashId"), format!("the event's CBV 2.0 hash id is {}, not the one recorded with it", sum.hash_id), ASK_AGAIN);
+                            p.local.push(Local { code: "event-hash-id", field: Some("hashId"), message: format!("the event's CBV 2.0 hash id is {}, not the one recorded with it", sum.hash_id) });
                         }
+                        p.chain = Some(chain_event(
+                            &ev.event,
+                            &sum,
+                            line,
+                            &rec.author,
+                            time.unix_millis(),
+                        ));
                     }
-                    Err(e) => s.add(
-                        "event-invalid",
-                        FindingSeverity::Error,
-                        Some(line),
-                        Some(&a),
-                        Some(&ev.hash_id),
-                        Some(&e.field),
-                        e.reason,
-                        ASK_AGAIN,
-                    ),
+                    Err(e) => p.local.push(Local {
+                        code: "event-invalid",
+                        field: None,
+                        message: format!("{}: {}", e.field, e.reason),
+                    }),
                 }
             }
-            Err(e) => s.err(
-                "event-invalid",
-                line,
-                Some(&a),
-                format!("entry {} is not a readable EPCIS event ({e})", rec.seq),
-                ASK_AGAIN,
-            ),
+            Err(e) => p.local.push(Local {
+                code: "event-invalid",
+                field: None,
+                message: format!("entry {} is not a readable EPCIS event ({e})", rec.seq),
+            }),
         }
     }
     let body = Body {
         seq: rec.seq,
         kind: rec.entry_kind.clone(),
         time,
-        author: author_key.to_bytes(),
+        author: author.key.to_bytes(),
         prev,
         payload,
     };
     if body.hash() != hash {
-        s.add("entry-hash", FindingSeverity::Error, Some(line), Some(&a), event_id.as_deref(), None, format!("entry {} was changed after it was signed: its content does not hash to its entry hash", rec.seq), ASK_AGAIN);
+        p.local.push(Local { code: "entry-hash", field: None, message: format!("entry {} was changed after it was signed: its content does not hash to its entry hash", rec.seq) });
     }
+    match checkpoints
+        .get(&(rec.author.clone(), rec.checkpoint))
+        .copied()
+    {
+        None => p.local.push(Local {
+            code: "proof-no-checkpoint",
+            field: Some("checkpoint"),
+            message: format!(
+                "entry {} is proven against a checkpoint of size {} that the bundle does not hold",
+                rec.seq, rec.checkpoint
+            ),
+        }),
+        Some(root) => {
+            let path: Option<Vec<Hash>> = rec.proof.iter().map(|h| hex32(h)).collect();
+            let ok = path.is_some_and(|x| {
+                rec.seq < rec.checkpoint
+                    && merkle::verify_inclusion(
+                        &merkle::leaf_hash(&hash.0),
+                        rec.seq,
+                        rec.checkpoint,
+                        &x,
+                        &root,
+                    )
+            });
+            if !ok {
+                p.local.push(Local {
+                    code: "inclusion-proof",
+                    field: Some("proof"),
+                    message: format!(
+                        "entry {} is not proven to be in the author's ledger of size {}",
+                        rec.seq, rec.checkpoint
+                    ),
+                });
+            }
+        }
+    }
+    p
+}
+
+/// Adds one prepared entry to the running state, in file order: order and hash-link
+/// checks, the signature queue, the signer's status. Returns true on a fatal problem.
+fn merge(s: &mut State<'_>, p: Prepared) -> bool {
+    if let Some((code, message)) = p.fatal {
+        s.err(code, p.line, None, message, ASK_AGAIN);
+        return true;
+    }
+    let a = p.author.clone();
+    let party = (!a.is_empty()).then_some(a.as_str());
+    for l in &p.local {
+        s.add(
+            l.code,
+            FindingSeverity::Error,
+            Some(p.line),
+            party,
+            p.event_id.as_deref(),
+            l.field,
+            l.message.clone(),
+            ASK_AGAIN,
+        );
+    }
+    if a.is_empty() {
+        return false;
+    }
+    s.entries += 1;
+    if p.is_event {
+        s.events += 1;
+    }
+    if !p.known_author {
+        return false;
+    }
+    if let Some(author) = s.authors.get_mut(&a) {
+        author.entries += 1;
+    }
+    if let Some((la, ls, _)) = &s.last {
+        if (la.as_str(), *ls) >= (a.as_str(), p.seq) {
+            s.err("record-order", p.line, Some(&a), format!("entry {} is out of order or repeated (entries are sorted by author, then number)", p.seq), ASK_AGAIN);
+        }
+    }
+    let Some((hash, prev, sig)) = p.parsed else {
+        return false;
+    };
     let linked = match &s.last {
-        Some((la, ls, lh)) if *la == a && *ls + 1 == rec.seq => Some(*lh == prev),
-        _ if rec.seq == 0 => Some(prev == Hash::ZERO),
+        Some((la, ls, lh)) if *la == a && *ls + 1 == p.seq => Some(*lh == prev),
+        _ if p.seq == 0 => Some(prev == Hash::ZERO),
         _ => None,
     };
     if linked == Some(false) {
         s.add(
             "chain-link",
             FindingSeverity::Error,
-            Some(line),
+            Some(p.line),
             Some(&a),
-            event_id.as_deref(),
+            p.event_id.as_deref(),
             Some("prev"),
-            format!("entry {} does not link to the entry before it", rec.seq),
+            format!("entry {} does not link to the entry before it", p.seq),
             ASK_AGAIN,
         );
     }
-    match s.checkpoints.get(&(a.clone(), rec.checkpoint)).copied() {
-        None => s.add(
-            "proof-no-checkpoint",
-            FindingSeverity::Error,
-            Some(line),
-            Some(&a),
-            event_id.as_deref(),
-            Some("checkpoint"),
-            format!(
-                "entry {} is proven against a checkpoint of size {} that the bundle does not hold",
-                rec.seq, rec.checkpoint
-            ),
-            ASK_AGAIN,
-        ),
-        Some(root) => {
-            let path: Option<Vec<Hash>> = rec.proof.iter().map(|h| hex32(h)).collect();
-            let ok = path.is_some_and(|p| {
-                rec.seq < rec.checkpoint
-                    && merkle::verify_inclusion(
-                        &merkle::leaf_hash(&hash.0),
-                        rec.seq,
-                        rec.checkpoint,
-                        &p,
-                        &root,
-                    )
-            });
-            if !ok {
-                s.add(
-                    "inclusion-proof",
-                    FindingSeverity::Error,
-                    Some(line),
-                    Some(&a),
-                    event_id.as_deref(),
-                    Some("proof"),
-                    format!(
-                        "entry {} is not proven to be in the author's ledger of size {}",
-                        rec.seq, rec.checkpoint
-                    ),
-                    ASK_AGAIN,
-                );
-            }
-        }
+    if let Some(c) = p.chain {
+        s.chain.push(c);
     }
     s.sigs.push(PendingSig {
         author: a.clone(),
-        line,
+        line: p.line,
         msg: entry::signed_message(&hash),
         sig,
-        event: event_id.clone(),
+        event: p.event_id.clone(),
     });
-    signer(s, line, &a, event_ms, event_id.as_deref());
-    s.last = Some((a, rec.seq, hash));
+    signer(s, p.line, &a, p.event_ms, p.event_id.as_deref());
+    s.last = Some((a, p.seq, hash));
+    false
+}
+
+/// Checks a batch of entry lines in parallel, then merges them in order.
+fn flush_batch(s: &mut State<'_>, batch: &mut Vec<(u64, Vec<u8>)>) -> bool {
+    use rayon::prelude::*;
+    let prepared: Vec<Prepared> = {
+        let (authors, checkpoints) = (&s.authors, &s.checkpoints);
+        batch
+            .par_iter()
+            .map(|(line, bytes)| prepare(*line, bytes, authors, checkpoints))
+            .collect()
+    };
+    batch.clear();
+    for p in prepared {
+        if merge(s, p) {
+            return true;
+        }
+    }
+    if s.sigs.len() >= SIG_BATCH {
+        s.flush_sigs();
+    }
+    false
 }
 
 fn chain_event(
