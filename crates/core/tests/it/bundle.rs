@@ -536,3 +536,173 @@ fn the_verified_share_follows_trust_in_the_origins() {
     trust(&mut l, &rs, &[home.card()]);
     assert_eq!(check(&out, Some(&l)).verified_share, Some(1.0));
 }
+
+/// A small deterministic generator (xorshift), so the property test needs no crate.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn any_changed_byte_or_cut_fails_and_nothing_panics() {
+    let (_d, home, _s, out) = exported();
+    let l = home.ledger_read_only().unwrap();
+    let mut rng = Rng(0x5eed_cafe_f00d_1234);
+    for i in 0..600 {
+        let mut b = out.clone();
+        match i % 4 {
+            // Change one byte to another value.
+            0 | 1 => {
+                let at = rng.below(b.len());
+                let was = b[at];
+                while b[at] == was {
+                    b[at] = rng.next() as u8;
+                }
+            }
+            // Cut the file anywhere.
+            2 => b.truncate(rng.below(b.len())),
+            // Insert a random byte.
+            _ => {
+                let at = rng.below(b.len() + 1);
+                b.insert(at, rng.next() as u8);
+            }
+        }
+        let r = bundle::verify(b.as_slice(), Some(&l), &mut |_| {}).unwrap();
+        assert_eq!(
+            r.verdict,
+            BundleVerdict::Failed,
+            "mutation {i} was not detected: {:?}",
+            codes(&r)
+        );
+    }
+}
+
+/// The attack cases as files (tests/vectors/bundle/), each refused with the code in its
+/// name. `TRADESEAL_BLESS=1` regenerates them; the export is deterministic (fixed keys
+/// and times), so regenerating gives the same bytes.
+#[test]
+fn attack_vector_files_are_refused_with_their_codes() {
+    let dir = crate::epcis::root().join("tests/vectors/bundle");
+    if std::env::var_os("TRADESEAL_BLESS").is_some() {
+        let (_d, home, s, out) = exported();
+        let text = String::from_utf8(out.clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let e = lines
+            .iter()
+            .position(|l| l.contains("\"type\":\"entry\""))
+            .unwrap();
+        let l = home.ledger_read_only().unwrap();
+        let (cp, _) = l.checkpoint().unwrap();
+        let fork = checkpoint::sign(
+            &Checkpoint {
+                origin: cp.origin.clone(),
+                size: cp.size,
+                root: tradeseal_core::Hash::of(b"another history"),
+            },
+            &cp.origin,
+            &s.key,
+        );
+        let mallory = tradeseal_core::signature::PublicKey::of(
+            &ed25519_dalek::SigningKey::from_bytes(&[66; 32]),
+        );
+        let mut cut = lines.clone();
+        cut.remove(e + 1);
+        let cases: Vec<(&str, Vec<u8>)> = vec![
+            ("valid", out.clone()),
+            (
+                "entry-hash",
+                tamper(&out, |ls| {
+                    ls[e + 2] = ls[e + 2].replace("\"quantity\":1200", "\"quantity\":2200")
+                }),
+            ),
+            (
+                "entry-signature",
+                tamper(&out, |ls| {
+                    ls[e] = set(&ls[e], |v| {
+                        let sig = v["signature"].as_str().unwrap().to_string();
+                        v["signature"] =
+                            format!("{}{}", if &sig[..1] == "0" { "1" } else { "0" }, &sig[1..])
+                                .into();
+                    })
+                }),
+            ),
+            (
+                "card-altered",
+                tamper(&out, |ls| {
+                    ls[1] = set(&ls[1], |v| {
+                        v["card"]["public_key"] = mallory.to_hex().into()
+                    })
+                }),
+            ),
+            ("record-order", tamper(&out, |ls| ls.swap(e, e + 1))),
+            ("digest-mismatch", (cut.join("\n") + "\n").into_bytes()),
+            (
+                "inclusion-proof",
+                tamper(&out, |ls| {
+                    ls[e] = set(&ls[e], |v| v["proof"][0] = "00".repeat(32).into())
+                }),
+            ),
+            (
+                "equivocation",
+                tamper(&out, |ls| {
+                    ls.insert(3, set(&ls[2], |v| v["note"] = fork.clone().into()))
+                }),
+            ),
+            ("truncated", out[..out.len() - 10].to_vec()),
+            ("trailing-data", [out.clone(), b"{}\n".to_vec()].concat()),
+            ("not-utf8", {
+                let mut b = out.clone();
+                let at = text.find("Acme").unwrap();
+                b[at] = 0xff;
+                b
+            }),
+            (
+                "malformed",
+                tamper(&out, |ls| {
+                    ls.insert(3, format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)))
+                }),
+            ),
+        ];
+        std::fs::create_dir_all(&dir).unwrap();
+        for (name, bytes) in cases {
+            std::fs::write(dir.join(format!("{name}.tsbundle")), bytes).unwrap();
+        }
+    }
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "tsbundle"))
+        .collect();
+    files.sort();
+    assert!(
+        files.len() >= 12,
+        "attack vectors are missing: run with TRADESEAL_BLESS=1"
+    );
+    for f in files {
+        let code = f.file_stem().unwrap().to_str().unwrap().to_string();
+        let r = check(&std::fs::read(&f).unwrap(), None);
+        if code == "valid" {
+            assert_eq!(
+                r.verdict,
+                BundleVerdict::VerifiedWithWarnings,
+                "{:?}",
+                codes(&r)
+            );
+        } else {
+            assert_eq!(r.verdict, BundleVerdict::Failed, "{code}");
+            assert!(
+                codes(&r).contains(&code.as_str()),
+                "{code}: got {:?}",
+                codes(&r)
+            );
+        }
+    }
+}
