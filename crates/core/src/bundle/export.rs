@@ -19,6 +19,20 @@ struct Lines<'w> {
 }
 
 impl Lines<'_> {
+    /// Writes the end record (count and digest of every line before it) and flushes.
+    fn finish(mut self) -> Result<()> {
+        let records = self.count;
+        let sha256 = hex::encode(self.digest.clone().finalize());
+        self.put(&EndRecord {
+            kind: "end".into(),
+            records,
+            sha256,
+        })?;
+        self.out
+            .flush()
+            .map_err(|e| Error::io("writing the bundle", e))
+    }
+
     fn put<T: serde::Serialize>(&mut self, record: &T) -> Result<()> {
         let mut line = canonical::to_canonical(record)?;
         line.push('\n');
@@ -75,6 +89,28 @@ fn chain_entries(ledger: &Ledger, start: &str) -> Result<BTreeSet<(Option<String
     Ok(out)
 }
 
+/// The record of an entry of a ledger we hold whole, proven against its checkpoint.
+fn own_record(
+    e: &crate::entry::Entry,
+    author: &str,
+    size: u64,
+    proof: &[crate::hash::Hash],
+) -> Result<EntryRecord> {
+    Ok(EntryRecord {
+        kind: "entry".into(),
+        author: author.to_string(),
+        seq: e.body.seq,
+        entry_kind: e.body.kind.clone(),
+        time: e.body.time.to_rfc3339(),
+        prev: e.body.prev.to_hex(),
+        payload: payload_value(&e.body.payload, &format!("entry {}", e.body.seq))?,
+        hash: e.hash.to_hex(),
+        signature: hex::encode(e.signature),
+        checkpoint: size,
+        proof: proof.iter().map(|h| h.to_hex()).collect(),
+    })
+}
+
 fn payload_value(text: &str, what: &str) -> Result<serde_json::Value> {
     serde_json::from_str(text).map_err(|x| {
         Error::invalid(
@@ -127,19 +163,7 @@ pub fn export(
                 let proof = merkle::inclusion_proof(&ledger.nodes(), *seq, cp.size)?;
                 entries.insert(
                     (own_key.clone(), *seq),
-                    EntryRecord {
-                        kind: "entry".into(),
-                        author: own_key.clone(),
-                        seq: *seq,
-                        entry_kind: e.body.kind.clone(),
-                        time: e.body.time.to_rfc3339(),
-                        prev: e.body.prev.to_hex(),
-                        payload: payload_value(&e.body.payload, &format!("entry {seq}"))?,
-                        hash: e.hash.to_hex(),
-                        signature: hex::encode(e.signature),
-                        checkpoint: cp.size,
-                        proof: proof.iter().map(|h| h.to_hex()).collect(),
-                    },
+                    own_record(&e, &own_key, cp.size, &proof)?,
                 );
             }
             Some(o) => {
@@ -231,16 +255,7 @@ pub fn export(
     for e in entries.into_values() {
         w.put(&e)?;
     }
-    let records = w.count;
-    let sha256 = hex::encode(w.digest.clone().finalize());
-    w.put(&EndRecord {
-        kind: "end".into(),
-        records,
-        sha256,
-    })?;
-    w.out
-        .flush()
-        .map_err(|e| Error::io("writing the bundle", e))?;
+    w.finish()?;
     Ok(n)
 }
 
@@ -304,19 +319,7 @@ pub fn export_ledgers(
                     return Ok(false);
                 }
                 let proof = merkle::inclusion_proof(&nodes, e.body.seq, cp.size)?;
-                w.put(&EntryRecord {
-                    kind: "entry".into(),
-                    author: card.public_key.clone(),
-                    seq: e.body.seq,
-                    entry_kind: e.body.kind.clone(),
-                    time: e.body.time.to_rfc3339(),
-                    prev: e.body.prev.to_hex(),
-                    payload: payload_value(&e.body.payload, &format!("entry {}", e.body.seq))?,
-                    hash: e.hash.to_hex(),
-                    signature: hex::encode(e.signature),
-                    checkpoint: cp.size,
-                    proof: proof.iter().map(|h| h.to_hex()).collect(),
-                })?;
+                w.put(&own_record(&e, &card.public_key, cp.size, &proof)?)?;
                 n += 1;
             }
             Ok(true)
@@ -325,15 +328,6 @@ pub fn export_ledgers(
             return Err(e);
         }
     }
-    let records = w.count;
-    let sha256 = hex::encode(w.digest.clone().finalize());
-    w.put(&EndRecord {
-        kind: "end".into(),
-        records,
-        sha256,
-    })?;
-    w.out
-        .flush()
-        .map_err(|e| Error::io("writing the bundle", e))?;
+    w.finish()?;
     Ok(n)
 }

@@ -155,64 +155,19 @@ fn a_partner_trusts_revokes_and_the_verdict_follows() {
 }
 
 #[test]
-fn attack_cases_are_refused_with_their_codes() {
-    let (_d, home, s, out) = exported();
+fn attack_cases_beyond_the_vector_files_are_refused() {
+    // The common cases are files in tests/vectors/bundle (see the test below).
+    let (_d, _home, _s, out) = exported();
     let text = String::from_utf8(out.clone()).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     let first_entry = lines
         .iter()
         .position(|l| l.contains("\"type\":\"entry\""))
         .unwrap();
-
-    // An event modified after signing.
-    refused(
-        &tamper(&out, |ls| {
-            ls[first_entry + 2] =
-                ls[first_entry + 2].replace("\"quantity\":1200", "\"quantity\":2200")
-        }),
-        "entry-hash",
-    );
-    // A forged signature.
-    refused(
-        &tamper(&out, |ls| {
-            ls[first_entry] = set(&ls[first_entry], |v| {
-                let sig = v["signature"].as_str().unwrap().to_string();
-                v["signature"] =
-                    format!("{}{}", if &sig[..1] == "0" { "1" } else { "0" }, &sig[1..]).into();
-            })
-        }),
-        "entry-signature",
-    );
-    // Key substitution in the card.
-    let mallory =
-        tradeseal_core::signature::PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[66; 32]));
-    refused(
-        &tamper(&out, |ls| {
-            ls[1] = set(&ls[1], |v| {
-                v["card"]["public_key"] = mallory.to_hex().into()
-            })
-        }),
-        "card-altered",
-    );
-    // Reordered and duplicated entries.
-    refused(
-        &tamper(&out, |ls| ls.swap(first_entry, first_entry + 1)),
-        "record-order",
-    );
+    // A duplicated entry, and a proof against a checkpoint the bundle does not hold.
     refused(
         &tamper(&out, |ls| ls.insert(first_entry, ls[first_entry].clone())),
         "record-order",
-    );
-    // A removed entry, with the end record left as it was.
-    let mut cut: Vec<&str> = lines.clone();
-    cut.remove(first_entry + 1);
-    refused((cut.join("\n") + "\n").as_bytes(), "digest-mismatch");
-    // An inclusion proof for another tree, and a proof against a checkpoint not given.
-    refused(
-        &tamper(&out, |ls| {
-            ls[first_entry] = set(&ls[first_entry], |v| v["proof"][0] = "00".repeat(32).into())
-        }),
-        "inclusion-proof",
     );
     refused(
         &tamper(&out, |ls| {
@@ -220,26 +175,7 @@ fn attack_cases_are_refused_with_their_codes() {
         }),
         "proof-no-checkpoint",
     );
-    // Checkpoint equivocation: the same size with another root, signed by the author.
-    let l = home.ledger_read_only().unwrap();
-    let (cp, _) = l.checkpoint().unwrap();
-    let fork = checkpoint::sign(
-        &Checkpoint {
-            origin: cp.origin.clone(),
-            size: cp.size,
-            root: tradeseal_core::Hash::of(b"another history"),
-        },
-        &cp.origin,
-        &s.key,
-    );
-    refused(
-        &tamper(&out, |ls| {
-            ls.insert(3, set(&ls[2], |v| v["note"] = fork.clone().into()))
-        }),
-        "equivocation",
-    );
-    // Truncated, trailing garbage, not UTF-8, oversized, deeply nested.
-    refused(&out[..out.len() - 10], "truncated");
+    // A file cut at a line end (no end record), and an oversized line.
     refused(
         &lines[..lines.len() - 1]
             .iter()
@@ -248,11 +184,6 @@ fn attack_cases_are_refused_with_their_codes() {
             .into_bytes(),
         "truncated",
     );
-    refused(&[out.clone(), b"{}\n".to_vec()].concat(), "trailing-data");
-    let mut bad = out.clone();
-    let at = text.find("Finca").unwrap_or(text.find("org").unwrap());
-    bad[at] = 0xff;
-    refused(&bad, "not-utf8");
     refused(
         &tamper(&out, |ls| {
             ls.insert(
@@ -264,12 +195,6 @@ fn attack_cases_are_refused_with_their_codes() {
             )
         }),
         "line-too-long",
-    );
-    refused(
-        &tamper(&out, |ls| {
-            ls.insert(3, format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)))
-        }),
-        "malformed",
     );
 }
 
