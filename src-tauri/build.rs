@@ -24,6 +24,12 @@ fn main() {
             "save_product",
             "save_location",
             "save_party",
+            "bundle_verify",
+            "bundle_import",
+            "parties_list",
+            "party_history",
+            "party_add",
+            "party_decide",
         ]),
     ))
     .expect("tauri build script failed");

@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod partners;
 mod session;
 mod supply;
 
@@ -32,6 +33,12 @@ fn main() {
             supply::save_product,
             supply::save_location,
             supply::save_party,
+            partners::bundle_verify,
+            partners::bundle_import,
+            partners::parties_list,
+            partners::party_history,
+            partners::party_add,
+            partners::party_decide,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

@@ -2,6 +2,10 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  BundleImport,
+  BundleReport,
+  PartyView,
+  TrustDecision,
   Direction,
   EntryDetail,
   EntryView,
@@ -81,4 +85,13 @@ export const api = {
   saveLocation: (gln: string, name: string, country: string, region: string, address: string, geometry: string) =>
     call<number>("save_location", { gln, name, country, region, address, geometry }),
   saveParty: (gln: string, name: string, country: string) => call<number>("save_party", { gln, name, country }),
+
+  bundleVerify: (path: string) => call<BundleReport>("bundle_verify", { path }),
+  onBundleProgress: (f: (entries: number) => void): Promise<UnlistenFn> => listen<{ entries: number }>("bundle-progress", (e) => f(e.payload.entries)),
+  bundleImport: (path: string) => call<BundleImport>("bundle_import", { path }),
+  partiesList: () => call<PartyView[]>("parties_list"),
+  partyHistory: (key: string) => call<TrustDecision[]>("party_history", { key }),
+  partyAdd: (path: string) => call<PartyView>("party_add", { path }),
+  partyDecide: (key: string, decision: "trust" | "distrust" | "revoke", from: string | null, reason: string | null) =>
+    call<PartyView>("party_decide", { key, decision, from, reason }),
 };

@@ -1,0 +1,141 @@
+//! Partner and bundle commands: thin, one core call each, on the blocking pool.
+
+use crate::commands::{blocking, Res};
+use crate::session::Session;
+use serde::Serialize;
+use std::path::PathBuf;
+use tauri::{AppHandle, Emitter, State};
+use tradeseal_core::bundle::{self, BundleImport, BundleReport};
+use tradeseal_core::parties::{self, PartyView, TrustDecision};
+use tradeseal_core::Error;
+
+fn file(path: &str) -> Result<PathBuf, Error> {
+    let p = PathBuf::from(path.trim());
+    if path.trim().is_empty() || !p.is_absolute() {
+        return Err(Error::invalid(
+            "path",
+            "give the file's full path (drop the file on the window, or paste its path)",
+        ));
+    }
+    Ok(p)
+}
+
+fn open(p: &PathBuf) -> Result<std::io::BufReader<std::fs::File>, Error> {
+    std::fs::File::open(p)
+        .map(std::io::BufReader::new)
+        .map_err(|e| Error::io(format!("opening {}", p.display()), e))
+}
+
+#[derive(Clone, Serialize)]
+struct Checked {
+    entries: u64,
+}
+
+/// Verifies a bundle without changing anything, emitting `bundle-progress` events.
+#[tauri::command]
+pub async fn bundle_verify(
+    app: AppHandle,
+    state: State<'_, Session>,
+    path: String,
+) -> Res<BundleReport> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file(&path)?;
+        let l = u.home.ledger_read_only()?;
+        bundle::verify(open(&p)?, Some(&l), &mut |entries| {
+            let _ = app.emit("bundle-progress", Checked { entries });
+        })
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn bundle_import(state: State<'_, Session>, path: String) -> Res<BundleImport> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file(&path)?;
+        open(&p)?;
+        let mut l = u.home.ledger()?;
+        bundle::import(
+            &mut l,
+            &u.signer,
+            tradeseal_core::system::now(),
+            || open(&p),
+            &mut |_| {},
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn parties_list(state: State<'_, Session>) -> Res<Vec<PartyView>> {
+    let u = state.current()?;
+    blocking(move || parties::list(&u.home.ledger_read_only()?)).await
+}
+
+#[tauri::command]
+pub async fn party_history(state: State<'_, Session>, key: String) -> Res<Vec<TrustDecision>> {
+    let u = state.current()?;
+    blocking(move || parties::history(&u.home.ledger_read_only()?, &key)).await
+}
+
+/// Records a partner's card file; returns it (already recorded: unchanged).
+#[tauri::command]
+pub async fn party_add(state: State<'_, Session>, path: String) -> Res<PartyView> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file(&path)?;
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+        let card = parties::parse_card(&text)?;
+        if card.public_key == u.home.card().public_key {
+            return Err(Error::invalid(
+                "path",
+                "this is your own card: add your partners' cards",
+            ));
+        }
+        let mut l = u.home.ledger()?;
+        if !parties::has_card(&l, &card)? {
+            l.append(
+                &u.signer,
+                tradeseal_core::system::now(),
+                &[parties::add_entry(&card)?],
+            )?;
+        }
+        parties::find(&l, &card.public_key)
+    })
+    .await
+}
+
+/// `decision`: trust, distrust or revoke (revoke needs `from` and `reason`).
+#[tauri::command]
+pub async fn party_decide(
+    state: State<'_, Session>,
+    key: String,
+    decision: String,
+    from: Option<String>,
+    reason: Option<String>,
+) -> Res<PartyView> {
+    let u = state.current()?;
+    blocking(move || {
+        let entry = match decision.as_str() {
+            "trust" => parties::trust_entry(&key)?,
+            "distrust" => parties::distrust_entry(&key, reason.as_deref())?,
+            "revoke" => parties::revoke_entry(
+                &key,
+                parties::parse_from(from.as_deref().unwrap_or(""))?,
+                reason.as_deref().unwrap_or(""),
+            )?,
+            other => {
+                return Err(Error::invalid(
+                    "decision",
+                    format!("{other:?} is not trust, distrust or revoke"),
+                ))
+            }
+        };
+        let mut l = u.home.ledger()?;
+        l.append(&u.signer, tradeseal_core::system::now(), &[entry])?;
+        parties::find(&l, &key)
+    })
+    .await
+}
