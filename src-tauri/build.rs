@@ -30,6 +30,7 @@ fn main() {
             "party_history",
             "party_add",
             "party_decide",
+            "bundle_cancel",
         ]),
     ))
     .expect("tauri build script failed");

@@ -39,6 +39,7 @@ fn main() {
             partners::party_history,
             partners::party_add,
             partners::party_decide,
+            partners::bundle_cancel,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

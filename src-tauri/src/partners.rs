@@ -4,6 +4,7 @@ use crate::commands::{blocking, Res};
 use crate::session::Session;
 use serde::Serialize;
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use tauri::{AppHandle, Emitter, State};
 use tradeseal_core::bundle::{self, BundleImport, BundleReport};
 use tradeseal_core::parties::{self, PartyView, TrustDecision};
@@ -31,7 +32,8 @@ struct Checked {
     entries: u64,
 }
 
-/// Verifies a bundle without changing anything, emitting `bundle-progress` events.
+/// Verifies a bundle without changing anything, emitting `bundle-progress` events;
+/// `bundle_cancel` stops it.
 #[tauri::command]
 pub async fn bundle_verify(
     app: AppHandle,
@@ -39,14 +41,23 @@ pub async fn bundle_verify(
     path: String,
 ) -> Res<BundleReport> {
     let u = state.current()?;
+    let cancel = state.cancel.clone();
+    cancel.store(false, Ordering::SeqCst);
     blocking(move || {
         let p = file(&path)?;
         let l = u.home.ledger_read_only()?;
         bundle::verify(open(&p)?, Some(&l), &mut |entries| {
             let _ = app.emit("bundle-progress", Checked { entries });
+            !cancel.load(Ordering::SeqCst)
         })
     })
     .await
+}
+
+/// Asks a running bundle verification to stop.
+#[tauri::command]
+pub fn bundle_cancel(state: State<'_, Session>) {
+    state.cancel.store(true, Ordering::SeqCst);
 }
 
 #[tauri::command]
@@ -61,7 +72,7 @@ pub async fn bundle_import(state: State<'_, Session>, path: String) -> Res<Bundl
             &u.signer,
             tradeseal_core::system::now(),
             || open(&p),
-            &mut |_| {},
+            &mut |_| true,
         )
     })
     .await

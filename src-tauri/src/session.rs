@@ -11,6 +11,8 @@ use tradeseal_core::Error;
 pub struct Session {
     pub path: PathBuf,
     pub unlocked: Mutex<Option<Unlocked>>,
+    /// Set to stop a running bundle verification.
+    pub cancel: Arc<std::sync::atomic::AtomicBool>,
 }
 
 #[derive(Clone)]
@@ -32,6 +34,7 @@ impl Session {
         Session {
             path,
             unlocked: Mutex::new(None),
+            cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 

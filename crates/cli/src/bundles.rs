@@ -88,7 +88,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
                 &signer,
                 tradeseal_core::system::now(),
                 open,
-                &mut |_| {},
+                &mut |_| true,
             )?;
             if json {
                 println!(
@@ -120,7 +120,8 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
                 Err(Error::HomeMissing { .. }) => None,
                 Err(e) => return Err(e),
             };
-            let report = bundle::verify(std::io::BufReader::new(f), ledger.as_ref(), &mut |_| {})?;
+            let report =
+                bundle::verify(std::io::BufReader::new(f), ledger.as_ref(), &mut |_| true)?;
             if json {
                 println!(
                     "{}",

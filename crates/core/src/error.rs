@@ -23,6 +23,7 @@ pub enum ErrorCode {
     BadCheckpoint,
     Storage,
     Io,
+    Cancelled,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +67,9 @@ pub enum Error {
     )]
     Storage(#[source] rusqlite::Error),
 
+    #[error("cancelled: nothing was changed")]
+    Cancelled,
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -103,6 +107,7 @@ impl Error {
             Error::BadCheckpoint { .. } => ErrorCode::BadCheckpoint,
             Error::Storage(_) => ErrorCode::Storage,
             Error::Io { .. } => ErrorCode::Io,
+            Error::Cancelled => ErrorCode::Cancelled,
         }
     }
 

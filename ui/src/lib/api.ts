@@ -88,6 +88,7 @@ export const api = {
 
   bundleVerify: (path: string) => call<BundleReport>("bundle_verify", { path }),
   onBundleProgress: (f: (entries: number) => void): Promise<UnlistenFn> => listen<{ entries: number }>("bundle-progress", (e) => f(e.payload.entries)),
+  bundleCancel: () => call<void>("bundle_cancel"),
   bundleImport: (path: string) => call<BundleImport>("bundle_import", { path }),
   partiesList: () => call<PartyView[]>("parties_list"),
   partyHistory: (key: string) => call<TrustDecision[]>("party_history", { key }),

@@ -85,7 +85,7 @@ pub fn import<R: BufRead>(
     signer: &Signer,
     now: Timestamp,
     mut open: impl FnMut() -> Result<R>,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<BundleImport> {
     let mut first = Hashing {
         inner: open()?,

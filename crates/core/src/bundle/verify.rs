@@ -215,11 +215,12 @@ enum Stage {
 }
 
 /// Verifies the bundle read from `r`. With `ledger`, signers are judged by its trust
-/// store; without, every signer is unknown. `progress` gets the count of entries read.
+/// store; without, every signer is unknown. `progress` gets the count of entries read
+/// and returns false to stop (`Error::Cancelled`).
 pub fn verify<R: BufRead>(
     mut r: R,
     ledger: Option<&Ledger>,
-    progress: &mut dyn FnMut(u64),
+    progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<BundleReport> {
     let mut s = State {
         ledger,
@@ -282,7 +283,9 @@ pub fn verify<R: BufRead>(
                     fatal = true;
                     break;
                 }
-                progress(s.entries);
+                if !progress(s.entries) {
+                    return Err(Error::Cancelled);
+                }
             }
             continue;
         }

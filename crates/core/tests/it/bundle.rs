@@ -46,7 +46,7 @@ fn partner() -> (tempfile::TempDir, Home, Signer) {
 }
 
 fn check(bytes: &[u8], ledger: Option<&Ledger>) -> BundleReport {
-    bundle::verify(bytes, ledger, &mut |_| {}).unwrap()
+    bundle::verify(bytes, ledger, &mut |_| true).unwrap()
 }
 
 fn codes(r: &BundleReport) -> Vec<&str> {
@@ -260,7 +260,7 @@ fn import(
     s: &Signer,
     b: &[u8],
 ) -> Result<bundle::BundleImport, tradeseal_core::Error> {
-    bundle::import(l, s, t(2), || Ok(b), &mut |_| {})
+    bundle::import(l, s, t(2), || Ok(b), &mut |_| true)
 }
 
 #[test]
@@ -500,7 +500,7 @@ fn any_changed_byte_or_cut_fails_and_nothing_panics() {
                 b.insert(at, rng.next() as u8);
             }
         }
-        let r = bundle::verify(b.as_slice(), Some(&l), &mut |_| {}).unwrap();
+        let r = bundle::verify(b.as_slice(), Some(&l), &mut |_| true).unwrap();
         assert_eq!(
             r.verdict,
             BundleVerdict::Failed,
@@ -630,4 +630,33 @@ fn attack_vector_files_are_refused_with_their_codes() {
             );
         }
     }
+}
+
+#[test]
+fn a_long_verification_can_be_cancelled() {
+    let (_d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    let notes: Vec<_> = (0..2100)
+        .map(|i| tradeseal_core::ledger::NewEntry::note(&format!("note {i}")).unwrap())
+        .collect();
+    l.append(&s, t(1), &notes).unwrap();
+    let mut out = Vec::new();
+    let subject = bundle::Subject {
+        kind: "lot".into(),
+        id: R_031.into(),
+    };
+    assert_eq!(
+        bundle::export_ledgers(&[(&l, home.card())], subject, &mut out).unwrap(),
+        2100
+    );
+    let mut seen = 0;
+    let e = bundle::verify(out.as_slice(), Some(&l), &mut |n| {
+        seen = n;
+        false
+    })
+    .unwrap_err();
+    assert_eq!(e.code(), tradeseal_core::ErrorCode::Cancelled);
+    assert_eq!(seen, 2048, "stopped after the first batch");
+    // Not cancelled, the whole-ledger bundle verifies.
+    assert_eq!(check(&out, Some(&l)).verdict, BundleVerdict::Verified);
 }
