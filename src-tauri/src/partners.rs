@@ -2,6 +2,7 @@
 
 use crate::commands::{blocking, Res};
 use crate::session::Session;
+use crate::supply::file_path;
 use serde::Serialize;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
@@ -9,17 +10,6 @@ use tauri::{AppHandle, Emitter, State};
 use tradeseal_core::bundle::{self, BundleImport, BundleReport};
 use tradeseal_core::parties::{self, PartyView, TrustDecision};
 use tradeseal_core::Error;
-
-fn file(path: &str) -> Result<PathBuf, Error> {
-    let p = PathBuf::from(path.trim());
-    if path.trim().is_empty() || !p.is_absolute() {
-        return Err(Error::invalid(
-            "path",
-            "give the file's full path (drop the file on the window, or paste its path)",
-        ));
-    }
-    Ok(p)
-}
 
 fn open(p: &PathBuf) -> Result<std::io::BufReader<std::fs::File>, Error> {
     std::fs::File::open(p)
@@ -44,7 +34,7 @@ pub async fn bundle_verify(
     let cancel = state.cancel.clone();
     cancel.store(false, Ordering::SeqCst);
     blocking(move || {
-        let p = file(&path)?;
+        let p = file_path(&path)?;
         let l = u.home.ledger_read_only()?;
         bundle::verify(open(&p)?, Some(&l), &mut |entries| {
             let _ = app.emit("bundle-progress", Checked { entries });
@@ -64,7 +54,7 @@ pub fn bundle_cancel(state: State<'_, Session>) {
 pub async fn bundle_import(state: State<'_, Session>, path: String) -> Res<BundleImport> {
     let u = state.current()?;
     blocking(move || {
-        let p = file(&path)?;
+        let p = file_path(&path)?;
         open(&p)?;
         let mut l = u.home.ledger()?;
         bundle::import(
@@ -95,23 +85,13 @@ pub async fn party_history(state: State<'_, Session>, key: String) -> Res<Vec<Tr
 pub async fn party_add(state: State<'_, Session>, path: String) -> Res<PartyView> {
     let u = state.current()?;
     blocking(move || {
-        let p = file(&path)?;
+        let p = file_path(&path)?;
         let text = std::fs::read_to_string(&p)
             .map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
         let card = parties::parse_card(&text)?;
-        if card.public_key == u.home.card().public_key {
-            return Err(Error::invalid(
-                "path",
-                "this is your own card: add your partners' cards",
-            ));
-        }
         let mut l = u.home.ledger()?;
-        if !parties::has_card(&l, &card)? {
-            l.append(
-                &u.signer,
-                tradeseal_core::system::now(),
-                &[parties::add_entry(&card)?],
-            )?;
+        if let Some(entry) = parties::card_entry(&l, &card)? {
+            l.append(&u.signer, tradeseal_core::system::now(), &[entry])?;
         }
         parties::find(&l, &card.public_key)
     })

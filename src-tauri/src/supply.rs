@@ -20,7 +20,8 @@ struct ImportProgressView {
     total: Option<usize>,
 }
 
-fn file_path(path: &str) -> Result<PathBuf, Error> {
+/// A full path the UI passed in (from a drop, or pasted).
+pub(crate) fn file_path(path: &str) -> Result<PathBuf, Error> {
     let p = PathBuf::from(path.trim());
     if path.trim().is_empty() || !p.is_absolute() {
         return Err(Error::invalid(
@@ -85,22 +86,11 @@ pub async fn epcis_export(
         let l = u.home.ledger_read_only()?;
         let sel = match lot.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => ExportSelection::All,
-            Some(lot) => {
-                let r = trace::trace(&l, &trace::start_id("lot", lot)?, Direction::Back)?;
-                ExportSelection::Events(r.events.iter().map(|e| e.event.id).collect())
-            }
+            Some(lot) => ExportSelection::lot_history(&l, lot)?,
         };
-        let tmp = p.with_extension("partial");
-        let file = std::fs::File::create(&tmp)
-            .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
-        let mut w = std::io::BufWriter::new(file);
-        let n = epcis::export(&l, &sel, tradeseal_core::system::now(), &mut w)?;
-        let file = w
-            .into_inner()
-            .map_err(|e| Error::io("writing the export", e.into_error()))?;
-        file.sync_all()
-            .map_err(|e| Error::io("writing the export", e))?;
-        std::fs::rename(&tmp, &p).map_err(|e| Error::io(format!("saving {}", p.display()), e))?;
+        let n = tradeseal_core::files::write_atomically(&p, |w| {
+            epcis::export(&l, &sel, tradeseal_core::system::now(), w)
+        })?;
         Ok(n)
     })
     .await
@@ -251,7 +241,7 @@ pub async fn save_product(
             &name,
             hs_code.as_deref(),
             unit.as_deref(),
-            &u.home.codelists()?,
+            &*u.home.codelists()?,
         )?;
         save(u, p.entry()?)
     })
@@ -285,7 +275,7 @@ pub async fn save_location(
             region.as_deref(),
             address.as_deref(),
             geometry,
-            &u.home.codelists()?,
+            &*u.home.codelists()?,
         )?;
         save(u, loc.entry()?)
     })
@@ -301,7 +291,7 @@ pub async fn save_party(
 ) -> Res<u64> {
     let u = state.current()?;
     blocking(move || {
-        let p = Party::new(&gln, &name, &country, &u.home.codelists()?)?;
+        let p = Party::new(&gln, &name, &country, &*u.home.codelists()?)?;
         save(u, p.entry()?)
     })
     .await

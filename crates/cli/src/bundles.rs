@@ -1,7 +1,7 @@
 //! `tradeseal bundle …`: provenance bundles out and in.
 
-use clap::{ArgGroup, Subcommand};
-use std::io::Write;
+use crate::supply::Goods;
+use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::bundle::{self, BundleReport, BundleVerdict, FindingSeverity};
@@ -12,14 +12,9 @@ use tradeseal_core::{Error, Result};
 #[derive(Subcommand)]
 pub enum BundleCommand {
     /// Write the custody chain of some goods, signed and provable, to one file
-    #[command(group(ArgGroup::new("start").required(true).args(["lot", "serial", "sscc"])))]
     Export {
-        #[arg(long, value_name = "GTIN/LOT")]
-        lot: Option<String>,
-        #[arg(long, value_name = "GTIN/SERIAL")]
-        serial: Option<String>,
-        #[arg(long)]
-        sscc: Option<String>,
+        #[command(flatten)]
+        goods: Goods,
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
     },
@@ -39,32 +34,13 @@ pub enum BundleCommand {
 
 pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
     match cmd {
-        BundleCommand::Export {
-            lot,
-            serial,
-            sscc,
-            output,
-        } => {
-            let (kind, text) = match (lot, serial, sscc) {
-                (Some(l), _, _) => ("lot", l),
-                (_, Some(s), _) => ("serial", s),
-                (_, _, Some(s)) => ("sscc", s),
-                _ => unreachable!("clap requires one"),
-            };
-            let start = trace::start_id(kind, &text)?;
+        BundleCommand::Export { goods, output } => {
+            let (kind, start) = goods.start()?;
             let h = Home::open(home)?;
             let ledger = h.ledger_read_only()?;
-            let tmp = output.with_extension("partial");
-            let file = std::fs::File::create(&tmp)
-                .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?;
-            let mut w = std::io::BufWriter::new(file);
-            let n = bundle::export(&ledger, h.card(), kind, &start, &mut w)?;
-            w.flush().map_err(|e| Error::io("writing the bundle", e))?;
-            w.get_ref()
-                .sync_all()
-                .map_err(|e| Error::io("writing the bundle", e))?;
-            std::fs::rename(&tmp, &output)
-                .map_err(|e| Error::io(format!("saving {}", output.display()), e))?;
+            let n = tradeseal_core::files::write_atomically(&output, |w| {
+                bundle::export(&ledger, h.card(), kind, &start, w)
+            })?;
             println!(
                 "Wrote {} of the chain of {} to {}",
                 count(n, "signed entry", "signed entries"),

@@ -90,13 +90,18 @@ fn identity(home: &Path, json: bool, output: Option<&Path>) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// Appends one entry with the home's key (asking for the passphrase); returns its seq
+/// and entry hash.
+pub(crate) fn append_one(home: &Home, entry: NewEntry) -> Result<(u64, tradeseal_core::Hash)> {
+    let mut ledger = home.ledger()?;
+    let signer = home.unlock(&env::passphrase(false)?)?;
+    Ok(ledger.append(&signer, tradeseal_core::system::now(), &[entry])?[0])
+}
+
 fn note(home: &Path, text: &str) -> Result<ExitCode> {
     let h = Home::open(home)?;
     let entry = NewEntry::note(text)?;
-    let mut ledger = h.ledger()?;
-    let signer = h.unlock(&env::passphrase(false)?)?;
-    let done = ledger.append(&signer, tradeseal_core::system::now(), &[entry])?;
-    let (seq, hash) = done[0];
+    let (seq, hash) = append_one(&h, entry)?;
     println!("Recorded entry {seq} ({hash})");
     Ok(ExitCode::SUCCESS)
 }

@@ -1,11 +1,10 @@
 //! `tradeseal party …`: partners' identity cards and every trust decision about them.
 
-use crate::env;
+use crate::commands::append_one;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::home::Home;
-use tradeseal_core::ledger::NewEntry;
 use tradeseal_core::parties::{self, PartyView};
 use tradeseal_core::{Error, Result};
 
@@ -56,12 +55,6 @@ fn print(p: &PartyView) {
     println!("Status        {status}");
 }
 
-fn append(home: &Home, entry: NewEntry) -> Result<u64> {
-    let mut ledger = home.ledger()?;
-    let signer = home.unlock(&env::passphrase(false)?)?;
-    Ok(ledger.append(&signer, tradeseal_core::system::now(), &[entry])?[0].0)
-}
-
 pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
     let h = Home::open(home)?;
     match cmd {
@@ -69,17 +62,11 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
             let text = std::fs::read_to_string(&card)
                 .map_err(|e| Error::io(format!("reading {}", card.display()), e))?;
             let card = parties::parse_card(&text)?;
-            if card.public_key == h.card().public_key {
-                return Err(Error::invalid(
-                    "card",
-                    "this is your own card: add your partners' cards",
-                ));
-            }
-            if parties::has_card(&h.ledger_read_only()?, &card)? {
+            let Some(entry) = parties::card_entry(&h.ledger_read_only()?, &card)? else {
                 println!("Already recorded: {} ({})", card.org, card.fingerprint);
                 return Ok(ExitCode::SUCCESS);
-            }
-            let seq = append(&h, parties::add_entry(&card)?)?;
+            };
+            let (seq, _) = append_one(&h, entry)?;
             println!("Recorded the card of {} as entry {seq}.", card.org);
             println!("Fingerprint   {}", card.fingerprint);
             println!(
@@ -146,7 +133,7 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
         }
         PartyCommand::Trust { id } => {
             let p = parties::find(&h.ledger_read_only()?, &id)?;
-            let seq = append(&h, parties::trust_entry(&p.card.public_key)?)?;
+            let (seq, _) = append_one(&h, parties::trust_entry(&p.card.public_key)?)?;
             println!(
                 "Trusted {} ({}) in entry {seq}",
                 p.card.org, p.card.fingerprint
@@ -154,7 +141,7 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
         }
         PartyCommand::Distrust { id, reason } => {
             let p = parties::find(&h.ledger_read_only()?, &id)?;
-            let seq = append(
+            let (seq, _) = append_one(
                 &h,
                 parties::distrust_entry(&p.card.public_key, reason.as_deref())?,
             )?;
@@ -163,7 +150,7 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
         PartyCommand::Revoke { id, from, reason } => {
             let from = parties::parse_from(&from)?;
             let p = parties::find(&h.ledger_read_only()?, &id)?;
-            let seq = append(
+            let (seq, _) = append_one(
                 &h,
                 parties::revoke_entry(&p.card.public_key, from, &reason)?,
             )?;

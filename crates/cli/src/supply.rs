@@ -36,10 +36,10 @@ pub enum EpcisCommand {
     },
 }
 
+/// Which goods: exactly one of a lot, an item or a logistic unit.
 #[derive(Args)]
-#[command(group(ArgGroup::new("start").required(true).args(["lot", "serial", "sscc"])))]
-#[command(group(ArgGroup::new("direction").required(true).args(["back", "forward"])))]
-pub struct TraceArgs {
+#[group(required = true, multiple = false)]
+pub struct Goods {
     /// A lot, as GTIN/LOT
     #[arg(long, value_name = "GTIN/LOT")]
     lot: Option<String>,
@@ -49,6 +49,26 @@ pub struct TraceArgs {
     /// A logistic unit (18 digits)
     #[arg(long)]
     sscc: Option<String>,
+}
+
+impl Goods {
+    /// The kind (`lot`, `serial`, `sscc`) and the canonical Digital Link.
+    pub fn start(&self) -> Result<(&'static str, String)> {
+        let (kind, text) = match (&self.lot, &self.serial, &self.sscc) {
+            (Some(l), _, _) => ("lot", l),
+            (_, Some(s), _) => ("serial", s),
+            (_, _, Some(s)) => ("sscc", s),
+            _ => unreachable!("clap requires one"),
+        };
+        Ok((kind, trace::start_id(kind, text)?))
+    }
+}
+
+#[derive(Args)]
+#[command(group(ArgGroup::new("direction").required(true).args(["back", "forward"])))]
+pub struct TraceArgs {
+    #[command(flatten)]
+    goods: Goods,
     /// To every origin
     #[arg(long)]
     back: bool,
@@ -174,28 +194,14 @@ fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitC
     let ledger = Home::open(home)?.ledger_read_only()?;
     let sel = match lot {
         None => ExportSelection::All,
-        Some(l) => {
-            let start = trace::start_id("lot", l)?;
-            let r = trace::trace(&ledger, &start, Direction::Back)?;
-            ExportSelection::Events(r.events.iter().map(|e| e.event.id).collect())
-        }
+        Some(l) => ExportSelection::lot_history(&ledger, l)?,
     };
     let now = tradeseal_core::system::now();
     let n = match output {
         Some(p) => {
-            // Written beside and renamed, so a failed export never leaves half a file.
-            let tmp = p.with_extension("partial");
-            let mut f = std::io::BufWriter::new(
-                std::fs::File::create(&tmp)
-                    .map_err(|e| Error::io(format!("creating {}", tmp.display()), e))?,
-            );
-            let n = epcis::export(&ledger, &sel, now, &mut f)?;
-            f.into_inner()
-                .map_err(|e| Error::io("writing the export", e.into_error()))?
-                .sync_all()
-                .map_err(|e| Error::io("writing the export", e))?;
-            std::fs::rename(&tmp, p)
-                .map_err(|e| Error::io(format!("renaming to {}", p.display()), e))?;
+            let n = tradeseal_core::files::write_atomically(p, |w| {
+                epcis::export(&ledger, &sel, now, w)
+            })?;
             eprintln!("Exported {} to {}", plural(n, "event"), p.display());
             n
         }
@@ -213,12 +219,7 @@ fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitC
 }
 
 pub fn trace_cmd(home: &Path, a: TraceArgs) -> Result<ExitCode> {
-    let start = match (&a.lot, &a.serial, &a.sscc) {
-        (Some(l), _, _) => trace::start_id("lot", l)?,
-        (_, Some(s), _) => trace::start_id("serial", s)?,
-        (_, _, Some(s)) => trace::start_id("sscc", s)?,
-        _ => unreachable!("clap requires one"),
-    };
+    let (_, start) = a.goods.start()?;
     let dir = if a.back {
         Direction::Back
     } else {
@@ -349,10 +350,7 @@ pub fn master_cmd(home: &Path, cmd: MasterCommand) -> Result<ExitCode> {
             Party::new(&gln, &name, &country, &lists)?.entry()?
         }
     };
-    let mut ledger = h.ledger()?;
-    let signer = h.unlock(&env::passphrase(false)?)?;
-    let done = ledger.append(&signer, tradeseal_core::system::now(), &[entry])?;
-    let (seq, hash) = done[0];
+    let (seq, hash) = crate::commands::append_one(&h, entry)?;
     println!("Recorded entry {seq} ({hash})");
     Ok(ExitCode::SUCCESS)
 }

@@ -12,12 +12,11 @@ use std::time::Instant;
 use tradeseal_core::bundle::{self, BundleVerdict, Subject};
 use tradeseal_core::entry;
 use tradeseal_core::epcis;
-use tradeseal_core::home::{Home, InitOptions};
 use tradeseal_core::signature;
 use tradeseal_core::Timestamp;
 
 mod common;
-use common::{lot, peak_rss_mib, write_document};
+use common::{bench_home, lot, peak_rss_mib, write_document};
 
 fn main() {
     let n: usize = std::env::args()
@@ -34,19 +33,7 @@ fn main() {
     let mut homes = Vec::new();
     let t = Instant::now();
     for (i, org) in ["Finca", "Cooperativa", "Importer"].iter().enumerate() {
-        let home = Home::init(
-            &dir.path().join(org),
-            InitOptions {
-                org,
-                gln: None,
-                passphrase: "benchmark passphrase",
-                seed: [i as u8 + 1; 32],
-                now,
-                kdf_log_n: 10,
-            },
-        )
-        .unwrap();
-        let signer = home.unlock("benchmark passphrase").unwrap();
+        let (home, signer) = bench_home(dir.path(), org, i as u8 + 1);
         let mut l = home.ledger().unwrap();
         epcis::import(
             &mut l,

@@ -15,29 +15,12 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 use tradeseal_core::epcis;
-use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::home::Home;
 use tradeseal_core::trace::{self, Direction};
 use tradeseal_core::Timestamp;
 
 mod common;
-use common::{lot, peak_rss_mib, write_document};
-
-fn fresh_home(dir: &Path) -> (Home, tradeseal_core::identity::Signer) {
-    let home = Home::init(
-        &dir.join("home"),
-        InitOptions {
-            org: "Bench",
-            gln: None,
-            passphrase: "benchmark passphrase",
-            seed: [1; 32],
-            now: Timestamp::from_unix_millis(0).unwrap(),
-            kdf_log_n: 10,
-        },
-    )
-    .unwrap();
-    let signer = home.unlock("benchmark passphrase").unwrap();
-    (home, signer)
-}
+use common::{bench_home, lot, peak_rss_mib, write_document};
 
 fn import(home: &Home, signer: &tradeseal_core::identity::Signer, doc: &Path) -> (usize, f64) {
     let mut ledger = home.ledger().unwrap();
@@ -80,7 +63,7 @@ fn floor(doc: &Path, n_import: usize) {
     .unwrap();
     let read_secs = t.elapsed().as_secs_f64();
     let dir = tempfile::tempdir().unwrap();
-    let (home, signer) = fresh_home(dir.path());
+    let (home, signer) = bench_home(dir.path(), "Bench", 1);
     let mut ledger = home.ledger().unwrap();
     let now = Timestamp::from_unix_millis(1_795_000_000_000).unwrap();
     let t = Instant::now();
@@ -110,7 +93,7 @@ fn main() {
     let size = std::fs::metadata(&doc).unwrap().len() as f64 / 1e6;
     let rss_before = peak_rss_mib();
     let dir = tempfile::tempdir().unwrap();
-    let (home, signer) = fresh_home(dir.path());
+    let (home, signer) = bench_home(dir.path(), "Bench", 1);
     let (n, secs) = import(&home, &signer, &doc);
     println!(
         "import: {n} events ({size:.1} MB) in {secs:.2} s = {:.0} events/s; peak RSS {:.0} MiB (before import {:.0} MiB)",
@@ -129,7 +112,7 @@ fn main() {
     let big = target.join(format!("epcis-{n_trace}.jsonld"));
     write_document(&big, n_trace);
     let dir = tempfile::tempdir().unwrap();
-    let (home, signer) = fresh_home(dir.path());
+    let (home, signer) = bench_home(dir.path(), "Bench", 1);
     let big_mb = std::fs::metadata(&big).unwrap().len() as f64 / 1e6;
     let (n, secs) = import(&home, &signer, &big);
     println!(

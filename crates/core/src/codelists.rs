@@ -2,6 +2,7 @@
 //! The built-in edition is compiled in; files of the same name in a folder replace it.
 
 use crate::error::{Error, Result};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -10,7 +11,7 @@ pub const HS_FILE: &str = "hs2022.csv";
 pub const COUNTRIES_FILE: &str = "unlocode-country-codes.csv";
 pub const SUBDIVISIONS_FILE: &str = "iso3166-2-subdivisions.csv";
 
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CodeLists {
     /// HS code (2, 4 or 6 digits) to description.
     pub hs: HashMap<String, String>,
@@ -22,44 +23,42 @@ pub struct CodeLists {
 
 static BUILTIN: OnceLock<CodeLists> = OnceLock::new();
 
+const BUILTIN_HS: &str = include_str!("../../../assets/codelists/hs2022.csv");
+const BUILTIN_COUNTRIES: &str =
+    include_str!("../../../assets/codelists/unlocode-country-codes.csv");
+const BUILTIN_SUBDIVISIONS: &str =
+    include_str!("../../../assets/codelists/iso3166-2-subdivisions.csv");
+
 impl CodeLists {
-    /// The edition compiled into TradeSeal.
+    /// The edition compiled into TradeSeal, parsed once.
     pub fn builtin() -> &'static CodeLists {
         BUILTIN.get_or_init(|| {
-            CodeLists::parse(
-                include_str!("../../../assets/codelists/hs2022.csv"),
-                include_str!("../../../assets/codelists/unlocode-country-codes.csv"),
-                include_str!("../../../assets/codelists/iso3166-2-subdivisions.csv"),
-            )
-            .expect("the built-in code lists parse")
+            CodeLists::parse(BUILTIN_HS, BUILTIN_COUNTRIES, BUILTIN_SUBDIVISIONS)
+                .expect("the built-in code lists parse")
         })
     }
 
-    /// The built-in lists, each replaced by `dir/<file>` where that file exists.
-    pub fn load(dir: &Path) -> Result<CodeLists> {
-        let read = |name: &str, builtin: &'static str| -> Result<String> {
-            let p = dir.join(name);
+    /// The built-in lists, each replaced by `dir/<file>` where that file exists (without
+    /// such files, the built-in lists themselves, parsed once per process).
+    pub fn load(dir: &Path) -> Result<Cow<'static, CodeLists>> {
+        let files = [HS_FILE, COUNTRIES_FILE, SUBDIVISIONS_FILE].map(|f| dir.join(f));
+        if !files.iter().any(|p| p.is_file()) {
+            return Ok(Cow::Borrowed(CodeLists::builtin()));
+        }
+        let read = |p: &Path, builtin: &'static str| -> Result<Cow<'static, str>> {
             if p.is_file() {
-                std::fs::read_to_string(&p)
+                std::fs::read_to_string(p)
+                    .map(Cow::Owned)
                     .map_err(|e| Error::io(format!("reading {}", p.display()), e))
             } else {
-                Ok(builtin.to_string())
+                Ok(Cow::Borrowed(builtin))
             }
         };
-        CodeLists::parse(
-            &read(
-                HS_FILE,
-                include_str!("../../../assets/codelists/hs2022.csv"),
-            )?,
-            &read(
-                COUNTRIES_FILE,
-                include_str!("../../../assets/codelists/unlocode-country-codes.csv"),
-            )?,
-            &read(
-                SUBDIVISIONS_FILE,
-                include_str!("../../../assets/codelists/iso3166-2-subdivisions.csv"),
-            )?,
-        )
+        Ok(Cow::Owned(CodeLists::parse(
+            &read(&files[0], BUILTIN_HS)?,
+            &read(&files[1], BUILTIN_COUNTRIES)?,
+            &read(&files[2], BUILTIN_SUBDIVISIONS)?,
+        )?))
     }
 
     pub fn parse(hs: &str, countries: &str, subdivisions: &str) -> Result<CodeLists> {

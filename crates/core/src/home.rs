@@ -148,7 +148,7 @@ impl Home {
 
     /// The code lists to check master data against: built in, replaced file by file by
     /// those in `<home>/codelists/`.
-    pub fn codelists(&self) -> Result<crate::codelists::CodeLists> {
+    pub fn codelists(&self) -> Result<std::borrow::Cow<'static, crate::codelists::CodeLists>> {
         crate::codelists::CodeLists::load(&self.path().join("codelists"))
     }
 

@@ -11,6 +11,7 @@ pub mod codelists;
 pub mod entry;
 pub mod epcis;
 pub mod error;
+pub mod files;
 pub mod gs1;
 pub mod hash;
 pub mod home;

@@ -336,6 +336,22 @@ pub fn history(ledger: &Ledger, key: &str) -> Result<Vec<TrustDecision>> {
     .collect()
 }
 
+/// The entry recording a received card in `ledger`: `None` when the card is recorded
+/// already exactly as given; an error for the ledger owner's own card.
+pub fn card_entry(ledger: &Ledger, card: &IdentityCard) -> Result<Option<NewEntry>> {
+    let card = check_card(card)?;
+    if card.public_key == ledger.key().to_hex() {
+        return Err(Error::invalid(
+            "card",
+            "this is your own card: add your partners' cards",
+        ));
+    }
+    if has_card(ledger, &card)? {
+        return Ok(None);
+    }
+    add_entry(&card).map(Some)
+}
+
 /// Whether the card is already recorded exactly as given.
 pub fn has_card(ledger: &Ledger, card: &IdentityCard) -> Result<bool> {
     let stored: Option<String> = ledger

@@ -131,7 +131,9 @@ pub struct MassBalance {
 /// Outputs may exceed inputs by this share (scale tolerance) before it is an error.
 pub const MASS_TOLERANCE: f64 = 0.005;
 
-fn unit(uom: Option<&str>) -> Option<(&'static str, f64)> {
+/// The dimension (`mass` in kg, `volume` in L, `count`) and factor of a UN/ECE Rec 20
+/// unit; no unit is a count. `None` for units TradeSeal cannot convert.
+pub(crate) fn unit(uom: Option<&str>) -> Option<(&'static str, f64)> {
     Some(match uom {
         None | Some("H87" | "EA" | "C62") => ("count", 1.0),
         Some("KGM") => ("mass", 1.0),
@@ -173,6 +175,7 @@ struct Step {
     to: String,
     event: u64,
     hash_id: String,
+    transformation: bool,
 }
 
 fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
@@ -182,7 +185,7 @@ fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
         Direction::Forward => (Role::Input, Role::Output, Role::Child, Role::Parent),
     };
     let mut st = ledger.conn().prepare_cached(
-        "SELECT o2.id, o2.event, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0' FROM epcis_objects o1
+        "SELECT o2.id, o2.event, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type = 'TransformationEvent' FROM epcis_objects o1
            JOIN epcis_events e ON e.id = o1.event
            JOIN epcis_objects o2 ON o2.event = o1.event
           WHERE o1.id = ?1
@@ -197,6 +200,7 @@ fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
                 to: r.get(0)?,
                 event: r.get::<_, i64>(1)? as u64,
                 hash_id: r.get(2)?,
+                transformation: r.get(3)?,
             })
         },
     )?;
@@ -282,15 +286,8 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
             nodes[i].origin = true;
         }
         for s in next {
-            if !transformations.iter().any(|(q, _)| *q == s.event) {
-                let is_transformation: bool = ledger.conn().query_row(
-                    "SELECT type = 'TransformationEvent' FROM epcis_events WHERE id = ?1",
-                    [s.event as i64],
-                    |r| r.get(0),
-                )?;
-                if is_transformation {
-                    transformations.push((s.event, s.hash_id.clone()));
-                }
+            if s.transformation && !transformations.iter().any(|(q, _)| *q == s.event) {
+                transformations.push((s.event, s.hash_id.clone()));
             }
             if at.contains_key(&s.to) {
                 continue;

@@ -3,6 +3,27 @@
 
 use std::io::Write;
 use std::path::Path;
+use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::identity::Signer;
+
+/// A new home `org` in `dir` with the key seeded by `seed`, unlocked (passphrase
+/// "benchmark passphrase", a light KDF).
+pub fn bench_home(dir: &Path, org: &str, seed: u8) -> (Home, Signer) {
+    let home = Home::init(
+        &dir.join(org),
+        InitOptions {
+            org,
+            gln: None,
+            passphrase: "benchmark passphrase",
+            seed: [seed; 32],
+            now: tradeseal_core::Timestamp::from_unix_millis(0).unwrap(),
+            kdf_log_n: 10,
+        },
+    )
+    .unwrap();
+    let signer = home.unlock("benchmark passphrase").unwrap();
+    (home, signer)
+}
 
 pub fn sscc(k: usize) -> String {
     format!("urn:epc:id:sscc:7701234.0{:09}", k)

@@ -48,18 +48,8 @@ fn step(e: &ChainEvent) -> &str {
 }
 
 fn mass(o: &ObjectRef) -> Option<(&'static str, f64)> {
-    let q = o.quantity?;
-    let (dim, f) = match o.uom.as_deref() {
-        None | Some("H87" | "EA" | "C62") => ("count", 1.0),
-        Some("KGM") => ("mass", 1.0),
-        Some("GRM") => ("mass", 1e-3),
-        Some("TNE") => ("mass", 1000.0),
-        Some("LBR") => ("mass", 0.453_592_37),
-        Some("LTR") => ("volume", 1.0),
-        Some("MTQ") => ("volume", 1000.0),
-        _ => return None,
-    };
-    Some((dim, q * f))
+    let (dim, factor) = crate::trace::unit(o.uom.as_deref())?;
+    Some((dim, o.quantity? * factor))
 }
 
 /// Amounts by identifier (instances count 1), for comparing hand-overs.

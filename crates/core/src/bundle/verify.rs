@@ -538,18 +538,29 @@ pub fn verify<R: BufRead>(
     })
 }
 
-fn card(s: &mut State<'_>, line: u64, value: serde_json::Value) {
-    let rec = match serde_json::from_value::<CardRecord>(value) {
-        Ok(r) => r,
-        Err(e) => {
-            return s.err(
+/// The record in `value`, or a `malformed` finding.
+fn record<T: serde::de::DeserializeOwned>(
+    s: &mut State<'_>,
+    line: u64,
+    value: serde_json::Value,
+    what: &str,
+) -> Option<T> {
+    serde_json::from_value(value)
+        .map_err(|e| {
+            s.err(
                 "malformed",
                 line,
                 None,
-                format!("a card record is malformed ({e})"),
+                format!("a {what} record is malformed ({e})"),
                 ASK_AGAIN,
             )
-        }
+        })
+        .ok()
+}
+
+fn card(s: &mut State<'_>, line: u64, value: serde_json::Value) {
+    let Some(rec) = record::<CardRecord>(s, line, value, "card") else {
+        return;
     };
     let key_hex = rec.card.public_key.clone();
     match parties::check_card(&rec.card) {
@@ -594,17 +605,8 @@ fn card(s: &mut State<'_>, line: u64, value: serde_json::Value) {
 }
 
 fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
-    let rec = match serde_json::from_value::<CheckpointRecord>(value) {
-        Ok(r) => r,
-        Err(e) => {
-            return s.err(
-                "malformed",
-                line,
-                None,
-                format!("a checkpoint record is malformed ({e})"),
-                ASK_AGAIN,
-            )
-        }
+    let Some(rec) = record::<CheckpointRecord>(s, line, value, "checkpoint") else {
+        return;
     };
     let Some(author) = s.authors.get(&rec.key) else {
         return s.err(

@@ -18,6 +18,17 @@ pub enum ExportSelection {
     Events(Vec<u64>),
 }
 
+impl ExportSelection {
+    /// A lot's history (`GTIN/LOT`): the events of its backward trace.
+    pub fn lot_history(ledger: &Ledger, lot: &str) -> Result<ExportSelection> {
+        let start = crate::trace::start_id("lot", lot)?;
+        let r = crate::trace::trace(ledger, &start, crate::trace::Direction::Back)?;
+        Ok(ExportSelection::Events(
+            r.events.iter().map(|e| e.event.id).collect(),
+        ))
+    }
+}
+
 fn for_each(
     ledger: &Ledger,
     sel: &ExportSelection,
