@@ -19,6 +19,19 @@ mod common;
 use common::{bench_home, lot, peak_rss_mib, write_document};
 
 fn main() {
+    // `-- --file PATH`: verify an existing bundle only (for profiling).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--file") {
+        let (report, secs) = timed_verify(std::path::Path::new(&args[i + 1]));
+        println!(
+            "verify: {} entries in {secs:.2} s; peak RSS {:.0} MiB; verdict {:?}, {} findings",
+            report.entries,
+            peak_rss_mib(),
+            report.verdict,
+            report.findings.len()
+        );
+        return;
+    }
     let n: usize = std::env::args()
         .skip(1)
         .find_map(|a| a.parse().ok())
@@ -77,15 +90,7 @@ fn main() {
     }
 
     let rss_before = peak_rss_mib();
-    let t = Instant::now();
-    let f = std::fs::File::open(&path).unwrap();
-    let report = bundle::verify(
-        std::io::BufReader::with_capacity(1 << 20, f),
-        None,
-        &mut |_| true,
-    )
-    .unwrap();
-    let secs = t.elapsed().as_secs_f64();
+    let (report, secs) = timed_verify(&path);
     assert_ne!(
         report.verdict,
         BundleVerdict::Failed,
@@ -136,5 +141,19 @@ fn main() {
         items.len(),
         t.elapsed().as_secs_f64()
     );
-    std::fs::remove_file(&path).ok();
+    if std::env::var_os("TRADESEAL_BENCH_KEEP").is_none() {
+        std::fs::remove_file(&path).ok();
+    }
+}
+
+fn timed_verify(path: &std::path::Path) -> (bundle::BundleReport, f64) {
+    let t = Instant::now();
+    let f = std::fs::File::open(path).unwrap();
+    let report = bundle::verify(
+        std::io::BufReader::with_capacity(1 << 20, f),
+        None,
+        &mut |_| true,
+    )
+    .unwrap();
+    (report, t.elapsed().as_secs_f64())
 }

@@ -144,6 +144,27 @@ fn subproof<S: NodeSource>(
     Ok(())
 }
 
+/// How many hashes the RFC 9162 inclusion proof of leaf `index` in a tree of `size`
+/// leaves holds (the steps `verify_inclusion` takes before reaching the root).
+pub fn inclusion_proof_len(index: u64, size: u64) -> usize {
+    if index >= size {
+        return 0;
+    }
+    let (mut fnode, mut snode, mut n) = (index, size - 1, 0);
+    while snode != 0 {
+        if fnode & 1 == 0 && fnode == snode {
+            while fnode & 1 == 0 && fnode != 0 {
+                fnode >>= 1;
+                snode >>= 1;
+            }
+        }
+        fnode >>= 1;
+        snode >>= 1;
+        n += 1;
+    }
+    n
+}
+
 /// RFC 9162 2.1.3.2: does `proof` show leaf `index` with hash `leaf` in the tree `(size, root)`?
 pub fn verify_inclusion(leaf: &Hash, index: u64, size: u64, proof: &[Hash], root: &Hash) -> bool {
     if index >= size {

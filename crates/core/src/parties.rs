@@ -385,10 +385,36 @@ pub enum SignerStatus {
     },
 }
 
-/// The status of `key` for an event at `event_ms`.
-pub fn signer_status(ledger: &Ledger, key: &str, event_ms: i64) -> Result<SignerStatus> {
+/// What the trust store says of a key, for events at any time: read once per signer.
+#[derive(Clone, Debug)]
+pub struct Standing {
+    now: SignerStatus,
+    /// Revoked from this time (ms), with the time's text and the reason.
+    revoked: Option<(i64, String, String)>,
+}
+
+impl Standing {
+    /// The signer's status for an event at `event_ms`.
+    pub fn at(&self, event_ms: i64) -> SignerStatus {
+        match &self.revoked {
+            Some((from_ms, from, reason)) if event_ms >= *from_ms => SignerStatus::Revoked {
+                from: from.clone(),
+                reason: reason.clone(),
+            },
+            Some((_, from, reason)) => SignerStatus::RevokedLater {
+                from: from.clone(),
+                reason: reason.clone(),
+            },
+            None => self.now.clone(),
+        }
+    }
+}
+
+/// The standing of `key` in `ledger`'s trust store.
+pub fn signer_standing(ledger: &Ledger, key: &str) -> Result<Standing> {
+    let standing = |now| Standing { now, revoked: None };
     if key == ledger.key().to_hex() {
-        return Ok(SignerStatus::Own);
+        return Ok(standing(SignerStatus::Own));
     }
     let row: Option<(String, Option<i64>, Option<String>)> = ledger
         .conn()
@@ -398,20 +424,23 @@ pub fn signer_status(ledger: &Ledger, key: &str, event_ms: i64) -> Result<Signer
         .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((status, from, why)) = row else {
-        return Ok(SignerStatus::Unknown);
+        return Ok(standing(SignerStatus::Unknown));
     };
     if let Some(from) = from {
         let text = Timestamp::from_unix_millis(from)?.to_rfc3339();
-        let reason = why.unwrap_or_default();
-        return Ok(if event_ms >= from {
-            SignerStatus::Revoked { from: text, reason }
-        } else {
-            SignerStatus::RevokedLater { from: text, reason }
+        return Ok(Standing {
+            now: SignerStatus::Unknown,
+            revoked: Some((from, text, why.unwrap_or_default())),
         });
     }
-    Ok(match TrustStatus::parse(&status) {
+    Ok(standing(match TrustStatus::parse(&status) {
         TrustStatus::Trusted => SignerStatus::Trusted,
         TrustStatus::Distrusted => SignerStatus::Distrusted,
         TrustStatus::Unknown => SignerStatus::Unknown,
-    })
+    }))
+}
+
+/// The status of `key` for an event at `event_ms`.
+pub fn signer_status(ledger: &Ledger, key: &str, event_ms: i64) -> Result<SignerStatus> {
+    Ok(signer_standing(ledger, key)?.at(event_ms))
 }

@@ -2,27 +2,76 @@
 //! (what was shipped is what was received, from and to the same parties), mass balance
 //! of transformations, time order, cloned identifiers, and the verified share of the
 //! goods' quantity (UNTP's verified ratio, computed from the chain).
+//!
+//! A bundle may hold a million events, so each is kept compact: every string (ids,
+//! units, steps, parties, authors) is interned once in [`Names`] and named by number.
 
-use crate::epcis::{ObjectRef, Role};
+use crate::epcis::Role;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
+
+/// Interned strings: each distinct string stored once, named by its number.
+#[derive(Default)]
+pub(super) struct Names {
+    ids: HashMap<Rc<str>, u32>,
+    names: Vec<Rc<str>>,
+}
+
+impl Names {
+    pub fn intern(&mut self, s: &str) -> u32 {
+        if let Some(n) = self.ids.get(s) {
+            return *n;
+        }
+        let rc: Rc<str> = Rc::from(s);
+        let n = self.names.len() as u32;
+        self.names.push(rc.clone());
+        self.ids.insert(rc, n);
+        n
+    }
+
+    pub fn get(&self, n: u32) -> &str {
+        &self.names[n as usize]
+    }
+}
+
+/// One identifier of an event.
+pub(super) struct Obj {
+    pub id: u32,
+    pub role: Role,
+    pub quantity: Option<f64>,
+    pub uom: Option<u32>,
+}
 
 /// What the chain checks need of one event.
 pub(super) struct ChainEvent {
     pub line: u64,
-    pub author: String,
-    pub hash_id: String,
+    pub author: u32,
+    /// The digest of its CBV 2.0 hash id.
+    pub hash_id: [u8; 32],
     pub time_ms: i64,
     /// When the author's ledger recorded it.
     pub entry_ms: i64,
-    pub event_type: String,
-    pub action: Option<String>,
-    pub biz_step: Option<String>,
-    pub objects: Vec<ObjectRef>,
+    pub event_type: u32,
+    pub action: Option<u32>,
+    pub biz_step: Option<u32>,
+    pub objects: Box<[Obj]>,
     /// (type, party or location) of sourceList / destinationList, types as CBV short names.
-    pub sources: Vec<(String, String)>,
-    pub destinations: Vec<(String, String)>,
+    pub sources: Box<[(u32, u32)]>,
+    pub destinations: Box<[(u32, u32)]>,
     /// Signed by a trusted (or own) key not revoked at the time, with no error found on it.
     pub sound: bool,
+}
+
+/// The events of a bundle and the strings they name.
+#[derive(Default)]
+pub(super) struct Chain {
+    pub events: Vec<ChainEvent>,
+    pub names: Names,
+}
+
+/// The text form of a CBV 2.0 hash id digest.
+pub(super) fn hash_id_text(digest: &[u8; 32]) -> String {
+    format!("ni:///sha-256;{}?ver=CBV2.0", hex::encode(digest))
 }
 
 pub(super) struct Problem {
@@ -40,38 +89,48 @@ const CLOCK_TOLERANCE_MS: i64 = 3_600_000;
 const ORDER_TOLERANCE_MS: i64 = 3_600_000;
 const MASS_TOLERANCE: f64 = crate::trace::MASS_TOLERANCE;
 
-fn step(e: &ChainEvent) -> &str {
-    e.biz_step
-        .as_deref()
-        .map(|s| s.rsplit(['-', ':', '/']).next().unwrap_or(s))
-        .unwrap_or("")
-}
-
-fn mass(o: &ObjectRef) -> Option<(&'static str, f64)> {
-    let (dim, factor) = crate::trace::unit(o.uom.as_deref())?;
-    Some((dim, o.quantity? * factor))
-}
-
-/// Amounts by identifier (instances count 1), for comparing hand-overs.
-fn amounts(e: &ChainEvent) -> HashMap<&str, f64> {
-    let mut m = HashMap::new();
-    for o in &e.objects {
-        if o.role == Role::Object {
-            *m.entry(o.id.as_str()).or_default() += mass(o).map_or(1.0, |(_, q)| q);
-        }
+impl Chain {
+    fn step(&self, e: &ChainEvent) -> &str {
+        e.biz_step
+            .map(|n| self.names.get(n))
+            .map(|s| s.rsplit(['-', ':', '/']).next().unwrap_or(s))
+            .unwrap_or("")
     }
-    m
+
+    fn is(&self, n: Option<u32>, what: &str) -> bool {
+        n.is_some_and(|n| self.names.get(n) == what)
+    }
+
+    fn mass(&self, o: &Obj) -> Option<(&'static str, f64)> {
+        let (dim, factor) = crate::trace::unit(o.uom.map(|u| self.names.get(u)))?;
+        Some((dim, o.quantity? * factor))
+    }
+
+    /// Amounts by identifier (instances count 1), for comparing hand-overs.
+    fn amounts(&self, e: &ChainEvent) -> HashMap<u32, f64> {
+        let mut m = HashMap::new();
+        for o in e.objects.iter().filter(|o| o.role == Role::Object) {
+            *m.entry(o.id).or_default() += self.mass(o).map_or(1.0, |(_, q)| q);
+        }
+        m
+    }
+
+    fn label(&self, id: u32) -> String {
+        crate::trace::label_of(self.names.get(id))
+    }
 }
 
-pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Problem>, Option<f64>) {
+pub(super) fn check(chain: &Chain, subject: Option<&str>) -> (Vec<Problem>, Option<f64>) {
+    let events = &chain.events;
+    let names = &chain.names;
     let mut out = Vec::new();
     let mut problem = |code, error, e: &ChainEvent, message: String| {
         out.push(Problem {
             code,
             error,
             line: e.line,
-            author: e.author.clone(),
-            event: e.hash_id.clone(),
+            author: names.get(e.author).to_string(),
+            event: hash_id_text(&e.hash_id),
             message,
         });
     };
@@ -92,18 +151,18 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
     }
 
     // Custody: every receipt matches a shipment of the same goods, to the receiver.
-    let mut shipped_by: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut shipped_by: HashMap<u32, Vec<usize>> = HashMap::new();
     for (i, e) in events
         .iter()
         .enumerate()
-        .filter(|(_, e)| step(e) == "shipping")
+        .filter(|(_, e)| chain.step(e) == "shipping")
     {
         for o in e.objects.iter().filter(|o| o.role == Role::Object) {
-            shipped_by.entry(o.id.as_str()).or_default().push(i);
+            shipped_by.entry(o.id).or_default().push(i);
         }
     }
-    for r in events.iter().filter(|e| step(e) == "receiving") {
-        let received = amounts(r);
+    for r in events.iter().filter(|e| chain.step(e) == "receiving") {
+        let received = chain.amounts(r);
         if received.is_empty() {
             continue;
         }
@@ -120,9 +179,9 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
             problem("custody-gap", true, r, "goods were received that no shipment in the chain sent: the hand-over from the previous holder is missing".into());
             continue;
         }
-        let mut shipped: HashMap<&str, f64> = HashMap::new();
+        let mut shipped: HashMap<u32, f64> = HashMap::new();
         for s in &candidates {
-            for (k, q) in amounts(s) {
+            for (k, q) in chain.amounts(s) {
                 *shipped.entry(k).or_default() += q;
             }
             if s.time_ms > r.time_ms + ORDER_TOLERANCE_MS {
@@ -137,6 +196,8 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
                 );
             }
         }
+        let mut received: Vec<(u32, f64)> = received.into_iter().collect();
+        received.sort_by_key(|(id, _)| *id);
         for (id, q) in &received {
             let sent = shipped.get(id).copied().unwrap_or(0.0);
             if *q > sent * (1.0 + MASS_TOLERANCE) + 1e-9 {
@@ -146,23 +207,27 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
                     r,
                     format!(
                         "received {q} of {} but {sent} was shipped",
-                        crate::trace::label_of(id)
+                        chain.label(*id)
                     ),
                 );
             }
         }
         // From and to the same parties, where both sides say.
         for s in &candidates {
-            for (kind, party) in &r.sources {
+            for (kind, party) in r.sources.iter() {
                 if let Some((_, other)) = s.sources.iter().find(|(k, _)| k == kind) {
                     if other != party {
+                        let (kind, party, other) =
+                            (names.get(*kind), names.get(*party), names.get(*other));
                         problem("custody-party", true, r, format!("received from {party} ({kind}), but the shipment came from {other}"));
                     }
                 }
             }
-            for (kind, party) in &r.destinations {
+            for (kind, party) in r.destinations.iter() {
                 if let Some((_, other)) = s.destinations.iter().find(|(k, _)| k == kind) {
                     if other != party {
+                        let (kind, party, other) =
+                            (names.get(*kind), names.get(*party), names.get(*other));
                         problem(
                             "custody-party",
                             true,
@@ -178,26 +243,24 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
     }
 
     // Where each identifier was made: a transformation output, or an ADD observation.
-    let mut made_at: HashMap<&str, usize> = HashMap::new();
+    let mut made_at: HashMap<u32, usize> = HashMap::new();
     for (i, e) in events.iter().enumerate() {
-        for o in &e.objects {
-            if o.role == Role::Output
-                || (o.role == Role::Object && e.action.as_deref() == Some("ADD"))
-            {
-                made_at.entry(o.id.as_str()).or_insert(i);
+        for o in e.objects.iter() {
+            if o.role == Role::Output || (o.role == Role::Object && chain.is(e.action, "ADD")) {
+                made_at.entry(o.id).or_insert(i);
             }
         }
     }
     // Mass balance of each transformation.
     for t in events
         .iter()
-        .filter(|e| e.event_type == "TransformationEvent")
+        .filter(|e| names.get(e.event_type) == "TransformationEvent")
     {
         let sum = |role| -> Option<(&'static str, f64)> {
             let mut dim = None;
             let mut total = 0.0;
             for o in t.objects.iter().filter(|o| o.role == role) {
-                let (d, q) = mass(o)?;
+                let (d, q) = chain.mass(o)?;
                 if dim.is_some_and(|x| x != d) {
                     return None;
                 }
@@ -218,7 +281,7 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
         }
         // An output made before its inputs existed.
         for o in t.objects.iter().filter(|o| o.role == Role::Input) {
-            if let Some(c) = made_at.get(o.id.as_str()).map(|i| &events[*i]) {
+            if let Some(c) = made_at.get(&o.id).map(|i| &events[*i]) {
                 if c.time_ms > t.time_ms + ORDER_TOLERANCE_MS {
                     problem(
                         "time-order",
@@ -226,7 +289,7 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
                         t,
                         format!(
                             "{} was used {} hours before it was made",
-                            crate::trace::label_of(&o.id),
+                            chain.label(o.id),
                             (c.time_ms - t.time_ms) / 3_600_000
                         ),
                     );
@@ -236,59 +299,64 @@ pub(super) fn check(events: &[ChainEvent], subject: Option<&str>) -> (Vec<Proble
     }
 
     // Cloned identities: one instance created twice (two diverging histories).
-    let mut created: HashMap<&str, &ChainEvent> = HashMap::new();
+    let mut created: HashMap<u32, &ChainEvent> = HashMap::new();
     for e in events {
-        for o in &e.objects {
+        for o in e.objects.iter() {
             let instance = o.quantity.is_none()
                 && (o.role == Role::Output
                     || (o.role == Role::Object
-                        && e.action.as_deref() == Some("ADD")
-                        && step(e) == "commissioning"));
+                        && chain.is(e.action, "ADD")
+                        && chain.step(e) == "commissioning"));
             if instance {
-                if let Some(first) = created.insert(&o.id, e) {
+                if let Some(first) = created.insert(o.id, e) {
                     if first.hash_id != e.hash_id {
-                        problem("cloned-id", true, e, format!("{} was created twice (also by event {}): two goods carry one identity", crate::trace::label_of(&o.id), first.hash_id));
+                        problem("cloned-id", true, e, format!("{} was created twice (also by event {}): two goods carry one identity", chain.label(o.id), hash_id_text(&first.hash_id)));
                     }
                 }
             }
         }
     }
 
-    let index = Index::new(events);
-    let share = subject.map(|s| verified_share(&index, s, &mut HashSet::new()));
+    let index = Index::new(chain);
+    let share = subject.map(|s| match chain.names.ids.get(s) {
+        Some(id) => verified_share(&index, *id, &mut HashSet::new()),
+        None => 0.0,
+    });
     (out, share)
 }
 
 /// How each identifier was made, for the verified share.
 struct Index<'e> {
-    events: &'e [ChainEvent],
+    chain: &'e Chain,
     /// Output of a transformation.
-    made_by: HashMap<&'e str, usize>,
+    made_by: HashMap<u32, usize>,
     /// Parent of an ADD aggregation.
-    packed: HashMap<&'e str, usize>,
+    packed: HashMap<u32, usize>,
     /// Object of a sound ADD ObjectEvent.
-    commissioned: HashSet<&'e str>,
+    commissioned: HashSet<u32>,
 }
 
 impl<'e> Index<'e> {
-    fn new(events: &'e [ChainEvent]) -> Index<'e> {
+    fn new(chain: &'e Chain) -> Index<'e> {
         let mut ix = Index {
-            events,
+            chain,
             made_by: HashMap::new(),
             packed: HashMap::new(),
             commissioned: HashSet::new(),
         };
-        for (i, e) in events.iter().enumerate() {
-            for o in &e.objects {
-                match (e.event_type.as_str(), o.role, e.action.as_deref()) {
+        for (i, e) in chain.events.iter().enumerate() {
+            let kind = chain.names.get(e.event_type);
+            let add = chain.is(e.action, "ADD");
+            for o in e.objects.iter() {
+                match (kind, o.role, add) {
                     ("TransformationEvent", Role::Output, _) => {
-                        ix.made_by.entry(o.id.as_str()).or_insert(i);
+                        ix.made_by.entry(o.id).or_insert(i);
                     }
-                    ("AggregationEvent", Role::Parent, Some("ADD")) => {
-                        ix.packed.entry(o.id.as_str()).or_insert(i);
+                    ("AggregationEvent", Role::Parent, true) => {
+                        ix.packed.entry(o.id).or_insert(i);
                     }
-                    ("ObjectEvent", Role::Object, Some("ADD")) if e.sound => {
-                        ix.commissioned.insert(o.id.as_str());
+                    ("ObjectEvent", Role::Object, true) if e.sound => {
+                        ix.commissioned.insert(o.id);
                     }
                     _ => {}
                 }
@@ -301,20 +369,21 @@ impl<'e> Index<'e> {
 /// The share of `id`'s quantity whose origin is verified: 1 for goods created by a sound
 /// commissioning event; through a transformation, the inputs' shares weighted by
 /// quantity (times the transformation's own soundness); a container, its contents'.
-fn verified_share(ix: &Index<'_>, id: &str, seen: &mut HashSet<String>) -> f64 {
-    if !seen.insert(id.to_string()) {
+fn verified_share(ix: &Index<'_>, id: u32, seen: &mut HashSet<u32>) -> f64 {
+    if !seen.insert(id) {
         return 0.0;
     }
+    let events = &ix.chain.events;
     let step = ix
         .made_by
-        .get(id)
-        .map(|i| (&ix.events[*i], Role::Input))
-        .or_else(|| ix.packed.get(id).map(|i| (&ix.events[*i], Role::Child)));
+        .get(&id)
+        .map(|i| (&events[*i], Role::Input))
+        .or_else(|| ix.packed.get(&id).map(|i| (&events[*i], Role::Child)));
     if let Some((e, role)) = step {
-        let parts: Vec<&ObjectRef> = e.objects.iter().filter(|o| o.role == role).collect();
+        let parts: Vec<&Obj> = e.objects.iter().filter(|o| o.role == role).collect();
         let weights: Vec<f64> = parts
             .iter()
-            .map(|o| mass(o).map_or(1.0, |(_, q)| q))
+            .map(|o| ix.chain.mass(o).map_or(1.0, |(_, q)| q))
             .collect();
         let total: f64 = weights.iter().sum();
         if !e.sound || total <= 0.0 {
@@ -323,10 +392,10 @@ fn verified_share(ix: &Index<'_>, id: &str, seen: &mut HashSet<String>) -> f64 {
         return parts
             .iter()
             .zip(&weights)
-            .map(|(o, w)| w / total * verified_share(ix, &o.id, seen))
+            .map(|(o, w)| w / total * verified_share(ix, o.id, seen))
             .sum();
     }
-    if ix.commissioned.contains(id) {
+    if ix.commissioned.contains(&id) {
         1.0
     } else {
         0.0

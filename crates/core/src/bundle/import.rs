@@ -80,7 +80,7 @@ fn blob(hexed: &str) -> Result<Vec<u8>> {
 }
 
 /// Verifies the bundle `open` yields (read twice), then imports it.
-pub fn import<R: BufRead>(
+pub fn import<R: BufRead + Send>(
     ledger: &mut Ledger,
     signer: &Signer,
     now: Timestamp,

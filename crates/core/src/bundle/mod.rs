@@ -3,9 +3,11 @@
 //! line-oriented file that is verified offline and in a stream.
 
 mod chain;
+mod entries;
 mod export;
 mod format;
 mod import;
+mod lines;
 mod verify;
 
 pub use export::{export, export_ledgers};

@@ -3,21 +3,19 @@
 //! batches), inclusion proofs, EPCIS event hash ids, and each signer's trust status at
 //! the time of its events. The result is a report; `Err` only when the file cannot be read.
 
+use super::chain::{self, Chain, ChainEvent, Obj};
+use super::entries::{self, Prepared};
 use super::format::*;
+use super::lines::{self, Item};
 use crate::canonical;
 use crate::checkpoint;
-use crate::entry::{self, Body};
-use crate::epcis::{self, StoredEvent};
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::identity::IdentityCard;
 use crate::ledger::Ledger;
-use crate::merkle;
-use crate::parties::{self, SignerStatus};
-use crate::signature::{self, PublicKey};
-use crate::time::Timestamp;
+use crate::parties::{self, SignerStatus, Standing};
+use crate::signature::PublicKey;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use ts_rs::TS;
@@ -98,9 +96,8 @@ pub struct BundleReport {
 }
 
 const MAX_FINDINGS: usize = 1000;
-const SIG_BATCH: usize = 4096;
-/// Entry lines checked in parallel at a time.
-const ENTRY_BATCH: usize = 2048;
+/// Consecutive entry lines checked by one task, their signatures in one batch.
+const RUN: usize = 512;
 const ASK_AGAIN: &str = "ask the sender for the bundle again; do not import this one";
 
 struct Author {
@@ -108,14 +105,8 @@ struct Author {
     key: PublicKey,
     entries: u64,
     status: Option<String>,
-}
-
-struct PendingSig {
-    author: String,
-    line: u64,
-    msg: Vec<u8>,
-    sig: [u8; 64],
-    event: Option<String>,
+    /// Read from the trust store at the author's first entry.
+    standing: Option<Standing>,
 }
 
 struct State<'l> {
@@ -125,10 +116,9 @@ struct State<'l> {
     authors: BTreeMap<String, Author>,
     checkpoints: HashMap<(String, u64), Hash>,
     last: Option<(String, u64, Hash)>,
-    sigs: Vec<PendingSig>,
     entries: u64,
     events: u64,
-    chain: Vec<super::chain::ChainEvent>,
+    chain: Chain,
 }
 
 impl State<'_> {
@@ -176,33 +166,6 @@ impl State<'_> {
             action,
         );
     }
-
-    fn flush_sigs(&mut self) {
-        let sigs = std::mem::take(&mut self.sigs);
-        let items: Vec<(&PublicKey, &[u8], &[u8; 64])> = sigs
-            .iter()
-            .map(|p| (&self.authors[&p.author].key, p.msg.as_slice(), &p.sig))
-            .collect();
-        let bad = signature::verify_many(&items);
-        for i in bad {
-            let p = &sigs[i];
-            self.add(
-                "entry-signature",
-                FindingSeverity::Error,
-                Some(p.line),
-                Some(&p.author),
-                p.event.as_deref(),
-                Some("signature"),
-                "the entry's signature does not verify under its author's key (strict Ed25519)"
-                    .into(),
-                ASK_AGAIN,
-            );
-        }
-    }
-}
-
-fn hex32(s: &str) -> Option<Hash> {
-    hex::decode(s).ok().and_then(|b| Hash::from_slice(&b))
 }
 
 #[derive(PartialEq, PartialOrd, Clone, Copy)]
@@ -217,8 +180,12 @@ enum Stage {
 /// Verifies the bundle read from `r`. With `ledger`, signers are judged by its trust
 /// store; without, every signer is unknown. `progress` gets the count of entries read
 /// and returns false to stop (`Error::Cancelled`).
-pub fn verify<R: BufRead>(
-    mut r: R,
+///
+/// The file is read on a thread of its own; entry lines are checked in parallel runs
+/// and merged in file order; memory stays bounded by a few batches of lines and the
+/// compact summary the chain checks keep of each event.
+pub fn verify<R: BufRead + Send>(
+    r: R,
     ledger: Option<&Ledger>,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<BundleReport> {
@@ -229,71 +196,91 @@ pub fn verify<R: BufRead>(
         authors: BTreeMap::new(),
         checkpoints: HashMap::new(),
         last: None,
-        sigs: vec![],
         entries: 0,
         events: 0,
-        chain: vec![],
+        chain: Chain::default(),
     };
-    let mut digest = Sha256::new();
+    let (tx, rx) = std::sync::mpsc::sync_channel(2);
+    let read = std::thread::scope(|scope| {
+        scope.spawn(move || lines::read(r, tx));
+        // `rx` is dropped on return, which stops the reader.
+        read_records(&mut s, rx, progress)
+    })?;
+    Ok(finish(s, read))
+}
+
+/// What reading the records gave, besides the state.
+struct Read {
+    subject: Option<Subject>,
+    exporter: Option<String>,
+    /// Reading stopped at a framing problem: no chain checks, no verdict but failed.
+    fatal: bool,
+}
+
+fn read_records(
+    s: &mut State<'_>,
+    rx: std::sync::mpsc::Receiver<Result<Item>>,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Result<Read> {
+    let mut out = Read {
+        subject: None,
+        exporter: None,
+        fatal: false,
+    };
     let mut stage = Stage::Header;
-    let mut subject = None;
-    let mut exporter = None;
-    let mut line_no: u64 = 0;
-    let mut buf = Vec::new();
-    let mut fatal = false;
-    let mut batch: Vec<(u64, Vec<u8>)> = Vec::with_capacity(ENTRY_BATCH);
-    loop {
-        buf.clear();
-        let n = std::io::Read::take(r.by_ref(), MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut buf)
-            .map_err(|e| Error::io("reading the bundle", e))?;
-        if n == 0 {
-            break;
-        }
-        line_no += 1;
-        if stage == Stage::Ended {
-            s.err(
-                "trailing-data",
-                line_no,
-                None,
-                "there is data after the end record".into(),
-                ASK_AGAIN,
-            );
-            fatal = true;
-            break;
-        }
-        if buf.len() > MAX_LINE {
-            s.err(
-                "line-too-long",
-                line_no,
-                None,
-                format!("a line is longer than {} MiB", MAX_LINE >> 20),
-                ASK_AGAIN,
-            );
-            fatal = true;
-            break;
-        }
-        if buf.last() == Some(&b'\n') && stage >= Stage::Cards && buf.starts_with(b"{\"author\":") {
-            // Entry lines are checked in parallel batches; the digest stays in file order.
-            digest.update(&buf);
-            stage = Stage::Entries;
-            batch.push((line_no, buf.clone()));
-            if batch.len() >= ENTRY_BATCH {
-                if flush_batch(&mut s, &mut batch) {
-                    fatal = true;
-                    break;
+    let mut last_line: u64 = 0;
+    for item in rx {
+        let (first_line, bytes, digest_before) = match item? {
+            Item::TooLong { line } => {
+                s.err(
+                    "line-too-long",
+                    line,
+                    None,
+                    format!("a line is longer than {} MiB", MAX_LINE >> 20),
+                    ASK_AGAIN,
+                );
+                out.fatal = true;
+                return Ok(out);
+            }
+            Item::Entries { data, spans } => {
+                let first = spans[0].0;
+                if stage == Stage::Ended {
+                    trailing(s, first);
+                    out.fatal = true;
+                    return Ok(out);
+                }
+                if stage == Stage::Header {
+                    s.err("record-order", first, None, "an entry record is out of place (header, cards, checkpoints, entries, end)".into(), ASK_AGAIN);
+                    out.fatal = true;
+                    return Ok(out);
+                }
+                stage = Stage::Entries;
+                last_line = spans[spans.len() - 1].0;
+                let lines: Vec<(u64, &[u8])> =
+                    spans.iter().map(|(l, a, b)| (*l, &data[*a..*b])).collect();
+                if check_entries(s, &lines) {
+                    out.fatal = true;
+                    return Ok(out);
                 }
                 if !progress(s.entries) {
                     return Err(Error::Cancelled);
                 }
+                continue;
             }
-            continue;
+            Item::Other {
+                line,
+                bytes,
+                digest_before,
+            } => (line, bytes, digest_before),
+        };
+        let line_no = first_line;
+        last_line = line_no;
+        if stage == Stage::Ended {
+            trailing(s, line_no);
+            out.fatal = true;
+            return Ok(out);
         }
-        if !batch.is_empty() && flush_batch(&mut s, &mut batch) {
-            fatal = true;
-            break;
-        }
-        if buf.last() != Some(&b'\n') {
+        if bytes.last() != Some(&b'\n') {
             s.err(
                 "truncated",
                 line_no,
@@ -301,10 +288,11 @@ pub fn verify<R: BufRead>(
                 "the last line is cut off: the file is incomplete".into(),
                 ASK_AGAIN,
             );
-            fatal = true;
-            break;
+            out.fatal = true;
+            return Ok(out);
         }
-        let Ok(text) = std::str::from_utf8(&buf[..buf.len() - 1]) else {
+        let body = &bytes[..bytes.len() - 1];
+        let Ok(text) = std::str::from_utf8(body) else {
             s.err(
                 "not-utf8",
                 line_no,
@@ -312,8 +300,8 @@ pub fn verify<R: BufRead>(
                 "the line is not UTF-8 text".into(),
                 ASK_AGAIN,
             );
-            fatal = true;
-            break;
+            out.fatal = true;
+            return Ok(out);
         };
         let value: serde_json::Value = match serde_json::from_str(text) {
             Ok(v) => v,
@@ -325,20 +313,10 @@ pub fn verify<R: BufRead>(
                     format!("the line is not JSON ({e})"),
                     ASK_AGAIN,
                 );
-                fatal = true;
-                break;
+                out.fatal = true;
+                return Ok(out);
             }
         };
-        if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
-            s.err(
-                "not-canonical",
-                line_no,
-                None,
-                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
-                    .into(),
-                ASK_AGAIN,
-            );
-        }
         let kind = value
             .get("type")
             .and_then(|t| t.as_str())
@@ -358,8 +336,8 @@ pub fn verify<R: BufRead>(
                     format!("record type {other:?} is not part of {BUNDLE_FORMAT}"),
                     ASK_AGAIN,
                 );
-                fatal = true;
-                break;
+                out.fatal = true;
+                return Ok(out);
             }
         };
         if (want == Stage::Header) != (line_no == 1) || want < stage {
@@ -372,17 +350,32 @@ pub fn verify<R: BufRead>(
                 ),
                 ASK_AGAIN,
             );
-            fatal = true;
-            break;
+            out.fatal = true;
+            return Ok(out);
         }
         stage = want;
-        if stage == Stage::Ended {
-            if !s.sigs.is_empty() {
-                s.flush_sigs();
+        if stage == Stage::Entries {
+            // An entry line that does not start like a canonical one: checked on its own.
+            if check_entries(s, &[(line_no, body)]) {
+                out.fatal = true;
+                return Ok(out);
             }
-            match serde_json::from_value::<EndRecord>(value) {
+            continue;
+        }
+        if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+            s.err(
+                "not-canonical",
+                line_no,
+                None,
+                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
+                    .into(),
+                ASK_AGAIN,
+            );
+        }
+        match stage {
+            Stage::Ended => match serde_json::from_value::<EndRecord>(value) {
                 Ok(end) => {
-                    let have = hex::encode(digest.clone().finalize());
+                    let have = hex::encode(digest_before);
                     if end.records != line_no - 1 || end.sha256 != have {
                         s.err("digest-mismatch", line_no, None, format!("the end record counts {} records with SHA-256 {}, the file has {} with {have}: records were added, removed or changed", end.records, end.sha256, line_no - 1), ASK_AGAIN);
                     }
@@ -394,20 +387,16 @@ pub fn verify<R: BufRead>(
                     format!("the end record is malformed ({e})"),
                     ASK_AGAIN,
                 ),
-            }
-            continue;
-        }
-        digest.update(&buf);
-        match stage {
+            },
             Stage::Header => match serde_json::from_value::<Header>(value) {
                 Ok(h) if h.format == BUNDLE_FORMAT => {
-                    subject = Some(h.subject);
-                    exporter = Some(h.exporter);
+                    out.subject = Some(h.subject);
+                    out.exporter = Some(h.exporter);
                 }
                 Ok(h) => {
                     s.err("bundle-format", line_no, None, format!("format {:?} is not {BUNDLE_FORMAT}: update TradeSeal or ask for a v1 bundle", h.format), "update TradeSeal, or ask the sender for a tradeseal-bundle/v1 file");
-                    fatal = true;
-                    break;
+                    out.fatal = true;
+                    return Ok(out);
                 }
                 Err(e) => {
                     s.err(
@@ -417,41 +406,42 @@ pub fn verify<R: BufRead>(
                         format!("the header is malformed ({e})"),
                         ASK_AGAIN,
                     );
-                    fatal = true;
-                    break;
+                    out.fatal = true;
+                    return Ok(out);
                 }
             },
-            Stage::Cards => card(&mut s, line_no, value),
-            Stage::Checkpoints => checkpoint_record(&mut s, line_no, value),
-            Stage::Entries => {
-                // An entry line not in canonical form: checked on its own.
-                let p = prepare(line_no, &buf, &s.authors, &s.checkpoints);
-                if merge(&mut s, p) {
-                    fatal = true;
-                    break;
-                }
-            }
-            Stage::Ended => unreachable!("handled above"),
+            Stage::Cards => card(s, line_no, value),
+            Stage::Checkpoints => checkpoint_record(s, line_no, value),
+            Stage::Entries => unreachable!("handled above"),
         }
     }
-    if !fatal && !batch.is_empty() && flush_batch(&mut s, &mut batch) {
-        fatal = true;
-    }
-    if !s.sigs.is_empty() {
-        s.flush_sigs();
-    }
-    if !fatal && stage != Stage::Ended {
+    if stage != Stage::Ended {
         s.err(
             "truncated",
-            line_no + 1,
+            last_line + 1,
             None,
             "the bundle has no end record: it was cut short".into(),
             ASK_AGAIN,
         );
     }
     progress(s.entries);
+    Ok(out)
+}
+
+fn trailing(s: &mut State<'_>, line: u64) {
+    s.err(
+        "trailing-data",
+        line,
+        None,
+        "there is data after the end record".into(),
+        ASK_AGAIN,
+    );
+}
+
+/// The chain checks, the verified share and the verdict.
+fn finish(mut s: State<'_>, read: Read) -> BundleReport {
     let mut verified_share = None;
-    if !fatal {
+    if !read.fatal {
         // An event is sound when its signer is trusted (or us) and nothing is wrong with it.
         let bad_lines: std::collections::HashSet<u64> = s
             .findings
@@ -459,18 +449,20 @@ pub fn verify<R: BufRead>(
             .filter(|f| f.severity == FindingSeverity::Error)
             .filter_map(|f| f.line)
             .collect();
-        let chain = std::mem::take(&mut s.chain);
-        let mut chain = chain;
-        for e in &mut chain {
+        let mut chain = std::mem::take(&mut s.chain);
+        for e in &mut chain.events {
             let status = s
                 .authors
-                .get(&e.author)
-                .and_then(|a| a.status.clone())
+                .get(chain.names.get(e.author))
+                .and_then(|a| a.status.as_deref())
                 .unwrap_or_default();
             e.sound = !bad_lines.contains(&e.line) && (status == "own" || status == "trusted");
         }
-        let (problems, share) =
-            super::chain::check(&chain, subject.as_ref().map(|x: &Subject| x.id.as_str()));
+        let (problems, share) = chain::check(
+            &chain,
+            read.subject.as_ref().map(|x: &Subject| x.id.as_str()),
+        );
+        drop(chain);
         for p in problems {
             let severity = if p.error {
                 FindingSeverity::Error
@@ -525,17 +517,17 @@ pub fn verify<R: BufRead>(
             entries: a.entries,
         })
         .collect();
-    Ok(BundleReport {
+    BundleReport {
         verdict,
-        subject,
-        exporter,
+        subject: read.subject,
+        exporter: read.exporter,
         entries: s.entries,
         events: s.events,
         authors,
         findings: s.findings,
         more_findings: s.more,
         verified_share,
-    })
+    }
 }
 
 /// The record in `value`, or a `malformed` finding.
@@ -591,6 +583,7 @@ fn card(s: &mut State<'_>, line: u64, value: serde_json::Value) {
                     key,
                     entries: 0,
                     status: None,
+                    standing: None,
                 },
             );
         }
@@ -647,221 +640,36 @@ fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
     }
 }
 
-/// A finding about one entry, before its party and event are attached.
-struct Local {
-    code: &'static str,
-    field: Option<&'static str>,
-    message: String,
+/// Checks entry lines (in parallel runs) and merges them in file order. Returns true on
+/// a fatal problem.
+fn check_entries(s: &mut State<'_>, lines: &[(u64, &[u8])]) -> bool {
+    use rayon::prelude::*;
+    let keys: BTreeMap<String, PublicKey> =
+        s.authors.iter().map(|(k, a)| (k.clone(), a.key)).collect();
+    let ctx = entries::Context {
+        keys: &keys,
+        checkpoints: &s.checkpoints,
+    };
+    let runs: Vec<Vec<Prepared>> = lines
+        .par_chunks(RUN)
+        .map(|run| entries::check_run(run, &ctx))
+        .collect();
+    for p in runs.into_iter().flatten() {
+        if merge(s, p) {
+            return true;
+        }
+    }
+    false
 }
 
-/// What checking one entry line on its own gives; done in parallel for a batch.
-struct Prepared {
-    line: u64,
-    /// A framing problem that stops the verification.
-    fatal: Option<(&'static str, String)>,
-    author: String,
-    known_author: bool,
-    seq: u64,
-    /// Set when the hashes and signature could be read.
-    parsed: Option<(Hash, Hash, [u8; 64])>,
-    event_id: Option<String>,
-    event_ms: i64,
-    is_event: bool,
-    chain: Option<super::chain::ChainEvent>,
-    local: Vec<Local>,
-}
-
-fn prepare(
-    line: u64,
-    bytes: &[u8],
-    authors: &BTreeMap<String, Author>,
-    checkpoints: &HashMap<(String, u64), Hash>,
-) -> Prepared {
-    let mut p = Prepared {
-        line,
-        fatal: None,
-        author: String::new(),
-        known_author: false,
-        seq: 0,
-        parsed: None,
-        event_id: None,
-        event_ms: 0,
-        is_event: false,
-        chain: None,
-        local: vec![],
-    };
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let Ok(text) = std::str::from_utf8(body) else {
-        p.fatal = Some(("not-utf8", "the line is not UTF-8 text".into()));
-        return p;
-    };
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            p.fatal = Some(("malformed", format!("the line is not JSON ({e})")));
-            return p;
-        }
-    };
-    if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
-        p.local.push(Local {
-            code: "not-canonical",
-            field: None,
-            message:
-                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
-                    .into(),
-        });
-    }
-    if value.get("type").and_then(|t| t.as_str()) != Some("entry") {
-        p.fatal = Some((
-            "record-order",
-            "a record among the entries is not an entry".into(),
-        ));
-        return p;
-    }
-    let rec = match serde_json::from_value::<EntryRecord>(value) {
-        Ok(r) => r,
-        Err(e) => {
-            p.local.push(Local {
-                code: "malformed",
-                field: None,
-                message: format!("an entry record is malformed ({e})"),
-            });
-            return p;
-        }
-    };
-    p.author = rec.author.clone();
-    p.seq = rec.seq;
-    let Some(author) = authors.get(&rec.author) else {
-        p.local.push(Local {
-            code: "unknown-author",
-            field: None,
-            message: "an entry is signed by a key whose card is not in the bundle".into(),
-        });
-        return p;
-    };
-    p.known_author = true;
-    let (Some(prev), Some(hash), Ok(time), Some(sig)) = (
-        hex32(&rec.prev),
-        hex32(&rec.hash),
-        Timestamp::parse_canonical(&rec.time),
-        hex::decode(&rec.signature)
-            .ok()
-            .and_then(|b| <[u8; 64]>::try_from(b).ok()),
-    ) else {
-        p.local.push(Local {
-            code: "malformed",
-            field: None,
-            message: format!(
-                "entry {}: a hash, time or signature field is malformed",
-                rec.seq
-            ),
-        });
-        return p;
-    };
-    let payload = match canonical::value_to_canonical(&rec.payload) {
-        Ok(x) => x,
-        Err(e) => {
-            p.local.push(Local {
-                code: "malformed",
-                field: None,
-                message: format!("entry {}: {e}", rec.seq),
-            });
-            return p;
-        }
-    };
-    p.parsed = Some((hash, prev, sig));
-    p.event_ms = time.unix_millis();
-    if rec.entry_kind == epcis::KIND_EVENT {
-        p.is_event = true;
-        match serde_json::from_value::<StoredEvent>(rec.payload.clone()) {
-            Ok(ev) => {
-                p.event_id = Some(ev.hash_id.clone());
-                match epcis::validate(&ev.event, &ev.namespaces()) {
-                    Ok(sum) => {
-                        p.event_ms = sum.time_ms;
-                        if sum.hash_id != ev.hash_id {
-                            p.local.push(Local { code: "event-hash-id", field: Some("hashId"), message: format!("the event's CBV 2.0 hash id is {}, not the one recorded with it", sum.hash_id) });
-                        }
-                        p.chain = Some(chain_event(
-                            &ev.event,
-                            &sum,
-                            line,
-                            &rec.author,
-                            time.unix_millis(),
-                        ));
-                    }
-                    Err(e) => p.local.push(Local {
-                        code: "event-invalid",
-                        field: None,
-                        message: format!("{}: {}", e.field, e.reason),
-                    }),
-                }
-            }
-            Err(e) => p.local.push(Local {
-                code: "event-invalid",
-                field: None,
-                message: format!("entry {} is not a readable EPCIS event ({e})", rec.seq),
-            }),
-        }
-    }
-    let body = Body {
-        seq: rec.seq,
-        kind: rec.entry_kind.clone(),
-        time,
-        author: author.key.to_bytes(),
-        prev,
-        payload,
-    };
-    if body.hash() != hash {
-        p.local.push(Local { code: "entry-hash", field: None, message: format!("entry {} was changed after it was signed: its content does not hash to its entry hash", rec.seq) });
-    }
-    match checkpoints
-        .get(&(rec.author.clone(), rec.checkpoint))
-        .copied()
-    {
-        None => p.local.push(Local {
-            code: "proof-no-checkpoint",
-            field: Some("checkpoint"),
-            message: format!(
-                "entry {} is proven against a checkpoint of size {} that the bundle does not hold",
-                rec.seq, rec.checkpoint
-            ),
-        }),
-        Some(root) => {
-            let path: Option<Vec<Hash>> = rec.proof.iter().map(|h| hex32(h)).collect();
-            let ok = path.is_some_and(|x| {
-                rec.seq < rec.checkpoint
-                    && merkle::verify_inclusion(
-                        &merkle::leaf_hash(&hash.0),
-                        rec.seq,
-                        rec.checkpoint,
-                        &x,
-                        &root,
-                    )
-            });
-            if !ok {
-                p.local.push(Local {
-                    code: "inclusion-proof",
-                    field: Some("proof"),
-                    message: format!(
-                        "entry {} is not proven to be in the author's ledger of size {}",
-                        rec.seq, rec.checkpoint
-                    ),
-                });
-            }
-        }
-    }
-    p
-}
-
-/// Adds one prepared entry to the running state, in file order: order and hash-link
-/// checks, the signature queue, the signer's status. Returns true on a fatal problem.
+/// Adds one checked entry to the running state, in file order: order and hash-link
+/// checks, the signer's status, the event's summary. Returns true on a fatal problem.
 fn merge(s: &mut State<'_>, p: Prepared) -> bool {
     if let Some((code, message)) = p.fatal {
         s.err(code, p.line, None, message, ASK_AGAIN);
         return true;
     }
-    let a = p.author.clone();
+    let a = p.author;
     let party = (!a.is_empty()).then_some(a.as_str());
     for l in &p.local {
         s.add(
@@ -893,7 +701,7 @@ fn merge(s: &mut State<'_>, p: Prepared) -> bool {
             s.err("record-order", p.line, Some(&a), format!("entry {} is out of order or repeated (entries are sorted by author, then number)", p.seq), ASK_AGAIN);
         }
     }
-    let Some((hash, prev, sig)) = p.parsed else {
+    let Some((hash, prev)) = p.parsed else {
         return false;
     };
     let linked = match &s.last {
@@ -913,91 +721,73 @@ fn merge(s: &mut State<'_>, p: Prepared) -> bool {
             ASK_AGAIN,
         );
     }
-    if let Some(c) = p.chain {
-        s.chain.push(c);
+    if let Some(f) = p.facts {
+        let ev = chain_event(&mut s.chain, f, p.line, &a, p.entry_ms);
+        s.chain.events.push(ev);
     }
-    s.sigs.push(PendingSig {
-        author: a.clone(),
-        line: p.line,
-        msg: entry::signed_message(&hash),
-        sig,
-        event: p.event_id.clone(),
-    });
     signer(s, p.line, &a, p.event_ms, p.event_id.as_deref());
     s.last = Some((a, p.seq, hash));
     false
 }
 
-/// Checks a batch of entry lines in parallel, then merges them in order.
-fn flush_batch(s: &mut State<'_>, batch: &mut Vec<(u64, Vec<u8>)>) -> bool {
-    use rayon::prelude::*;
-    let prepared: Vec<Prepared> = {
-        let (authors, checkpoints) = (&s.authors, &s.checkpoints);
-        batch
-            .par_iter()
-            .map(|(line, bytes)| prepare(*line, bytes, authors, checkpoints))
-            .collect()
-    };
-    batch.clear();
-    for p in prepared {
-        if merge(s, p) {
-            return true;
-        }
-    }
-    if s.sigs.len() >= SIG_BATCH {
-        s.flush_sigs();
-    }
-    false
-}
-
+/// The compact form the chain checks keep of an event.
 fn chain_event(
-    event: &serde_json::Value,
-    sum: &epcis::EventSummary,
+    chain: &mut Chain,
+    f: entries::EventFacts,
     line: u64,
     author: &str,
     entry_ms: i64,
-) -> super::chain::ChainEvent {
-    let list = |key: &str, member: &str| -> Vec<(String, String)> {
-        event
-            .get(key)
-            .and_then(|v| v.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| {
-                        let t = x.get("type")?.as_str()?;
-                        let id = x.get(member)?.as_str()?;
-                        let t = epcis::SOURCE_DEST_TYPE.resolve(t).ok()?;
-                        Some((
-                            epcis::SOURCE_DEST_TYPE.short(&t).to_string(),
-                            epcis::digital_link(id).unwrap_or_else(|| id.to_string()),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+) -> ChainEvent {
+    let names = &mut chain.names;
+    let sum = f.summary;
+    let mut hash_id = [0u8; 32];
+    if let Some(d) = crate::ledger::index::digest_of_hash_id(&sum.hash_id) {
+        hash_id.copy_from_slice(&d);
+    }
+    let mut pairs = |v: Vec<(String, String)>| -> Box<[(u32, u32)]> {
+        v.iter()
+            .map(|(k, x)| (names.intern(k), names.intern(x)))
+            .collect()
     };
-    super::chain::ChainEvent {
+    let sources = pairs(f.sources);
+    let destinations = pairs(f.destinations);
+    ChainEvent {
         line,
-        author: author.to_string(),
-        hash_id: sum.hash_id.clone(),
+        author: names.intern(author),
+        hash_id,
         time_ms: sum.time_ms,
         entry_ms,
-        event_type: sum.event_type.clone(),
-        action: sum.action.clone(),
-        biz_step: sum.biz_step.clone(),
-        objects: sum.objects.clone(),
-        sources: list("sourceList", "source"),
-        destinations: list("destinationList", "destination"),
+        event_type: names.intern(&sum.event_type),
+        action: sum.action.as_deref().map(|x| names.intern(x)),
+        biz_step: sum.biz_step.as_deref().map(|x| names.intern(x)),
+        objects: sum
+            .objects
+            .iter()
+            .map(|o| Obj {
+                id: names.intern(&o.id),
+                role: o.role,
+                quantity: o.quantity,
+                uom: o.uom.as_deref().map(|u| names.intern(u)),
+            })
+            .collect(),
+        sources,
+        destinations,
         sound: false,
     }
 }
 
 fn signer(s: &mut State<'_>, line: u64, key: &str, event_ms: i64, event: Option<&str>) {
-    let status = match s.ledger {
-        Some(l) => parties::signer_status(l, key, event_ms).unwrap_or(SignerStatus::Unknown),
+    let Some(author) = s.authors.get_mut(key) else {
+        return;
+    };
+    let first_time = author.status.is_none();
+    if author.standing.is_none() {
+        author.standing = s.ledger.and_then(|l| parties::signer_standing(l, key).ok());
+    }
+    let status = match &author.standing {
+        Some(st) => st.at(event_ms),
         None => SignerStatus::Unknown,
     };
-    let first_time = s.authors.get(key).is_some_and(|a| a.status.is_none());
     let label = match &status {
         SignerStatus::Own => "own",
         SignerStatus::Trusted => "trusted",
@@ -1005,10 +795,8 @@ fn signer(s: &mut State<'_>, line: u64, key: &str, event_ms: i64, event: Option<
         SignerStatus::Distrusted => "distrusted",
         SignerStatus::Revoked { .. } | SignerStatus::RevokedLater { .. } => "revoked",
     };
-    if let Some(a) = s.authors.get_mut(key) {
-        if a.status.is_none() || label == "revoked" {
-            a.status = Some(label.into());
-        }
+    if author.status.is_none() || label == "revoked" {
+        author.status = Some(label.into());
     }
     match status {
         SignerStatus::Own | SignerStatus::Trusted => {}

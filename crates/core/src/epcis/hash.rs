@@ -465,10 +465,23 @@ fn member_prehash(n: &mut Node, order: &[Spec]) -> String {
         ordered(&mut n.children, order)
     };
     let text = n.text.trim();
-    let lname = n.name.to_lowercase();
+    let is_time = |name: &str| {
+        let lname = if name.is_ascii() {
+            std::borrow::Cow::Borrowed(name)
+        } else {
+            std::borrow::Cow::Owned(name.to_lowercase())
+        };
+        let has = |w: &str| {
+            lname
+                .as_bytes()
+                .windows(w.len())
+                .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        };
+        has("time") && !has("offset")
+    };
     let text = if text.is_empty() {
         String::new()
-    } else if lname.contains("time") && !lname.contains("offset") {
+    } else if is_time(&n.name) {
         format!("={}", utc_millis(text))
     } else {
         format!("={}", canonical_value(text))

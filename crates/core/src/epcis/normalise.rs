@@ -8,15 +8,14 @@ use crate::gs1::{check_digit, Gs1Id};
 /// Canonical form of one leaf value.
 pub fn canonical_value(text: &str) -> String {
     let text = web_vocabulary(text);
-    let text = match numeric(&text) {
-        Some(n) => n,
-        None => text,
-    };
-    digital_link(&text).unwrap_or(text)
+    if let Some(n) = numeric(&text) {
+        return n;
+    }
+    digital_link(&text).unwrap_or_else(|| text.into_owned())
 }
 
 /// Old CBV 1.x URNs to CBV 2.0 Web URIs, wherever they occur in the value.
-fn web_vocabulary(text: &str) -> String {
+fn web_vocabulary(text: &str) -> std::borrow::Cow<'_, str> {
     const MAP: [(&str, &str); 5] = [
         (
             "urn:epcglobal:cbv:bizstep:",
@@ -28,18 +27,22 @@ fn web_vocabulary(text: &str) -> String {
         ("urn:epcglobal:cbv:er:", "https://ref.gs1.org/cbv/ER-"),
     ];
     if !text.contains("urn:epcglobal:cbv:") {
-        return text.to_string();
+        return text.into();
     }
     let mut out = text.to_string();
     for (from, to) in MAP {
         out = out.replace(from, to);
     }
-    out
+    out.into()
 }
 
 /// A decimal number in one spelling: integral values without fraction, others as the
 /// shortest round-trip decimal (Python's `repr`). `None` when `text` is not a number.
 pub fn numeric(text: &str) -> Option<String> {
+    let first = *text.as_bytes().first()?;
+    if !(first.is_ascii_digit() || matches!(first, b'+' | b'-' | b'.')) {
+        return None;
+    }
     let cleaned = decimal_syntax(text)?;
     let f: f64 = cleaned.parse().ok()?;
     Some(format_number(f))

@@ -636,7 +636,7 @@ fn attack_vector_files_are_refused_with_their_codes() {
 fn a_long_verification_can_be_cancelled() {
     let (_d, home, s) = new_home();
     let mut l = home.ledger().unwrap();
-    let notes: Vec<_> = (0..2100)
+    let notes: Vec<_> = (0..4200)
         .map(|i| tradeseal_core::ledger::NewEntry::note(&format!("note {i}")).unwrap())
         .collect();
     l.append(&s, t(1), &notes).unwrap();
@@ -647,7 +647,7 @@ fn a_long_verification_can_be_cancelled() {
     };
     assert_eq!(
         bundle::export_ledgers(&[(&l, home.card())], subject, &mut out).unwrap(),
-        2100
+        4200
     );
     let mut seen = 0;
     let e = bundle::verify(out.as_slice(), Some(&l), &mut |n| {
@@ -656,7 +656,7 @@ fn a_long_verification_can_be_cancelled() {
     })
     .unwrap_err();
     assert_eq!(e.code(), tradeseal_core::ErrorCode::Cancelled);
-    assert_eq!(seen, 2048, "stopped after the first batch");
+    assert_eq!(seen, 4096, "stopped after the first batch of 4,096 entries");
     // Not cancelled, the whole-ledger bundle verifies.
     assert_eq!(check(&out, Some(&l)).verdict, BundleVerdict::Verified);
 }

@@ -117,6 +117,7 @@ fn generated_proofs_verify_and_every_mutation_fails() {
         let root = merkle::root_of_leaf_hashes(&src.0);
         for i in 0..n {
             let p = merkle::inclusion_proof(&src, i, n).unwrap();
+            assert_eq!(merkle::inclusion_proof_len(i, n), p.len(), "length {i}/{n}");
             assert!(
                 merkle::verify_inclusion(&leaves[i as usize], i, n, &p, &root),
                 "inclusion {i}/{n}"
