@@ -141,7 +141,7 @@ fn print_report(r: &BundleReport) {
         count(r.events, "event", "events")
     );
     let mut authors: Vec<_> = r.authors.iter().collect();
-    authors.sort_by(|a, b| (&a.org, &a.key).cmp(&(&b.org, &b.key)));
+    authors.sort_by(|a, b| (&a.org, b.entries, &a.key).cmp(&(&b.org, a.entries, &b.key)));
     for a in authors {
         println!(
             "  {:<10} {}  {}  ({})",

@@ -1,6 +1,6 @@
 //! One function per subcommand: read arguments, call the core, print the result.
 
-use crate::{env, Command, ProveArgs};
+use crate::{env, Command, KeyCommand, ProveArgs};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -25,6 +25,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Masterdata(c) => crate::supply::master_cmd(home, c),
         Command::Party(c) => crate::parties::run(home, c),
         Command::Bundle(c) => crate::bundles::run(home, c),
+        Command::Key(KeyCommand::Rotate) => rotate(home),
     }
 }
 
@@ -87,6 +88,24 @@ fn identity(home: &Path, json: bool, output: Option<&Path>) -> Result<ExitCode> 
     } else {
         print_card(h.card());
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rotate(home: &Path) -> Result<ExitCode> {
+    let mut h = Home::open(home)?;
+    let old = h.card().clone();
+    let seq = h.rotate_key(
+        &env::passphrase(false)?,
+        tradeseal_core::system::random_seed()?,
+        tradeseal_core::system::now(),
+        DEFAULT_KDF_LOG_N,
+    )?;
+    println!("Handed the ledger over to a new key at entry {seq} (signed by both keys).");
+    println!("Old fingerprint  {}", old.fingerprint);
+    println!("New fingerprint  {}", h.card().fingerprint);
+    println!();
+    println!("Partners follow the hand-over from your next bundle. Give them your new card");
+    println!("(`tradeseal identity -o FILE`) and read the new fingerprint to them.");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -83,6 +83,16 @@ enum Command {
     /// Provenance bundles: export the signed chain of some goods, verify one received
     #[command(subcommand)]
     Bundle(bundles::BundleCommand),
+    /// The organisation's signing key
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Subcommand)]
+enum KeyCommand {
+    /// Replace the signing key: the ledger records the hand-over signed by both keys,
+    /// the new key is saved under the same passphrase, the old one is destroyed
+    Rotate,
 }
 
 #[derive(Args)]

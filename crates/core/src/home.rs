@@ -117,6 +117,7 @@ impl Home {
             return Err(not_home("it is a file, not a folder"));
         }
         let card_path = path.join(CARD_FILE);
+        recover_rotation(path)?;
         if !card_path.is_file() && !path.join(LEDGER_FILE).exists() && !occupied(path) {
             return Err(Error::HomeMissing { path: path.into() });
         }
@@ -174,6 +175,45 @@ impl Home {
         })
     }
 
+    /// Rotates the organisation's key (keys.rs): unlocks the old key with `passphrase`,
+    /// makes the new one from `seed` (32 random bytes from the caller), hands the
+    /// ledger over, and replaces the key file (encrypted with the same passphrase) and
+    /// the card. The old private key is gone afterwards.
+    ///
+    /// Crash-safe: the new key and card are written beside the old ones first
+    /// (`*.next`); the ledger's hand-over commits in one transaction; then they are
+    /// renamed into place. `Home::open` finishes or drops an interrupted rotation by
+    /// what the ledger says.
+    pub fn rotate_key(
+        &mut self,
+        passphrase: &str,
+        seed: [u8; 32],
+        now: Timestamp,
+        kdf_log_n: u8,
+    ) -> Result<u64> {
+        let old = self.unlock(passphrase)?;
+        let mut ledger = self.ledger()?;
+        let key = SigningKey::from_bytes(&seed);
+        let card = crate::keys::successor_card(&self.card, &PublicKey::of(&key))?;
+        let new = Signer { key, card };
+        let sealed = identity::encrypt_seed(&seed, passphrase, kdf_log_n)?;
+        let (key_next, card_next) = next_files(&self.path);
+        write_synced(&key_next, &sealed)?;
+        let json = serde_json::to_vec_pretty(&new.card).expect("a card serialises");
+        write_synced(&card_next, &json)?;
+        let seq = match ledger.rotate(&old, &new, now) {
+            Ok(seq) => seq,
+            Err(e) => {
+                let _ = fs::remove_file(&key_next);
+                let _ = fs::remove_file(&card_next);
+                return Err(e);
+            }
+        };
+        finish_rotation(&self.path)?;
+        self.card = new.card;
+        Ok(seq)
+    }
+
     /// The ledger, for appending. A home marked read-only is refused before anything is written.
     pub fn ledger(&self) -> Result<Ledger> {
         let lp = self.path.join(LEDGER_FILE);
@@ -201,6 +241,47 @@ impl Home {
             });
         }
         Ok(l)
+    }
+}
+
+fn next_files(home: &Path) -> (PathBuf, PathBuf) {
+    (
+        home.join(format!("{KEY_FILE}.next")),
+        home.join(format!("{CARD_FILE}.next")),
+    )
+}
+
+/// Moves the new key and card of a committed hand-over into place.
+fn finish_rotation(home: &Path) -> Result<()> {
+    let (key_next, card_next) = next_files(home);
+    fs::rename(&key_next, home.join(KEY_FILE)).map_err(|e| write_error(home, e))?;
+    fs::rename(&card_next, home.join(CARD_FILE)).map_err(|e| write_error(home, e))?;
+    Ok(())
+}
+
+/// After an interrupted rotation: if the ledger committed the hand-over to the new
+/// card's key, move the new files into place; if not, remove them.
+fn recover_rotation(home: &Path) -> Result<()> {
+    let (key_next, card_next) = next_files(home);
+    if !key_next.exists() && !card_next.exists() {
+        return Ok(());
+    }
+    let next_key = fs::read(&card_next)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<IdentityCard>(&b).ok())
+        .map(|c| c.public_key);
+    let ledger_key = Ledger::open_read_only(&home.join(LEDGER_FILE))
+        .ok()
+        .map(|l| l.key().to_hex());
+    match (next_key, ledger_key) {
+        (Some(n), Some(l)) if n == l && key_next.exists() => finish_rotation(home),
+        (_, Some(_)) => {
+            let _ = fs::remove_file(&key_next);
+            let _ = fs::remove_file(&card_next);
+            Ok(())
+        }
+        // The ledger cannot be read: leave everything for the user to look at.
+        (_, None) => Ok(()),
     }
 }
 

@@ -19,6 +19,7 @@ pub const APPLICATION_ID: i64 = 0x5453_4C44;
 const MIGRATIONS: &[&str] = &[
     include_str!("ledger/schema_v1.sql"),
     include_str!("ledger/schema_v2.sql"),
+    include_str!("ledger/schema_v3.sql"),
 ];
 
 pub mod index;
@@ -193,6 +194,71 @@ impl Ledger {
             origin: &self.origin,
             path: &self.path,
         })
+    }
+
+    /// Hands the ledger over from `old` (its key now) to `new` (keys.rs): one
+    /// `key.rotate` entry signed by the old key carrying the new key's signature, the
+    /// checkpoint signed by the new key, and the new key recorded as the ledger's, in
+    /// one transaction. Returns the hand-over's entry number.
+    pub fn rotate(&mut self, old: &Signer, new: &Signer, now: Timestamp) -> Result<u64> {
+        let payload = crate::keys::rotation_payload(old, new)?;
+        let new_key = new.public_key();
+        let mut app = self.begin_append(old, now)?;
+        let seq = match app.push(&[NewEntry {
+            kind: crate::keys::KIND_ROTATE.into(),
+            payload,
+            index: None,
+        }])?[..]
+        {
+            [Appended::New { seq, .. }] => seq,
+            _ => unreachable!("a hand-over is never a known event"),
+        };
+        app.tx.execute(
+            "UPDATE meta SET value = ?1 WHERE key = 'key'",
+            [new_key.to_hex()],
+        )?;
+        app.commit_with(&new.key)?;
+        self.key = new_key;
+        Ok(seq)
+    }
+
+    /// The ledger's hand-overs, oldest first, as (entry number, hand-over).
+    pub fn rotations(&self) -> Result<Vec<(u64, crate::keys::Rotation)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT seq, author, payload FROM entries WHERE kind = 'key.rotate' ORDER BY seq",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, Vec<u8>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (seq, author, payload) = row?;
+            let author = <[u8; 32]>::try_from(author.as_slice())
+                .ok()
+                .and_then(|a| PublicKey::from_bytes(&a))
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "ledger",
+                        format!("entry {seq} has a malformed author: run `tradeseal verify`"),
+                    )
+                })?;
+            let r = crate::keys::check_rotation(&payload, &author, &self.origin)
+                .map_err(|e| Error::invalid("ledger", format!("the key hand-over at entry {seq} does not check ({e}): run `tradeseal verify`")))?;
+            out.push((seq as u64, r));
+        }
+        Ok(out)
+    }
+
+    /// Whether `key` (hex) is or was this ledger's key.
+    pub fn is_own_key(&self, key: &str) -> Result<bool> {
+        if key == self.key.to_hex() {
+            return Ok(true);
+        }
+        Ok(self.rotations()?.iter().any(|(_, r)| r.old.to_hex() == key))
     }
 
     /// The latest signed checkpoint, as a C2SP signed note.
@@ -408,12 +474,18 @@ impl Appender<'_> {
 
     /// Re-signs the checkpoint and commits: everything pushed becomes durable at once.
     pub fn commit(self) -> Result<()> {
+        let key = self.signer.key.clone();
+        self.commit_with(&key)
+    }
+
+    /// Commits with the checkpoint signed by `key` (the new key, after a hand-over).
+    fn commit_with(self, key: &ed25519_dalek::SigningKey) -> Result<()> {
         let cp = Checkpoint {
             origin: self.origin.to_string(),
             size: self.frontier.size(),
             root: self.frontier.root(),
         };
-        let note = checkpoint::sign(&cp, self.origin, &self.signer.key);
+        let note = checkpoint::sign(&cp, self.origin, key);
         self.tx.execute(
             "UPDATE checkpoint SET size = ?1, note = ?2 WHERE id = 1",
             params![cp.size as i64, note],

@@ -16,6 +16,7 @@ pub mod gs1;
 pub mod hash;
 pub mod home;
 pub mod identity;
+pub mod keys;
 pub mod ledger;
 pub mod masterdata;
 pub mod merkle;

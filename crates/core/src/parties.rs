@@ -6,6 +6,7 @@ use crate::checkpoint;
 use crate::entry;
 use crate::error::{Error, Result};
 use crate::gs1::Gln;
+use crate::hash::Hash;
 use crate::identity::{self, IdentityCard, CARD_FORMAT};
 use crate::ledger::{index::Record, Ledger, NewEntry};
 use crate::signature::PublicKey;
@@ -18,6 +19,7 @@ pub const KIND_ADD: &str = "party.add";
 pub const KIND_TRUST: &str = "party.trust";
 pub const KIND_DISTRUST: &str = "party.distrust";
 pub const KIND_REVOKE: &str = "party.revoke";
+pub const KIND_ROTATE: &str = "party.rotate";
 
 const REASON_MAX: usize = 500;
 
@@ -231,6 +233,53 @@ pub fn revoke_entry(key: &str, from: Timestamp, why: &str) -> Result<NewEntry> {
     })
 }
 
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotatePayload {
+    /// The key that handed over.
+    pub key: String,
+    /// The new key's card.
+    pub card: IdentityCard,
+    /// The entry hash of the partner's `key.rotate` entry, hex.
+    pub handover: String,
+}
+
+/// The entry following a partner's key hand-over (checked in a bundle): the new key
+/// gets the old key's card details, status and revocation. `None` when the old key is
+/// not in the trust store or the new key is already.
+pub fn rotate_entry(
+    conn: &rusqlite::Connection,
+    old_key: &str,
+    new_card: &IdentityCard,
+    handover: &Hash,
+) -> Result<Option<NewEntry>> {
+    let has = |k: &str| -> Result<bool> {
+        Ok(conn
+            .prepare_cached("SELECT 1 FROM parties WHERE key = ?1")?
+            .query_row([k], |_| Ok(()))
+            .optional()?
+            .is_some())
+    };
+    if !has(old_key)? || has(&new_card.public_key)? {
+        return Ok(None);
+    }
+    Ok(Some(NewEntry {
+        kind: KIND_ROTATE.into(),
+        payload: entry::canonical_payload(&RotatePayload {
+            key: old_key.into(),
+            card: new_card.clone(),
+            handover: handover.to_hex(),
+        })?,
+        index: Some(Record::Rotate {
+            old_key: old_key.into(),
+            key: new_card.public_key.clone(),
+            org: new_card.org.clone(),
+            gln: new_card.gln.clone(),
+            fingerprint: new_card.fingerprint.clone(),
+            card: entry::canonical_payload(new_card)?,
+        }),
+    }))
+}
+
 /// Parses `--from`: an RFC 3339 time, or a date (`2026-03-01`, midnight UTC).
 pub fn parse_from(text: &str) -> Result<Timestamp> {
     let t = text.trim();
@@ -340,7 +389,7 @@ pub fn history(ledger: &Ledger, key: &str) -> Result<Vec<TrustDecision>> {
 /// already exactly as given; an error for the ledger owner's own card.
 pub fn card_entry(ledger: &Ledger, card: &IdentityCard) -> Result<Option<NewEntry>> {
     let card = check_card(card)?;
-    if card.public_key == ledger.key().to_hex() {
+    if ledger.is_own_key(&card.public_key)? {
         return Err(Error::invalid(
             "card",
             "this is your own card: add your partners' cards",
@@ -413,7 +462,7 @@ impl Standing {
 /// The standing of `key` in `ledger`'s trust store.
 pub fn signer_standing(ledger: &Ledger, key: &str) -> Result<Standing> {
     let standing = |now| Standing { now, revoked: None };
-    if key == ledger.key().to_hex() {
+    if ledger.is_own_key(key)? {
         return Ok(standing(SignerStatus::Own));
     }
     let row: Option<(String, Option<i64>, Option<String>)> = ledger

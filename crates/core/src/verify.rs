@@ -94,13 +94,33 @@ pub fn verify(
     saved_checkpoint: Option<&str>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Report> {
-    let key = *ledger.key();
-    let author = key.to_bytes();
     let total = ledger.size()?;
     let mut c = Collector {
         findings: Vec::new(),
         dropped: 0,
     };
+    // The founding key is entry 0's author, bound to the ledger by its origin; each
+    // hand-over (keys.rs) passes the pen to the next key.
+    let mut keys = Keys {
+        current: *ledger.key(),
+        history: vec![],
+    };
+    if total > 0 {
+        let first = ledger
+            .entry(0)
+            .ok()
+            .and_then(|e| PublicKey::from_bytes(&e.body.author));
+        match first {
+            Some(k) if crate::identity::origin_for(&k) == ledger.origin() => keys.current = k,
+            _ => c.add(
+                "unknown-author",
+                Some(0),
+                "entry 0 is not signed by the key the ledger was founded with (its origin names another key)".into(),
+                RESTORE,
+            ),
+        }
+    }
+    keys.history.push((0, keys.current));
     let mut leaves: Vec<Hash> = Vec::with_capacity(total as usize);
     let mut expected_prev = Hash::ZERO;
     let mut done = 0u64;
@@ -108,8 +128,8 @@ pub fn verify(
     ledger.for_each_chunk(CHUNK, |rows| {
         check_chunk(
             &rows,
-            &key,
-            &author,
+            ledger.origin(),
+            &mut keys,
             &mut expected_prev,
             &mut leaves,
             &mut c,
@@ -118,6 +138,19 @@ pub fn verify(
         progress(done, total.max(done));
         Ok(true)
     })?;
+    let key = keys.current;
+    if key != *ledger.key() {
+        c.add(
+            "key-not-handed-over",
+            None,
+            format!(
+                "the ledger names {} as its key, but its entries hand over to {}",
+                ledger.key().to_hex(),
+                key.to_hex()
+            ),
+            RESTORE,
+        );
+    }
     let n = leaves.len() as u64;
 
     check_tree(ledger, &leaves, &mut c)?;
@@ -168,7 +201,15 @@ pub fn verify(
     // A checkpoint saved earlier catches truncation and rewrites the ledger's own checkpoint hides.
     let mut saved_size = None;
     if let Some(note) = saved_checkpoint {
-        match checkpoint::open(note, ledger.origin(), &key) {
+        // Signed by the key in force when it was written: try each, newest first.
+        let opened = keys
+            .history
+            .iter()
+            .rev()
+            .map(|(_, k)| checkpoint::open(note, ledger.origin(), k))
+            .find(|r| r.is_ok())
+            .unwrap_or_else(|| checkpoint::open(note, ledger.origin(), &key));
+        match opened {
             Err(e) => c.add("saved-checkpoint-invalid", None, format!("the saved checkpoint is not one of this ledger's: {e}"), "check that the file is a checkpoint this ledger printed"),
             Ok(saved) if saved.size > n => c.add("truncated", Some(n), format!("the saved checkpoint signs {} entries but only {n} are present: entries {n} to {} were removed", saved.size, saved.size - 1), RESTORE),
             Ok(saved) => {
@@ -208,10 +249,18 @@ pub fn verify(
     })
 }
 
+/// The keys of a ledger as verification meets them.
+struct Keys {
+    /// The key that signs the next entry.
+    current: PublicKey,
+    /// (first entry signed, key), oldest first.
+    history: Vec<(u64, PublicKey)>,
+}
+
 fn check_chunk(
     rows: &[StoredRow],
-    key: &PublicKey,
-    author: &[u8; 32],
+    origin: &str,
+    keys: &mut Keys,
     expected_prev: &mut Hash,
     leaves: &mut Vec<Hash>,
     c: &mut Collector,
@@ -222,7 +271,7 @@ fn check_chunk(
         .par_iter()
         .map(|r| r.to_entry().map(|e| (e.body.hash(), e.hash)))
         .collect();
-    let mut to_verify: Vec<(u64, Vec<u8>, [u8; 64])> = Vec::with_capacity(rows.len());
+    let mut to_verify: Vec<(u64, PublicKey, Vec<u8>, [u8; 64])> = Vec::with_capacity(rows.len());
     for (r, comp) in rows.iter().zip(&computed) {
         let expected_seq = leaves.len() as u64;
         if r.seq != expected_seq as i64 {
@@ -251,11 +300,14 @@ fn check_chunk(
         if r.prev != expected_prev.0 {
             c.add("chain-broken", Some(seq), format!("entry {seq} does not link to entry {}: an entry was changed, removed or reordered", seq.wrapping_sub(1) as i64), RESTORE);
         }
-        if r.author != author {
+        let key = keys.current;
+        if r.author != key.to_bytes() {
             c.add(
                 "unknown-author",
                 Some(seq),
-                format!("entry {seq} names an author key that is not this ledger's key"),
+                format!(
+                    "entry {seq} names an author key that is not this ledger's key at that point"
+                ),
                 RESTORE,
             );
         }
@@ -268,18 +320,32 @@ fn check_chunk(
                 RESTORE,
             );
         }
+        if r.kind == crate::keys::KIND_ROTATE {
+            match crate::keys::check_rotation(&r.payload, &key, origin) {
+                Ok(rot) => {
+                    keys.current = rot.new;
+                    keys.history.push((seq + 1, rot.new));
+                }
+                Err(e) => c.add(
+                    "rotation-invalid",
+                    Some(seq),
+                    format!("entry {seq} hands the ledger to a new key, but the hand-over does not check: {e}"),
+                    RESTORE,
+                ),
+            }
+        }
         let sig: [u8; 64] = r
             .signature
             .as_slice()
             .try_into()
             .expect("checked by to_entry");
-        to_verify.push((seq, entry::signed_message(stored_hash), sig));
+        to_verify.push((seq, key, entry::signed_message(stored_hash), sig));
         *expected_prev = *stored_hash;
         leaves.push(merkle::leaf_hash(&stored_hash.0));
     }
     let items: Vec<(&PublicKey, &[u8], &[u8; 64])> = to_verify
         .iter()
-        .map(|(_, m, s)| (key, m.as_slice(), s))
+        .map(|(_, k, m, s)| (k, m.as_slice(), s))
         .collect();
     for i in signature::verify_many(&items) {
         let seq = to_verify[i].0;

@@ -106,6 +106,23 @@ fn summarise(kind: &str, payload: &serde_json::Value) -> Option<String> {
             s(payload, "from")?,
             first_line(&s(payload, "reason")?, 60)
         )),
+        crate::keys::KIND_ROTATE => {
+            let c = payload.get("new_card")?;
+            Some(format!(
+                "key hand-over to {} ({})",
+                &s(c, "public_key")?.get(..16)?,
+                s(c, "fingerprint")?
+            ))
+        }
+        crate::parties::KIND_ROTATE => {
+            let c = payload.get("card")?;
+            Some(format!(
+                "follow {}'s key hand-over from {} to {}",
+                first_line(&s(c, "org")?, 60),
+                &s(payload, "key")?.get(..16)?,
+                &s(c, "public_key")?.get(..16)?
+            ))
+        }
         _ => None,
     }
 }

@@ -49,12 +49,17 @@ pub(super) struct Prepared {
     pub entry_ms: i64,
     pub is_event: bool,
     pub facts: Option<EventFacts>,
+    /// The author's ledger origin (from its card).
+    pub origin: String,
+    /// For a `key.rotate` entry: the hand-over, or why it does not check.
+    pub rotation: Option<std::result::Result<crate::keys::Rotation, String>>,
     pub local: Vec<Local>,
 }
 
-/// The authors' keys and the checkpoint roots, fixed once the entries begin.
+/// The authors' keys and ledger origins, and the checkpoint roots by (origin, size),
+/// fixed once the entries begin.
 pub(super) struct Context<'a> {
-    pub keys: &'a BTreeMap<String, PublicKey>,
+    pub keys: &'a BTreeMap<String, (PublicKey, String)>,
     pub checkpoints: &'a HashMap<(String, u64), Hash>,
 }
 
@@ -285,6 +290,8 @@ fn check_one<'c>(
         entry_ms: 0,
         is_event: false,
         facts: None,
+        origin: String::new(),
+        rotation: None,
         local: vec![],
     };
     let Ok(text) = std::str::from_utf8(body) else {
@@ -361,7 +368,7 @@ fn check_one<'c>(
     }
     p.author = rec.author.to_string();
     p.seq = rec.seq;
-    let Some(key) = ctx.keys.get(p.author.as_str()) else {
+    let Some((key, origin)) = ctx.keys.get(p.author.as_str()) else {
         p.local.push(Local {
             code: "unknown-author",
             field: None,
@@ -370,6 +377,7 @@ fn check_one<'c>(
         return (p, None);
     };
     p.known_author = true;
+    p.origin = origin.clone();
     let mut sig = [0u8; 64];
     let (Some(prev), Some(hash), Ok(time), Ok(())) = (
         hex32(&rec.prev),
@@ -404,6 +412,9 @@ fn check_one<'c>(
     if rec.entry_kind == epcis::KIND_EVENT {
         p.is_event = true;
         event(&mut p, payload_value);
+    } else if rec.entry_kind == crate::keys::KIND_ROTATE {
+        p.rotation =
+            Some(crate::keys::check_rotation(&payload, key, origin).map_err(|e| e.to_string()));
     }
     let body = Body {
         seq: rec.seq,
@@ -418,14 +429,14 @@ fn check_one<'c>(
     }
     match ctx
         .checkpoints
-        .get(&(p.author.clone(), rec.checkpoint))
+        .get(&(p.origin.clone(), rec.checkpoint))
         .copied()
     {
         None => p.local.push(Local {
             code: "proof-no-checkpoint",
             field: Some("checkpoint"),
             message: format!(
-                "entry {} is proven against a checkpoint of size {} that the bundle does not hold",
+                "entry {} is proven against a checkpoint of its ledger of size {} that the bundle does not hold",
                 rec.seq, rec.checkpoint
             ),
         }),
@@ -433,7 +444,7 @@ fn check_one<'c>(
             let path: Option<Vec<Hash>> = rec.proof.iter().map(|h| hex32(h)).collect();
             let ok = path.is_some_and(|x| {
                 cache.verify(
-                    (&p.author, rec.checkpoint),
+                    (&p.origin, rec.checkpoint),
                     merkle::leaf_hash(&hash.0),
                     rec.seq,
                     &x,

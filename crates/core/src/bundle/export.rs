@@ -111,6 +111,15 @@ fn own_record(
     })
 }
 
+fn stored_card(json: &str) -> Result<IdentityCard> {
+    serde_json::from_str(json).map_err(|e| {
+        Error::invalid(
+            "ledger",
+            format!("a stored partner card is unreadable ({e})"),
+        )
+    })
+}
+
 fn payload_value(text: &str, what: &str) -> Result<serde_json::Value> {
     serde_json::from_str(text).map_err(|x| {
         Error::invalid(
@@ -135,21 +144,42 @@ pub fn export(
         return Err(Error::invalid("card", "the card is not the ledger owner's"));
     }
     let (cp, note) = ledger.checkpoint()?;
-    let chain = chain_entries(ledger, start)?;
+    let mut chain = chain_entries(ledger, start)?;
     let conn = ledger.conn();
 
-    // Every entry as a record, keyed by (author key, seq) for the required order.
+    // Every entry as a record, keyed by (ledger origin, seq) for the required order.
     let mut entries: BTreeMap<(String, u64), EntryRecord> = BTreeMap::new();
     let mut cards: BTreeMap<String, IdentityCard> = BTreeMap::new();
     let mut checkpoints: BTreeSet<(String, u64, String)> = BTreeSet::new();
     cards.insert(own_key.clone(), card.clone());
     checkpoints.insert((own_key.clone(), cp.size, note));
+    // A ledger's key hand-overs travel with any of its entries, with both keys' cards.
+    let own_rotations = ledger.rotations()?;
+    if chain.iter().any(|(o, _)| o.is_none()) {
+        for (seq, r) in &own_rotations {
+            chain.insert((None, *seq));
+            for c in [&r.old_card, &r.new_card] {
+                cards.insert(c.public_key.clone(), c.clone());
+            }
+        }
+    }
+    let foreign_origins: BTreeSet<String> = chain.iter().filter_map(|(o, _)| o.clone()).collect();
+    for o in &foreign_origins {
+        let mut st = conn.prepare_cached(
+            "SELECT seq FROM foreign_entries WHERE origin = ?1 AND kind = 'key.rotate'",
+        )?;
+        let seqs = st.query_map([o], |r| r.get::<_, i64>(0))?;
+        for seq in seqs {
+            chain.insert((Some(o.clone()), seq? as u64));
+        }
+    }
     let mut foreign = conn.prepare_cached(
-        "SELECT f.author, f.kind, f.time_ms, f.prev, f.payload, f.hash, f.signature, f.checkpoint, f.proof, c.card, k.note
-           FROM foreign_entries f JOIN foreign_cards c ON c.origin = f.origin
-           JOIN foreign_checkpoints k ON k.origin = f.origin AND k.size = f.checkpoint
+        "SELECT f.author, f.kind, f.time_ms, f.prev, f.payload, f.hash, f.signature, f.checkpoint, f.proof, c.card
+           FROM foreign_entries f JOIN foreign_cards c ON c.key = lower(hex(f.author))
           WHERE f.origin = ?1 AND f.seq = ?2",
     )?;
+    let mut foreign_cp = conn
+        .prepare_cached("SELECT note FROM foreign_checkpoints WHERE origin = ?1 AND size = ?2")?;
     for (origin, seq) in &chain {
         match origin {
             None => {
@@ -161,9 +191,10 @@ pub fn export(
                     ));
                 }
                 let proof = merkle::inclusion_proof(&ledger.nodes(), *seq, cp.size)?;
+                let author = hex::encode(e.body.author);
                 entries.insert(
-                    (own_key.clone(), *seq),
-                    own_record(&e, &own_key, cp.size, &proof)?,
+                    (ledger.origin().to_string(), *seq),
+                    own_record(&e, &author, cp.size, &proof)?,
                 );
             }
             Some(o) => {
@@ -179,7 +210,6 @@ pub fn export(
                         r.get::<_, i64>(7)?,
                         r.get::<_, Vec<u8>>(8)?,
                         r.get::<_, String>(9)?,
-                        r.get::<_, String>(10)?,
                     ))
                 })?;
                 let (
@@ -193,19 +223,15 @@ pub fn export(
                     size,
                     proof,
                     card_json,
-                    cp_note,
                 ) = row;
                 let key = hex::encode(&author);
-                let author_card: IdentityCard = serde_json::from_str(&card_json).map_err(|e| {
-                    Error::invalid(
-                        "ledger",
-                        format!("a stored partner card is unreadable ({e})"),
-                    )
-                })?;
+                let author_card = stored_card(&card_json)?;
                 cards.insert(key.clone(), author_card);
-                checkpoints.insert((key.clone(), size as u64, cp_note));
+                let cp_note: String =
+                    foreign_cp.query_row(rusqlite::params![o, size], |r| r.get(0))?;
+                checkpoints.insert((o.clone(), size as u64, cp_note));
                 entries.insert(
-                    (key.clone(), *seq),
+                    (o.clone(), *seq),
                     EntryRecord {
                         kind: "entry".into(),
                         author: key,
@@ -223,6 +249,29 @@ pub fn export(
             }
         }
     }
+    // Foreign checkpoints are stored by origin: name the partner key that signed each.
+    let mut signed: BTreeSet<(String, u64, String)> = BTreeSet::new();
+    for (who, size, note) in checkpoints {
+        if who == own_key {
+            signed.insert((who, size, note));
+            continue;
+        }
+        let signer = cards
+            .values()
+            .filter(|c| c.origin == who)
+            .find(|c| {
+                c.public_key()
+                    .is_ok_and(|k| crate::checkpoint::open(&note, &c.origin, &k).is_ok())
+            })
+            .ok_or_else(|| {
+                Error::invalid(
+                    "ledger",
+                    format!("a stored checkpoint of {who} is signed by no card held for it"),
+                )
+            })?;
+        signed.insert((signer.public_key.clone(), size, note));
+    }
+    let checkpoints = signed;
 
     let mut w = Lines {
         out,
@@ -268,7 +317,7 @@ pub fn export_ledgers(
     out: &mut dyn Write,
 ) -> Result<u64> {
     let mut parts: Vec<&(&Ledger, &IdentityCard)> = parts.iter().collect();
-    parts.sort_by(|a, b| a.1.public_key.cmp(&b.1.public_key));
+    parts.sort_by(|a, b| a.0.origin().cmp(b.0.origin()));
     let mut w = Lines {
         out,
         digest: Sha256::new(),
@@ -285,25 +334,40 @@ pub fn export_ledgers(
         exporter,
     })?;
     let mut cps = Vec::new();
+    let mut cards: BTreeMap<String, IdentityCard> = BTreeMap::new();
     for (ledger, card) in &parts {
         if card.public_key != ledger.key().to_hex() {
             return Err(Error::invalid("card", "a card is not its ledger owner's"));
         }
-        w.put(&CardRecord {
-            kind: "card".into(),
-            card: (*card).clone(),
-        })?;
+        cards.insert(card.public_key.clone(), (*card).clone());
+        for (_, r) in ledger.rotations()? {
+            for c in [r.old_card, r.new_card] {
+                cards.insert(c.public_key.clone(), c);
+            }
+        }
         cps.push(ledger.checkpoint()?);
     }
-    for ((_, card), (_, note)) in parts.iter().zip(&cps) {
+    for card in cards.into_values() {
+        w.put(&CardRecord {
+            kind: "card".into(),
+            card,
+        })?;
+    }
+    let mut signed: Vec<(&String, &String)> = parts
+        .iter()
+        .zip(&cps)
+        .map(|((_, card), (_, note))| (&card.public_key, note))
+        .collect();
+    signed.sort();
+    for (key, note) in signed {
         w.put(&CheckpointRecord {
             kind: "checkpoint".into(),
-            key: card.public_key.clone(),
+            key: key.clone(),
             note: note.clone(),
         })?;
     }
     let mut n = 0;
-    for ((ledger, card), (cp, _)) in parts.iter().zip(&cps) {
+    for ((ledger, _), (cp, _)) in parts.iter().zip(&cps) {
         let nodes = ledger.nodes();
         let mut failed = None;
         ledger.for_each_chunk(4096, |rows| {
@@ -319,7 +383,12 @@ pub fn export_ledgers(
                     return Ok(false);
                 }
                 let proof = merkle::inclusion_proof(&nodes, e.body.seq, cp.size)?;
-                w.put(&own_record(&e, &card.public_key, cp.size, &proof)?)?;
+                w.put(&own_record(
+                    &e,
+                    &hex::encode(e.body.author),
+                    cp.size,
+                    &proof,
+                )?)?;
                 n += 1;
             }
             Ok(true)

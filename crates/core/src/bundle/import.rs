@@ -115,8 +115,13 @@ pub fn import<R: BufRead + Send>(
         .subject
         .clone()
         .ok_or_else(|| Error::invalid("bundle", "no header"))?;
-    let own = ledger.key().to_hex();
+    let mut own: std::collections::HashSet<String> = [ledger.key().to_hex()].into();
+    for (_, r) in ledger.rotations()? {
+        own.insert(r.old.to_hex());
+    }
     let mut app = ledger.begin_append(signer, now)?;
+    // Partners' key hand-overs, to follow in the trust store: (old key, new card, entry hash).
+    let mut handovers: Vec<(String, crate::identity::IdentityCard, crate::hash::Hash)> = vec![];
     let mut second = Hashing {
         inner: open()?,
         digest: Sha256::new(),
@@ -143,7 +148,7 @@ pub fn import<R: BufRead + Send>(
                 let rec: CardRecord = serde_json::from_value(value)
                     .map_err(|e| Error::invalid("bundle", e.to_string()))?;
                 origins.insert(rec.card.public_key.clone(), rec.card.origin.clone());
-                if rec.card.public_key != own {
+                if !own.contains(&rec.card.public_key) {
                     conn.prepare_cached("INSERT OR IGNORE INTO foreign_cards (key, origin, card) VALUES (?1, ?2, ?3)")?
                         .execute(params![rec.card.public_key, rec.card.origin, canonical::to_canonical(&rec.card)?])?;
                 }
@@ -151,7 +156,7 @@ pub fn import<R: BufRead + Send>(
             "checkpoint" => {
                 let rec: CheckpointRecord = serde_json::from_value(value)
                     .map_err(|e| Error::invalid("bundle", e.to_string()))?;
-                if rec.key != own {
+                if !own.contains(&rec.key) {
                     let origin = &origins[&rec.key];
                     let cp = crate::checkpoint::open(
                         &rec.note,
@@ -166,7 +171,7 @@ pub fn import<R: BufRead + Send>(
                 let rec: EntryRecord = serde_json::from_value(value)
                     .map_err(|e| Error::invalid("bundle", e.to_string()))?;
                 let hash = blob(&rec.hash)?;
-                if rec.author == own {
+                if own.contains(&rec.author) {
                     // Our own entries coming back must be the ones we hold.
                     let ours: Option<Vec<u8>> = conn
                         .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")?
@@ -207,6 +212,14 @@ pub fn import<R: BufRead + Send>(
                     "INSERT INTO foreign_entries (origin, seq, author, kind, time_ms, prev, payload, hash, signature, checkpoint, proof) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )?
                 .execute(params![origin, rec.seq as i64, blob(&rec.author)?, rec.entry_kind, time.unix_millis(), blob(&rec.prev)?, payload, hash, blob(&rec.signature)?, rec.checkpoint as i64, proof])?;
+                if rec.entry_kind == crate::keys::KIND_ROTATE {
+                    let author = crate::signature::PublicKey::from_hex(&rec.author)
+                        .ok_or_else(|| Error::invalid("bundle", "an author key is invalid"))?;
+                    let r = crate::keys::check_rotation(&payload, &author, &origin)?;
+                    let hash = crate::hash::Hash::from_slice(&hash)
+                        .ok_or_else(|| Error::invalid("bundle", "an entry hash is invalid"))?;
+                    handovers.push((rec.author.clone(), r.new_card, hash));
+                }
                 if rec.entry_kind == epcis::KIND_EVENT {
                     let ev: StoredEvent = serde_json::from_value(rec.payload)
                         .map_err(|e| Error::invalid("bundle", e.to_string()))?;
@@ -252,6 +265,13 @@ pub fn import<R: BufRead + Send>(
         payload: crate::entry::canonical_payload(&payload)?,
         index: None,
     };
+    // Follow partners' hand-overs: the new key takes the old key's standing (each a
+    // ledger entry, like every trust decision).
+    for (old, card, hash) in &handovers {
+        if let Some(e) = crate::parties::rotate_entry(app.conn(), old, card, hash)? {
+            app.push(&[e])?;
+        }
+    }
     let out = app.push(&[entry])?;
     app.commit()?;
     let recorded = match out.first() {

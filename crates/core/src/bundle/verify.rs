@@ -107,6 +107,19 @@ struct Author {
     status: Option<String>,
     /// Read from the trust store at the author's first entry.
     standing: Option<Standing>,
+    /// The standing its entries are judged by: its own, or (for a key the store does
+    /// not know) that of the key that handed over to it. Set at its first entry.
+    followed: Option<Option<Standing>>,
+    /// A successor card (its origin is not derived from its key): proven only by a
+    /// hand-over to it in the bundle.
+    successor: bool,
+}
+
+/// A hand-over met in the bundle.
+struct HandOver {
+    /// The entry number of the `key.rotate` entry in its ledger.
+    seq: u64,
+    from: String,
 }
 
 struct State<'l> {
@@ -115,10 +128,15 @@ struct State<'l> {
     more: u64,
     authors: BTreeMap<String, Author>,
     checkpoints: HashMap<(String, u64), Hash>,
+    /// The last entry merged: (ledger origin, seq, entry hash).
     last: Option<(String, u64, Hash)>,
     entries: u64,
     events: u64,
     chain: Chain,
+    /// Keys handed over to, by new key.
+    handed_to: HashMap<String, HandOver>,
+    /// Keys that handed their ledger over, with the hand-over's entry number.
+    retired: HashMap<String, u64>,
 }
 
 impl State<'_> {
@@ -199,6 +217,8 @@ pub fn verify<R: BufRead + Send>(
         entries: 0,
         events: 0,
         chain: Chain::default(),
+        handed_to: HashMap::new(),
+        retired: HashMap::new(),
     };
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     let read = std::thread::scope(|scope| {
@@ -440,8 +460,36 @@ fn trailing(s: &mut State<'_>, line: u64) {
 
 /// The chain checks, the verified share and the verdict.
 fn finish(mut s: State<'_>, read: Read) -> BundleReport {
+    // Authors without entries here (a key handed over to, say): their standing as well.
+    let idle: Vec<String> = s
+        .authors
+        .iter()
+        .filter(|(_, a)| a.status.is_none())
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in idle {
+        let label = match standing_of(&mut s, &k, 0).map(|st| st.at(i64::MAX)) {
+            Some(SignerStatus::Own) => "own",
+            Some(SignerStatus::Trusted) => "trusted",
+            Some(SignerStatus::Distrusted) => "distrusted",
+            Some(SignerStatus::Revoked { .. } | SignerStatus::RevokedLater { .. }) => "revoked",
+            _ => "unknown",
+        };
+        if let Some(a) = s.authors.get_mut(&k) {
+            a.status = Some(label.into());
+        }
+    }
     let mut verified_share = None;
     if !read.fatal {
+        let unproven: Vec<String> = s
+            .authors
+            .iter()
+            .filter(|(k, a)| a.successor && !s.handed_to.contains_key(*k))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in unproven {
+            s.add("card-altered", FindingSeverity::Error, None, Some(&k), None, Some("origin"), "the card names a ledger origin that is not derived from its key, and no hand-over in the bundle gives that ledger to this key: the card was altered".into(), "compare the partner's fingerprint with them directly and ask for their card again");
+        }
         // An event is sound when its signer is trusted (or us) and nothing is wrong with it.
         let bad_lines: std::collections::HashSet<u64> = s
             .findings
@@ -555,8 +603,22 @@ fn card(s: &mut State<'_>, line: u64, value: serde_json::Value) {
         return;
     };
     let key_hex = rec.card.public_key.clone();
-    match parties::check_card(&rec.card) {
-        Ok(card) => {
+    // A founding card (origin derived from its key), or a successor card whose key a
+    // hand-over in the bundle must prove.
+    let checked = match parties::check_card(&rec.card) {
+        Ok(card) => Ok((card, false)),
+        Err(e) => match crate::keys::card_key(&rec.card, &rec.card.origin, "card") {
+            Ok(_)
+                if rec.card.origin
+                    != crate::identity::origin_for(&rec.card.public_key().expect("checked")) =>
+            {
+                Ok((rec.card.clone(), true))
+            }
+            _ => Err(e),
+        },
+    };
+    match checked {
+        Ok((card, successor)) => {
             if s.authors.contains_key(&key_hex) {
                 return s.err(
                     "duplicate-record",
@@ -584,6 +646,8 @@ fn card(s: &mut State<'_>, line: u64, value: serde_json::Value) {
                     entries: 0,
                     status: None,
                     standing: None,
+                    followed: None,
+                    successor,
                 },
             );
         }
@@ -612,7 +676,7 @@ fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
     };
     match checkpoint::open(&rec.note, &author.card.origin, &author.key) {
         Ok(cp) => {
-            let k = (rec.key.clone(), cp.size);
+            let k = (author.card.origin.clone(), cp.size);
             match s.checkpoints.get(&k) {
                 Some(root) if *root != cp.root => {
                     let msg = format!("two checkpoints of size {} with different roots ({} and {}), both signed by this author: the author showed different histories to different parties", cp.size, root.to_hex(), cp.root.to_hex());
@@ -644,8 +708,11 @@ fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
 /// a fatal problem.
 fn check_entries(s: &mut State<'_>, lines: &[(u64, &[u8])]) -> bool {
     use rayon::prelude::*;
-    let keys: BTreeMap<String, PublicKey> =
-        s.authors.iter().map(|(k, a)| (k.clone(), a.key)).collect();
+    let keys: BTreeMap<String, (PublicKey, String)> = s
+        .authors
+        .iter()
+        .map(|(k, a)| (k.clone(), (a.key, a.card.origin.clone())))
+        .collect();
     let ctx = entries::Context {
         keys: &keys,
         checkpoints: &s.checkpoints,
@@ -696,16 +763,81 @@ fn merge(s: &mut State<'_>, p: Prepared) -> bool {
     if let Some(author) = s.authors.get_mut(&a) {
         author.entries += 1;
     }
-    if let Some((la, ls, _)) = &s.last {
-        if (la.as_str(), *ls) >= (a.as_str(), p.seq) {
-            s.err("record-order", p.line, Some(&a), format!("entry {} is out of order or repeated (entries are sorted by author, then number)", p.seq), ASK_AGAIN);
+    let origin = p.origin;
+    if let Some((lo, ls, _)) = &s.last {
+        if (lo.as_str(), *ls) >= (origin.as_str(), p.seq) {
+            s.err("record-order", p.line, Some(&a), format!("entry {} is out of order or repeated (entries are sorted by ledger origin, then number)", p.seq), ASK_AGAIN);
         }
+    }
+    // Which key may sign this entry: a successor only after the hand-over to it, a
+    // retired key only up to its hand-over.
+    if s.authors.get(&a).is_some_and(|x| x.successor)
+        && s.handed_to.get(&a).is_none_or(|h| h.seq >= p.seq)
+    {
+        s.add(
+            "key-not-handed-over",
+            FindingSeverity::Error,
+            Some(p.line),
+            Some(&a),
+            p.event_id.as_deref(),
+            None,
+            format!(
+                "entry {} is signed by a key its ledger was not handed over to before it",
+                p.seq
+            ),
+            ASK_AGAIN,
+        );
+    }
+    if let Some(at) = s.retired.get(&a) {
+        if p.seq > *at {
+            s.add("key-retired", FindingSeverity::Error, Some(p.line), Some(&a), p.event_id.as_deref(), None, format!("entry {} is signed by a key that handed its ledger over at entry {at}", p.seq), "treat the entry as forged: the key was retired (and perhaps stolen); ask the partner");
+        }
+    }
+    match &p.rotation {
+        Some(Ok(r)) => {
+            let new = r.new.to_hex();
+            if s.authors.contains_key(&new) {
+                s.retired.insert(a.clone(), p.seq);
+                s.handed_to.insert(
+                    new,
+                    HandOver {
+                        seq: p.seq,
+                        from: a.clone(),
+                    },
+                );
+            } else {
+                s.add(
+                    "rotation-invalid",
+                    FindingSeverity::Error,
+                    Some(p.line),
+                    Some(&a),
+                    None,
+                    Some("new_card"),
+                    "the key hand-over names a key whose card is not in the bundle".into(),
+                    ASK_AGAIN,
+                );
+            }
+        }
+        Some(Err(why)) => s.add(
+            "rotation-invalid",
+            FindingSeverity::Error,
+            Some(p.line),
+            Some(&a),
+            None,
+            None,
+            format!(
+                "entry {} hands the ledger to a new key, but the hand-over does not check: {why}",
+                p.seq
+            ),
+            ASK_AGAIN,
+        ),
+        None => {}
     }
     let Some((hash, prev)) = p.parsed else {
         return false;
     };
     let linked = match &s.last {
-        Some((la, ls, lh)) if *la == a && *ls + 1 == p.seq => Some(*lh == prev),
+        Some((lo, ls, lh)) if *lo == origin && *ls + 1 == p.seq => Some(*lh == prev),
         _ if p.seq == 0 => Some(prev == Hash::ZERO),
         _ => None,
     };
@@ -726,7 +858,7 @@ fn merge(s: &mut State<'_>, p: Prepared) -> bool {
         s.chain.events.push(ev);
     }
     signer(s, p.line, &a, p.event_ms, p.event_id.as_deref());
-    s.last = Some((a, p.seq, hash));
+    s.last = Some((origin, p.seq, hash));
     false
 }
 
@@ -776,15 +908,38 @@ fn chain_event(
     }
 }
 
+/// The trust store's standing of `key`; a key the store does not know that a hand-over
+/// in the bundle proved takes the standing of the key that handed over (rotations are
+/// followed: a trusted partner stays trusted, a revoked one stays revoked).
+fn standing_of(s: &mut State<'_>, key: &str, depth: u32) -> Option<Standing> {
+    let author = s.authors.get_mut(key)?;
+    if author.standing.is_none() {
+        author.standing = s.ledger.and_then(|l| parties::signer_standing(l, key).ok());
+    }
+    let own = author.standing.clone();
+    let unknown = own
+        .as_ref()
+        .is_none_or(|st| st.at(i64::MIN) == SignerStatus::Unknown);
+    if unknown && depth < 64 {
+        if let Some(from) = s.handed_to.get(key).map(|h| h.from.clone()) {
+            return standing_of(s, &from, depth + 1).or(own);
+        }
+    }
+    own
+}
+
 fn signer(s: &mut State<'_>, line: u64, key: &str, event_ms: i64, event: Option<&str>) {
+    if s.authors.get(key).is_some_and(|a| a.followed.is_none()) {
+        let st = standing_of(s, key, 0);
+        if let Some(a) = s.authors.get_mut(key) {
+            a.followed = Some(st);
+        }
+    }
     let Some(author) = s.authors.get_mut(key) else {
         return;
     };
     let first_time = author.status.is_none();
-    if author.standing.is_none() {
-        author.standing = s.ledger.and_then(|l| parties::signer_standing(l, key).ok());
-    }
-    let status = match &author.standing {
+    let status = match author.followed.as_ref().and_then(|x| x.as_ref()) {
         Some(st) => st.at(event_ms),
         None => SignerStatus::Unknown,
     };

@@ -30,6 +30,16 @@ pub enum Record {
         from_ms: i64,
         reason: String,
     },
+    /// A partner's key hand-over followed: the new key's card, with the old key's
+    /// status and revocation.
+    Rotate {
+        old_key: String,
+        key: String,
+        org: String,
+        gln: Option<String>,
+        fingerprint: String,
+        card: String,
+    },
 }
 
 /// The 32-byte digest inside `ni:///sha-256;<64 hex>?ver=CBV2.0`.
@@ -142,6 +152,27 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                 key,
             )?;
             log(conn, key, seq)?;
+        }
+        Record::Rotate {
+            old_key,
+            key,
+            org,
+            gln,
+            fingerprint,
+            card,
+        } => {
+            known(
+                conn.prepare_cached(
+                    "INSERT INTO parties (key, org, gln, fingerprint, card, status, revoked_from_ms, revoke_reason)
+                     SELECT ?2, ?3, ?4, ?5, ?6, status, revoked_from_ms, revoke_reason FROM parties WHERE key = ?1
+                     ON CONFLICT (key) DO UPDATE SET org = excluded.org, gln = excluded.gln, card = excluded.card,
+                       status = excluded.status, revoked_from_ms = excluded.revoked_from_ms, revoke_reason = excluded.revoke_reason",
+                )?
+                .execute(params![old_key, key, org, gln, fingerprint, card])?,
+                old_key,
+            )?;
+            log(conn, key, seq)?;
+            log(conn, old_key, seq)?;
         }
         Record::MasterData { kind, key, name } => {
             conn.prepare_cached(

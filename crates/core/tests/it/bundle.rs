@@ -55,7 +55,7 @@ fn codes(r: &BundleReport) -> Vec<&str> {
 
 /// Rewrites the bundle's lines with `f`, then writes a correct end record, as an
 /// attacker who knows the format would.
-fn tamper(bytes: &[u8], f: impl FnOnce(&mut Vec<String>)) -> Vec<u8> {
+pub(crate) fn tamper(bytes: &[u8], f: impl FnOnce(&mut Vec<String>)) -> Vec<u8> {
     let text = String::from_utf8(bytes.to_vec()).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     lines.pop();
@@ -73,7 +73,7 @@ fn tamper(bytes: &[u8], f: impl FnOnce(&mut Vec<String>)) -> Vec<u8> {
     body.into_bytes()
 }
 
-fn set(line: &str, f: impl FnOnce(&mut serde_json::Value)) -> String {
+pub(crate) fn set(line: &str, f: impl FnOnce(&mut serde_json::Value)) -> String {
     let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
     f(&mut v);
     tradeseal_core::canonical::to_canonical(&v).unwrap()
@@ -614,7 +614,7 @@ fn attack_vector_files_are_refused_with_their_codes() {
     for f in files {
         let code = f.file_stem().unwrap().to_str().unwrap().to_string();
         let r = check(&std::fs::read(&f).unwrap(), None);
-        if code == "valid" {
+        if code.starts_with("valid") {
             assert_eq!(
                 r.verdict,
                 BundleVerdict::VerifiedWithWarnings,

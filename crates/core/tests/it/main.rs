@@ -9,6 +9,7 @@ mod ledger;
 mod ledger_vectors;
 mod merkle_vectors;
 mod parties;
+mod rotation;
 mod tamper;
 
 use tradeseal_core::home::{Home, InitOptions};
