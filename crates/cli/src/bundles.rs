@@ -37,7 +37,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
         BundleCommand::Export { goods, output } => {
             let (kind, start) = goods.start()?;
             let h = Home::open(home)?;
-            let ledger = h.ledger_read_only()?;
+            let ledger = h.ledger_for_export()?;
             let n = tradeseal_core::files::write_atomically(&output, |w| {
                 bundle::export(&ledger, h.card(), kind, &start, w)
             })?;

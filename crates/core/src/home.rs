@@ -228,6 +228,15 @@ impl Home {
         self.check_ledger_key(Ledger::open(&lp)?)
     }
 
+    /// The ledger for a bundle export: writable where the home is (an export notes
+    /// which checkpoint it hands out, for later consistency proofs), else read-only.
+    pub fn ledger_for_export(&self) -> Result<Ledger> {
+        match self.ledger() {
+            Err(Error::ReadOnly { .. }) => self.ledger_read_only(),
+            other => other,
+        }
+    }
+
     /// The ledger, for reading only.
     pub fn ledger_read_only(&self) -> Result<Ledger> {
         self.check_ledger_key(Ledger::open_read_only(&self.path.join(LEDGER_FILE))?)

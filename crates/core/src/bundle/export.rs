@@ -273,6 +273,38 @@ pub fn export(
     }
     let checkpoints = signed;
 
+    // Consistency proofs from the sizes of our checkpoints handed out before, so a
+    // receiver holding one can check our ledger still extends it; then note this one.
+    let origin = ledger.origin().to_string();
+    let mut consistency = Vec::new();
+    {
+        let mut st = conn.prepare_cached(
+            "SELECT size FROM handed_out WHERE origin = ?1 AND size > 0 AND size < ?2 ORDER BY size DESC LIMIT 64",
+        )?;
+        let sizes = st.query_map(rusqlite::params![origin, cp.size as i64], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        let mut sizes: Vec<u64> = sizes
+            .map(|x| x.map(|v| v as u64))
+            .collect::<rusqlite::Result<_>>()?;
+        sizes.sort_unstable();
+        for old in sizes {
+            let proof = merkle::consistency_proof(&ledger.nodes(), old, cp.size)?;
+            consistency.push(ConsistencyRecord {
+                kind: "consistency".into(),
+                origin: origin.clone(),
+                old_size: old,
+                size: cp.size,
+                proof: proof.iter().map(|h| h.to_hex()).collect(),
+            });
+        }
+    }
+    // Local bookkeeping; a home opened read-only exports without it.
+    let _ = conn.execute(
+        "INSERT OR IGNORE INTO handed_out (origin, size) VALUES (?1, ?2)",
+        rusqlite::params![origin, cp.size as i64],
+    );
+
     let mut w = Lines {
         out,
         digest: Sha256::new(),
@@ -299,6 +331,9 @@ pub fn export(
             key,
             note,
         })?;
+    }
+    for c in &consistency {
+        w.put(c)?;
     }
     let n = entries.len() as u64;
     for e in entries.into_values() {

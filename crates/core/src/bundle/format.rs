@@ -51,6 +51,21 @@ pub struct CheckpointRecord {
     pub note: String,
 }
 
+/// An RFC 9162 consistency proof between two sizes of one ledger: the newer size is
+/// one of the bundle's checkpoints; the older one was handed out in an earlier bundle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConsistencyRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The ledger's origin.
+    pub origin: String,
+    pub old_size: u64,
+    pub size: u64,
+    /// RFC 9162 consistency path, hex.
+    pub proof: Vec<String>,
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EntryRecord {

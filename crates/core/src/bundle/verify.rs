@@ -137,6 +137,10 @@ struct State<'l> {
     handed_to: HashMap<String, HandOver>,
     /// Keys that handed their ledger over, with the hand-over's entry number.
     retired: HashMap<String, u64>,
+    /// The signed notes of the checkpoints, by (origin, size), for evidence.
+    notes: HashMap<(String, u64), String>,
+    /// Consistency proofs: (origin, old size) -> (line, new size, proof).
+    consistency: HashMap<(String, u64), (u64, u64, Vec<Hash>)>,
 }
 
 impl State<'_> {
@@ -191,6 +195,7 @@ enum Stage {
     Header,
     Cards,
     Checkpoints,
+    Consistency,
     Entries,
     Ended,
 }
@@ -219,6 +224,8 @@ pub fn verify<R: BufRead + Send>(
         chain: Chain::default(),
         handed_to: HashMap::new(),
         retired: HashMap::new(),
+        notes: HashMap::new(),
+        consistency: HashMap::new(),
     };
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     let read = std::thread::scope(|scope| {
@@ -346,6 +353,7 @@ fn read_records(
             "header" => Stage::Header,
             "card" => Stage::Cards,
             "checkpoint" => Stage::Checkpoints,
+            "consistency" => Stage::Consistency,
             "entry" => Stage::Entries,
             "end" => Stage::Ended,
             other => {
@@ -432,6 +440,7 @@ fn read_records(
             },
             Stage::Cards => card(s, line_no, value),
             Stage::Checkpoints => checkpoint_record(s, line_no, value),
+            Stage::Consistency => consistency_record(s, line_no, value),
             Stage::Entries => unreachable!("handled above"),
         }
     }
@@ -481,6 +490,7 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
     }
     let mut verified_share = None;
     if !read.fatal {
+        known_checkpoints(&mut s);
         let unproven: Vec<String> = s
             .authors
             .iter()
@@ -690,6 +700,7 @@ fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
                     ASK_AGAIN,
                 ),
                 None => {
+                    s.notes.insert(k.clone(), rec.note.clone());
                     s.checkpoints.insert(k, cp.root);
                 }
             }
@@ -701,6 +712,135 @@ fn checkpoint_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
             format!("the checkpoint does not verify under the author's key ({e})"),
             ASK_AGAIN,
         ),
+    }
+}
+
+fn consistency_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
+    let Some(rec) = record::<ConsistencyRecord>(s, line, value, "consistency") else {
+        return;
+    };
+    if !s.checkpoints.contains_key(&(rec.origin.clone(), rec.size)) {
+        return s.err(
+            "proof-no-checkpoint",
+            line,
+            None,
+            format!(
+                "a consistency proof is for a checkpoint of size {} of {} that the bundle does not hold",
+                rec.size, rec.origin
+            ),
+            ASK_AGAIN,
+        );
+    }
+    let proof: Option<Vec<Hash>> = rec
+        .proof
+        .iter()
+        .map(|h| hex::decode(h).ok().and_then(|b| Hash::from_slice(&b)))
+        .collect();
+    match proof {
+        Some(p) if rec.old_size > 0 && rec.old_size < rec.size => {
+            s.consistency
+                .insert((rec.origin, rec.old_size), (line, rec.size, p));
+        }
+        _ => s.err(
+            "malformed",
+            line,
+            None,
+            "a consistency record has malformed hashes or sizes".into(),
+            ASK_AGAIN,
+        ),
+    }
+}
+
+/// Checkpoints the receiver already holds of the bundle's ledgers (from earlier
+/// bundles): the same size must have the same root (else equivocation), and a smaller
+/// one must be proven a prefix of the bundle's (else the history was rewritten).
+fn known_checkpoints(s: &mut State<'_>) {
+    let Some(ledger) = s.ledger else {
+        return;
+    };
+    let mut ours: Vec<(String, u64, Hash)> = s
+        .checkpoints
+        .iter()
+        .map(|((o, n), r)| (o.clone(), *n, *r))
+        .collect();
+    ours.sort();
+    let Ok(mut st) = ledger.conn().prepare_cached(
+        "SELECT size, note FROM foreign_checkpoints WHERE origin = ?1 ORDER BY size",
+    ) else {
+        return;
+    };
+    let mut held: Vec<(String, u64, Hash, String)> = vec![];
+    for origin in ours
+        .iter()
+        .map(|(o, _, _)| o.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        if let Ok(rows) = st.query_map([&origin], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        }) {
+            for (size, note) in rows.flatten() {
+                if let Ok(cp) = checkpoint::read_verified_earlier(&note) {
+                    held.push((origin.clone(), size as u64, cp.root, note));
+                }
+            }
+        }
+    }
+    drop(st);
+    let key_of = |s: &State<'_>, origin: &str| {
+        s.authors
+            .iter()
+            .find(|(_, a)| a.card.origin == origin)
+            .map(|(k, _)| k.clone())
+    };
+    for (origin, m, old_root, note) in held {
+        let party = key_of(s, &origin);
+        let newest = ours
+            .iter()
+            .filter(|(o, _, _)| *o == origin)
+            .map(|(_, n, r)| (*n, *r))
+            .max();
+        let Some((n, root)) = newest else { continue };
+        if let Some(r) = s.checkpoints.get(&(origin.clone(), m)).copied() {
+            if r != old_root {
+                let theirs = s
+                    .notes
+                    .get(&(origin.clone(), m))
+                    .cloned()
+                    .unwrap_or_default();
+                let msg = format!("this bundle's checkpoint of size {m} has root {}, the one you received earlier has {}: the author showed two histories. Earlier: {note:?} This bundle: {theirs:?}", r.to_hex(), old_root.to_hex());
+                s.add(
+                    "equivocation",
+                    FindingSeverity::Error,
+                    None,
+                    party.as_deref(),
+                    None,
+                    None,
+                    msg,
+                    "keep both bundles as evidence and contact the author; trust neither history",
+                );
+            }
+            continue;
+        }
+        if m > n {
+            continue;
+        }
+        match s.consistency.get(&(origin.clone(), m)) {
+            Some((line, size, proof)) => {
+                let new_root = s
+                    .checkpoints
+                    .get(&(origin.clone(), *size))
+                    .copied()
+                    .unwrap_or(root);
+                if !crate::merkle::verify_consistency(m, *size, &old_root, &new_root, proof) {
+                    let msg = format!("the author's ledger of size {size} does not extend the checkpoint of size {m} you received earlier (root {}): its history was rewritten", old_root.to_hex());
+                    s.add("inconsistent", FindingSeverity::Error, Some(*line), party.as_deref(), None, None, msg, "keep both bundles as evidence and contact the author; do not rely on the rewritten history");
+                }
+            }
+            None => {
+                let msg = format!("you hold a checkpoint of size {m} of this ledger from an earlier bundle; this bundle carries no proof that the ledger (now size {n}) still extends it");
+                s.add("consistency-unproven", FindingSeverity::Info, None, party.as_deref(), None, None, msg, "ask the author for a bundle exported after the one you hold, or for `tradeseal prove --old-size` output");
+            }
+        }
     }
 }
 

@@ -12,3 +12,12 @@ INSERT INTO foreign_cards_v3 (key, origin, card) SELECT key, origin, card FROM f
 DROP TABLE foreign_cards;
 ALTER TABLE foreign_cards_v3 RENAME TO foreign_cards;
 CREATE INDEX foreign_cards_origin ON foreign_cards (origin);
+
+-- Checkpoints handed out in bundles (by ledger origin and size): a later bundle
+-- carries consistency proofs from these sizes, so that a receiver holding one can
+-- check the ledger still extends it. Local bookkeeping, not part of any format.
+CREATE TABLE handed_out (
+    origin TEXT    NOT NULL,
+    size   INTEGER NOT NULL,
+    PRIMARY KEY (origin, size)
+) WITHOUT ROWID;

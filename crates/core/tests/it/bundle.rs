@@ -660,3 +660,92 @@ fn a_long_verification_can_be_cancelled() {
     // Not cancelled, the whole-ledger bundle verifies.
     assert_eq!(check(&out, Some(&l)).verdict, BundleVerdict::Verified);
 }
+
+/// Checkpoints a receiver holds from earlier bundles: a later bundle proves the
+/// author's ledger extends them (RFC 9162 consistency); the same size with another
+/// root is equivocation; a rewritten history fails its consistency proof; a bundle
+/// without a proof says so.
+#[test]
+fn checkpoints_held_from_earlier_bundles_must_be_extended() {
+    let (_d, home, s, first) = exported();
+    let (_rd, roaster, rs) = partner();
+    let mut rl = roaster.ledger().unwrap();
+    rl.append(
+        &rs,
+        t(1),
+        &[
+            parties::add_entry(home.card()).unwrap(),
+            parties::trust_entry(&home.card().public_key).unwrap(),
+        ],
+    )
+    .unwrap();
+    bundle::import(&mut rl, &rs, t(2), || Ok(&first[..]), &mut |_| true).unwrap();
+
+    // The importer records more and exports again: the bundle proves the extension.
+    let mut l = home.ledger().unwrap();
+    l.append(
+        &s,
+        t(3),
+        &[tradeseal_core::ledger::NewEntry::note("later").unwrap()],
+    )
+    .unwrap();
+    let mut second = Vec::new();
+    bundle::export(&l, home.card(), "lot", R_031, &mut second).unwrap();
+    assert!(String::from_utf8_lossy(&second).contains("\"type\":\"consistency\""));
+    let r = check(&second, Some(&rl));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", codes(&r));
+
+    // Tampered proof: the receiver cannot confirm the extension.
+    let bad = tamper(&second, |ls| {
+        let i = ls
+            .iter()
+            .position(|x| x.contains("\"consistency\""))
+            .unwrap();
+        ls[i] = set(&ls[i], |v| v["proof"][0] = "11".repeat(32).into());
+    });
+    assert!(codes(&check(&bad, Some(&rl))).contains(&"inconsistent"));
+
+    // Without a proof (the export was not noted): information, not an error.
+    l.conn().execute("DELETE FROM handed_out", []).unwrap();
+    let mut unproven = Vec::new();
+    bundle::export(&l, home.card(), "lot", R_031, &mut unproven).unwrap();
+    let r = check(&unproven, Some(&rl));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", codes(&r));
+    assert_eq!(codes(&r), ["consistency-unproven"]);
+
+    // The same key rewrites its history: the events recorded at another time, so the
+    // tree of the same size has another root; then one more entry and an export with
+    // a consistency proof of the rewritten tree.
+    let fork_dir = tempfile::tempdir().unwrap();
+    let fork = Home::init(
+        &fork_dir.path().join("fork"),
+        InitOptions {
+            org: "Acme Coffee Importers",
+            gln: Some("4012345000009"),
+            passphrase: crate::PASS,
+            seed: [3; 32],
+            now: t(0),
+            kdf_log_n: 10,
+        },
+    )
+    .unwrap();
+    let fs = fork.unlock(crate::PASS).unwrap();
+    let mut fl = fork.ledger().unwrap();
+    let doc = coffee_chain();
+    tradeseal_core::epcis::import(&mut fl, &fs, t(7), || Ok(&doc[..]), true, &mut |_| {}).unwrap();
+    let mut same_size = Vec::new();
+    bundle::export(&fl, fork.card(), "lot", R_031, &mut same_size).unwrap();
+    let r = check(&same_size, Some(&rl));
+    assert!(codes(&r).contains(&"equivocation"), "{:?}", codes(&r));
+    fl.append(
+        &fs,
+        t(8),
+        &[tradeseal_core::ledger::NewEntry::note("x").unwrap()],
+    )
+    .unwrap();
+    let mut rewritten = Vec::new();
+    bundle::export(&fl, fork.card(), "lot", R_031, &mut rewritten).unwrap();
+    let r = check(&rewritten, Some(&rl));
+    assert_eq!(r.verdict, BundleVerdict::Failed);
+    assert!(codes(&r).contains(&"inconsistent"), "{:?}", codes(&r));
+}
