@@ -31,6 +31,8 @@ fn main() {
             "party_add",
             "party_decide",
             "bundle_cancel",
+            "bundle_save_report",
+            "identity_qr",
         ]),
     ))
     .expect("tauri build script failed");

@@ -40,6 +40,8 @@ fn main() {
             partners::party_add,
             partners::party_decide,
             partners::bundle_cancel,
+            partners::bundle_save_report,
+            partners::identity_qr,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

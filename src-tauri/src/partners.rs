@@ -33,13 +33,67 @@ pub async fn bundle_verify(
     let u = state.current()?;
     let cancel = state.cancel.clone();
     cancel.store(false, Ordering::SeqCst);
+    let last = state.last_bundle.clone();
     blocking(move || {
         let p = file_path(&path)?;
         let l = u.home.ledger_read_only()?;
-        bundle::verify(open(&p)?, Some(&l), &mut |entries| {
+        let (report, sha) = bundle::verify_file(&p, Some(&l), &mut |entries| {
             let _ = app.emit("bundle-progress", Checked { entries });
             !cancel.load(Ordering::SeqCst)
-        })
+        })?;
+        *last.lock().expect("session lock") = Some((p, report.clone(), sha));
+        Ok(report)
+    })
+    .await
+}
+
+/// Writes the report of the bundle verified last (at `path`) as a PDF to `out`.
+#[tauri::command]
+pub async fn bundle_save_report(
+    state: State<'_, Session>,
+    path: String,
+    out: String,
+    letter: bool,
+) -> Res<String> {
+    let u = state.current()?;
+    let last = state.last_bundle.clone();
+    blocking(move || {
+        let p = file_path(&path)?;
+        let out = file_path(&out)?;
+        let Some((verified, report, sha)) = last.lock().expect("session lock").clone() else {
+            return Err(Error::invalid("path", "verify the bundle first"));
+        };
+        if verified != p {
+            return Err(Error::invalid(
+                "path",
+                "verify this bundle first: the report is of another file",
+            ));
+        }
+        let card = u.home.card();
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let at = tradeseal_core::system::now().to_rfc3339();
+        let bytes = bundle::report_pdf(
+            &report,
+            &bundle::ReportContext {
+                file_name: &name,
+                file_sha256: &sha,
+                verifier: Some((&card.org, &card.fingerprint)),
+                verified_at: &at,
+                page: if letter {
+                    tradeseal_core::pdf::PageSize::Letter
+                } else {
+                    tradeseal_core::pdf::PageSize::A4
+                },
+            },
+        );
+        tradeseal_core::files::write_atomically(&out, |w| {
+            w.write_all(&bytes)
+                .map_err(|e| Error::io(format!("writing {}", out.display()), e))
+        })?;
+        Ok(out.display().to_string())
     })
     .await
 }
@@ -127,6 +181,18 @@ pub async fn party_decide(
         let mut l = u.home.ledger()?;
         l.append(&u.signer, tradeseal_core::system::now(), &[entry])?;
         parties::find(&l, &key)
+    })
+    .await
+}
+
+/// The own identity card as a QR code, for a partner to scan.
+#[tauri::command]
+pub async fn identity_qr(state: State<'_, Session>) -> Res<tradeseal_core::identity::QrModules> {
+    let u = state.current()?;
+    blocking(move || {
+        Ok(tradeseal_core::identity::QrModules::of(
+            &tradeseal_core::identity::card_qr(u.home.card()),
+        ))
     })
     .await
 }

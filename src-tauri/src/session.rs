@@ -13,6 +13,8 @@ pub struct Session {
     pub unlocked: Mutex<Option<Unlocked>>,
     /// Set to stop a running bundle verification.
     pub cancel: Arc<std::sync::atomic::AtomicBool>,
+    /// The last bundle verified: its path, report and file SHA-256 (for "Save report").
+    pub last_bundle: Arc<Mutex<Option<(PathBuf, tradeseal_core::bundle::BundleReport, String)>>>,
 }
 
 #[derive(Clone)]
@@ -35,6 +37,7 @@ impl Session {
             path,
             unlocked: Mutex::new(None),
             cancel: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            last_bundle: Arc::new(Mutex::new(None)),
         }
     }
 

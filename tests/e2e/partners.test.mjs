@@ -2,7 +2,8 @@
 // fails, naming the finding), add and trust the partner's card, verify again, import.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { ROOT, launch, useDriver } from "./webdriver.mjs";
@@ -33,6 +34,21 @@ test("verify bundles, trust the partner, import the chain", async () => {
     assert.match(await app.text(await app.waitFor('[data-testid="bundle-verdict"]', (t) => t.length > 0)), /^FAILED/);
     assert.match(await app.text(await app.find('[data-testid="findings"]')), /entry-signature/);
     assert.equal((await app.findAll('[data-testid="bundle-import"]')).length, 0, "a failed chain cannot be imported");
+    // The graph marks the signer of the forged entry as failed.
+    const hop = await app.waitFor('[data-testid="graph-hop"]');
+    assert.equal(await app.script("return arguments[0].getAttribute('data-verdict')", [{ "element-6066-11e4-a52e-4f735466cecf": hop }]), "failed");
+    // Save the report as a PDF; poppler reads the verdict back from it.
+    const out = path.join(mkdtempSync(path.join(tmpdir(), "tradeseal-report-")), "forged-report.pdf");
+    const rp = await app.find('[data-testid="report-path"]');
+    await app.clear(rp);
+    await app.type(rp, out);
+    await app.click(await app.find('[data-testid="report-save"]'));
+    assert.match(await app.text(await app.waitFor('[data-testid="report-saved"]', (t) => t.length > 0)), /Saved the report/);
+    assert.ok(existsSync(out));
+    const pdfText = execFileSync("pdftotext", [out, "-"], { encoding: "utf8" });
+    assert.match(pdfText, /FAILED: the chain of/);
+    assert.match(pdfText, /entry-signature/);
+    assert.match(pdfText, /Roastery Berlin/, "the verifier is named");
 
     // The intact one, from a partner not yet trusted: warnings.
     await app.clear(field);
@@ -49,7 +65,14 @@ test("verify bundles, trust the partner, import the chain", async () => {
     assert.match(await app.text(fp), /^\d{5}( \d{5}){5}$/);
     await app.click(await app.find('[data-testid="partner-trust"]'));
     await app.waitFor('[data-testid="partner-history"]', (t) => t.includes("party.trust"));
+    // Our own card as a QR code on screen: zbar reads it from a screenshot of the window.
+    await app.click(await app.find('[data-testid="my-qr"]'));
+    await app.waitFor('[data-testid="qr-code"]');
     e2e.shot("partners.png");
+    const scanned = execFileSync("zbarimg", ["-q", "--raw", path.join(ROOT, "target/e2e/partners.png")], { encoding: "utf8" });
+    const card = JSON.parse(scanned.trim());
+    assert.equal(card.org, "Roastery Berlin");
+    assert.equal(card.format, "tradeseal-identity-card/v1");
 
     await app.click(await app.find('[data-testid="tab-verify"]'));
     await app.type(await app.waitFor('[data-testid="bundle-path"]'), path.join(VECTORS, "valid.tsbundle"));

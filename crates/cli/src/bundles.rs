@@ -9,6 +9,12 @@ use tradeseal_core::home::Home;
 use tradeseal_core::trace;
 use tradeseal_core::{Error, Result};
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
 #[derive(Subcommand)]
 pub enum BundleCommand {
     /// Write the custody chain of some goods, signed and provable, to one file
@@ -23,6 +29,12 @@ pub enum BundleCommand {
         file: PathBuf,
         #[arg(long)]
         json: bool,
+        /// Also write the report as a PDF to file with the shipment
+        #[arg(long, value_name = "PDF")]
+        report: Option<PathBuf>,
+        /// Page size of the PDF report
+        #[arg(long, value_enum, default_value_t = Paper::A4, requires = "report")]
+        paper: Paper,
     },
     /// Verify a bundle, then add its partners' entries to this home, all or nothing
     Import {
@@ -87,17 +99,47 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        BundleCommand::Verify { file, json } => {
-            let f = std::fs::File::open(&file)
-                .map_err(|e| Error::io(format!("opening {}", file.display()), e))?;
+        BundleCommand::Verify {
+            file,
+            json,
+            report: pdf,
+            paper,
+        } => {
             // Judged by this home's trust store when there is one; otherwise every signer is unknown.
-            let ledger = match Home::open(home) {
-                Ok(h) => Some(h.ledger_read_only()?),
+            let h = match Home::open(home) {
+                Ok(h) => Some(h),
                 Err(Error::HomeMissing { .. }) => None,
                 Err(e) => return Err(e),
             };
-            let report =
-                bundle::verify(std::io::BufReader::new(f), ledger.as_ref(), &mut |_| true)?;
+            let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
+            let (report, sha) = bundle::verify_file(&file, ledger.as_ref(), &mut |_| true)?;
+            if let Some(out) = &pdf {
+                let name = file
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let at = tradeseal_core::system::now().to_rfc3339();
+                let bytes = bundle::report_pdf(
+                    &report,
+                    &bundle::ReportContext {
+                        file_name: &name,
+                        file_sha256: &sha,
+                        verifier: h
+                            .as_ref()
+                            .map(|h| (h.card().org.as_str(), h.card().fingerprint.as_str())),
+                        verified_at: &at,
+                        page: match paper {
+                            Paper::A4 => tradeseal_core::pdf::PageSize::A4,
+                            Paper::Letter => tradeseal_core::pdf::PageSize::Letter,
+                        },
+                    },
+                );
+                tradeseal_core::files::write_atomically(out, |w| {
+                    w.write_all(&bytes)
+                        .map_err(|e| Error::io(format!("writing {}", out.display()), e))
+                })?;
+                eprintln!("Wrote the report to {}", out.display());
+            }
             if json {
                 println!(
                     "{}",
@@ -124,17 +166,7 @@ fn count(n: u64, one: &str, many: &str) -> String {
 }
 
 fn print_report(r: &BundleReport) {
-    let subject = r
-        .subject
-        .as_ref()
-        .map(|s| trace::label_of(&s.id))
-        .unwrap_or_else(|| "unknown goods".into());
-    let verdict = match r.verdict {
-        BundleVerdict::Verified => format!("VERIFIED: the chain of {subject} is intact and signed by parties you trust"),
-        BundleVerdict::VerifiedWithWarnings => format!("VERIFIED WITH WARNINGS: the chain of {subject} is intact; read the warnings before relying on it"),
-        BundleVerdict::Failed => format!("FAILED: the chain of {subject} cannot be relied on"),
-    };
-    println!("{verdict}");
+    println!("{}", bundle::headline(r));
     println!(
         "{}, {}",
         count(r.entries, "entry", "entries"),

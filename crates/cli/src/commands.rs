@@ -14,7 +14,9 @@ use tradeseal_core::{proof, Error, Result};
 pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
     match cmd {
         Command::Init { org, gln } => init(home, &org, gln.as_deref()),
-        Command::Identity { json, output } => identity(home, json.json, output.as_deref()),
+        Command::Identity { json, output, qr } => {
+            identity(home, json.json, output.as_deref(), qr.as_deref())
+        }
         Command::Note { text } => note(home, &text),
         Command::Log { json, limit } => log(home, json.json, limit),
         Command::Verify { checkpoint, json } => verify(home, checkpoint.as_deref(), json.json),
@@ -76,8 +78,31 @@ fn init(home: &Path, org: &str, gln: Option<&str>) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn identity(home: &Path, json: bool, output: Option<&Path>) -> Result<ExitCode> {
+fn identity(home: &Path, json: bool, output: Option<&Path>, qr: Option<&Path>) -> Result<ExitCode> {
     let h = Home::open(home)?;
+    if let Some(p) = qr {
+        let bytes = match p.extension().and_then(|e| e.to_str()) {
+            Some("svg") => tradeseal_core::identity::QrModules::of(
+                &tradeseal_core::identity::card_qr(h.card()),
+            )
+            .svg(8)
+            .into_bytes(),
+            Some("pdf") => {
+                tradeseal_core::identity::card_pdf(h.card(), tradeseal_core::pdf::PageSize::A4)
+            }
+            _ => {
+                return Err(Error::invalid(
+                    "qr",
+                    "name the QR file .svg (an image) or .pdf (a page to print)",
+                ))
+            }
+        };
+        tradeseal_core::files::write_atomically(p, |w| {
+            w.write_all(&bytes)
+                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        })?;
+        eprintln!("Wrote the card's QR code to {}", p.display());
+    }
     if let Some(p) = output {
         let text = serde_json::to_string_pretty(h.card()).expect("cards serialise") + "\n";
         std::fs::write(p, text).map_err(|e| Error::io(format!("writing {}", p.display()), e))?;

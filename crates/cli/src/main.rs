@@ -43,6 +43,9 @@ enum Command {
         /// Also write the card to FILE, to hand to partners (`tradeseal party add FILE`)
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Also write the card as a QR code: FILE.svg (an image) or FILE.pdf (a page to print)
+        #[arg(long, value_name = "FILE")]
+        qr: Option<PathBuf>,
     },
     /// Append an audit note to the ledger
     Note {

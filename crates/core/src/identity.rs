@@ -102,6 +102,139 @@ pub fn origin_for(key: &PublicKey) -> String {
     format!("tradeseal/{}", hex::encode(&h.0[..8]))
 }
 
+/// The text of a card's QR code: the card as RFC 8785 canonical JSON (identity.md,
+/// "QR form").
+pub fn card_qr_text(card: &IdentityCard) -> String {
+    crate::canonical::to_canonical(card).expect("a card serialises")
+}
+
+/// The card as a QR code: UTF-8 declared by ECI 26 (so readers do not guess another
+/// character set for names like "São João"), byte mode, error correction level M, the
+/// smallest version that holds it.
+pub fn card_qr(card: &IdentityCard) -> qrcode::QrCode {
+    utf8_qr(card_qr_text(card).as_bytes(), qrcode::EcLevel::M).expect("a card fits in a QR code")
+}
+
+/// `data` (UTF-8 text) as a QR code with the UTF-8 ECI designator, in the smallest
+/// version that holds it; `None` when it is too long for any.
+pub fn utf8_qr(data: &[u8], ec: qrcode::EcLevel) -> Option<qrcode::QrCode> {
+    (1..=40).find_map(|v| {
+        let mut bits = qrcode::bits::Bits::new(qrcode::Version::Normal(v));
+        bits.push_eci_designator(26).ok()?;
+        bits.push_byte_data(data).ok()?;
+        bits.push_terminator(ec).ok()?;
+        qrcode::QrCode::with_bits(bits, ec).ok()
+    })
+}
+
+/// A QR code's modules for drawing: its width and one flag per module, row by row.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct QrModules {
+    pub width: u32,
+    /// `true` for dark modules, row after row.
+    pub dark: Vec<bool>,
+}
+
+impl QrModules {
+    pub fn of(code: &qrcode::QrCode) -> QrModules {
+        QrModules {
+            width: code.width() as u32,
+            dark: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        }
+    }
+
+    /// An SVG image of the code (with its 4-module quiet zone), `scale` px per module:
+    /// one rectangle per run of dark modules in a row.
+    pub fn svg(&self, scale: u32) -> String {
+        let side = (self.width + 8) * scale;
+        let mut out = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{side}\" height=\"{side}\" shape-rendering=\"crispEdges\">\n<rect x=\"0\" y=\"0\" width=\"{side}\" height=\"{side}\" fill=\"#ffffff\" stroke=\"none\"/>\n"
+        );
+        for (row, col, len) in self.runs() {
+            out.push_str(&format!(
+                "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{scale}\" fill=\"#000000\" stroke=\"none\"/>\n",
+                (col + 4) * scale,
+                (row + 4) * scale,
+                len * scale
+            ));
+        }
+        out.push_str("</svg>\n");
+        out
+    }
+
+    /// Runs of dark modules: (row, first column, length).
+    pub fn runs(&self) -> Vec<(u32, u32, u32)> {
+        let n = self.width;
+        let mut out = Vec::new();
+        for row in 0..n {
+            let mut col = 0;
+            while col < n {
+                if self.dark[(row * n + col) as usize] {
+                    let start = col;
+                    while col < n && self.dark[(row * n + col) as usize] {
+                        col += 1;
+                    }
+                    out.push((row, start, col - start));
+                } else {
+                    col += 1;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// A printable page with the card: organisation, GLN, fingerprint in large digits, and
+/// the QR code, for handing to a partner in person.
+pub fn card_pdf(card: &IdentityCard, page: crate::pdf::PageSize) -> Vec<u8> {
+    use crate::pdf::{colour, Doc, Style};
+    let mut d = Doc::new(
+        &format!("Identity card: {}", card.org),
+        page,
+        "TradeSeal identity card (tradeseal-identity-card/v1): compare the fingerprint before you trust it",
+    );
+    let m = d.margin;
+    d.text_at(m, d.y, &card.org, Style::new(20.0, true, colour::TEXT));
+    d.y += 11.0;
+    let rows = vec![
+        ("GLN", card.gln.clone().unwrap_or_else(|| "-".into())),
+        ("Public key", card.public_key.clone()),
+        ("Log origin", card.origin.clone()),
+    ];
+    d.fields(&rows, 30.0);
+    d.y += 4.0;
+    d.text_at(
+        m,
+        d.y,
+        "Fingerprint",
+        Style::new(10.0, false, colour::MUTED),
+    );
+    d.y += 6.0;
+    d.text_at(
+        m,
+        d.y,
+        &card.fingerprint,
+        Style::new(18.0, true, colour::TEXT),
+    );
+    d.y += 14.0;
+    let code = card_qr(card);
+    let module = 100.0 / (code.width() as f32 + 8.0);
+    let x = (d.page_width() - 100.0) / 2.0;
+    let y = d.y;
+    d.qr(x, y, module, &code);
+    d.y += 106.0;
+    d.paragraph(
+        "Scan the code, or read the fingerprint aloud, and compare it with the one the partner's TradeSeal shows. Only then trust the card (tradeseal party trust).",
+        Style::new(9.5, false, colour::MUTED),
+    );
+    d.finish()
+}
+
 /// An unlocked identity: the signing key and its card.
 pub struct Signer {
     pub key: SigningKey,

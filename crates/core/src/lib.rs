@@ -21,6 +21,7 @@ pub mod ledger;
 pub mod masterdata;
 pub mod merkle;
 pub mod parties;
+pub mod pdf;
 pub mod proof;
 pub mod signature;
 pub mod system;

@@ -179,17 +179,48 @@ export type AuthorSummary = { key: string, org: string, fingerprint: string,
  */
 status: string, entries: number, };
 
+export type Hop = { key: string, org: string, 
+/**
+ * failed: an error was found about it; verified-with-warnings: a warning; else verified.
+ */
+verdict: BundleVerdict, events: number, 
+/**
+ * Its first event's time (RFC 3339, UTC), when it signed events.
+ */
+firstEvent: string | null, };
+
+export type Handover = { from: string, to: string, receipts: number, 
+/**
+ * No custody or time problem in any of them.
+ */
+ok: boolean, };
+
 export type BundleReport = { verdict: BundleVerdict, subject: Subject | null, exporter: string | null, entries: number, events: number, authors: Array<AuthorSummary>, findings: Array<BundleFinding>, 
 /**
  * Findings not listed (beyond the first 1,000).
  */
 moreFindings: number, 
 /**
+ * The signers in the order their first event happened, each with a verdict of its
+ * own (from the findings about it): the hops of the chain.
+ */
+hops: Array<Hop>, 
+/**
+ * Custody hand-overs between signers (shipments matched by receipts).
+ */
+handovers: Array<Handover>, 
+/**
  * The share (0 to 1) of the subject's quantity whose origin the chain proves:
  * created by events signed by trusted parties, through sound steps (UNTP's
  * verified ratio, computed, not declared).
  */
 verifiedShare: number | null, };
+
+export type QrModules = { width: number, 
+/**
+ * `true` for dark modules, row after row.
+ */
+dark: Array<boolean>, };
 
 export type BundleImport = { report: BundleReport, 
 /**

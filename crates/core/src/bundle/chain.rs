@@ -120,7 +120,19 @@ impl Chain {
     }
 }
 
-pub(super) fn check(chain: &Chain, subject: Option<&str>) -> (Vec<Problem>, Option<f64>) {
+/// A custody hand-over between two signers: how many receipts matched shipments, and
+/// whether any of them had a custody or time problem.
+pub(super) struct HandOver {
+    pub from: String,
+    pub to: String,
+    pub receipts: u64,
+    pub ok: bool,
+}
+
+pub(super) fn check(
+    chain: &Chain,
+    subject: Option<&str>,
+) -> (Vec<Problem>, Option<f64>, Vec<HandOver>) {
     let events = &chain.events;
     let names = &chain.names;
     let mut out = Vec::new();
@@ -161,6 +173,8 @@ pub(super) fn check(chain: &Chain, subject: Option<&str>) -> (Vec<Problem>, Opti
             shipped_by.entry(o.id).or_default().push(i);
         }
     }
+    // (shipper, receiver, line of the receipt) of each matched hand-over.
+    let mut matched: Vec<(u32, u32, u64)> = Vec::new();
     for r in events.iter().filter(|e| chain.step(e) == "receiving") {
         let received = chain.amounts(r);
         if received.is_empty() {
@@ -175,6 +189,9 @@ pub(super) fn check(chain: &Chain, subject: Option<&str>) -> (Vec<Problem>, Opti
         idx.sort_unstable();
         idx.dedup();
         let candidates: Vec<&ChainEvent> = idx.iter().map(|i| &events[*i]).collect();
+        for c in &candidates {
+            matched.push((c.author, r.author, r.line));
+        }
         if candidates.is_empty() {
             problem("custody-gap", true, r, "goods were received that no shipment in the chain sent: the hand-over from the previous holder is missing".into());
             continue;
@@ -322,7 +339,28 @@ pub(super) fn check(chain: &Chain, subject: Option<&str>) -> (Vec<Problem>, Opti
         Some(id) => verified_share(&index, *id, &mut HashSet::new()),
         None => 0.0,
     });
-    (out, share)
+    let bad_receipts: HashSet<u64> = out
+        .iter()
+        .filter(|p| p.code.starts_with("custody-") || p.code == "time-order")
+        .map(|p| p.line)
+        .collect();
+    let mut edges: std::collections::BTreeMap<(u32, u32), (u64, bool)> = Default::default();
+    for (from, to, line) in matched {
+        let e = edges.entry((from, to)).or_insert((0, true));
+        e.0 += 1;
+        e.1 &= !bad_receipts.contains(&line);
+    }
+    let handovers = edges
+        .into_iter()
+        .filter(|((f, t), _)| f != t)
+        .map(|((f, t), (n, ok))| HandOver {
+            from: names.get(f).to_string(),
+            to: names.get(t).to_string(),
+            receipts: n,
+            ok,
+        })
+        .collect();
+    (out, share, handovers)
 }
 
 /// How each identifier was made, for the verified share.

@@ -36,9 +36,9 @@ pub struct BundleImport {
 }
 
 /// A reader that hashes every byte read through it.
-struct Hashing<R> {
-    inner: R,
-    digest: Sha256,
+pub(super) struct Hashing<R> {
+    pub inner: R,
+    pub digest: Sha256,
 }
 
 impl<R: BufRead> Read for Hashing<R> {

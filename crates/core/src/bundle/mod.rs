@@ -8,11 +8,14 @@ mod export;
 mod format;
 mod import;
 mod lines;
+mod report;
 mod verify;
 
 pub use export::{export, export_ledgers};
 pub use format::{Subject, BUNDLE_FORMAT};
 pub use import::{import, BundleImport, KIND_IMPORT};
+pub use report::{headline, report_pdf, ReportContext};
 pub use verify::{
-    verify, AuthorSummary, BundleFinding, BundleReport, BundleVerdict, FindingSeverity,
+    verify, verify_file, AuthorSummary, BundleFinding, BundleReport, BundleVerdict,
+    FindingSeverity, Handover, Hop,
 };

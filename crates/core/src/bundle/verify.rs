@@ -89,10 +89,43 @@ pub struct BundleReport {
     /// Findings not listed (beyond the first 1,000).
     #[ts(type = "number")]
     pub more_findings: u64,
+    /// The signers in the order their first event happened, each with a verdict of its
+    /// own (from the findings about it): the hops of the chain.
+    pub hops: Vec<Hop>,
+    /// Custody hand-overs between signers (shipments matched by receipts).
+    pub handovers: Vec<Handover>,
     /// The share (0 to 1) of the subject's quantity whose origin the chain proves:
     /// created by events signed by trusted parties, through sound steps (UNTP's
     /// verified ratio, computed, not declared).
     pub verified_share: Option<f64>,
+}
+
+/// One signer of the chain, as a hop.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct Hop {
+    pub key: String,
+    pub org: String,
+    /// failed: an error was found about it; verified-with-warnings: a warning; else verified.
+    pub verdict: BundleVerdict,
+    #[ts(type = "number")]
+    pub events: u64,
+    /// Its first event's time (RFC 3339, UTC), when it signed events.
+    pub first_event: Option<String>,
+}
+
+/// Goods shipped by one signer and received by another.
+#[derive(Clone, Debug, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export_to = "bindings.ts")]
+pub struct Handover {
+    pub from: String,
+    pub to: String,
+    #[ts(type = "number")]
+    pub receipts: u64,
+    /// No custody or time problem in any of them.
+    pub ok: bool,
 }
 
 const MAX_FINDINGS: usize = 1000;
@@ -141,6 +174,8 @@ struct State<'l> {
     notes: HashMap<(String, u64), String>,
     /// Consistency proofs: (origin, old size) -> (line, new size, proof).
     consistency: HashMap<(String, u64), (u64, u64, Vec<Hash>)>,
+    /// The most severe finding about each party (key), counted even past the list's cap.
+    worst: HashMap<String, FindingSeverity>,
 }
 
 impl State<'_> {
@@ -156,6 +191,10 @@ impl State<'_> {
         message: String,
         action: &str,
     ) {
+        if let Some(k) = party {
+            let w = self.worst.entry(k.to_string()).or_insert(severity);
+            *w = (*w).min(severity);
+        }
         if self.findings.len() >= MAX_FINDINGS {
             self.more += 1;
             return;
@@ -226,6 +265,7 @@ pub fn verify<R: BufRead + Send>(
         retired: HashMap::new(),
         notes: HashMap::new(),
         consistency: HashMap::new(),
+        worst: HashMap::new(),
     };
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     let read = std::thread::scope(|scope| {
@@ -234,6 +274,27 @@ pub fn verify<R: BufRead + Send>(
         read_records(&mut s, rx, progress)
     })?;
     Ok(finish(s, read))
+}
+
+/// Verifies the bundle file at `path` (as `verify`), and gives the SHA-256 of the
+/// whole file too, read once.
+pub fn verify_file(
+    path: &std::path::Path,
+    ledger: Option<&Ledger>,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Result<(BundleReport, String)> {
+    use sha2::{Digest, Sha256};
+    let f = std::fs::File::open(path)
+        .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
+    let mut h = super::import::Hashing {
+        inner: std::io::BufReader::with_capacity(1 << 20, f),
+        digest: Sha256::new(),
+    };
+    let report = verify(&mut h, ledger, progress)?;
+    // The rest of the file, when verification stopped early.
+    std::io::copy(&mut h, &mut std::io::sink())
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    Ok((report, hex::encode(h.digest.finalize())))
 }
 
 /// What reading the records gave, besides the state.
@@ -469,6 +530,8 @@ fn trailing(s: &mut State<'_>, line: u64) {
 
 /// The chain checks, the verified share and the verdict.
 fn finish(mut s: State<'_>, read: Read) -> BundleReport {
+    let mut first: HashMap<String, (i64, u64)> = HashMap::new();
+    let mut handovers = Vec::new();
     // Authors without entries here (a key handed over to, say): their standing as well.
     let idle: Vec<String> = s
         .authors
@@ -516,11 +579,27 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
                 .unwrap_or_default();
             e.sound = !bad_lines.contains(&e.line) && (status == "own" || status == "trusted");
         }
-        let (problems, share) = chain::check(
+        let (problems, share, handed) = chain::check(
             &chain,
             read.subject.as_ref().map(|x: &Subject| x.id.as_str()),
         );
+        // Each signer's first event and count, for the hops.
+        for e in &chain.events {
+            let key = chain.names.get(e.author);
+            let f = first.entry(key.to_string()).or_insert((e.time_ms, 0));
+            f.0 = f.0.min(e.time_ms);
+            f.1 += 1;
+        }
         drop(chain);
+        handovers = handed
+            .into_iter()
+            .map(|h| Handover {
+                from: h.from,
+                to: h.to,
+                receipts: h.receipts,
+                ok: h.ok,
+            })
+            .collect();
         for p in problems {
             let severity = if p.error {
                 FindingSeverity::Error
@@ -575,9 +654,39 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
             entries: a.entries,
         })
         .collect();
+    let mut hops: Vec<Hop> = s
+        .authors
+        .iter()
+        .map(|(k, a)| {
+            let (t, n) = first.get(k).copied().unwrap_or((i64::MAX, 0));
+            Hop {
+                key: k.clone(),
+                org: a.card.org.clone(),
+                verdict: match s.worst.get(k) {
+                    Some(FindingSeverity::Error) => BundleVerdict::Failed,
+                    Some(FindingSeverity::Warning) => BundleVerdict::VerifiedWithWarnings,
+                    _ => BundleVerdict::Verified,
+                },
+                events: n,
+                first_event: (n > 0)
+                    .then(|| crate::time::Timestamp::from_unix_millis(t).ok())
+                    .flatten()
+                    .map(|t| t.to_rfc3339()),
+            }
+        })
+        .collect();
+    hops.sort_by(|a, b| {
+        (a.first_event.is_none(), &a.first_event, &a.key).cmp(&(
+            b.first_event.is_none(),
+            &b.first_event,
+            &b.key,
+        ))
+    });
     BundleReport {
         verdict,
         subject: read.subject,
+        hops,
+        handovers,
         exporter: read.exporter,
         entries: s.entries,
         events: s.events,

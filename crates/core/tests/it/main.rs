@@ -1,6 +1,7 @@
 //! Integration tests of the core on real SQLite files (one test binary, see STYLE.md).
 
 mod bundle;
+mod card_qr;
 mod crash;
 mod epcis;
 mod epcis_hash;
@@ -9,6 +10,7 @@ mod ledger;
 mod ledger_vectors;
 mod merkle_vectors;
 mod parties;
+mod report;
 mod rotation;
 mod tamper;
 
