@@ -69,30 +69,13 @@ pub async fn bundle_save_report(
                 "verify this bundle first: the report is of another file",
             ));
         }
-        let card = u.home.card();
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let at = tradeseal_core::system::now().to_rfc3339();
-        let bytes = bundle::report_pdf(
-            &report,
-            &bundle::ReportContext {
-                file_name: &name,
-                file_sha256: &sha,
-                verifier: Some((&card.org, &card.fingerprint)),
-                verified_at: &at,
-                page: if letter {
-                    tradeseal_core::pdf::PageSize::Letter
-                } else {
-                    tradeseal_core::pdf::PageSize::A4
-                },
-            },
-        );
-        tradeseal_core::files::write_atomically(&out, |w| {
-            w.write_all(&bytes)
-                .map_err(|e| Error::io(format!("writing {}", out.display()), e))
-        })?;
+        let page = if letter {
+            tradeseal_core::pdf::PageSize::Letter
+        } else {
+            tradeseal_core::pdf::PageSize::A4
+        };
+        let now = tradeseal_core::system::now();
+        bundle::save_report_pdf(&report, &p, &sha, Some(u.home.card()), now, page, &out)?;
         Ok(out.display().to_string())
     })
     .await

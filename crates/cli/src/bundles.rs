@@ -114,30 +114,13 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
             let (report, sha) = bundle::verify_file(&file, ledger.as_ref(), &mut |_| true)?;
             if let Some(out) = &pdf {
-                let name = file
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let at = tradeseal_core::system::now().to_rfc3339();
-                let bytes = bundle::report_pdf(
-                    &report,
-                    &bundle::ReportContext {
-                        file_name: &name,
-                        file_sha256: &sha,
-                        verifier: h
-                            .as_ref()
-                            .map(|h| (h.card().org.as_str(), h.card().fingerprint.as_str())),
-                        verified_at: &at,
-                        page: match paper {
-                            Paper::A4 => tradeseal_core::pdf::PageSize::A4,
-                            Paper::Letter => tradeseal_core::pdf::PageSize::Letter,
-                        },
-                    },
-                );
-                tradeseal_core::files::write_atomically(out, |w| {
-                    w.write_all(&bytes)
-                        .map_err(|e| Error::io(format!("writing {}", out.display()), e))
-                })?;
+                let page = match paper {
+                    Paper::A4 => tradeseal_core::pdf::PageSize::A4,
+                    Paper::Letter => tradeseal_core::pdf::PageSize::Letter,
+                };
+                let now = tradeseal_core::system::now();
+                let card = h.as_ref().map(|h| h.card());
+                bundle::save_report_pdf(&report, &file, &sha, card, now, page, out)?;
                 eprintln!("Wrote the report to {}", out.display());
             }
             if json {

@@ -14,7 +14,7 @@ mod verify;
 pub use export::{export, export_ledgers};
 pub use format::{Subject, BUNDLE_FORMAT};
 pub use import::{import, BundleImport, KIND_IMPORT};
-pub use report::{headline, report_pdf, ReportContext};
+pub use report::{headline, report_pdf, save_report_pdf, ReportContext};
 pub use verify::{
     verify, verify_file, AuthorSummary, BundleFinding, BundleReport, BundleVerdict,
     FindingSeverity, Handover, Hop,

@@ -235,6 +235,37 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
     d.finish()
 }
 
+/// Writes the report of the bundle file `bundle` (whose SHA-256 is `sha256`) as a PDF
+/// to `out`, all or nothing; `verifier` is the card of who verified, `at` when.
+pub fn save_report_pdf(
+    report: &BundleReport,
+    bundle: &std::path::Path,
+    sha256: &str,
+    verifier: Option<&crate::identity::IdentityCard>,
+    at: crate::Timestamp,
+    page: PageSize,
+    out: &std::path::Path,
+) -> crate::Result<()> {
+    let name = bundle
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let bytes = report_pdf(
+        report,
+        &ReportContext {
+            file_name: &name,
+            file_sha256: sha256,
+            verifier: verifier.map(|c| (c.org.as_str(), c.fingerprint.as_str())),
+            verified_at: &at.to_rfc3339(),
+            page,
+        },
+    );
+    crate::files::write_atomically(out, |w| {
+        w.write_all(&bytes)
+            .map_err(|e| crate::Error::io(format!("writing {}", out.display()), e))
+    })
+}
+
 fn plural(n: u64, one: &str, many: &str) -> String {
     if n == 1 {
         format!("1 {one}")
