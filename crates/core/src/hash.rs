@@ -28,9 +28,12 @@ impl Hash {
 
     pub fn from_hex(s: &str) -> Option<Hash> {
         let mut out = [0u8; 32];
-        hex::decode_to_slice(s, &mut out).ok()?;
         // Only the lowercase form is canonical: reject anything that would not round-trip.
-        (hex::encode(out) == s).then_some(Hash(out))
+        if s.bytes().any(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        hex::decode_to_slice(s, &mut out).ok()?;
+        Some(Hash(out))
     }
 
     pub fn from_slice(b: &[u8]) -> Option<Hash> {

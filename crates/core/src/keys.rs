@@ -4,7 +4,6 @@
 //! Both keys sign it; from the next entry on, the new key signs entries and checkpoints.
 //! The ledger keeps its origin: it is the same log under a new key.
 
-use crate::canonical;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::identity::{self, IdentityCard, Signer};
@@ -130,14 +129,10 @@ pub fn card_key(card: &IdentityCard, origin: &str, field: &str) -> Result<Public
     Ok(key)
 }
 
-/// The payload as canonical JSON text, for tests and tools.
-pub fn payload_text(p: &RotatePayload) -> Result<String> {
-    canonical::to_canonical(p)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::canonical;
     use ed25519_dalek::SigningKey;
 
     fn signer(seed: u8, origin: Option<&str>) -> Signer {
@@ -168,12 +163,12 @@ mod tests {
             &mallory.key,
             &rotation_message(&origin, &old.public_key(), &new.public_key()),
         ));
-        let forged = payload_text(&p).unwrap();
+        let forged = canonical::to_canonical(&p).unwrap();
         assert!(check_rotation(&forged, &old.public_key(), &origin).is_err());
         // A substituted new key with its signature, but the card not its own.
         let mut p: RotatePayload = serde_json::from_str(&text).unwrap();
         p.new_card.public_key = mallory.card.public_key.clone();
-        let swapped = payload_text(&p).unwrap();
+        let swapped = canonical::to_canonical(&p).unwrap();
         assert!(check_rotation(&swapped, &old.public_key(), &origin).is_err());
         // Handing over to itself.
         assert!(rotation_payload(&old, &old).is_err());

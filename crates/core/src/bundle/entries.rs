@@ -89,12 +89,6 @@ struct EntryLine<'a> {
     proof: Vec<Cow<'a, str>>,
 }
 
-fn hex32(s: &str) -> Option<Hash> {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(s, &mut out).ok()?;
-    Some(Hash(out))
-}
-
 /// Appends the RFC 8785 literal of `s`.
 fn push_literal(out: &mut String, s: &str) {
     if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
@@ -380,8 +374,8 @@ fn check_one<'c>(
     p.origin = origin.clone();
     let mut sig = [0u8; 64];
     let (Some(prev), Some(hash), Ok(time), Ok(())) = (
-        hex32(&rec.prev),
-        hex32(&rec.hash),
+        Hash::from_hex(&rec.prev),
+        Hash::from_hex(&rec.hash),
         Timestamp::parse_canonical(&rec.time),
         hex::decode_to_slice(rec.signature.as_bytes(), &mut sig),
     ) else {
@@ -441,7 +435,7 @@ fn check_one<'c>(
             ),
         }),
         Some(root) => {
-            let path: Option<Vec<Hash>> = rec.proof.iter().map(|h| hex32(h)).collect();
+            let path: Option<Vec<Hash>> = rec.proof.iter().map(|h| Hash::from_hex(h)).collect();
             let ok = path.is_some_and(|x| {
                 cache.verify(
                     (&p.origin, rec.checkpoint),

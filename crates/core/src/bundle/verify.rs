@@ -840,11 +840,7 @@ fn consistency_record(s: &mut State<'_>, line: u64, value: serde_json::Value) {
             ASK_AGAIN,
         );
     }
-    let proof: Option<Vec<Hash>> = rec
-        .proof
-        .iter()
-        .map(|h| hex::decode(h).ok().and_then(|b| Hash::from_slice(&b)))
-        .collect();
+    let proof: Option<Vec<Hash>> = rec.proof.iter().map(|h| Hash::from_hex(h)).collect();
     match proof {
         Some(p) if rec.old_size > 0 && rec.old_size < rec.size => {
             s.consistency

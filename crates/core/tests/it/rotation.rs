@@ -101,7 +101,7 @@ fn a_forged_hand_over_is_found_by_verification() {
         t(1),
         &[NewEntry {
             kind: keys::KIND_ROTATE.into(),
-            payload: keys::payload_text(&p).unwrap(),
+            payload: tradeseal_core::canonical::to_canonical(&p).unwrap(),
             index: None,
         }],
     )
