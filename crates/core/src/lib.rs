@@ -8,6 +8,7 @@ pub mod bundle;
 pub mod canonical;
 pub mod checkpoint;
 pub mod codelists;
+pub mod dossier;
 pub mod entry;
 pub mod epcis;
 pub mod error;

@@ -1,0 +1,12 @@
+//! Customs dossiers (docs/spec/dossier.md): the declaration's data, validated field by
+//! field, linked to the ledger's lots, sealed under a Merkle root of salted per-field
+//! hashes and recorded as a ledger entry; exported whole or with fields hidden.
+
+pub mod checks;
+pub mod codes;
+pub mod decimal;
+pub mod model;
+pub mod seal;
+
+pub use checks::{validate, Check};
+pub use model::*;

@@ -1,0 +1,229 @@
+//! Sealing (docs/spec/dossier.md §3): the dossier as leaves of salted per-field
+//! hashes under one RFC 9162 Merkle root, so that a copy with fields hidden still
+//! proves against the root the seal entry signed.
+//!
+//! A leaf is a scalar (string, number, boolean) or an empty object or array, at a path
+//! of object keys (strings) and array indices (numbers). Its disclosure is the
+//! canonical JSON `[salt, path, value]`; its digest the SHA-256 of that; its tree leaf
+//! the canonical JSON `[path, digest]`, so a hidden field's place is bound too.
+
+use crate::canonical;
+use crate::error::{Error, Result};
+use crate::hash::Hash;
+use crate::merkle;
+use data_encoding::BASE64URL_NOPAD;
+use serde_json::Value;
+use std::cmp::Ordering;
+
+/// Domain separation of the salts derived from a dossier version's seed.
+const SALT_CONTEXT: &[u8] = b"tradeseal dossier salt v1\0";
+
+/// A path segment: an object key (JSON string) or an array index (JSON number).
+pub type Path = Vec<Value>;
+
+/// Total order of paths: segment by segment (indices numerically, before keys; keys
+/// by their UTF-8 bytes), a path before any longer path it starts.
+pub fn path_order(a: &Path, b: &Path) -> Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let o = match (x, y) {
+            (Value::Number(m), Value::Number(n)) => m.as_u64().cmp(&n.as_u64()),
+            (Value::Number(_), _) => Ordering::Less,
+            (_, Value::Number(_)) => Ordering::Greater,
+            (Value::String(s), Value::String(t)) => s.as_bytes().cmp(t.as_bytes()),
+            _ => Ordering::Equal,
+        };
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    a.len().cmp(&b.len())
+}
+
+/// RFC 6901 JSON Pointer of a path (`/lines/0/value`).
+pub fn pointer(path: &Path) -> String {
+    let mut out = String::new();
+    for s in path {
+        out.push('/');
+        match s {
+            Value::String(k) => out.push_str(&k.replace('~', "~0").replace('/', "~1")),
+            other => out.push_str(&other.to_string()),
+        }
+    }
+    out
+}
+
+/// The path of a JSON Pointer into `doc` (array indices where `doc` has arrays);
+/// `*` matches any key or index. Returns every matching path.
+pub fn resolve(doc: &Value, ptr: &str) -> Result<Vec<Path>> {
+    if !ptr.starts_with('/') {
+        return Err(Error::invalid("hide", format!("{ptr:?} is not a JSON Pointer: start it with / (/valuation/total_invoiced, /lines/*/value)")));
+    }
+    let segs: Vec<String> = ptr[1..]
+        .split('/')
+        .map(|s| s.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut found = vec![(Vec::new(), doc)];
+    for seg in &segs {
+        let mut next = Vec::new();
+        for (path, v) in found {
+            match v {
+                Value::Object(m) => {
+                    for (k, x) in m {
+                        if seg == "*" || k == seg {
+                            let mut p = path.clone();
+                            p.push(Value::String(k.clone()));
+                            next.push((p, x));
+                        }
+                    }
+                }
+                Value::Array(a) => {
+                    for (i, x) in a.iter().enumerate() {
+                        if seg == "*" || seg.parse::<usize>().ok() == Some(i) {
+                            let mut p = path.clone();
+                            p.push(Value::from(i as u64));
+                            next.push((p, x));
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        found = next;
+    }
+    Ok(found.into_iter().map(|(p, _)| p).collect())
+}
+
+pub fn is_prefix(prefix: &Path, path: &Path) -> bool {
+    prefix.len() <= path.len() && prefix.iter().zip(path).all(|(a, b)| a == b)
+}
+
+/// The leaves of `doc`. An empty object or array is a leaf unless a path in
+/// `hidden` lies under it (its members were hidden, not absent).
+pub fn leaves(doc: &Value, hidden: &[Path]) -> Vec<(Path, Value)> {
+    fn walk(v: &Value, path: &mut Path, hidden: &[Path], out: &mut Vec<(Path, Value)>) {
+        let empty = match v {
+            Value::Object(m) => m.is_empty(),
+            Value::Array(a) => a.is_empty(),
+            _ => true,
+        };
+        if empty {
+            let covers = matches!(v, Value::Object(_) | Value::Array(_))
+                && hidden
+                    .iter()
+                    .any(|h| h.len() > path.len() && is_prefix(path, h));
+            if !covers {
+                out.push((path.clone(), v.clone()));
+            }
+            return;
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    path.push(Value::String(k.clone()));
+                    walk(x, path, hidden, out);
+                    path.pop();
+                }
+            }
+            Value::Array(a) => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(Value::from(i as u64));
+                    walk(x, path, hidden, out);
+                    path.pop();
+                }
+            }
+            _ => unreachable!("scalars are leaves"),
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, &mut Vec::new(), hidden, &mut out);
+    out
+}
+
+/// The salt of the leaf at `path`: 16 bytes of SHA-256(context, seed, canonical path),
+/// base64url without padding. One seed per sealed version; salts of disclosed leaves
+/// reveal nothing of the others.
+pub fn salt(seed: &[u8; 32], path: &Path) -> String {
+    let p = canonical::value_to_canonical(&Value::Array(path.clone())).expect("a path is JSON");
+    let h = Hash::of_parts(&[SALT_CONTEXT, seed, p.as_bytes()]);
+    BASE64URL_NOPAD.encode(&h.0[..16])
+}
+
+/// SHA-256 of the disclosure `[salt, path, value]` (canonical JSON).
+pub fn digest(salt: &str, path: &Path, value: &Value) -> Result<Hash> {
+    let d = canonical::to_canonical(&(salt, path, value))?;
+    Ok(Hash::of(d.as_bytes()))
+}
+
+/// The Merkle root over `(path, digest)` leaves, in path order.
+pub fn root(mut leaves: Vec<(Path, Hash)>) -> Result<Hash> {
+    leaves.sort_by(|a, b| path_order(&a.0, &b.0));
+    let mut hashes = Vec::with_capacity(leaves.len());
+    for (p, d) in &leaves {
+        let input = canonical::to_canonical(&(p, d.to_hex()))?;
+        hashes.push(merkle::leaf_hash(input.as_bytes()));
+    }
+    Ok(merkle::root_of_leaf_hashes(&hashes))
+}
+
+/// The root and leaf count of a whole dossier (its JSON value) under `seed`.
+pub fn seal_root(doc: &Value, seed: &[u8; 32]) -> Result<(Hash, usize)> {
+    let ls = leaves(doc, &[]);
+    let n = ls.len();
+    let mut with = Vec::with_capacity(n);
+    for (p, v) in ls {
+        let d = digest(&salt(seed, &p), &p, &v)?;
+        with.push((p, d));
+    }
+    Ok((root(with)?, n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn leaves_distinguish_arrays_from_objects_and_keep_empty_containers() {
+        let a = leaves(&json!({"a": [1]}), &[]);
+        let b = leaves(&json!({"a": {"0": 1}}), &[]);
+        assert_ne!(a[0].0, b[0].0);
+        let e = leaves(&json!({"a": {}, "b": [], "c": [{}]}), &[]);
+        assert_eq!(e.len(), 3);
+        // Members hidden: the empty object is not a leaf.
+        let h = leaves(&json!({"a": {}}), &[vec![json!("a"), json!("x")]]);
+        assert!(h.is_empty());
+    }
+
+    #[test]
+    fn path_order_is_total_and_numeric_for_indices() {
+        let p = |v: Value| v.as_array().unwrap().clone();
+        assert_eq!(path_order(&p(json!([2])), &p(json!([10]))), Ordering::Less);
+        assert_eq!(
+            path_order(&p(json!(["b"])), &p(json!(["a", 1]))),
+            Ordering::Greater
+        );
+        assert_eq!(
+            path_order(&p(json!(["a"])), &p(json!(["a", 1]))),
+            Ordering::Less
+        );
+        assert_eq!(pointer(&p(json!(["a/b", 3, "~"]))), "/a~1b/3/~0");
+    }
+
+    #[test]
+    fn every_change_changes_the_root() {
+        let seed = [7u8; 32];
+        let doc = json!({"id": "D1", "lines": [{"value": "10.00"}, {"value": "5"}], "p": {}});
+        let (r, n) = seal_root(&doc, &seed).unwrap();
+        assert_eq!(n, 4);
+        for other in [
+            json!({"id": "D1", "lines": [{"value": "10.01"}, {"value": "5"}], "p": {}}),
+            json!({"id": "D1", "lines": [{"value": "5"}, {"value": "10.00"}], "p": {}}),
+            json!({"id": "D1", "lines": [{"value": "10.00"}, {"value": "5"}]}),
+            json!({"id": "D1", "lines": [{"value": "10.00"}, {"value": "5"}], "p": []}),
+            json!({"id": "D1", "lines": [{"value": "10.00"}, {"value": 5}], "p": {}}),
+        ] {
+            assert_ne!(seal_root(&other, &seed).unwrap().0, r, "{other}");
+        }
+        assert_ne!(seal_root(&doc, &[8u8; 32]).unwrap().0, r);
+    }
+}
