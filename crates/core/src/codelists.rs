@@ -149,7 +149,9 @@ impl CodeLists {
 }
 
 /// Rows of a small RFC 4180 CSV text whose header must be `header`.
-fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
+/// The records of a CSV text (RFC 4180 quoting) separated by `delimiter`; `\r` outside
+/// quotes is dropped.
+pub fn parse_csv(text: &str, delimiter: char) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     let mut field = String::new();
     let mut row = Vec::new();
@@ -164,7 +166,7 @@ fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
             (true, '"') => quoted = false,
             (true, c) => field.push(c),
             (false, '"') => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
+            (false, c) if c == delimiter => row.push(std::mem::take(&mut field)),
             (false, '\r') => {}
             (false, '\n') => {
                 row.push(std::mem::take(&mut field));
@@ -177,6 +179,11 @@ fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
         row.push(field);
         out.push(row);
     }
+    out
+}
+
+fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
+    let out = parse_csv(text, ',');
     let bad = |why: String| Error::invalid(name, why);
     let first = out.first().ok_or_else(|| bad("the file is empty".into()))?;
     if first

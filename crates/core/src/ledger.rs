@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("ledger/schema_v1.sql"),
     include_str!("ledger/schema_v2.sql"),
     include_str!("ledger/schema_v3.sql"),
+    include_str!("ledger/schema_v4.sql"),
 ];
 
 pub mod index;

@@ -207,11 +207,11 @@ pub fn validate(d: &Dossier, lists: &CodeLists) -> Vec<Check> {
     for (i, line) in d.lines.iter().enumerate() {
         let t = goods_line(&mut c, i, line, lists, exponent);
         match t.value {
-            Some(v) => sum_value = sum_value.add(v),
+            Some(v) => sum_value = sum_value + v,
             None => value_ok = false,
         }
-        sum_net = sum_net.add(t.net.unwrap_or(Decimal::ZERO));
-        sum_gross = sum_gross.add(t.gross.unwrap_or(Decimal::ZERO));
+        sum_net = sum_net + t.net.unwrap_or(Decimal::ZERO);
+        sum_gross = sum_gross + t.gross.unwrap_or(Decimal::ZERO);
         sum_packages += t.packages;
     }
     // Totals.
@@ -224,7 +224,7 @@ pub fn validate(d: &Dossier, lists: &CodeLists) -> Vec<Check> {
         value_ok && !d.lines.is_empty(),
     ) {
         if total != sum_value {
-            let diff = total.sub(sum_value);
+            let diff = total - sum_value;
             c.error("total-mismatch", "/valuation/total_invoiced", d.valuation.total_invoiced.as_deref(), format!("the total invoiced is {total}, the lines add up to {sum_value} (difference {diff}; each line rounded to {exp} decimals, half away from zero)"), "correct the total or the line values so that they agree with the commercial invoice");
         }
     }

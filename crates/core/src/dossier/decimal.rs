@@ -69,21 +69,6 @@ impl Decimal {
         self.mantissa * 10i128.pow(scale - self.scale)
     }
 
-    pub fn add(self, other: Decimal) -> Decimal {
-        let scale = self.scale.max(other.scale);
-        Decimal {
-            mantissa: self.rescaled(scale) + other.rescaled(scale),
-            scale,
-        }
-    }
-
-    pub fn sub(self, other: Decimal) -> Decimal {
-        self.add(Decimal {
-            mantissa: -other.mantissa,
-            scale: other.scale,
-        })
-    }
-
     /// Rounded to `places` fraction digits, half away from zero.
     pub fn round(self, places: u32) -> Decimal {
         if self.scale <= places {
@@ -105,6 +90,27 @@ impl Decimal {
 
     pub fn to_f64(self) -> f64 {
         self.mantissa as f64 / 10f64.powi(self.scale as i32)
+    }
+}
+
+impl std::ops::Add for Decimal {
+    type Output = Decimal;
+    fn add(self, other: Decimal) -> Decimal {
+        let scale = self.scale.max(other.scale);
+        Decimal {
+            mantissa: self.rescaled(scale) + other.rescaled(scale),
+            scale,
+        }
+    }
+}
+
+impl std::ops::Sub for Decimal {
+    type Output = Decimal;
+    fn sub(self, other: Decimal) -> Decimal {
+        self + Decimal {
+            mantissa: -other.mantissa,
+            scale: other.scale,
+        }
     }
 }
 
@@ -177,9 +183,9 @@ mod tests {
 
     #[test]
     fn adds_compares_and_rounds_exactly() {
-        assert_eq!(d("0.1").add(d("0.2")), d("0.3"));
-        assert_eq!(d("0.1").add(d("0.2")).to_string(), "0.3");
-        assert_eq!(d("10").sub(d("0.01")).to_string(), "9.99");
+        assert_eq!((d("0.1") + d("0.2")), d("0.3"));
+        assert_eq!((d("0.1") + d("0.2")).to_string(), "0.3");
+        assert_eq!((d("10") - d("0.01")).to_string(), "9.99");
         assert!(d("2.5") > d("2.49"));
         assert_eq!(d("1.00"), d("1"));
         assert_eq!(d("2.345").round(2).to_string(), "2.35");

@@ -5,8 +5,14 @@
 pub mod checks;
 pub mod codes;
 pub mod decimal;
+pub mod lines_csv;
+pub mod links;
 pub mod model;
 pub mod seal;
+pub mod sealed;
+pub mod store;
 
 pub use checks::{validate, Check};
 pub use model::*;
+pub use sealed::{SealReport, SealedFile, KIND_SEAL, SEALED_FORMAT};
+pub use store::{SealOutcome, Status, Stored, Summary};

@@ -3,6 +3,7 @@
 mod bundle;
 mod card_qr;
 mod crash;
+mod dossier;
 mod epcis;
 mod epcis_hash;
 mod home;

@@ -1,0 +1,595 @@
+//! The sealed dossier file (docs/spec/dossier.md §4): the disclosed fields with their
+//! salts, the digests of hidden fields, and the seal: the signer's card, the
+//! `dossier.seal` ledger entry that signs the root, and its RFC 9162 inclusion proof
+//! against the signer's signed checkpoint. Verified offline, field by field.
+
+use super::checks::Check;
+use super::model::{Dossier, DOSSIER_FORMAT};
+use super::seal::{self, Path};
+use crate::bundle::{BundleVerdict, FindingSeverity};
+use crate::canonical;
+use crate::checkpoint;
+use crate::entry::{signed_message, Body};
+use crate::error::{Error, Result};
+use crate::hash::Hash;
+use crate::identity::IdentityCard;
+use crate::merkle;
+use crate::signature::PublicKey;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::collections::{BTreeMap, HashMap};
+use ts_rs::TS;
+
+pub const SEALED_FORMAT: &str = "tradeseal-sealed-dossier/1";
+pub const KIND_SEAL: &str = "dossier.seal";
+
+/// The payload of a `dossier.seal` entry: what the signature covers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealPayload {
+    pub dossier: String,
+    pub version: u32,
+    /// Merkle root of the dossier's leaves, hex.
+    pub root: String,
+    /// Number of leaves.
+    pub fields: u64,
+    /// Root of the version this one supersedes, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supersedes: Option<String>,
+}
+
+/// A ledger entry as the seal carries it, with its inclusion proof.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealEntry {
+    pub author: String,
+    pub seq: u64,
+    pub kind: String,
+    pub time: String,
+    pub prev: String,
+    pub payload: Value,
+    pub hash: String,
+    pub signature: String,
+    /// RFC 9162 inclusion path, leaf first, hex, against `checkpoint`.
+    pub proof: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seal {
+    pub card: IdentityCard,
+    pub entry: SealEntry,
+    /// The signer's C2SP signed checkpoint note.
+    pub checkpoint: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedFile {
+    pub format: String,
+    /// The disclosed fields (hidden ones absent; arrays keep their length).
+    pub dossier: Value,
+    /// `[path, salt]` of every disclosed leaf.
+    pub salts: Vec<(Path, String)>,
+    /// `[path, digest]` of every hidden leaf (digest hex).
+    #[serde(default)]
+    pub hidden: Vec<(Path, String)>,
+    pub seal: Seal,
+    /// Attached files of disclosed documents: SHA-256 hex to base64 bytes.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attachments: BTreeMap<String, String>,
+}
+
+/// Builds the file of a sealed dossier: `hide` are JSON Pointers (with `*` for any
+/// key or index) of the fields to withhold; `attachment` reads a stored file by its
+/// SHA-256 (`None`: not embedded).
+pub fn make(
+    doc: &Value,
+    seed: &[u8; 32],
+    hide: &[String],
+    seal: Seal,
+    attachment: impl Fn(&str) -> Result<Option<Vec<u8>>>,
+) -> Result<SealedFile> {
+    let mut hidden_paths: Vec<Path> = Vec::new();
+    for h in hide {
+        let found = seal::resolve(doc, h)?;
+        if found.is_empty() {
+            return Err(Error::invalid("hide", format!("{h} matches no field of this dossier: check the path (JSON Pointer, * for any line)")));
+        }
+        for p in found {
+            if matches!(
+                p.first().and_then(Value::as_str),
+                Some("format" | "id" | "version")
+            ) || p.is_empty()
+            {
+                return Err(Error::invalid(
+                    "hide",
+                    format!("{h}: the format, id and version of a dossier are never hidden"),
+                ));
+            }
+            hidden_paths.push(p);
+        }
+    }
+    let all = seal::leaves(doc, &[]);
+    let (mut salts, mut hidden) = (Vec::new(), Vec::new());
+    let mut disclosed = doc.clone();
+    for (p, v) in all {
+        let s = seal::salt(seed, &p);
+        if hidden_paths.iter().any(|h| seal::is_prefix(h, &p)) {
+            hidden.push((p.clone(), seal::digest(&s, &p, &v)?.to_hex()));
+            remove(&mut disclosed, &p);
+        } else {
+            salts.push((p, s));
+        }
+    }
+    let mut attachments = BTreeMap::new();
+    if let Some(docs) = disclosed.get("documents").and_then(Value::as_array) {
+        for d in docs {
+            if let Some(h) = d.pointer("/file/sha256").and_then(Value::as_str) {
+                if let Some(bytes) = attachment(h)? {
+                    attachments.insert(h.to_string(), data_encoding::BASE64.encode(&bytes));
+                }
+            }
+        }
+    }
+    Ok(SealedFile {
+        format: SEALED_FORMAT.into(),
+        dossier: disclosed,
+        salts,
+        hidden,
+        seal,
+        attachments,
+    })
+}
+
+/// Removes the leaf at `path` (object members only; an array keeps its elements).
+fn remove(doc: &mut Value, path: &Path) {
+    let Some((last, parents)) = path.split_last() else {
+        return;
+    };
+    let mut v = doc;
+    for seg in parents {
+        v = match (v, seg) {
+            (Value::Object(m), Value::String(k)) => match m.get_mut(k) {
+                Some(x) => x,
+                None => return,
+            },
+            (Value::Array(a), Value::Number(n)) => {
+                match a.get_mut(n.as_u64().unwrap_or(u64::MAX) as usize) {
+                    Some(x) => x,
+                    None => return,
+                }
+            }
+            _ => return,
+        };
+    }
+    match (v, last) {
+        (Value::Object(m), Value::String(k)) => {
+            m.remove(k);
+        }
+        (Value::Array(a), Value::Number(n)) => {
+            // A hidden array element keeps its place: it becomes an empty object
+            // whose hidden members are listed.
+            if let Some(x) = a.get_mut(n.as_u64().unwrap_or(u64::MAX) as usize) {
+                *x = Value::Object(Default::default());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// What checking a sealed dossier found.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct SealReport {
+    pub verdict: BundleVerdict,
+    #[ts(optional)]
+    pub id: Option<String>,
+    #[ts(optional)]
+    pub version: Option<u32>,
+    #[ts(optional)]
+    pub root: Option<String>,
+    /// The signer's organisation and fingerprint, from its card.
+    #[ts(optional)]
+    pub signer: Option<String>,
+    #[ts(optional)]
+    pub fingerprint: Option<String>,
+    #[ts(optional)]
+    pub sealed_at: Option<String>,
+    #[ts(optional, type = "number")]
+    pub seq: Option<u64>,
+    #[ts(type = "number")]
+    pub fields: u64,
+    /// JSON Pointers of the hidden fields.
+    pub hidden: Vec<String>,
+    /// Attached files present and matching their SHA-256.
+    pub attachments: u32,
+    /// Problems with the seal (rules `seal`), most severe first.
+    pub findings: Vec<Check>,
+    /// Field checks of the disclosed dossier (rules `dossier`); only for a dossier
+    /// with nothing hidden.
+    pub checks: Vec<Check>,
+    /// The disclosed dossier.
+    #[ts(type = "unknown")]
+    pub dossier: Value,
+}
+
+struct Found(Vec<Check>);
+
+impl Found {
+    fn err(&mut self, code: &str, path: &str, msg: impl Into<String>, action: impl Into<String>) {
+        self.add(code, FindingSeverity::Error, path, msg, action);
+    }
+    fn add(
+        &mut self,
+        code: &str,
+        sev: FindingSeverity,
+        path: &str,
+        msg: impl Into<String>,
+        action: impl Into<String>,
+    ) {
+        self.0.push(Check {
+            code: code.into(),
+            severity: sev,
+            rules: "seal".into(),
+            path: path.into(),
+            value: None,
+            message: msg.into(),
+            action: action.into(),
+        });
+    }
+}
+
+/// The signer's standing at a time, as the receiver's trust store says, with the name
+/// the receiver recorded for the key (`None`: no store).
+pub type Standing<'a> =
+    Option<&'a dyn Fn(&str, i64) -> (crate::parties::SignerStatus, Option<String>)>;
+
+/// The standing of signers in `ledger`'s trust store (the home's own key: `own_org`).
+pub fn standing_in<'a>(
+    ledger: &'a crate::ledger::Ledger,
+    own_org: &'a str,
+) -> impl Fn(&str, i64) -> (crate::parties::SignerStatus, Option<String>) + 'a {
+    move |key: &str, ms: i64| {
+        let status = crate::parties::signer_standing(ledger, key)
+            .map(|s| s.at(ms))
+            .unwrap_or(crate::parties::SignerStatus::Unknown);
+        let name = match status {
+            crate::parties::SignerStatus::Own => Some(own_org.to_string()),
+            _ => crate::parties::find(ledger, key).ok().map(|p| p.card.org),
+        };
+        (status, name)
+    }
+}
+
+/// Verifies a sealed dossier file: every disclosed field against its salt, the hidden
+/// digests, the root against the signed entry, the entry against the checkpoint.
+/// Never fails: what is wrong is in the report.
+pub fn verify(
+    text: &str,
+    lists: &crate::codelists::CodeLists,
+    standing: Standing<'_>,
+) -> SealReport {
+    let mut f = Found(Vec::new());
+    let mut r = SealReport {
+        verdict: BundleVerdict::Failed,
+        id: None,
+        version: None,
+        root: None,
+        signer: None,
+        fingerprint: None,
+        sealed_at: None,
+        seq: None,
+        fields: 0,
+        hidden: Vec::new(),
+        attachments: 0,
+        findings: Vec::new(),
+        checks: Vec::new(),
+        dossier: Value::Null,
+    };
+    let file: SealedFile = match serde_json::from_str(text) {
+        Ok(x) => x,
+        Err(e) => {
+            let v: Option<Value> = serde_json::from_str(text).ok();
+            let format = v
+                .as_ref()
+                .and_then(|v| v.get("format"))
+                .and_then(Value::as_str);
+            match format {
+                Some(fm) if fm != SEALED_FORMAT => f.err("sealed-format", "/format", format!("the file is {fm:?}, not {SEALED_FORMAT}"), "update TradeSeal, or ask the sender for a file in the format this version reads"),
+                _ => f.err("malformed", "", format!("not a sealed dossier file: {e}"), "ask the sender for the file again: it was cut short or is another kind of file"),
+            }
+            return finish(r, f);
+        }
+    };
+    if file.format != SEALED_FORMAT {
+        f.err(
+            "sealed-format",
+            "/format",
+            format!("the file is {:?}, not {SEALED_FORMAT}", file.format),
+            "update TradeSeal, or ask the sender for a file in the format this version reads",
+        );
+        return finish(r, f);
+    }
+    r.id = file
+        .dossier
+        .get("id")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    r.version = file
+        .dossier
+        .get("version")
+        .and_then(Value::as_u64)
+        .map(|v| v as u32);
+    r.hidden = file.hidden.iter().map(|(p, _)| seal::pointer(p)).collect();
+    r.dossier = file.dossier.clone();
+
+    // 1. The fields against the root.
+    let hidden_paths: Vec<Path> = file.hidden.iter().map(|(p, _)| p.clone()).collect();
+    let leaves = seal::leaves(&file.dossier, &hidden_paths);
+    let salts: HashMap<String, &str> = file
+        .salts
+        .iter()
+        .map(|(p, s)| (seal::pointer(p), s.as_str()))
+        .collect();
+    let mut digests = Vec::with_capacity(leaves.len() + file.hidden.len());
+    let mut fields_ok = salts.len() == file.salts.len();
+    for (p, v) in &leaves {
+        let ptr = seal::pointer(p);
+        match salts.get(&ptr) {
+            Some(s) => match seal::digest(s, p, v) {
+                Ok(d) => digests.push((p.clone(), d)),
+                Err(_) => fields_ok = false,
+            },
+            None => {
+                f.err(
+                    "seal-salt",
+                    &ptr,
+                    format!("the field {ptr} has no salt: it was added after sealing"),
+                    "ask the sender for the dossier again; do not rely on this field",
+                );
+                fields_ok = false;
+            }
+        }
+    }
+    if salts.len() != leaves.len() {
+        fields_ok = false;
+        if salts.len() > leaves.len() {
+            f.err("seal-salt", "", format!("{} salts for {} disclosed fields: fields were removed without being listed as hidden", salts.len(), leaves.len()), "ask the sender for the dossier again");
+        }
+    }
+    for (p, d) in &file.hidden {
+        match Hash::from_hex(d) {
+            Some(h) => digests.push((p.clone(), h)),
+            None => {
+                f.err(
+                    "malformed",
+                    &seal::pointer(p),
+                    "a hidden field's digest is not a lowercase hex SHA-256",
+                    "ask the sender for the dossier again",
+                );
+                fields_ok = false;
+            }
+        }
+    }
+    r.fields = digests.len() as u64;
+    let root = seal::root(digests).ok();
+    r.root = root.map(|h| h.to_hex());
+
+    // 2. The card, the entry, the checkpoint.
+    let s = &file.seal;
+    let card = match crate::parties::check_card(&s.card) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            f.err(
+                "seal-card",
+                "/seal/card",
+                format!("the signer's card is not valid: {e}"),
+                "ask the signer for their identity card and compare its fingerprint",
+            );
+            None
+        }
+    };
+    r.signer = Some(s.card.org.clone());
+    r.fingerprint = Some(s.card.fingerprint.clone());
+    r.seq = Some(s.entry.seq);
+    r.sealed_at = Some(s.entry.time.clone());
+    let key = card
+        .as_ref()
+        .and_then(|c| PublicKey::from_hex(&c.public_key));
+    let e = &s.entry;
+    if let Some(k) = &key {
+        if e.author != k.to_hex() {
+            f.err("seal-signer", "/seal/entry/author", "the seal entry was not signed by the key of the card it carries", "ask the sender for the dossier again; a seal made before a key rotation is not exported by this version");
+        }
+    }
+    let body = (|| -> Option<Body> {
+        Some(Body {
+            seq: e.seq,
+            kind: e.kind.clone(),
+            time: Timestamp::parse_canonical(&e.time).ok()?,
+            author: hex::decode(&e.author).ok()?.try_into().ok()?,
+            prev: Hash::from_hex(&e.prev)?,
+            payload: canonical::value_to_canonical(&e.payload).ok()?,
+        })
+    })();
+    let entry_hash = Hash::from_hex(&e.hash);
+    match (&body, entry_hash) {
+        (Some(b), Some(h)) if b.hash() == h => {
+            let sig: Option<[u8; 64]> = hex::decode(&e.signature)
+                .ok()
+                .and_then(|v| v.try_into().ok());
+            let author = PublicKey::from_bytes(&b.author);
+            let good = match (sig, author) {
+                (Some(sig), Some(a)) => a.verify(&signed_message(&h), &sig),
+                _ => false,
+            };
+            if !good {
+                f.err(
+                    "seal-signature",
+                    "/seal/entry/signature",
+                    "the seal entry's signature does not verify",
+                    "the seal was forged or altered: do not rely on this dossier",
+                );
+            }
+        }
+        _ => f.err(
+            "seal-entry-hash",
+            "/seal/entry",
+            "the seal entry does not hash to its entry hash: it was altered after signing",
+            "do not rely on this dossier; ask the sender for it again",
+        ),
+    }
+    if let (Some(c), Some(k), Some(h)) = (&card, &key, entry_hash) {
+        match checkpoint::open(&s.checkpoint, &c.origin, k) {
+            Ok(cp) => {
+                let proof: Option<Vec<Hash>> = e.proof.iter().map(|x| Hash::from_hex(x)).collect();
+                let ok = proof.is_some_and(|p| {
+                    merkle::verify_inclusion(&merkle::leaf_hash(&h.0), e.seq, cp.size, &p, &cp.root)
+                });
+                if !ok {
+                    f.err(
+                        "seal-inclusion",
+                        "/seal/entry/proof",
+                        "the seal entry is not in the signer's ledger as its checkpoint signs it",
+                        "ask the sender for the dossier again",
+                    );
+                }
+            }
+            Err(x) => f.err(
+                "seal-checkpoint",
+                "/seal/checkpoint",
+                format!("the checkpoint does not verify: {x}"),
+                "ask the sender for the dossier again",
+            ),
+        }
+    }
+
+    // 3. The entry says what it seals.
+    match serde_json::from_value::<SealPayload>(e.payload.clone()) {
+        Ok(p) if e.kind == KIND_SEAL => {
+            if Some(&p.dossier) != r.id.as_ref() || Some(p.version) != r.version {
+                f.err(
+                    "seal-payload",
+                    "/seal/entry/payload",
+                    format!(
+                        "the seal is for dossier {} version {}, the file shows {} version {}",
+                        p.dossier,
+                        p.version,
+                        r.id.as_deref().unwrap_or("?"),
+                        r.version.map(|v| v.to_string()).unwrap_or("?".into())
+                    ),
+                    "ask the sender for the dossier again",
+                );
+            }
+            if !fields_ok || r.root.as_deref() != Some(p.root.as_str()) || r.fields != p.fields {
+                f.err("seal-root", "/dossier", format!("the dossier's fields do not hash to the sealed root ({} of {} fields, root {}): a field was changed, added or removed after sealing", r.fields, p.fields, p.root), "do not rely on this copy; ask the sender for the dossier again");
+            }
+        }
+        _ => f.err(
+            "seal-payload",
+            "/seal/entry/kind",
+            format!("the entry is a {:?}, not a dossier seal", e.kind),
+            "ask the sender for the sealed dossier file",
+        ),
+    }
+
+    // 4. Attachments.
+    let referenced: Vec<&str> = file
+        .dossier
+        .get("documents")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|d| d.pointer("/file/sha256").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    for (h, b64) in &file.attachments {
+        let ok = data_encoding::BASE64
+            .decode(b64.as_bytes())
+            .ok()
+            .is_some_and(|b| Hash::of(&b).to_hex() == *h);
+        if !ok {
+            f.err(
+                "attachment-mismatch",
+                &format!("/attachments/{h}"),
+                "an attached file does not match its SHA-256",
+                "the file was replaced after sealing: do not rely on it",
+            );
+        } else if !referenced.contains(&h.as_str()) {
+            f.err(
+                "attachment-mismatch",
+                &format!("/attachments/{h}"),
+                "an attached file no document of the dossier names",
+                "ask the sender for the dossier again",
+            );
+        } else {
+            r.attachments += 1;
+        }
+    }
+    for h in referenced {
+        if !file.attachments.contains_key(h) {
+            f.add(
+                "attachment-missing",
+                FindingSeverity::Info,
+                "/attachments",
+                format!("the file with SHA-256 {h} is not attached"),
+                "ask the sender for the file; its SHA-256 is sealed, so any copy can be checked",
+            );
+        }
+    }
+
+    // 5. The signer's standing with the receiver.
+    if let (Some(st), Some(k)) = (standing, &key) {
+        let ms = Timestamp::parse_canonical(&e.time)
+            .map(|t| t.unix_millis())
+            .unwrap_or(0);
+        use crate::parties::SignerStatus as S;
+        let (status, recorded) = st(&k.to_hex(), ms);
+        if let Some(name) = recorded.filter(|n| *n != s.card.org) {
+            f.add(
+                "signer-name",
+                FindingSeverity::Info,
+                "/seal/card/org",
+                format!(
+                    "the card names the signer {:?}; you recorded this key as {name:?}",
+                    s.card.org
+                ),
+                "the seal is by the key you know; its name on the card is not signed",
+            );
+            r.signer = Some(name);
+        }
+        match status {
+            S::Own | S::Trusted => {}
+            S::Unknown => f.add("signer-unknown", FindingSeverity::Warning, "/seal/card", format!("{} (fingerprint {}) is not a trusted partner", s.card.org, s.card.fingerprint), "compare the fingerprint with the signer by phone or in person, then `tradeseal party add` and `party trust`"),
+            S::Distrusted => f.err("signer-distrusted", "/seal/card", format!("you decided not to trust {}", s.card.org), "do not rely on this dossier"),
+            S::Revoked { from, reason } => f.err("signer-revoked", "/seal/card", format!("{}'s key was revoked from {from} ({reason}), before the seal", s.card.org), "do not rely on this dossier"),
+            S::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, "/seal/card", format!("{}'s key was revoked from {from} ({reason}), after the seal", s.card.org), "the seal stands; note the later revocation"),
+        }
+    }
+
+    // 6. The disclosed dossier's own fields, when nothing is hidden.
+    if file.hidden.is_empty() {
+        if let Ok(d) = serde_json::from_value::<Dossier>(file.dossier.clone()) {
+            if d.format == DOSSIER_FORMAT {
+                r.checks = super::checks::validate(&d, lists);
+            }
+        }
+    }
+    finish(r, f)
+}
+
+fn finish(mut r: SealReport, mut f: Found) -> SealReport {
+    f.0.sort_by_key(|c| c.severity);
+    r.verdict = if f.0.iter().any(|c| c.severity == FindingSeverity::Error) {
+        BundleVerdict::Failed
+    } else if f.0.iter().any(|c| c.severity == FindingSeverity::Warning) {
+        BundleVerdict::VerifiedWithWarnings
+    } else {
+        BundleVerdict::Verified
+    };
+    r.findings = f.0;
+    r
+}

@@ -1,0 +1,511 @@
+//! Dossiers in the home's ledger database: drafts edited in place, sealed versions
+//! fixed, attachments by SHA-256. Sealing appends the `dossier.seal` entry and marks
+//! the version sealed in one transaction.
+
+use super::checks::{self, Check};
+use super::model::*;
+use super::seal;
+use super::sealed::{self, Seal, SealEntry, SealPayload, SealedFile, KIND_SEAL};
+use crate::codelists::CodeLists;
+use crate::error::{Error, Result};
+use crate::hash::Hash;
+use crate::identity::{IdentityCard, Signer};
+use crate::ledger::{Appended, Ledger, NewEntry};
+use crate::time::Timestamp;
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use ts_rs::TS;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export_to = "bindings.ts")]
+pub enum Status {
+    Draft,
+    Sealed,
+    Superseded,
+}
+
+impl Status {
+    fn parse(s: &str) -> Status {
+        match s {
+            "sealed" => Status::Sealed,
+            "superseded" => Status::Superseded,
+            _ => Status::Draft,
+        }
+    }
+}
+
+/// One version of a dossier as stored.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Stored {
+    pub dossier: Dossier,
+    pub status: Status,
+    /// The Merkle root, hex (sealed versions).
+    #[ts(optional)]
+    pub root: Option<String>,
+    /// The seal entry's number (sealed versions).
+    #[ts(optional, type = "number")]
+    pub seq: Option<u64>,
+    pub created: String,
+    pub updated: String,
+}
+
+/// A line of the dossier list.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Summary {
+    pub id: String,
+    pub version: u32,
+    pub status: Status,
+    #[ts(optional)]
+    pub lrn: Option<String>,
+    #[ts(optional)]
+    pub declaration_type: Option<String>,
+    #[ts(optional)]
+    pub exporter: Option<String>,
+    #[ts(optional)]
+    pub consignee: Option<String>,
+    #[ts(optional)]
+    pub declaration_date: Option<String>,
+    pub lines: u32,
+    pub updated: String,
+}
+
+fn time_text(ms: i64) -> String {
+    Timestamp::from_unix_millis(ms)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default()
+}
+
+fn body_of(d: &Dossier) -> Result<String> {
+    crate::canonical::to_canonical(d)
+}
+
+fn parse_body(text: &str) -> Result<Dossier> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::invalid(
+            "dossier",
+            format!("a stored dossier is unreadable ({e}); run `tradeseal verify`"),
+        )
+    })
+}
+
+/// A new dossier id: `D` and 16 hex digits of the random bytes handed in.
+pub fn new_id(random: [u8; 8]) -> String {
+    format!("D{}", hex::encode(random))
+}
+
+fn check_id(id: &str) -> Result<()> {
+    let ok = id.len() == 17
+        && id.starts_with('D')
+        && id[1..]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid(
+            "id",
+            format!(
+                "{id:?} is not a dossier id (D and 16 hex digits): run `tradeseal dossier list`"
+            ),
+        ))
+    }
+}
+
+/// Stores `d` as a new draft (version `d.version`).
+pub fn create(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
+    check_id(&d.id)?;
+    let n = ledger.conn().execute(
+        "INSERT OR IGNORE INTO dossiers (id, version, status, body, created_ms, updated_ms) VALUES (?1, ?2, 'draft', ?3, ?4, ?4)",
+        params![d.id, d.version, body_of(d)?, now.unix_millis()],
+    )?;
+    if n == 0 {
+        return Err(Error::invalid(
+            "id",
+            format!("dossier {} version {} exists already", d.id, d.version),
+        ));
+    }
+    Ok(())
+}
+
+/// Replaces the draft `d.id` version `d.version` with `d`.
+pub fn save(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
+    let current = get(ledger, &d.id, Some(d.version))?;
+    if current.status != Status::Draft {
+        return Err(Error::invalid("dossier", format!("{} version {} is sealed and cannot be changed: `tradeseal dossier amend {}` makes a new version that supersedes it", d.id, d.version, d.id)));
+    }
+    if current.dossier.supersedes != d.supersedes || d.format != DOSSIER_FORMAT {
+        return Err(Error::invalid(
+            "dossier",
+            "the format and the version a draft supersedes are not edited",
+        ));
+    }
+    ledger.conn().execute(
+        "UPDATE dossiers SET body = ?3, updated_ms = ?4 WHERE id = ?1 AND version = ?2 AND status = 'draft'",
+        params![d.id, d.version, body_of(d)?, now.unix_millis()],
+    )?;
+    Ok(())
+}
+
+/// Deletes a draft (sealed versions are never deleted).
+pub fn discard(ledger: &Ledger, id: &str, version: u32) -> Result<()> {
+    let s = get(ledger, id, Some(version))?;
+    if s.status != Status::Draft {
+        return Err(Error::invalid(
+            "dossier",
+            "a sealed dossier is kept for good; amend it to correct it",
+        ));
+    }
+    ledger.conn().execute(
+        "DELETE FROM dossiers WHERE id = ?1 AND version = ?2",
+        params![id, version],
+    )?;
+    Ok(())
+}
+
+/// One version of a dossier; `None`: the latest.
+pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
+    check_id(id)?;
+    let row = ledger
+        .conn()
+        .query_row(
+            "SELECT version, status, body, root, seq, created_ms, updated_ms FROM dossiers
+             WHERE id = ?1 AND (?2 IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1",
+            params![id, version],
+            |r| {
+                Ok((
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, Option<Vec<u8>>>(3)?,
+                    r.get::<_, Option<i64>>(4)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, i64>(6)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((status, body, root, seq, created, updated)) = row else {
+        return Err(Error::NotFound {
+            what: match version {
+                Some(v) => format!("dossier {id} version {v}"),
+                None => format!("dossier {id}"),
+            },
+            hint: "run `tradeseal dossier list` for the dossiers of this home".into(),
+        });
+    };
+    Ok(Stored {
+        dossier: parse_body(&body)?,
+        status: Status::parse(&status),
+        root: root.map(hex::encode),
+        seq: seq.map(|s| s as u64),
+        created: time_text(created),
+        updated: time_text(updated),
+    })
+}
+
+/// The latest version of every dossier, newest first; `search` matches the id, the
+/// LRN and the parties' names (case-insensitive).
+pub fn list(ledger: &Ledger, search: &str) -> Result<Vec<Summary>> {
+    let mut st = ledger.conn().prepare(
+        "SELECT d.version, d.status, d.body, d.updated_ms FROM dossiers d
+         WHERE d.version = (SELECT max(version) FROM dossiers x WHERE x.id = d.id)
+         ORDER BY d.updated_ms DESC, d.id",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, u32>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, i64>(3)?,
+        ))
+    })?;
+    let needle = search.trim().to_lowercase();
+    let mut out = Vec::new();
+    for row in rows {
+        let (version, status, body, updated) = row?;
+        let d = parse_body(&body)?;
+        let s = Summary {
+            id: d.id.clone(),
+            version,
+            status: Status::parse(&status),
+            lrn: d.header.lrn.clone(),
+            declaration_type: d.header.declaration_type.clone(),
+            exporter: d.parties.exporter.as_ref().map(|p| p.name.clone()),
+            consignee: d.parties.consignee.as_ref().map(|p| p.name.clone()),
+            declaration_date: d.header.declaration_date.clone(),
+            lines: d.lines.len() as u32,
+            updated: time_text(updated),
+        };
+        let hay = [
+            Some(&s.id),
+            s.lrn.as_ref(),
+            s.exporter.as_ref(),
+            s.consignee.as_ref(),
+        ];
+        if needle.is_empty()
+            || hay
+                .iter()
+                .flatten()
+                .any(|h| h.to_lowercase().contains(&needle))
+        {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// A new draft copying an earlier dossier: parties, transport means and places,
+/// valuation terms, the goods lines' descriptions, codes and origins. Not copied:
+/// what belongs to one shipment (LRN, dates, entry number, containers, transport
+/// document, masses, values, quantities, lots, documents).
+pub fn duplicate(ledger: &Ledger, from: &str, new_id: &str, now: Timestamp) -> Result<Dossier> {
+    let src = get(ledger, from, None)?.dossier;
+    let mut d = Dossier::new(new_id);
+    d.header = Header {
+        declaration_type: src.header.declaration_type,
+        procedure: src.header.procedure,
+        additional_procedures: src.header.additional_procedures,
+        offices: src.header.offices,
+        ..Header::default()
+    };
+    d.parties = src.parties;
+    d.transport = Transport {
+        containers: Vec::new(),
+        transport_document: None,
+        ..src.transport
+    };
+    d.valuation = Valuation {
+        incoterm: src.valuation.incoterm,
+        incoterm_place: src.valuation.incoterm_place,
+        currency: src.valuation.currency,
+        ..Valuation::default()
+    };
+    d.lines = src
+        .lines
+        .into_iter()
+        .map(|l| GoodsLine {
+            description: l.description,
+            commodity: l.commodity,
+            origin_country: l.origin_country,
+            preferential_origin: l.preferential_origin,
+            ..GoodsLine::default()
+        })
+        .collect();
+    create(ledger, &d, now)?;
+    Ok(d)
+}
+
+/// A new draft version of a sealed dossier, superseding it once sealed.
+pub fn amend(ledger: &Ledger, id: &str, now: Timestamp) -> Result<Dossier> {
+    let s = get(ledger, id, None)?;
+    match s.status {
+        Status::Draft => {
+            return Err(Error::invalid(
+                "dossier",
+                format!(
+                    "{id} version {} is a draft still: edit it",
+                    s.dossier.version
+                ),
+            ))
+        }
+        Status::Superseded => unreachable!("the latest version is never superseded"),
+        Status::Sealed => {}
+    }
+    let mut d = s.dossier;
+    d.supersedes = Some(Supersedes {
+        version: d.version,
+        root: s.root.expect("a sealed version has a root"),
+    });
+    d.version += 1;
+    create(ledger, &d, now)?;
+    Ok(d)
+}
+
+/// What sealing did.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct SealOutcome {
+    pub id: String,
+    pub version: u32,
+    pub root: String,
+    #[ts(type = "number")]
+    pub seq: u64,
+    #[ts(type = "number")]
+    pub fields: u64,
+    /// Warnings that did not stop the seal.
+    pub warnings: Vec<Check>,
+}
+
+/// Every check of a dossier in this home: its fields, and its lots in the ledger.
+pub fn check_all(ledger: &Ledger, d: &Dossier, lists: &CodeLists) -> Result<Vec<Check>> {
+    let mut out = checks::validate(d, lists);
+    out.extend(super::links::ledger_checks(ledger, d)?);
+    Ok(out)
+}
+
+/// Seals the draft `id` (its latest version): refused while any check finds an error.
+/// `seed` makes the salts (32 random bytes, kept with the version).
+pub fn seal(
+    ledger: &mut Ledger,
+    signer: &Signer,
+    now: Timestamp,
+    id: &str,
+    seed: [u8; 32],
+    lists: &CodeLists,
+) -> Result<SealOutcome> {
+    let s = get(ledger, id, None)?;
+    if s.status != Status::Draft {
+        return Err(Error::invalid(
+            "dossier",
+            format!("{id} version {} is sealed already", s.dossier.version),
+        ));
+    }
+    let d = s.dossier;
+    let found = check_all(ledger, &d, lists)?;
+    let errors: Vec<&Check> = found
+        .iter()
+        .filter(|c| c.severity == crate::bundle::FindingSeverity::Error)
+        .collect();
+    if let Some(first) = errors.first() {
+        return Err(Error::InvalidInput {
+            field: first.path.clone(),
+            reason: format!("the dossier has {} error(s), the first at {}: {}. Correct them (`tradeseal dossier validate {id}`), then seal", errors.len(), first.path, first.message),
+        });
+    }
+    let doc = serde_json::to_value(&d).expect("a dossier is JSON");
+    let (root, fields) = seal::seal_root(&doc, &seed)?;
+    let payload = SealPayload {
+        dossier: d.id.clone(),
+        version: d.version,
+        root: root.to_hex(),
+        fields: fields as u64,
+        supersedes: d.supersedes.as_ref().map(|s| s.root.clone()),
+    };
+    let mut app = ledger.begin_append(signer, now)?;
+    let seq = match app.push(&[NewEntry {
+        kind: KIND_SEAL.into(),
+        payload: crate::canonical::to_canonical(&payload)?,
+        index: None,
+    }])?[..]
+    {
+        [Appended::New { seq, .. }] => seq,
+        _ => unreachable!("a seal is never a known event"),
+    };
+    let n = app.conn().execute(
+        "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
+         WHERE id = ?1 AND version = ?2 AND status = 'draft'",
+        params![d.id, d.version, body_of(&d)?, &seed[..], &root.0[..], seq as i64, now.unix_millis()],
+    )?;
+    if n != 1 {
+        return Err(Error::invalid(
+            "dossier",
+            "the draft changed while sealing: try again",
+        ));
+    }
+    if let Some(prev) = &d.supersedes {
+        app.conn().execute(
+            "UPDATE dossiers SET status = 'superseded' WHERE id = ?1 AND version = ?2 AND status = 'sealed'",
+            params![d.id, prev.version],
+        )?;
+    }
+    app.commit()?;
+    Ok(SealOutcome {
+        id: d.id,
+        version: d.version,
+        root: root.to_hex(),
+        seq,
+        fields: fields as u64,
+        warnings: found,
+    })
+}
+
+/// Stores a file's bytes; returns its SHA-256 (hex).
+pub fn attach(ledger: &Ledger, bytes: &[u8]) -> Result<String> {
+    let h = Hash::of(bytes);
+    ledger.conn().execute(
+        "INSERT OR IGNORE INTO attachments (sha256, bytes) VALUES (?1, ?2)",
+        params![&h.0[..], bytes],
+    )?;
+    Ok(h.to_hex())
+}
+
+pub fn attachment(ledger: &Ledger, sha256: &str) -> Result<Option<Vec<u8>>> {
+    let Some(h) = Hash::from_hex(sha256) else {
+        return Ok(None);
+    };
+    Ok(ledger
+        .conn()
+        .query_row(
+            "SELECT bytes FROM attachments WHERE sha256 = ?1",
+            [&h.0[..]],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+/// The sealed file of a sealed version (`None`: the latest sealed one), with the
+/// fields `hide` names withheld. `card` is the home's card (the ledger's key).
+pub fn export(
+    ledger: &Ledger,
+    card: &IdentityCard,
+    id: &str,
+    version: Option<u32>,
+    hide: &[String],
+) -> Result<SealedFile> {
+    let version = match version {
+        Some(v) => Some(v),
+        None => ledger.conn().query_row(
+            "SELECT max(version) FROM dossiers WHERE id = ?1 AND status <> 'draft'",
+            [id],
+            |r| r.get::<_, Option<u32>>(0),
+        )?,
+    };
+    let Some(version) = version else {
+        return Err(Error::invalid(
+            "dossier",
+            format!("{id} has no sealed version yet: `tradeseal dossier seal {id}` first"),
+        ));
+    };
+    let s = get(ledger, id, Some(version))?;
+    if s.status == Status::Draft {
+        return Err(Error::invalid(
+            "dossier",
+            format!("{id} version {version} is a draft: seal it first"),
+        ));
+    }
+    let seed: Vec<u8> = ledger.conn().query_row(
+        "SELECT seed FROM dossiers WHERE id = ?1 AND version = ?2",
+        params![id, version],
+        |r| r.get(0),
+    )?;
+    let seed: [u8; 32] = seed
+        .try_into()
+        .map_err(|_| Error::invalid("dossier", "the stored salt seed is damaged"))?;
+    let seq = s.seq.expect("sealed");
+    let entry = ledger.entry(seq)?;
+    if entry.body.author != card.public_key()?.to_bytes() {
+        return Err(Error::invalid("dossier", "this version was sealed before the key rotation: this TradeSeal cannot export its seal yet"));
+    }
+    let proof = crate::proof::inclusion(ledger, seq)?;
+    let seal = Seal {
+        card: card.clone(),
+        entry: SealEntry {
+            author: hex::encode(entry.body.author),
+            seq,
+            kind: entry.body.kind.clone(),
+            time: entry.body.time.to_rfc3339(),
+            prev: entry.body.prev.to_hex(),
+            payload: serde_json::from_str(&entry.body.payload).map_err(|e| {
+                Error::invalid("ledger", format!("the seal entry is unreadable ({e})"))
+            })?,
+            hash: entry.hash.to_hex(),
+            signature: hex::encode(entry.signature),
+            proof: proof.path,
+        },
+        checkpoint: proof.checkpoint,
+    };
+    let doc = serde_json::to_value(&s.dossier).expect("a dossier is JSON");
+    sealed::make(&doc, &seed, hide, seal, |h| attachment(ledger, h))
+}

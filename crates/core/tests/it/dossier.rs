@@ -1,0 +1,543 @@
+//! Customs dossiers on a real ledger: filled from the coffee-chain shipment, validated
+//! field by field, sealed, amended, exported whole and redacted, verified, tampered.
+
+use crate::epcis::{coffee_chain, import_bytes};
+use crate::{new_home, t};
+use serde_json::{json, Value};
+use tradeseal_core::bundle::BundleVerdict;
+use tradeseal_core::codelists::CodeLists;
+use tradeseal_core::dossier::{self, lines_csv, links, sealed, store, Check, Dossier, Status};
+use tradeseal_core::home::Home;
+use tradeseal_core::identity::Signer;
+use tradeseal_core::ledger::Ledger;
+use tradeseal_core::masterdata::{Location, Party, Product};
+use tradeseal_core::parties;
+
+const LOT_017: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-017";
+const LOT_018: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-018";
+
+fn lists() -> &'static CodeLists {
+    CodeLists::builtin()
+}
+
+/// A home holding the coffee chain and the master data a dossier draws on.
+pub fn coffee_home() -> (tempfile::TempDir, Home, Signer, Ledger) {
+    let (dir, home, signer) = new_home();
+    let mut l = home.ledger().unwrap();
+    import_bytes(&mut l, &signer, &coffee_chain()).unwrap();
+    let md = vec![
+        Product::new(
+            "07701234000011",
+            "Green coffee, washed",
+            Some("0901.11"),
+            Some("KGM"),
+            lists(),
+        )
+        .unwrap()
+        .entry()
+        .unwrap(),
+        Location::new(
+            "7701234000011",
+            "Finca El Mirador",
+            "CO",
+            Some("HUI"),
+            None,
+            None,
+            lists(),
+        )
+        .unwrap()
+        .entry()
+        .unwrap(),
+        Location::new(
+            "7701234000042",
+            "Finca La Esperanza",
+            "CO",
+            Some("HUI"),
+            None,
+            None,
+            lists(),
+        )
+        .unwrap()
+        .entry()
+        .unwrap(),
+        Party::new("7701234000004", "Cooperativa Café do Sul", "CO", lists())
+            .unwrap()
+            .entry()
+            .unwrap(),
+        Party::new("4012345000009", "Acme Coffee Importers GmbH", "DE", lists())
+            .unwrap()
+            .entry()
+            .unwrap(),
+    ];
+    l.append(&signer, t(2), &md).unwrap();
+    (dir, home, signer, l)
+}
+
+fn draft_from_shipment(l: &Ledger) -> Dossier {
+    let ev = links::shipment_event(l, "077012340000000172").unwrap();
+    let d = links::from_shipment(l, ev, "D0000000000000001").unwrap();
+    store::create(l, &d, t(3)).unwrap();
+    d
+}
+
+/// Fills what the ledger does not know.
+pub fn complete(d: &mut Dossier) {
+    d.header.declaration_type = Some("IMA".into());
+    d.header.procedure = Some("4000".into());
+    d.header.lrn = Some("ACME-2026-0042".into());
+    d.header.declaration_date = Some("2026-03-02".into());
+    d.header.offices.declaration = Some("DE004700".into());
+    d.header.total_gross_mass_kg = Some("2040.5".into());
+    d.transport.mode_at_border = Some("1".into());
+    d.transport.transport_document = Some("MEDUCO123456".into());
+    d.transport.containers = vec![dossier::Container {
+        number: "CSQU3054383".into(),
+        seals: vec!["ML-0042".into()],
+    }];
+    d.transport.loading_place = Some("COBUN".into());
+    d.transport.unloading_place = Some("DEHAM".into());
+    d.valuation.incoterm = Some("FOB".into());
+    d.valuation.incoterm_place = Some("Buenaventura".into());
+    d.valuation.currency = Some("USD".into());
+    d.valuation.exchange_rate = Some("0.9213".into());
+    d.valuation.exchange_rate_date = Some("2026-03-01".into());
+    d.valuation.total_invoiced = Some("9400.00".into());
+    let l = &mut d.lines[0];
+    l.gross_mass_kg = Some("2040.5".into());
+    l.value = Some("9400.00".into());
+    l.packages = vec![dossier::Packages {
+        kind: "BG".into(),
+        number: 1,
+        marks: Some("ACME 0042".into()),
+    }];
+    if let Some(p) = d.parties.consignee.as_mut() {
+        p.eori = Some("DE123456789012345".into());
+    }
+}
+
+fn codes_at(checks: &[Check]) -> Vec<(String, String)> {
+    checks
+        .iter()
+        .map(|c| (c.code.clone(), c.path.clone()))
+        .collect()
+}
+
+#[test]
+fn a_shipment_fills_the_goods_lines_parties_and_origin() {
+    let (_dir, _home, _s, l) = coffee_home();
+    let d = draft_from_shipment(&l);
+    assert_eq!(d.lines.len(), 1);
+    let line = &d.lines[0];
+    assert_eq!(line.description, "Green coffee, washed");
+    assert_eq!(line.commodity.hs, "090111");
+    assert_eq!(line.origin_country.as_deref(), Some("CO"));
+    assert_eq!(line.net_mass_kg.as_deref(), Some("2000"));
+    assert_eq!(
+        line.quantity
+            .as_ref()
+            .map(|q| (q.value.as_str(), q.unit.as_str())),
+        Some(("2000", "KGM"))
+    );
+    let items: Vec<(&str, Option<&str>)> = line
+        .items
+        .iter()
+        .map(|i| (i.id.as_str(), i.quantity.as_deref()))
+        .collect();
+    assert_eq!(items, vec![(LOT_017, Some("1200")), (LOT_018, Some("800"))]);
+    assert_eq!(
+        d.parties.exporter.as_ref().unwrap().name,
+        "Cooperativa Café do Sul"
+    );
+    assert_eq!(
+        d.parties.consignee.as_ref().unwrap().country.as_deref(),
+        Some("DE")
+    );
+    assert_eq!(d.header.total_packages, Some(1));
+    assert_eq!(d.transport.dispatch_country.as_deref(), Some("CO"));
+}
+
+#[test]
+fn validation_names_each_missing_or_wrong_field() {
+    let (_dir, _home, _s, l) = coffee_home();
+    let mut d = draft_from_shipment(&l);
+    let found = codes_at(&store::check_all(&l, &d, lists()).unwrap());
+    for want in [
+        ("required", "/header/lrn"),
+        ("required", "/header/declaration_type"),
+        ("required", "/lines/0/gross_mass_kg"),
+        ("required", "/lines/0/value"),
+        ("required", "/valuation/currency"),
+    ] {
+        assert!(
+            found.contains(&(want.0.into(), want.1.into())),
+            "{want:?} in {found:?}"
+        );
+    }
+    complete(&mut d);
+    let found = store::check_all(&l, &d, lists()).unwrap();
+    assert!(found.is_empty(), "{found:#?}");
+
+    d.transport.containers[0].number = "CSQU3054384".into();
+    d.valuation.total_invoiced = Some("9400.01".into());
+    d.lines[0].net_mass_kg = Some("2100".into());
+    d.lines[0].items[0].quantity = Some("1300".into());
+    let found = store::check_all(&l, &d, lists()).unwrap();
+    let codes = codes_at(&found);
+    for want in [
+        ("container-check-digit", "/transport/containers/0/number"),
+        ("total-mismatch", "/valuation/total_invoiced"),
+        ("net-above-gross", "/lines/0/net_mass_kg"),
+        ("item-quantity", "/lines/0/items/0/quantity"),
+    ] {
+        assert!(
+            codes.contains(&(want.0.into(), want.1.into())),
+            "{want:?} in {codes:?}"
+        );
+    }
+    let c = found
+        .iter()
+        .find(|c| c.code == "container-check-digit")
+        .unwrap();
+    assert_eq!(c.value.as_deref(), Some("CSQU3054384"));
+    assert!(c.action.contains("check digit is 3"), "{}", c.action);
+}
+
+fn sealed_dossier() -> (tempfile::TempDir, Home, Signer, Ledger, Dossier) {
+    let (dir, home, s, mut l) = coffee_home();
+    let mut d = draft_from_shipment(&l);
+    complete(&mut d);
+    store::save(&l, &d, t(4)).unwrap();
+    let out = store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    assert_eq!(out.version, 1);
+    (dir, home, s, l, d)
+}
+
+fn verify_text(text: &str, l: &Ledger) -> dossier::SealReport {
+    let standing = sealed::standing_in(l, "Acme Coffee Importers");
+    sealed::verify(text, lists(), Some(&standing))
+}
+
+#[test]
+fn sealing_refuses_errors_and_fixes_the_dossier() {
+    let (_dir, _home, s, mut l) = coffee_home();
+    let d = draft_from_shipment(&l);
+    let e = store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap_err();
+    assert_eq!(e.field(), Some("/header/declaration_type"), "{e}");
+    let size = l.size().unwrap();
+
+    let (_dir, _home, _s, l, d) = sealed_dossier();
+    assert!(l.size().unwrap() > size);
+    let stored = store::get(&l, &d.id, None).unwrap();
+    assert_eq!(stored.status, Status::Sealed);
+    let seq = stored.seq.unwrap();
+    assert_eq!(l.entry(seq).unwrap().body.kind, "dossier.seal");
+    // Neither the API nor SQL changes a sealed dossier.
+    assert!(store::save(&l, &d, t(6))
+        .unwrap_err()
+        .to_string()
+        .contains("amend"));
+    let sql = l
+        .conn()
+        .execute("UPDATE dossiers SET body = '{}' WHERE id = ?1", [&d.id]);
+    assert!(sql.unwrap_err().to_string().contains("cannot be changed"));
+    assert!(l
+        .conn()
+        .execute("DELETE FROM dossiers WHERE id = ?1", [&d.id])
+        .is_err());
+    assert_eq!(
+        tradeseal_core::verify::verify(&l, None, &mut |_, _| {})
+            .unwrap()
+            .verdict,
+        tradeseal_core::verify::Verdict::Intact
+    );
+}
+
+#[test]
+fn a_correction_supersedes_and_both_versions_stay() {
+    let (_dir, _home, s, mut l, d) = sealed_dossier();
+    let mut v2 = store::amend(&l, &d.id, t(6)).unwrap();
+    assert_eq!(v2.version, 2);
+    let v1 = store::get(&l, &d.id, Some(1)).unwrap();
+    assert_eq!(
+        v2.supersedes.as_ref().unwrap().root,
+        v1.root.clone().unwrap()
+    );
+    v2.header.declaration_date = Some("2026-03-03".into());
+    store::save(&l, &v2, t(7)).unwrap();
+    store::seal(&mut l, &s, t(8), &d.id, [10; 32], lists()).unwrap();
+    assert_eq!(
+        store::get(&l, &d.id, Some(1)).unwrap().status,
+        Status::Superseded
+    );
+    assert_eq!(store::get(&l, &d.id, None).unwrap().status, Status::Sealed);
+    let list = store::list(&l, "acme-2026").unwrap();
+    assert_eq!((list.len(), list[0].version), (1, 2));
+    // Both seals are entries; the later names the root it supersedes.
+    let seals: Vec<String> = (0..l.size().unwrap())
+        .map(|i| l.entry(i).unwrap())
+        .filter(|e| e.body.kind == "dossier.seal")
+        .map(|e| e.body.payload)
+        .collect();
+    assert_eq!(seals.len(), 2);
+    assert!(seals[1].contains(&v1.root.unwrap()));
+}
+
+#[test]
+fn another_dossier_cannot_ship_the_same_lot_twice() {
+    let (_dir, _home, _s, l, d) = sealed_dossier();
+    let mut again = d.clone();
+    again.id = "D0000000000000002".into();
+    let found = codes_at(&store::check_all(&l, &again, lists()).unwrap());
+    assert!(
+        found.contains(&("item-quantity".into(), "/lines/0/items/0/quantity".into())),
+        "{found:?}"
+    );
+    again.lines[0].items[0].id = "https://id.gs1.org/01/07701234000011/10/NOPE".into();
+    let found = codes_at(&store::check_all(&l, &again, lists()).unwrap());
+    assert!(
+        found.contains(&("item-unknown".into(), "/lines/0/items/0/id".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn exports_verify_whole_and_redacted() {
+    let (_dir, home, _s, l, d) = sealed_dossier();
+    let full = store::export(&l, home.card(), &d.id, None, &[]).unwrap();
+    let text = serde_json::to_string(&full).unwrap();
+    let r = verify_text(&text, &l);
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:#?}", r.findings);
+    assert!(r.checks.is_empty(), "{:#?}", r.checks);
+    assert_eq!(r.id.as_deref(), Some(d.id.as_str()));
+
+    let hide = ["/valuation".to_string(), "/lines/*/value".to_string()];
+    let red = store::export(&l, home.card(), &d.id, None, &hide).unwrap();
+    let rtext = serde_json::to_string(&red).unwrap();
+    assert!(!rtext.contains("9400"), "a hidden value leaks");
+    let r = verify_text(&rtext, &l);
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:#?}", r.findings);
+    assert!(
+        r.hidden.contains(&"/lines/0/value".to_string())
+            && r.hidden.contains(&"/valuation/currency".to_string()),
+        "{:?}",
+        r.hidden
+    );
+    assert_eq!(
+        r.root,
+        verify_text(&text, &l).root,
+        "one root for every disclosure"
+    );
+    // A receiver without the signer's card: verified with a warning.
+    let (_d2, _h2, _s2) = new_home();
+    let r = sealed::verify(
+        &rtext,
+        lists(),
+        Some(&|_: &str, _: i64| (parties::SignerStatus::Unknown, None)),
+    );
+    assert_eq!(r.verdict, BundleVerdict::VerifiedWithWarnings);
+    assert_eq!(r.findings[0].code, "signer-unknown");
+
+    let e = store::export(&l, home.card(), &d.id, None, &["/nothing".to_string()]).unwrap_err();
+    assert!(e.to_string().contains("matches no field"), "{e}");
+    assert!(store::export(&l, home.card(), &d.id, None, &["/id".to_string()]).is_err());
+}
+
+fn tampered(text: &str, l: &Ledger, change: impl FnOnce(&mut Value)) -> Vec<String> {
+    let mut v: Value = serde_json::from_str(text).unwrap();
+    change(&mut v);
+    let r = verify_text(&v.to_string(), l);
+    assert_eq!(r.verdict, BundleVerdict::Failed);
+    r.findings.iter().map(|f| f.code.clone()).collect()
+}
+
+#[test]
+fn tampering_with_a_sealed_export_is_detected() {
+    let (_dir, home, _s, l, d) = sealed_dossier();
+    let full =
+        serde_json::to_string(&store::export(&l, home.card(), &d.id, None, &[]).unwrap()).unwrap();
+    let red = serde_json::to_string(
+        &store::export(&l, home.card(), &d.id, None, &["/lines/*/value".into()]).unwrap(),
+    )
+    .unwrap();
+    let codes = tampered(&full, &l, |v| {
+        v["dossier"]["lines"][0]["net_mass_kg"] = json!("1900")
+    });
+    assert!(codes.contains(&"seal-root".into()), "{codes:?}");
+    let codes = tampered(&full, &l, |v| {
+        v["dossier"]["lines"][0]["description"] = json!("Roasted coffee")
+    });
+    assert!(codes.contains(&"seal-root".into()), "{codes:?}");
+    let codes = tampered(&full, &l, |v| {
+        v["dossier"]["header"]["entry_number"] = json!("ABC-1234567-8")
+    });
+    assert!(codes.contains(&"seal-salt".into()), "{codes:?}");
+    let codes = tampered(&full, &l, |v| {
+        v["dossier"]["transport"]
+            .as_object_mut()
+            .unwrap()
+            .remove("means_nationality");
+        v["dossier"]["header"]
+            .as_object_mut()
+            .unwrap()
+            .remove("lrn");
+    });
+    assert!(
+        codes.contains(&"seal-root".into()) || codes.contains(&"seal-salt".into()),
+        "{codes:?}"
+    );
+    // A hidden field relabelled, or its digest replaced.
+    let codes = tampered(&red, &l, |v| {
+        v["hidden"][0][0] = json!(["lines", 0, "quantity"])
+    });
+    assert!(codes.contains(&"seal-root".into()), "{codes:?}");
+    let codes = tampered(&red, &l, |v| v["hidden"][0][1] = json!("00".repeat(32)));
+    assert!(codes.contains(&"seal-root".into()), "{codes:?}");
+    // The seal itself.
+    let codes = tampered(&full, &l, |v| {
+        let s = v["seal"]["entry"]["signature"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        v["seal"]["entry"]["signature"] = json!(format!(
+            "{}{}",
+            if s.starts_with('0') { "1" } else { "0" },
+            &s[1..]
+        ));
+    });
+    assert!(codes.contains(&"seal-signature".into()), "{codes:?}");
+    let codes = tampered(&full, &l, |v| {
+        v["seal"]["entry"]["payload"]["root"] = json!("11".repeat(32))
+    });
+    assert!(codes.contains(&"seal-entry-hash".into()), "{codes:?}");
+    let codes = tampered(&full, &l, |v| {
+        v["seal"]["checkpoint"] = json!(v["seal"]["checkpoint"]
+            .as_str()
+            .unwrap()
+            .replacen('\n', "\n1", 1))
+    });
+    assert!(codes.contains(&"seal-checkpoint".into()), "{codes:?}");
+    // The card's name is not signed: the receiver's own name for the key is shown.
+    let mut v: Value = serde_json::from_str(&full).unwrap();
+    v["seal"]["card"]["org"] = json!("Someone Else");
+    let r = verify_text(&v.to_string(), &l);
+    assert_eq!(r.signer.as_deref(), Some("Acme Coffee Importers"));
+    assert!(r.findings.iter().any(|f| f.code == "signer-name"));
+    let codes = tampered(&full, &l, |v| {
+        v["seal"]["card"]["public_key"] = json!("22".repeat(32))
+    });
+    assert!(codes.contains(&"seal-card".into()), "{codes:?}");
+    let r = verify_text("{\"format\": \"tradeseal-sealed-dossier/9\"}", &l);
+    assert_eq!(r.findings[0].code, "sealed-format");
+    let r = verify_text("not json", &l);
+    assert_eq!(r.findings[0].code, "malformed");
+}
+
+#[test]
+fn attachments_are_sealed_by_their_hash() {
+    let (_dir, home, s, mut l) = coffee_home();
+    let mut d = draft_from_shipment(&l);
+    complete(&mut d);
+    let bytes = b"%PDF-1.4 commercial invoice 0042".to_vec();
+    let sha = store::attach(&l, &bytes).unwrap();
+    d.documents.push(dossier::Document {
+        code: "N380".into(),
+        reference: "INV-0042".into(),
+        date: Some("2026-02-01".into()),
+        verification: None,
+        file: Some(dossier::Attachment {
+            name: "invoice.pdf".into(),
+            sha256: sha.clone(),
+            size: bytes.len() as u64,
+            media_type: Some("application/pdf".into()),
+        }),
+    });
+    store::save(&l, &d, t(4)).unwrap();
+    store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    let full =
+        serde_json::to_string(&store::export(&l, home.card(), &d.id, None, &[]).unwrap()).unwrap();
+    let r = verify_text(&full, &l);
+    assert_eq!(
+        (r.verdict, r.attachments),
+        (BundleVerdict::Verified, 1),
+        "{:#?}",
+        r.findings
+    );
+    let codes = tampered(&full, &l, |v| {
+        let other = data_encoding::BASE64.encode(b"%PDF-1.4 another invoice");
+        v["attachments"][&sha] = json!(other);
+    });
+    assert_eq!(codes, vec!["attachment-mismatch".to_string()]);
+}
+
+#[test]
+fn csv_lines_are_mapped_once_and_remembered() {
+    let (_dir, _home, _s, l) = coffee_home();
+    let d = Dossier::new("D00000000000000aa");
+    store::create(&l, &d, t(3)).unwrap();
+    let csv = "Artikel;Zolltarif;Ursprung;Netto kg;Brutto kg;Betrag\nRohkaffee;0901.11.00;CO;1.200,5;1.230,0;5.400,00\n";
+    // Unknown German headers: no mapping, refused with what to do.
+    let e = lines_csv::import(&l, &d.id, csv, None, t(4)).unwrap_err();
+    assert!(e.to_string().contains("--map"), "{e}");
+    let map = lines_csv::ColumnMap(
+        [
+            ("Artikel", "description"),
+            ("Zolltarif", "hs"),
+            ("Ursprung", "origin_country"),
+            ("Netto kg", "net_mass_kg"),
+            ("Brutto kg", "gross_mass_kg"),
+            ("Betrag", "value"),
+        ]
+        .into_iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect(),
+    );
+    let r = lines_csv::import(&l, &d.id, csv, Some(&map), t(4)).unwrap();
+    let line = &r.lines[0];
+    assert_eq!(
+        (line.commodity.hs.as_str(), line.commodity.cn.as_deref()),
+        ("090111", Some("09011100"))
+    );
+    assert_eq!(
+        (line.net_mass_kg.as_deref(), line.value.as_deref()),
+        (Some("1200.5"), Some("5400.00"))
+    );
+    // The next file with the same header needs no mapping.
+    let r = lines_csv::import(
+        &l,
+        &d.id,
+        "Artikel;Zolltarif;Ursprung;Netto kg;Brutto kg;Betrag\nRöstkaffee;090121;DE;10;11;99,90\n",
+        None,
+        t(5),
+    )
+    .unwrap();
+    assert!(r.remembered);
+    assert_eq!(store::get(&l, &d.id, None).unwrap().dossier.lines.len(), 2);
+    // A bad cell refuses the file, naming row and column; the draft is unchanged.
+    let e = lines_csv::import(
+        &l,
+        &d.id,
+        "Artikel;Zolltarif;Ursprung;Netto kg;Brutto kg;Betrag\nX;090121;DE;zehn;11;1\n",
+        None,
+        t(6),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("row 2 column Netto kg"), "{e}");
+    assert_eq!(store::get(&l, &d.id, None).unwrap().dossier.lines.len(), 2);
+}
+
+#[test]
+fn duplicating_keeps_the_parties_and_drops_the_shipment() {
+    let (_dir, _home, _s, l, d) = sealed_dossier();
+    let copy = store::duplicate(&l, &d.id, "D00000000000000bb", t(9)).unwrap();
+    assert_eq!(copy.parties, d.parties);
+    assert_eq!(copy.lines[0].commodity, d.lines[0].commodity);
+    assert!(
+        copy.header.lrn.is_none()
+            && copy.lines[0].items.is_empty()
+            && copy.transport.containers.is_empty()
+    );
+    assert_eq!(
+        store::get(&l, &copy.id, None).unwrap().status,
+        Status::Draft
+    );
+}
