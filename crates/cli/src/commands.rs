@@ -27,6 +27,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Masterdata(c) => crate::supply::master_cmd(home, c),
         Command::Party(c) => crate::parties::run(home, c),
         Command::Bundle(c) => crate::bundles::run(home, c),
+        Command::Dossier(c) => crate::dossiers::run(home, c),
         Command::Key(KeyCommand::Rotate) => rotate(home),
     }
 }

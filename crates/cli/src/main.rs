@@ -3,6 +3,7 @@
 
 mod bundles;
 mod commands;
+mod dossiers;
 mod env;
 mod parties;
 mod supply;
@@ -86,6 +87,9 @@ enum Command {
     /// Provenance bundles: export the signed chain of some goods, verify one received
     #[command(subcommand)]
     Bundle(bundles::BundleCommand),
+    /// Customs dossiers: build, validate, seal, export and verify
+    #[command(subcommand)]
+    Dossier(dossiers::DossierCommand),
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),

@@ -24,6 +24,7 @@ fn redact(s: &str, home: &Path) -> String {
         (r"tradeseal/[0-9a-f]{16}", "tradeseal/[ORIGIN]"),
         (r"\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}", "+[KEYID]+[VKEY]"),
         (r"[0-9a-f]{64}", "[HEX64]"),
+        (r"\bD[0-9a-f]{16}\b", "[DOSSIER]"),
         (r"\b[0-9a-f]{16}\b", "[HEX16]"),
         (r"(?m)^[A-Za-z0-9+/]{43}=$", "[ROOT]"),
         (r"\\n[A-Za-z0-9+/]{43}=\\n", "\\n[ROOT]\\n"),

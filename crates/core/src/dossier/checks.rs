@@ -204,14 +204,20 @@ pub fn validate(d: &Dossier, lists: &CodeLists) -> Vec<Check> {
     let mut sum_value = Decimal::ZERO;
     let mut value_ok = true;
     let (mut sum_net, mut sum_gross, mut sum_packages) = (Decimal::ZERO, Decimal::ZERO, 0u64);
+    let mut masses_ok = true;
     for (i, line) in d.lines.iter().enumerate() {
         let t = goods_line(&mut c, i, line, lists, exponent);
         match t.value {
             Some(v) => sum_value = sum_value + v,
             None => value_ok = false,
         }
-        sum_net = sum_net + t.net.unwrap_or(Decimal::ZERO);
-        sum_gross = sum_gross + t.gross.unwrap_or(Decimal::ZERO);
+        match (t.net, t.gross) {
+            (Some(n), Some(g)) => {
+                sum_net = sum_net + n;
+                sum_gross = sum_gross + g;
+            }
+            _ => masses_ok = false,
+        }
         sum_packages += t.packages;
     }
     // Totals.
@@ -234,7 +240,7 @@ pub fn validate(d: &Dossier, lists: &CodeLists) -> Vec<Check> {
         .as_deref()
         .and_then(Decimal::parse)
     {
-        if g != sum_gross && !d.lines.is_empty() {
+        if g != sum_gross && masses_ok && !d.lines.is_empty() {
             c.error(
                 "total-gross-mismatch",
                 "/header/total_gross_mass_kg",
@@ -244,7 +250,7 @@ pub fn validate(d: &Dossier, lists: &CodeLists) -> Vec<Check> {
             );
         }
     }
-    if sum_net > sum_gross && !d.lines.is_empty() {
+    if sum_net > sum_gross && masses_ok && !d.lines.is_empty() {
         c.error(
             "net-above-gross",
             "/lines",

@@ -230,16 +230,12 @@ pub fn from_shipment(ledger: &Ledger, event: u64, new_id: &str) -> Result<Dossie
         "SELECT c.id, c.quantity, c.uom FROM epcis_objects p JOIN epcis_events e ON e.id = p.event JOIN epcis_objects c ON c.event = p.event
           WHERE p.id = ?1 AND p.role = 1 AND c.role = 2 AND e.type = 'AggregationEvent' AND e.action = 'ADD' ORDER BY c.event, c.n",
     )?;
-    let mut sscc_of: BTreeMap<String, String> = BTreeMap::new();
     for (id, q, u) in objects {
         if id.starts_with("https://id.gs1.org/00/") {
             let inner: Vec<Shipped> = children
                 .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
                 .collect::<rusqlite::Result<_>>()?;
-            for x in inner {
-                sscc_of.insert(x.0.clone(), id.clone());
-                shipped.push(x);
-            }
+            shipped.extend(inner);
         } else {
             shipped.push((id, q, u));
         }
@@ -356,12 +352,6 @@ pub fn from_shipment(ledger: &Ledger, event: u64, new_id: &str) -> Result<Dossie
             _ => {}
         }
     }
-    d.header.total_packages = (!sscc_of.is_empty()).then(|| {
-        sscc_of
-            .values()
-            .collect::<std::collections::BTreeSet<_>>()
-            .len() as u64
-    });
     Ok(d)
 }
 

@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod codes;
 pub mod decimal;
+pub mod edit;
 pub mod lines_csv;
 pub mod links;
 pub mod model;

@@ -32,9 +32,13 @@ pub struct Dossier {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub supersedes: Option<Supersedes>,
+    #[serde(default)]
     pub header: Header,
+    #[serde(default)]
     pub parties: Parties,
+    #[serde(default)]
     pub transport: Transport,
+    #[serde(default)]
     pub valuation: Valuation,
     #[serde(default)]
     pub lines: Vec<GoodsLine>,
@@ -77,6 +81,7 @@ pub struct Header {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub declaration_date: Option<String>,
+    #[serde(default)]
     pub offices: Offices,
     /// Total number of packages declared (EU 18 06, SAD box 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -248,6 +253,7 @@ doc_struct! {
 pub struct GoodsLine {
     #[serde(default)]
     pub description: String,
+    #[serde(default)]
     pub commodity: Commodity,
     /// ISO 3166-1 alpha-2 (non-preferential) country of origin.
     #[serde(default, skip_serializing_if = "Option::is_none")]

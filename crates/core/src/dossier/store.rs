@@ -114,6 +114,32 @@ fn check_id(id: &str) -> Result<()> {
     }
 }
 
+/// The dossier `text` names: its id, or the local reference number of one dossier.
+pub fn resolve(ledger: &Ledger, text: &str) -> Result<String> {
+    let t = text.trim();
+    if check_id(t).is_ok() {
+        return Ok(t.to_string());
+    }
+    let ids: Vec<String> = list(ledger, "")?
+        .into_iter()
+        .filter(|s| s.lrn.as_deref() == Some(t))
+        .map(|s| s.id)
+        .collect();
+    match ids.len() {
+        1 => Ok(ids.into_iter().next().expect("one")),
+        0 => Err(Error::NotFound {
+            what: format!("dossier {t:?}"),
+            hint:
+                "give its id (D and 16 hex digits) or its LRN; `tradeseal dossier list` shows them"
+                    .into(),
+        }),
+        n => Err(Error::invalid(
+            "dossier",
+            format!("{n} dossiers have the LRN {t:?}: give the id"),
+        )),
+    }
+}
+
 /// Stores `d` as a new draft (version `d.version`).
 pub fn create(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
     check_id(&d.id)?;

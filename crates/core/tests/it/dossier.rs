@@ -152,7 +152,7 @@ fn a_shipment_fills_the_goods_lines_parties_and_origin() {
         d.parties.consignee.as_ref().unwrap().country.as_deref(),
         Some("DE")
     );
-    assert_eq!(d.header.total_packages, Some(1));
+    assert_eq!(d.header.total_packages, None);
     assert_eq!(d.transport.dispatch_country.as_deref(), Some("CO"));
 }
 

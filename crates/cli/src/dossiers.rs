@@ -1,0 +1,614 @@
+//! `tradeseal dossier …`: customs dossiers, from draft to sealed export.
+
+use clap::Subcommand;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tradeseal_core::bundle::{BundleVerdict, FindingSeverity};
+use tradeseal_core::dossier::{self, edit, lines_csv, links, sealed, store, Check, Dossier};
+use tradeseal_core::home::Home;
+use tradeseal_core::{Error, Result};
+
+#[derive(Subcommand)]
+pub enum DossierCommand {
+    /// Start a draft: empty, filled from a shipment in the ledger, copied from an
+    /// earlier dossier, or read from a dossier JSON file
+    New {
+        /// The shipment: its shipping event's hash id, or the SSCC shipped
+        #[arg(long, value_name = "SSCC|HASH-ID", group = "source")]
+        from_shipment: Option<String>,
+        /// Copy the parties, terms and goods descriptions of an earlier dossier
+        #[arg(long, value_name = "ID", group = "source")]
+        like: Option<String>,
+        /// A dossier JSON file (docs/spec/dossier.md)
+        #[arg(long, value_name = "FILE", group = "source")]
+        file: Option<PathBuf>,
+        /// The local reference number, by which the dossier can be named afterwards
+        #[arg(long)]
+        lrn: Option<String>,
+    },
+    /// Set fields of a draft: PATH=VALUE, the path a JSON Pointer (/header/lrn,
+    /// /lines/0/value); an empty VALUE removes the field
+    Set {
+        id: String,
+        #[arg(value_name = "PATH=VALUE", required = true)]
+        fields: Vec<String>,
+    },
+    /// Add goods lines from a CSV of invoice or packing-list lines
+    ImportLines {
+        id: String,
+        file: PathBuf,
+        /// Column to field, e.g. "Goods=description,Tariff=hs"; remembered for files with the same header
+        #[arg(long, value_name = "COLUMN=FIELD,...")]
+        map: Option<String>,
+    },
+    /// Attach a supporting document (stored by its SHA-256 with the dossier)
+    Attach {
+        id: String,
+        file: PathBuf,
+        /// Document type code: N380 invoice, N271 packing list, N705 B/L, N954 certificate of origin, EUDR-DDS
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        reference: String,
+        /// YYYY-MM-DD
+        #[arg(long)]
+        date: Option<String>,
+    },
+    /// Check every field, and the lots in the ledger: exit 0 no errors, 1 errors
+    Validate {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Seal the draft: fixed, signed and recorded in the ledger (refused while errors remain)
+    Seal { id: String },
+    /// Start a correction of a sealed dossier: a new draft version that supersedes it once sealed
+    Amend { id: String },
+    /// Write a sealed dossier to a file, with chosen fields hidden
+    Export {
+        id: String,
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+        /// A sealed version (default: the latest)
+        #[arg(long)]
+        version: Option<u32>,
+        /// Fields to withhold, as JSON Pointers (* for any line): --hide /valuation --hide '/lines/*/value'
+        #[arg(long, value_name = "PATH")]
+        hide: Vec<String>,
+    },
+    /// Show a dossier (the latest version unless --version)
+    Show {
+        id: String,
+        #[arg(long)]
+        version: Option<u32>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// List dossiers, newest first
+    List {
+        /// Match the id, LRN or parties' names
+        #[arg(long)]
+        search: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a sealed or redacted dossier received: exit 0 verified, 1 failed
+    Verify {
+        file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn json_out<T: serde::Serialize>(v: &T) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(v).expect("views serialise")
+    );
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
+}
+
+pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
+    if let DossierCommand::Verify { file, json } = cmd {
+        return verify(home, &file, json);
+    }
+    let h = Home::open(home)?;
+    let now = tradeseal_core::system::now();
+    match cmd {
+        DossierCommand::New {
+            from_shipment,
+            like,
+            file,
+            lrn,
+        } => {
+            let ledger = h.ledger()?;
+            let seed = tradeseal_core::system::random_seed()?;
+            let id = store::new_id(seed[..8].try_into().expect("8 bytes"));
+            let d = if let Some(s) = from_shipment {
+                let ev = links::shipment_event(&ledger, &s)?;
+                let d = links::from_shipment(&ledger, ev, &id)?;
+                store::create(&ledger, &d, now)?;
+                d
+            } else if let Some(src) = like {
+                store::duplicate(&ledger, &store::resolve(&ledger, &src)?, &id, now)?
+            } else if let Some(f) = file {
+                let mut d: Dossier = serde_json::from_str(&read(&f)?).map_err(|e| {
+                    Error::invalid(
+                        f.display().to_string(),
+                        format!("not a dossier ({e}); see docs/spec/dossier.md"),
+                    )
+                })?;
+                d.id = id.clone();
+                d.version = 1;
+                d.supersedes = None;
+                store::create(&ledger, &d, now)?;
+                d
+            } else {
+                let d = Dossier::new(&id);
+                store::create(&ledger, &d, now)?;
+                d
+            };
+            let d = match lrn {
+                Some(l) => {
+                    if store::resolve(&ledger, &l).is_ok() {
+                        return Err(Error::invalid(
+                            "lrn",
+                            format!("a dossier with the LRN {l:?} exists already"),
+                        ));
+                    }
+                    let d = edit::set(&d, "/header/lrn", &l)?;
+                    store::save(&ledger, &d, now)?;
+                    d
+                }
+                None => d,
+            };
+            println!("Created draft {} ({} goods line(s))", d.id, d.lines.len());
+            report_checks(&store::check_all(&ledger, &d, &*h.codelists()?)?, false);
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Set { id, fields } => {
+            let ledger = h.ledger()?;
+            let id = store::resolve(&ledger, &id)?;
+            let mut d = draft(&ledger, &id)?;
+            for f in &fields {
+                let (path, value) = f.split_once('=').ok_or_else(|| {
+                    Error::invalid(
+                        f.clone(),
+                        "write PATH=VALUE, e.g. /header/lrn=ACME-2026-0042",
+                    )
+                })?;
+                d = edit::set(&d, path.trim(), value)?;
+            }
+            store::save(&ledger, &d, now)?;
+            println!("Saved draft {id}");
+            report_checks(&store::check_all(&ledger, &d, &*h.codelists()?)?, false);
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::ImportLines { id, file, map } => {
+            let ledger = h.ledger()?;
+            let id = store::resolve(&ledger, &id)?;
+            let mapping = map.map(|m| parse_map(&m)).transpose()?;
+            let r = lines_csv::import(&ledger, &id, &read(&file)?, mapping.as_ref(), now)?;
+            println!(
+                "Added {} goods line(s) to {id}{}",
+                r.lines.len(),
+                if r.remembered {
+                    " (columns mapped as last time)"
+                } else {
+                    ""
+                }
+            );
+            for (col, field) in &r.mapping.0 {
+                println!("  {col:<24} -> {field}");
+            }
+            if !r.ignored.is_empty() {
+                println!("  not used: {}", r.ignored.join(", "));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Attach {
+            id,
+            file,
+            code,
+            reference,
+            date,
+        } => {
+            let ledger = h.ledger()?;
+            let id = store::resolve(&ledger, &id)?;
+            let mut d = draft(&ledger, &id)?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
+            let sha = store::attach(&ledger, &bytes)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            d.documents.push(dossier::Document {
+                code,
+                reference,
+                date,
+                verification: None,
+                file: Some(dossier::Attachment {
+                    name,
+                    sha256: sha.clone(),
+                    size: bytes.len() as u64,
+                    media_type: media_type(&file),
+                }),
+            });
+            store::save(&ledger, &d, now)?;
+            println!(
+                "Attached {} ({} bytes, SHA-256 {sha}) to {id}",
+                file.display(),
+                bytes.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Validate { id, json } => {
+            let ledger = h.ledger_read_only()?;
+            let id = store::resolve(&ledger, &id)?;
+            let s = store::get(&ledger, &id, None)?;
+            let found = store::check_all(&ledger, &s.dossier, &*h.codelists()?)?;
+            if json {
+                json_out(&found);
+            } else {
+                report_checks(&found, true);
+            }
+            Ok(if dossier::checks::has_errors(&found) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        DossierCommand::Seal { id } => {
+            let mut ledger = h.ledger()?;
+            let id = store::resolve(&ledger, &id)?;
+            let lists = h.codelists()?;
+            // Check before asking for the passphrase.
+            let s = store::get(&ledger, &id, None)?;
+            let found = store::check_all(&ledger, &s.dossier, &lists)?;
+            if dossier::checks::has_errors(&found) {
+                report_checks(&found, true);
+                return Err(Error::invalid(
+                    "dossier",
+                    format!("{id} is not sealed: correct the errors above, then seal"),
+                ));
+            }
+            let signer = h.unlock(&crate::env::passphrase(false)?)?;
+            let seed = tradeseal_core::system::random_seed()?;
+            let out = store::seal(&mut ledger, &signer, now, &id, seed, &lists)?;
+            println!(
+                "Sealed {} version {}: root {} over {} fields, ledger entry {}",
+                out.id, out.version, out.root, out.fields, out.seq
+            );
+            report_checks(&out.warnings, false);
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Amend { id } => {
+            let ledger = h.ledger()?;
+            let id = store::resolve(&ledger, &id)?;
+            let d = store::amend(&ledger, &id, now)?;
+            println!(
+                "Draft {} version {} supersedes version {} once sealed",
+                d.id,
+                d.version,
+                d.version - 1
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Export {
+            id,
+            output,
+            version,
+            hide,
+        } => {
+            let ledger = h.ledger_for_export()?;
+            let id = store::resolve(&ledger, &id)?;
+            let file = store::export(&ledger, h.card(), &id, version, &hide)?;
+            tradeseal_core::files::write_atomically(&output, |w| {
+                serde_json::to_writer_pretty(&mut *w, &file)
+                    .map_err(|e| Error::io("writing the dossier", e.into()))?;
+                w.write_all(b"\n")
+                    .map_err(|e| Error::io("writing the dossier", e))
+            })?;
+            println!(
+                "Wrote {id} version {} to {} ({} field(s) hidden)",
+                file.dossier["version"],
+                output.display(),
+                file.hidden.len()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Show { id, version, json } => {
+            let ledger = h.ledger_read_only()?;
+            let id = store::resolve(&ledger, &id)?;
+            let s = store::get(&ledger, &id, version)?;
+            if json {
+                json_out(&s);
+            } else {
+                show(&s);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::List { search, json } => {
+            let ledger = h.ledger_read_only()?;
+            let list = store::list(&ledger, search.as_deref().unwrap_or(""))?;
+            if json {
+                json_out(&list);
+            } else if list.is_empty() {
+                println!(
+                    "No dossiers. Start one with `tradeseal dossier new --from-shipment SSCC`."
+                );
+            } else {
+                println!(
+                    "{:<18} {:>3} {:<10} {:<22} {:<10} EXPORTER -> CONSIGNEE",
+                    "ID", "V", "STATUS", "LRN", "DATE"
+                );
+                for s in list {
+                    println!(
+                        "{:<18} {:>3} {:<10} {:<22} {:<10} {} -> {}",
+                        s.id,
+                        s.version,
+                        format!("{:?}", s.status).to_lowercase(),
+                        s.lrn.as_deref().unwrap_or("-"),
+                        s.declaration_date.as_deref().unwrap_or("-"),
+                        s.exporter.as_deref().unwrap_or("?"),
+                        s.consignee.as_deref().unwrap_or("?")
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        DossierCommand::Verify { .. } => unreachable!("handled above"),
+    }
+}
+
+fn draft(ledger: &tradeseal_core::ledger::Ledger, id: &str) -> Result<Dossier> {
+    let s = store::get(ledger, id, None)?;
+    if s.status != store::Status::Draft {
+        return Err(Error::invalid(
+            "dossier",
+            format!(
+                "{id} version {} is sealed: `tradeseal dossier amend {id}` starts a correction",
+                s.dossier.version
+            ),
+        ));
+    }
+    Ok(s.dossier)
+}
+
+fn parse_map(m: &str) -> Result<lines_csv::ColumnMap> {
+    let mut out = lines_csv::ColumnMap::default();
+    for pair in m.split(',').filter(|p| !p.trim().is_empty()) {
+        let (col, field) = pair
+            .split_once('=')
+            .ok_or_else(|| Error::invalid("map", format!("{pair:?}: write COLUMN=FIELD")))?;
+        out.0
+            .insert(col.trim().to_string(), field.trim().to_string());
+    }
+    Ok(out)
+}
+
+fn media_type(p: &Path) -> Option<String> {
+    let ext = p.extension()?.to_string_lossy().to_lowercase();
+    Some(
+        match ext.as_str() {
+            "pdf" => "application/pdf",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "xml" => "application/xml",
+            "json" => "application/json",
+            "csv" => "text/csv",
+            "txt" => "text/plain",
+            _ => return None,
+        }
+        .into(),
+    )
+}
+
+fn report_checks(found: &[Check], all_clear_message: bool) {
+    if found.is_empty() {
+        if all_clear_message {
+            println!("No problems found.");
+        }
+        return;
+    }
+    let errors = found
+        .iter()
+        .filter(|c| c.severity == FindingSeverity::Error)
+        .count();
+    println!("{errors} error(s), {} warning(s):", found.len() - errors);
+    for c in found {
+        let sev = match c.severity {
+            FindingSeverity::Error => "ERROR",
+            FindingSeverity::Warning => "WARN",
+            FindingSeverity::Info => "INFO",
+        };
+        let value = c
+            .value
+            .as_deref()
+            .map(|v| format!(" = {v:?}"))
+            .unwrap_or_default();
+        println!("{sev:<5} {:<22} {}{value}", c.code, c.path);
+        println!("      {}", c.message);
+        println!("      what to do: {}", c.action);
+    }
+}
+
+fn show(s: &store::Stored) {
+    let d = &s.dossier;
+    let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    println!(
+        "Dossier       {} version {} ({})",
+        d.id,
+        d.version,
+        format!("{:?}", s.status).to_lowercase()
+    );
+    if let Some(r) = &s.root {
+        println!(
+            "Sealed root   {r} (ledger entry {})",
+            s.seq.unwrap_or_default()
+        );
+    }
+    if let Some(p) = &d.supersedes {
+        println!("Supersedes    version {} (root {})", p.version, p.root);
+    }
+    println!(
+        "Type          {} procedure {}",
+        o(&d.header.declaration_type),
+        o(&d.header.procedure)
+    );
+    println!(
+        "LRN           {}   date {}",
+        o(&d.header.lrn),
+        o(&d.header.declaration_date)
+    );
+    for (role, p) in [
+        ("Exporter", &d.parties.exporter),
+        ("Consignee", &d.parties.consignee),
+        ("Declarant", &d.parties.declarant),
+        ("Representative", &d.parties.representative),
+    ] {
+        if let Some(p) = p {
+            println!(
+                "{role:<13} {} ({}){}",
+                p.name,
+                o(&p.country),
+                p.eori
+                    .as_deref()
+                    .map(|e| format!(" EORI {e}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    println!(
+        "Transport     mode {} {}  {} -> {}",
+        o(&d.transport.mode_at_border),
+        o(&d.transport.transport_document),
+        o(&d.transport.loading_place),
+        o(&d.transport.unloading_place)
+    );
+    for c in &d.transport.containers {
+        println!("  container   {} seals {}", c.number, c.seals.join(", "));
+    }
+    println!(
+        "Terms         {} {}  {} total {}",
+        o(&d.valuation.incoterm),
+        o(&d.valuation.incoterm_place),
+        o(&d.valuation.currency),
+        o(&d.valuation.total_invoiced)
+    );
+    for (i, l) in d.lines.iter().enumerate() {
+        println!(
+            "Line {:<3}      {} | HS {} | origin {} | net {} kg gross {} kg | value {}",
+            i + 1,
+            l.description,
+            l.commodity.hs,
+            o(&l.origin_country),
+            o(&l.net_mass_kg),
+            o(&l.gross_mass_kg),
+            o(&l.value)
+        );
+        for it in &l.items {
+            println!(
+                "  ships       {} {}",
+                tradeseal_core::trace::label_of(&it.id),
+                it.quantity
+                    .as_deref()
+                    .map(|q| format!("({q} {})", it.unit.as_deref().unwrap_or("")))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    for doc in &d.documents {
+        println!(
+            "Document      {} {} {}{}",
+            doc.code,
+            doc.reference,
+            o(&doc.date),
+            doc.file
+                .as_ref()
+                .map(|f| format!(" [{} sha256 {}]", f.name, f.sha256))
+                .unwrap_or_default()
+        );
+    }
+}
+
+fn verify(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
+    let text = read(file)?;
+    let h = match Home::open(home) {
+        Ok(h) => Some(h),
+        Err(Error::HomeMissing { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
+    let lists = match &h {
+        Some(h) => h.codelists()?,
+        None => std::borrow::Cow::Borrowed(tradeseal_core::codelists::CodeLists::builtin()),
+    };
+    let report = match (&ledger, &h) {
+        (Some(l), Some(h)) => {
+            let st = sealed::standing_in(l, &h.card().org);
+            sealed::verify(&text, &lists, Some(&st))
+        }
+        _ => sealed::verify(
+            &text,
+            &lists,
+            Some(&|_: &str, _: i64| (tradeseal_core::parties::SignerStatus::Unknown, None)),
+        ),
+    };
+    if json {
+        json_out(&report);
+    } else {
+        let verdict = match report.verdict {
+            BundleVerdict::Verified => "VERIFIED",
+            BundleVerdict::VerifiedWithWarnings => "VERIFIED WITH WARNINGS",
+            BundleVerdict::Failed => "FAILED",
+        };
+        println!(
+            "{verdict}: dossier {} version {}",
+            report.id.as_deref().unwrap_or("?"),
+            report.version.map(|v| v.to_string()).unwrap_or("?".into())
+        );
+        println!(
+            "Sealed by     {} (fingerprint {})",
+            report.signer.as_deref().unwrap_or("?"),
+            report.fingerprint.as_deref().unwrap_or("?")
+        );
+        println!(
+            "Sealed at     {} (ledger entry {})",
+            report.sealed_at.as_deref().unwrap_or("?"),
+            report.seq.map(|s| s.to_string()).unwrap_or("?".into())
+        );
+        println!(
+            "Root          {} over {} fields",
+            report.root.as_deref().unwrap_or("?"),
+            report.fields
+        );
+        if !report.hidden.is_empty() {
+            println!(
+                "Hidden        {} field(s): {}",
+                report.hidden.len(),
+                report.hidden.join(", ")
+            );
+        }
+        if report.attachments > 0 {
+            println!(
+                "Attachments   {} checked against their SHA-256",
+                report.attachments
+            );
+        }
+        report_checks(&report.findings, false);
+        if !report.checks.is_empty() {
+            println!("Field checks of the dossier:");
+            report_checks(&report.checks, false);
+        }
+    }
+    Ok(if report.verdict == BundleVerdict::Failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
