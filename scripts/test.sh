@@ -15,8 +15,9 @@ echo "== UI: type check and build"
 echo "== core and CLI tests (no GTK needed)"
 cargo test --workspace --exclude tradeseal-app
 
-echo "== ledger vectors, checked independently (Python)"
+echo "== ledger and dossier seal vectors, checked independently (Python)"
 python3 tests/vectors/ledger/check.py
+python3 tests/vectors/dossier/check.py
 
 echo "== desktop app build"
 cargo build -p tradeseal-app

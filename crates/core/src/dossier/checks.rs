@@ -744,7 +744,7 @@ fn commodity(c: &mut Checks, path: &str, k: &Commodity, lists: &CodeLists) {
                     format!("{v:?} is not a {n}-digit {} code", name.to_uppercase()),
                     format!("write the {n} digits without dots or spaces"),
                 );
-            } else if !base.is_empty() && !v.starts_with(base) {
+            } else if (digits(base, 6) || digits(base, 8)) && !v.starts_with(base) {
                 c.error(
                     &format!("{name}-format"),
                     &field,

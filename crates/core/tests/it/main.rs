@@ -4,6 +4,7 @@ mod bundle;
 mod card_qr;
 mod crash;
 mod dossier;
+mod dossier_vectors;
 mod epcis;
 mod epcis_hash;
 mod home;
