@@ -92,6 +92,14 @@ pub enum DossierCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import a screening list (e.g. the UFLPA Entity List) from CSV with a `name` column;
+    /// replaces an earlier import of the same list
+    EntityList {
+        /// The list's name, shown with each match
+        #[arg(long)]
+        name: String,
+        file: PathBuf,
+    },
     /// Check a sealed or redacted dossier received: exit 0 verified, 1 failed
     Verify {
         file: PathBuf,
@@ -166,13 +174,17 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 None => d,
             };
             println!("Created draft {} ({} goods line(s))", d.id, d.lines.len());
-            report_checks(&store::check_all(&ledger, &d, &*h.codelists()?)?, false);
+            report_checks(
+                &store::check_all(&ledger, &d, &*h.codelists()?, &h.card().org)?,
+                false,
+            );
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::Set { id, fields } => {
             let ledger = h.ledger()?;
             let id = store::resolve(&ledger, &id)?;
             let mut d = draft(&ledger, &id)?;
+            let mut pairs = Vec::new();
             for f in &fields {
                 let (path, value) = f.split_once('=').ok_or_else(|| {
                     Error::invalid(
@@ -180,11 +192,15 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                         "write PATH=VALUE, e.g. /header/lrn=ACME-2026-0042",
                     )
                 })?;
-                d = edit::set(&d, path.trim(), value)?;
+                pairs.push((path.trim(), value));
             }
+            d = edit::set_many(&d, &pairs)?;
             store::save(&ledger, &d, now)?;
             println!("Saved draft {id}");
-            report_checks(&store::check_all(&ledger, &d, &*h.codelists()?)?, false);
+            report_checks(
+                &store::check_all(&ledger, &d, &*h.codelists()?, &h.card().org)?,
+                false,
+            );
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::ImportLines { id, file, map } => {
@@ -250,17 +266,46 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             let ledger = h.ledger_read_only()?;
             let id = store::resolve(&ledger, &id)?;
             let s = store::get(&ledger, &id, None)?;
-            let found = store::check_all(&ledger, &s.dossier, &*h.codelists()?)?;
+            let review = store::review(&ledger, &s.dossier, &*h.codelists()?, &h.card().org)?;
             if json {
-                json_out(&found);
+                json_out(&review);
             } else {
-                report_checks(&found, true);
+                for l in &review.lines {
+                    let ratio = l
+                        .verified_ratio
+                        .map(|r| format!(", {:.0} % of its origin verified", r * 100.0))
+                        .unwrap_or_default();
+                    let eudr = l
+                        .eudr
+                        .as_deref()
+                        .map(|c| format!("; EUDR: {c}"))
+                        .unwrap_or_default();
+                    println!("Line {}: provenance {}{ratio}{eudr}", l.line + 1, l.verdict);
+                    for o in &l.origins {
+                        println!(
+                            "  from {} at {} ({}), produced {}, signed by {} ({})",
+                            o.label,
+                            o.place.as_deref().unwrap_or("an unknown place"),
+                            o.region.as_deref().or(o.country.as_deref()).unwrap_or("?"),
+                            o.produced.as_deref().unwrap_or("?"),
+                            o.signer_name.as_deref().unwrap_or("?"),
+                            o.signer
+                        );
+                    }
+                }
+                report_checks(&review.checks, true);
             }
-            Ok(if dossier::checks::has_errors(&found) {
+            Ok(if dossier::checks::has_errors(&review.checks) {
                 ExitCode::from(1)
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        DossierCommand::EntityList { name, file } => {
+            let ledger = h.ledger()?;
+            let n = dossier::screening::import_list(&ledger, &name, &read(&file)?)?;
+            println!("Imported {n} entities into the list {name}");
+            Ok(ExitCode::SUCCESS)
         }
         DossierCommand::Seal { id } => {
             let mut ledger = h.ledger()?;
@@ -268,7 +313,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             let lists = h.codelists()?;
             // Check before asking for the passphrase.
             let s = store::get(&ledger, &id, None)?;
-            let found = store::check_all(&ledger, &s.dossier, &lists)?;
+            let found = store::check_all(&ledger, &s.dossier, &lists, &h.card().org)?;
             if dossier::checks::has_errors(&found) {
                 report_checks(&found, true);
                 return Err(Error::invalid(

@@ -111,6 +111,18 @@ pub enum MasterCommand {
         /// A GeoJSON Point or Polygon (WGS 84), as JSON text
         #[arg(long, value_name = "GEOJSON")]
         geometry: Option<String>,
+        /// A production plot's area in hectares (EUDR: above 4 ha, give a Polygon)
+        #[arg(long, value_name = "HA")]
+        area_ha: Option<String>,
+        /// The producer declares the plot not deforested or degraded after 2020-12-31
+        #[arg(long)]
+        deforestation_free: bool,
+        /// Reference of the evidence for the plot's land use (satellite analysis, audit)
+        #[arg(long, value_name = "REF")]
+        evidence: Option<String>,
+        /// The date deforestation or degradation was recorded on the plot
+        #[arg(long, value_name = "DATE")]
+        deforested_on: Option<String>,
     },
     /// Record a trading party
     Party {
@@ -328,6 +340,10 @@ pub fn master_cmd(home: &Path, cmd: MasterCommand) -> Result<ExitCode> {
             region,
             address,
             geometry,
+            area_ha,
+            deforestation_free,
+            evidence,
+            deforested_on,
         } => {
             let geometry = geometry
                 .map(|g| {
@@ -344,6 +360,12 @@ pub fn master_cmd(home: &Path, cmd: MasterCommand) -> Result<ExitCode> {
                 geometry,
                 &lists,
             )?
+            .with_plot(tradeseal_core::masterdata::Plot {
+                area_ha,
+                deforestation_free: deforestation_free.then_some(true),
+                evidence,
+                deforested_on,
+            })?
             .entry()?
         }
         MasterCommand::Party { gln, name, country } => {

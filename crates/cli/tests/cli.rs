@@ -44,13 +44,21 @@ fn redact(s: &str, home: &Path) -> String {
     out
 }
 
-/// Splits a command line on spaces, honouring double quotes.
+/// Splits a command line on spaces, honouring double quotes and backslash escapes.
 fn words(line: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut cur = String::new();
     let (mut quoted, mut any) = (false, false);
-    for c in line.chars() {
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
         match c {
+            // `\"` is a quote inside a word (JSON arguments).
+            '\\' => {
+                if let Some(n) = chars.next() {
+                    cur.push(n);
+                    any = true;
+                }
+            }
             '"' => {
                 quoted = !quoted;
                 any = true;

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 pub const HS_FILE: &str = "hs2022.csv";
 pub const COUNTRIES_FILE: &str = "unlocode-country-codes.csv";
 pub const SUBDIVISIONS_FILE: &str = "iso3166-2-subdivisions.csv";
+pub const EUDR_FILE: &str = "eudr-annex-i.csv";
 
 #[derive(Clone, Debug, Default)]
 pub struct CodeLists {
@@ -19,6 +20,8 @@ pub struct CodeLists {
     pub countries: HashMap<String, String>,
     /// `CC-SUB` (ISO 3166-2) to name.
     pub subdivisions: HashMap<String, String>,
+    /// EUDR Annex I: (HS prefix, commodity), longest prefixes first.
+    pub eudr: Vec<(String, String)>,
 }
 
 static BUILTIN: OnceLock<CodeLists> = OnceLock::new();
@@ -28,20 +31,23 @@ const BUILTIN_COUNTRIES: &str =
     include_str!("../../../assets/codelists/unlocode-country-codes.csv");
 const BUILTIN_SUBDIVISIONS: &str =
     include_str!("../../../assets/codelists/iso3166-2-subdivisions.csv");
+const BUILTIN_EUDR: &str = include_str!("../../../assets/codelists/eudr-annex-i.csv");
 
 impl CodeLists {
     /// The edition compiled into TradeSeal, parsed once.
     pub fn builtin() -> &'static CodeLists {
         BUILTIN.get_or_init(|| {
-            CodeLists::parse(BUILTIN_HS, BUILTIN_COUNTRIES, BUILTIN_SUBDIVISIONS)
-                .expect("the built-in code lists parse")
+            let mut l = CodeLists::parse(BUILTIN_HS, BUILTIN_COUNTRIES, BUILTIN_SUBDIVISIONS)
+                .expect("the built-in code lists parse");
+            l.eudr = parse_eudr(BUILTIN_EUDR).expect("the built-in EUDR list parses");
+            l
         })
     }
 
     /// The built-in lists, each replaced by `dir/<file>` where that file exists (without
     /// such files, the built-in lists themselves, parsed once per process).
     pub fn load(dir: &Path) -> Result<Cow<'static, CodeLists>> {
-        let files = [HS_FILE, COUNTRIES_FILE, SUBDIVISIONS_FILE].map(|f| dir.join(f));
+        let files = [HS_FILE, COUNTRIES_FILE, SUBDIVISIONS_FILE, EUDR_FILE].map(|f| dir.join(f));
         if !files.iter().any(|p| p.is_file()) {
             return Ok(Cow::Borrowed(CodeLists::builtin()));
         }
@@ -54,11 +60,13 @@ impl CodeLists {
                 Ok(Cow::Borrowed(builtin))
             }
         };
-        Ok(Cow::Owned(CodeLists::parse(
+        let mut l = CodeLists::parse(
             &read(&files[0], BUILTIN_HS)?,
             &read(&files[1], BUILTIN_COUNTRIES)?,
             &read(&files[2], BUILTIN_SUBDIVISIONS)?,
-        )?))
+        )?;
+        l.eudr = parse_eudr(&read(&files[3], BUILTIN_EUDR)?)?;
+        Ok(Cow::Owned(l))
     }
 
     pub fn parse(hs: &str, countries: &str, subdivisions: &str) -> Result<CodeLists> {
@@ -149,6 +157,35 @@ impl CodeLists {
 }
 
 /// Rows of a small RFC 4180 CSV text whose header must be `header`.
+/// The EUDR commodity of an HS code, if Annex I lists it.
+impl CodeLists {
+    pub fn eudr_commodity(&self, hs: &str) -> Option<&str> {
+        self.eudr
+            .iter()
+            .find(|(p, _)| hs.starts_with(p.as_str()))
+            .map(|(_, c)| c.as_str())
+    }
+}
+
+fn parse_eudr(text: &str) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> =
+        rows(EUDR_FILE, text, &["commodity", "hs", "description"])?
+            .into_iter()
+            .map(|r| (r[1].clone(), r[0].clone()))
+            .collect();
+    if let Some((p, _)) = out
+        .iter()
+        .find(|(p, _)| !p.bytes().all(|b| b.is_ascii_digit()) || p.len() < 2)
+    {
+        return Err(Error::invalid(
+            EUDR_FILE,
+            format!("{p:?} is not an HS prefix"),
+        ));
+    }
+    out.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+    Ok(out)
+}
+
 /// The records of a CSV text (RFC 4180 quoting) separated by `delimiter`; `\r` outside
 /// quotes is dropped.
 pub fn parse_csv(text: &str, delimiter: char) -> Vec<Vec<String>> {

@@ -52,6 +52,64 @@ pub struct Location {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional, type = "unknown")]
     pub geometry: Option<Value>,
+    /// What EUDR asks of a plot of land where a commodity is produced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub plot: Option<Plot>,
+}
+
+/// A production plot's land-use facts (Regulation (EU) 2023/1115, articles 2 and 9).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[ts(export_to = "bindings.ts")]
+pub struct Plot {
+    /// Area in hectares, a decimal string.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub area_ha: Option<String>,
+    /// The producer's declaration that the plot was not deforested or degraded after
+    /// 31 December 2020.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub deforestation_free: Option<bool>,
+    /// Reference of the evidence (a satellite analysis, an audit, a certificate).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub evidence: Option<String>,
+    /// The date deforestation or degradation was recorded on the plot (YYYY-MM-DD).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub deforested_on: Option<String>,
+}
+
+impl Plot {
+    /// Checks the plot's fields; `None` when nothing is stated.
+    pub fn checked(self) -> Result<Option<Plot>> {
+        if self == Plot::default() {
+            return Ok(None);
+        }
+        if let Some(a) = &self.area_ha {
+            let ok = crate::dossier::decimal::Decimal::parse(a).is_some_and(|d| !d.is_negative());
+            if !ok {
+                return Err(Error::invalid(
+                    "area",
+                    format!("{a:?} is not an area in hectares (a positive decimal such as 3.75)"),
+                ));
+            }
+        }
+        if let Some(d) = &self.deforested_on {
+            if !crate::dossier::codes::is_date(d) {
+                return Err(Error::invalid(
+                    "deforested-on",
+                    format!("{d:?} is not a date: write YYYY-MM-DD"),
+                ));
+            }
+        }
+        if self.deforestation_free == Some(true) && self.deforested_on.is_some() {
+            return Err(Error::invalid("deforested-on", "a plot declared deforestation-free has no deforestation date: state one or the other"));
+        }
+        Ok(Some(self))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -136,7 +194,14 @@ impl Location {
             address: opt(address).map(clean_address).transpose()?,
             geometry: geometry.map(check_geometry).transpose()?,
             country,
+            plot: None,
         })
+    }
+
+    /// The location with a production plot's EUDR facts.
+    pub fn with_plot(mut self, plot: Plot) -> Result<Location> {
+        self.plot = plot.checked()?;
+        Ok(self)
     }
 
     pub fn entry(&self) -> Result<NewEntry> {

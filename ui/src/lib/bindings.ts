@@ -103,7 +103,11 @@ region?: string, address?: string,
 /**
  * A GeoJSON Point or Polygon in WGS 84 (RFC 7946), for farms and plots.
  */
-geometry?: unknown, };
+geometry?: unknown, 
+/**
+ * What EUDR asks of a plot of land where a commodity is produced.
+ */
+plot?: Plot, };
 
 export type Party = { gln: string, name: string, country: string, };
 
@@ -379,3 +383,324 @@ ratio: number | null,
  * `ok`, `gain` (more out than in: an error), `unmeasured` or `incomparable`.
  */
 finding: string, message: string, };
+
+export type Plot = { 
+/**
+ * Area in hectares, a decimal string.
+ */
+areaHa?: string, 
+/**
+ * The producer's declaration that the plot was not deforested or degraded after
+ * 31 December 2020.
+ */
+deforestationFree?: boolean, 
+/**
+ * Reference of the evidence (a satellite analysis, an audit, a certificate).
+ */
+evidence?: string, 
+/**
+ * The date deforestation or degradation was recorded on the plot (YYYY-MM-DD).
+ */
+deforestedOn?: string, };
+
+export type Dossier = { 
+/**
+ * `tradeseal-dossier/1`.
+ */
+format: string, 
+/**
+ * Stable across versions: `D` and 16 lowercase hex digits.
+ */
+id: string, 
+/**
+ * 1 for the first sealed version; a correction is the next number.
+ */
+version: number, supersedes?: Supersedes, header: Header, parties: Parties, transport: Transport, valuation: Valuation, lines: Array<GoodsLine>, documents: Array<Document>, };
+
+export type Supersedes = { version: number, root: string, };
+
+export type Header = { 
+/**
+ * Declaration type: EU box 1 (`EX`, `IM`, `CO`, `EU`, with an optional second
+ * letter `A`..`Z`) or a CBP entry type (two digits, e.g. `01`).
+ */
+declaration_type?: string, 
+/**
+ * Procedure: EU requested and previous procedure (4 digits, e.g. `1000`).
+ */
+procedure?: string, 
+/**
+ * EU additional procedure codes (3 characters each).
+ */
+additional_procedures: Array<string>, 
+/**
+ * Local reference number: up to 22 characters, A-Z 0-9 and `-`.
+ */
+lrn?: string, 
+/**
+ * CBP entry number (filer code, 7 digits, check digit: `ABC-1234567-8`).
+ */
+entry_number?: string, 
+/**
+ * YYYY-MM-DD.
+ */
+declaration_date?: string, offices: Offices, 
+/**
+ * Total number of packages declared (EU 18 06, SAD box 6).
+ */
+total_packages?: bigint, 
+/**
+ * Total gross mass in kg.
+ */
+total_gross_mass_kg?: string, };
+
+export type Offices = { declaration?: string, exit?: string, entry?: string, destination?: string, };
+
+export type Parties = { exporter?: DossierParty, consignee?: DossierParty, declarant?: DossierParty, representative?: DossierParty, };
+
+export type DossierParty = { name: string, street?: string, city?: string, postcode?: string, 
+/**
+ * ISO 3166-1 alpha-2.
+ */
+country?: string, eori?: string, gln?: string, 
+/**
+ * Other identifiers (`scheme`: e.g. `IRS`, `CBP-importer`, `VAT`).
+ */
+ids: Array<PartyId>, };
+
+export type PartyId = { scheme: string, id: string, };
+
+export type Transport = { 
+/**
+ * UN/ECE Recommendation 19 mode code (`1` sea .. `9`), at the border.
+ */
+mode_at_border?: string, mode_inland?: string, 
+/**
+ * The means of transport (vessel name or IMO number, flight number, plate).
+ */
+means?: string, 
+/**
+ * ISO 3166-1 alpha-2 nationality of the means at the border.
+ */
+means_nationality?: string, 
+/**
+ * Bill of lading or air waybill number.
+ */
+transport_document?: string, containers: Array<Container>, 
+/**
+ * UN/LOCODE (`DEHAM`).
+ */
+loading_place?: string, unloading_place?: string, dispatch_country?: string, destination_country?: string, };
+
+export type Container = { 
+/**
+ * ISO 6346: owner code, category, serial, check digit (`CSQU3054383`).
+ */
+number: string, seals: Array<string>, };
+
+export type Valuation = { 
+/**
+ * Incoterms 2020 rule (`FOB`).
+ */
+incoterm?: string, 
+/**
+ * The named place or port of the rule.
+ */
+incoterm_place?: string, 
+/**
+ * ISO 4217 invoice currency.
+ */
+currency?: string, 
+/**
+ * Units of the declaration currency per unit of the invoice currency.
+ */
+exchange_rate?: string, exchange_rate_date?: string, 
+/**
+ * Total amount invoiced, in the invoice currency: the sum of the lines' values,
+ * each rounded to the currency's minor unit (half away from zero).
+ */
+total_invoiced?: string, freight?: string, insurance?: string, };
+
+export type GoodsLine = { description: string, commodity: Commodity, 
+/**
+ * ISO 3166-1 alpha-2 (non-preferential) country of origin.
+ */
+origin_country?: string, preferential_origin?: PreferentialOrigin, net_mass_kg?: string, gross_mass_kg?: string, packages: Array<Packages>, 
+/**
+ * Value in the invoice currency.
+ */
+value?: string, quantity?: Quantity, 
+/**
+ * What the line ships from the ledger: lots, serials, SSCCs.
+ */
+items: Array<LineItem>, };
+
+export type Commodity = { 
+/**
+ * HS 2022 subheading, 6 digits.
+ */
+hs: string, 
+/**
+ * EU Combined Nomenclature, 8 digits (extends `hs`).
+ */
+cn?: string, 
+/**
+ * EU TARIC, 10 digits (extends `cn`).
+ */
+taric?: string, 
+/**
+ * US HTSUS statistical reporting number, 10 digits (extends `hs`).
+ */
+htsus?: string, };
+
+export type PreferentialOrigin = { country: string, 
+/**
+ * Proof of origin: e.g. `EUR.1`, `statement-on-origin`, `REX`.
+ */
+proof: string, reference?: string, };
+
+export type Packages = { 
+/**
+ * UN/ECE Recommendation 21 package code (`BG` bag, `CT` carton).
+ */
+kind: string, number: bigint, marks?: string, };
+
+export type Quantity = { value: string, 
+/**
+ * UN/ECE Recommendation 20 unit (`KGM`, `NAR`).
+ */
+unit: string, };
+
+export type LineItem = { id: string, quantity?: string, unit?: string, };
+
+export type Document = { 
+/**
+ * Document type code: EU TARIC certificate codes (`N380` commercial invoice,
+ * `N271` packing list, `N705` bill of lading, `N954` certificate of origin) or
+ * `EUDR-DDS` for an EUDR due-diligence statement.
+ */
+code: string, reference: string, date?: string, 
+/**
+ * An EUDR due-diligence statement's verification number.
+ */
+verification?: string, file?: Attachment, };
+
+export type Attachment = { name: string, 
+/**
+ * Lowercase hex SHA-256 of the bytes.
+ */
+sha256: string, size: number, media_type?: string, };
+
+export type Check = { code: string, severity: FindingSeverity, rules: string, path: string, value?: string, message: string, action: string, };
+
+export type Status = "draft" | "sealed" | "superseded";
+
+export type Stored = { dossier: Dossier, status: Status, 
+/**
+ * The Merkle root, hex (sealed versions).
+ */
+root?: string, 
+/**
+ * The seal entry's number (sealed versions).
+ */
+seq?: number, created: string, updated: string, };
+
+export type Summary = { id: string, version: number, status: Status, lrn?: string, declaration_type?: string, exporter?: string, consignee?: string, declaration_date?: string, lines: number, updated: string, };
+
+export type SealOutcome = { id: string, version: number, root: string, seq: number, fields: number, 
+/**
+ * Warnings that did not stop the seal.
+ */
+warnings: Array<Check>, };
+
+export type Review = { 
+/**
+ * Findings of every rule set, errors first.
+ */
+checks: Array<Check>, lines: Array<LineProvenance>, };
+
+export type Origin = { id: string, label: string, 
+/**
+ * The item of the line whose chain leads here (index in `items`).
+ */
+item: number, 
+/**
+ * No event in the ledger records how it was made.
+ */
+unknown: boolean, place?: string, country?: string, region?: string, 
+/**
+ * When it was made (the creating event's time).
+ */
+produced?: string, 
+/**
+ * Who signed the creating event: `own`, `trusted`, `unknown`, `distrusted`, `revoked`.
+ */
+signer: string, signer_name?: string, quantity?: number, unit?: string, };
+
+export type LineProvenance = { line: number, 
+/**
+ * `verified`, `warnings`, `failed`, or `none` (the line ships nothing from the ledger).
+ */
+verdict: string, 
+/**
+ * Share of the origins' quantity made by events signed by this organisation or a
+ * trusted partner (by count where quantities are not comparable).
+ */
+verified_ratio?: number, 
+/**
+ * The EUDR commodity of the line's HS code, if in scope.
+ */
+eudr?: string, origins: Array<Origin>, };
+
+export type SealReport = { verdict: BundleVerdict, id?: string, version?: number, root?: string, 
+/**
+ * The signer's organisation and fingerprint, from its card.
+ */
+signer?: string, fingerprint?: string, sealed_at?: string, seq?: number, fields: number, 
+/**
+ * JSON Pointers of the hidden fields.
+ */
+hidden: Array<string>, 
+/**
+ * Attached files present and matching their SHA-256.
+ */
+attachments: number, 
+/**
+ * Problems with the seal (rules `seal`), most severe first.
+ */
+findings: Array<Check>, 
+/**
+ * Field checks of the disclosed dossier (rules `dossier`); only for a dossier
+ * with nothing hidden.
+ */
+checks: Array<Check>, 
+/**
+ * The disclosed dossier.
+ */
+dossier: unknown, };
+
+export type ColumnMap = { [key in string]?: string };
+
+export type LinesImport = { lines: Array<GoodsLine>, mapping: ColumnMap, 
+/**
+ * Header names no field took.
+ */
+ignored: Array<string>, 
+/**
+ * The mapping came from an earlier import of a file with this header.
+ */
+remembered: boolean, };
+
+export type ListMatch = { list: string, 
+/**
+ * The entity as the list publishes it.
+ */
+entity: string, 
+/**
+ * The name screened.
+ */
+name: string, 
+/**
+ * Both names as compared.
+ */
+entity_normalised: string, name_normalised: string, };

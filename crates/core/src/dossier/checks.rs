@@ -389,7 +389,7 @@ fn parties(c: &mut Checks, p: &Parties) {
     }
 }
 
-fn party(c: &mut Checks, path: &str, p: &Party) {
+fn party(c: &mut Checks, path: &str, p: &DossierParty) {
     if p.name.trim().is_empty() {
         c.required(&format!("{path}/name"), "name");
     }

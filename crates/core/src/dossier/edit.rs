@@ -6,39 +6,66 @@ use super::model::Dossier;
 use crate::error::{Error, Result};
 use serde_json::Value;
 
-/// Sets the field at `pointer` to `value` (a string, or JSON where the field is a
-/// number, list or object); an empty `value` removes the field.
+/// Whether the field at `segs` holds a whole number rather than text.
+fn is_number(segs: &[String]) -> bool {
+    let s: Vec<&str> = segs.iter().map(String::as_str).collect();
+    matches!(
+        s.as_slice(),
+        ["header", "total_packages"]
+            | ["lines", _, "packages", _, "number"]
+            | ["documents", _, "file", "size"]
+    )
+}
+
+/// Sets the field at `pointer` to `value`; an empty `value` removes the field.
 pub fn set(d: &Dossier, pointer: &str, value: &str) -> Result<Dossier> {
-    let bad = |why: String| Error::invalid(pointer.to_string(), why);
-    if !pointer.starts_with('/') || pointer.len() < 2 {
-        return Err(bad(
-            "write the field as a JSON Pointer: /header/lrn, /lines/0/value".into(),
-        ));
-    }
-    let segs: Vec<String> = pointer[1..]
-        .split('/')
-        .map(|s| s.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    if matches!(segs[0].as_str(), "format" | "id" | "version" | "supersedes") {
-        return Err(bad(
-            "the format, id, version and superseded version are set by TradeSeal".into(),
-        ));
-    }
-    let base = serde_json::to_value(d).expect("a dossier is JSON");
-    let as_string = Value::String(value.to_string());
-    let as_json = serde_json::from_str::<Value>(value).ok();
-    let mut last_err = String::new();
-    for candidate in [Some(as_string), as_json].into_iter().flatten() {
-        let mut doc = base.clone();
-        put(&mut doc, &segs, (!value.is_empty()).then_some(candidate)).map_err(bad)?;
-        match serde_json::from_value::<Dossier>(doc) {
-            Ok(out) => return Ok(out),
-            Err(e) => last_err = e.to_string(),
+    set_many(d, &[(pointer, value)])
+}
+
+/// Sets several fields, then checks the result once (so a new list item can be given
+/// field by field). A value is text, except for whole-number fields and values written
+/// as a JSON object or list (`{"kind":"BG","number":3}`).
+pub fn set_many(d: &Dossier, fields: &[(&str, &str)]) -> Result<Dossier> {
+    let mut doc = serde_json::to_value(d).expect("a dossier is JSON");
+    for (pointer, value) in fields {
+        let bad = |why: String| Error::invalid(pointer.to_string(), why);
+        if !pointer.starts_with('/') || pointer.len() < 2 {
+            return Err(bad(
+                "write the field as a JSON Pointer: /header/lrn, /lines/0/value".into(),
+            ));
         }
+        let segs: Vec<String> = pointer[1..]
+            .split('/')
+            .map(|s| s.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        if matches!(segs[0].as_str(), "format" | "id" | "version" | "supersedes") {
+            return Err(bad(
+                "the format, id, version and superseded version are set by TradeSeal".into(),
+            ));
+        }
+        let number = is_number(&segs);
+        let v = if value.is_empty() {
+            None
+        } else if number || value.starts_with('{') || value.starts_with('[') {
+            Some(serde_json::from_str::<Value>(value).map_err(|e| {
+                bad(format!(
+                    "{value:?} is not {} ({e})",
+                    if number { "a whole number" } else { "JSON" }
+                ))
+            })?)
+        } else {
+            Some(Value::String(value.to_string()))
+        };
+        put(&mut doc, &segs, v).map_err(bad)?;
     }
-    Err(bad(format!(
-        "the dossier cannot hold this value there ({last_err})"
-    )))
+    serde_json::from_value::<Dossier>(doc).map_err(|e| {
+        let field = fields
+            .iter()
+            .map(|(p, _)| *p)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Error::invalid(field, format!("the dossier cannot hold these values ({e})"))
+    })
 }
 
 fn put(doc: &mut Value, segs: &[String], value: Option<Value>) -> std::result::Result<(), String> {
@@ -113,6 +140,20 @@ mod tests {
         let d = set(&d, "/header/total_packages", "12").unwrap();
         assert_eq!(d.header.total_packages, Some(12));
         let d = set(&d, "/lines/0/description", "Green coffee").unwrap();
+        let d = set_many(
+            &d,
+            &[
+                ("/documents/0/code", "EUDR-DDS"),
+                ("/documents/0/reference", "26DE1"),
+                ("/documents/0/verification", "KX8"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(d.documents[0].verification.as_deref(), Some("KX8"));
+        assert!(
+            set(&d, "/documents/1/code", "N380").is_err(),
+            "a document needs its reference"
+        );
         let d = set(&d, "/lines/0/packages/0", r#"{"kind":"BG","number":3}"#).unwrap();
         assert_eq!(d.lines[0].packages[0].number, 3);
         let d = set(&d, "/parties/exporter/name", "Café do Sul").unwrap();

@@ -17,12 +17,12 @@ type Shipped = (String, Option<f64>, Option<String>);
 /// What the ledger records of an identifier: whether it is known, and for a lot the
 /// quantity created (commissioned by an ADD ObjectEvent or made by a transformation)
 /// with its unit.
-struct Recorded {
-    known: bool,
-    created: Option<(f64, Option<String>)>,
+pub(crate) struct Recorded {
+    pub known: bool,
+    pub created: Option<(f64, Option<String>)>,
 }
 
-fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
+pub(crate) fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
     let known: bool = ledger.conn().query_row(
         "SELECT EXISTS (SELECT 1 FROM epcis_objects WHERE id = ?1)",
         [id],
@@ -144,7 +144,7 @@ pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
     Ok(c.out)
 }
 
-fn masterdata(ledger: &Ledger, kind: &str, key: &str) -> Result<Option<Value>> {
+pub(crate) fn masterdata(ledger: &Ledger, kind: &str, key: &str) -> Result<Option<Value>> {
     let payload: Option<String> = ledger
         .conn()
         .query_row("SELECT e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq WHERE m.kind = ?1 AND m.key = ?2", params![kind, key], |r| r.get(0))
@@ -152,7 +152,7 @@ fn masterdata(ledger: &Ledger, kind: &str, key: &str) -> Result<Option<Value>> {
     Ok(payload.and_then(|p| serde_json::from_str(&p).ok()))
 }
 
-fn party_from(ledger: &Ledger, urn: &str) -> Result<Option<Party>> {
+fn party_from(ledger: &Ledger, urn: &str) -> Result<Option<DossierParty>> {
     let Some(dl) = crate::epcis::digital_link(urn) else {
         return Ok(None);
     };
@@ -170,11 +170,11 @@ fn party_from(ledger: &Ledger, urn: &str) -> Result<Option<Party>> {
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    Ok(Some(Party {
+    Ok(Some(DossierParty {
         name: text("name").unwrap_or_default(),
         country: text("country"),
         gln: Some(gln.to_string()),
-        ..Party::default()
+        ..DossierParty::default()
     }))
 }
 

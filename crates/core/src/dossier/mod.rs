@@ -9,6 +9,8 @@ pub mod edit;
 pub mod lines_csv;
 pub mod links;
 pub mod model;
+pub mod rules;
+pub mod screening;
 pub mod seal;
 pub mod sealed;
 pub mod store;

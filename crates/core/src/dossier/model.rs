@@ -117,21 +117,21 @@ doc_struct! {
 pub struct Parties {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub exporter: Option<Party>,
+    pub exporter: Option<DossierParty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub consignee: Option<Party>,
+    pub consignee: Option<DossierParty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub declarant: Option<Party>,
+    pub declarant: Option<DossierParty>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
-    pub representative: Option<Party>,
+    pub representative: Option<DossierParty>,
 }
 }
 
 doc_struct! {
-pub struct Party {
+pub struct DossierParty {
     #[serde(default)]
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

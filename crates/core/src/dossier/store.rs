@@ -364,11 +364,52 @@ pub struct SealOutcome {
     pub warnings: Vec<Check>,
 }
 
-/// Every check of a dossier in this home: its fields, and its lots in the ledger.
-pub fn check_all(ledger: &Ledger, d: &Dossier, lists: &CodeLists) -> Result<Vec<Check>> {
-    let mut out = checks::validate(d, lists);
-    out.extend(super::links::ledger_checks(ledger, d)?);
-    Ok(out)
+/// Everything TradeSeal checks of a dossier in this home, and each goods line's
+/// provenance.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Review {
+    /// Findings of every rule set, errors first.
+    pub checks: Vec<Check>,
+    pub lines: Vec<super::rules::LineProvenance>,
+}
+
+/// Reviews a dossier in this home (`own_org`: the home's organisation): its fields,
+/// its lots in the ledger, their provenance, EUDR and UFLPA.
+pub fn review(ledger: &Ledger, d: &Dossier, lists: &CodeLists, own_org: &str) -> Result<Review> {
+    let mut checks = checks::validate(d, lists);
+    checks.extend(super::links::ledger_checks(ledger, d)?);
+    let a = super::rules::assess(ledger, d, lists, own_org)?;
+    let (eu, us) = (
+        super::rules::eudr_applies(d),
+        super::rules::uflpa_applies(d),
+    );
+    checks.extend(a.checks.into_iter().map(|mut c| {
+        let applies = match c.rules.as_str() {
+            "eudr" => eu,
+            "uflpa" => us,
+            _ => true,
+        };
+        if !applies && c.severity == crate::bundle::FindingSeverity::Error {
+            c.severity = crate::bundle::FindingSeverity::Warning;
+        }
+        c
+    }));
+    checks.sort_by_key(|c| c.severity);
+    Ok(Review {
+        checks,
+        lines: a.lines,
+    })
+}
+
+/// Every finding of [`review`].
+pub fn check_all(
+    ledger: &Ledger,
+    d: &Dossier,
+    lists: &CodeLists,
+    own_org: &str,
+) -> Result<Vec<Check>> {
+    Ok(review(ledger, d, lists, own_org)?.checks)
 }
 
 /// Seals the draft `id` (its latest version): refused while any check finds an error.
@@ -389,7 +430,7 @@ pub fn seal(
         ));
     }
     let d = s.dossier;
-    let found = check_all(ledger, &d, lists)?;
+    let found = check_all(ledger, &d, lists, &signer.card.org)?;
     let errors: Vec<&Check> = found
         .iter()
         .filter(|c| c.severity == crate::bundle::FindingSeverity::Error)

@@ -42,3 +42,13 @@ CREATE TABLE csv_mappings (
     name    TEXT PRIMARY KEY,
     mapping TEXT NOT NULL
 ) WITHOUT ROWID;
+
+-- Screening lists (e.g. the UFLPA Entity List) imported from CSV, by list name: each
+-- entity's name as published and its normalised form (dossier/screening.rs).
+CREATE TABLE entity_lists (
+    list    TEXT NOT NULL,
+    name    TEXT NOT NULL,
+    norm    TEXT NOT NULL,
+    country TEXT,
+    PRIMARY KEY (list, name)
+) WITHOUT ROWID;

@@ -4,17 +4,19 @@
 use crate::epcis::{coffee_chain, import_bytes};
 use crate::{new_home, t};
 use serde_json::{json, Value};
-use tradeseal_core::bundle::BundleVerdict;
+use tradeseal_core::bundle::{BundleVerdict, FindingSeverity};
 use tradeseal_core::codelists::CodeLists;
 use tradeseal_core::dossier::{self, lines_csv, links, sealed, store, Check, Dossier, Status};
 use tradeseal_core::home::Home;
 use tradeseal_core::identity::Signer;
 use tradeseal_core::ledger::Ledger;
-use tradeseal_core::masterdata::{Location, Party, Product};
+use tradeseal_core::masterdata::{Location, Party, Plot, Product};
 use tradeseal_core::parties;
 
 const LOT_017: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-017";
 const LOT_018: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-018";
+
+const ORG: &str = "Acme Coffee Importers";
 
 fn lists() -> &'static CodeLists {
     CodeLists::builtin()
@@ -36,30 +38,18 @@ pub fn coffee_home() -> (tempfile::TempDir, Home, Signer, Ledger) {
         .unwrap()
         .entry()
         .unwrap(),
-        Location::new(
+        farm(
             "7701234000011",
             "Finca El Mirador",
-            "CO",
-            Some("HUI"),
-            None,
-            None,
-            lists(),
-        )
-        .unwrap()
-        .entry()
-        .unwrap(),
-        Location::new(
+            json!({"type": "Point", "coordinates": [-75.934512, 2.154873]}),
+            plot("3.2"),
+        ),
+        farm(
             "7701234000042",
             "Finca La Esperanza",
-            "CO",
-            Some("HUI"),
-            None,
-            None,
-            lists(),
-        )
-        .unwrap()
-        .entry()
-        .unwrap(),
+            json!({"type": "Point", "coordinates": [-76.012345, 1.998761]}),
+            plot("2.75"),
+        ),
         Party::new("7701234000004", "Cooperativa Café do Sul", "CO", lists())
             .unwrap()
             .entry()
@@ -71,6 +61,24 @@ pub fn coffee_home() -> (tempfile::TempDir, Home, Signer, Ledger) {
     ];
     l.append(&signer, t(2), &md).unwrap();
     (dir, home, signer, l)
+}
+
+fn plot(area: &str) -> Plot {
+    Plot {
+        area_ha: Some(area.into()),
+        deforestation_free: Some(true),
+        evidence: Some("SAT-2025-117".into()),
+        deforested_on: None,
+    }
+}
+
+fn farm(gln: &str, name: &str, geometry: Value, plot: Plot) -> tradeseal_core::ledger::NewEntry {
+    Location::new(gln, name, "CO", Some("HUI"), None, Some(geometry), lists())
+        .unwrap()
+        .with_plot(plot)
+        .unwrap()
+        .entry()
+        .unwrap()
 }
 
 fn draft_from_shipment(l: &Ledger) -> Dossier {
@@ -113,6 +121,13 @@ pub fn complete(d: &mut Dossier) {
     if let Some(p) = d.parties.consignee.as_mut() {
         p.eori = Some("DE123456789012345".into());
     }
+    d.documents.push(dossier::Document {
+        code: "EUDR-DDS".into(),
+        reference: "26DEABCD1234567".into(),
+        date: Some("2026-02-20".into()),
+        verification: Some("KX8Q2P7R".into()),
+        file: None,
+    });
 }
 
 fn codes_at(checks: &[Check]) -> Vec<(String, String)> {
@@ -160,7 +175,7 @@ fn a_shipment_fills_the_goods_lines_parties_and_origin() {
 fn validation_names_each_missing_or_wrong_field() {
     let (_dir, _home, _s, l) = coffee_home();
     let mut d = draft_from_shipment(&l);
-    let found = codes_at(&store::check_all(&l, &d, lists()).unwrap());
+    let found = codes_at(&store::check_all(&l, &d, lists(), ORG).unwrap());
     for want in [
         ("required", "/header/lrn"),
         ("required", "/header/declaration_type"),
@@ -174,14 +189,14 @@ fn validation_names_each_missing_or_wrong_field() {
         );
     }
     complete(&mut d);
-    let found = store::check_all(&l, &d, lists()).unwrap();
+    let found = store::check_all(&l, &d, lists(), ORG).unwrap();
     assert!(found.is_empty(), "{found:#?}");
 
     d.transport.containers[0].number = "CSQU3054384".into();
     d.valuation.total_invoiced = Some("9400.01".into());
     d.lines[0].net_mass_kg = Some("2100".into());
     d.lines[0].items[0].quantity = Some("1300".into());
-    let found = store::check_all(&l, &d, lists()).unwrap();
+    let found = store::check_all(&l, &d, lists(), ORG).unwrap();
     let codes = codes_at(&found);
     for want in [
         ("container-check-digit", "/transport/containers/0/number"),
@@ -287,13 +302,13 @@ fn another_dossier_cannot_ship_the_same_lot_twice() {
     let (_dir, _home, _s, l, d) = sealed_dossier();
     let mut again = d.clone();
     again.id = "D0000000000000002".into();
-    let found = codes_at(&store::check_all(&l, &again, lists()).unwrap());
+    let found = codes_at(&store::check_all(&l, &again, lists(), ORG).unwrap());
     assert!(
         found.contains(&("item-quantity".into(), "/lines/0/items/0/quantity".into())),
         "{found:?}"
     );
     again.lines[0].items[0].id = "https://id.gs1.org/01/07701234000011/10/NOPE".into();
-    let found = codes_at(&store::check_all(&l, &again, lists()).unwrap());
+    let found = codes_at(&store::check_all(&l, &again, lists(), ORG).unwrap());
     assert!(
         found.contains(&("item-unknown".into(), "/lines/0/items/0/id".into())),
         "{found:?}"
@@ -540,4 +555,311 @@ fn duplicating_keeps_the_parties_and_drops_the_shipment() {
         store::get(&l, &copy.id, None).unwrap().status,
         Status::Draft
     );
+}
+
+// EUDR, UFLPA and provenance over the coffee chain.
+
+fn review(l: &Ledger, d: &Dossier) -> store::Review {
+    store::review(l, d, lists(), ORG).unwrap()
+}
+
+fn complete_draft(l: &Ledger) -> Dossier {
+    let mut d = draft_from_shipment(l);
+    complete(&mut d);
+    store::save(l, &d, t(4)).unwrap();
+    d
+}
+
+fn record(l: &mut Ledger, s: &Signer, entries: Vec<tradeseal_core::ledger::NewEntry>) {
+    l.append(s, t(3), &entries).unwrap();
+}
+
+#[test]
+fn a_compliant_chain_has_no_eudr_or_uflpa_finding_and_full_provenance() {
+    let (_dir, _home, _s, l) = coffee_home();
+    let d = complete_draft(&l);
+    let r = review(&l, &d);
+    assert!(r.checks.is_empty(), "{:#?}", r.checks);
+    let line = &r.lines[0];
+    assert_eq!(
+        (
+            line.verdict.as_str(),
+            line.verified_ratio,
+            line.eudr.as_deref()
+        ),
+        ("verified", Some(1.0), Some("coffee"))
+    );
+    let places: Vec<_> = line
+        .origins
+        .iter()
+        .map(|o| o.place.clone().unwrap())
+        .collect();
+    assert_eq!(places, vec!["Finca El Mirador", "Finca La Esperanza"]);
+    assert_eq!(line.origins[0].produced.as_deref(), Some("2026-01-15"));
+}
+
+#[test]
+fn eudr_plot_rules_each_name_the_item_whose_chain_fails() {
+    let (_dir, _home, s, mut l) = coffee_home();
+    let d = complete_draft(&l);
+    let cases: Vec<(tradeseal_core::ledger::NewEntry, &str)> = vec![
+        (
+            Location::new(
+                "7701234000042",
+                "Finca La Esperanza",
+                "CO",
+                Some("HUI"),
+                None,
+                None,
+                lists(),
+            )
+            .unwrap()
+            .with_plot(plot("2.75"))
+            .unwrap()
+            .entry()
+            .unwrap(),
+            "eudr-geolocation-missing",
+        ),
+        (
+            farm(
+                "7701234000042",
+                "Finca La Esperanza",
+                json!({"type": "Point", "coordinates": [-76.012345, 1.998761]}),
+                plot("6.4"),
+            ),
+            "eudr-polygon-required",
+        ),
+        (
+            farm(
+                "7701234000042",
+                "Finca La Esperanza",
+                json!({"type": "Point", "coordinates": [-76.01, 1.99]}),
+                plot("2.75"),
+            ),
+            "eudr-geolocation-precision",
+        ),
+        (
+            farm(
+                "7701234000042",
+                "Finca La Esperanza",
+                json!({"type": "Point", "coordinates": [-76.012345, 1.998761]}),
+                Plot {
+                    area_ha: Some("2.75".into()),
+                    deforestation_free: None,
+                    evidence: None,
+                    deforested_on: Some("2022-08-10".into()),
+                },
+            ),
+            "eudr-deforestation",
+        ),
+        (
+            farm(
+                "7701234000042",
+                "Finca La Esperanza",
+                json!({"type": "Point", "coordinates": [-76.012345, 1.998761]}),
+                Plot {
+                    area_ha: Some("2.75".into()),
+                    ..Plot::default()
+                },
+            ),
+            "eudr-evidence-missing",
+        ),
+    ];
+    for (entry, code) in cases {
+        record(&mut l, &s, vec![entry]);
+        let r = review(&l, &d);
+        let errors: Vec<(String, String)> = r
+            .checks
+            .iter()
+            .filter(|c| c.severity == FindingSeverity::Error)
+            .map(|c| (c.code.clone(), c.path.clone()))
+            .collect();
+        assert_eq!(
+            errors,
+            vec![(code.to_string(), "/lines/0/items/1".to_string())],
+            "{code}: {:#?}",
+            r.checks
+        );
+    }
+    // A plot recorded deforested before the cut-off is no finding.
+    record(
+        &mut l,
+        &s,
+        vec![farm(
+            "7701234000042",
+            "Finca La Esperanza",
+            json!({"type": "Polygon", "coordinates": [[[-76.012345, 1.998761], [-76.011345, 1.998761], [-76.011345, 1.999761], [-76.012345, 1.998761]]]}),
+            Plot {
+                area_ha: Some("12".into()),
+                deforestation_free: None,
+                evidence: None,
+                deforested_on: Some("2019-03-01".into()),
+            },
+        )],
+    );
+    assert!(
+        review(&l, &d).checks.is_empty(),
+        "{:#?}",
+        review(&l, &d).checks
+    );
+    // No due-diligence statement.
+    let mut no_dds = d.clone();
+    no_dds.documents.clear();
+    let r = review(&l, &no_dds);
+    assert_eq!(
+        r.checks
+            .iter()
+            .map(|c| (c.code.as_str(), c.path.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("eudr-dds-missing", "/documents")]
+    );
+}
+
+#[test]
+fn an_input_of_unknown_origin_fails_eudr_and_lowers_the_verified_share() {
+    let (_dir, _home, s, mut l) = coffee_home();
+    // A lot seen at the coop, with no event recording where it was produced.
+    let doc = json!({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-02-01T00:00:00Z",
+        "epcisBody": {"eventList": [{
+            "type": "ObjectEvent", "eventTime": "2026-01-20T10:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+            "action": "OBSERVE", "bizStep": "receiving",
+            "quantityList": [{"epcClass": "urn:epc:class:lgtin:7701234.000001.X-2026-001", "quantity": 300, "uom": "KGM"}]
+        }]}
+    });
+    crate::epcis::import_bytes(&mut l, &s, doc.to_string().as_bytes()).unwrap();
+    let mut d = complete_draft(&l);
+    d.lines[0].items.push(dossier::LineItem {
+        id: "https://id.gs1.org/01/07701234000011/10/X-2026-001".into(),
+        quantity: None,
+        unit: None,
+    });
+    let r = review(&l, &d);
+    let codes: Vec<(&str, &str)> = r
+        .checks
+        .iter()
+        .map(|c| (c.code.as_str(), c.path.as_str()))
+        .collect();
+    assert!(
+        codes.contains(&("eudr-unknown-origin", "/lines/0/items/2")),
+        "{codes:?}"
+    );
+    assert!(
+        codes.contains(&("provenance-partial", "/lines/0/items")),
+        "{codes:?}"
+    );
+    assert_eq!(r.lines[0].verdict, "warnings");
+    // 2,000 kg of 2,000 + unknown: counted by origins as quantities are incomplete.
+    let ratio = r.lines[0].verified_ratio.unwrap();
+    assert!((ratio - 2.0 / 3.0).abs() < 1e-9, "{ratio}");
+}
+
+#[test]
+fn uflpa_finds_a_xinjiang_node_and_a_listed_entity() {
+    let (_dir, _home, s, mut l) = coffee_home();
+    let mut d = complete_draft(&l);
+    assert!(review(&l, &d).checks.is_empty());
+    // The second farm's record says Xinjiang (by subdivision); then by coordinates only.
+    record(
+        &mut l,
+        &s,
+        vec![Location::new(
+            "7701234000042",
+            "Kashgar Cooperative Farm",
+            "CN",
+            Some("XJ"),
+            None,
+            Some(json!({"type": "Point", "coordinates": [75.989123, 39.470456]})),
+            lists(),
+        )
+        .unwrap()
+        .with_plot(plot("2.75"))
+        .unwrap()
+        .entry()
+        .unwrap()],
+    );
+    let r = review(&l, &d);
+    let x: Vec<&Check> = r
+        .checks
+        .iter()
+        .filter(|c| c.code == "uflpa-xinjiang")
+        .collect();
+    assert_eq!(x.len(), 1, "{:#?}", r.checks);
+    assert_eq!(
+        (x[0].path.as_str(), x[0].severity),
+        ("/lines/0/items/1", FindingSeverity::Warning),
+        "an EU declaration: a warning"
+    );
+    assert!(x[0].message.contains("CN-XJ"), "{}", x[0].message);
+    d.transport.destination_country = Some("US".into());
+    let r = review(&l, &d);
+    assert_eq!(
+        r.checks
+            .iter()
+            .find(|c| c.code == "uflpa-xinjiang")
+            .unwrap()
+            .severity,
+        FindingSeverity::Error,
+        "bound for the US: an error"
+    );
+    record(
+        &mut l,
+        &s,
+        vec![Location::new(
+            "7701234000042",
+            "Farm 12",
+            "CN",
+            None,
+            None,
+            Some(json!({"type": "Point", "coordinates": [87.617233, 43.825592]})),
+            lists(),
+        )
+        .unwrap()
+        .with_plot(plot("2.75"))
+        .unwrap()
+        .entry()
+        .unwrap()],
+    );
+    let r = review(&l, &d);
+    let x = r
+        .checks
+        .iter()
+        .find(|c| c.code == "uflpa-xinjiang")
+        .expect("by coordinates");
+    assert!(x.message.contains("coordinates"), "{}", x.message);
+
+    // An entity list names the exporter, written differently.
+    let n = dossier::screening::import_list(&l, "UFLPA", "Name,Country\nXinjiang Production and Construction Corps,CN\n\"COOPERATIVA CAFE DO SUL, S.A.\",CO\nFarm 12 Co. Ltd.,CN\n").unwrap();
+    assert_eq!(n, 3);
+    let r = review(&l, &d);
+    let hits: Vec<&Check> = r
+        .checks
+        .iter()
+        .filter(|c| c.code == "uflpa-entity")
+        .collect();
+    assert!(
+        hits.iter().any(|c| c.path == "/parties/exporter/name"),
+        "{hits:#?}"
+    );
+    assert!(
+        hits.iter().any(|c| c.path.starts_with("/lines/0/items/")),
+        "a place of the chain: {hits:#?}"
+    );
+    assert!(
+        hits[0].message.contains("COOPERATIVA CAFE DO SUL, S.A."),
+        "{}",
+        hits[0].message
+    );
+    assert!(
+        hits[0].message.contains("\"cooperativa cafe do sul\""),
+        "shows what was compared: {}",
+        hits[0].message
+    );
+    // Importing the list again replaces it.
+    dossier::screening::import_list(&l, "UFLPA", "name\nSomeone Else Ltd\n").unwrap();
+    assert!(!review(&l, &d)
+        .checks
+        .iter()
+        .any(|c| c.code == "uflpa-entity"));
 }

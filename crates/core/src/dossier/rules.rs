@@ -1,0 +1,610 @@
+//! The checks over the goods' chains (docs/spec/findings.md, "Dossier findings"): each
+//! goods line's provenance (who signed its origins, and the share the receiver trusts),
+//! EUDR (Regulation (EU) 2023/1115) for in-scope commodities, and UFLPA (Xinjiang and
+//! the entity lists). Rule sets are plain functions adding `Check`s, so more can be
+//! added the same way.
+
+use super::checks::{Check, Checks};
+use super::decimal::Decimal;
+use super::links::{masterdata, recorded};
+use super::model::Dossier;
+use super::screening;
+use crate::codelists::CodeLists;
+use crate::error::Result;
+use crate::ledger::Ledger;
+use crate::masterdata::{Location, KIND_LOCATION, KIND_PARTY};
+use crate::parties::SignerStatus;
+use crate::trace::{self, Direction};
+use rusqlite::{params, OptionalExtension};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeSet;
+use ts_rs::TS;
+
+/// The EU member states (ISO 3166-1), for EUDR's reach.
+pub const EU_MEMBERS: [&str; 27] = [
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU", "IE", "IT",
+    "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+];
+
+/// EUDR findings are errors for an EU declaration (an EU declaration type, or goods
+/// leaving or entering an EU member state); elsewhere warnings.
+pub fn eudr_applies(d: &Dossier) -> bool {
+    let eu_type = d
+        .header
+        .declaration_type
+        .as_deref()
+        .is_some_and(|t| t.len() >= 2 && t.as_bytes()[0].is_ascii_alphabetic());
+    let eu_country = [
+        &d.transport.destination_country,
+        &d.transport.dispatch_country,
+    ]
+    .iter()
+    .any(|c| c.as_deref().is_some_and(|c| EU_MEMBERS.contains(&c)));
+    eu_type || eu_country
+}
+
+/// UFLPA findings are errors for a US entry (a CBP entry type, or goods bound for the
+/// US); elsewhere warnings.
+pub fn uflpa_applies(d: &Dossier) -> bool {
+    let us_type = d
+        .header
+        .declaration_type
+        .as_deref()
+        .is_some_and(|t| t.len() == 2 && t.bytes().all(|b| b.is_ascii_digit()));
+    us_type || d.transport.destination_country.as_deref() == Some("US")
+}
+
+/// The EUDR cut-off date: no deforestation or degradation after it.
+pub const EUDR_CUTOFF: &str = "2020-12-31";
+
+/// One origin of a goods line's lots: where and when it was made and who says so.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Origin {
+    pub id: String,
+    pub label: String,
+    /// The item of the line whose chain leads here (index in `items`).
+    pub item: u32,
+    /// No event in the ledger records how it was made.
+    pub unknown: bool,
+    #[ts(optional)]
+    pub place: Option<String>,
+    #[ts(optional)]
+    pub country: Option<String>,
+    #[ts(optional)]
+    pub region: Option<String>,
+    /// When it was made (the creating event's time).
+    #[ts(optional)]
+    pub produced: Option<String>,
+    /// Who signed the creating event: `own`, `trusted`, `unknown`, `distrusted`, `revoked`.
+    pub signer: String,
+    #[ts(optional)]
+    pub signer_name: Option<String>,
+    #[ts(optional)]
+    pub quantity: Option<f64>,
+    #[ts(optional)]
+    pub unit: Option<String>,
+}
+
+/// A goods line's provenance: its verdict and the verified share of its origin.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct LineProvenance {
+    pub line: u32,
+    /// `verified`, `warnings`, `failed`, or `none` (the line ships nothing from the ledger).
+    pub verdict: String,
+    /// Share of the origins' quantity made by events signed by this organisation or a
+    /// trusted partner (by count where quantities are not comparable).
+    #[ts(optional)]
+    pub verified_ratio: Option<f64>,
+    /// The EUDR commodity of the line's HS code, if in scope.
+    #[ts(optional)]
+    pub eudr: Option<String>,
+    pub origins: Vec<Origin>,
+}
+
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Assessment {
+    pub lines: Vec<LineProvenance>,
+    /// Findings of rules `provenance`, `eudr` and `uflpa`.
+    pub checks: Vec<Check>,
+}
+
+fn status_word(s: &SignerStatus) -> &'static str {
+    match s {
+        SignerStatus::Own => "own",
+        SignerStatus::Trusted => "trusted",
+        SignerStatus::Unknown => "unknown",
+        SignerStatus::Distrusted => "distrusted",
+        SignerStatus::Revoked { .. } => "revoked",
+        SignerStatus::RevokedLater { .. } => "trusted",
+    }
+}
+
+fn gln_of(link: &str) -> Option<&str> {
+    let g = link
+        .strip_prefix("https://id.gs1.org/414/")
+        .or_else(|| link.strip_prefix("https://id.gs1.org/417/"))?;
+    g.get(..13)
+}
+
+fn location(ledger: &Ledger, link: &str) -> Result<Option<Location>> {
+    let Some(gln) = gln_of(link) else {
+        return Ok(None);
+    };
+    Ok(masterdata(ledger, KIND_LOCATION, gln)?.and_then(|v| serde_json::from_value(v).ok()))
+}
+
+/// The signer of the event with hash id `hash_id`, its standing at the event's time,
+/// the event's time and its place.
+struct Made {
+    status: SignerStatus,
+    signer_name: Option<String>,
+    time_ms: i64,
+    place: Option<String>,
+}
+
+fn made_by(ledger: &Ledger, hash_id: &str, own_org: &str) -> Result<Option<Made>> {
+    let Some(hex) = hash_id
+        .strip_prefix("ni:///sha-256;")
+        .and_then(|h| h.get(..64))
+    else {
+        return Ok(None);
+    };
+    let Ok(hash) = hex::decode(hex) else {
+        return Ok(None);
+    };
+    type Row = (Option<String>, i64, i64, Option<String>, Option<String>);
+    let row: Option<Row> = ledger
+        .conn()
+        .query_row("SELECT origin, seq, time_ms, biz_location, read_point FROM epcis_events WHERE hash = ?1", [&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .optional()?;
+    let Some((origin, seq, time_ms, biz, read)) = row else {
+        return Ok(None);
+    };
+    let (status, signer_name) = match origin {
+        None => (SignerStatus::Own, Some(own_org.to_string())),
+        Some(o) => {
+            let author: Option<Vec<u8>> = ledger
+                .conn()
+                .query_row(
+                    "SELECT author FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+                    params![o, seq],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match author {
+                Some(a) => {
+                    let key = hex::encode(a);
+                    let status = crate::parties::signer_standing(ledger, &key)?.at(time_ms);
+                    let name = crate::parties::find(ledger, &key).ok().map(|p| p.card.org);
+                    (status, name)
+                }
+                None => (SignerStatus::Unknown, None),
+            }
+        }
+    };
+    Ok(Some(Made {
+        status,
+        signer_name,
+        time_ms,
+        place: biz.or(read),
+    }))
+}
+
+/// Assesses every goods line of `d` against the ledger: provenance, EUDR, UFLPA.
+pub fn assess(
+    ledger: &Ledger,
+    d: &Dossier,
+    lists: &CodeLists,
+    own_org: &str,
+) -> Result<Assessment> {
+    let mut prov = Checks::new("provenance");
+    let mut eudr = Checks::new("eudr");
+    let mut uflpa = Checks::new("uflpa");
+    let mut lines = Vec::new();
+    let mut any_eudr = false;
+    let mut screened: BTreeSet<(String, String)> = BTreeSet::new();
+    let mut screen = |name: &str, path: &str, what: &str, uflpa: &mut Checks| -> Result<()> {
+        if name.trim().is_empty() || !screened.insert((name.to_string(), path.to_string())) {
+            return Ok(());
+        }
+        for m in screening::screen(ledger, name)? {
+            uflpa.error("uflpa-entity", path, Some(name), format!("{what} {:?} matches {:?} on the {} list (compared as {:?} and {:?})", m.name, m.entity, m.list, m.name_normalised, m.entity_normalised), "goods linked to a listed entity are presumed made with forced labour: do not ship them to the US unless CBP grants an exception; if it is another entity, document why");
+        }
+        Ok(())
+    };
+    for (role, p) in [
+        ("exporter", &d.parties.exporter),
+        ("consignee", &d.parties.consignee),
+        ("declarant", &d.parties.declarant),
+        ("representative", &d.parties.representative),
+    ] {
+        if let Some(p) = p {
+            screen(&p.name, &format!("/parties/{role}/name"), role, &mut uflpa)?;
+        }
+    }
+    for (i, line) in d.lines.iter().enumerate() {
+        let commodity = lists.eudr_commodity(&line.commodity.hs).map(str::to_string);
+        let mut origins: Vec<Origin> = Vec::new();
+        let mut places: BTreeSet<(String, u32)> = BTreeSet::new();
+        let mut party_names: BTreeSet<(String, u32)> = BTreeSet::new();
+        for (j, item) in line.items.iter().enumerate() {
+            if !recorded(ledger, &item.id)?.known {
+                continue; // `item-unknown`, from the ledger checks
+            }
+            let t = trace::trace(ledger, &item.id, Direction::Back)?;
+            for n in t.nodes.iter().filter(|n| n.origin) {
+                let made = match &n.created_by {
+                    Some(h) => made_by(ledger, h, own_org)?,
+                    None => None,
+                };
+                let loc = match n
+                    .created_at
+                    .as_deref()
+                    .or(made.as_ref().and_then(|m| m.place.as_deref()))
+                {
+                    Some(l) => location(ledger, l)?,
+                    None => None,
+                };
+                let rec = recorded(ledger, &n.id)?;
+                origins.push(Origin {
+                    id: n.id.clone(),
+                    label: n.label.clone(),
+                    item: j as u32,
+                    unknown: made.is_none(),
+                    place: loc
+                        .as_ref()
+                        .map(|l| l.name.clone())
+                        .or(n.created_at_name.clone()),
+                    country: loc.as_ref().map(|l| l.country.clone()),
+                    region: loc.as_ref().and_then(|l| l.region.clone()),
+                    produced: made
+                        .as_ref()
+                        .and_then(|m| crate::Timestamp::from_unix_millis(m.time_ms).ok())
+                        .map(|t| t.to_rfc3339()[..10].to_string()),
+                    signer: made
+                        .as_ref()
+                        .map(|m| status_word(&m.status))
+                        .unwrap_or("unknown")
+                        .to_string(),
+                    signer_name: made.as_ref().and_then(|m| m.signer_name.clone()),
+                    quantity: rec.created.as_ref().map(|c| c.0),
+                    unit: rec.created.and_then(|c| c.1),
+                });
+                if let Some(l) = loc {
+                    if commodity.is_some() {
+                        eudr_plot(
+                            &mut eudr,
+                            &format!("/lines/{i}/items/{j}"),
+                            &n.label,
+                            &l,
+                            commodity.as_deref() == Some("cattle"),
+                        );
+                    }
+                }
+            }
+            for e in &t.events {
+                if let Some(l) = &e.event.location {
+                    places.insert((l.clone(), j as u32));
+                }
+                let detail = crate::timeline::event_detail(ledger, e.event.id)?;
+                for (list, key) in [("sourceList", "source"), ("destinationList", "destination")] {
+                    for s in detail
+                        .json
+                        .get(list)
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(g) = s
+                            .get(key)
+                            .and_then(Value::as_str)
+                            .and_then(crate::epcis::digital_link)
+                            .as_deref()
+                            .and_then(|l| gln_of(l).map(str::to_string))
+                        {
+                            if let Some(name) = masterdata(ledger, KIND_PARTY, &g)?.and_then(|v| {
+                                v.get("name").and_then(Value::as_str).map(str::to_string)
+                            }) {
+                                party_names.insert((name, j as u32));
+                            }
+                        }
+                    }
+                }
+            }
+            for n in &t.nodes {
+                if let Some(l) = &n.created_at {
+                    places.insert((l.clone(), j as u32));
+                }
+            }
+        }
+        let path = |j: u32| format!("/lines/{i}/items/{j}");
+        // UFLPA over every place and party of the chain.
+        for (p, j) in &places {
+            if let Some(l) = location(ledger, p)? {
+                let by_region = l.region.as_deref() == Some("CN-XJ");
+                let by_coordinates = l.geometry.as_ref().is_some_and(in_xinjiang);
+                if by_region || by_coordinates {
+                    let how = if by_region {
+                        "its subdivision is CN-XJ".to_string()
+                    } else {
+                        "its coordinates lie within Xinjiang (an approximate outline: confirm)"
+                            .to_string()
+                    };
+                    uflpa.error("uflpa-xinjiang", &path(*j), Some(&l.name), format!("line {}: the chain passes through {} ({how})", i + 1, l.name), "goods made wholly or in part in Xinjiang are presumed made with forced labour under the UFLPA: do not declare them for the US");
+                }
+                screen(&l.name, &path(*j), "a place of the chain,", &mut uflpa)?;
+            }
+        }
+        for (name, j) in &party_names {
+            screen(name, &path(*j), "a party of the chain,", &mut uflpa)?;
+        }
+        for o in &origins {
+            if let Some(n) = &o.signer_name {
+                screen(n, &path(o.item), "the signer", &mut uflpa)?;
+            }
+        }
+        // EUDR for in-scope commodities.
+        if let Some(c) = &commodity {
+            any_eudr = true;
+            if line.items.is_empty() {
+                eudr.error("eudr-no-lots", &format!("/lines/{i}/items"), None, format!("line {} is {c} (EUDR Annex I) but ships no lots from the ledger, so its plots cannot be checked", i + 1), "link the lots the line ships (fill the dossier from the shipment, or add them to the line)");
+            }
+            for o in &origins {
+                if o.unknown {
+                    eudr.error("eudr-unknown-origin", &path(o.item), Some(&o.id), format!("line {}: {} has no recorded origin: no event says where and when it was produced", i + 1, o.label), "obtain the supplier's provenance bundle for it, or exclude the input: EUDR allows no input of unknown origin");
+                } else if o.place.is_none() || o.country.is_none() {
+                    eudr.error("eudr-geolocation-missing", &path(o.item), Some(&o.id), format!("line {}: the place where {} was produced is not in the master data", i + 1, o.label), "record the plot as a location with its geolocation (tradeseal masterdata location … --geometry)");
+                }
+            }
+        }
+        // Provenance.
+        let verdict = if origins.is_empty() {
+            "none"
+        } else if origins
+            .iter()
+            .any(|o| matches!(o.signer.as_str(), "distrusted" | "revoked"))
+        {
+            "failed"
+        } else if origins.iter().any(|o| o.unknown || o.signer == "unknown") {
+            "warnings"
+        } else {
+            "verified"
+        };
+        let sound = |o: &Origin| !o.unknown && matches!(o.signer.as_str(), "own" | "trusted");
+        let units: BTreeSet<Option<&str>> = origins.iter().map(|o| o.unit.as_deref()).collect();
+        let ratio = (!origins.is_empty()).then(|| {
+            if units.len() == 1 && origins.iter().all(|o| o.quantity.is_some_and(|q| q > 0.0)) {
+                let total: f64 = origins.iter().filter_map(|o| o.quantity).sum();
+                origins
+                    .iter()
+                    .filter(|o| sound(o))
+                    .filter_map(|o| o.quantity)
+                    .sum::<f64>()
+                    / total
+            } else {
+                origins.iter().filter(|o| sound(o)).count() as f64 / origins.len() as f64
+            }
+        });
+        match verdict {
+            "failed" => prov.error("provenance-failed", &format!("/lines/{i}/items"), None, format!("line {}: an origin of its goods was signed by a partner you distrust or revoked", i + 1), "check the line's chain on the Verify screen; do not declare goods of a revoked source"),
+            "warnings" => prov.warning("provenance-partial", &format!("/lines/{i}/items"), None, format!("line {}: {:.0} % of its origin is proven by signatures you trust", i + 1, ratio.unwrap_or(0.0) * 100.0), "obtain and verify the suppliers' provenance bundles, or trust their keys after comparing fingerprints"),
+            _ => {}
+        }
+        lines.push(LineProvenance {
+            line: i as u32,
+            verdict: verdict.into(),
+            verified_ratio: ratio,
+            eudr: commodity,
+            origins,
+        });
+    }
+    if any_eudr {
+        let dds = d
+            .documents
+            .iter()
+            .enumerate()
+            .find(|(_, x)| x.code == "EUDR-DDS");
+        match dds {
+            None => eudr.error("eudr-dds-missing", "/documents", None, "goods in EUDR scope and no due-diligence statement", "submit the due-diligence statement in the EU information system, then add it as a document: code EUDR-DDS, its reference number and verification number"),
+            Some((k, x)) if x.reference.trim().is_empty() || x.verification.as_deref().is_none_or(|v| v.trim().is_empty()) => eudr.error("eudr-dds-missing", &format!("/documents/{k}"), None, "the due-diligence statement lacks its reference or verification number", "copy both numbers from the EU information system's receipt"),
+            Some(_) => {}
+        }
+    }
+    let mut checks = prov.out;
+    checks.extend(eudr.out);
+    checks.extend(uflpa.out);
+    Ok(Assessment { lines, checks })
+}
+
+/// The EUDR rules of one production plot.
+fn eudr_plot(c: &mut Checks, path: &str, what: &str, l: &Location, cattle: bool) {
+    let plot = l.plot.clone().unwrap_or_default();
+    let Some(g) = &l.geometry else {
+        c.error(
+            "eudr-geolocation-missing",
+            path,
+            Some(&l.name),
+            format!("{what} comes from {}, which has no geolocation", l.name),
+            "record the plot's GeoJSON Point (up to 4 ha) or Polygon in WGS 84 with 6 decimals",
+        );
+        return;
+    };
+    if min_decimals(g) < 6 {
+        c.error("eudr-geolocation-precision", path, Some(&l.name), format!("a coordinate of {} has fewer than 6 decimal digits", l.name), "give every longitude and latitude with at least 6 decimals (about 10 cm); JSON drops a trailing 0, so give a 7th digit where the 6th is 0");
+    }
+    let point = g.get("type").and_then(Value::as_str) == Some("Point");
+    let area = plot.area_ha.as_deref().and_then(Decimal::parse);
+    if point && !cattle {
+        match area {
+            Some(a) if a > Decimal::from_int(4) => c.error(
+                "eudr-polygon-required",
+                path,
+                Some(&l.name),
+                format!("{} covers {a} ha but is given as a point", l.name),
+                "plots over 4 ha need a polygon of their boundary: record the plot's Polygon",
+            ),
+            None => c.warning(
+                "eudr-area-unknown",
+                path,
+                Some(&l.name),
+                format!("{} is given as a point and its area is not stated", l.name),
+                "state the plot's area: a point is enough only up to 4 ha",
+            ),
+            _ => {}
+        }
+    }
+    match (&plot.deforested_on, plot.deforestation_free) {
+        (Some(date), _) if date.as_str() > EUDR_CUTOFF => c.error("eudr-deforestation", path, Some(date), format!("deforestation or degradation was recorded on {} on {date}, after the cut-off of 31 December 2020", l.name), "goods from this plot cannot be placed on the EU market: exclude them"),
+        (Some(_), _) => {}
+        (None, Some(true)) => {}
+        (None, _) if plot.evidence.as_deref().is_some_and(|e| !e.trim().is_empty()) => {}
+        (None, _) => c.error("eudr-evidence-missing", path, Some(&l.name), format!("nothing shows that {} was not deforested or degraded after 31 December 2020", l.name), "record the producer's declaration or the evidence (a satellite analysis) with the plot"),
+    }
+}
+
+/// The fewest fraction digits of any coordinate, as written.
+fn min_decimals(g: &Value) -> usize {
+    fn walk(v: &Value, least: &mut usize) {
+        match v {
+            Value::Number(n) => {
+                let s = n.to_string();
+                let d = s.split_once('.').map(|(_, f)| f.len()).unwrap_or(0);
+                *least = (*least).min(d);
+            }
+            Value::Array(a) => a.iter().for_each(|x| walk(x, least)),
+            _ => {}
+        }
+    }
+    let mut least = usize::MAX;
+    if let Some(c) = g.get("coordinates") {
+        walk(c, &mut least);
+    }
+    if least == usize::MAX {
+        0
+    } else {
+        least
+    }
+}
+
+/// An approximate outline of the Xinjiang Uyghur Autonomous Region (longitude,
+/// latitude; about 40 km accuracy), for places known only by coordinates.
+const XINJIANG: &[(f64, f64)] = &[
+    (87.3, 49.2),
+    (88.9, 48.1),
+    (90.0, 47.9),
+    (90.9, 46.3),
+    (93.5, 45.0),
+    (95.4, 44.3),
+    (96.4, 42.7),
+    (95.3, 41.7),
+    (94.2, 40.3),
+    (92.9, 39.3),
+    (90.9, 38.5),
+    (90.4, 37.0),
+    (89.0, 36.1),
+    (86.0, 35.9),
+    (83.0, 35.4),
+    (80.3, 35.4),
+    (78.0, 35.5),
+    (76.0, 35.9),
+    (74.6, 37.0),
+    (74.9, 37.3),
+    (73.6, 38.6),
+    (73.5, 39.5),
+    (75.6, 40.6),
+    (76.8, 41.1),
+    (78.3, 41.5),
+    (80.2, 42.1),
+    (80.3, 42.9),
+    (80.8, 43.2),
+    (80.4, 44.9),
+    (82.5, 45.2),
+    (82.3, 46.2),
+    (83.0, 47.2),
+    (85.5, 47.1),
+    (86.8, 48.6),
+];
+
+fn point_in(poly: &[(f64, f64)], x: f64, y: f64) -> bool {
+    let mut inside = false;
+    let mut j = poly.len() - 1;
+    for i in 0..poly.len() {
+        let (xi, yi) = poly[i];
+        let (xj, yj) = poly[j];
+        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
+            inside = !inside;
+        }
+        j = i;
+    }
+    inside
+}
+
+/// Whether a GeoJSON Point, or any vertex of a Polygon, lies within Xinjiang's outline.
+pub fn in_xinjiang(g: &Value) -> bool {
+    let mut pts = Vec::new();
+    fn collect(v: &Value, out: &mut Vec<(f64, f64)>) {
+        if let Some(a) = v.as_array() {
+            if let (Some(x), Some(y)) = (
+                a.first().and_then(Value::as_f64),
+                a.get(1).and_then(Value::as_f64),
+            ) {
+                out.push((x, y));
+            } else {
+                a.iter().for_each(|x| collect(x, out));
+            }
+        }
+    }
+    if let Some(c) = g.get("coordinates") {
+        collect(c, &mut pts);
+    }
+    pts.iter().any(|(x, y)| point_in(XINJIANG, *x, *y))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn the_xinjiang_outline_holds_its_cities_and_not_its_neighbours() {
+        let p = |x: f64, y: f64| json!({"type": "Point", "coordinates": [x, y]});
+        for (city, x, y) in [
+            ("Urumqi", 87.617, 43.826),
+            ("Kashgar", 75.989, 39.470),
+            ("Hotan", 79.922, 37.114),
+            ("Hami", 93.515, 42.818),
+            ("Aksu", 80.265, 41.169),
+            ("Altay", 88.141, 47.845),
+        ] {
+            assert!(in_xinjiang(&p(x, y)), "{city}");
+        }
+        for (city, x, y) in [
+            ("Almaty", 76.886, 43.238),
+            ("Bishkek", 74.569, 42.875),
+            ("Dunhuang", 94.662, 40.142),
+            ("Lhasa", 91.117, 29.653),
+            ("Xining", 101.778, 36.617),
+            ("Beijing", 116.407, 39.904),
+            ("Ulaanbaatar", 106.917, 47.886),
+            ("Islamabad", 73.048, 33.684),
+        ] {
+            assert!(!in_xinjiang(&p(x, y)), "{city}");
+        }
+    }
+
+    #[test]
+    fn decimals_as_written() {
+        assert_eq!(
+            min_decimals(&json!({"type": "Point", "coordinates": [-75.123456, 2.1234567]})),
+            6
+        );
+        assert_eq!(
+            min_decimals(&json!({"type": "Point", "coordinates": [-75.123456, 2.1]})),
+            1
+        );
+    }
+}

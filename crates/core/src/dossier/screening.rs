@@ -1,0 +1,278 @@
+//! Screening names against entity lists (such as the UFLPA Entity List) imported from
+//! CSV: matching that tolerates case, punctuation and legal-form suffixes, and shows
+//! what matched.
+
+use crate::codelists::parse_csv;
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use rusqlite::params;
+use serde::Serialize;
+use ts_rs::TS;
+
+/// Legal-form words dropped from the end of a name before comparing.
+const LEGAL_FORMS: &[&str] = &[
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "plc",
+    "lp",
+    "llp",
+    "gmbh",
+    "ag",
+    "kg",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "oy",
+    "ab",
+    "as",
+    "pte",
+    "pty",
+    "jsc",
+    "ojsc",
+    "pjsc",
+    "group",
+    "holding",
+    "holdings",
+    "有限公司",
+    "股份有限公司",
+    "有限责任公司",
+    "集团",
+];
+
+/// A name as compared: lowercase words of letters and digits, legal forms at the end
+/// removed (`Hoshine Silicon Industry Co., Ltd.` -> `hoshine silicon industry`).
+pub fn normalise(name: &str) -> String {
+    let folded: String = name.to_lowercase().chars().map(fold).collect();
+    let words: Vec<String> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect();
+    // Initials written with points (`S.A.`, `B.V.`) are one word.
+    let mut merged: Vec<String> = Vec::with_capacity(words.len());
+    let mut in_initials = false;
+    for w in words {
+        let single = w.chars().count() == 1 && w.is_ascii();
+        match merged.last_mut() {
+            Some(last) if single && in_initials => last.push_str(&w),
+            _ => merged.push(w),
+        }
+        in_initials = single;
+    }
+    let mut words = merged;
+    // Chinese legal forms are written without spaces: strip them as suffixes.
+    if let Some(last) = words.last_mut() {
+        for f in LEGAL_FORMS.iter().filter(|f| !f.is_ascii()) {
+            if last.len() > f.len() && last.ends_with(f) {
+                last.truncate(last.len() - f.len());
+            }
+        }
+    }
+    while words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| LEGAL_FORMS.contains(&w.as_str()))
+    {
+        words.pop();
+    }
+    words.join(" ")
+}
+
+/// Latin letters without their accents (`é` -> `e`), so that a list written in ASCII
+/// still matches.
+fn fold(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
+        'ç' | 'ć' | 'č' => 'c',
+        'ď' | 'đ' => 'd',
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => 'e',
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'ı' => 'i',
+        'ł' | 'ľ' => 'l',
+        'ñ' | 'ń' | 'ň' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => 'o',
+        'ř' => 'r',
+        'ś' | 'š' | 'ş' => 's',
+        'ť' | 'ţ' => 't',
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => 'u',
+        'ý' | 'ÿ' => 'y',
+        'ź' | 'ż' | 'ž' => 'z',
+        other => other,
+    }
+}
+
+/// Whether two normalised names match: equal, or one contains the other as whole
+/// words when the shorter has at least two words.
+pub fn matches(a: &str, b: &str) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.contains(' ') && format!(" {long} ").contains(&format!(" {short} "))
+}
+
+/// An entity on a list that a name matched.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct ListMatch {
+    pub list: String,
+    /// The entity as the list publishes it.
+    pub entity: String,
+    /// The name screened.
+    pub name: String,
+    /// Both names as compared.
+    pub entity_normalised: String,
+    pub name_normalised: String,
+}
+
+/// Imports a list from CSV (a column `name`, `entity` or `entity name`; optionally
+/// `country`), replacing an earlier import of the same list, in one transaction.
+pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
+    let list = list.trim();
+    if list.is_empty() {
+        return Err(Error::invalid("list", "name the list (e.g. UFLPA)"));
+    }
+    let delim = if csv.lines().next().unwrap_or("").contains(';')
+        && !csv.lines().next().unwrap_or("").contains(',')
+    {
+        ';'
+    } else {
+        ','
+    };
+    let rows = parse_csv(csv, delim);
+    let header: Vec<String> = rows
+        .first()
+        .ok_or_else(|| Error::invalid("csv", "the file is empty"))?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+        .collect();
+    let name_col = header
+        .iter()
+        .position(|h| matches!(h.as_str(), "name" | "entity" | "entity name"))
+        .ok_or_else(|| {
+            Error::invalid(
+                "csv",
+                format!(
+                    "no column `name` (or `entity`): the columns are {}",
+                    header.join(", ")
+                ),
+            )
+        })?;
+    let country_col = header.iter().position(|h| h == "country");
+    let tx = ledger.conn().unchecked_transaction()?;
+    tx.execute("DELETE FROM entity_lists WHERE list = ?1", [list])?;
+    let mut n = 0;
+    for (i, r) in rows.iter().enumerate().skip(1) {
+        let Some(name) = r.get(name_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+            continue;
+        };
+        let norm = normalise(name);
+        if norm.is_empty() {
+            return Err(Error::invalid(
+                format!("row {}", i + 1),
+                format!("{name:?} has no letters or digits"),
+            ));
+        }
+        n += tx.execute(
+            "INSERT OR IGNORE INTO entity_lists (list, name, norm, country) VALUES (?1, ?2, ?3, ?4)",
+            params![list, name, norm, country_col.and_then(|c| r.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty())],
+        )?;
+    }
+    if n == 0 {
+        return Err(Error::invalid("csv", "the file lists no names"));
+    }
+    tx.commit()?;
+    Ok(n)
+}
+
+/// The lists imported, with their sizes.
+pub fn lists(ledger: &Ledger) -> Result<Vec<(String, u64)>> {
+    let mut st = ledger
+        .conn()
+        .prepare("SELECT list, count(*) FROM entity_lists GROUP BY list ORDER BY list")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every listed entity `name` matches.
+pub fn screen(ledger: &Ledger, name: &str) -> Result<Vec<ListMatch>> {
+    let n = normalise(name);
+    let mut st = ledger
+        .conn()
+        .prepare_cached("SELECT list, name, norm FROM entity_lists")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (list, entity, norm) = row?;
+        if matches(&n, &norm) {
+            out.push(ListMatch {
+                list,
+                entity,
+                name: name.to_string(),
+                entity_normalised: norm,
+                name_normalised: n.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_match_across_case_punctuation_and_legal_forms() {
+        assert_eq!(
+            normalise("Hoshine Silicon Industry Co., Ltd."),
+            "hoshine silicon industry"
+        );
+        assert_eq!(
+            normalise("HOSHINE SILICON INDUSTRY (SHANSHAN) CO LTD"),
+            "hoshine silicon industry shanshan"
+        );
+        assert_eq!(normalise("新疆生产建设兵团有限公司"), "新疆生产建设兵团");
+        assert!(matches(
+            &normalise("Hoshine Silicon Industry Co Ltd"),
+            &normalise("hoshine silicon industry co., ltd.")
+        ));
+        assert!(matches(
+            &normalise("Hoshine Silicon Industry (Shanshan) Co., Ltd"),
+            &normalise("Hoshine Silicon Industry")
+        ));
+        // A single common word never matches inside a longer name.
+        assert!(!matches(
+            &normalise("Industry"),
+            &normalise("Hoshine Silicon Industry")
+        ));
+        assert!(!matches(
+            &normalise("Acme Coffee GmbH"),
+            &normalise("Acme Cocoa GmbH")
+        ));
+        // "Group" alone is a name, not a suffix to drop to nothing.
+        assert_eq!(normalise("Group"), "group");
+        assert_eq!(
+            normalise("Cooperativa Café do Sul S.A."),
+            normalise("COOPERATIVA CAFE DO SUL")
+        );
+    }
+}
