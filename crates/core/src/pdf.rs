@@ -12,6 +12,18 @@ use printpdf::{
 
 const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+/// Chinese, Japanese and Korean: drawn with this where DejaVu Sans has no glyph.
+const CJK: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
+
+/// The fonts, parsed once per process.
+fn parsed(which: usize) -> &'static ParsedFont {
+    static FONTS: std::sync::OnceLock<[ParsedFont; 3]> = std::sync::OnceLock::new();
+    &FONTS.get_or_init(|| {
+        [REGULAR, BOLD, CJK].map(|b| {
+            ParsedFont::from_bytes(b, 0, &mut Vec::new()).expect("the embedded font parses")
+        })
+    })[which]
+}
 
 /// Page sizes, in mm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,10 +89,16 @@ struct Face {
 }
 
 impl Face {
+    fn has(&self, c: char) -> bool {
+        self.font
+            .lookup_glyph_index(c as u32)
+            .is_some_and(|g| g != 0)
+    }
+
     fn advance(&self, c: char) -> f32 {
-        let upem = f32::from(self.font.units_per_em.max(1));
+        let upem = f32::from(self.font.font_metrics.units_per_em.max(1));
         let gid = self.font.lookup_glyph_index(c as u32).unwrap_or(0);
-        f32::from(self.font.get_glyph_width(gid).unwrap_or(0)) / upem
+        f32::from(self.font.get_horizontal_advance(gid)) / upem
     }
 }
 
@@ -89,6 +107,7 @@ pub struct Doc {
     doc: PdfDocument,
     regular: Face,
     bold: Face,
+    cjk: Face,
     pages: Vec<PdfPage>,
     ops: Vec<Op>,
     size: PageSize,
@@ -107,9 +126,8 @@ impl Doc {
         doc.metadata.info.producer = "TradeSeal (printpdf)".into();
         // Fixed font ids (printpdf's own are random), so the same document gives the
         // same bytes.
-        let mut face = |bytes: &[u8], name: &str| {
-            let font = ParsedFont::from_bytes(bytes, 0, &mut Vec::new())
-                .expect("the embedded font parses");
+        let mut face = |which: usize, name: &str| {
+            let font = parsed(which).clone();
             let id = FontId(name.into());
             doc.resources
                 .fonts
@@ -117,12 +135,14 @@ impl Doc {
                 .insert(id.clone(), printpdf::PdfFont::new(font.clone()));
             Face { font, id }
         };
-        let regular = face(REGULAR, "DEJAVUSANSREGULAR");
-        let bold = face(BOLD, "DEJAVUSANSBOLD");
+        let regular = face(0, "DEJAVUSANSREGULAR");
+        let bold = face(1, "DEJAVUSANSBOLD");
+        let cjk = face(2, "DROIDSANSFALLBACK");
         Doc {
             doc,
             regular,
             bold,
+            cjk,
             pages: vec![],
             ops: vec![],
             size,
@@ -165,10 +185,35 @@ impl Doc {
         }
     }
 
+    /// The face that draws `c`: the style's, or the CJK fallback where only it has a glyph.
+    fn face_for(&self, c: char, bold: bool) -> &Face {
+        let f = self.face(bold);
+        if f.has(c) || !self.cjk.has(c) {
+            f
+        } else {
+            &self.cjk
+        }
+    }
+
+    /// `text` cut into runs each drawn by one face.
+    fn runs<'a>(&'a self, text: &str, bold: bool) -> Vec<(&'a Face, String)> {
+        let mut out: Vec<(&Face, String)> = Vec::new();
+        for c in text.chars() {
+            let f = self.face_for(c, bold);
+            match out.last_mut() {
+                Some((g, run)) if std::ptr::eq(*g, f) => run.push(c),
+                _ => out.push((f, c.to_string())),
+            }
+        }
+        out
+    }
+
     /// The width of `text` in `style`, mm.
     pub fn width(&self, text: &str, style: Style) -> f32 {
-        let f = self.face(style.bold);
-        let em: f32 = text.chars().map(|c| f.advance(c)).sum();
+        let em: f32 = text
+            .chars()
+            .map(|c| self.face_for(c, style.bold).advance(c))
+            .sum();
         Mm::from(Pt(em * style.size)).0
     }
 
@@ -217,25 +262,34 @@ impl Doc {
     /// page's top-left.
     pub fn text_at(&mut self, x: f32, top: f32, text: &str, style: Style) {
         let baseline = top + Mm::from(Pt(style.size * 0.95)).0;
-        let id = self.face(style.bold).id.clone();
         let y = self.page_height() - baseline;
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFillColor {
-                col: rgb(style.colour),
-            },
-            Op::SetFont {
-                font: PdfFontHandle::External(id),
-                size: Pt(style.size),
-            },
-            Op::SetTextCursor {
-                pos: Point { x: pt(x), y: pt(y) },
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_string())],
-            },
-            Op::EndTextSection,
-        ]);
+        let mut x = x;
+        let mut ops = Vec::new();
+        for (face, run) in self.runs(text, style.bold) {
+            let w = Mm::from(Pt(
+                run.chars().map(|c| face.advance(c)).sum::<f32>() * style.size
+            ))
+            .0;
+            ops.extend([
+                Op::StartTextSection,
+                Op::SetFillColor {
+                    col: rgb(style.colour),
+                },
+                Op::SetFont {
+                    font: PdfFontHandle::External(face.id.clone()),
+                    size: Pt(style.size),
+                },
+                Op::SetTextCursor {
+                    pos: Point { x: pt(x), y: pt(y) },
+                },
+                Op::ShowText {
+                    items: vec![TextItem::Text(run)],
+                },
+                Op::EndTextSection,
+            ]);
+            x += w;
+        }
+        self.ops.extend(ops);
     }
 
     /// A filled rectangle; `top` from the page's top.
