@@ -15,6 +15,15 @@ pub enum Paper {
     Letter,
 }
 
+impl Paper {
+    pub fn size(self) -> tradeseal_core::pdf::PageSize {
+        match self {
+            Paper::A4 => tradeseal_core::pdf::PageSize::A4,
+            Paper::Letter => tradeseal_core::pdf::PageSize::Letter,
+        }
+    }
+}
+
 #[derive(Subcommand)]
 pub enum BundleCommand {
     /// Write the custody chain of some goods, signed and provable, to one file
@@ -114,10 +123,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
             let (report, sha) = bundle::verify_file(&file, ledger.as_ref(), &mut |_| true)?;
             if let Some(out) = &pdf {
-                let page = match paper {
-                    Paper::A4 => tradeseal_core::pdf::PageSize::A4,
-                    Paper::Letter => tradeseal_core::pdf::PageSize::Letter,
-                };
+                let page = paper.size();
                 let now = tradeseal_core::system::now();
                 let card = h.as_ref().map(|h| h.card());
                 bundle::save_report_pdf(&report, &file, &sha, card, now, page, out)?;

@@ -64,11 +64,15 @@ pub enum DossierCommand {
     Seal { id: String },
     /// Start a correction of a sealed dossier: a new draft version that supersedes it once sealed
     Amend { id: String },
-    /// Write a sealed dossier to a file, with chosen fields hidden
+    /// Write a sealed dossier, with chosen fields hidden: FILE.json (the sealed file,
+    /// docs/spec/dossier.md) or FILE.pdf (to print; its QR code verifies the seal)
     Export {
         id: String,
         #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
+        /// Page size of a PDF
+        #[arg(long, value_enum, default_value_t = crate::bundles::Paper::A4)]
+        paper: crate::bundles::Paper,
         /// A sealed version (default: the latest)
         #[arg(long)]
         version: Option<u32>,
@@ -346,17 +350,37 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
         DossierCommand::Export {
             id,
             output,
+            paper,
             version,
             hide,
         } => {
             let ledger = h.ledger_for_export()?;
             let id = store::resolve(&ledger, &id)?;
             let file = store::export(&ledger, h.card(), &id, version, &hide)?;
+            let ext = output
+                .extension()
+                .map(|e| e.to_string_lossy().to_lowercase())
+                .unwrap_or_default();
+            let bytes = match ext.as_str() {
+                "json" => {
+                    let mut b = serde_json::to_vec_pretty(&file).expect("a sealed file is JSON");
+                    b.push(b'\n');
+                    b
+                }
+                "pdf" => dossier::pdf::dossier_pdf(&file, paper.size()),
+                _ => {
+                    return Err(Error::invalid(
+                        "output",
+                        format!(
+                            "{}: name the file .json (sealed dossier) or .pdf",
+                            output.display()
+                        ),
+                    ))
+                }
+            };
             tradeseal_core::files::write_atomically(&output, |w| {
-                serde_json::to_writer_pretty(&mut *w, &file)
-                    .map_err(|e| Error::io("writing the dossier", e.into()))?;
-                w.write_all(b"\n")
-                    .map_err(|e| Error::io("writing the dossier", e))
+                w.write_all(&bytes)
+                    .map_err(|e| Error::io(format!("writing {}", output.display()), e))
             })?;
             println!(
                 "Wrote {id} version {} to {} ({} field(s) hidden)",

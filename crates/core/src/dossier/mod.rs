@@ -9,6 +9,7 @@ pub mod edit;
 pub mod lines_csv;
 pub mod links;
 pub mod model;
+pub mod pdf;
 pub mod rules;
 pub mod screening;
 pub mod seal;

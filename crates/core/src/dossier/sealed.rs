@@ -179,6 +179,131 @@ fn remove(doc: &mut Value, path: &Path) {
     }
 }
 
+/// The seal as a QR code's text (docs/spec/dossier.md §7): everything needed to check
+/// the seal entry's signature offline, given the signer's key.
+/// `TSD1.<id>.<version>.<fields>.<seq>.<time ms>.<root>.<prev>.<author>.<signature>[.<supersedes>]`,
+/// hashes, keys and signature in base64url without padding.
+pub fn qr_text(seal: &Seal) -> Result<String> {
+    let e = &seal.entry;
+    let p: SealPayload = serde_json::from_value(e.payload.clone()).map_err(|x| {
+        Error::invalid(
+            "seal",
+            format!("the seal entry's payload is not a dossier seal ({x})"),
+        )
+    })?;
+    let b64 = |hex_text: &str| -> Result<String> {
+        hex::decode(hex_text)
+            .map(|b| data_encoding::BASE64URL_NOPAD.encode(&b))
+            .map_err(|_| Error::invalid("seal", "a hash in the seal entry is not hex"))
+    };
+    let time = Timestamp::parse_canonical(&e.time)?;
+    let mut out = format!(
+        "TSD1.{}.{}.{}.{}.{}.{}.{}.{}.{}",
+        p.dossier,
+        p.version,
+        p.fields,
+        e.seq,
+        time.unix_millis(),
+        b64(&p.root)?,
+        b64(&e.prev)?,
+        b64(&e.author)?,
+        b64(&e.signature)?
+    );
+    if let Some(s) = &p.supersedes {
+        out.push('.');
+        out.push_str(&b64(s)?);
+    }
+    Ok(out)
+}
+
+/// A seal read from a QR code.
+#[derive(Clone, Debug, PartialEq, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct QrSeal {
+    pub id: String,
+    pub version: u32,
+    #[ts(type = "number")]
+    pub fields: u64,
+    #[ts(type = "number")]
+    pub seq: u64,
+    pub sealed_at: String,
+    pub root: String,
+    /// The signer's public key (hex) and its fingerprint.
+    pub key: String,
+    pub fingerprint: String,
+    #[ts(optional)]
+    pub supersedes: Option<String>,
+    /// The seal entry's signature verifies under `key`.
+    pub signature_valid: bool,
+}
+
+/// Reads and checks a seal QR code's text: the entry is rebuilt from it and its strict
+/// Ed25519 signature checked. Whether `key` is a signer to trust is the caller's to say.
+pub fn verify_qr(text: &str) -> Result<QrSeal> {
+    let bad = |why: &str| Error::invalid("qr", format!("not a TradeSeal dossier seal: {why}"));
+    let parts: Vec<&str> = text.trim().split('.').collect();
+    if parts.first() != Some(&"TSD1") {
+        return Err(bad("it does not start with TSD1"));
+    }
+    if !(parts.len() == 10 || parts.len() == 11) {
+        return Err(bad("it has the wrong number of parts"));
+    }
+    let num = |s: &str| s.parse::<u64>().map_err(|_| bad("a number is malformed"));
+    let bytes = |s: &str, n: usize| -> Result<Vec<u8>> {
+        data_encoding::BASE64URL_NOPAD
+            .decode(s.as_bytes())
+            .ok()
+            .filter(|b| b.len() == n)
+            .ok_or_else(|| bad("a hash, key or signature is malformed"))
+    };
+    let (id, version, fields, seq, ms) = (
+        parts[1].to_string(),
+        num(parts[2])? as u32,
+        num(parts[3])?,
+        num(parts[4])?,
+        num(parts[5])? as i64,
+    );
+    let root = hex::encode(bytes(parts[6], 32)?);
+    let prev = Hash::from_slice(&bytes(parts[7], 32)?).expect("32 bytes");
+    let author: [u8; 32] = bytes(parts[8], 32)?.try_into().expect("32 bytes");
+    let sig: [u8; 64] = bytes(parts[9], 64)?.try_into().expect("64 bytes");
+    let supersedes = parts
+        .get(10)
+        .map(|s| bytes(s, 32).map(hex::encode))
+        .transpose()?;
+    let payload = SealPayload {
+        dossier: id.clone(),
+        version,
+        root: root.clone(),
+        fields,
+        supersedes: supersedes.clone(),
+    };
+    let time = Timestamp::from_unix_millis(ms)?;
+    let body = Body {
+        seq,
+        kind: KIND_SEAL.into(),
+        time,
+        author,
+        prev,
+        payload: canonical::to_canonical(&payload)?,
+    };
+    let key =
+        PublicKey::from_bytes(&author).ok_or_else(|| bad("the key is not a valid Ed25519 key"))?;
+    let signature_valid = key.verify(&signed_message(&body.hash()), &sig);
+    Ok(QrSeal {
+        id,
+        version,
+        fields,
+        seq,
+        sealed_at: time.to_rfc3339(),
+        root,
+        key: key.to_hex(),
+        fingerprint: crate::identity::fingerprint(&key),
+        supersedes,
+        signature_valid,
+    })
+}
+
 /// What checking a sealed dossier found.
 #[derive(Clone, Debug, Serialize, TS)]
 #[ts(export_to = "bindings.ts")]

@@ -8,7 +8,7 @@ use tradeseal_core::identity::{self, QrModules};
 use tradeseal_core::parties;
 use tradeseal_core::pdf::PageSize;
 
-fn run(cmd: &str, args: &[&str]) -> Vec<u8> {
+pub fn run(cmd: &str, args: &[&str]) -> Vec<u8> {
     let out = std::process::Command::new(cmd)
         .args(args)
         .output()
@@ -21,7 +21,7 @@ fn run(cmd: &str, args: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
-fn decode(png: &std::path::Path) -> String {
+pub fn decode(png: &std::path::Path) -> String {
     let raw = run("zbarimg", &["-q", "--raw", png.to_str().unwrap()]);
     String::from_utf8(raw)
         .unwrap()

@@ -863,3 +863,141 @@ fn uflpa_finds_a_xinjiang_node_and_a_listed_entity() {
         .iter()
         .any(|c| c.code == "uflpa-entity"));
 }
+
+// The PDF: text read back by poppler, the seal's QR code decoded by zbar.
+
+fn pdf_text(dir: &std::path::Path, bytes: &[u8], name: &str) -> String {
+    let path = dir.join(format!("{name}.pdf"));
+    std::fs::write(&path, bytes).unwrap();
+    String::from_utf8(crate::card_qr::run(
+        "pdftotext",
+        &["-layout", path.to_str().unwrap(), "-"],
+    ))
+    .unwrap()
+}
+
+#[test]
+fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
+    use tradeseal_core::dossier::pdf::dossier_pdf;
+    use tradeseal_core::pdf::PageSize;
+    let (dir, home, s, mut l) = coffee_home();
+    let mut d = complete_draft(&l);
+    d.parties.consignee.as_mut().unwrap().name = "云南咖啡进口有限公司".into();
+    d.parties.exporter.as_mut().unwrap().name = "Cooperativa Agrícola São João".into();
+    // Enough lines for a second page.
+    let first = d.lines[0].clone();
+    for k in 0..30 {
+        let mut extra = first.clone();
+        extra.items.clear();
+        extra.description = format!("Sample bag {k}, coffee extract");
+        extra.commodity = dossier::Commodity {
+            hs: "210111".into(),
+            ..Default::default()
+        };
+        extra.net_mass_kg = Some("1".into());
+        extra.gross_mass_kg = Some("1.1".into());
+        extra.value = Some("0.00".into());
+        extra.packages.clear();
+        d.lines.push(extra);
+    }
+    d.header.total_gross_mass_kg = None;
+    store::save(&l, &d, t(4)).unwrap();
+    let out = store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    let file = store::export(&l, home.card(), &d.id, None, &[]).unwrap();
+    for page in [PageSize::A4, PageSize::Letter] {
+        let bytes = dossier_pdf(&file, page);
+        let text = pdf_text(dir.path(), &bytes, "dossier");
+        for want in [
+            "Customs dossier",
+            "ACME-2026-0042",
+            "云南咖啡进口有限公司",
+            "Cooperativa Agrícola São João",
+            "CSQU3054383",
+            "Sample bag 29",
+            "EUDR-DDS",
+            "H-2026-018",
+            "Fingerprint",
+        ] {
+            assert!(text.contains(want), "{want:?} in:\n{text}");
+        }
+        let info = String::from_utf8(crate::card_qr::run(
+            "pdfinfo",
+            &[dir.path().join("dossier.pdf").to_str().unwrap()],
+        ))
+        .unwrap();
+        assert!(
+            info.contains("Pages:") && !info.contains("Pages:           1\n"),
+            "{info}"
+        );
+        let size = if page == PageSize::A4 {
+            "595.276 x 841.89"
+        } else {
+            "612 x 792"
+        };
+        assert!(info.contains(size), "{info}");
+    }
+    // The QR code on the printed page, read by zbar, verifies the seal.
+    let path = dir.path().join("dossier.pdf");
+    std::fs::write(&path, dossier_pdf(&file, PageSize::A4)).unwrap();
+    let prefix = dir.path().join("page");
+    crate::card_qr::run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut decoded = None;
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "png") {
+            let out = std::process::Command::new("zbarimg")
+                .args(["-q", "--raw", p.to_str().unwrap()])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                decoded = Some(
+                    String::from_utf8(out.stdout)
+                        .unwrap()
+                        .trim_end()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    let text = decoded.expect("a page with the seal's QR code");
+    let q = sealed::verify_qr(&text).unwrap();
+    assert!(q.signature_valid);
+    assert_eq!(
+        (q.id.as_str(), q.version, q.root.as_str(), q.key.as_str()),
+        (
+            d.id.as_str(),
+            1,
+            out.root.as_str(),
+            home.card().public_key.as_str()
+        )
+    );
+    // One changed character: the signature no longer verifies, or it does not parse.
+    let mut bad: Vec<char> = text.chars().collect();
+    let i = text.find(".D").unwrap() + 2;
+    bad[i] = if bad[i] == '0' { '1' } else { '0' };
+    let bad: String = bad.into_iter().collect();
+    assert!(sealed::verify_qr(&bad).map_or(true, |q| !q.signature_valid));
+    // A redacted PDF says what is withheld and shows no value.
+    let red = store::export(
+        &l,
+        home.card(),
+        &d.id,
+        None,
+        &["/valuation".into(), "/lines/*/value".into()],
+    )
+    .unwrap();
+    let text = pdf_text(dir.path(), &dossier_pdf(&red, PageSize::A4), "red");
+    assert!(
+        text.contains("withheld") && !text.contains("9400"),
+        "{text}"
+    );
+}

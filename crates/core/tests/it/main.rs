@@ -1,7 +1,7 @@
 //! Integration tests of the core on real SQLite files (one test binary, see STYLE.md).
 
 mod bundle;
-mod card_qr;
+pub mod card_qr;
 mod crash;
 mod dossier;
 mod dossier_vectors;
