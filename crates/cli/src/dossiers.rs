@@ -65,7 +65,8 @@ pub enum DossierCommand {
     /// Start a correction of a sealed dossier: a new draft version that supersedes it once sealed
     Amend { id: String },
     /// Write a sealed dossier, with chosen fields hidden: FILE.json (the sealed file,
-    /// docs/spec/dossier.md) or FILE.pdf (to print; its QR code verifies the seal)
+    /// docs/spec/dossier.md), FILE.pdf (to print; its QR code verifies the seal) or
+    /// FILE.jwt (a W3C Verifiable Credential 2.0, vc+jwt, signed by this organisation)
     Export {
         id: String,
         #[arg(short, long, value_name = "FILE")]
@@ -368,15 +369,13 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                     b
                 }
                 "pdf" => dossier::pdf::dossier_pdf(&file, paper.size()),
-                _ => {
-                    return Err(Error::invalid(
-                        "output",
-                        format!(
-                            "{}: name the file .json (sealed dossier) or .pdf",
-                            output.display()
-                        ),
-                    ))
+                "jwt" => {
+                    let signer = h.unlock(&crate::env::passphrase(false)?)?;
+                    let mut b = dossier::vc::to_jwt(&file, &signer)?.into_bytes();
+                    b.push(b'\n');
+                    b
                 }
+                _ => return Err(Error::invalid("output", format!("{}: name the file .json (sealed dossier), .pdf (to print) or .jwt (Verifiable Credential)", output.display()))),
             };
             tradeseal_core::files::write_atomically(&output, |w| {
                 w.write_all(&bytes)
@@ -617,16 +616,22 @@ fn verify(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
         Some(h) => h.codelists()?,
         None => std::borrow::Cow::Borrowed(tradeseal_core::codelists::CodeLists::builtin()),
     };
+    let jwt = !text.trim_start().starts_with('{');
+    let check = |standing: sealed::Standing<'_>| {
+        if jwt {
+            dossier::vc::verify_jwt(&text, &lists, standing)
+        } else {
+            sealed::verify(&text, &lists, standing)
+        }
+    };
     let report = match (&ledger, &h) {
         (Some(l), Some(h)) => {
             let st = sealed::standing_in(l, &h.card().org);
-            sealed::verify(&text, &lists, Some(&st))
+            check(Some(&st))
         }
-        _ => sealed::verify(
-            &text,
-            &lists,
-            Some(&|_: &str, _: i64| (tradeseal_core::parties::SignerStatus::Unknown, None)),
-        ),
+        _ => check(Some(&|_: &str, _: i64| {
+            (tradeseal_core::parties::SignerStatus::Unknown, None)
+        })),
     };
     if json {
         json_out(&report);
@@ -641,6 +646,9 @@ fn verify(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
             report.id.as_deref().unwrap_or("?"),
             report.version.map(|v| v.to_string()).unwrap_or("?".into())
         );
+        if let Some(did) = &report.credential_issuer {
+            println!("Credential    W3C Verifiable Credential (vc+jwt), issued by {did}");
+        }
         println!(
             "Sealed by     {} (fingerprint {})",
             report.signer.as_deref().unwrap_or("?"),

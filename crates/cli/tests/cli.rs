@@ -25,6 +25,7 @@ fn redact(s: &str, home: &Path) -> String {
         (r"\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}", "+[KEYID]+[VKEY]"),
         (r"[0-9a-f]{64}", "[HEX64]"),
         (r"\bD[0-9a-f]{16}\b", "[DOSSIER]"),
+        (r"did:key:z[1-9A-HJ-NP-Za-km-z]+", "did:key:[DID]"),
         (r"\b[0-9a-f]{16}\b", "[HEX16]"),
         (r"(?m)^[A-Za-z0-9+/]{43}=$", "[ROOT]"),
         (r"\\n[A-Za-z0-9+/]{43}=\\n", "\\n[ROOT]\\n"),

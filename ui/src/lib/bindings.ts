@@ -677,7 +677,11 @@ checks: Array<Check>,
 /**
  * The disclosed dossier.
  */
-dossier: unknown, };
+dossier: unknown, 
+/**
+ * For a Verifiable Credential (vc+jwt): its issuer's `did:key`, the JWS verified.
+ */
+credential_issuer?: string, };
 
 export type ColumnMap = { [key in string]?: string };
 

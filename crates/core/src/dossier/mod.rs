@@ -15,6 +15,7 @@ pub mod screening;
 pub mod seal;
 pub mod sealed;
 pub mod store;
+pub mod vc;
 
 pub use checks::{validate, Check};
 pub use model::*;

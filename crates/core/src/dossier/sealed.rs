@@ -338,6 +338,9 @@ pub struct SealReport {
     /// The disclosed dossier.
     #[ts(type = "unknown")]
     pub dossier: Value,
+    /// For a Verifiable Credential (vc+jwt): its issuer's `did:key`, the JWS verified.
+    #[ts(optional)]
+    pub credential_issuer: Option<String>,
 }
 
 struct Found(Vec<Check>);
@@ -412,6 +415,7 @@ pub fn verify(
         findings: Vec::new(),
         checks: Vec::new(),
         dossier: Value::Null,
+        credential_issuer: None,
     };
     let file: SealedFile = match serde_json::from_str(text) {
         Ok(x) => x,

@@ -1001,3 +1001,77 @@ fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
         "{text}"
     );
 }
+
+#[test]
+fn the_credential_is_a_vc_jwt_that_an_independent_checker_accepts() {
+    use tradeseal_core::dossier::vc;
+    let (dir, home, s, l, d) = sealed_dossier();
+    let file = store::export(&l, home.card(), &d.id, None, &["/valuation".into()]).unwrap();
+    let jwt = vc::to_jwt(&file, &s).unwrap();
+    let standing = sealed::standing_in(&l, ORG);
+    let r = vc::verify_jwt(&jwt, lists(), Some(&standing));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:#?}", r.findings);
+    assert!(r.hidden.iter().any(|h| h == "/valuation/currency"));
+    // Python's `cryptography` checks the JWS and the did:key on its own.
+    let path = dir.path().join("dossier.jwt");
+    std::fs::write(&path, &jwt).unwrap();
+    let script = crate::epcis::root().join("tests/vectors/dossier/check_vc.py");
+    let out = String::from_utf8(crate::card_qr::run(
+        "python3",
+        &[script.to_str().unwrap(), path.to_str().unwrap()],
+    ))
+    .unwrap();
+    assert!(
+        out.contains(&format!("dossier {} version 1", d.id)),
+        "{out}"
+    );
+    // A changed payload or a foreign key fails.
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let mut payload: Value = serde_json::from_slice(
+        &data_encoding::BASE64URL_NOPAD
+            .decode(parts[1].as_bytes())
+            .unwrap(),
+    )
+    .unwrap();
+    payload["credentialSubject"][0]["transaction"]["identifier"] = json!("OTHER");
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        data_encoding::BASE64URL_NOPAD.encode(payload.to_string().as_bytes()),
+        parts[2]
+    );
+    let r = vc::verify_jwt(&forged, lists(), None);
+    assert_eq!(
+        (r.verdict, r.findings[0].code.as_str()),
+        (BundleVerdict::Failed, "vc-signature")
+    );
+    std::fs::write(&path, &forged).unwrap();
+    let py = std::process::Command::new("python3")
+        .args([script.to_str().unwrap(), path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        !py.status.success(),
+        "the independent checker refuses it too"
+    );
+    let (_d2, _h2, other) = new_home_with_seed([77; 32]);
+    assert!(vc::to_jwt(&file, &other).is_err(), "only the sealer issues");
+}
+
+fn new_home_with_seed(seed: [u8; 32]) -> (tempfile::TempDir, Home, Signer) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::init(
+        &dir.path().join("h"),
+        tradeseal_core::home::InitOptions {
+            org: "Other",
+            gln: None,
+            passphrase: crate::PASS,
+            seed,
+            now: t(0),
+            kdf_log_n: 10,
+        },
+    )
+    .unwrap();
+    let s = home.unlock(crate::PASS).unwrap();
+    (dir, home, s)
+}
