@@ -33,6 +33,16 @@ fn main() {
             "bundle_cancel",
             "bundle_save_report",
             "identity_qr",
+            "dossier_list",
+            "dossier_new",
+            "dossier_open",
+            "dossier_save",
+            "dossier_paste_lines",
+            "dossier_attach",
+            "dossier_seal",
+            "dossier_amend",
+            "dossier_preview",
+            "dossier_export",
         ]),
     ))
     .expect("tauri build script failed");

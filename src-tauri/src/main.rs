@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dossiers;
 mod partners;
 mod session;
 mod supply;
@@ -42,6 +43,16 @@ fn main() {
             partners::bundle_cancel,
             partners::bundle_save_report,
             partners::identity_qr,
+            dossiers::dossier_list,
+            dossiers::dossier_new,
+            dossiers::dossier_open,
+            dossiers::dossier_save,
+            dossiers::dossier_paste_lines,
+            dossiers::dossier_attach,
+            dossiers::dossier_seal,
+            dossiers::dossier_amend,
+            dossiers::dossier_preview,
+            dossiers::dossier_export,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

@@ -358,25 +358,15 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             let ledger = h.ledger_for_export()?;
             let id = store::resolve(&ledger, &id)?;
             let file = store::export(&ledger, h.card(), &id, version, &hide)?;
-            let ext = output
+            let jwt = output
                 .extension()
-                .map(|e| e.to_string_lossy().to_lowercase())
-                .unwrap_or_default();
-            let bytes = match ext.as_str() {
-                "json" => {
-                    let mut b = serde_json::to_vec_pretty(&file).expect("a sealed file is JSON");
-                    b.push(b'\n');
-                    b
-                }
-                "pdf" => dossier::pdf::dossier_pdf(&file, paper.size()),
-                "jwt" => {
-                    let signer = h.unlock(&crate::env::passphrase(false)?)?;
-                    let mut b = dossier::vc::to_jwt(&file, &signer)?.into_bytes();
-                    b.push(b'\n');
-                    b
-                }
-                _ => return Err(Error::invalid("output", format!("{}: name the file .json (sealed dossier), .pdf (to print) or .jwt (Verifiable Credential)", output.display()))),
+                .is_some_and(|e| e.eq_ignore_ascii_case("jwt"));
+            let signer = if jwt {
+                Some(h.unlock(&crate::env::passphrase(false)?)?)
+            } else {
+                None
             };
+            let bytes = dossier::export_bytes(&file, &output, paper.size(), signer.as_ref())?;
             tradeseal_core::files::write_atomically(&output, |w| {
                 w.write_all(&bytes)
                     .map_err(|e| Error::io(format!("writing {}", output.display()), e))

@@ -78,6 +78,9 @@ pub fn typescript() -> String {
         crate::dossier::lines_csv::ColumnMap::decl(),
         crate::dossier::lines_csv::LinesImport::decl(),
         crate::dossier::screening::ListMatch::decl(),
+        crate::dossier::sealed::QrSeal::decl(),
+        crate::pdf::PreviewPage::decl(),
+        crate::pdf::PreviewItem::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
     for d in decls {

@@ -102,8 +102,55 @@ impl Face {
     }
 }
 
+/// One page as drawn, for an on-screen preview of the PDF (mm from the top-left;
+/// text sizes in points; colours `#rrggbb`).
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct PreviewPage {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<PreviewItem>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+#[ts(export_to = "bindings.ts")]
+pub enum PreviewItem {
+    /// `y` is the baseline.
+    Text {
+        x: f32,
+        y: f32,
+        size: f32,
+        bold: bool,
+        colour: String,
+        text: String,
+    },
+    Rect {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        colour: String,
+    },
+    Line {
+        x1: f32,
+        y1: f32,
+        x2: f32,
+        y2: f32,
+        colour: String,
+    },
+}
+
+fn hex_colour(c: Rgb3) -> String {
+    let b = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+    format!("#{:02x}{:02x}{:02x}", b(c.0), b(c.1), b(c.2))
+}
+
 /// A document being drawn, one page at a time, with a cursor moving down the page.
 pub struct Doc {
+    /// What each finished page showed, and the page being drawn.
+    preview: Vec<PreviewPage>,
+    shown: Vec<PreviewItem>,
     doc: PdfDocument,
     regular: Face,
     bold: Face,
@@ -139,6 +186,8 @@ impl Doc {
         let bold = face(1, "DEJAVUSANSBOLD");
         let cjk = face(2, "DROIDSANSFALLBACK");
         Doc {
+            preview: Vec::new(),
+            shown: Vec::new(),
             doc,
             regular,
             bold,
@@ -262,6 +311,14 @@ impl Doc {
     /// page's top-left.
     pub fn text_at(&mut self, x: f32, top: f32, text: &str, style: Style) {
         let baseline = top + Mm::from(Pt(style.size * 0.95)).0;
+        self.shown.push(PreviewItem::Text {
+            x,
+            y: baseline,
+            size: style.size,
+            bold: style.bold,
+            colour: hex_colour(style.colour),
+            text: text.to_string(),
+        });
         let y = self.page_height() - baseline;
         let mut x = x;
         let mut ops = Vec::new();
@@ -294,6 +351,13 @@ impl Doc {
 
     /// A filled rectangle; `top` from the page's top.
     pub fn fill(&mut self, x: f32, top: f32, w: f32, h: f32, colour: Rgb3) {
+        self.shown.push(PreviewItem::Rect {
+            x,
+            y: top,
+            w,
+            h,
+            colour: hex_colour(colour),
+        });
         let y = self.page_height() - top - h;
         self.ops.extend([
             Op::SetFillColor { col: rgb(colour) },
@@ -312,6 +376,13 @@ impl Doc {
 
     /// A horizontal rule across the body at `top`.
     pub fn rule(&mut self, top: f32, colour: Rgb3) {
+        self.shown.push(PreviewItem::Line {
+            x1: self.margin,
+            y1: top,
+            x2: self.page_width() - self.margin,
+            y2: top,
+            colour: hex_colour(colour),
+        });
         let y = pt(self.page_height() - top);
         let (x1, x2) = (pt(self.margin), pt(self.page_width() - self.margin));
         self.ops.extend([
@@ -371,6 +442,11 @@ impl Doc {
         let ops = std::mem::take(&mut self.ops);
         let (w, h) = self.size.mm();
         self.pages.push(PdfPage::new(Mm(w), Mm(h), ops));
+        self.preview.push(PreviewPage {
+            width: w,
+            height: h,
+            items: std::mem::take(&mut self.shown),
+        });
         self.y = self.margin;
     }
 
@@ -464,7 +540,12 @@ impl Doc {
     }
 
     /// Finishes the document: every page gets its footer ("page i of n").
-    pub fn finish(mut self) -> Vec<u8> {
+    pub fn finish(self) -> Vec<u8> {
+        self.finish_with_preview().0
+    }
+
+    /// The PDF and what each of its pages shows.
+    pub fn finish_with_preview(mut self) -> (Vec<u8>, Vec<PreviewPage>) {
         if !self.ops.is_empty() || self.pages.is_empty() {
             self.new_page();
         }
@@ -485,13 +566,17 @@ impl Doc {
             self.text_at(w - margin - lw, top, &label, style);
             ops.append(&mut self.ops);
             done.push(PdfPage::new(Mm(w), Mm(h), ops));
+            let shown = std::mem::take(&mut self.shown);
+            if let Some(p) = self.preview.get_mut(i) {
+                p.items.extend(shown);
+            }
         }
         let mut bytes = self
             .doc
             .with_pages(done)
             .save(&PdfSaveOptions::default(), &mut Vec::new());
         stable_id(&mut bytes);
-        bytes
+        (bytes, self.preview)
     }
 }
 

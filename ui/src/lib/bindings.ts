@@ -708,3 +708,17 @@ name: string,
  * Both names as compared.
  */
 entity_normalised: string, name_normalised: string, };
+
+export type QrSeal = { id: string, version: number, fields: number, seq: number, sealed_at: string, root: string, 
+/**
+ * The signer's public key (hex) and its fingerprint.
+ */
+key: string, fingerprint: string, supersedes?: string, 
+/**
+ * The seal entry's signature verifies under `key`.
+ */
+signature_valid: boolean, };
+
+export type PreviewPage = { width: number, height: number, items: Array<PreviewItem>, };
+
+export type PreviewItem = { "kind": "text", x: number, y: number, size: number, bold: boolean, colour: string, text: string, } | { "kind": "rect", x: number, y: number, w: number, h: number, colour: string, } | { "kind": "line", x1: number, y1: number, x2: number, y2: number, colour: string, };

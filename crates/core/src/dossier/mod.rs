@@ -21,3 +21,41 @@ pub use checks::{validate, Check};
 pub use model::*;
 pub use sealed::{SealReport, SealedFile, KIND_SEAL, SEALED_FORMAT};
 pub use store::{SealOutcome, Status, Stored, Summary};
+
+/// The bytes of a sealed file in the form `path`'s extension names: `.json` (the
+/// sealed file), `.pdf` (to print) or `.jwt` (a Verifiable Credential, signed by
+/// `signer`, which must be the sealer; needed for `.jwt` only).
+pub fn export_bytes(
+    file: &SealedFile,
+    path: &std::path::Path,
+    page: crate::pdf::PageSize,
+    signer: Option<&crate::identity::Signer>,
+) -> crate::Result<Vec<u8>> {
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    Ok(match ext.as_str() {
+        "json" => {
+            let mut b = serde_json::to_vec_pretty(file).expect("a sealed file is JSON");
+            b.push(b'\n');
+            b
+        }
+        "pdf" => pdf::dossier_pdf(file, page),
+        "jwt" => {
+            let signer = signer.ok_or_else(|| crate::Error::invalid("passphrase", "issuing a credential signs it: unlock the key"))?;
+            let mut b = vc::to_jwt(file, signer)?.into_bytes();
+            b.push(b'\n');
+            b
+        }
+        _ => {
+            return Err(crate::Error::invalid(
+                "output",
+                format!(
+                    "{}: name the file .json (sealed dossier), .pdf (to print) or .jwt (Verifiable Credential)",
+                    path.display()
+                ),
+            ))
+        }
+    })
+}

@@ -74,6 +74,18 @@ fn heading(d: &mut Doc, text: &str) {
 
 /// The PDF of a sealed (possibly redacted) dossier file.
 pub fn dossier_pdf(file: &SealedFile, page: PageSize) -> Vec<u8> {
+    draw(file, page).finish()
+}
+
+/// The PDF and what each page shows, for a preview on screen.
+pub fn dossier_pdf_preview(
+    file: &SealedFile,
+    page: PageSize,
+) -> (Vec<u8>, Vec<crate::pdf::PreviewPage>) {
+    draw(file, page).finish_with_preview()
+}
+
+fn draw(file: &SealedFile, page: PageSize) -> Doc {
     let v = View {
         doc: &file.dossier,
         hidden: file.hidden.iter().map(|(p, _)| pointer(p)).collect(),
@@ -469,5 +481,5 @@ pub fn dossier_pdf(file: &SealedFile, page: PageSize) -> Vec<u8> {
             Style::new(8.0, false, colour::MUTED),
         );
     }
-    d.finish()
+    d
 }

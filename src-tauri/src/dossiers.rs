@@ -1,0 +1,226 @@
+//! Dossier commands: thin, one core call each, on the blocking pool.
+
+use crate::commands::{blocking, Res};
+use crate::session::Session;
+use crate::supply::file_path;
+use serde::Serialize;
+use tauri::State;
+use tradeseal_core::dossier::{lines_csv, links, store, Dossier, SealOutcome, Stored, Summary};
+use tradeseal_core::pdf::{PageSize, PreviewPage};
+use tradeseal_core::Error;
+
+/// A draft as edited, with everything TradeSeal checks of it.
+#[derive(Serialize)]
+pub struct Opened {
+    stored: Stored,
+    review: store::Review,
+}
+
+fn opened(
+    u: &crate::session::Unlocked,
+    l: &tradeseal_core::ledger::Ledger,
+    id: &str,
+) -> Result<Opened, Error> {
+    let stored = store::get(l, id, None)?;
+    let review = store::review(
+        l,
+        &stored.dossier,
+        &*u.home.codelists()?,
+        &u.home.card().org,
+    )?;
+    Ok(Opened { stored, review })
+}
+
+#[tauri::command]
+pub async fn dossier_list(state: State<'_, Session>, search: String) -> Res<Vec<Summary>> {
+    let u = state.current()?;
+    blocking(move || store::list(&u.home.ledger_read_only()?, &search)).await
+}
+
+/// A new draft: from a shipment (SSCC or event hash id), like an earlier dossier, or empty.
+#[tauri::command]
+pub async fn dossier_new(
+    state: State<'_, Session>,
+    shipment: Option<String>,
+    like: Option<String>,
+    lrn: Option<String>,
+) -> Res<Opened> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger()?;
+        let now = tradeseal_core::system::now();
+        let seed = tradeseal_core::system::random_seed()?;
+        let id = store::new_id(seed[..8].try_into().expect("8 bytes"));
+        let mut d = match (
+            shipment.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+            like.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+        ) {
+            (Some(s), _) => links::from_shipment(&l, links::shipment_event(&l, s)?, &id)?,
+            (None, Some(src)) => {
+                let src = store::resolve(&l, src)?;
+                store::duplicate(&l, &src, &id, now)?;
+                return opened(&u, &l, &id);
+            }
+            (None, None) => Dossier::new(&id),
+        };
+        if let Some(lrn) = lrn.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            d.header.lrn = Some(lrn.to_string());
+        }
+        store::create(&l, &d, now)?;
+        opened(&u, &l, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn dossier_open(state: State<'_, Session>, id: String) -> Res<Opened> {
+    let u = state.current()?;
+    blocking(move || opened(&u, &u.home.ledger_read_only()?, &id)).await
+}
+
+/// Saves a draft and reviews it again.
+#[tauri::command]
+pub async fn dossier_save(state: State<'_, Session>, dossier: Dossier) -> Res<Opened> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger()?;
+        store::save(&l, &dossier, tradeseal_core::system::now())?;
+        opened(&u, &l, &dossier.id)
+    })
+    .await
+}
+
+/// Adds goods lines from pasted spreadsheet rows or CSV text (with its header line).
+#[tauri::command]
+pub async fn dossier_paste_lines(
+    state: State<'_, Session>,
+    id: String,
+    text: String,
+) -> Res<Opened> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger()?;
+        lines_csv::import(&l, &id, &text, None, tradeseal_core::system::now())?;
+        opened(&u, &l, &id)
+    })
+    .await
+}
+
+/// Attaches a file (dropped on the window) as a supporting document.
+#[tauri::command]
+pub async fn dossier_attach(
+    state: State<'_, Session>,
+    id: String,
+    path: String,
+    code: String,
+    reference: String,
+) -> Res<Opened> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger()?;
+        let p = file_path(&path)?;
+        let bytes =
+            std::fs::read(&p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+        let mut d = store::get(&l, &id, None)?.dossier;
+        let sha = store::attach(&l, &bytes)?;
+        let name = p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        d.documents.push(tradeseal_core::dossier::Document {
+            code,
+            reference,
+            date: None,
+            verification: None,
+            file: Some(tradeseal_core::dossier::Attachment {
+                name,
+                sha256: sha,
+                size: bytes.len() as u64,
+                media_type: None,
+            }),
+        });
+        store::save(&l, &d, tradeseal_core::system::now())?;
+        opened(&u, &l, &id)
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn dossier_seal(state: State<'_, Session>, id: String) -> Res<SealOutcome> {
+    let u = state.current()?;
+    blocking(move || {
+        let mut l = u.home.ledger()?;
+        let lists = u.home.codelists()?;
+        let seed = tradeseal_core::system::random_seed()?;
+        store::seal(
+            &mut l,
+            &u.signer,
+            tradeseal_core::system::now(),
+            &id,
+            seed,
+            &lists,
+        )
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn dossier_amend(state: State<'_, Session>, id: String) -> Res<Opened> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger()?;
+        store::amend(&l, &id, tradeseal_core::system::now())?;
+        opened(&u, &l, &id)
+    })
+    .await
+}
+
+fn page(letter: bool) -> PageSize {
+    if letter {
+        PageSize::Letter
+    } else {
+        PageSize::A4
+    }
+}
+
+/// What the PDF of the latest sealed version, with `hide` withheld, shows.
+#[tauri::command]
+pub async fn dossier_preview(
+    state: State<'_, Session>,
+    id: String,
+    hide: Vec<String>,
+    letter: bool,
+) -> Res<Vec<PreviewPage>> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_for_export()?;
+        let file = store::export(&l, u.home.card(), &id, None, &hide)?;
+        Ok(tradeseal_core::dossier::pdf::dossier_pdf_preview(&file, page(letter)).1)
+    })
+    .await
+}
+
+/// Writes the latest sealed version to `path`: .json, .pdf or .jwt; returns the path.
+#[tauri::command]
+pub async fn dossier_export(
+    state: State<'_, Session>,
+    id: String,
+    path: String,
+    hide: Vec<String>,
+    letter: bool,
+) -> Res<String> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file_path(&path)?;
+        let l = u.home.ledger_for_export()?;
+        let file = store::export(&l, u.home.card(), &id, None, &hide)?;
+        let bytes =
+            tradeseal_core::dossier::export_bytes(&file, &p, page(letter), Some(&u.signer))?;
+        tradeseal_core::files::write_atomically(&p, |w| {
+            std::io::Write::write_all(w, &bytes)
+                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        })?;
+        Ok(p.display().to_string())
+    })
+    .await
+}
