@@ -2,6 +2,12 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  Dossier,
+  PreviewPage,
+  Review,
+  SealOutcome,
+  Stored,
+  Summary,
   BundleImport,
   BundleReport,
   PartyView,
@@ -43,6 +49,11 @@ export interface Vocabularies {
   eventTypes: string[];
 }
 export type TraceKind = "lot" | "serial" | "sscc" | "id";
+/** A dossier as the builder edits it, with its review (dossiers.rs `Opened`). */
+export interface OpenedDossier {
+  stored: Stored;
+  review: Review;
+}
 export type MasterKind = "product" | "location" | "party";
 
 /** Every failed command rejects with a UiError; anything else is wrapped into one. */
@@ -98,4 +109,15 @@ export const api = {
   partyAdd: (path: string) => call<PartyView>("party_add", { path }),
   partyDecide: (key: string, decision: "trust" | "distrust" | "revoke", from: string | null, reason: string | null) =>
     call<PartyView>("party_decide", { key, decision, from, reason }),
+
+  dossierList: (search: string) => call<Summary[]>("dossier_list", { search }),
+  dossierNew: (shipment: string | null, like: string | null, lrn: string | null) => call<OpenedDossier>("dossier_new", { shipment, like, lrn }),
+  dossierOpen: (id: string) => call<OpenedDossier>("dossier_open", { id }),
+  dossierSave: (dossier: Dossier) => call<OpenedDossier>("dossier_save", { dossier }),
+  dossierPasteLines: (id: string, text: string) => call<OpenedDossier>("dossier_paste_lines", { id, text }),
+  dossierAttach: (id: string, path: string, code: string, reference: string) => call<OpenedDossier>("dossier_attach", { id, path, code, reference }),
+  dossierSeal: (id: string) => call<SealOutcome>("dossier_seal", { id }),
+  dossierAmend: (id: string) => call<OpenedDossier>("dossier_amend", { id }),
+  dossierPreview: (id: string, hide: string[], letter: boolean) => call<PreviewPage[]>("dossier_preview", { id, hide, letter }),
+  dossierExport: (id: string, path: string, hide: string[], letter: boolean) => call<string>("dossier_export", { id, path, hide, letter }),
 };

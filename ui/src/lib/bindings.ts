@@ -448,7 +448,7 @@ declaration_date?: string, offices: Offices,
 /**
  * Total number of packages declared (EU 18 06, SAD box 6).
  */
-total_packages?: bigint, 
+total_packages?: number, 
 /**
  * Total gross mass in kg.
  */
@@ -563,7 +563,7 @@ export type Packages = {
 /**
  * UN/ECE Recommendation 21 package code (`BG` bag, `CT` carton).
  */
-kind: string, number: bigint, marks?: string, };
+kind: string, number: number, marks?: string, };
 
 export type Quantity = { value: string, 
 /**

@@ -85,7 +85,7 @@ pub struct Header {
     pub offices: Offices,
     /// Total number of packages declared (EU 18 06, SAD box 6).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub total_packages: Option<u64>,
     /// Total gross mass in kg.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,7 +161,9 @@ pub struct DossierParty {
 
 doc_struct! {
 pub struct PartyId {
+    #[serde(default)]
     pub scheme: String,
+    #[serde(default)]
     pub id: String,
 }
 }
@@ -208,6 +210,7 @@ pub struct Transport {
 doc_struct! {
 pub struct Container {
     /// ISO 6346: owner code, category, serial, check digit (`CSQU3054383`).
+    #[serde(default)]
     pub number: String,
     #[serde(default)]
     pub seals: Vec<String>,
@@ -305,8 +308,10 @@ pub struct Commodity {
 
 doc_struct! {
 pub struct PreferentialOrigin {
+    #[serde(default)]
     pub country: String,
     /// Proof of origin: e.g. `EUR.1`, `statement-on-origin`, `REX`.
+    #[serde(default)]
     pub proof: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -317,7 +322,10 @@ pub struct PreferentialOrigin {
 doc_struct! {
 pub struct Packages {
     /// UN/ECE Recommendation 21 package code (`BG` bag, `CT` carton).
+    #[serde(default)]
     pub kind: String,
+    #[ts(type = "number")]
+    #[serde(default)]
     pub number: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -327,8 +335,10 @@ pub struct Packages {
 
 doc_struct! {
 pub struct Quantity {
+    #[serde(default)]
     pub value: String,
     /// UN/ECE Recommendation 20 unit (`KGM`, `NAR`).
+    #[serde(default)]
     pub unit: String,
 }
 }
@@ -337,6 +347,7 @@ doc_struct! {
 /// A lot, serial or SSCC the line ships, as a canonical GS1 Digital Link, with the
 /// quantity taken from it (in the unit the ledger records for it).
 pub struct LineItem {
+    #[serde(default)]
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
@@ -352,7 +363,9 @@ pub struct Document {
     /// Document type code: EU TARIC certificate codes (`N380` commercial invoice,
     /// `N271` packing list, `N705` bill of lading, `N954` certificate of origin) or
     /// `EUDR-DDS` for an EUDR due-diligence statement.
+    #[serde(default)]
     pub code: String,
+    #[serde(default)]
     pub reference: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
