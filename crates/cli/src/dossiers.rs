@@ -60,8 +60,12 @@ pub enum DossierCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Seal the draft: fixed, signed and recorded in the ledger (refused while errors remain)
-    Seal { id: String },
+    /// Seal drafts: fixed, signed and recorded in the ledger (refused while errors remain);
+    /// several are sealed together in one transaction, all or nothing
+    Seal {
+        #[arg(required = true)]
+        ids: Vec<String>,
+    },
     /// Start a correction of a sealed dossier: a new draft version that supersedes it once sealed
     Amend { id: String },
     /// Write a sealed dossier, with chosen fields hidden: FILE.json (the sealed file,
@@ -312,28 +316,32 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             println!("Imported {n} entities into the list {name}");
             Ok(ExitCode::SUCCESS)
         }
-        DossierCommand::Seal { id } => {
+        DossierCommand::Seal { ids } => {
             let mut ledger = h.ledger()?;
-            let id = store::resolve(&ledger, &id)?;
             let lists = h.codelists()?;
             // Check before asking for the passphrase.
-            let s = store::get(&ledger, &id, None)?;
-            let found = store::check_all(&ledger, &s.dossier, &lists, &h.card().org)?;
-            if dossier::checks::has_errors(&found) {
-                report_checks(&found, true);
-                return Err(Error::invalid(
-                    "dossier",
-                    format!("{id} is not sealed: correct the errors above, then seal"),
-                ));
+            let mut drafts = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let id = store::resolve(&ledger, id)?;
+                let s = store::get(&ledger, &id, None)?;
+                let found = store::check_all(&ledger, &s.dossier, &lists, &h.card().org)?;
+                if dossier::checks::has_errors(&found) {
+                    report_checks(&found, true);
+                    return Err(Error::invalid(
+                        "dossier",
+                        format!("{id} is not sealed: correct the errors above, then seal"),
+                    ));
+                }
+                drafts.push((id, tradeseal_core::system::random_seed()?));
             }
             let signer = h.unlock(&crate::env::passphrase(false)?)?;
-            let seed = tradeseal_core::system::random_seed()?;
-            let out = store::seal(&mut ledger, &signer, now, &id, seed, &lists)?;
-            println!(
-                "Sealed {} version {}: root {} over {} fields, ledger entry {}",
-                out.id, out.version, out.root, out.fields, out.seq
-            );
-            report_checks(&out.warnings, false);
+            for out in store::seal_many(&mut ledger, &signer, now, &drafts, &lists)? {
+                println!(
+                    "Sealed {} version {}: root {} over {} fields, ledger entry {}",
+                    out.id, out.version, out.root, out.fields, out.seq
+                );
+                report_checks(&out.warnings, false);
+            }
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::Amend { id } => {

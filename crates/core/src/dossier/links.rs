@@ -45,32 +45,68 @@ pub(crate) fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
     Ok(Recorded { known, created })
 }
 
-/// Quantities of each item declared by the other sealed (not superseded) dossiers.
-fn declared_elsewhere(ledger: &Ledger, this: &str) -> Result<BTreeMap<String, Decimal>> {
-    let mut st = ledger
-        .conn()
-        .prepare("SELECT body FROM dossiers WHERE status = 'sealed' AND id <> ?1")?;
-    let rows = st.query_map([this], |r| r.get::<_, String>(0))?;
-    let mut out: BTreeMap<String, Decimal> = BTreeMap::new();
-    for body in rows {
-        let Ok(d) = serde_json::from_str::<Dossier>(&body?) else {
-            continue;
-        };
+/// The quantity of `item` declared by the other sealed (not superseded) dossiers.
+fn declared_elsewhere(ledger: &Ledger, this: &str, item: &str) -> Result<Decimal> {
+    let mut st = ledger.conn().prepare_cached(
+        "SELECT i.quantity FROM dossier_items i JOIN dossiers d ON d.id = i.id AND d.version = i.version
+          WHERE i.item = ?1 AND i.id <> ?2 AND d.status = 'sealed' AND i.quantity IS NOT NULL",
+    )?;
+    let rows = st.query_map(params![item, this], |r| r.get::<_, String>(0))?;
+    let mut total = Decimal::ZERO;
+    for q in rows {
+        if let Some(q) = Decimal::parse(&q?) {
+            total = total + q;
+        }
+    }
+    Ok(total)
+}
+
+/// Whether dossiers sealed together ship more of a lot than the ledger records made,
+/// counting what other sealed dossiers declared.
+pub fn batch_quantity_problem(ledger: &Ledger, ds: &[&Dossier]) -> Result<Option<String>> {
+    let mut sums: BTreeMap<&str, Decimal> = BTreeMap::new();
+    for d in ds {
         for item in d.lines.iter().flat_map(|l| &l.items) {
             if let Some(q) = item.quantity.as_deref().and_then(Decimal::parse) {
-                let e = out.entry(item.id.clone()).or_insert(Decimal::ZERO);
+                let e = sums.entry(&item.id).or_insert(Decimal::ZERO);
                 *e = *e + q;
             }
         }
     }
-    Ok(out)
+    for (item, shipped) in sums {
+        let Some((created, uom)) = recorded(ledger, item)?.created else {
+            continue;
+        };
+        let before = declared_elsewhere(ledger, "", item)?;
+        if (shipped + before).to_f64() > created * (1.0 + 1e-9) {
+            return Ok(Some(format!("together these dossiers ship {shipped} {} of {} and other sealed dossiers {before}, but the ledger records only {created} made: seal them apart after correcting the quantities", uom.unwrap_or_default(), crate::trace::label_of(item))));
+        }
+    }
+    Ok(None)
+}
+
+/// Records the items a sealed version ships (in the seal's transaction).
+pub(crate) fn index_items(conn: &rusqlite::Connection, d: &Dossier) -> Result<()> {
+    let mut st = conn.prepare_cached("INSERT OR REPLACE INTO dossier_items (item, id, version, quantity) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut sums: BTreeMap<&str, Option<Decimal>> = BTreeMap::new();
+    for item in d.lines.iter().flat_map(|l| &l.items) {
+        let q = item.quantity.as_deref().and_then(Decimal::parse);
+        let e = sums.entry(&item.id).or_insert(Some(Decimal::ZERO));
+        *e = match (*e, q) {
+            (Some(a), Some(b)) => Some(a + b),
+            _ => None,
+        };
+    }
+    for (item, q) in sums {
+        st.execute(params![item, d.id, d.version, q.map(|q| q.to_string())])?;
+    }
+    Ok(())
 }
 
 /// Rules `ledger`: every goods line's items are recorded, and a lot holds the quantity
 /// the dossier ships from it, after what other sealed dossiers declared.
 pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
     let mut c = Checks::new("ledger");
-    let elsewhere = declared_elsewhere(ledger, &d.id)?;
     let mut here: BTreeMap<&str, (Decimal, String)> = BTreeMap::new();
     for (i, line) in d.lines.iter().enumerate() {
         for (j, item) in line.items.iter().enumerate() {
@@ -134,7 +170,7 @@ pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
                 continue;
             }
         }
-        let before = elsewhere.get(id).copied().unwrap_or(Decimal::ZERO);
+        let before = declared_elsewhere(ledger, &d.id, id)?;
         let total = (shipped + before).to_f64();
         if total > created * (1.0 + 1e-9) {
             let unit = uom.as_deref().unwrap_or("");

@@ -139,18 +139,78 @@ pub fn leaves(doc: &Value, hidden: &[Path]) -> Vec<(Path, Value)> {
     out
 }
 
+/// RFC 8785 text of a JSON string.
+fn jcs_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// RFC 8785 text of a leaf's parts, fast: strings, integers up to 2^53, booleans and
+/// empty containers are written directly; anything else (a fraction, a large number)
+/// through the general canonicaliser.
+fn jcs(out: &mut String, v: &Value) -> Result<()> {
+    match v {
+        Value::String(s) => jcs_string(out, s),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Null => out.push_str("null"),
+        Value::Number(n)
+            if n.as_u64().is_some_and(|u| u <= 1 << 53)
+                || n.as_i64().is_some_and(|i| i.unsigned_abs() <= 1 << 53) =>
+        {
+            out.push_str(&n.to_string())
+        }
+        Value::Array(a) if a.is_empty() => out.push_str("[]"),
+        Value::Object(m) if m.is_empty() => out.push_str("{}"),
+        other => out.push_str(&canonical::value_to_canonical(other)?),
+    }
+    Ok(())
+}
+
+fn jcs_path(out: &mut String, path: &Path) -> Result<()> {
+    out.push('[');
+    for (i, seg) in path.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        jcs(out, seg)?;
+    }
+    out.push(']');
+    Ok(())
+}
+
 /// The salt of the leaf at `path`: 16 bytes of SHA-256(context, seed, canonical path),
 /// base64url without padding. One seed per sealed version; salts of disclosed leaves
 /// reveal nothing of the others.
 pub fn salt(seed: &[u8; 32], path: &Path) -> String {
-    let p = canonical::value_to_canonical(&Value::Array(path.clone())).expect("a path is JSON");
+    let mut p = String::with_capacity(64);
+    jcs_path(&mut p, path).expect("a path is keys and indices");
     let h = Hash::of_parts(&[SALT_CONTEXT, seed, p.as_bytes()]);
     BASE64URL_NOPAD.encode(&h.0[..16])
 }
 
 /// SHA-256 of the disclosure `[salt, path, value]` (canonical JSON).
 pub fn digest(salt: &str, path: &Path, value: &Value) -> Result<Hash> {
-    let d = canonical::to_canonical(&(salt, path, value))?;
+    let mut d = String::with_capacity(128);
+    d.push('[');
+    jcs_string(&mut d, salt);
+    d.push(',');
+    jcs_path(&mut d, path)?;
+    d.push(',');
+    jcs(&mut d, value)?;
+    d.push(']');
     Ok(Hash::of(d.as_bytes()))
 }
 
@@ -158,8 +218,14 @@ pub fn digest(salt: &str, path: &Path, value: &Value) -> Result<Hash> {
 pub fn root(mut leaves: Vec<(Path, Hash)>) -> Result<Hash> {
     leaves.sort_by(|a, b| path_order(&a.0, &b.0));
     let mut hashes = Vec::with_capacity(leaves.len());
+    let mut input = String::with_capacity(160);
     for (p, d) in &leaves {
-        let input = canonical::to_canonical(&(p, d.to_hex()))?;
+        input.clear();
+        input.push('[');
+        jcs_path(&mut input, p)?;
+        input.push_str(",\"");
+        input.push_str(&d.to_hex());
+        input.push_str("\"]");
         hashes.push(merkle::leaf_hash(input.as_bytes()));
     }
     Ok(merkle::root_of_leaf_hashes(&hashes))
@@ -167,6 +233,80 @@ pub fn root(mut leaves: Vec<(Path, Hash)>) -> Result<Hash> {
 
 /// The root and leaf count of a whole dossier (its JSON value) under `seed`.
 pub fn seal_root(doc: &Value, seed: &[u8; 32]) -> Result<(Hash, usize)> {
+    // Walks the document once, writing each leaf's canonical path into one buffer (no
+    // copy of the tree), keys in byte order and lists in order: that is path order (§3),
+    // whatever order the JSON map keeps.
+    struct Walk<'a> {
+        seed: &'a [u8; 32],
+        path: String,
+        scratch: String,
+        leaves: Vec<Hash>,
+    }
+    impl Walk<'_> {
+        fn leaf(&mut self, v: &Value) -> Result<()> {
+            let path = format!("[{}]", &self.path);
+            let h = Hash::of_parts(&[SALT_CONTEXT, self.seed, path.as_bytes()]);
+            let salt = BASE64URL_NOPAD.encode(&h.0[..16]);
+            let s = &mut self.scratch;
+            s.clear();
+            s.push('[');
+            jcs_string(s, &salt);
+            s.push(',');
+            s.push_str(&path);
+            s.push(',');
+            jcs(s, v)?;
+            s.push(']');
+            let digest = Hash::of(s.as_bytes());
+            s.clear();
+            s.push('[');
+            s.push_str(&path);
+            s.push_str(",\"");
+            s.push_str(&digest.to_hex());
+            s.push_str("\"]");
+            self.leaves.push(merkle::leaf_hash(s.as_bytes()));
+            Ok(())
+        }
+        fn walk(&mut self, v: &Value) -> Result<()> {
+            let mark = self.path.len();
+            let sep = if mark == 0 { "" } else { "," };
+            match v {
+                Value::Object(m) if !m.is_empty() => {
+                    let mut keys: Vec<(&String, &Value)> = m.iter().collect();
+                    keys.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                    for (k, x) in keys {
+                        self.path.push_str(sep);
+                        jcs_string(&mut self.path, k);
+                        self.walk(x)?;
+                        self.path.truncate(mark);
+                    }
+                }
+                Value::Array(a) if !a.is_empty() => {
+                    for (i, x) in a.iter().enumerate() {
+                        self.path.push_str(sep);
+                        self.path.push_str(&i.to_string());
+                        self.walk(x)?;
+                        self.path.truncate(mark);
+                    }
+                }
+                _ => self.leaf(v)?,
+            }
+            Ok(())
+        }
+    }
+    let mut w = Walk {
+        seed,
+        path: String::with_capacity(64),
+        scratch: String::with_capacity(256),
+        leaves: Vec::with_capacity(256),
+    };
+    w.walk(doc)?;
+    let n = w.leaves.len();
+    Ok((merkle::root_of_leaf_hashes(&w.leaves), n))
+}
+
+/// The same root the long way (leaves, salts, digests, sorted by path): what a
+/// verifier of a redacted copy does; kept to check `seal_root` against.
+pub fn seal_root_by_leaves(doc: &Value, seed: &[u8; 32]) -> Result<(Hash, usize)> {
     let ls = leaves(doc, &[]);
     let n = ls.len();
     let mut with = Vec::with_capacity(n);
@@ -207,6 +347,44 @@ mod tests {
             Ordering::Less
         );
         assert_eq!(pointer(&p(json!(["a/b", 3, "~"]))), "/a~1b/3/~0");
+    }
+
+    #[test]
+    fn the_fast_writer_is_rfc_8785() {
+        for v in [
+            json!("plain"),
+            json!("quote \" back \\ nl \n tab \t ctl \u{1} del \u{7f} é 云 😀"),
+            json!(12),
+            json!(-3),
+            json!(true),
+            json!([]),
+            json!({}),
+            json!(9007199254740993u64),
+            json!(1.5),
+        ] {
+            let mut out = String::new();
+            jcs(&mut out, &v).unwrap();
+            assert_eq!(out, canonical::to_canonical(&v).unwrap(), "{v}");
+        }
+        let p: Path = vec![json!("lines"), json!(3), json!("a/b~")];
+        let mut out = String::new();
+        jcs_path(&mut out, &p).unwrap();
+        assert_eq!(out, canonical::to_canonical(&p).unwrap());
+    }
+
+    #[test]
+    fn the_one_pass_root_is_the_root_of_the_sorted_leaves() {
+        let seed = [3u8; 32];
+        for doc in [
+            json!({"b": [1, {"z": "é", "a": []}], "a": {"y": true, "x": {}}, "ab": "~/", "a b": 2, "10": [3, 2], "9": "9"}),
+            json!({"lines": (0..12).map(|i| json!({"value": format!("{i}.00"), "n": i})).collect::<Vec<_>>()}),
+        ] {
+            assert_eq!(
+                seal_root(&doc, &seed).unwrap(),
+                seal_root_by_leaves(&doc, &seed).unwrap(),
+                "{doc}"
+            );
+        }
     }
 
     #[test]

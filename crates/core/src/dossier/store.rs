@@ -79,7 +79,8 @@ fn time_text(ms: i64) -> String {
 }
 
 fn body_of(d: &Dossier) -> Result<String> {
-    crate::canonical::to_canonical(d)
+    // Local storage, not a format: plain JSON (the seal covers the canonical leaves).
+    Ok(serde_json::to_string(d).expect("a dossier is JSON"))
 }
 
 fn parse_body(text: &str) -> Result<Dossier> {
@@ -196,21 +197,20 @@ pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
     check_id(id)?;
     let row = ledger
         .conn()
-        .query_row(
+        .prepare_cached(
             "SELECT version, status, body, root, seq, created_ms, updated_ms FROM dossiers
              WHERE id = ?1 AND (?2 IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1",
-            params![id, version],
-            |r| {
-                Ok((
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, Option<Vec<u8>>>(3)?,
-                    r.get::<_, Option<i64>>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, i64>(6)?,
-                ))
-            },
-        )
+        )?
+        .query_row(params![id, version], |r| {
+            Ok((
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, Option<Vec<u8>>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })
         .optional()?;
     let Some((status, body, root, seq, created, updated)) = row else {
         return Err(Error::NotFound {
@@ -422,70 +422,98 @@ pub fn seal(
     seed: [u8; 32],
     lists: &CodeLists,
 ) -> Result<SealOutcome> {
-    let s = get(ledger, id, None)?;
-    if s.status != Status::Draft {
-        return Err(Error::invalid(
-            "dossier",
-            format!("{id} version {} is sealed already", s.dossier.version),
-        ));
+    let mut out = seal_many(ledger, signer, now, &[(id.to_string(), seed)], lists)?;
+    Ok(out.pop().expect("one dossier sealed"))
+}
+
+/// Seals several drafts in one durable ledger transaction (one checkpoint): all or
+/// nothing. Each is checked first, and the lots they ship are checked together.
+pub fn seal_many(
+    ledger: &mut Ledger,
+    signer: &Signer,
+    now: Timestamp,
+    drafts: &[(String, [u8; 32])],
+    lists: &CodeLists,
+) -> Result<Vec<SealOutcome>> {
+    let mut ready = Vec::with_capacity(drafts.len());
+    for (id, seed) in drafts {
+        let s = get(ledger, id, None)?;
+        if s.status != Status::Draft {
+            return Err(Error::invalid(
+                "dossier",
+                format!("{id} version {} is sealed already", s.dossier.version),
+            ));
+        }
+        let d = s.dossier;
+        let found = check_all(ledger, &d, lists, &signer.card.org)?;
+        let errors: Vec<&Check> = found
+            .iter()
+            .filter(|c| c.severity == crate::bundle::FindingSeverity::Error)
+            .collect();
+        if let Some(first) = errors.first() {
+            return Err(Error::InvalidInput {
+                field: first.path.clone(),
+                reason: format!("the dossier {} has {} error(s), the first at {}: {}. Correct them (`tradeseal dossier validate {id}`), then seal", d.header.lrn.as_deref().unwrap_or(id), errors.len(), first.path, first.message),
+            });
+        }
+        let doc = serde_json::to_value(&d).expect("a dossier is JSON");
+        let (root, fields) = seal::seal_root(&doc, seed)?;
+        ready.push((d, *seed, root, fields, found));
     }
-    let d = s.dossier;
-    let found = check_all(ledger, &d, lists, &signer.card.org)?;
-    let errors: Vec<&Check> = found
-        .iter()
-        .filter(|c| c.severity == crate::bundle::FindingSeverity::Error)
-        .collect();
-    if let Some(first) = errors.first() {
-        return Err(Error::InvalidInput {
-            field: first.path.clone(),
-            reason: format!("the dossier has {} error(s), the first at {}: {}. Correct them (`tradeseal dossier validate {id}`), then seal", errors.len(), first.path, first.message),
+    if ready.len() > 1 {
+        let all: Vec<&Dossier> = ready.iter().map(|r| &r.0).collect();
+        if let Some(why) = super::links::batch_quantity_problem(ledger, &all)? {
+            return Err(Error::invalid("dossiers", why));
+        }
+    }
+    let mut app = ledger.begin_append(signer, now)?;
+    let mut out = Vec::with_capacity(ready.len());
+    for (d, seed, root, fields, found) in ready {
+        let payload = SealPayload {
+            dossier: d.id.clone(),
+            version: d.version,
+            root: root.to_hex(),
+            fields: fields as u64,
+            supersedes: d.supersedes.as_ref().map(|s| s.root.clone()),
+        };
+        let seq = match app.push(&[NewEntry {
+            kind: KIND_SEAL.into(),
+            payload: crate::canonical::to_canonical(&payload)?,
+            index: None,
+        }])?[..]
+        {
+            [Appended::New { seq, .. }] => seq,
+            _ => unreachable!("a seal is never a known event"),
+        };
+        let n = app.conn().execute(
+            "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
+             WHERE id = ?1 AND version = ?2 AND status = 'draft'",
+            params![d.id, d.version, body_of(&d)?, &seed[..], &root.0[..], seq as i64, now.unix_millis()],
+        )?;
+        if n != 1 {
+            return Err(Error::invalid(
+                "dossier",
+                "the draft changed while sealing: try again",
+            ));
+        }
+        super::links::index_items(app.conn(), &d)?;
+        if let Some(prev) = &d.supersedes {
+            app.conn().execute(
+                "UPDATE dossiers SET status = 'superseded' WHERE id = ?1 AND version = ?2 AND status = 'sealed'",
+                params![d.id, prev.version],
+            )?;
+        }
+        out.push(SealOutcome {
+            id: d.id,
+            version: d.version,
+            root: root.to_hex(),
+            seq,
+            fields: fields as u64,
+            warnings: found,
         });
     }
-    let doc = serde_json::to_value(&d).expect("a dossier is JSON");
-    let (root, fields) = seal::seal_root(&doc, &seed)?;
-    let payload = SealPayload {
-        dossier: d.id.clone(),
-        version: d.version,
-        root: root.to_hex(),
-        fields: fields as u64,
-        supersedes: d.supersedes.as_ref().map(|s| s.root.clone()),
-    };
-    let mut app = ledger.begin_append(signer, now)?;
-    let seq = match app.push(&[NewEntry {
-        kind: KIND_SEAL.into(),
-        payload: crate::canonical::to_canonical(&payload)?,
-        index: None,
-    }])?[..]
-    {
-        [Appended::New { seq, .. }] => seq,
-        _ => unreachable!("a seal is never a known event"),
-    };
-    let n = app.conn().execute(
-        "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
-         WHERE id = ?1 AND version = ?2 AND status = 'draft'",
-        params![d.id, d.version, body_of(&d)?, &seed[..], &root.0[..], seq as i64, now.unix_millis()],
-    )?;
-    if n != 1 {
-        return Err(Error::invalid(
-            "dossier",
-            "the draft changed while sealing: try again",
-        ));
-    }
-    if let Some(prev) = &d.supersedes {
-        app.conn().execute(
-            "UPDATE dossiers SET status = 'superseded' WHERE id = ?1 AND version = ?2 AND status = 'sealed'",
-            params![d.id, prev.version],
-        )?;
-    }
     app.commit()?;
-    Ok(SealOutcome {
-        id: d.id,
-        version: d.version,
-        root: root.to_hex(),
-        seq,
-        fields: fields as u64,
-        warnings: found,
-    })
+    Ok(out)
 }
 
 /// Stores a file's bytes; returns its SHA-256 (hex).

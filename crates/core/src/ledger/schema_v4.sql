@@ -52,3 +52,13 @@ CREATE TABLE entity_lists (
     country TEXT,
     PRIMARY KEY (list, name)
 ) WITHOUT ROWID;
+
+-- The lots, serials and SSCCs each sealed version ships, with the quantity taken:
+-- what "available after other sealed dossiers" reads, without parsing every dossier.
+CREATE TABLE dossier_items (
+    item     TEXT    NOT NULL,
+    id       TEXT    NOT NULL,
+    version  INTEGER NOT NULL,
+    quantity TEXT,
+    PRIMARY KEY (item, id, version)
+) WITHOUT ROWID;

@@ -1075,3 +1075,53 @@ fn new_home_with_seed(seed: [u8; 32]) -> (tempfile::TempDir, Home, Signer) {
     let s = home.unlock(crate::PASS).unwrap();
     (dir, home, s)
 }
+
+#[test]
+fn dossiers_sealed_together_are_all_or_nothing_and_share_the_lots() {
+    let (_dir, _home, s, mut l) = coffee_home();
+    let mut a = complete_draft(&l);
+    a.lines[0].items.truncate(1); // H-2026-017, 1,200 kg
+    a.lines[0].items[0].quantity = Some("700".into());
+    store::save(&l, &a, t(4)).unwrap();
+    let mut b = a.clone();
+    b.id = "D0000000000000002".into();
+    b.header.lrn = Some("ACME-2026-0043".into());
+    store::create(&l, &b, t(4)).unwrap();
+    let size = l.size().unwrap();
+    // 700 + 700 of 1,200 kg: each alone passes, together they are refused; nothing sealed.
+    let e = store::seal_many(
+        &mut l,
+        &s,
+        t(5),
+        &[(a.id.clone(), [1; 32]), (b.id.clone(), [2; 32])],
+        lists(),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("together these dossiers ship 1400"),
+        "{e}"
+    );
+    assert_eq!(l.size().unwrap(), size);
+    assert_eq!(store::get(&l, &a.id, None).unwrap().status, Status::Draft);
+    b.lines[0].items[0].quantity = Some("500".into());
+    store::save(&l, &b, t(6)).unwrap();
+    let out = store::seal_many(
+        &mut l,
+        &s,
+        t(7),
+        &[(a.id.clone(), [1; 32]), (b.id.clone(), [2; 32])],
+        lists(),
+    )
+    .unwrap();
+    assert_eq!((out.len(), out[1].seq), (2, out[0].seq + 1));
+    assert_eq!(l.size().unwrap(), size + 2);
+    // The lot is used up: a third dossier taking 1 kg more is refused by the ledger checks.
+    let mut c = a.clone();
+    c.id = "D0000000000000003".into();
+    c.lines[0].items[0].quantity = Some("1".into());
+    let found = codes_at(&store::check_all(&l, &c, lists(), ORG).unwrap());
+    assert!(
+        found.contains(&("item-quantity".into(), "/lines/0/items/0/quantity".into())),
+        "{found:?}"
+    );
+}

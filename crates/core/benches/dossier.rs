@@ -1,0 +1,153 @@
+//! Dossier benchmark (a bench command): validate, seal and verify N dossiers of 20
+//! goods lines, sealed together in one durable ledger transaction (`seal_many`, the
+//! CLI's `dossier seal ID...`), and again each in its own transaction (the app's Seal).
+//!
+//! `cargo bench -p tradeseal-core --bench dossier [-- N]` (default 1,000). The reference
+//! (docs/benchmarks.md): OpenAttestation wrapping and verifying as many documents of
+//! the same shape in Node, `tests/bench/openattestation` (`npm ci && node bench.mjs`).
+
+use std::time::Instant;
+use tradeseal_core::bundle::BundleVerdict;
+use tradeseal_core::codelists::CodeLists;
+use tradeseal_core::dossier::{self, sealed, store, Dossier};
+use tradeseal_core::Timestamp;
+
+mod common;
+use common::{bench_home, peak_rss_mib};
+
+fn dossier(i: usize) -> Dossier {
+    let mut d = Dossier::new(&format!("D{i:016x}"));
+    let h = &mut d.header;
+    h.declaration_type = Some("IMA".into());
+    h.procedure = Some("4000".into());
+    h.lrn = Some(format!("ACME-2026-{i}"));
+    h.declaration_date = Some("2026-03-02".into());
+    h.offices.declaration = Some("DE004700".into());
+    d.parties.exporter = Some(dossier::DossierParty {
+        name: "Cooperativa Café do Sul".into(),
+        country: Some("CO".into()),
+        ..Default::default()
+    });
+    d.parties.consignee = Some(dossier::DossierParty {
+        name: "Acme Coffee Importers GmbH".into(),
+        country: Some("DE".into()),
+        eori: Some("DE123456789012345".into()),
+        ..Default::default()
+    });
+    d.transport.mode_at_border = Some("1".into());
+    d.transport.containers = vec![dossier::Container {
+        number: "CSQU3054383".into(),
+        seals: vec![],
+    }];
+    d.transport.loading_place = Some("COBUN".into());
+    d.transport.unloading_place = Some("DEHAM".into());
+    d.valuation.incoterm = Some("FOB".into());
+    d.valuation.incoterm_place = Some("Buenaventura".into());
+    d.valuation.currency = Some("USD".into());
+    d.valuation.total_invoiced = Some("9400.00".into());
+    d.lines = (0..20)
+        .map(|k| dossier::GoodsLine {
+            description: format!("Green coffee, washed, lot {i}-{k}"),
+            // Roasted coffee extract (2101 11): outside EUDR Annex I, so no lots are needed.
+            commodity: dossier::Commodity {
+                hs: "210111".into(),
+                cn: Some("21011100".into()),
+                ..Default::default()
+            },
+            origin_country: Some("CO".into()),
+            net_mass_kg: Some("1200".into()),
+            gross_mass_kg: Some("1224.3".into()),
+            packages: vec![dossier::Packages {
+                kind: "BG".into(),
+                number: 20,
+                marks: None,
+            }],
+            value: Some("470.00".into()),
+            quantity: Some(dossier::Quantity {
+                value: "1200".into(),
+                unit: "KGM".into(),
+            }),
+            ..Default::default()
+        })
+        .collect();
+    d
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1000);
+    let lists = CodeLists::builtin();
+    for together in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let (home, signer) = bench_home(dir.path(), "bench", 9);
+        let mut ledger = home.ledger().unwrap();
+        let t = |ms: i64| Timestamp::from_unix_millis(1_795_000_000_000 + ms).unwrap();
+        for i in 0..n {
+            store::create(&ledger, &dossier(i), t(0)).unwrap();
+        }
+        let ids: Vec<String> = (0..n).map(|i| format!("D{i:016x}")).collect();
+        let seed = |i: usize| {
+            let mut s = [0u8; 32];
+            s[..8].copy_from_slice(&(i as u64).to_le_bytes());
+            s
+        };
+
+        let start = Instant::now();
+        for id in &ids {
+            let d = store::get(&ledger, id, None).unwrap().dossier;
+            let r = store::review(&ledger, &d, lists, "bench").unwrap();
+            assert!(r.checks.is_empty(), "{:?}", r.checks);
+        }
+        let validate = start.elapsed().as_secs_f64();
+
+        // Sealing checks each dossier again (as it must: a draft may have changed).
+        let start = Instant::now();
+        if together {
+            let drafts: Vec<(String, [u8; 32])> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| (id.clone(), seed(i)))
+                .collect();
+            store::seal_many(&mut ledger, &signer, t(1), &drafts, lists).unwrap();
+        } else {
+            for (i, id) in ids.iter().enumerate() {
+                store::seal(&mut ledger, &signer, t(1 + i as i64), id, seed(i), lists).unwrap();
+            }
+        }
+        let seal = start.elapsed().as_secs_f64();
+
+        let start = Instant::now();
+        let mut bytes = 0usize;
+        let standing = |_: &str, _: i64| (tradeseal_core::parties::SignerStatus::Own, None);
+        for id in &ids {
+            let file = store::export(&ledger, home.card(), id, None, &[]).unwrap();
+            let text = serde_json::to_string(&file).unwrap();
+            bytes += text.len();
+            let r = sealed::verify(&text, lists, Some(&standing));
+            assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+        }
+        let verify = start.elapsed().as_secs_f64();
+
+        let total = validate + seal + verify;
+        let how = if together {
+            "sealed together (one durable transaction)"
+        } else {
+            "each sealed in its own durable transaction"
+        };
+        println!(
+            "{n} dossiers of 20 lines ({} fields, sealed file {} KB), {how}:",
+            dossier_fields(&ledger, &ids[0]),
+            bytes / n / 1024
+        );
+        println!("  validate {validate:.3} s · seal {seal:.3} s · export+verify {verify:.3} s · total {total:.3} s ({:.3} ms per dossier); peak RSS {:.0} MiB", total * 1000.0 / n as f64, peak_rss_mib());
+    }
+}
+
+fn dossier_fields(ledger: &tradeseal_core::ledger::Ledger, id: &str) -> u64 {
+    let s = store::get(ledger, id, None).unwrap();
+    let e = ledger.entry(s.seq.unwrap()).unwrap();
+    let p: serde_json::Value = serde_json::from_str(&e.body.payload).unwrap();
+    p["fields"].as_u64().unwrap()
+}
