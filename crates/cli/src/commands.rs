@@ -1,6 +1,6 @@
 //! One function per subcommand: read arguments, call the core, print the result.
 
-use crate::{env, Command, KeyCommand, ProveArgs};
+use crate::{env, CodelistsCommand, Command, KeyCommand, ProveArgs};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -29,6 +29,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Bundle(c) => crate::bundles::run(home, c),
         Command::Dossier(c) => crate::dossiers::run(home, c),
         Command::Key(KeyCommand::Rotate) => rotate(home),
+        Command::Codelists(CodelistsCommand::Unlocode { files }) => unlocode(home, &files),
     }
 }
 
@@ -269,5 +270,30 @@ fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
             print_proof("Proof", "hashes", &pr.path, &pr.checkpoint);
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn unlocode(home: &Path, files: &[std::path::PathBuf]) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    let mut texts = Vec::with_capacity(files.len());
+    for f in files {
+        // UNECE publishes the CSV in Latin-1 (ISO 8859-1): read it as such when it is not UTF-8.
+        let bytes =
+            std::fs::read(f).map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+        texts.push(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect()),
+        );
+    }
+    let (csv, n) = tradeseal_core::codelists::unlocode_from_unece(&texts)?;
+    let dir = h.path().join("codelists");
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let out = dir.join(tradeseal_core::codelists::UNLOCODE_FILE);
+    tradeseal_core::files::write_atomically(&out, |w| {
+        std::io::Write::write_all(w, csv.as_bytes())
+            .map_err(|e| Error::io(format!("writing {}", out.display()), e))
+    })?;
+    println!("Imported {n} UN/LOCODEs into {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

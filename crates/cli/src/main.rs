@@ -93,6 +93,19 @@ enum Command {
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),
+    /// Replace or add code lists of this home (assets/codelists/README.md)
+    #[command(subcommand)]
+    Codelists(CodelistsCommand),
+}
+
+#[derive(Subcommand)]
+enum CodelistsCommand {
+    /// Import the full UN/LOCODE list from UNECE's CSV files (CodeListPart1-3.csv):
+    /// dossiers' places are then checked against it
+    Unlocode {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]

@@ -11,6 +11,8 @@ pub const HS_FILE: &str = "hs2022.csv";
 pub const COUNTRIES_FILE: &str = "unlocode-country-codes.csv";
 pub const SUBDIVISIONS_FILE: &str = "iso3166-2-subdivisions.csv";
 pub const EUDR_FILE: &str = "eudr-annex-i.csv";
+/// The full UN/LOCODE list, imported by the user from UNECE's CSV (no built-in edition).
+pub const UNLOCODE_FILE: &str = "unlocode.csv";
 
 #[derive(Clone, Debug, Default)]
 pub struct CodeLists {
@@ -22,6 +24,9 @@ pub struct CodeLists {
     pub subdivisions: HashMap<String, String>,
     /// EUDR Annex I: (HS prefix, commodity), longest prefixes first.
     pub eudr: Vec<(String, String)>,
+    /// Every UN/LOCODE (`DEHAM`) of an imported UNECE edition; empty when none was
+    /// imported (then only the format and the country are checked).
+    pub locodes: std::collections::HashSet<String>,
 }
 
 static BUILTIN: OnceLock<CodeLists> = OnceLock::new();
@@ -47,7 +52,14 @@ impl CodeLists {
     /// The built-in lists, each replaced by `dir/<file>` where that file exists (without
     /// such files, the built-in lists themselves, parsed once per process).
     pub fn load(dir: &Path) -> Result<Cow<'static, CodeLists>> {
-        let files = [HS_FILE, COUNTRIES_FILE, SUBDIVISIONS_FILE, EUDR_FILE].map(|f| dir.join(f));
+        let files = [
+            HS_FILE,
+            COUNTRIES_FILE,
+            SUBDIVISIONS_FILE,
+            EUDR_FILE,
+            UNLOCODE_FILE,
+        ]
+        .map(|f| dir.join(f));
         if !files.iter().any(|p| p.is_file()) {
             return Ok(Cow::Borrowed(CodeLists::builtin()));
         }
@@ -66,6 +78,14 @@ impl CodeLists {
             &read(&files[2], BUILTIN_SUBDIVISIONS)?,
         )?;
         l.eudr = parse_eudr(&read(&files[3], BUILTIN_EUDR)?)?;
+        l.locodes = rows(
+            UNLOCODE_FILE,
+            &read(&files[4], "locode,name\n")?,
+            &["locode", "name"],
+        )?
+        .into_iter()
+        .map(|r| r[0].clone())
+        .collect();
         Ok(Cow::Owned(l))
     }
 
@@ -157,6 +177,48 @@ impl CodeLists {
 }
 
 /// Rows of a small RFC 4180 CSV text whose header must be `header`.
+/// Reads UNECE's UN/LOCODE code list CSV files (no header; columns Change, Country,
+/// Location, Name, NameWoDiacritics, Subdivision, Status, Function, Date, IATA,
+/// Coordinates, Remarks) into `locode,name` text for the home's `codelists/` folder.
+/// Entries marked for removal (`X`) are left out; country-name rows (no location) too.
+pub fn unlocode_from_unece(files: &[String]) -> Result<(String, usize)> {
+    let mut codes: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (f, text) in files.iter().enumerate() {
+        for (i, row) in parse_csv(text, ',').into_iter().enumerate() {
+            if row.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            if row.len() < 5 {
+                return Err(Error::invalid(format!("file {} row {}", f + 1, i + 1), "not a UNECE UN/LOCODE CSV row (Change, Country, Location, Name, …): download the CSV edition from unece.org"));
+            }
+            let (change, cc, loc, name) =
+                (row[0].trim(), row[1].trim(), row[2].trim(), row[4].trim());
+            if loc.is_empty() || change == "X" {
+                continue;
+            }
+            let code = format!("{cc}{loc}");
+            if crate::dossier::codes::locode_parts(&code).is_none() {
+                return Err(Error::invalid(
+                    format!("file {} row {}", f + 1, i + 1),
+                    format!("{code:?} is not a UN/LOCODE"),
+                ));
+            }
+            codes.insert(code, name.to_string());
+        }
+    }
+    if codes.is_empty() {
+        return Err(Error::invalid("unlocode", "the files hold no UN/LOCODE"));
+    }
+    let mut out = String::from("locode,name\n");
+    for (c, n) in &codes {
+        out.push_str(c);
+        out.push(',');
+        out.push_str(&crate::dossier::codes::csv_field(n));
+        out.push('\n');
+    }
+    Ok((out, codes.len()))
+}
+
 /// The EUDR commodity of an HS code, if Annex I lists it.
 impl CodeLists {
     pub fn eudr_commodity(&self, hs: &str) -> Option<&str> {

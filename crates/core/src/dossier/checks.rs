@@ -191,6 +191,23 @@ pub fn validate(d: &Dossier, lists: &CodeLists) -> Vec<Check> {
     header(&mut c, &d.header);
     parties(&mut c, &d.parties);
     transport(&mut c, &d.transport, d.valuation.incoterm.as_deref());
+    // Against the full UN/LOCODE list, where one was imported.
+    if !lists.locodes.is_empty() {
+        for (name, v) in [
+            ("loading_place", &d.transport.loading_place),
+            ("unloading_place", &d.transport.unloading_place),
+        ] {
+            if let Some(v) = v {
+                let code = v.replace(' ', "");
+                if codes::locode_parts(v).is_some()
+                    && codes::is_country(&code[..2])
+                    && !lists.locodes.contains(&code)
+                {
+                    c.error("locode-unknown", &format!("/transport/{name}"), Some(v), format!("{v:?} is not in the UN/LOCODE list imported"), "check the code in UNECE's UN/LOCODE, or import a newer edition (tradeseal codelists unlocode FILE…)");
+                }
+            }
+        }
+    }
     let exponent = valuation(&mut c, &d.valuation);
     if d.lines.is_empty() {
         c.error(

@@ -204,6 +204,15 @@ pub fn transport_mode(code: &str) -> Option<&'static str> {
     })
 }
 
+/// A CSV field, quoted where it must be (RFC 4180).
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
 /// YYYY-MM-DD, a real date.
 pub fn is_date(s: &str) -> bool {
     let fmt = time::macros::format_description!("[year]-[month]-[day]");

@@ -1125,3 +1125,37 @@ fn dossiers_sealed_together_are_all_or_nothing_and_share_the_lots() {
         "{found:?}"
     );
 }
+
+#[test]
+fn places_are_checked_against_an_imported_un_locode_list() {
+    let (_dir, home, _s, l) = coffee_home();
+    let mut d = complete_draft(&l);
+    d.transport.unloading_place = Some("DEHBX".into()); // well-formed, not a real code
+    assert!(
+        review(&l, &d).checks.is_empty(),
+        "without the full list only the format is checked"
+    );
+    let text = std::fs::read_to_string(
+        crate::epcis::root().join("tests/fixtures/dossier/unlocode-sample.csv"),
+    )
+    .unwrap();
+    let (csv, n) = tradeseal_core::codelists::unlocode_from_unece(&[text]).unwrap();
+    assert_eq!(n, 4, "country rows and removed entries are left out");
+    let dir = home.path().join("codelists");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(tradeseal_core::codelists::UNLOCODE_FILE), csv).unwrap();
+    let lists = home.codelists().unwrap();
+    let found = store::check_all(&l, &d, &lists, ORG).unwrap();
+    assert_eq!(
+        codes_at(&found),
+        vec![(
+            "locode-unknown".to_string(),
+            "/transport/unloading_place".to_string()
+        )]
+    );
+    d.transport.unloading_place = Some("DEHAM".into());
+    assert!(store::check_all(&l, &d, &lists, ORG).unwrap().is_empty());
+    assert!(
+        tradeseal_core::codelists::unlocode_from_unece(&["not,a,unece,file\n".into()]).is_err()
+    );
+}
