@@ -129,6 +129,24 @@ test("build a dossier from the shipment, fix an error, seal, preview and export 
       .filter(Boolean);
     assert.equal(codes.length, 1, "one QR code");
     assert.match(codes[0], /^TSD1\.D[0-9a-f]{16}\.1\./);
+
+    // A second dossier, empty, whose goods lines come from rows pasted from a spreadsheet.
+    await app.type(await app.find('[data-testid="dossier-shipment"]'), CLEAR);
+    const lrnField = await app.find('[data-testid="dossier-lrn"]');
+    await app.type(lrnField, CLEAR + "ACME-2026-0043");
+    await app.click(await app.find('[data-testid="dossier-create"]'));
+    await app.waitFor('[data-testid="dossier-title"]', (t) => t.includes("ACME-2026-0043"));
+    const rows = "Description\tHS code\tCountry of origin\tNet weight (kg)\tGross weight (kg)\tValue\nGreen coffee, Huila\t0901.11\tCO\t1.200,5\t1.230,0\t5.640,00\nGreen coffee, Nariño\t0901.11\tCO\t800\t816\t3.760,00\n";
+    await app.script("const t = document.querySelector('[data-testid=paste-rows]'); t.value = arguments[0]; t.dispatchEvent(new Event('input', {bubbles: true}));", [rows]);
+    await app.click(await app.find('[data-testid="paste-add"]'));
+    await app.waitFor('[data-testid="dossier-title"]');
+    const end = Date.now() + 15000;
+    while ((await app.findAll('[data-testid="goods-line"]')).length !== 2 && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+    assert.equal((await app.findAll('[data-testid="goods-line"]')).length, 2);
+    const net = await app.find(field("/lines/0/net_mass_kg"));
+    assert.equal(await app.script("return arguments[0].value", [{ [E]: net }]), "1200.5");
+    assert.match(await app.text(await app.find('[data-testid="dossier-list"]')), /ACME-2026-0043 · v1 · draft/);
+    shot("dossier-pasted.png");
   } catch (e) {
     try {
       shot("dossier-failure.png");
