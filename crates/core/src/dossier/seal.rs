@@ -93,6 +93,63 @@ pub fn resolve(doc: &Value, ptr: &str) -> Result<Vec<Path>> {
     Ok(found.into_iter().map(|(p, _)| p).collect())
 }
 
+/// The value at `path` in `doc`, if there is one.
+pub fn value_at<'a>(doc: &'a Value, path: &Path) -> Option<&'a Value> {
+    let mut v = doc;
+    for seg in path {
+        v = match (v, seg) {
+            (Value::Object(m), Value::String(k)) => m.get(k)?,
+            (Value::Array(a), Value::Number(n)) => a.get(usize::try_from(n.as_u64()?).ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(v)
+}
+
+/// How many leaves `leaves(doc, hidden)` would list, without listing them.
+pub fn count_leaves(doc: &Value, hidden: &[&Path]) -> usize {
+    fn walk(v: &Value, path: &mut Vec<Value>, hidden: &[&Path], n: &mut usize) {
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                for (k, x) in m {
+                    path.push(Value::String(k.clone()));
+                    walk(x, path, hidden, n);
+                    path.pop();
+                }
+            }
+            Value::Array(a) if !a.is_empty() => {
+                for (i, x) in a.iter().enumerate() {
+                    path.push(Value::from(i as u64));
+                    walk(x, path, hidden, n);
+                    path.pop();
+                }
+            }
+            Value::Object(_) | Value::Array(_) => {
+                if !hidden
+                    .iter()
+                    .any(|h| h.len() > path.len() && is_prefix(path, h))
+                {
+                    *n += 1;
+                }
+            }
+            _ => *n += 1,
+        }
+    }
+    fn plain(v: &Value) -> usize {
+        match v {
+            Value::Object(m) if !m.is_empty() => m.values().map(plain).sum(),
+            Value::Array(a) if !a.is_empty() => a.iter().map(plain).sum(),
+            _ => 1,
+        }
+    }
+    if hidden.is_empty() {
+        return plain(doc);
+    }
+    let mut n = 0;
+    walk(doc, &mut Vec::new(), hidden, &mut n);
+    n
+}
+
 pub fn is_prefix(prefix: &Path, path: &Path) -> bool {
     prefix.len() <= path.len() && prefix.iter().zip(path).all(|(a, b)| a == b)
 }
@@ -100,7 +157,15 @@ pub fn is_prefix(prefix: &Path, path: &Path) -> bool {
 /// The leaves of `doc`. An empty object or array is a leaf unless a path in
 /// `hidden` lies under it (its members were hidden, not absent).
 pub fn leaves(doc: &Value, hidden: &[Path]) -> Vec<(Path, Value)> {
-    fn walk(v: &Value, path: &mut Path, hidden: &[Path], out: &mut Vec<(Path, Value)>) {
+    leaf_refs(doc, hidden)
+        .into_iter()
+        .map(|(p, v)| (p, v.clone()))
+        .collect()
+}
+
+/// The leaves of `doc`, values borrowed.
+pub fn leaf_refs<'a>(doc: &'a Value, hidden: &[Path]) -> Vec<(Path, &'a Value)> {
+    fn walk<'a>(v: &'a Value, path: &mut Path, hidden: &[Path], out: &mut Vec<(Path, &'a Value)>) {
         let empty = match v {
             Value::Object(m) => m.is_empty(),
             Value::Array(a) => a.is_empty(),
@@ -112,7 +177,7 @@ pub fn leaves(doc: &Value, hidden: &[Path]) -> Vec<(Path, Value)> {
                     .iter()
                     .any(|h| h.len() > path.len() && is_prefix(path, h));
             if !covers {
-                out.push((path.clone(), v.clone()));
+                out.push((path.clone(), v));
             }
             return;
         }

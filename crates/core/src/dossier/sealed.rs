@@ -18,7 +18,7 @@ use crate::signature::PublicKey;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use ts_rs::TS;
 
 pub const SEALED_FORMAT: &str = "tradeseal-sealed-dossier/1";
@@ -85,7 +85,7 @@ pub struct SealedFile {
 /// key or index) of the fields to withhold; `attachment` reads a stored file by its
 /// SHA-256 (`None`: not embedded).
 pub fn make(
-    doc: &Value,
+    doc: Value,
     seed: &[u8; 32],
     hide: &[String],
     seal: Seal,
@@ -93,7 +93,7 @@ pub fn make(
 ) -> Result<SealedFile> {
     let mut hidden_paths: Vec<Path> = Vec::new();
     for h in hide {
-        let found = seal::resolve(doc, h)?;
+        let found = seal::resolve(&doc, h)?;
         if found.is_empty() {
             return Err(Error::invalid("hide", format!("{h} matches no field of this dossier: check the path (JSON Pointer, * for any line)")));
         }
@@ -111,17 +111,19 @@ pub fn make(
             hidden_paths.push(p);
         }
     }
-    let all = seal::leaves(doc, &[]);
-    let (mut salts, mut hidden) = (Vec::new(), Vec::new());
-    let mut disclosed = doc.clone();
-    for (p, v) in all {
+    let (mut salts, mut hidden, mut removed) = (Vec::new(), Vec::new(), Vec::new());
+    for (p, v) in seal::leaf_refs(&doc, &[]) {
         let s = seal::salt(seed, &p);
         if hidden_paths.iter().any(|h| seal::is_prefix(h, &p)) {
-            hidden.push((p.clone(), seal::digest(&s, &p, &v)?.to_hex()));
-            remove(&mut disclosed, &p);
+            hidden.push((p.clone(), seal::digest(&s, &p, v)?.to_hex()));
+            removed.push(p);
         } else {
             salts.push((p, s));
         }
+    }
+    let mut disclosed = doc;
+    for p in &removed {
+        remove(&mut disclosed, p);
     }
     let mut attachments = BTreeMap::new();
     if let Some(docs) = disclosed.get("documents").and_then(Value::as_array) {
@@ -452,40 +454,61 @@ pub fn verify(
         .and_then(Value::as_u64)
         .map(|v| v as u32);
     r.hidden = file.hidden.iter().map(|(p, _)| seal::pointer(p)).collect();
-    r.dossier = file.dossier.clone();
 
-    // 1. The fields against the root.
-    let hidden_paths: Vec<Path> = file.hidden.iter().map(|(p, _)| p.clone()).collect();
-    let leaves = seal::leaves(&file.dossier, &hidden_paths);
-    let salts: HashMap<String, &str> = file
-        .salts
-        .iter()
-        .map(|(p, s)| (seal::pointer(p), s.as_str()))
-        .collect();
-    let mut digests = Vec::with_capacity(leaves.len() + file.hidden.len());
-    let mut fields_ok = salts.len() == file.salts.len();
-    for (p, v) in &leaves {
-        let ptr = seal::pointer(p);
-        match salts.get(&ptr) {
-            Some(s) => match seal::digest(s, p, v) {
+    // 1. The fields against the root: every salt names a disclosed leaf, no two the
+    // same, and there are as many salts as leaves (so each leaf has exactly one).
+    let hidden_paths: Vec<&Path> = file.hidden.iter().map(|(p, _)| p).collect();
+    let is_leaf = |p: &Path, v: &Value| match v {
+        Value::Object(m) if !m.is_empty() => false,
+        Value::Array(a) if !a.is_empty() => false,
+        Value::Object(_) | Value::Array(_) => !hidden_paths
+            .iter()
+            .any(|h| h.len() > p.len() && seal::is_prefix(p, h)),
+        _ => true,
+    };
+    let mut digests = Vec::with_capacity(file.salts.len() + file.hidden.len());
+    let mut fields_ok = true;
+    for (p, salt) in &file.salts {
+        match seal::value_at(&file.dossier, p).filter(|v| is_leaf(p, v)) {
+            Some(v) => match seal::digest(salt, p, v) {
                 Ok(d) => digests.push((p.clone(), d)),
                 Err(_) => fields_ok = false,
             },
             None => {
+                let ptr = seal::pointer(p);
+                f.err("seal-salt", &ptr, format!("a salt for {ptr}, which is not a field of this copy: a field was removed without being listed as hidden"), "ask the sender for the dossier again");
+                fields_ok = false;
+            }
+        }
+    }
+    let disclosed = seal::count_leaves(&file.dossier, &hidden_paths);
+    if fields_ok && disclosed != file.salts.len() {
+        fields_ok = false;
+        // Name the fields without a salt (the slow way: only for a failing file).
+        let salted: std::collections::HashSet<String> =
+            file.salts.iter().map(|(p, _)| seal::pointer(p)).collect();
+        let owned: Vec<Path> = file.hidden.iter().map(|(p, _)| p.clone()).collect();
+        for (p, _) in seal::leaves(&file.dossier, &owned) {
+            let ptr = seal::pointer(&p);
+            if !salted.contains(&ptr) {
                 f.err(
                     "seal-salt",
                     &ptr,
                     format!("the field {ptr} has no salt: it was added after sealing"),
                     "ask the sender for the dossier again; do not rely on this field",
                 );
-                fields_ok = false;
             }
         }
-    }
-    if salts.len() != leaves.len() {
-        fields_ok = false;
-        if salts.len() > leaves.len() {
-            f.err("seal-salt", "", format!("{} salts for {} disclosed fields: fields were removed without being listed as hidden", salts.len(), leaves.len()), "ask the sender for the dossier again");
+        if disclosed < file.salts.len() {
+            f.err(
+                "seal-salt",
+                "",
+                format!(
+                    "{} salts for {disclosed} disclosed fields: a field is salted twice",
+                    file.salts.len()
+                ),
+                "ask the sender for the dossier again",
+            );
         }
     }
     for (p, d) in &file.hidden {
@@ -701,12 +724,13 @@ pub fn verify(
 
     // 6. The disclosed dossier's own fields, when nothing is hidden.
     if file.hidden.is_empty() {
-        if let Ok(d) = serde_json::from_value::<Dossier>(file.dossier.clone()) {
+        if let Ok(d) = <Dossier as serde::Deserialize>::deserialize(&file.dossier) {
             if d.format == DOSSIER_FORMAT {
                 r.checks = super::checks::validate(&d, lists);
             }
         }
     }
+    r.dossier = file.dossier;
     finish(r, f)
 }
 

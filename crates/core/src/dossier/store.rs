@@ -602,5 +602,5 @@ pub fn export(
         checkpoint: proof.checkpoint,
     };
     let doc = serde_json::to_value(&s.dossier).expect("a dossier is JSON");
-    sealed::make(&doc, &seed, hide, seal, |h| attachment(ledger, h))
+    sealed::make(doc, &seed, hide, seal, |h| attachment(ledger, h))
 }
