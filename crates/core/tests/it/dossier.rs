@@ -73,7 +73,18 @@ fn plot(area: &str) -> Plot {
 }
 
 fn farm(gln: &str, name: &str, geometry: Value, plot: Plot) -> tradeseal_core::ledger::NewEntry {
-    Location::new(gln, name, "CO", Some("HUI"), None, Some(geometry), lists())
+    place(gln, name, "CO", Some("HUI"), Some(geometry), plot)
+}
+
+fn place(
+    gln: &str,
+    name: &str,
+    country: &str,
+    region: Option<&str>,
+    geometry: Option<Value>,
+    plot: Plot,
+) -> tradeseal_core::ledger::NewEntry {
+    Location::new(gln, name, country, region, None, geometry, lists())
         .unwrap()
         .with_plot(plot)
         .unwrap()
@@ -604,20 +615,14 @@ fn eudr_plot_rules_each_name_the_item_whose_chain_fails() {
     let d = complete_draft(&l);
     let cases: Vec<(tradeseal_core::ledger::NewEntry, &str)> = vec![
         (
-            Location::new(
+            place(
                 "7701234000042",
                 "Finca La Esperanza",
                 "CO",
                 Some("HUI"),
                 None,
-                None,
-                lists(),
-            )
-            .unwrap()
-            .with_plot(plot("2.75"))
-            .unwrap()
-            .entry()
-            .unwrap(),
+                plot("2.75"),
+            ),
             "eudr-geolocation-missing",
         ),
         (
@@ -764,20 +769,14 @@ fn uflpa_finds_a_xinjiang_node_and_a_listed_entity() {
     record(
         &mut l,
         &s,
-        vec![Location::new(
+        vec![place(
             "7701234000042",
             "Kashgar Cooperative Farm",
             "CN",
             Some("XJ"),
-            None,
             Some(json!({"type": "Point", "coordinates": [75.989123, 39.470456]})),
-            lists(),
-        )
-        .unwrap()
-        .with_plot(plot("2.75"))
-        .unwrap()
-        .entry()
-        .unwrap()],
+            plot("2.75"),
+        )],
     );
     let r = review(&l, &d);
     let x: Vec<&Check> = r
@@ -806,20 +805,14 @@ fn uflpa_finds_a_xinjiang_node_and_a_listed_entity() {
     record(
         &mut l,
         &s,
-        vec![Location::new(
+        vec![place(
             "7701234000042",
             "Farm 12",
             "CN",
             None,
-            None,
             Some(json!({"type": "Point", "coordinates": [87.617233, 43.825592]})),
-            lists(),
-        )
-        .unwrap()
-        .with_plot(plot("2.75"))
-        .unwrap()
-        .entry()
-        .unwrap()],
+            plot("2.75"),
+        )],
     );
     let r = review(&l, &d);
     let x = r
