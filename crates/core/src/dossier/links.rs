@@ -188,17 +188,20 @@ pub(crate) fn masterdata(ledger: &Ledger, kind: &str, key: &str) -> Result<Optio
     Ok(payload.and_then(|p| serde_json::from_str(&p).ok()))
 }
 
+/// The GLN of a location (`…/414/GLN[/254/ext]`) or party (`…/417/GLN`) Digital Link.
+pub(crate) fn gln_of(link: &str) -> Option<&str> {
+    link.strip_prefix("https://id.gs1.org/414/")
+        .or_else(|| link.strip_prefix("https://id.gs1.org/417/"))?
+        .get(..13)
+}
+
 fn party_from(ledger: &Ledger, urn: &str) -> Result<Option<DossierParty>> {
     let Some(dl) = crate::epcis::digital_link(urn) else {
         return Ok(None);
     };
-    let Some(gln) = dl
-        .strip_prefix("https://id.gs1.org/417/")
-        .or_else(|| dl.strip_prefix("https://id.gs1.org/414/"))
-    else {
+    let Some(gln) = gln_of(&dl) else {
         return Ok(None);
     };
-    let gln = gln.get(..13).unwrap_or(gln);
     let md = masterdata(ledger, crate::masterdata::KIND_PARTY, gln)?;
     let text = |k: &str| {
         md.as_ref()
@@ -403,10 +406,9 @@ fn origin_countries(ledger: &Ledger, id: &str) -> Result<Vec<String>> {
         .collect::<rusqlite::Result<_>>()?;
     let mut out = Vec::new();
     for l in locs {
-        let Some(gln) = l.strip_prefix("https://id.gs1.org/414/") else {
+        let Some(gln) = gln_of(&l) else {
             continue;
         };
-        let gln = gln.get(..13).unwrap_or(gln);
         if let Some(c) = masterdata(ledger, crate::masterdata::KIND_LOCATION, gln)?
             .as_ref()
             .and_then(|m| m.get("country"))

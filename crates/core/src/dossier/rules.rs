@@ -6,7 +6,7 @@
 
 use super::checks::{Check, Checks};
 use super::decimal::Decimal;
-use super::links::{masterdata, recorded};
+use super::links::{gln_of, masterdata, recorded};
 use super::model::Dossier;
 use super::screening;
 use crate::codelists::CodeLists;
@@ -121,13 +121,6 @@ fn status_word(s: &SignerStatus) -> &'static str {
         SignerStatus::Revoked { .. } => "revoked",
         SignerStatus::RevokedLater { .. } => "trusted",
     }
-}
-
-fn gln_of(link: &str) -> Option<&str> {
-    let g = link
-        .strip_prefix("https://id.gs1.org/414/")
-        .or_else(|| link.strip_prefix("https://id.gs1.org/417/"))?;
-    g.get(..13)
 }
 
 fn location(ledger: &Ledger, link: &str) -> Result<Option<Location>> {
