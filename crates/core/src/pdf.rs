@@ -460,6 +460,22 @@ impl Doc {
         false
     }
 
+    /// A coloured band across the body at the cursor with `text` in bold white (a
+    /// verdict, a seal); the cursor moves below it.
+    pub fn band(&mut self, text: &str, size: f32, colour: Rgb3) {
+        let style = Style::new(size, true, colour::WHITE);
+        let (m, bw) = (self.margin, self.body_width());
+        let lines = self.wrap(text, style, bw - 8.0);
+        let lead = Doc::leading(style);
+        let h = lines.len() as f32 * lead + 6.0;
+        let y = self.y;
+        self.fill(m, y, bw, h, colour);
+        for (i, l) in lines.iter().enumerate() {
+            self.text_at(m + 4.0, y + 3.0 + i as f32 * lead, l, style);
+        }
+        self.y += h;
+    }
+
     /// A wrapped paragraph across the body, at the cursor.
     pub fn paragraph(&mut self, text: &str, style: Style) {
         let lines = self.wrap(text, style, self.body_width());

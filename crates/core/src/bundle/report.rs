@@ -80,16 +80,8 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
         BundleVerdict::VerifiedWithWarnings => colour::WARN,
         BundleVerdict::Failed => colour::BAD,
     };
-    let vstyle = Style::new(11.5, true, colour::WHITE);
-    let lines = d.wrap(&headline(r), vstyle, bw - 8.0);
-    let lead = Doc::leading(vstyle);
-    let h = lines.len() as f32 * lead + 6.0;
-    let y = d.y;
-    d.fill(m, y, bw, h, band);
-    for (i, l) in lines.iter().enumerate() {
-        d.text_at(m + 4.0, y + 3.0 + i as f32 * lead, l, vstyle);
-    }
-    d.y += h + 5.0;
+    d.band(&headline(r), 11.5, band);
+    d.y += 5.0;
 
     let errors = count(r, FindingSeverity::Error);
     let warnings = count(r, FindingSeverity::Warning);

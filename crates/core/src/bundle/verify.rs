@@ -31,6 +31,22 @@ pub enum BundleVerdict {
     Failed,
 }
 
+impl BundleVerdict {
+    /// The verdict of findings of these severities: failed with an error, verified with
+    /// warnings with a warning, else verified.
+    pub fn of(severities: impl IntoIterator<Item = FindingSeverity>) -> BundleVerdict {
+        let mut worst = BundleVerdict::Verified;
+        for s in severities {
+            match s {
+                FindingSeverity::Error => return BundleVerdict::Failed,
+                FindingSeverity::Warning => worst = BundleVerdict::VerifiedWithWarnings,
+                FindingSeverity::Info => {}
+            }
+        }
+        worst
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export_to = "bindings.ts")]
@@ -628,21 +644,7 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
     }
     s.findings
         .sort_by(|a, b| a.severity.cmp(&b.severity).then(a.line.cmp(&b.line)));
-    let verdict = if s
-        .findings
-        .iter()
-        .any(|f| f.severity == FindingSeverity::Error)
-    {
-        BundleVerdict::Failed
-    } else if s
-        .findings
-        .iter()
-        .any(|f| f.severity == FindingSeverity::Warning)
-    {
-        BundleVerdict::VerifiedWithWarnings
-    } else {
-        BundleVerdict::Verified
-    };
+    let verdict = BundleVerdict::of(s.findings.iter().map(|f| f.severity));
     let authors = s
         .authors
         .iter()
@@ -662,11 +664,7 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
             Hop {
                 key: k.clone(),
                 org: a.card.org.clone(),
-                verdict: match s.worst.get(k) {
-                    Some(FindingSeverity::Error) => BundleVerdict::Failed,
-                    Some(FindingSeverity::Warning) => BundleVerdict::VerifiedWithWarnings,
-                    _ => BundleVerdict::Verified,
-                },
+                verdict: BundleVerdict::of(s.worst.get(k).copied()),
                 events: n,
                 first_event: (n > 0)
                     .then(|| crate::time::Timestamp::from_unix_millis(t).ok())

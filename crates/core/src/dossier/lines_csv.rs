@@ -130,7 +130,7 @@ fn norm(h: &str) -> String {
         .join(" ")
 }
 
-fn detect_delimiter(text: &str) -> char {
+pub(crate) fn detect_delimiter(text: &str) -> char {
     let first = text.lines().next().unwrap_or("");
     [
         ('\t', first.matches('\t').count()),
@@ -198,6 +198,15 @@ fn remembered(ledger: &Ledger, key: &str) -> Result<Option<ColumnMap>> {
 /// remembered for this header; without one, a remembered mapping, else the recognised
 /// header names. Any bad cell refuses the whole file, naming row and column.
 pub fn read(ledger: &Ledger, text: &str, mapping: Option<&ColumnMap>) -> Result<LinesImport> {
+    Ok(read_keyed(ledger, text, mapping)?.0)
+}
+
+/// [`read`], with the key its column mapping is remembered under (the header's names).
+fn read_keyed(
+    ledger: &Ledger,
+    text: &str,
+    mapping: Option<&ColumnMap>,
+) -> Result<(LinesImport, String)> {
     let delim = detect_delimiter(text);
     let rows = parse_csv(text, delim);
     let header = rows
@@ -350,12 +359,15 @@ pub fn read(ledger: &Ledger, text: &str, mapping: Option<&ColumnMap>) -> Result<
         .filter(|(_, n)| !map.0.contains_key(*n))
         .map(|(h, _)| h.trim().to_string())
         .collect();
-    Ok(LinesImport {
-        lines,
-        mapping: map,
-        ignored,
-        remembered: was_remembered,
-    })
+    Ok((
+        LinesImport {
+            lines,
+            mapping: map,
+            ignored,
+            remembered: was_remembered,
+        },
+        key,
+    ))
 }
 
 /// Reads lines from `text` into the draft `id` (appended after its lines) and
@@ -367,7 +379,7 @@ pub fn import(
     mapping: Option<&ColumnMap>,
     now: crate::Timestamp,
 ) -> Result<LinesImport> {
-    let read = read(ledger, text, mapping)?;
+    let (read, key) = read_keyed(ledger, text, mapping)?;
     let mut d = super::store::get(ledger, id, None)?;
     if d.status != super::store::Status::Draft {
         return Err(Error::invalid(
@@ -376,18 +388,11 @@ pub fn import(
         ));
     }
     d.dossier.lines.extend(read.lines.iter().cloned());
-    let names: Vec<String> = parse_csv(text.lines().next().unwrap_or(""), detect_delimiter(text))
-        .first()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|h| norm(h))
-        .collect();
     let tx = ledger.conn().unchecked_transaction()?;
     super::store::save(ledger, &d.dossier, now)?;
     tx.execute(
         "INSERT INTO csv_mappings (name, mapping) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping",
-        params![names.join("\u{1f}"), serde_json::to_string(&read.mapping).expect("a map is JSON")],
+        params![key, serde_json::to_string(&read.mapping).expect("a map is JSON")],
     )?;
     tx.commit()?;
     Ok(read)

@@ -107,7 +107,9 @@ pub(crate) fn index_items(conn: &rusqlite::Connection, d: &Dossier) -> Result<()
 /// the dossier ships from it, after what other sealed dossiers declared.
 pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
     let mut c = Checks::new("ledger");
-    let mut here: BTreeMap<&str, (Decimal, String)> = BTreeMap::new();
+    // Per item: the quantity shipped here, the first path naming it, what the ledger made.
+    type Made = Option<(f64, Option<String>)>;
+    let mut here: BTreeMap<&str, (Decimal, String, Made)> = BTreeMap::new();
     for (i, line) in d.lines.iter().enumerate() {
         for (j, item) in line.items.iter().enumerate() {
             let path = format!("/lines/{i}/items/{j}");
@@ -129,20 +131,19 @@ pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
             if let Some(q) = item.quantity.as_deref().and_then(Decimal::parse) {
                 let e = here
                     .entry(&item.id)
-                    .or_insert((Decimal::ZERO, path.clone()));
+                    .or_insert((Decimal::ZERO, path.clone(), rec.created));
                 e.0 = e.0 + q;
             }
         }
     }
-    for (id, (shipped, path)) in here {
+    for (id, (shipped, path, made)) in here {
         let item = d
             .lines
             .iter()
             .flat_map(|l| &l.items)
             .find(|x| x.id == id)
             .expect("collected");
-        let rec = recorded(ledger, id)?;
-        let Some((created, uom)) = rec.created else {
+        let Some((created, uom)) = made else {
             c.warning(
                 "item-quantity-unknown",
                 &format!("{path}/quantity"),

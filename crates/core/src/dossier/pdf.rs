@@ -130,7 +130,6 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     d.y += 3.0;
 
     // The seal, in a band.
-    let band = Style::new(11.0, true, colour::WHITE);
     let sealed_on = file.seal.entry.time.get(..10).unwrap_or("");
     let mut text = format!(
         "Sealed on {sealed_on} by {} (fingerprint {})",
@@ -142,15 +141,8 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
             file.hidden.len()
         ));
     }
-    let lines = d.wrap(&text, band, bw - 8.0);
-    let lead = Doc::leading(band);
-    let h = lines.len() as f32 * lead + 6.0;
-    let y = d.y;
-    d.fill(m, y, bw, h, colour::GOOD);
-    for (i, l) in lines.iter().enumerate() {
-        d.text_at(m + 4.0, y + 3.0 + i as f32 * lead, l, band);
-    }
-    d.y += h + 4.0;
+    d.band(&text, 11.0, colour::GOOD);
+    d.y += 4.0;
 
     heading(&mut d, "Declaration");
     let offices = ["declaration", "exit", "entry", "destination"]

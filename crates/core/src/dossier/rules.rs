@@ -219,6 +219,8 @@ pub fn assess(
             screen(&p.name, &format!("/parties/{role}/name"), role, &mut uflpa)?;
         }
     }
+    // The owning and possessing parties' names of each event, read once per event.
+    let mut parties_of: std::collections::HashMap<u64, Vec<String>> = Default::default();
     for (i, line) in d.lines.iter().enumerate() {
         let commodity = lists.eudr_commodity(&line.commodity.hs).map(str::to_string);
         let mut origins: Vec<Origin> = Vec::new();
@@ -283,29 +285,14 @@ pub fn assess(
                 if let Some(l) = &e.event.location {
                     places.insert((l.clone(), j as u32));
                 }
-                let detail = crate::timeline::event_detail(ledger, e.event.id)?;
-                for (list, key) in [("sourceList", "source"), ("destinationList", "destination")] {
-                    for s in detail
-                        .json
-                        .get(list)
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                    {
-                        if let Some(g) = s
-                            .get(key)
-                            .and_then(Value::as_str)
-                            .and_then(crate::epcis::digital_link)
-                            .as_deref()
-                            .and_then(|l| gln_of(l).map(str::to_string))
-                        {
-                            if let Some(name) = masterdata(ledger, KIND_PARTY, &g)?.and_then(|v| {
-                                v.get("name").and_then(Value::as_str).map(str::to_string)
-                            }) {
-                                party_names.insert((name, j as u32));
-                            }
-                        }
+                let names = match parties_of.entry(e.event.id) {
+                    std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(event_parties(ledger, e.event.id)?)
                     }
+                };
+                for name in names.iter() {
+                    party_names.insert((name.clone(), j as u32));
                 }
             }
             for n in &t.nodes {
@@ -411,6 +398,36 @@ pub fn assess(
     checks.extend(eudr.out);
     checks.extend(uflpa.out);
     Ok(Assessment { lines, checks })
+}
+
+/// The names (master data) of the parties an event's source and destination lists name.
+fn event_parties(ledger: &Ledger, event: u64) -> Result<Vec<String>> {
+    let detail = crate::timeline::event_detail(ledger, event)?;
+    let mut out = Vec::new();
+    for (list, key) in [("sourceList", "source"), ("destinationList", "destination")] {
+        for s in detail
+            .json
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let Some(link) = s
+                .get(key)
+                .and_then(Value::as_str)
+                .and_then(crate::epcis::digital_link)
+            else {
+                continue;
+            };
+            let Some(g) = gln_of(&link) else { continue };
+            if let Some(name) = masterdata(ledger, KIND_PARTY, g)?
+                .and_then(|v| v.get("name").and_then(Value::as_str).map(str::to_string))
+            {
+                out.push(name);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// The EUDR rules of one production plot.

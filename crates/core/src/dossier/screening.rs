@@ -145,13 +145,7 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
     if list.is_empty() {
         return Err(Error::invalid("list", "name the list (e.g. UFLPA)"));
     }
-    let delim = if csv.lines().next().unwrap_or("").contains(';')
-        && !csv.lines().next().unwrap_or("").contains(',')
-    {
-        ';'
-    } else {
-        ','
-    };
+    let delim = super::lines_csv::detect_delimiter(csv);
     let rows = parse_csv(csv, delim);
     let header: Vec<String> = rows
         .first()

@@ -3,7 +3,7 @@
 //! `dossier.seal` ledger entry that signs the root, and its RFC 9162 inclusion proof
 //! against the signer's signed checkpoint. Verified offline, field by field.
 
-use super::checks::Check;
+use super::checks::{Check, Checks};
 use super::model::{Dossier, DOSSIER_FORMAT};
 use super::seal::{self, Path};
 use crate::bundle::{BundleVerdict, FindingSeverity};
@@ -345,32 +345,6 @@ pub struct SealReport {
     pub credential_issuer: Option<String>,
 }
 
-struct Found(Vec<Check>);
-
-impl Found {
-    fn err(&mut self, code: &str, path: &str, msg: impl Into<String>, action: impl Into<String>) {
-        self.add(code, FindingSeverity::Error, path, msg, action);
-    }
-    fn add(
-        &mut self,
-        code: &str,
-        sev: FindingSeverity,
-        path: &str,
-        msg: impl Into<String>,
-        action: impl Into<String>,
-    ) {
-        self.0.push(Check {
-            code: code.into(),
-            severity: sev,
-            rules: "seal".into(),
-            path: path.into(),
-            value: None,
-            message: msg.into(),
-            action: action.into(),
-        });
-    }
-}
-
 /// The signer's standing at a time, as the receiver's trust store says, with the name
 /// the receiver recorded for the key (`None`: no store).
 pub type Standing<'a> =
@@ -401,7 +375,7 @@ pub fn verify(
     lists: &crate::codelists::CodeLists,
     standing: Standing<'_>,
 ) -> SealReport {
-    let mut f = Found(Vec::new());
+    let mut f = Checks::new("seal");
     let mut r = SealReport {
         verdict: BundleVerdict::Failed,
         id: None,
@@ -428,16 +402,17 @@ pub fn verify(
                 .and_then(|v| v.get("format"))
                 .and_then(Value::as_str);
             match format {
-                Some(fm) if fm != SEALED_FORMAT => f.err("sealed-format", "/format", format!("the file is {fm:?}, not {SEALED_FORMAT}"), "update TradeSeal, or ask the sender for a file in the format this version reads"),
-                _ => f.err("malformed", "", format!("not a sealed dossier file: {e}"), "ask the sender for the file again: it was cut short or is another kind of file"),
+                Some(fm) if fm != SEALED_FORMAT => f.error("sealed-format", "/format", None, format!("the file is {fm:?}, not {SEALED_FORMAT}"), "update TradeSeal, or ask the sender for a file in the format this version reads"),
+                _ => f.error("malformed", "", None, format!("not a sealed dossier file: {e}"), "ask the sender for the file again: it was cut short or is another kind of file"),
             }
             return finish(r, f);
         }
     };
     if file.format != SEALED_FORMAT {
-        f.err(
+        f.error(
             "sealed-format",
             "/format",
+            None,
             format!("the file is {:?}, not {SEALED_FORMAT}", file.format),
             "update TradeSeal, or ask the sender for a file in the format this version reads",
         );
@@ -476,7 +451,7 @@ pub fn verify(
             },
             None => {
                 let ptr = seal::pointer(p);
-                f.err("seal-salt", &ptr, format!("a salt for {ptr}, which is not a field of this copy: a field was removed without being listed as hidden"), "ask the sender for the dossier again");
+                f.error("seal-salt", &ptr, None, format!("a salt for {ptr}, which is not a field of this copy: a field was removed without being listed as hidden"), "ask the sender for the dossier again");
                 fields_ok = false;
             }
         }
@@ -491,18 +466,20 @@ pub fn verify(
         for (p, _) in seal::leaves(&file.dossier, &owned) {
             let ptr = seal::pointer(&p);
             if !salted.contains(&ptr) {
-                f.err(
+                f.error(
                     "seal-salt",
                     &ptr,
+                    None,
                     format!("the field {ptr} has no salt: it was added after sealing"),
                     "ask the sender for the dossier again; do not rely on this field",
                 );
             }
         }
         if disclosed < file.salts.len() {
-            f.err(
+            f.error(
                 "seal-salt",
                 "",
+                None,
                 format!(
                     "{} salts for {disclosed} disclosed fields: a field is salted twice",
                     file.salts.len()
@@ -515,9 +492,10 @@ pub fn verify(
         match Hash::from_hex(d) {
             Some(h) => digests.push((p.clone(), h)),
             None => {
-                f.err(
+                f.error(
                     "malformed",
                     &seal::pointer(p),
+                    None,
                     "a hidden field's digest is not a lowercase hex SHA-256",
                     "ask the sender for the dossier again",
                 );
@@ -534,9 +512,10 @@ pub fn verify(
     let card = match crate::parties::check_card(&s.card) {
         Ok(c) => Some(c),
         Err(e) => {
-            f.err(
+            f.error(
                 "seal-card",
                 "/seal/card",
+                None,
                 format!("the signer's card is not valid: {e}"),
                 "ask the signer for their identity card and compare its fingerprint",
             );
@@ -553,7 +532,7 @@ pub fn verify(
     let e = &s.entry;
     if let Some(k) = &key {
         if e.author != k.to_hex() {
-            f.err("seal-signer", "/seal/entry/author", "the seal entry was not signed by the key of the card it carries", "ask the sender for the dossier again; a seal made before a key rotation is not exported by this version");
+            f.error("seal-signer", "/seal/entry/author", None, "the seal entry was not signed by the key of the card it carries", "ask the sender for the dossier again; a seal made before a key rotation is not exported by this version");
         }
     }
     let body = (|| -> Option<Body> {
@@ -578,17 +557,19 @@ pub fn verify(
                 _ => false,
             };
             if !good {
-                f.err(
+                f.error(
                     "seal-signature",
                     "/seal/entry/signature",
+                    None,
                     "the seal entry's signature does not verify",
                     "the seal was forged or altered: do not rely on this dossier",
                 );
             }
         }
-        _ => f.err(
+        _ => f.error(
             "seal-entry-hash",
             "/seal/entry",
+            None,
             "the seal entry does not hash to its entry hash: it was altered after signing",
             "do not rely on this dossier; ask the sender for it again",
         ),
@@ -601,17 +582,19 @@ pub fn verify(
                     merkle::verify_inclusion(&merkle::leaf_hash(&h.0), e.seq, cp.size, &p, &cp.root)
                 });
                 if !ok {
-                    f.err(
+                    f.error(
                         "seal-inclusion",
                         "/seal/entry/proof",
+                        None,
                         "the seal entry is not in the signer's ledger as its checkpoint signs it",
                         "ask the sender for the dossier again",
                     );
                 }
             }
-            Err(x) => f.err(
+            Err(x) => f.error(
                 "seal-checkpoint",
                 "/seal/checkpoint",
+                None,
                 format!("the checkpoint does not verify: {x}"),
                 "ask the sender for the dossier again",
             ),
@@ -622,9 +605,10 @@ pub fn verify(
     match serde_json::from_value::<SealPayload>(e.payload.clone()) {
         Ok(p) if e.kind == KIND_SEAL => {
             if Some(&p.dossier) != r.id.as_ref() || Some(p.version) != r.version {
-                f.err(
+                f.error(
                     "seal-payload",
                     "/seal/entry/payload",
+                    None,
                     format!(
                         "the seal is for dossier {} version {}, the file shows {} version {}",
                         p.dossier,
@@ -636,12 +620,13 @@ pub fn verify(
                 );
             }
             if !fields_ok || r.root.as_deref() != Some(p.root.as_str()) || r.fields != p.fields {
-                f.err("seal-root", "/dossier", format!("the dossier's fields do not hash to the sealed root ({} of {} fields, root {}): a field was changed, added or removed after sealing", r.fields, p.fields, p.root), "do not rely on this copy; ask the sender for the dossier again");
+                f.error("seal-root", "/dossier", None, format!("the dossier's fields do not hash to the sealed root ({} of {} fields, root {}): a field was changed, added or removed after sealing", r.fields, p.fields, p.root), "do not rely on this copy; ask the sender for the dossier again");
             }
         }
-        _ => f.err(
+        _ => f.error(
             "seal-payload",
             "/seal/entry/kind",
+            None,
             format!("the entry is a {:?}, not a dossier seal", e.kind),
             "ask the sender for the sealed dossier file",
         ),
@@ -664,16 +649,18 @@ pub fn verify(
             .ok()
             .is_some_and(|b| Hash::of(&b).to_hex() == *h);
         if !ok {
-            f.err(
+            f.error(
                 "attachment-mismatch",
                 &format!("/attachments/{h}"),
+                None,
                 "an attached file does not match its SHA-256",
                 "the file was replaced after sealing: do not rely on it",
             );
         } else if !referenced.contains(&h.as_str()) {
-            f.err(
+            f.error(
                 "attachment-mismatch",
                 &format!("/attachments/{h}"),
+                None,
                 "an attached file no document of the dossier names",
                 "ask the sender for the dossier again",
             );
@@ -687,6 +674,7 @@ pub fn verify(
                 "attachment-missing",
                 FindingSeverity::Info,
                 "/attachments",
+                None,
                 format!("the file with SHA-256 {h} is not attached"),
                 "ask the sender for the file; its SHA-256 is sealed, so any copy can be checked",
             );
@@ -705,6 +693,7 @@ pub fn verify(
                 "signer-name",
                 FindingSeverity::Info,
                 "/seal/card/org",
+                None,
                 format!(
                     "the card names the signer {:?}; you recorded this key as {name:?}",
                     s.card.org
@@ -715,10 +704,10 @@ pub fn verify(
         }
         match status {
             S::Own | S::Trusted => {}
-            S::Unknown => f.add("signer-unknown", FindingSeverity::Warning, "/seal/card", format!("{} (fingerprint {}) is not a trusted partner", s.card.org, s.card.fingerprint), "compare the fingerprint with the signer by phone or in person, then `tradeseal party add` and `party trust`"),
-            S::Distrusted => f.err("signer-distrusted", "/seal/card", format!("you decided not to trust {}", s.card.org), "do not rely on this dossier"),
-            S::Revoked { from, reason } => f.err("signer-revoked", "/seal/card", format!("{}'s key was revoked from {from} ({reason}), before the seal", s.card.org), "do not rely on this dossier"),
-            S::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, "/seal/card", format!("{}'s key was revoked from {from} ({reason}), after the seal", s.card.org), "the seal stands; note the later revocation"),
+            S::Unknown => f.add("signer-unknown", FindingSeverity::Warning, "/seal/card", None, format!("{} (fingerprint {}) is not a trusted partner", s.card.org, s.card.fingerprint), "compare the fingerprint with the signer by phone or in person, then `tradeseal party add` and `party trust`"),
+            S::Distrusted => f.error("signer-distrusted", "/seal/card", None, format!("you decided not to trust {}", s.card.org), "do not rely on this dossier"),
+            S::Revoked { from, reason } => f.error("signer-revoked", "/seal/card", None, format!("{}'s key was revoked from {from} ({reason}), before the seal", s.card.org), "do not rely on this dossier"),
+            S::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, "/seal/card", None, format!("{}'s key was revoked from {from} ({reason}), after the seal", s.card.org), "the seal stands; note the later revocation"),
         }
     }
 
@@ -734,15 +723,9 @@ pub fn verify(
     finish(r, f)
 }
 
-fn finish(mut r: SealReport, mut f: Found) -> SealReport {
-    f.0.sort_by_key(|c| c.severity);
-    r.verdict = if f.0.iter().any(|c| c.severity == FindingSeverity::Error) {
-        BundleVerdict::Failed
-    } else if f.0.iter().any(|c| c.severity == FindingSeverity::Warning) {
-        BundleVerdict::VerifiedWithWarnings
-    } else {
-        BundleVerdict::Verified
-    };
-    r.findings = f.0;
+fn finish(mut r: SealReport, mut f: Checks) -> SealReport {
+    f.out.sort_by_key(|c| c.severity);
+    r.verdict = BundleVerdict::of(f.out.iter().map(|c| c.severity));
+    r.findings = f.out;
     r
 }
