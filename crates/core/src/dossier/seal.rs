@@ -12,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::merkle;
 use data_encoding::BASE64URL_NOPAD;
+use serde_json::value::RawValue;
 use serde_json::Value;
 use std::cmp::Ordering;
 
@@ -260,10 +261,44 @@ fn jcs_path(out: &mut String, path: &Path) -> Result<()> {
 /// base64url without padding. One seed per sealed version; salts of disclosed leaves
 /// reveal nothing of the others.
 pub fn salt(seed: &[u8; 32], path: &Path) -> String {
+    salt_of_text(seed, &path_text(path))
+}
+
+/// The canonical JSON text of a path (`["lines",0,"value"]`).
+pub fn path_text(path: &Path) -> String {
     let mut p = String::with_capacity(64);
     jcs_path(&mut p, path).expect("a path is keys and indices");
-    let h = Hash::of_parts(&[SALT_CONTEXT, seed, p.as_bytes()]);
-    BASE64URL_NOPAD.encode(&h.0[..16])
+    p
+}
+
+/// A path as the sealed file carries it: JSON text, kept as written (TradeSeal writes
+/// it canonical), read as a [`Path`] only where needed.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+#[serde(transparent)]
+pub struct PathText(pub Box<RawValue>);
+
+impl PartialEq for PathText {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl PathText {
+    pub fn of(path: &Path) -> PathText {
+        PathText(RawValue::from_string(path_text(path)).expect("a canonical path is JSON"))
+    }
+
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The path, if the text is a list of keys (strings) and indices (numbers).
+    pub fn parse(&self) -> Option<Path> {
+        let p: Path = serde_json::from_str(self.0.get()).ok()?;
+        p.iter()
+            .all(|s| s.is_string() || s.as_u64().is_some())
+            .then_some(p)
+    }
 }
 
 /// SHA-256 of the disclosure `[salt, path, value]` (canonical JSON).
@@ -283,90 +318,175 @@ pub fn digest(salt: &str, path: &Path, value: &Value) -> Result<Hash> {
 pub fn root(mut leaves: Vec<(Path, Hash)>) -> Result<Hash> {
     leaves.sort_by(|a, b| path_order(&a.0, &b.0));
     let mut hashes = Vec::with_capacity(leaves.len());
-    let mut input = String::with_capacity(160);
+    let (mut path, mut scratch) = (String::with_capacity(96), String::with_capacity(160));
     for (p, d) in &leaves {
-        input.clear();
-        input.push('[');
-        jcs_path(&mut input, p)?;
-        input.push_str(",\"");
-        input.push_str(&d.to_hex());
-        input.push_str("\"]");
-        hashes.push(merkle::leaf_hash(input.as_bytes()));
+        path.clear();
+        jcs_path(&mut path, p)?;
+        hashes.push(digest_leaf_hash(&path, d, &mut scratch));
     }
     Ok(merkle::root_of_leaf_hashes(&hashes))
 }
 
-/// The root and leaf count of a whole dossier (its JSON value) under `seed`.
-pub fn seal_root(doc: &Value, seed: &[u8; 32]) -> Result<(Hash, usize)> {
-    // Walks the document once, writing each leaf's canonical path into one buffer (no
-    // copy of the tree), keys in byte order and lists in order: that is path order (§3),
-    // whatever order the JSON map keeps.
-    struct Walk<'a> {
-        seed: &'a [u8; 32],
-        path: String,
-        scratch: String,
-        leaves: Vec<Hash>,
-    }
-    impl Walk<'_> {
-        fn leaf(&mut self, v: &Value) -> Result<()> {
-            let path = format!("[{}]", &self.path);
-            let h = Hash::of_parts(&[SALT_CONTEXT, self.seed, path.as_bytes()]);
-            let salt = BASE64URL_NOPAD.encode(&h.0[..16]);
-            let s = &mut self.scratch;
-            s.clear();
-            s.push('[');
-            jcs_string(s, &salt);
-            s.push(',');
-            s.push_str(&path);
-            s.push(',');
-            jcs(s, v)?;
-            s.push(']');
-            let digest = Hash::of(s.as_bytes());
-            s.clear();
-            s.push('[');
-            s.push_str(&path);
-            s.push_str(",\"");
-            s.push_str(&digest.to_hex());
-            s.push_str("\"]");
-            self.leaves.push(merkle::leaf_hash(s.as_bytes()));
-            Ok(())
-        }
-        fn walk(&mut self, v: &Value) -> Result<()> {
-            let mark = self.path.len();
-            let sep = if mark == 0 { "" } else { "," };
-            match v {
-                Value::Object(m) if !m.is_empty() => {
+/// Calls `leaf` with the canonical path text (`["lines",0,"value"]`) and the value of
+/// each leaf of `doc` (nothing hidden), in path order (§3): keys in byte order, lists
+/// in order. One buffer holds the path; no copy of the tree is made.
+pub fn walk_leaves<'a>(
+    doc: &'a Value,
+    leaf: &mut impl FnMut(&str, &'a Value) -> Result<()>,
+) -> Result<()> {
+    fn walk<'a>(
+        v: &'a Value,
+        path: &mut String,
+        leaf: &mut impl FnMut(&str, &'a Value) -> Result<()>,
+    ) -> Result<()> {
+        let mark = path.len();
+        let sep = if mark == 1 { "" } else { "," };
+        match v {
+            Value::Object(m) if !m.is_empty() => {
+                let mut member = |k: &String, x: &'a Value, path: &mut String| {
+                    path.push_str(sep);
+                    jcs_string(path, k);
+                    let r = walk(x, path, leaf);
+                    path.truncate(mark);
+                    r
+                };
+                // serde_json's map keeps keys in byte order unless a dependency turns
+                // on `preserve_order`; sort only then.
+                if m.keys().is_sorted_by(|a, b| a.as_bytes() <= b.as_bytes()) {
+                    for (k, x) in m {
+                        member(k, x, path)?;
+                    }
+                } else {
                     let mut keys: Vec<(&String, &Value)> = m.iter().collect();
                     keys.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
                     for (k, x) in keys {
-                        self.path.push_str(sep);
-                        jcs_string(&mut self.path, k);
-                        self.walk(x)?;
-                        self.path.truncate(mark);
+                        member(k, x, path)?;
                     }
                 }
-                Value::Array(a) if !a.is_empty() => {
-                    for (i, x) in a.iter().enumerate() {
-                        self.path.push_str(sep);
-                        self.path.push_str(&i.to_string());
-                        self.walk(x)?;
-                        self.path.truncate(mark);
-                    }
-                }
-                _ => self.leaf(v)?,
             }
-            Ok(())
+            Value::Array(a) if !a.is_empty() => {
+                let mut digits = itoa_buf();
+                for (i, x) in a.iter().enumerate() {
+                    path.push_str(sep);
+                    path.push_str(digits.format(i));
+                    walk(x, path, leaf)?;
+                    path.truncate(mark);
+                }
+            }
+            _ => {
+                path.push(']');
+                let r = leaf(path, v);
+                path.truncate(mark);
+                r?
+            }
         }
+        Ok(())
     }
-    let mut w = Walk {
-        seed,
-        path: String::with_capacity(64),
-        scratch: String::with_capacity(256),
-        leaves: Vec::with_capacity(256),
-    };
-    w.walk(doc)?;
-    let n = w.leaves.len();
-    Ok((merkle::root_of_leaf_hashes(&w.leaves), n))
+    let mut path = String::with_capacity(96);
+    path.push('[');
+    walk(doc, &mut path, leaf)
+}
+
+/// Decimal digits of an index without an allocation.
+struct Digits([u8; 20]);
+fn itoa_buf() -> Digits {
+    Digits([0; 20])
+}
+impl Digits {
+    fn format(&mut self, mut n: usize) -> &str {
+        let mut i = self.0.len();
+        loop {
+            i -= 1;
+            self.0[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        std::str::from_utf8(&self.0[i..]).expect("ASCII digits")
+    }
+}
+
+/// The tree leaf hash of one field: `leaf_hash(JCS([path, hex(SHA-256(JCS([salt,
+/// path, value])))]))`, `path` given as its canonical text. `scratch` is reused.
+pub fn field_leaf_hash(
+    salt: &str,
+    path: &str,
+    value: &Value,
+    scratch: &mut String,
+) -> Result<Hash> {
+    scratch.clear();
+    scratch.push('[');
+    jcs_string(scratch, salt);
+    scratch.push(',');
+    scratch.push_str(path);
+    scratch.push(',');
+    jcs(scratch, value)?;
+    scratch.push(']');
+    let digest = Hash::of(scratch.as_bytes());
+    Ok(digest_leaf_hash(path, &digest, scratch))
+}
+
+/// The tree leaf hash of a field known by its digest (a hidden one).
+fn digest_leaf_hash(path: &str, digest: &Hash, scratch: &mut String) -> Hash {
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(digest.0, &mut hex).expect("64 hex digits");
+    scratch.clear();
+    scratch.push('[');
+    scratch.push_str(path);
+    scratch.push_str(",\"");
+    scratch.push_str(std::str::from_utf8(&hex).expect("hex is ASCII"));
+    scratch.push_str("\"]");
+    merkle::leaf_hash(scratch.as_bytes())
+}
+
+/// The salt of the leaf whose canonical path text is `path`.
+fn salt_of_text(seed: &[u8; 32], path: &str) -> String {
+    let h = Hash::of_parts(&[SALT_CONTEXT, seed, path.as_bytes()]);
+    BASE64URL_NOPAD.encode(&h.0[..16])
+}
+
+/// The root and leaf count of a whole dossier (its JSON value) under `seed`.
+pub fn seal_root(doc: &Value, seed: &[u8; 32]) -> Result<(Hash, usize)> {
+    let mut scratch = String::with_capacity(256);
+    let mut leaves = Vec::with_capacity(256);
+    walk_leaves(doc, &mut |path, v| {
+        let salt = salt_of_text(seed, path);
+        leaves.push(field_leaf_hash(&salt, path, v, &mut scratch)?);
+        Ok(())
+    })?;
+    Ok((merkle::root_of_leaf_hashes(&leaves), leaves.len()))
+}
+
+/// `[path, salt]` of every leaf of `doc` under `seed`, in path order, each path as its
+/// canonical JSON text: the `salts` of a sealed file with nothing hidden.
+pub fn salts_of(doc: &Value, seed: &[u8; 32]) -> Vec<(PathText, String)> {
+    let mut out = Vec::with_capacity(256);
+    walk_leaves(doc, &mut |path, _| {
+        let raw = RawValue::from_string(path.to_string()).expect("a canonical path is JSON");
+        out.push((PathText(raw), salt_of_text(seed, path)));
+        Ok(())
+    })
+    .expect("collecting salts does not fail");
+    out
+}
+
+/// The leaf hashes of a sealed file's disclosed `doc` when nothing is hidden and
+/// `salts` lists every leaf once, in path order, paths in canonical text (as TradeSeal
+/// writes them). `None` otherwise: the caller then takes the general way.
+pub fn leaf_hashes_in_order(doc: &Value, salts: &[(PathText, String)]) -> Option<Vec<Hash>> {
+    let mut scratch = String::with_capacity(256);
+    let mut leaves = Vec::with_capacity(salts.len());
+    let mut next = salts.iter();
+    let walked = walk_leaves(doc, &mut |path, v| {
+        let (p, salt) = next.next().ok_or(Error::invalid("salts", "too few"))?;
+        if p.get() != path {
+            return Err(Error::invalid("salts", "another order or form"));
+        }
+        leaves.push(field_leaf_hash(salt, path, v, &mut scratch)?);
+        Ok(())
+    });
+    (walked.is_ok() && next.next().is_none()).then_some(leaves)
 }
 
 /// The same root the long way (leaves, salts, digests, sorted by path): what a

@@ -5,7 +5,7 @@
 
 use super::checks::{Check, Checks};
 use super::model::{Dossier, DOSSIER_FORMAT};
-use super::seal::{self, Path};
+use super::seal::{self, Path, PathText};
 use crate::bundle::{BundleVerdict, FindingSeverity};
 use crate::canonical;
 use crate::checkpoint;
@@ -70,8 +70,8 @@ pub struct SealedFile {
     pub format: String,
     /// The disclosed fields (hidden ones absent; arrays keep their length).
     pub dossier: Value,
-    /// `[path, salt]` of every disclosed leaf.
-    pub salts: Vec<(Path, String)>,
+    /// `[path, salt]` of every disclosed leaf (in path order as TradeSeal writes it).
+    pub salts: Vec<(PathText, String)>,
     /// `[path, digest]` of every hidden leaf (digest hex).
     #[serde(default)]
     pub hidden: Vec<(Path, String)>,
@@ -111,20 +111,25 @@ pub fn make(
             hidden_paths.push(p);
         }
     }
-    let (mut salts, mut hidden, mut removed) = (Vec::new(), Vec::new(), Vec::new());
-    for (p, v) in seal::leaf_refs(&doc, &[]) {
-        let s = seal::salt(seed, &p);
-        if hidden_paths.iter().any(|h| seal::is_prefix(h, &p)) {
-            hidden.push((p.clone(), seal::digest(&s, &p, v)?.to_hex()));
-            removed.push(p);
-        } else {
-            salts.push((p, s));
-        }
-    }
     let mut disclosed = doc;
-    for p in &removed {
-        remove(&mut disclosed, p);
-    }
+    let (salts, hidden) = if hidden_paths.is_empty() {
+        (seal::salts_of(&disclosed, seed), Vec::new())
+    } else {
+        let (mut salts, mut hidden, mut removed) = (Vec::new(), Vec::new(), Vec::new());
+        for (p, v) in seal::leaf_refs(&disclosed, &[]) {
+            let s = seal::salt(seed, &p);
+            if hidden_paths.iter().any(|h| seal::is_prefix(h, &p)) {
+                hidden.push((p.clone(), seal::digest(&s, &p, v)?.to_hex()));
+                removed.push(p);
+            } else {
+                salts.push((PathText::of(&p), s));
+            }
+        }
+        for p in &removed {
+            remove(&mut disclosed, p);
+        }
+        (salts, hidden)
+    };
     let mut attachments = BTreeMap::new();
     if let Some(docs) = disclosed.get("documents").and_then(Value::as_array) {
         for d in docs {
@@ -430,81 +435,22 @@ pub fn verify(
         .map(|v| v as u32);
     r.hidden = file.hidden.iter().map(|(p, _)| seal::pointer(p)).collect();
 
-    // 1. The fields against the root: every salt names a disclosed leaf, no two the
-    // same, and there are as many salts as leaves (so each leaf has exactly one).
-    let hidden_paths: Vec<&Path> = file.hidden.iter().map(|(p, _)| p).collect();
-    let is_leaf = |p: &Path, v: &Value| match v {
-        Value::Object(m) if !m.is_empty() => false,
-        Value::Array(a) if !a.is_empty() => false,
-        Value::Object(_) | Value::Array(_) => !hidden_paths
-            .iter()
-            .any(|h| h.len() > p.len() && seal::is_prefix(p, h)),
-        _ => true,
+    // 1. The fields against the root. TradeSeal writes the salts in path order, so a
+    // walk of the document meets them one by one; any other file goes the general way.
+    let in_order = if file.hidden.is_empty() {
+        seal::leaf_hashes_in_order(&file.dossier, &file.salts)
+    } else {
+        None
     };
-    let mut digests = Vec::with_capacity(file.salts.len() + file.hidden.len());
-    let mut fields_ok = true;
-    for (p, salt) in &file.salts {
-        match seal::value_at(&file.dossier, p).filter(|v| is_leaf(p, v)) {
-            Some(v) => match seal::digest(salt, p, v) {
-                Ok(d) => digests.push((p.clone(), d)),
-                Err(_) => fields_ok = false,
-            },
-            None => {
-                let ptr = seal::pointer(p);
-                f.error("seal-salt", &ptr, None, format!("a salt for {ptr}, which is not a field of this copy: a field was removed without being listed as hidden"), "ask the sender for the dossier again");
-                fields_ok = false;
-            }
-        }
-    }
-    let disclosed = seal::count_leaves(&file.dossier, &hidden_paths);
-    if fields_ok && disclosed != file.salts.len() {
-        fields_ok = false;
-        // Name the fields without a salt (the slow way: only for a failing file).
-        let salted: std::collections::HashSet<String> =
-            file.salts.iter().map(|(p, _)| seal::pointer(p)).collect();
-        let owned: Vec<Path> = file.hidden.iter().map(|(p, _)| p.clone()).collect();
-        for (p, _) in seal::leaves(&file.dossier, &owned) {
-            let ptr = seal::pointer(&p);
-            if !salted.contains(&ptr) {
-                f.error(
-                    "seal-salt",
-                    &ptr,
-                    None,
-                    format!("the field {ptr} has no salt: it was added after sealing"),
-                    "ask the sender for the dossier again; do not rely on this field",
-                );
-            }
-        }
-        if disclosed < file.salts.len() {
-            f.error(
-                "seal-salt",
-                "",
-                None,
-                format!(
-                    "{} salts for {disclosed} disclosed fields: a field is salted twice",
-                    file.salts.len()
-                ),
-                "ask the sender for the dossier again",
-            );
-        }
-    }
-    for (p, d) in &file.hidden {
-        match Hash::from_hex(d) {
-            Some(h) => digests.push((p.clone(), h)),
-            None => {
-                f.error(
-                    "malformed",
-                    &seal::pointer(p),
-                    None,
-                    "a hidden field's digest is not a lowercase hex SHA-256",
-                    "ask the sender for the dossier again",
-                );
-                fields_ok = false;
-            }
-        }
-    }
-    r.fields = digests.len() as u64;
-    let root = seal::root(digests).ok();
+    let (root, fields, fields_ok) = match in_order {
+        Some(leaves) => (
+            Some(merkle::root_of_leaf_hashes(&leaves)),
+            leaves.len() as u64,
+            true,
+        ),
+        None => root_the_general_way(&file, &mut f),
+    };
+    r.fields = fields;
     r.root = root.map(|h| h.to_hex());
 
     // 2. The card, the entry, the checkpoint.
@@ -721,6 +667,105 @@ pub fn verify(
     }
     r.dossier = file.dossier;
     finish(r, f)
+}
+
+/// Step 1 the general way (fields hidden, or salts in another order or form): every
+/// salt names a disclosed leaf, no two the same, and there are as many salts as
+/// leaves (so each leaf has exactly one). Returns the root, the leaf count and
+/// whether every field could be hashed.
+fn root_the_general_way(file: &SealedFile, f: &mut Checks) -> (Option<Hash>, u64, bool) {
+    let hidden_paths: Vec<&Path> = file.hidden.iter().map(|(p, _)| p).collect();
+    let is_leaf = |p: &Path, v: &Value| match v {
+        Value::Object(m) if !m.is_empty() => false,
+        Value::Array(a) if !a.is_empty() => false,
+        Value::Object(_) | Value::Array(_) => !hidden_paths
+            .iter()
+            .any(|h| h.len() > p.len() && seal::is_prefix(p, h)),
+        _ => true,
+    };
+    let mut digests = Vec::with_capacity(file.salts.len() + file.hidden.len());
+    let mut fields_ok = true;
+    let mut salts: Vec<(Path, &str)> = Vec::with_capacity(file.salts.len());
+    for (text, salt) in &file.salts {
+        match text.parse() {
+            Some(p) => salts.push((p, salt)),
+            None => {
+                f.error(
+                    "malformed",
+                    "/salts",
+                    None,
+                    format!(
+                        "a salt's path {} is not a list of keys and indices",
+                        text.get()
+                    ),
+                    "ask the sender for the dossier again",
+                );
+                fields_ok = false;
+            }
+        }
+    }
+    for (p, salt) in &salts {
+        match seal::value_at(&file.dossier, p).filter(|v| is_leaf(p, v)) {
+            Some(v) => match seal::digest(salt, p, v) {
+                Ok(d) => digests.push((p.clone(), d)),
+                Err(_) => fields_ok = false,
+            },
+            None => {
+                let ptr = seal::pointer(p);
+                f.error("seal-salt", &ptr, None, format!("a salt for {ptr}, which is not a field of this copy: a field was removed without being listed as hidden"), "ask the sender for the dossier again");
+                fields_ok = false;
+            }
+        }
+    }
+    let disclosed = seal::count_leaves(&file.dossier, &hidden_paths);
+    if fields_ok && disclosed != file.salts.len() {
+        fields_ok = false;
+        // Name the fields without a salt (the slow way: only for a failing file).
+        let salted: std::collections::HashSet<String> =
+            salts.iter().map(|(p, _)| seal::pointer(p)).collect();
+        let owned: Vec<Path> = file.hidden.iter().map(|(p, _)| p.clone()).collect();
+        for (p, _) in seal::leaves(&file.dossier, &owned) {
+            let ptr = seal::pointer(&p);
+            if !salted.contains(&ptr) {
+                f.error(
+                    "seal-salt",
+                    &ptr,
+                    None,
+                    format!("the field {ptr} has no salt: it was added after sealing"),
+                    "ask the sender for the dossier again; do not rely on this field",
+                );
+            }
+        }
+        if disclosed < file.salts.len() {
+            f.error(
+                "seal-salt",
+                "",
+                None,
+                format!(
+                    "{} salts for {disclosed} disclosed fields: a field is salted twice",
+                    file.salts.len()
+                ),
+                "ask the sender for the dossier again",
+            );
+        }
+    }
+    for (p, d) in &file.hidden {
+        match Hash::from_hex(d) {
+            Some(h) => digests.push((p.clone(), h)),
+            None => {
+                f.error(
+                    "malformed",
+                    &seal::pointer(p),
+                    None,
+                    "a hidden field's digest is not a lowercase hex SHA-256",
+                    "ask the sender for the dossier again",
+                );
+                fields_ok = false;
+            }
+        }
+    }
+    let n = digests.len() as u64;
+    (seal::root(digests).ok(), n, fields_ok)
 }
 
 fn finish(mut r: SealReport, mut f: Checks) -> SealReport {
