@@ -266,7 +266,8 @@ impl Ledger {
     pub fn checkpoint_note(&self) -> Result<String> {
         Ok(self
             .conn
-            .query_row("SELECT note FROM checkpoint WHERE id = 1", [], |r| r.get(0))?)
+            .prepare_cached("SELECT note FROM checkpoint WHERE id = 1")?
+            .query_row([], |r| r.get(0))?)
     }
 
     /// The latest checkpoint, with its signature checked.
@@ -278,11 +279,8 @@ impl Ledger {
 
     pub fn entry(&self, seq: u64) -> Result<Entry> {
         self.conn
-            .query_row(
-                &format!("{SELECT_ENTRY} WHERE seq = ?1"),
-                [seq as i64],
-                row_to_entry,
-            )
+            .prepare_cached(&format!("{SELECT_ENTRY} WHERE seq = ?1"))?
+            .query_row([seq as i64], row_to_entry)
             .optional()?
             .ok_or_else(|| Error::NotFound {
                 what: format!("entry {seq}"),
@@ -585,22 +583,16 @@ impl NodeSource for TxNodes<'_> {
         if level == 0 {
             let h: Vec<u8> = self
                 .0
-                .query_row(
-                    "SELECT hash FROM entries WHERE seq = ?1",
-                    [index as i64],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")?
+                .query_row([index as i64], |r| r.get(0))
                 .optional()?
                 .ok_or_else(missing)?;
             return Ok(merkle::leaf_hash(&h));
         }
         let h: Vec<u8> = self
             .0
-            .query_row(
-                "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
-                params![level, index as i64],
-                |r| r.get(0),
-            )
+            .prepare_cached("SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2")?
+            .query_row(params![level, index as i64], |r| r.get(0))
             .optional()?
             .ok_or_else(missing)?;
         Hash::from_slice(&h).ok_or_else(missing)
@@ -652,6 +644,8 @@ fn open_existing(path: &Path, flags: OpenFlags) -> Result<Connection> {
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Room for every statement a hot path repeats (entries, nodes, dossiers, lots).
+    conn.set_prepared_statement_cache_capacity(64);
     // WAL + FULL: a committed append survives power loss (docs/spec/ledger.md, Durability).
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     if mode != "wal" {

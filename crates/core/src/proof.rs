@@ -1,5 +1,7 @@
 //! Inclusion and consistency proofs against the ledger's latest signed checkpoint.
 
+use crate::checkpoint::Checkpoint;
+use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::ledger::Ledger;
@@ -55,13 +57,7 @@ pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
     }
     let entry = ledger.entry(seq)?;
     let leaf = entry.leaf_hash();
-    let path = merkle::inclusion_proof(&ledger.nodes(), seq, cp.size)?;
-    if !merkle::verify_inclusion(&leaf, seq, cp.size, &path, &cp.root) {
-        return Err(Error::invalid(
-            "ledger",
-            format!("entry {seq} does not prove against the checkpoint: run `tradeseal verify`"),
-        ));
-    }
+    let path = path_in(ledger, seq, &leaf, &cp)?;
     Ok(InclusionProof {
         seq,
         size: cp.size,
@@ -71,6 +67,31 @@ pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
         path: hexes(&path),
         checkpoint: note,
     })
+}
+
+/// The inclusion path (hex, leaf first) of `entry` in the tree the already opened
+/// checkpoint `cp` signs: for many proofs against one checkpoint.
+pub fn inclusion_in(ledger: &Ledger, entry: &Entry, cp: &Checkpoint) -> Result<Vec<String>> {
+    let seq = entry.body.seq;
+    if seq >= cp.size {
+        return Err(Error::NotFound {
+            what: format!("entry {seq}"),
+            hint: format!("the latest checkpoint covers {} entries", cp.size),
+        });
+    }
+    Ok(hexes(&path_in(ledger, seq, &entry.leaf_hash(), cp)?))
+}
+
+/// The path of leaf `seq`, checked against the checkpoint before it is handed out.
+fn path_in(ledger: &Ledger, seq: u64, leaf: &Hash, cp: &Checkpoint) -> Result<Vec<Hash>> {
+    let path = merkle::inclusion_proof(&ledger.nodes(), seq, cp.size)?;
+    if !merkle::verify_inclusion(leaf, seq, cp.size, &path, &cp.root) {
+        return Err(Error::invalid(
+            "ledger",
+            format!("entry {seq} does not prove against the checkpoint: run `tradeseal verify`"),
+        ));
+    }
+    Ok(path)
 }
 
 pub fn consistency(ledger: &Ledger, old_size: u64) -> Result<ConsistencyProof> {

@@ -8,7 +8,7 @@ use super::model::{Dossier, DOSSIER_FORMAT};
 use super::seal::{self, Path, PathText};
 use crate::bundle::{BundleVerdict, FindingSeverity};
 use crate::canonical;
-use crate::checkpoint;
+use crate::checkpoint::{self, Checkpoint};
 use crate::entry::{signed_message, Body};
 use crate::error::{Error, Result};
 use crate::hash::Hash;
@@ -131,13 +131,9 @@ pub fn make(
         (salts, hidden)
     };
     let mut attachments = BTreeMap::new();
-    if let Some(docs) = disclosed.get("documents").and_then(Value::as_array) {
-        for d in docs {
-            if let Some(h) = d.pointer("/file/sha256").and_then(Value::as_str) {
-                if let Some(bytes) = attachment(h)? {
-                    attachments.insert(h.to_string(), data_encoding::BASE64.encode(&bytes));
-                }
-            }
+    for h in attached(&disclosed) {
+        if let Some(bytes) = attachment(h)? {
+            attachments.insert(h.to_string(), data_encoding::BASE64.encode(&bytes));
         }
     }
     Ok(SealedFile {
@@ -148,6 +144,15 @@ pub fn make(
         seal,
         attachments,
     })
+}
+
+/// The SHA-256 (hex) of the files a dossier's documents name.
+pub(crate) fn attached(doc: &Value) -> impl Iterator<Item = &str> {
+    doc.get("documents")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|d| d.pointer("/file/sha256").and_then(Value::as_str))
 }
 
 /// Removes the leaf at `path` (object members only; an array keeps its elements).
@@ -380,6 +385,130 @@ pub fn verify(
     lists: &crate::codelists::CodeLists,
     standing: Standing<'_>,
 ) -> SealReport {
+    let mut x = examine(text, lists, &Opened::default());
+    if let Some(p) = x.signature.take() {
+        let good = p.key.verify(&p.message, &p.signature);
+        x.settle_signature(good);
+    }
+    x.conclude(standing)
+}
+
+/// Verifies many received files as [`verify`] does each, on every core: the seal
+/// entries' signatures checked in batches (`signature::verify_many`, strict), a
+/// checkpoint several files share opened once. Reports in the order of `texts`.
+pub fn verify_many(
+    texts: &[&str],
+    lists: &crate::codelists::CodeLists,
+    standing: Standing<'_>,
+) -> Vec<SealReport> {
+    use rayon::prelude::*;
+    let opened = Opened::default();
+    let mut xs: Vec<Examined> = texts
+        .par_iter()
+        .map(|t| examine(t, lists, &opened))
+        .collect();
+    let pending: Vec<(usize, PendingSignature)> = xs
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, x)| x.signature.take().map(|p| (i, p)))
+        .collect();
+    let items: Vec<(&PublicKey, &[u8], &[u8; 64])> = pending
+        .iter()
+        .map(|(_, p)| (&p.key, &p.message[..], &p.signature))
+        .collect();
+    let bad: std::collections::HashSet<usize> = crate::signature::verify_many(&items)
+        .into_iter()
+        .map(|k| pending[k].0)
+        .collect();
+    for (i, _) in &pending {
+        xs[*i].settle_signature(!bad.contains(i));
+    }
+    xs.into_iter().map(|x| x.conclude(standing)).collect()
+}
+
+/// A seal entry's signature, checked after the rest (alone or in a batch).
+struct PendingSignature {
+    key: PublicKey,
+    message: Vec<u8>,
+    signature: [u8; 64],
+}
+
+/// Checkpoints already opened in a batch: files of one sealing carry the same one.
+#[derive(Default)]
+struct Opened(std::sync::Mutex<std::collections::HashMap<(String, String, String), Checkpoint>>);
+
+impl Opened {
+    fn open(&self, note: &str, origin: &str, key: &PublicKey) -> Result<Checkpoint> {
+        let k = (note.to_string(), origin.to_string(), key.to_hex());
+        if let Some(cp) = self.0.lock().expect("not poisoned").get(&k) {
+            return Ok(cp.clone());
+        }
+        let cp = checkpoint::open(note, origin, key)?;
+        self.0.lock().expect("not poisoned").insert(k, cp.clone());
+        Ok(cp)
+    }
+}
+
+/// A file examined but for its entry's signature and the signer's standing.
+struct Examined {
+    r: SealReport,
+    f: Checks,
+    signature: Option<PendingSignature>,
+    /// The signer's key (hex), the seal's time (Unix ms), and the card's name.
+    signer: Option<(String, i64, String)>,
+}
+
+impl Examined {
+    fn settle_signature(&mut self, good: bool) {
+        if !good {
+            self.f.error(
+                "seal-signature",
+                "/seal/entry/signature",
+                None,
+                "the seal entry's signature does not verify",
+                "the seal was forged or altered: do not rely on this dossier",
+            );
+        }
+    }
+
+    /// Step 5, the signer's standing with the receiver, and the verdict.
+    fn conclude(self, standing: Standing<'_>) -> SealReport {
+        let Examined {
+            mut r,
+            mut f,
+            signer,
+            ..
+        } = self;
+        if let (Some(st), Some((key, ms, org))) = (standing, signer) {
+            let fingerprint = r.fingerprint.clone().unwrap_or_default();
+            use crate::parties::SignerStatus as S;
+            let (status, recorded) = st(&key, ms);
+            if let Some(name) = recorded.filter(|n| *n != org) {
+                f.add(
+                    "signer-name",
+                    FindingSeverity::Info,
+                    "/seal/card/org",
+                    None,
+                    format!("the card names the signer {org:?}; you recorded this key as {name:?}"),
+                    "the seal is by the key you know; its name on the card is not signed",
+                );
+                r.signer = Some(name);
+            }
+            match status {
+                S::Own | S::Trusted => {}
+                S::Unknown => f.add("signer-unknown", FindingSeverity::Warning, "/seal/card", None, format!("{org} (fingerprint {fingerprint}) is not a trusted partner"), "compare the fingerprint with the signer by phone or in person, then `tradeseal party add` and `party trust`"),
+                S::Distrusted => f.error("signer-distrusted", "/seal/card", None, format!("you decided not to trust {org}"), "do not rely on this dossier"),
+                S::Revoked { from, reason } => f.error("signer-revoked", "/seal/card", None, format!("{org}'s key was revoked from {from} ({reason}), before the seal"), "do not rely on this dossier"),
+                S::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, "/seal/card", None, format!("{org}'s key was revoked from {from} ({reason}), after the seal"), "the seal stands; note the later revocation"),
+            }
+        }
+        finish(r, f)
+    }
+}
+
+/// Everything [`verify`] checks but the entry's signature (left pending) and the
+/// signer's standing.
+fn examine(text: &str, lists: &crate::codelists::CodeLists, opened: &Opened) -> Examined {
     let mut f = Checks::new("seal");
     let mut r = SealReport {
         verdict: BundleVerdict::Failed,
@@ -410,7 +539,12 @@ pub fn verify(
                 Some(fm) if fm != SEALED_FORMAT => f.error("sealed-format", "/format", None, format!("the file is {fm:?}, not {SEALED_FORMAT}"), "update TradeSeal, or ask the sender for a file in the format this version reads"),
                 _ => f.error("malformed", "", None, format!("not a sealed dossier file: {e}"), "ask the sender for the file again: it was cut short or is another kind of file"),
             }
-            return finish(r, f);
+            return Examined {
+                r,
+                f,
+                signature: None,
+                signer: None,
+            };
         }
     };
     if file.format != SEALED_FORMAT {
@@ -421,7 +555,12 @@ pub fn verify(
             format!("the file is {:?}, not {SEALED_FORMAT}", file.format),
             "update TradeSeal, or ask the sender for a file in the format this version reads",
         );
-        return finish(r, f);
+        return Examined {
+            r,
+            f,
+            signature: None,
+            signer: None,
+        };
     }
     r.id = file
         .dossier
@@ -492,24 +631,27 @@ pub fn verify(
         })
     })();
     let entry_hash = Hash::from_hex(&e.hash);
+    let mut signature_pending = None;
     match (&body, entry_hash) {
         (Some(b), Some(h)) if b.hash() == h => {
             let sig: Option<[u8; 64]> = hex::decode(&e.signature)
                 .ok()
                 .and_then(|v| v.try_into().ok());
-            let author = PublicKey::from_bytes(&b.author);
-            let good = match (sig, author) {
-                (Some(sig), Some(a)) => a.verify(&signed_message(&h), &sig),
-                _ => false,
-            };
-            if !good {
-                f.error(
+            match (sig, PublicKey::from_bytes(&b.author)) {
+                (Some(signature), Some(key)) => {
+                    signature_pending = Some(PendingSignature {
+                        key,
+                        message: signed_message(&h),
+                        signature,
+                    })
+                }
+                _ => f.error(
                     "seal-signature",
                     "/seal/entry/signature",
                     None,
                     "the seal entry's signature does not verify",
                     "the seal was forged or altered: do not rely on this dossier",
-                );
+                ),
             }
         }
         _ => f.error(
@@ -521,7 +663,7 @@ pub fn verify(
         ),
     }
     if let (Some(c), Some(k), Some(h)) = (&card, &key, entry_hash) {
-        match checkpoint::open(&s.checkpoint, &c.origin, k) {
+        match opened.open(&s.checkpoint, &c.origin, k) {
             Ok(cp) => {
                 let proof: Option<Vec<Hash>> = e.proof.iter().map(|x| Hash::from_hex(x)).collect();
                 let ok = proof.is_some_and(|p| {
@@ -579,16 +721,7 @@ pub fn verify(
     }
 
     // 4. Attachments.
-    let referenced: Vec<&str> = file
-        .dossier
-        .get("documents")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|d| d.pointer("/file/sha256").and_then(Value::as_str))
-                .collect()
-        })
-        .unwrap_or_default();
+    let referenced: Vec<&str> = attached(&file.dossier).collect();
     for (h, b64) in &file.attachments {
         let ok = data_encoding::BASE64
             .decode(b64.as_bytes())
@@ -627,35 +760,13 @@ pub fn verify(
         }
     }
 
-    // 5. The signer's standing with the receiver.
-    if let (Some(st), Some(k)) = (standing, &key) {
+    // 5. (The signer's standing: `Examined::conclude`.)
+    let signer = key.as_ref().map(|k| {
         let ms = Timestamp::parse_canonical(&e.time)
             .map(|t| t.unix_millis())
             .unwrap_or(0);
-        use crate::parties::SignerStatus as S;
-        let (status, recorded) = st(&k.to_hex(), ms);
-        if let Some(name) = recorded.filter(|n| *n != s.card.org) {
-            f.add(
-                "signer-name",
-                FindingSeverity::Info,
-                "/seal/card/org",
-                None,
-                format!(
-                    "the card names the signer {:?}; you recorded this key as {name:?}",
-                    s.card.org
-                ),
-                "the seal is by the key you know; its name on the card is not signed",
-            );
-            r.signer = Some(name);
-        }
-        match status {
-            S::Own | S::Trusted => {}
-            S::Unknown => f.add("signer-unknown", FindingSeverity::Warning, "/seal/card", None, format!("{} (fingerprint {}) is not a trusted partner", s.card.org, s.card.fingerprint), "compare the fingerprint with the signer by phone or in person, then `tradeseal party add` and `party trust`"),
-            S::Distrusted => f.error("signer-distrusted", "/seal/card", None, format!("you decided not to trust {}", s.card.org), "do not rely on this dossier"),
-            S::Revoked { from, reason } => f.error("signer-revoked", "/seal/card", None, format!("{}'s key was revoked from {from} ({reason}), before the seal", s.card.org), "do not rely on this dossier"),
-            S::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, "/seal/card", None, format!("{}'s key was revoked from {from} ({reason}), after the seal", s.card.org), "the seal stands; note the later revocation"),
-        }
-    }
+        (k.to_hex(), ms, s.card.org.clone())
+    });
 
     // 6. The disclosed dossier's own fields, when nothing is hidden.
     if file.hidden.is_empty() {
@@ -666,7 +777,12 @@ pub fn verify(
         }
     }
     r.dossier = file.dossier;
-    finish(r, f)
+    Examined {
+        r,
+        f,
+        signature: signature_pending,
+        signer,
+    }
 }
 
 /// Step 1 the general way (fields hidden, or salts in another order or form): every

@@ -6,6 +6,7 @@ use super::checks::{self, Check};
 use super::model::*;
 use super::seal;
 use super::sealed::{self, Seal, SealEntry, SealPayload, SealedFile, KIND_SEAL};
+use crate::checkpoint::Checkpoint;
 use crate::codelists::CodeLists;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
@@ -14,6 +15,8 @@ use crate::ledger::{Appended, Ledger, NewEntry};
 use crate::time::Timestamp;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
 use ts_rs::TS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -456,10 +459,20 @@ pub fn seal_many(
                 reason: format!("the dossier {} has {} error(s), the first at {}: {}. Correct them (`tradeseal dossier validate {id}`), then seal", d.header.lrn.as_deref().unwrap_or(id), errors.len(), first.path, first.message),
             });
         }
-        let doc = serde_json::to_value(&d).expect("a dossier is JSON");
-        let (root, fields) = seal::seal_root(&doc, seed)?;
-        ready.push((d, *seed, root, fields, found));
+        ready.push((d, *seed, found));
     }
+    // The roots, on every core (hashing is most of a seal's work).
+    let ready: Vec<(Dossier, [u8; 32], Hash, usize, Vec<Check>)> = {
+        use rayon::prelude::*;
+        ready
+            .into_par_iter()
+            .map(|(d, seed, found)| {
+                let doc = serde_json::to_value(&d).expect("a dossier is JSON");
+                let (root, fields) = seal::seal_root(&doc, &seed)?;
+                Ok((d, seed, root, fields, found))
+            })
+            .collect::<Result<_>>()?
+    };
     if ready.len() > 1 {
         let all: Vec<&Dossier> = ready.iter().map(|r| &r.0).collect();
         if let Some(why) = super::links::batch_quantity_problem(ledger, &all)? {
@@ -485,10 +498,10 @@ pub fn seal_many(
             [Appended::New { seq, .. }] => seq,
             _ => unreachable!("a seal is never a known event"),
         };
-        let n = app.conn().execute(
+        let n = app.conn().prepare_cached(
             "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
              WHERE id = ?1 AND version = ?2 AND status = 'draft'",
-            params![d.id, d.version, body_of(&d)?, &seed[..], &root.0[..], seq as i64, now.unix_millis()],
+        )?.execute(params![d.id, d.version, body_of(&d)?, &seed[..], &root.0[..], seq as i64, now.unix_millis()],
         )?;
         if n != 1 {
             return Err(Error::invalid(
@@ -549,41 +562,98 @@ pub fn export(
     version: Option<u32>,
     hide: &[String],
 ) -> Result<SealedFile> {
-    let version = match version {
-        Some(v) => Some(v),
-        None => ledger.conn().query_row(
-            "SELECT max(version) FROM dossiers WHERE id = ?1 AND status <> 'draft'",
-            [id],
-            |r| r.get::<_, Option<u32>>(0),
-        )?,
-    };
-    let Some(version) = version else {
-        return Err(Error::invalid(
-            "dossier",
-            format!("{id} has no sealed version yet: `tradeseal dossier seal {id}` first"),
-        ));
-    };
-    let s = get(ledger, id, Some(version))?;
-    if s.status == Status::Draft {
-        return Err(Error::invalid(
-            "dossier",
-            format!("{id} version {version} is a draft: seal it first"),
-        ));
+    let checkpoint = ledger.checkpoint()?;
+    let (doc, seed, seal) = sealed_parts(ledger, card, id, version, &checkpoint)?;
+    sealed::make(doc, &seed, hide, seal, |h| attachment(ledger, h))
+}
+
+/// The sealed files of the latest sealed versions of `ids`, as [`export`] makes each:
+/// read in one pass against one checkpoint, built on every core. All or nothing.
+pub fn export_many(
+    ledger: &Ledger,
+    card: &IdentityCard,
+    ids: &[String],
+    hide: &[String],
+) -> Result<Vec<SealedFile>> {
+    use rayon::prelude::*;
+    let checkpoint = ledger.checkpoint()?;
+    let mut parts = Vec::with_capacity(ids.len());
+    for id in ids {
+        let (doc, seed, seal) = sealed_parts(ledger, card, id, None, &checkpoint)?;
+        let mut files = BTreeMap::new();
+        for h in sealed::attached(&doc) {
+            if let Some(bytes) = attachment(ledger, h)? {
+                files.insert(h.to_string(), bytes);
+            }
+        }
+        parts.push((doc, seed, seal, files));
     }
-    let seed: Vec<u8> = ledger.conn().query_row(
-        "SELECT seed FROM dossiers WHERE id = ?1 AND version = ?2",
-        params![id, version],
-        |r| r.get(0),
-    )?;
+    parts
+        .into_par_iter()
+        .map(|(doc, seed, seal, files)| {
+            sealed::make(doc, &seed, hide, seal, |h| Ok(files.get(h).cloned()))
+        })
+        .collect()
+}
+
+/// What a sealed file is made of: the sealed version's document, its salt seed, and
+/// its seal (entry and inclusion proof against `checkpoint`, the ledger's latest).
+fn sealed_parts(
+    ledger: &Ledger,
+    card: &IdentityCard,
+    id: &str,
+    version: Option<u32>,
+    (cp, note): &(Checkpoint, String),
+) -> Result<(Value, [u8; 32], Seal)> {
+    check_id(id)?;
+    let row = ledger
+        .conn()
+        .prepare_cached(
+            "SELECT version, body, seed, seq FROM dossiers
+             WHERE id = ?1 AND status <> 'draft' AND (?2 IS NULL OR version = ?2)
+             ORDER BY version DESC LIMIT 1",
+        )?
+        .query_row(params![id, version], |r| {
+            Ok((
+                r.get::<_, u32>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<Vec<u8>>>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((version, body, seed, seq)) = row else {
+        let why = match version {
+            Some(v) if exists(ledger, id, Some(v))? => {
+                format!("{id} version {v} is a draft: seal it first")
+            }
+            None if exists(ledger, id, None)? => {
+                format!("{id} has no sealed version yet: `tradeseal dossier seal {id}` first")
+            }
+            _ => {
+                return Err(get(ledger, id, version)
+                    .err()
+                    .unwrap_or_else(|| Error::invalid("dossier", format!("{id} is not sealed"))))
+            }
+        };
+        return Err(Error::invalid("dossier", why));
+    };
+    let damaged = |what: &str| {
+        Error::invalid(
+            "dossier",
+            format!("{id} version {version}: the stored {what} is damaged; run `tradeseal verify`"),
+        )
+    };
     let seed: [u8; 32] = seed
-        .try_into()
-        .map_err(|_| Error::invalid("dossier", "the stored salt seed is damaged"))?;
-    let seq = s.seq.expect("sealed");
+        .and_then(|s| s.try_into().ok())
+        .ok_or_else(|| damaged("salt seed"))?;
+    let seq = seq.ok_or_else(|| damaged("seal entry number"))? as u64;
+    let doc: Value = serde_json::from_str(&body).map_err(|_| damaged("dossier"))?;
     let entry = ledger.entry(seq)?;
     if entry.body.author != card.public_key()?.to_bytes() {
         return Err(Error::invalid("dossier", "this version was sealed before the key rotation: this TradeSeal cannot export its seal yet"));
     }
-    let proof = crate::proof::inclusion(ledger, seq)?;
+    let proof = crate::proof::inclusion_in(ledger, &entry, cp)?;
     let seal = Seal {
         card: card.clone(),
         entry: SealEntry {
@@ -597,10 +667,17 @@ pub fn export(
             })?,
             hash: entry.hash.to_hex(),
             signature: hex::encode(entry.signature),
-            proof: proof.path,
+            proof,
         },
-        checkpoint: proof.checkpoint,
+        checkpoint: note.clone(),
     };
-    let doc = serde_json::to_value(&s.dossier).expect("a dossier is JSON");
-    sealed::make(doc, &seed, hide, seal, |h| attachment(ledger, h))
+    Ok((doc, seed, seal))
+}
+
+/// Whether dossier `id` (version `version`, or any) is stored.
+fn exists(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<bool> {
+    Ok(ledger
+        .conn()
+        .prepare_cached("SELECT 1 FROM dossiers WHERE id = ?1 AND (?2 IS NULL OR version = ?2)")?
+        .exists(params![id, version])?)
 }

@@ -371,9 +371,56 @@ fn exports_verify_whole_and_redacted() {
 fn tampered(text: &str, l: &Ledger, change: impl FnOnce(&mut Value)) -> Vec<String> {
     let mut v: Value = serde_json::from_str(text).unwrap();
     change(&mut v);
-    let r = verify_text(&v.to_string(), l);
+    let bad = v.to_string();
+    let r = verify_text(&bad, l);
     assert_eq!(r.verdict, BundleVerdict::Failed);
-    r.findings.iter().map(|f| f.code.clone()).collect()
+    let codes: Vec<String> = r.findings.iter().map(|f| f.code.clone()).collect();
+    // In a batch between two untouched copies (signatures checked together, the
+    // checkpoint opened once): the same findings for it, the others verified.
+    let standing = sealed::standing_in(l, "Acme Coffee Importers");
+    let many = sealed::verify_many(&[text, &bad, text], lists(), Some(&standing));
+    let batch: Vec<String> = many[1].findings.iter().map(|f| f.code.clone()).collect();
+    assert_eq!(batch, codes);
+    assert_eq!(
+        many[0].verdict,
+        BundleVerdict::Verified,
+        "{:?}",
+        many[0].findings
+    );
+    assert_eq!(
+        many[2].verdict,
+        BundleVerdict::Verified,
+        "{:?}",
+        many[2].findings
+    );
+    codes
+}
+
+#[test]
+fn salts_in_another_order_or_form_verify_the_general_way() {
+    let (_dir, home, _s, l, d) = sealed_dossier();
+    let full =
+        serde_json::to_string(&store::export(&l, home.card(), &d.id, None, &[]).unwrap()).unwrap();
+    let mut v: Value = serde_json::from_str(&full).unwrap();
+    let n = v["salts"].as_array().unwrap().len();
+    v["salts"].as_array_mut().unwrap().reverse();
+    let r = verify_text(&v.to_string(), &l);
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    assert_eq!(r.fields as usize, n);
+    // Paths written with spaces (valid JSON, not canonical): the same fields.
+    let spaced = full.replacen("[\"format\"]", "[ \"format\" ]", 1);
+    assert_ne!(spaced, full);
+    let r = verify_text(&spaced, &l);
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    // A salt on something that is no path.
+    let codes = tampered(&full, &l, |v| v["salts"][0][0] = json!({"a": 1}));
+    assert!(codes.contains(&"malformed".into()), "{codes:?}");
+    // A salt twice: the general way names it.
+    let codes = tampered(&full, &l, |v| {
+        let first = v["salts"][0].clone();
+        v["salts"].as_array_mut().unwrap().push(first)
+    });
+    assert!(codes.contains(&"seal-salt".into()), "{codes:?}");
 }
 
 #[test]
