@@ -54,6 +54,34 @@ pub trait NodeSource {
     fn node(&self, level: u32, index: u64) -> Result<Hash, Self::Error>;
 }
 
+/// A node source that keeps the nodes it has read: many proofs against one tree
+/// share their upper nodes.
+pub struct Memo<S> {
+    src: S,
+    seen: std::cell::RefCell<std::collections::HashMap<(u32, u64), Hash>>,
+}
+
+impl<S: NodeSource> Memo<S> {
+    pub fn new(src: S) -> Self {
+        Memo {
+            src,
+            seen: Default::default(),
+        }
+    }
+}
+
+impl<S: NodeSource> NodeSource for Memo<S> {
+    type Error = S::Error;
+    fn node(&self, level: u32, index: u64) -> Result<Hash, S::Error> {
+        if let Some(h) = self.seen.borrow().get(&(level, index)) {
+            return Ok(*h);
+        }
+        let h = self.src.node(level, index)?;
+        self.seen.borrow_mut().insert((level, index), h);
+        Ok(h)
+    }
+}
+
 fn largest_pow2_below(n: u64) -> u64 {
     debug_assert!(n > 1);
     1 << (63 - (n - 1).leading_zeros())

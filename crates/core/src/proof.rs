@@ -5,7 +5,7 @@ use crate::entry::Entry;
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::ledger::Ledger;
-use crate::merkle;
+use crate::merkle::{self, NodeSource};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -57,7 +57,7 @@ pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
     }
     let entry = ledger.entry(seq)?;
     let leaf = entry.leaf_hash();
-    let path = path_in(ledger, seq, &leaf, &cp)?;
+    let path = path_in(&ledger.nodes(), seq, &leaf, &cp)?;
     Ok(InclusionProof {
         seq,
         size: cp.size,
@@ -70,8 +70,13 @@ pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
 }
 
 /// The inclusion path (hex, leaf first) of `entry` in the tree the already opened
-/// checkpoint `cp` signs: for many proofs against one checkpoint.
-pub fn inclusion_in(ledger: &Ledger, entry: &Entry, cp: &Checkpoint) -> Result<Vec<String>> {
+/// checkpoint `cp` signs, its nodes read from `nodes`: for many proofs against one
+/// checkpoint (with a `merkle::Memo` of the ledger's nodes).
+pub fn inclusion_in<S: NodeSource<Error = Error>>(
+    nodes: &S,
+    entry: &Entry,
+    cp: &Checkpoint,
+) -> Result<Vec<String>> {
     let seq = entry.body.seq;
     if seq >= cp.size {
         return Err(Error::NotFound {
@@ -79,12 +84,17 @@ pub fn inclusion_in(ledger: &Ledger, entry: &Entry, cp: &Checkpoint) -> Result<V
             hint: format!("the latest checkpoint covers {} entries", cp.size),
         });
     }
-    Ok(hexes(&path_in(ledger, seq, &entry.leaf_hash(), cp)?))
+    Ok(hexes(&path_in(nodes, seq, &entry.leaf_hash(), cp)?))
 }
 
 /// The path of leaf `seq`, checked against the checkpoint before it is handed out.
-fn path_in(ledger: &Ledger, seq: u64, leaf: &Hash, cp: &Checkpoint) -> Result<Vec<Hash>> {
-    let path = merkle::inclusion_proof(&ledger.nodes(), seq, cp.size)?;
+fn path_in<S: NodeSource<Error = Error>>(
+    nodes: &S,
+    seq: u64,
+    leaf: &Hash,
+    cp: &Checkpoint,
+) -> Result<Vec<Hash>> {
+    let path = merkle::inclusion_proof(nodes, seq, cp.size)?;
     if !merkle::verify_inclusion(leaf, seq, cp.size, &path, &cp.root) {
         return Err(Error::invalid(
             "ledger",

@@ -208,6 +208,11 @@ pub fn leaf_refs<'a>(doc: &'a Value, hidden: &[Path]) -> Vec<(Path, &'a Value)> 
 /// RFC 8785 text of a JSON string.
 fn jcs_string(out: &mut String, s: &str) {
     out.push('"');
+    if !s.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -442,17 +447,27 @@ fn digest_leaf_hash(path: &str, digest: &Hash, scratch: &mut String) -> Hash {
 
 /// The salt of the leaf whose canonical path text is `path`.
 fn salt_of_text(seed: &[u8; 32], path: &str) -> String {
+    let mut buf = [0u8; SALT_LEN];
+    salt_into(seed, path, &mut buf).to_string()
+}
+
+/// Characters of a salt: 16 bytes in base64url without padding.
+const SALT_LEN: usize = 22;
+
+fn salt_into<'b>(seed: &[u8; 32], path: &str, buf: &'b mut [u8; SALT_LEN]) -> &'b str {
     let h = Hash::of_parts(&[SALT_CONTEXT, seed, path.as_bytes()]);
-    BASE64URL_NOPAD.encode(&h.0[..16])
+    BASE64URL_NOPAD.encode_mut(&h.0[..16], buf);
+    std::str::from_utf8(buf).expect("base64 is ASCII")
 }
 
 /// The root and leaf count of a whole dossier (its JSON value) under `seed`.
 pub fn seal_root(doc: &Value, seed: &[u8; 32]) -> Result<(Hash, usize)> {
     let mut scratch = String::with_capacity(256);
     let mut leaves = Vec::with_capacity(256);
+    let mut buf = [0u8; SALT_LEN];
     walk_leaves(doc, &mut |path, v| {
-        let salt = salt_of_text(seed, path);
-        leaves.push(field_leaf_hash(&salt, path, v, &mut scratch)?);
+        let salt = salt_into(seed, path, &mut buf);
+        leaves.push(field_leaf_hash(salt, path, v, &mut scratch)?);
         Ok(())
     })?;
     Ok((merkle::root_of_leaf_hashes(&leaves), leaves.len()))

@@ -216,13 +216,7 @@ pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
         })
         .optional()?;
     let Some((status, body, root, seq, created, updated)) = row else {
-        return Err(Error::NotFound {
-            what: match version {
-                Some(v) => format!("dossier {id} version {v}"),
-                None => format!("dossier {id}"),
-            },
-            hint: "run `tradeseal dossier list` for the dossiers of this home".into(),
-        });
+        return Err(not_found(id, version));
     };
     Ok(Stored {
         dossier: parse_body(&body)?,
@@ -232,6 +226,16 @@ pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
         created: time_text(created),
         updated: time_text(updated),
     })
+}
+
+fn not_found(id: &str, version: Option<u32>) -> Error {
+    Error::NotFound {
+        what: match version {
+            Some(v) => format!("dossier {id} version {v}"),
+            None => format!("dossier {id}"),
+        },
+        hint: "run `tradeseal dossier list` for the dossiers of this home".into(),
+    }
 }
 
 /// The latest version of every dossier, newest first; `search` matches the id, the
@@ -380,7 +384,17 @@ pub struct Review {
 /// Reviews a dossier in this home (`own_org`: the home's organisation): its fields,
 /// its lots in the ledger, their provenance, EUDR and UFLPA.
 pub fn review(ledger: &Ledger, d: &Dossier, lists: &CodeLists, own_org: &str) -> Result<Review> {
-    let mut checks = checks::validate(d, lists);
+    review_with(ledger, d, lists, own_org, checks::validate(d, lists))
+}
+
+/// [`review`] with the dossier's own field checks (`checks::validate`) already made.
+fn review_with(
+    ledger: &Ledger,
+    d: &Dossier,
+    lists: &CodeLists,
+    own_org: &str,
+    mut checks: Vec<Check>,
+) -> Result<Review> {
     checks.extend(super::links::ledger_checks(ledger, d)?);
     let a = super::rules::assess(ledger, d, lists, own_org)?;
     let (eu, us) = (
@@ -438,75 +452,120 @@ pub fn seal_many(
     drafts: &[(String, [u8; 32])],
     lists: &CodeLists,
 ) -> Result<Vec<SealOutcome>> {
-    let mut ready = Vec::with_capacity(drafts.len());
+    use rayon::prelude::*;
+    // The drafts as stored (with the time they were last saved, to notice a change).
+    let mut stored = Vec::with_capacity(drafts.len());
     for (id, seed) in drafts {
-        let s = get(ledger, id, None)?;
-        if s.status != Status::Draft {
+        check_id(id)?;
+        let row = ledger
+            .conn()
+            .prepare_cached(
+                "SELECT version, status, body, updated_ms FROM dossiers WHERE id = ?1
+                 ORDER BY version DESC LIMIT 1",
+            )?
+            .query_row([id], |r| {
+                Ok((
+                    r.get::<_, u32>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .optional()?;
+        let Some((version, status, body, saved)) = row else {
+            return Err(not_found(id, None));
+        };
+        if Status::parse(&status) != Status::Draft {
             return Err(Error::invalid(
                 "dossier",
-                format!("{id} version {} is sealed already", s.dossier.version),
+                format!("{id} version {version} is sealed already"),
             ));
         }
-        let d = s.dossier;
-        let found = check_all(ledger, &d, lists, &signer.card.org)?;
+        stored.push((id, *seed, body, saved));
+    }
+    // On every core: read, check the fields, hash the leaves (most of a seal's work).
+    let hashed = stored
+        .into_par_iter()
+        .map(|(id, seed, body, saved)| {
+            let d = parse_body(&body)?;
+            if d.id != *id {
+                return Err(Error::invalid(
+                    "dossier",
+                    format!(
+                        "the stored dossier {id} names itself {}; run `tradeseal verify`",
+                        d.id
+                    ),
+                ));
+            }
+            let found = checks::validate(&d, lists);
+            let doc = serde_json::to_value(&d).expect("a dossier is JSON");
+            let (root, fields) = seal::seal_root(&doc, &seed)?;
+            let body = body_of(&d)?;
+            Ok((d, seed, saved, found, root, fields, body))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    // The checks that read the ledger (lots, provenance, rules), one by one.
+    let mut ready = Vec::with_capacity(hashed.len());
+    for (d, seed, saved, found, root, fields, body) in hashed {
+        let found = review_with(ledger, &d, lists, &signer.card.org, found)?.checks;
         let errors: Vec<&Check> = found
             .iter()
             .filter(|c| c.severity == crate::bundle::FindingSeverity::Error)
             .collect();
         if let Some(first) = errors.first() {
+            let id = &d.id;
             return Err(Error::InvalidInput {
                 field: first.path.clone(),
                 reason: format!("the dossier {} has {} error(s), the first at {}: {}. Correct them (`tradeseal dossier validate {id}`), then seal", d.header.lrn.as_deref().unwrap_or(id), errors.len(), first.path, first.message),
             });
         }
-        ready.push((d, *seed, found));
+        ready.push((d, seed, saved, found, root, fields, body));
     }
-    // The roots, on every core (hashing is most of a seal's work).
-    let ready: Vec<(Dossier, [u8; 32], Hash, usize, Vec<Check>)> = {
-        use rayon::prelude::*;
-        ready
-            .into_par_iter()
-            .map(|(d, seed, found)| {
-                let doc = serde_json::to_value(&d).expect("a dossier is JSON");
-                let (root, fields) = seal::seal_root(&doc, &seed)?;
-                Ok((d, seed, root, fields, found))
-            })
-            .collect::<Result<_>>()?
-    };
     if ready.len() > 1 {
         let all: Vec<&Dossier> = ready.iter().map(|r| &r.0).collect();
         if let Some(why) = super::links::batch_quantity_problem(ledger, &all)? {
             return Err(Error::invalid("dossiers", why));
         }
     }
+    let entries = ready
+        .iter()
+        .map(|(d, _, _, _, root, fields, _)| {
+            let payload = SealPayload {
+                dossier: d.id.clone(),
+                version: d.version,
+                root: root.to_hex(),
+                fields: *fields as u64,
+                supersedes: d.supersedes.as_ref().map(|s| s.root.clone()),
+            };
+            Ok(NewEntry {
+                kind: KIND_SEAL.into(),
+                payload: crate::canonical::to_canonical(&payload)?,
+                index: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let mut app = ledger.begin_append(signer, now)?;
+    // One push: the entries are signed on every core.
+    let appended = app.push(&entries)?;
     let mut out = Vec::with_capacity(ready.len());
-    for (d, seed, root, fields, found) in ready {
-        let payload = SealPayload {
-            dossier: d.id.clone(),
-            version: d.version,
-            root: root.to_hex(),
-            fields: fields as u64,
-            supersedes: d.supersedes.as_ref().map(|s| s.root.clone()),
+    for ((d, seed, saved, found, root, fields, body), a) in ready.into_iter().zip(appended) {
+        let Appended::New { seq, .. } = a else {
+            unreachable!("a seal is never a known event")
         };
-        let seq = match app.push(&[NewEntry {
-            kind: KIND_SEAL.into(),
-            payload: crate::canonical::to_canonical(&payload)?,
-            index: None,
-        }])?[..]
-        {
-            [Appended::New { seq, .. }] => seq,
-            _ => unreachable!("a seal is never a known event"),
-        };
-        let n = app.conn().prepare_cached(
-            "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
-             WHERE id = ?1 AND version = ?2 AND status = 'draft'",
-        )?.execute(params![d.id, d.version, body_of(&d)?, &seed[..], &root.0[..], seq as i64, now.unix_millis()],
-        )?;
+        let n = app
+            .conn()
+            .prepare_cached(
+                "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
+                 WHERE id = ?1 AND version = ?2 AND status = 'draft' AND updated_ms = ?8",
+            )?
+            .execute(params![d.id, d.version, body, &seed[..], &root.0[..], seq as i64, now.unix_millis(), saved])?;
         if n != 1 {
             return Err(Error::invalid(
                 "dossier",
-                "the draft changed while sealing: try again",
+                format!(
+                    "{} was changed while it was being sealed: seal it again",
+                    d.id
+                ),
             ));
         }
         super::links::index_items(app.conn(), &d)?;
@@ -563,12 +622,15 @@ pub fn export(
     hide: &[String],
 ) -> Result<SealedFile> {
     let checkpoint = ledger.checkpoint()?;
-    let (doc, seed, seal) = sealed_parts(ledger, card, id, version, &checkpoint)?;
-    sealed::make(doc, &seed, hide, seal, |h| attachment(ledger, h))
+    let (body, seed, seal) = sealed_parts(ledger, &ledger.nodes(), card, id, version, &checkpoint)?;
+    sealed::make(parse_sealed(id, &body)?, &seed, hide, seal, |h| {
+        attachment(ledger, h)
+    })
 }
 
 /// The sealed files of the latest sealed versions of `ids`, as [`export`] makes each:
-/// read in one pass against one checkpoint, built on every core. All or nothing.
+/// read in one pass against one checkpoint (the tree's nodes read once), parsed and
+/// built on every core. All or nothing.
 pub fn export_many(
     ledger: &Ledger,
     card: &IdentityCard,
@@ -577,34 +639,53 @@ pub fn export_many(
 ) -> Result<Vec<SealedFile>> {
     use rayon::prelude::*;
     let checkpoint = ledger.checkpoint()?;
+    let nodes = crate::merkle::Memo::new(ledger.nodes());
     let mut parts = Vec::with_capacity(ids.len());
     for id in ids {
-        let (doc, seed, seal) = sealed_parts(ledger, card, id, None, &checkpoint)?;
-        let mut files = BTreeMap::new();
-        for h in sealed::attached(&doc) {
+        parts.push(sealed_parts(ledger, &nodes, card, id, None, &checkpoint)?);
+    }
+    let docs = parts
+        .par_iter()
+        .zip(ids)
+        .map(|((body, _, _), id)| parse_sealed(id, body))
+        .collect::<Result<Vec<Value>>>()?;
+    let mut files = BTreeMap::new();
+    for h in docs.iter().flat_map(sealed::attached) {
+        if !files.contains_key(h) {
             if let Some(bytes) = attachment(ledger, h)? {
                 files.insert(h.to_string(), bytes);
             }
         }
-        parts.push((doc, seed, seal, files));
     }
     parts
         .into_par_iter()
-        .map(|(doc, seed, seal, files)| {
+        .zip(docs)
+        .map(|((_, seed, seal), doc)| {
             sealed::make(doc, &seed, hide, seal, |h| Ok(files.get(h).cloned()))
         })
         .collect()
 }
 
-/// What a sealed file is made of: the sealed version's document, its salt seed, and
-/// its seal (entry and inclusion proof against `checkpoint`, the ledger's latest).
+/// A sealed version's stored body: the document exactly as it was hashed.
+fn parse_sealed(id: &str, body: &str) -> Result<Value> {
+    serde_json::from_str(body).map_err(|_| {
+        Error::invalid(
+            "dossier",
+            format!("the stored sealed dossier {id} is damaged; run `tradeseal verify`"),
+        )
+    })
+}
+
+/// What a sealed file is made of: the sealed version's stored body, its salt seed,
+/// and its seal (entry and inclusion proof against `checkpoint`, the ledger's latest).
 fn sealed_parts(
     ledger: &Ledger,
+    nodes: &impl crate::merkle::NodeSource<Error = Error>,
     card: &IdentityCard,
     id: &str,
     version: Option<u32>,
     (cp, note): &(Checkpoint, String),
-) -> Result<(Value, [u8; 32], Seal)> {
+) -> Result<(String, [u8; 32], Seal)> {
     check_id(id)?;
     let row = ledger
         .conn()
@@ -630,11 +711,7 @@ fn sealed_parts(
             None if exists(ledger, id, None)? => {
                 format!("{id} has no sealed version yet: `tradeseal dossier seal {id}` first")
             }
-            _ => {
-                return Err(get(ledger, id, version)
-                    .err()
-                    .unwrap_or_else(|| Error::invalid("dossier", format!("{id} is not sealed"))))
-            }
+            _ => return Err(not_found(id, version)),
         };
         return Err(Error::invalid("dossier", why));
     };
@@ -648,12 +725,11 @@ fn sealed_parts(
         .and_then(|s| s.try_into().ok())
         .ok_or_else(|| damaged("salt seed"))?;
     let seq = seq.ok_or_else(|| damaged("seal entry number"))? as u64;
-    let doc: Value = serde_json::from_str(&body).map_err(|_| damaged("dossier"))?;
     let entry = ledger.entry(seq)?;
     if entry.body.author != card.public_key()?.to_bytes() {
         return Err(Error::invalid("dossier", "this version was sealed before the key rotation: this TradeSeal cannot export its seal yet"));
     }
-    let proof = crate::proof::inclusion_in(ledger, &entry, cp)?;
+    let proof = crate::proof::inclusion_in(nodes, &entry, cp)?;
     let seal = Seal {
         card: card.clone(),
         entry: SealEntry {
@@ -671,7 +747,7 @@ fn sealed_parts(
         },
         checkpoint: note.clone(),
     };
-    Ok((doc, seed, seal))
+    Ok((body, seed, seal))
 }
 
 /// Whether dossier `id` (version `version`, or any) is stored.

@@ -1118,7 +1118,7 @@ fn new_home_with_seed(seed: [u8; 32]) -> (tempfile::TempDir, Home, Signer) {
 
 #[test]
 fn dossiers_sealed_together_are_all_or_nothing_and_share_the_lots() {
-    let (_dir, _home, s, mut l) = coffee_home();
+    let (_dir, home, s, mut l) = coffee_home();
     let mut a = complete_draft(&l);
     a.lines[0].items.truncate(1); // H-2026-017, 1,200 kg
     a.lines[0].items[0].quantity = Some("700".into());
@@ -1155,6 +1155,33 @@ fn dossiers_sealed_together_are_all_or_nothing_and_share_the_lots() {
     .unwrap();
     assert_eq!((out.len(), out[1].seq), (2, out[0].seq + 1));
     assert_eq!(l.size().unwrap(), size + 2);
+    // Exported together (one checkpoint, nodes read once, built in parallel): the
+    // same files as one by one, and they verify together.
+    let ids = [a.id.clone(), b.id.clone()];
+    let many = store::export_many(&l, home.card(), &ids, &[]).unwrap();
+    let texts: Vec<String> = many
+        .iter()
+        .map(|f| serde_json::to_string(f).unwrap())
+        .collect();
+    for (id, text) in ids.iter().zip(&texts) {
+        let one = store::export(&l, home.card(), id, None, &[]).unwrap();
+        assert_eq!(&serde_json::to_string(&one).unwrap(), text);
+    }
+    let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+    let standing = sealed::standing_in(&l, ORG);
+    for r in sealed::verify_many(&refs, lists(), Some(&standing)) {
+        assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    }
+    let e = store::export_many(
+        &l,
+        home.card(),
+        &[a.id.clone(), "D00000000000000ff".into()],
+        &[],
+    );
+    assert!(
+        matches!(e, Err(tradeseal_core::Error::NotFound { .. })),
+        "{e:?}"
+    );
     // The lot is used up: a third dossier taking 1 kg more is refused by the ledger checks.
     let mut c = a.clone();
     c.id = "D0000000000000003".into();
