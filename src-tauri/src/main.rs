@@ -8,6 +8,9 @@ mod partners;
 mod session;
 mod supply;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let home = tradeseal_core::home::default_location();
     tauri::Builder::default()

@@ -70,20 +70,26 @@ pub enum DossierCommand {
     Amend { id: String },
     /// Write a sealed dossier, with chosen fields hidden: FILE.json (the sealed file,
     /// docs/spec/dossier.md), FILE.pdf (to print; its QR code verifies the seal) or
-    /// FILE.jwt (a W3C Verifiable Credential 2.0, vc+jwt, signed by this organisation)
+    /// FILE.jwt (a W3C Verifiable Credential 2.0, vc+jwt, signed by this organisation).
+    /// Several dossiers (or a folder as -o): one file each in the folder, named
+    /// ID-vVERSION.json (or --format pdf|jwt)
     Export {
-        id: String,
-        #[arg(short, long, value_name = "FILE")]
+        #[arg(required = true)]
+        ids: Vec<String>,
+        #[arg(short, long, value_name = "FILE|DIR")]
         output: PathBuf,
         /// Page size of a PDF
         #[arg(long, value_enum, default_value_t = crate::bundles::Paper::A4)]
         paper: crate::bundles::Paper,
-        /// A sealed version (default: the latest)
+        /// A sealed version (default: the latest; one dossier only)
         #[arg(long)]
         version: Option<u32>,
         /// Fields to withhold, as JSON Pointers (* for any line): --hide /valuation --hide '/lines/*/value'
         #[arg(long, value_name = "PATH")]
         hide: Vec<String>,
+        /// The form of the files written into a folder
+        #[arg(long, value_enum)]
+        format: Option<ExportFormat>,
     },
     /// Show a dossier (the latest version unless --version)
     Show {
@@ -111,10 +117,29 @@ pub enum DossierCommand {
     },
     /// Check a sealed or redacted dossier received: exit 0 verified, 1 failed
     Verify {
-        file: PathBuf,
+        /// Sealed dossier files (.json) or credentials (.jwt); several are checked together
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    Pdf,
+    Jwt,
+}
+
+impl ExportFormat {
+    fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Pdf => "pdf",
+            ExportFormat::Jwt => "jwt",
+        }
+    }
 }
 
 fn json_out<T: serde::Serialize>(v: &T) {
@@ -129,8 +154,8 @@ fn read(path: &Path) -> Result<String> {
 }
 
 pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
-    if let DossierCommand::Verify { file, json } = cmd {
-        return verify(home, &file, json);
+    if let DossierCommand::Verify { files, json } = cmd {
+        return verify(home, &files, json);
     }
     let h = Home::open(home)?;
     let now = tradeseal_core::system::now();
@@ -357,34 +382,51 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::Export {
-            id,
+            ids,
             output,
             paper,
             version,
             hide,
+            format,
         } => {
             let ledger = h.ledger_for_export()?;
-            let id = store::resolve(&ledger, &id)?;
-            let file = store::export(&ledger, h.card(), &id, version, &hide)?;
-            let jwt = output
-                .extension()
-                .is_some_and(|e| e.eq_ignore_ascii_case("jwt"));
-            let signer = if jwt {
-                Some(h.unlock(&crate::env::passphrase(false)?)?)
-            } else {
-                None
-            };
-            let bytes = dossier::export_bytes(&file, &output, paper.size(), signer.as_ref())?;
-            tradeseal_core::files::write_atomically(&output, |w| {
-                w.write_all(&bytes)
-                    .map_err(|e| Error::io(format!("writing {}", output.display()), e))
-            })?;
-            println!(
-                "Wrote {id} version {} to {} ({} field(s) hidden)",
-                file.dossier["version"],
-                output.display(),
-                file.hidden.len()
-            );
+            let mut resolved = Vec::with_capacity(ids.len());
+            for id in &ids {
+                let id = store::resolve(&ledger, id)?;
+                if resolved.contains(&id) {
+                    return Err(Error::invalid(
+                        "dossier",
+                        format!("{id} is named twice: name each dossier once"),
+                    ));
+                }
+                resolved.push(id);
+            }
+            let into_folder = resolved.len() > 1 || output.is_dir();
+            if !into_folder {
+                if format.is_some() {
+                    return Err(Error::invalid("format", "--format is for a folder of files: the extension of -o FILE names the form of one file"));
+                }
+                let id = &resolved[0];
+                let file = store::export(&ledger, h.card(), id, version, &hide)?;
+                write_export(&h, &file, &output, paper, None)?;
+                return Ok(ExitCode::SUCCESS);
+            }
+            if version.is_some() {
+                return Err(Error::invalid(
+                    "version",
+                    "--version is for one dossier: several are exported at their latest sealed version",
+                ));
+            }
+            std::fs::create_dir_all(&output)
+                .map_err(|e| Error::io(format!("creating {}", output.display()), e))?;
+            let files = store::export_many(&ledger, h.card(), &resolved, &hide)?;
+            let ext = format.unwrap_or(ExportFormat::Json).extension();
+            let mut signer = None;
+            for (id, file) in resolved.iter().zip(&files) {
+                let path = output.join(format!("{id}-v{}.{ext}", file.dossier["version"]));
+                write_export(&h, file, &path, paper, Some(&mut signer))?;
+            }
+            println!("Wrote {} file(s) to {}", files.len(), output.display());
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::Show { id, version, json } => {
@@ -429,6 +471,38 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
         }
         DossierCommand::Verify { .. } => unreachable!("handled above"),
     }
+}
+
+/// Writes one sealed file in the form `path`'s extension names; a credential is signed
+/// with the key unlocked once (`signer`: kept across the files of a folder).
+fn write_export(
+    h: &Home,
+    file: &dossier::SealedFile,
+    path: &Path,
+    paper: crate::bundles::Paper,
+    signer: Option<&mut Option<tradeseal_core::identity::Signer>>,
+) -> Result<()> {
+    let jwt = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("jwt"));
+    let mut own = None;
+    let slot = signer.unwrap_or(&mut own);
+    if jwt && slot.is_none() {
+        *slot = Some(h.unlock(&crate::env::passphrase(false)?)?);
+    }
+    let bytes = dossier::export_bytes(file, path, paper.size(), slot.as_ref())?;
+    tradeseal_core::files::write_atomically(path, |w| {
+        w.write_all(&bytes)
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+    })?;
+    println!(
+        "Wrote {} version {} to {} ({} field(s) hidden)",
+        file.dossier["id"].as_str().unwrap_or("?"),
+        file.dossier["version"],
+        path.display(),
+        file.hidden.len()
+    );
+    Ok(())
 }
 
 fn draft(ledger: &tradeseal_core::ledger::Ledger, id: &str) -> Result<Dossier> {
@@ -602,8 +676,21 @@ fn show(s: &store::Stored) {
     }
 }
 
-fn verify(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
-    let text = read(file)?;
+fn verify(home: &Path, files: &[PathBuf], json: bool) -> Result<ExitCode> {
+    let texts = files
+        .iter()
+        .map(|f| {
+            let bytes =
+                std::fs::read(f).map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+            let kind = if bytes.starts_with(b"%PDF") { "a PDF" } else { "not text" };
+            String::from_utf8(bytes).map_err(|_| {
+                Error::invalid(
+                    "file",
+                    format!("{} is {kind}: verify the sealed dossier file (.json) or credential (.jwt) the sender exported", f.display()),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
     let h = match Home::open(home) {
         Ok(h) => Some(h),
         Err(Error::HomeMissing { .. }) => None,
@@ -614,23 +701,72 @@ fn verify(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
         Some(h) => h.codelists()?,
         None => std::borrow::Cow::Borrowed(tradeseal_core::codelists::CodeLists::builtin()),
     };
-    let jwt = !text.trim_start().starts_with('{');
-    let check = |standing: sealed::Standing<'_>| {
-        if jwt {
-            dossier::vc::verify_jwt(&text, &lists, standing)
-        } else {
-            sealed::verify(&text, &lists, standing)
-        }
+    let unknown = |_: &str, _: i64| (tradeseal_core::parties::SignerStatus::Unknown, None);
+    let trust_store = match (&ledger, &h) {
+        (Some(l), Some(h)) => Some(sealed::standing_in(l, &h.card().org)),
+        _ => None,
     };
-    let report = match (&ledger, &h) {
-        (Some(l), Some(h)) => {
-            let st = sealed::standing_in(l, &h.card().org);
-            check(Some(&st))
-        }
-        _ => check(Some(&|_: &str, _: i64| {
-            (tradeseal_core::parties::SignerStatus::Unknown, None)
-        })),
+    let standing: sealed::Standing<'_> = match &trust_store {
+        Some(st) => Some(st),
+        None => Some(&unknown),
     };
+    // Credentials one by one; sealed files together, a chunk at a time.
+    let is_jwt = |t: &String| !t.trim_start().starts_with('{');
+    let mut reports: Vec<Option<sealed::SealReport>> = texts
+        .iter()
+        .map(|t| is_jwt(t).then(|| dossier::vc::verify_jwt(t, &lists, standing)))
+        .collect();
+    let plain: Vec<usize> = (0..texts.len()).filter(|&i| reports[i].is_none()).collect();
+    for chunk in plain.chunks(sealed::VERIFY_CHUNK) {
+        let refs: Vec<&str> = chunk.iter().map(|&i| texts[i].as_str()).collect();
+        for (&i, r) in chunk
+            .iter()
+            .zip(sealed::verify_many(&refs, &lists, standing))
+        {
+            reports[i] = Some(r);
+        }
+    }
+    let reports: Vec<sealed::SealReport> = reports.into_iter().flatten().collect();
+    let failed = reports
+        .iter()
+        .filter(|r| r.verdict == BundleVerdict::Failed)
+        .count();
+    let code = if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    if let [report] = &reports[..] {
+        print_report(report, json);
+        return Ok(code);
+    }
+    if json {
+        let all: Vec<serde_json::Value> = files
+            .iter()
+            .zip(&reports)
+            .map(|(f, r)| serde_json::json!({"file": f.display().to_string(), "report": r}))
+            .collect();
+        json_out(&all);
+        return Ok(code);
+    }
+    for (f, r) in files.iter().zip(&reports) {
+        println!("{}", f.display());
+        print_report(r, false);
+        println!();
+    }
+    let warned = reports
+        .iter()
+        .filter(|r| r.verdict == BundleVerdict::VerifiedWithWarnings)
+        .count();
+    println!(
+        "{} file(s): {} verified, {warned} verified with warnings, {failed} failed",
+        reports.len(),
+        reports.len() - warned - failed
+    );
+    Ok(code)
+}
+
+fn print_report(report: &sealed::SealReport, json: bool) {
     if json {
         json_out(&report);
     } else {
@@ -681,9 +817,4 @@ fn verify(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
             report_checks(&report.checks, false);
         }
     }
-    Ok(if report.verdict == BundleVerdict::Failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }
