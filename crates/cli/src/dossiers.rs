@@ -419,14 +419,16 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             }
             std::fs::create_dir_all(&output)
                 .map_err(|e| Error::io(format!("creating {}", output.display()), e))?;
-            let files = store::export_many(&ledger, h.card(), &resolved, &hide)?;
             let ext = format.unwrap_or(ExportFormat::Json).extension();
             let mut signer = None;
-            for (id, file) in resolved.iter().zip(&files) {
-                let path = output.join(format!("{id}-v{}.{ext}", file.dossier["version"]));
-                write_export(&h, file, &path, paper, Some(&mut signer))?;
+            for ids in resolved.chunks(dossier::BATCH) {
+                let files = store::export_many(&ledger, h.card(), ids, &hide)?;
+                for (id, file) in ids.iter().zip(&files) {
+                    let path = output.join(format!("{id}-v{}.{ext}", file.dossier["version"]));
+                    write_export(&h, file, &path, paper, Some(&mut signer))?;
+                }
             }
-            println!("Wrote {} file(s) to {}", files.len(), output.display());
+            println!("Wrote {} file(s) to {}", resolved.len(), output.display());
             Ok(ExitCode::SUCCESS)
         }
         DossierCommand::Show { id, version, json } => {
@@ -717,7 +719,7 @@ fn verify(home: &Path, files: &[PathBuf], json: bool) -> Result<ExitCode> {
         .map(|t| is_jwt(t).then(|| dossier::vc::verify_jwt(t, &lists, standing)))
         .collect();
     let plain: Vec<usize> = (0..texts.len()).filter(|&i| reports[i].is_none()).collect();
-    for chunk in plain.chunks(sealed::VERIFY_CHUNK) {
+    for chunk in plain.chunks(dossier::BATCH) {
         let refs: Vec<&str> = chunk.iter().map(|&i| texts[i].as_str()).collect();
         for (&i, r) in chunk
             .iter()

@@ -131,18 +131,22 @@ fn main() {
         // does a folder of them (`sealed::verify_many`, `dossier verify FILE...`),
         // a chunk at a time.
         let start = Instant::now();
-        let texts: Vec<String> = store::export_many(&ledger, home.card(), &ids, &[])
-            .unwrap()
-            .into_par_iter()
-            .map(|file| serde_json::to_string(&file).unwrap())
-            .collect();
+        let mut texts: Vec<String> = Vec::with_capacity(n);
+        for chunk in ids.chunks(dossier::BATCH) {
+            let files = store::export_many(&ledger, home.card(), chunk, &[]).unwrap();
+            texts.par_extend(
+                files
+                    .into_par_iter()
+                    .map(|file| serde_json::to_string(&file).unwrap()),
+            );
+        }
         let t_export = start.elapsed().as_secs_f64();
         let bytes: usize = texts.iter().map(String::len).sum();
         let t0 = Instant::now();
         let standing = |_: &str, _: i64| (tradeseal_core::parties::SignerStatus::Own, None);
         let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
         let mut verified = 0;
-        for chunk in refs.chunks(sealed::VERIFY_CHUNK) {
+        for chunk in refs.chunks(dossier::BATCH) {
             for r in sealed::verify_many(chunk, lists, Some(&standing)) {
                 assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
                 verified += 1;

@@ -19,6 +19,11 @@ pub mod vc;
 
 pub use checks::{validate, Check};
 pub use model::*;
+/// How many dossiers to hand the batch functions (`store::export_many`,
+/// `sealed::verify_many`) at a time: enough to keep every core busy and batch the
+/// signatures, few enough to hold the files and reports in memory.
+pub const BATCH: usize = 256;
+
 pub use sealed::{SealReport, SealedFile, KIND_SEAL, SEALED_FORMAT};
 pub use store::{SealOutcome, Status, Stored, Summary};
 

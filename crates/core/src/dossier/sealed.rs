@@ -393,10 +393,6 @@ pub fn verify(
     x.conclude(standing)
 }
 
-/// How many files to hand [`verify_many`] at a time: large enough to keep every core
-/// busy and batch the signatures, small enough to hold the reports in memory.
-pub const VERIFY_CHUNK: usize = 256;
-
 /// Verifies many received files as [`verify`] does each, on every core: the seal
 /// entries' signatures checked in batches (`signature::verify_many`, strict), a
 /// checkpoint several files share opened once. Reports in the order of `texts`.
