@@ -18,6 +18,7 @@ pub mod hash;
 pub mod home;
 pub mod identity;
 pub mod keys;
+pub mod label;
 pub mod ledger;
 pub mod masterdata;
 pub mod merkle;

@@ -25,7 +25,7 @@ pub enum Gs1Id {
 pub const CANONICAL_DL_BASE: &str = "https://id.gs1.org";
 
 /// Percent-encodes all but RFC 3986 unreserved characters in a path segment.
-fn dl_encode(s: &str) -> String {
+pub(crate) fn dl_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -37,7 +37,7 @@ fn dl_encode(s: &str) -> String {
     out
 }
 
-fn percent_decode(field: &str, s: &str) -> Result<String> {
+pub(crate) fn percent_decode(field: &str, s: &str) -> Result<String> {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

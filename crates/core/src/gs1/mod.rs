@@ -36,7 +36,7 @@ macro_rules! gs1_string {
     };
 }
 
-mod id;
+pub(crate) mod id;
 mod keys;
 mod text;
 

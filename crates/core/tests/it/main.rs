@@ -8,6 +8,7 @@ mod dossier_vectors;
 mod epcis;
 mod epcis_hash;
 mod home;
+mod label;
 mod ledger;
 mod ledger_vectors;
 mod merkle_vectors;

@@ -1,0 +1,11 @@
+//! Authenticity labels (docs/spec/qr.md): GS1 Digital Link URIs signed with the
+//! home's key, issued in batches recorded in the ledger, printed as sheets of vector
+//! QR codes (or ZPL), verified offline.
+
+pub mod issue;
+pub mod link;
+pub mod verify;
+
+pub use issue::{issue, Batch, Label, Request, Serials};
+pub use link::LabelLink;
+pub use verify::{Keys, LabelReport};
