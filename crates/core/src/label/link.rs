@@ -229,7 +229,7 @@ mod tests {
         LabelLink {
             base: resolver("https://id.example.com/acme").unwrap(),
             gtin: Gtin::parse("09506000134352").unwrap(),
-            lot: Lot::parse("LOT 7/B").unwrap(),
+            lot: Lot::parse("LOT%7/B").unwrap(),
             serial: Serial::parse("000042").unwrap(),
             proof: Some(Proof {
                 key_id: BASE32_NOPAD.encode(&[1, 2, 3, 4, 5, 6, 7, 8]),
@@ -245,7 +245,7 @@ mod tests {
         let uri = l.to_uri();
         assert!(
             uri.starts_with(
-                "HTTPS://ID.EXAMPLE.COM/acme/01/09506000134352/10/LOT%207%2FB/21/000042?k="
+                "HTTPS://ID.EXAMPLE.COM/acme/01/09506000134352/10/LOT%257%2FB/21/000042?k="
             ),
             "{uri}"
         );
