@@ -16,7 +16,7 @@ const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
 const CJK: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
 
 /// The fonts, parsed once per process.
-fn parsed(which: usize) -> &'static ParsedFont {
+pub(crate) fn parsed(which: usize) -> &'static ParsedFont {
     static FONTS: std::sync::OnceLock<[ParsedFont; 3]> = std::sync::OnceLock::new();
     &FONTS.get_or_init(|| {
         [REGULAR, BOLD, CJK].map(|b| {

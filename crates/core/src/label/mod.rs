@@ -3,9 +3,12 @@
 //! QR codes (or ZPL), verified offline.
 
 pub mod issue;
+pub mod layout;
 pub mod link;
+pub mod sheet;
 pub mod verify;
 
 pub use issue::{issue, Batch, Label, Request, Serials};
+pub use layout::Layout;
 pub use link::LabelLink;
 pub use verify::{Keys, LabelReport};

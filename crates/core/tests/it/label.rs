@@ -193,3 +193,95 @@ fn a_partner_verifies_by_the_issuers_card_and_follows_its_standing() {
     assert_eq!(r.verdict, BundleVerdict::Failed);
     assert!(codes(&r).contains(&"signer-revoked"), "{:?}", codes(&r));
 }
+
+fn render(
+    layout: &str,
+    n: u64,
+) -> (
+    tempfile::TempDir,
+    Vec<u8>,
+    Vec<label::Label>,
+    Ledger,
+    String,
+) {
+    let (d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    let b = issue::issue(&mut l, &s, t(10), &request(Serials::Next(n))).unwrap();
+    let layout = label::Layout::by_name(layout).unwrap();
+    let r = label::sheet::render(&label::sheet::Sheet {
+        layout,
+        product: b.product.as_deref(),
+        labels: &b.labels,
+        date: t(10),
+    })
+    .unwrap();
+    assert_eq!(r.pages, (n as usize).div_ceil(layout.per_page()));
+    drop(home);
+    (d, r.pdf, b.labels, l, "Acme Coffee Importers".into())
+}
+
+/// Every QR code zbar finds on the PDF's pages rendered at `dpi`, and the text.
+fn decode_pdf(dir: &std::path::Path, pdf: &[u8], dpi: u32) -> (Vec<String>, String) {
+    let path = dir.join("labels.pdf");
+    std::fs::write(&path, pdf).unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args(["-layout"])
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-gray", "-png"])
+        .arg(&path)
+        .arg(dir.join("page"))
+        .output()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut pages: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    pages.sort();
+    let z = std::process::Command::new("zbarimg")
+        .args(["--quiet", "--raw", "-Sdisable", "-Sqrcode.enable"])
+        .args(&pages)
+        .output()
+        .expect("zbarimg (zbar-tools) is installed");
+    let codes = String::from_utf8(z.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    (codes, String::from_utf8(text.stdout).unwrap())
+}
+
+#[test]
+fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
+    let (d, pdf, labels, l, org) = render("a4-3x8", 30);
+    let (mut codes, text) = decode_pdf(d.path(), &pdf, 200);
+    codes.sort();
+    let mut want: Vec<String> = labels.iter().map(|x| x.uri.clone()).collect();
+    want.sort();
+    assert_eq!(codes, want, "every label, once");
+    for c in &codes {
+        assert_eq!(check(c, &l, &org).verdict, BundleVerdict::Verified);
+    }
+    for s in [
+        "Café de Huila, 500 g",
+        "(01) 07701234000011",
+        "(10) L2026-117",
+        "(21) 000030",
+    ] {
+        assert!(text.contains(s), "{s} not in the text:\n{text}");
+    }
+}

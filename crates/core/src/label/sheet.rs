@@ -1,0 +1,460 @@
+//! Label sheets as PDF (docs/spec/qr.md §4), written directly: thousands of labels
+//! in seconds and a few hundred bytes each.
+//!
+//! Each QR code is vector art: its rows are text in a Type 3 font whose 256 glyphs
+//! are the 256 patterns of 8 modules (each a procedure filling rectangles), so a row
+//! of a version 9 code is 7 bytes of a content stream instead of dozens of
+//! rectangles. The human-readable text is DejaVu Sans, subset and embedded (Type 0,
+//! Identity-H, with a ToUnicode map so that it can be searched and copied).
+
+use super::issue::Label;
+use super::layout::Layout;
+use crate::error::{Error, Result};
+use crate::time::Timestamp;
+use printpdf::{FontId, ParsedFont};
+use qrcode::{EcLevel, QrCode};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+const PT: f32 = 72.0 / 25.4;
+
+/// The object number of the QR font's first glyph procedure.
+const GLYPHS: usize = 11;
+
+/// What a sheet shows besides the code.
+pub struct Sheet<'a> {
+    pub layout: &'a Layout,
+    pub product: Option<&'a str>,
+    pub labels: &'a [Label],
+    /// The document's date (metadata).
+    pub date: Timestamp,
+}
+
+/// The PDF bytes and the largest QR version drawn.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+    pub qr_version: i16,
+}
+
+/// A label's lines of text, as printed under or beside its code.
+pub fn text_lines(product: Option<&str>, l: &Label) -> Vec<String> {
+    let mut out = Vec::with_capacity(4);
+    if let Some(p) = product {
+        out.push(p.to_string());
+    }
+    out.push(format!("(01) {}", l.link.gtin));
+    out.push(format!("(10) {}", l.link.lot.as_str()));
+    out.push(format!("(21) {}", l.link.serial.as_str()));
+    out
+}
+
+/// The QR code of a label URI: level Q, the cheapest segments.
+pub fn qr(uri: &str) -> Result<QrCode> {
+    QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::Q).map_err(|e| {
+        Error::invalid(
+            "label",
+            format!("the label's URI does not fit a QR code ({e}): shorten the resolver"),
+        )
+    })
+}
+
+struct Font<'a> {
+    parsed: &'a ParsedFont,
+    upem: f32,
+    /// Old glyph id to the subset's.
+    map: BTreeMap<u16, u16>,
+}
+
+impl Font<'_> {
+    fn gid(&self, c: char) -> u16 {
+        self.parsed.lookup_glyph_index(c as u32).unwrap_or(0)
+    }
+
+    /// Width of `text` at `size` pt, in pt.
+    fn width(&self, text: &str, size: f32) -> f32 {
+        text.chars()
+            .map(|c| f32::from(self.parsed.get_horizontal_advance(self.gid(c))))
+            .sum::<f32>()
+            / self.upem
+            * size
+    }
+
+    /// `text` cut to `max` pt wide, with an ellipsis where it was cut.
+    fn fit(&self, text: &str, size: f32, max: f32) -> String {
+        if self.width(text, size) <= max {
+            return text.to_string();
+        }
+        let mut s: String = text.to_string();
+        while !s.is_empty() && self.width(&format!("{s}…"), size) > max {
+            s.pop();
+        }
+        format!("{}…", s.trim_end())
+    }
+
+    fn hex(&self, text: &str, out: &mut String) {
+        out.push('<');
+        for c in text.chars() {
+            let g = self.map.get(&self.gid(c)).copied().unwrap_or(0);
+            let _ = write!(out, "{g:04X}");
+        }
+        out.push('>');
+    }
+}
+
+/// Renders the labels, a page per `layout.per_page()` labels.
+pub fn render(sheet: &Sheet) -> Result<Rendered> {
+    use rayon::prelude::*;
+    let layout = sheet.layout;
+    if sheet.labels.is_empty() {
+        return Err(Error::invalid("labels", "no label to print"));
+    }
+    let parsed = crate::pdf::parsed(0);
+    // The characters the text needs, then the subset.
+    let mut chars: BTreeSet<char> = "0123456789()… ".chars().collect();
+    chars.extend(sheet.product.unwrap_or("").chars());
+    for l in sheet.labels {
+        chars.extend(l.link.lot.as_str().chars());
+        chars.extend(l.link.serial.as_str().chars());
+    }
+    let mut glyphs: BTreeMap<u16, String> = BTreeMap::new();
+    for c in &chars {
+        if let Some(g) = parsed.lookup_glyph_index(*c as u32).filter(|g| *g != 0) {
+            glyphs.entry(g).or_insert_with(|| c.to_string());
+        }
+    }
+    let subset = printpdf::subset_font(parsed, &glyphs)
+        .map_err(|e| Error::invalid("font", format!("the label font could not be subset: {e}")))?;
+    let font = Font {
+        parsed,
+        upem: f32::from(parsed.font_metrics.units_per_em.max(1)),
+        map: subset
+            .glyph_mapping
+            .iter()
+            .map(|(old, (new, _))| (*old, *new))
+            .collect(),
+    };
+
+    let pages: Vec<&[Label]> = sheet.labels.chunks(layout.per_page()).collect();
+    let drawn: Vec<(Vec<u8>, i16)> = pages
+        .par_iter()
+        .map(|labels| page(layout, sheet.product, labels, &font))
+        .collect::<Result<_>>()?;
+    let version = drawn.iter().map(|d| d.1).max().unwrap_or(0);
+
+    let mut w = Writer::new();
+    // 1 catalog, 2 pages, 3 QR font, 4 its glyph table, 5 text font and its parts
+    // (5-9), 10 info, 11-266 the QR font's glyphs, 267 its ToUnicode map; then each
+    // page and its content.
+    let first_page = GLYPHS + 257;
+    let kids: Vec<String> = (0..drawn.len())
+        .map(|i| format!("{} 0 R", first_page + 2 * i))
+        .collect();
+    w.obj(1, "<< /Type /Catalog /Pages 2 0 R >>".into());
+    w.obj(
+        2,
+        format!(
+            "<< /Type /Pages /Count {} /Kids [{}] >>",
+            drawn.len(),
+            kids.join(" ")
+        ),
+    );
+    qr_font(&mut w, 3, 4);
+    text_font(&mut w, 5, &font, &subset);
+    let title = format!(
+        "Labels {} lot {}",
+        sheet.labels[0].link.gtin,
+        sheet.labels[0].link.lot.as_str()
+    );
+    w.obj(
+        10,
+        format!(
+            "<< /Title {} /Creator (TradeSeal) /Producer (TradeSeal) /CreationDate (D:{}Z) >>",
+            pdf_text(&title),
+            sheet
+                .date
+                .to_rfc3339()
+                .replace(['-', ':', 'T'], "")
+                .get(..14)
+                .unwrap_or("19700101000000")
+        ),
+    );
+    let (pw, ph) = (layout.page.0 * PT, layout.page.1 * PT);
+    for (i, (content, _)) in drawn.into_iter().enumerate() {
+        let id = first_page + 2 * i;
+        w.obj(
+            id,
+            format!(
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw:.2} {ph:.2}] /Contents {} 0 R /Resources << /Font << /Q 3 0 R /T 5 0 R >> >> >>",
+                id + 1
+            ),
+        );
+        w.stream(id + 1, "", &content, true);
+    }
+    Ok(Rendered {
+        pdf: w.finish(1, 10),
+        pages: pages.len(),
+        qr_version: version,
+    })
+}
+
+/// One page's content stream, deflated, and the largest QR version on it.
+fn page(
+    layout: &Layout,
+    product: Option<&str>,
+    labels: &[Label],
+    font: &Font,
+) -> Result<(Vec<u8>, i16)> {
+    let ph = layout.page.1;
+    let mut s = String::with_capacity(labels.len() * 1400);
+    let mut version = 0;
+    for (i, l) in labels.iter().enumerate() {
+        let code = qr(&l.uri)?;
+        if let qrcode::Version::Normal(v) = code.version() {
+            version = version.max(v);
+        }
+        let (x, top) = layout.cell(i);
+        let (w, h) = layout.label;
+        let pad = if w.min(h) < 40.0 { 1.5 } else { 6.0 };
+        let n = code.width();
+        let portrait = h > w * 1.2;
+        // The code with its 4-module quiet zone.
+        let side = if portrait {
+            (w - 2.0 * pad).min(h * 0.6)
+        } else {
+            (h - 2.0 * pad).min(w * 0.55)
+        };
+        let module = side / (n as f32 + 8.0);
+        let (qx, qtop) = if portrait {
+            (x + (w - side) / 2.0, top + pad)
+        } else {
+            (x + pad, top + (h - side) / 2.0)
+        };
+        let ox = (qx + 4.0 * module) * PT;
+        let oy = (ph - qtop - 4.0 * module) * PT;
+        let m = module * PT;
+        let _ = write!(
+            s,
+            "BT 0 g /Q 1 Tf 1 TL {m:.4} 0 0 {m:.4} {ox:.3} {oy:.3} Tm\n"
+        );
+        let colours = code.to_colors();
+        for row in colours.chunks(n) {
+            s.push('<');
+            for byte in row.chunks(8) {
+                let mut v = 0u8;
+                for (k, c) in byte.iter().enumerate() {
+                    if *c == qrcode::Color::Dark {
+                        v |= 0x80 >> k;
+                    }
+                }
+                let _ = write!(s, "{v:02X}");
+            }
+            s.push_str(">'\n");
+        }
+        s.push_str("ET\n");
+        // The text: beside the code (landscape labels) or under it (portrait).
+        let lines = text_lines(product, l);
+        let (tx, ttop, tw) = if portrait {
+            (x + pad, qtop + side + 2.0, w - 2.0 * pad)
+        } else {
+            (qx + side + 1.0, top + pad + 1.0, w - side - 2.0 * pad - 1.0)
+        };
+        let size = (if portrait { 14.0 } else { (h / 33.9) * 7.0 }).min(12.0);
+        let lead = size * 1.25 / PT;
+        let _ = write!(s, "BT 0 g /T {size:.2} Tf\n");
+        let mut y = ttop + size / PT;
+        for (k, line) in lines.iter().enumerate() {
+            let text = font.fit(line, size, tw * PT);
+            let _ = write!(s, "1 0 0 1 {:.3} {:.3} Tm ", tx * PT, (ph - y) * PT);
+            font.hex(&text, &mut s);
+            s.push_str(" Tj\n");
+            y += lead
+                * if k == 0 && product.is_some() {
+                    1.15
+                } else {
+                    1.0
+                };
+        }
+        s.push_str("ET\n");
+    }
+    Ok((deflate(s.as_bytes()), version))
+}
+
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
+    e.write_all(bytes).expect("writing to memory");
+    e.finish().expect("writing to memory")
+}
+
+/// A PDF literal string (ASCII) or hex UTF-16 string (anything else).
+fn pdf_text(s: &str) -> String {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !b"()\\".contains(&b))
+    {
+        return format!("({s})");
+    }
+    let mut out = String::from("<FEFF");
+    for u in s.encode_utf16() {
+        let _ = write!(out, "{u:04X}");
+    }
+    out.push('>');
+    out
+}
+
+/// The Type 3 font of 8-module row patterns: code `v` fills the modules whose bits
+/// are set, most significant first, each 1 x 1 glyph unit, advancing 8.
+fn qr_font(w: &mut Writer, id: usize, procs: usize) {
+    let mut diff = String::from("0");
+    for v in 0..256 {
+        let _ = write!(diff, " /g{v}");
+    }
+    let widths = vec!["8"; 256].join(" ");
+    w.obj(
+        id,
+        format!(
+            "<< /Type /Font /Subtype /Type3 /FontBBox [0 0 8 1] /FontMatrix [1 0 0 1 0 0] /CharProcs {procs} 0 R /Encoding << /Type /Encoding /Differences [{diff}] >> /FirstChar 0 /LastChar 255 /Widths [{widths}] /Resources << >> /ToUnicode {} 0 R >>",
+            GLYPHS + 256
+        ),
+    );
+    // Text extraction reads the code's rows as spaces, not as 256 made-up characters.
+    let spaces = vec!["<0020>"; 256].join(" ");
+    let cmap = format!("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n/CMapName /TSQR def\n/CMapType 2 def\n1 begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfrange\n<00> <FF> [{spaces}]\nendbfrange\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    w.stream(GLYPHS + 256, "", cmap.as_bytes(), false);
+    let mut glyphs = String::from("<<");
+    let mut body = Vec::new();
+    for v in 0..256u32 {
+        let mut g = String::from("8 0 d0\n");
+        let mut bit = 0;
+        while bit < 8 {
+            if v & (0x80 >> bit) != 0 {
+                let start = bit;
+                while bit < 8 && v & (0x80 >> bit) != 0 {
+                    bit += 1;
+                }
+                // Runs reach 0.05 into the module below (and, at the glyph's right
+                // edge, the next glyph) so that rendering leaves no hairline seams.
+                let w = (bit - start) as f32 + if bit == 8 { 0.05 } else { 0.0 };
+                let _ = write!(g, "{start} -0.05 {w} 1.05 re\n");
+            } else {
+                bit += 1;
+            }
+        }
+        if v != 0 {
+            g.push_str("f\n");
+        }
+        let _ = write!(glyphs, " /g{v} {} 0 R", GLYPHS + v as usize);
+        body.push((GLYPHS + v as usize, g));
+    }
+    glyphs.push_str(" >>");
+    w.obj(procs, glyphs);
+    for (i, g) in body {
+        w.stream(i, "", g.as_bytes(), false);
+    }
+}
+
+/// The text font: Type 0 over a CIDFontType2 subset of DejaVu Sans (ids 5-9).
+fn text_font(w: &mut Writer, id: usize, font: &Font, subset: &printpdf::SubsetFont) {
+    let fm = &font.parsed.font_metrics;
+    let k = 1000.0 / font.upem;
+    let scaled = |v: f32| (v * k).round() as i32;
+    let mut widths = String::new();
+    for (old, (new, _)) in &subset.glyph_mapping {
+        let adv = scaled(f32::from(font.parsed.get_horizontal_advance(*old)));
+        let _ = write!(widths, "{new} [{adv}] ");
+    }
+    w.obj(
+        id,
+        format!("<< /Type /Font /Subtype /Type0 /BaseFont /TSLABL+DejaVuSans /Encoding /Identity-H /DescendantFonts [{} 0 R] /ToUnicode {} 0 R >>", id + 1, id + 4),
+    );
+    w.obj(
+        id + 1,
+        format!("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /TSLABL+DejaVuSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {} 0 R /CIDToGIDMap /Identity /W [{widths}] >>", id + 2),
+    );
+    w.obj(
+        id + 2,
+        format!(
+            // DejaVu Sans's bounding box (head table: -1021 -463 1793 1232 of 2048).
+            "<< /Type /FontDescriptor /FontName /TSLABL+DejaVuSans /Flags 32 /FontBBox [-499 -226 876 602] /ItalicAngle 0 /Ascent {} /Descent {} /CapHeight {} /StemV 80 /FontFile2 {} 0 R >>",
+            scaled(fm.ascent),
+            scaled(fm.descent),
+            scaled(fm.cap_height.unwrap_or(fm.ascent * 0.7)),
+            id + 3
+        ),
+    );
+    w.stream(
+        id + 3,
+        &format!("/Length1 {}", subset.bytes.len()),
+        &deflate(&subset.bytes),
+        true,
+    );
+    let pairs: Vec<(u16, String)> = subset.glyph_mapping.values().cloned().collect();
+    let cmap = printpdf::generate_cmap_string(font.parsed, &FontId("TSLABL".into()), &pairs);
+    w.stream(id + 4, "", cmap.as_bytes(), false);
+}
+
+/// A PDF file written object by object.
+struct Writer {
+    buf: Vec<u8>,
+    offsets: BTreeMap<usize, usize>,
+}
+
+impl Writer {
+    fn new() -> Writer {
+        let mut buf = Vec::with_capacity(1 << 20);
+        buf.extend_from_slice(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n");
+        Writer {
+            buf,
+            offsets: BTreeMap::new(),
+        }
+    }
+
+    fn obj(&mut self, id: usize, body: String) {
+        self.offsets.insert(id, self.buf.len());
+        self.buf
+            .extend_from_slice(format!("{id} 0 obj\n{body}\nendobj\n").as_bytes());
+    }
+
+    /// A stream; `dict` adds entries; `deflated` when the bytes are zlib data.
+    fn stream(&mut self, id: usize, dict: &str, bytes: &[u8], deflated: bool) {
+        self.offsets.insert(id, self.buf.len());
+        let filter = if deflated {
+            " /Filter /FlateDecode"
+        } else {
+            ""
+        };
+        self.buf.extend_from_slice(
+            format!(
+                "{id} 0 obj\n<< /Length {}{filter} {dict} >>\nstream\n",
+                bytes.len()
+            )
+            .as_bytes(),
+        );
+        self.buf.extend_from_slice(bytes);
+        self.buf.extend_from_slice(b"\nendstream\nendobj\n");
+    }
+
+    fn finish(mut self, root: usize, info: usize) -> Vec<u8> {
+        let max = self.offsets.keys().max().copied().unwrap_or(0);
+        let xref = self.buf.len();
+        let mut t = format!("xref\n0 {}\n0000000000 65535 f \n", max + 1);
+        for i in 1..=max {
+            match self.offsets.get(&i) {
+                Some(o) => {
+                    let _ = writeln!(t, "{o:010} 00000 n ");
+                }
+                None => t.push_str("0000000000 65535 f \n"),
+            }
+        }
+        let id = crate::Hash::of(&self.buf).to_hex();
+        let _ = write!(
+            t,
+            "trailer\n<< /Size {} /Root {root} 0 R /Info {info} 0 R /ID [<{}> <{}>] >>\nstartxref\n{xref}\n%%EOF\n",
+            max + 1,
+            &id[..32],
+            &id[..32]
+        );
+        self.buf.extend_from_slice(t.as_bytes());
+        self.buf
+    }
+}
