@@ -234,9 +234,9 @@ fn page(
         let ox = (qx + 4.0 * module) * PT;
         let oy = (ph - qtop - 4.0 * module) * PT;
         let m = module * PT;
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "BT 0 g /Q 1 Tf 1 TL {m:.4} 0 0 {m:.4} {ox:.3} {oy:.3} Tm\n"
+            "BT 0 g /Q 1 Tf 1 TL {m:.4} 0 0 {m:.4} {ox:.3} {oy:.3} Tm"
         );
         let colours = code.to_colors();
         for row in colours.chunks(n) {
@@ -262,7 +262,7 @@ fn page(
         };
         let size = (if portrait { 14.0 } else { (h / 33.9) * 7.0 }).min(12.0);
         let lead = size * 1.25 / PT;
-        let _ = write!(s, "BT 0 g /T {size:.2} Tf\n");
+        let _ = writeln!(s, "BT 0 g /T {size:.2} Tf");
         let mut y = ttop + size / PT;
         for (k, line) in lines.iter().enumerate() {
             let text = font.fit(line, size, tw * PT);
@@ -335,7 +335,7 @@ fn qr_font(w: &mut Writer, id: usize, procs: usize) {
                 // Runs reach 0.05 into the module below (and, at the glyph's right
                 // edge, the next glyph) so that rendering leaves no hairline seams.
                 let w = (bit - start) as f32 + if bit == 8 { 0.05 } else { 0.0 };
-                let _ = write!(g, "{start} -0.05 {w} 1.05 re\n");
+                let _ = writeln!(g, "{start} -0.05 {w} 1.05 re");
             } else {
                 bit += 1;
             }
