@@ -5,6 +5,7 @@
 pub mod issue;
 pub mod layout;
 pub mod link;
+pub mod qr;
 pub mod sheet;
 pub mod verify;
 

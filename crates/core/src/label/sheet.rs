@@ -12,7 +12,6 @@ use super::layout::Layout;
 use crate::error::{Error, Result};
 use crate::time::Timestamp;
 use printpdf::{FontId, ParsedFont};
-use qrcode::{EcLevel, QrCode};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -48,16 +47,6 @@ pub fn text_lines(product: Option<&str>, l: &Label) -> Vec<String> {
     out.push(format!("(10) {}", l.link.lot.as_str()));
     out.push(format!("(21) {}", l.link.serial.as_str()));
     out
-}
-
-/// The QR code of a label URI: level Q, the cheapest segments.
-pub fn qr(uri: &str) -> Result<QrCode> {
-    QrCode::with_error_correction_level(uri.as_bytes(), EcLevel::Q).map_err(|e| {
-        Error::invalid(
-            "label",
-            format!("the label's URI does not fit a QR code ({e}): shorten the resolver"),
-        )
-    })
 }
 
 struct Font<'a> {
@@ -210,14 +199,12 @@ fn page(
     let mut s = String::with_capacity(labels.len() * 1400);
     let mut version = 0;
     for (i, l) in labels.iter().enumerate() {
-        let code = qr(&l.uri)?;
-        if let qrcode::Version::Normal(v) = code.version() {
-            version = version.max(v);
-        }
+        let code = super::qr::encode(&l.uri)?;
+        version = version.max(code.version);
         let (x, top) = layout.cell(i);
         let (w, h) = layout.label;
         let pad = if w.min(h) < 40.0 { 1.5 } else { 6.0 };
-        let n = code.width();
+        let n = code.width;
         let portrait = h > w * 1.2;
         // The code with its 4-module quiet zone.
         let side = if portrait {
@@ -238,16 +225,9 @@ fn page(
             s,
             "BT 0 g /Q 1 Tf 1 TL {m:.4} 0 0 {m:.4} {ox:.3} {oy:.3} Tm"
         );
-        let colours = code.to_colors();
-        for row in colours.chunks(n) {
+        for y in 0..n {
             s.push('<');
-            for byte in row.chunks(8) {
-                let mut v = 0u8;
-                for (k, c) in byte.iter().enumerate() {
-                    if *c == qrcode::Color::Dark {
-                        v |= 0x80 >> k;
-                    }
-                }
+            for v in code.row_bytes(y) {
                 let _ = write!(s, "{v:02X}");
             }
             s.push_str(">'\n");

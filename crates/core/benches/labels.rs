@@ -1,0 +1,66 @@
+//! Labels benchmark (a bench command): issue N signed labels (one `label.issue` entry,
+//! N signatures) and print them on the A4 3x8 sheet as one PDF; then scan throughput
+//! is not measured here (see docs/benchmarks.md).
+//!
+//! `cargo bench -p tradeseal-core --bench labels [-- N]` (default 10,000). The goal
+//! (issue 6): under 3 s and under 15 MB for 10,000 labels. The reference: gLabels'
+//! batch mode on the same machine (`tests/bench/glabels/run.sh`).
+
+use std::time::Instant;
+use tradeseal_core::label::{self, issue, sheet, Layout, Serials};
+use tradeseal_core::Timestamp;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+mod common;
+use common::{bench_home, peak_rss_mib};
+
+fn main() {
+    let n: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(10_000);
+    let dir = tempfile::tempdir().unwrap();
+    let (home, signer) = bench_home(dir.path(), "bench", 7);
+    let mut ledger = home.ledger().unwrap();
+    let now = Timestamp::from_unix_millis(1_795_000_000_000).unwrap();
+    let start = Instant::now();
+    let batch = issue::issue(
+        &mut ledger,
+        &signer,
+        now,
+        &label::Request {
+            gtin: "07701234000011",
+            lot: "L2026-117",
+            serials: Serials::Next(n),
+            resolver: "https://id.acme-coffee.example",
+            product: Some("Café de Huila, 500 g"),
+        },
+    )
+    .unwrap();
+    let t_issue = start.elapsed().as_secs_f64();
+    let t0 = Instant::now();
+    let r = sheet::render(&sheet::Sheet {
+        layout: Layout::by_name("a4-3x8").unwrap(),
+        product: batch.product.as_deref(),
+        labels: &batch.labels,
+        date: now,
+    })
+    .unwrap();
+    let t_pdf = t0.elapsed().as_secs_f64();
+    let path = dir.path().join("labels.pdf");
+    tradeseal_core::files::write_atomically(&path, |w| {
+        std::io::Write::write_all(w, &r.pdf).map_err(|e| tradeseal_core::Error::io("writing", e))
+    })
+    .unwrap();
+    let total = start.elapsed().as_secs_f64();
+    println!(
+        "{n} signed labels, A4 3x8 ({} pages, QR version {} at level Q): issue and sign {t_issue:.3} s · PDF {t_pdf:.3} s · written, total {total:.3} s; file {:.2} MB ({} bytes a label); peak RSS {:.0} MiB",
+        r.pages,
+        r.qr_version,
+        r.pdf.len() as f64 / 1e6,
+        r.pdf.len() as u64 / n,
+        peak_rss_mib()
+    );
+}
