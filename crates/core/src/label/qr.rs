@@ -58,10 +58,11 @@ pub fn encode(text: &str) -> Result<Symbol> {
         return Err(Error::invalid("label", "a Micro QR code was chosen"));
     };
     let width = version.width() as usize;
-    if width > 128 {
+    // Rows are u128 with room for the 4-module padding of the finder rule.
+    if width > 117 {
         return Err(Error::invalid(
             "label",
-            "the text needs a QR version above 28: shorten the resolver",
+            "the text needs a QR version above 25: shorten the resolver",
         ));
     }
     let data = bits.into_bytes();
@@ -158,7 +159,7 @@ fn runs(line: u128, width: usize) -> u32 {
 /// the symbol counts as light, as the quiet zone is).
 fn finder_like(line: u128, width: usize) -> u32 {
     // Pad four light modules on each side: bit 4 + x is module x.
-    let padded = (line as u128) << 4;
+    let padded = line << 4;
     let span = width + 8;
     let mut count = 0;
     for at in 0..=span.saturating_sub(11) {
@@ -201,7 +202,7 @@ mod tests {
     #[test]
     fn penalty_rules_count_what_the_standard_counts() {
         assert_eq!(runs(0b11111, 5), 3);
-        assert_eq!(runs(0b1111111, 9), 5 + 0, "7 dark (5) and 2 light (none)");
+        assert_eq!(runs(0b1111111, 9), 5, "7 dark (5) and 2 light (none)");
         assert_eq!(runs(0, 6), 4);
         // 1011101 then four light modules, at the left edge (the quiet zone before it).
         assert_eq!(finder_like(0b1011101, 11), 2, "light on both sides");
