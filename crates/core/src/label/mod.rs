@@ -6,8 +6,10 @@ pub mod issue;
 pub mod layout;
 pub mod link;
 pub mod qr;
+pub mod scan;
 pub mod sheet;
 pub mod verify;
+pub mod zpl;
 
 pub use issue::{issue, Batch, Label, Request, Serials};
 pub use layout::Layout;

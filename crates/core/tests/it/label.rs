@@ -285,3 +285,126 @@ fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
         assert!(text.contains(s), "{s} not in the text:\n{text}");
     }
 }
+
+/// A "photograph" of part of a page: the quad `corners` (page pixels, clockwise from
+/// top-left) seen in perspective on a `width` × `height` sensor, blurred, with a
+/// glare spot and sensor noise.
+fn photograph(
+    page: &image::GrayImage,
+    corners: [(f32, f32); 4],
+    (width, height): (u32, u32),
+) -> image::GrayImage {
+    // Heckbert's square-to-quad projective map.
+    let [(x0, y0), (x1, y1), (x2, y2), (x3, y3)] = corners;
+    let (dx1, dx2, dx3) = (x1 - x2, x3 - x2, x0 - x1 + x2 - x3);
+    let (dy1, dy2, dy3) = (y1 - y2, y3 - y2, y0 - y1 + y2 - y3);
+    let den = dx1 * dy2 - dx2 * dy1;
+    let g = (dx3 * dy2 - dx2 * dy3) / den;
+    let h = (dx1 * dy3 - dx3 * dy1) / den;
+    let (a, b, c) = (x1 - x0 + g * x1, x3 - x0 + h * x3, x0);
+    let (d, e, f) = (y1 - y0 + g * y1, y3 - y0 + h * y3, y0);
+    let sample = |x: f32, y: f32| -> f32 {
+        if x < 0.0 || y < 0.0 || x >= (page.width() - 1) as f32 || y >= (page.height() - 1) as f32 {
+            return 255.0;
+        }
+        let (ix, iy) = (x as u32, y as u32);
+        let (fx, fy) = (x - ix as f32, y - iy as f32);
+        let p = |dx, dy| f32::from(page.get_pixel(ix + dx, iy + dy)[0]);
+        p(0, 0) * (1.0 - fx) * (1.0 - fy)
+            + p(1, 0) * fx * (1.0 - fy)
+            + p(0, 1) * (1.0 - fx) * fy
+            + p(1, 1) * fx * fy
+    };
+    let mut out = image::GrayImage::new(width, height);
+    let mut seed = 12345u32;
+    for v in 0..height {
+        for u in 0..width {
+            let (s, t) = (u as f32 / width as f32, v as f32 / height as f32);
+            let w = g * s + h * t + 1.0;
+            let x = (a * s + b * t + c) / w;
+            let y = (d * s + e * t + f) / w;
+            out.put_pixel(u, v, image::Luma([sample(x, y) as u8]));
+        }
+    }
+    let blurred = image::imageops::blur(&out, 1.2);
+    let (cx, cy) = (width as f32 * 0.7, height as f32 * 0.3);
+    let size = width.min(height);
+    image::GrayImage::from_fn(width, height, |u, v| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        let noise = ((seed >> 16) % 41) as f32 - 20.0;
+        let d2 = (u as f32 - cx).powi(2) + (v as f32 - cy).powi(2);
+        let glare = 90.0 * (-d2 / (size as f32 * 0.15).powi(2)).exp();
+        let p = f32::from(blurred.get_pixel(u, v)[0]) * 0.85 + 20.0 + glare + noise;
+        image::Luma([p.clamp(0.0, 255.0) as u8])
+    })
+}
+
+#[test]
+fn codes_in_photographs_are_read_through_rotation_perspective_blur_glare_and_noise() {
+    let (d, pdf, labels, l, org) = render("a4-3x8", 6);
+    let path = d.path().join("sheet.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    // The sheet's own codes, read from the PDF.
+    let on_pdf = tradeseal_core::label::scan::decode_file(&path).unwrap();
+    assert_eq!(on_pdf.len(), 6);
+    assert!(on_pdf.iter().all(|(page, _)| *page == Some(1)));
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-png", "-singlefile"])
+        .arg(&path)
+        .arg(d.path().join("page"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let page = image::open(d.path().join("page.png")).unwrap().to_luma8();
+    // The first label (top-left, 63.5 x 33.9 mm at 12.9 mm from the top), from a
+    // camera turned by about 12 degrees and tilted.
+    let px = |mm: f32| mm * 300.0 / 25.4;
+    let (l0, t0, r0, b0) = (px(5.0), px(10.0), px(45.0), px(50.0));
+    let turn = px(6.0);
+    let corners = [
+        (l0 + turn, t0),
+        (r0, t0 + turn * 0.8),
+        (r0 - turn * 1.2, b0),
+        (l0, b0 - turn),
+    ];
+    let photo = photograph(&page, corners, (900, 900));
+    for (name, format) in [
+        ("photo.png", image::ImageFormat::Png),
+        ("photo.jpg", image::ImageFormat::Jpeg),
+    ] {
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        photo.write_to(&mut bytes, format).unwrap();
+        let found = tradeseal_core::label::scan::decode_image(bytes.get_ref()).unwrap();
+        assert_eq!(found, [labels[0].uri.clone()], "{name}");
+        let s = tradeseal_core::label::scan::check(
+            None,
+            &found[0],
+            Some(&l),
+            Some(&Keys::of(&l, &org).unwrap()),
+        );
+        assert_eq!(
+            (s.kind.as_str(), s.verdict),
+            ("label", BundleVerdict::Verified),
+            "{}",
+            s.summary
+        );
+    }
+    // All six labels from further away (about 3.5 pixels a module), turned the other
+    // way, as a JPEG.
+    let (l0, t0, r0, b0) = (px(2.0), px(8.0), px(208.0), px(84.0));
+    let turn = px(5.0);
+    let corners = [
+        (l0, t0 + turn),
+        (r0 - turn, t0),
+        (r0, b0 - turn),
+        (l0 + turn, b0),
+    ];
+    let far = photograph(&page, corners, (1600, 600));
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    far.write_to(&mut bytes, image::ImageFormat::Jpeg).unwrap();
+    let mut found = tradeseal_core::label::scan::decode_image(bytes.get_ref()).unwrap();
+    found.sort();
+    let mut want: Vec<String> = labels.iter().map(|x| x.uri.clone()).collect();
+    want.sort();
+    assert_eq!(found, want);
+}

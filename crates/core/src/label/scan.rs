@@ -1,0 +1,217 @@
+//! Scanning: every QR code in a photo or scan (PNG, JPEG) or on a PDF's pages, each
+//! told apart (label, dossier seal, identity card, other) and checked offline.
+
+use super::verify::{self, Keys, LabelReport};
+use crate::bundle::BundleVerdict;
+use crate::dossier::sealed::{self, QrSeal};
+use crate::error::{Error, Result};
+use crate::ledger::Ledger;
+use serde::Serialize;
+use std::path::Path;
+use ts_rs::TS;
+
+/// One code found.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Scanned {
+    /// The PDF page it was on (1-based); none for an image.
+    #[ts(type = "number | null")]
+    pub page: Option<u32>,
+    pub text: String,
+    /// `label`, `dossier-seal`, `identity-card` or `other`.
+    pub kind: String,
+    pub verdict: BundleVerdict,
+    /// What the code says, in one line.
+    pub summary: String,
+    pub label: Option<LabelReport>,
+    pub seal: Option<QrSeal>,
+}
+
+/// The codes in one image (PNG or JPEG bytes).
+pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>> {
+    let img = image::load_from_memory(bytes)
+        .map_err(|e| {
+            Error::invalid(
+                "image",
+                format!("not a PNG or JPEG image this version reads ({e})"),
+            )
+        })?
+        .to_luma8();
+    let mut found = decode_luma(&img);
+    // Very large photos: also at half size (the binarizer's blocks see more of a code).
+    if found.is_empty() && img.width().min(img.height()) >= 2400 {
+        let half = image::imageops::resize(
+            &img,
+            img.width() / 2,
+            img.height() / 2,
+            image::imageops::FilterType::Triangle,
+        );
+        found = decode_luma(&half);
+    }
+    Ok(found)
+}
+
+/// ZXing's reader (the rxing port): a hybrid (local) binarizer for uneven light, several
+/// codes an image, trying harder (rotations, damaged finder patterns).
+fn decode_luma(img: &image::GrayImage) -> Vec<String> {
+    use rxing::common::HybridBinarizer;
+    use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
+    use rxing::{
+        BarcodeFormat, BinaryBitmap, DecodeHints, Luma8LuminanceSource, MultiFormatReader,
+    };
+    let Ok(source) = Luma8LuminanceSource::new(img.as_raw().clone(), img.width(), img.height())
+    else {
+        return Vec::new();
+    };
+    let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
+    let mut hints = DecodeHints::default();
+    hints.TryHarder = Some(true);
+    hints.PossibleFormats = Some([BarcodeFormat::QR_CODE].into_iter().collect());
+    let mut reader = GenericMultipleBarcodeReader::new(MultiFormatReader::default());
+    let mut out: Vec<String> = Vec::new();
+    if let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) {
+        for r in results {
+            let text = r.getText().to_string();
+            if !out.contains(&text) {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
+/// The codes on each page of a PDF, rendered at 300 dpi by poppler's `pdftoppm`.
+pub fn decode_pdf(path: &Path) -> Result<Vec<(u32, String)>> {
+    let dir = tempfile::tempdir()
+        .map_err(|e| Error::io("creating a folder for the rendered pages", e))?;
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-png"])
+        .arg(path)
+        .arg(dir.path().join("page"))
+        .output()
+        .map_err(|_| {
+            Error::invalid(
+                "pdf",
+                "reading a PDF's codes needs poppler's pdftoppm: install poppler-utils (`sudo apt install poppler-utils`), or scan an image of the page",
+            )
+        })?;
+    if !out.status.success() {
+        return Err(Error::invalid(
+            "pdf",
+            format!(
+                "{} could not be rendered: {}",
+                path.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+        ));
+    }
+    let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
+        .map_err(|e| Error::io("reading the rendered pages", e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    // page-01.png, page-02.png … (zero-padded to the same width).
+    pages.sort();
+    let mut found = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let bytes = std::fs::read(p).map_err(|e| Error::io("reading a rendered page", e))?;
+        for text in decode_image(&bytes)? {
+            found.push((i as u32 + 1, text));
+        }
+    }
+    Ok(found)
+}
+
+/// The codes of a file: a PDF (by its first bytes) or an image.
+pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    if bytes.starts_with(b"%PDF") {
+        Ok(decode_pdf(path)?
+            .into_iter()
+            .map(|(p, t)| (Some(p), t))
+            .collect())
+    } else {
+        Ok(decode_image(&bytes)?
+            .into_iter()
+            .map(|t| (None, t))
+            .collect())
+    }
+}
+
+/// Tells what a code is and checks it.
+pub fn check(
+    page: Option<u32>,
+    text: &str,
+    ledger: Option<&Ledger>,
+    keys: Option<&Keys>,
+) -> Scanned {
+    let mut s = Scanned {
+        page,
+        text: text.to_string(),
+        kind: "other".into(),
+        verdict: BundleVerdict::Failed,
+        summary: String::new(),
+        label: None,
+        seal: None,
+    };
+    if text.starts_with("TSD1.") {
+        s.kind = "dossier-seal".into();
+        match sealed::verify_qr(text) {
+            Ok(q) => {
+                s.verdict = if q.signature_valid {
+                    BundleVerdict::Verified
+                } else {
+                    BundleVerdict::Failed
+                };
+                s.summary = format!(
+                    "dossier {} version {} sealed {} by key {}: signature {}",
+                    q.id,
+                    q.version,
+                    q.sealed_at,
+                    q.fingerprint,
+                    if q.signature_valid {
+                        "valid"
+                    } else {
+                        "INVALID"
+                    }
+                );
+                s.seal = Some(q);
+            }
+            Err(e) => s.summary = format!("a damaged dossier seal: {e}"),
+        }
+        return s;
+    }
+    if text.contains(crate::identity::CARD_FORMAT) {
+        s.kind = "identity-card".into();
+        match crate::parties::parse_card(text).and_then(|c| crate::parties::check_card(&c)) {
+            Ok(c) => {
+                s.verdict = BundleVerdict::VerifiedWithWarnings;
+                s.summary = format!(
+                    "identity card of {} (fingerprint {}): compare the fingerprint with them before `tradeseal party add`",
+                    c.org, c.fingerprint
+                );
+            }
+            Err(e) => s.summary = format!("a damaged identity card: {e}"),
+        }
+        return s;
+    }
+    if text.to_ascii_lowercase().starts_with("http") && text.contains("/01/") {
+        s.kind = "label".into();
+        let r = verify::verify(text, ledger, keys);
+        s.verdict = r.verdict;
+        s.summary = format!(
+            "GTIN {} lot {} serial {}{}",
+            r.gtin.as_deref().unwrap_or("?"),
+            r.lot.as_deref().unwrap_or("?"),
+            r.serial.as_deref().unwrap_or("?"),
+            r.issuer
+                .as_deref()
+                .map(|i| format!(", issued by {i}"))
+                .unwrap_or_default()
+        );
+        s.label = Some(r);
+        return s;
+    }
+    s.summary = "not a TradeSeal code".into();
+    s
+}
