@@ -64,9 +64,11 @@ fn decode_luma(img: &image::GrayImage) -> Vec<String> {
         return Vec::new();
     };
     let mut bitmap = BinaryBitmap::new(HybridBinarizer::new(source));
-    let mut hints = DecodeHints::default();
-    hints.TryHarder = Some(true);
-    hints.PossibleFormats = Some([BarcodeFormat::QR_CODE].into_iter().collect());
+    let hints = DecodeHints {
+        TryHarder: Some(true),
+        PossibleFormats: Some([BarcodeFormat::QR_CODE].into_iter().collect()),
+        ..Default::default()
+    };
     let mut reader = GenericMultipleBarcodeReader::new(MultiFormatReader::default());
     let mut out: Vec<String> = Vec::new();
     if let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) {
