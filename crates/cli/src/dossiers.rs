@@ -550,7 +550,7 @@ fn media_type(p: &Path) -> Option<String> {
     )
 }
 
-fn report_checks(found: &[Check], all_clear_message: bool) {
+pub fn report_checks(found: &[Check], all_clear_message: bool) {
     if found.is_empty() {
         if all_clear_message {
             println!("No problems found.");

@@ -5,6 +5,7 @@ mod bundles;
 mod commands;
 mod dossiers;
 mod env;
+mod labels;
 mod parties;
 mod supply;
 
@@ -93,6 +94,11 @@ enum Command {
     /// Customs dossiers: build, validate, seal, export and verify
     #[command(subcommand)]
     Dossier(dossiers::DossierCommand),
+    /// Issue signed authenticity labels (one ledger entry a batch) and print them:
+    /// sheets as PDF (vector QR codes) or ZPL for Zebra printers
+    Labels(labels::LabelArgs),
+    /// Read every QR code in photos, scans or PDFs and check each offline
+    Scan(labels::ScanArgs),
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),

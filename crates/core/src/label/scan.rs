@@ -70,16 +70,24 @@ fn decode_luma(img: &image::GrayImage) -> Vec<String> {
         ..Default::default()
     };
     let mut reader = GenericMultipleBarcodeReader::new(MultiFormatReader::default());
-    let mut out: Vec<String> = Vec::new();
+    let mut found: Vec<(u32, u32, String)> = Vec::new();
     if let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) {
+        // Reading order: rows of codes top to bottom (a row is a twentieth of the
+        // image high), left to right in a row.
+        let row = (img.height() / 20).max(1);
         for r in results {
             let text = r.getText().to_string();
-            if !out.contains(&text) {
-                out.push(text);
+            let (x, y) = r
+                .getPoints()
+                .iter()
+                .fold((f32::MAX, f32::MAX), |(x, y), p| (x.min(p.x), y.min(p.y)));
+            if !found.iter().any(|f| f.2 == text) {
+                found.push((y.max(0.0) as u32 / row, x.max(0.0) as u32, text));
             }
         }
     }
-    out
+    found.sort();
+    found.into_iter().map(|f| f.2).collect()
 }
 
 /// The codes on each page of a PDF, rendered at 300 dpi by poppler's `pdftoppm`.
@@ -133,10 +141,13 @@ pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
             .map(|(p, t)| (Some(p), t))
             .collect())
     } else {
-        Ok(decode_image(&bytes)?
-            .into_iter()
-            .map(|t| (None, t))
-            .collect())
+        let codes = decode_image(&bytes).map_err(|_| {
+            Error::invalid(
+                "file",
+                format!("{} is not a PNG or JPEG image or a PDF: scan a photo, a scan or a PDF of the codes", path.display()),
+            )
+        })?;
+        Ok(codes.into_iter().map(|t| (None, t)).collect())
     }
 }
 

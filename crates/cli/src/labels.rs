@@ -1,0 +1,219 @@
+//! `tradeseal labels` (issue and print signed labels) and `tradeseal scan` (read and
+//! check the QR codes in photos, scans and PDFs).
+
+use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tradeseal_core::bundle::BundleVerdict;
+use tradeseal_core::home::Home;
+use tradeseal_core::label::{self, issue, layout, scan, sheet, zpl, Serials};
+use tradeseal_core::{Error, Result};
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("which").required(true).args(["serials", "count", "serial_list"])))]
+pub struct LabelArgs {
+    /// The product's GTIN (8 to 14 digits)
+    #[arg(long)]
+    gtin: String,
+    /// The lot (batch) number
+    #[arg(long)]
+    lot: String,
+    /// A range of decimal serials, FROM..TO (000001..000500)
+    #[arg(long, value_name = "FROM..TO")]
+    serials: Option<String>,
+    /// The next N serials after the last issued for this GTIN and lot
+    #[arg(long, value_name = "N")]
+    count: Option<u64>,
+    /// A file of serials, one a line
+    #[arg(long, value_name = "FILE")]
+    serial_list: Option<PathBuf>,
+    /// Label stock: a4-3x8, a4-3x7, a4-2x7, letter-3x10, roll-4x6, roll-62mm
+    #[arg(long, default_value = "a4-3x8")]
+    layout: String,
+    /// The resolver the codes point phones to (GS1 Digital Link)
+    #[arg(long, default_value = tradeseal_core::gs1::CANONICAL_DL_BASE)]
+    resolver: String,
+    /// The product name printed (default: the product's master data)
+    #[arg(long)]
+    product: Option<String>,
+    /// FILE.pdf (sheets to print) or FILE.zpl (Zebra thermal printers)
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+}
+
+#[derive(Args)]
+pub struct ScanArgs {
+    /// Photos or scans (PNG, JPEG) and PDFs
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    let stock = layout::Layout::by_name(&a.layout)?;
+    let ext = a
+        .output
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    if ext != "pdf" && ext != "zpl" {
+        return Err(Error::invalid(
+            "output",
+            format!(
+                "{}: name the file .pdf (sheets to print) or .zpl (Zebra printers)",
+                a.output.display()
+            ),
+        ));
+    }
+    let serials = match (&a.serials, a.count, &a.serial_list) {
+        (Some(r), _, _) => {
+            let (from, to) = r.split_once("..").ok_or_else(|| {
+                Error::invalid(
+                    "serials",
+                    format!("{r:?}: give a range FROM..TO (000001..000500)"),
+                )
+            })?;
+            Serials::Range {
+                from: from.trim().to_string(),
+                to: to.trim().to_string(),
+            }
+        }
+        (_, Some(n), _) => Serials::Next(n),
+        (_, _, Some(f)) => {
+            let text = std::fs::read_to_string(f)
+                .map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+            Serials::List(
+                text.lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            )
+        }
+        _ => unreachable!("clap requires one"),
+    };
+    let mut ledger = h.ledger()?;
+    let gtin = tradeseal_core::gs1::Gtin::parse(&a.gtin)?;
+    let product = match a.product {
+        Some(p) => Some(p),
+        None => tradeseal_core::masterdata::list(&ledger, Some("product"), Some(gtin.as_str()), 5)?
+            .into_iter()
+            .find(|r| r.key == gtin.as_str())
+            .map(|r| r.name),
+    };
+    let signer = h.unlock(&crate::env::passphrase(false)?)?;
+    let now = tradeseal_core::system::now();
+    let batch = issue::issue(
+        &mut ledger,
+        &signer,
+        now,
+        &label::Request {
+            gtin: gtin.as_str(),
+            lot: &a.lot,
+            serials,
+            resolver: &a.resolver,
+            product: product.as_deref(),
+        },
+    )?;
+    let (bytes, what) = if ext == "zpl" {
+        let z = zpl::zpl(stock, batch.product.as_deref(), &batch.labels);
+        (z.into_bytes(), "ZPL".to_string())
+    } else {
+        let r = sheet::render(&sheet::Sheet {
+            layout: stock,
+            product: batch.product.as_deref(),
+            labels: &batch.labels,
+            date: now,
+        })?;
+        (
+            r.pdf,
+            format!(
+                "{} page(s), QR version up to {} at level Q",
+                r.pages, r.qr_version
+            ),
+        )
+    };
+    tradeseal_core::files::write_atomically(&a.output, |w| {
+        w.write_all(&bytes)
+            .map_err(|e| Error::io(format!("writing {}", a.output.display()), e))
+    })?;
+    let first = batch
+        .labels
+        .first()
+        .map(|l| l.link.serial.as_str())
+        .unwrap_or("");
+    let last = batch
+        .labels
+        .last()
+        .map(|l| l.link.serial.as_str())
+        .unwrap_or("");
+    println!(
+        "Issued {} label(s) of GTIN {} lot {}, serials {first} to {last} (ledger entry {})",
+        batch.labels.len(),
+        batch.payload.gtin,
+        batch.payload.lot,
+        batch.seq
+    );
+    println!("Wrote {} ({what}, {})", a.output.display(), stock.what);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
+    let h = match Home::open(home) {
+        Ok(h) => Some(h),
+        Err(Error::HomeMissing { .. }) => None,
+        Err(e) => return Err(e),
+    };
+    let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
+    let keys = match (&ledger, &h) {
+        (Some(l), Some(h)) => Some(label::Keys::of(l, &h.card().org)?),
+        _ => None,
+    };
+    let mut all = Vec::new();
+    for f in &a.files {
+        let codes = scan::decode_file(f)?;
+        let checked: Vec<scan::Scanned> = codes
+            .iter()
+            .map(|(page, text)| scan::check(*page, text, ledger.as_ref(), keys.as_ref()))
+            .collect();
+        all.push((f.clone(), checked));
+    }
+    let failed = all
+        .iter()
+        .flat_map(|(_, c)| c)
+        .any(|s| s.verdict == BundleVerdict::Failed);
+    let none = all.iter().all(|(_, c)| c.is_empty());
+    if a.json {
+        let out: Vec<serde_json::Value> = all
+            .iter()
+            .map(|(f, c)| serde_json::json!({"file": f.display().to_string(), "codes": c}))
+            .collect();
+        println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
+    } else {
+        for (f, codes) in &all {
+            println!("{}: {} code(s)", f.display(), codes.len());
+            for s in codes {
+                let verdict = match s.verdict {
+                    BundleVerdict::Verified => "VERIFIED",
+                    BundleVerdict::VerifiedWithWarnings => "VERIFIED WITH WARNINGS",
+                    BundleVerdict::Failed => "FAILED",
+                };
+                let page = s.page.map(|p| format!("page {p}: ")).unwrap_or_default();
+                println!("  {page}{verdict}: {} ({})", s.summary, s.kind);
+                if let Some(r) = &s.label {
+                    crate::dossiers::report_checks(&r.findings, false);
+                }
+            }
+        }
+        if none {
+            println!("No QR code found: photograph the code larger, sharper and without glare");
+        }
+    }
+    Ok(if failed || none {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
