@@ -51,7 +51,8 @@ pub fn message(gtin: &Gtin, lot: &Lot, serial: &Serial, batch: u64) -> Vec<u8> {
 }
 
 /// A resolver base: `http(s)://host[/path]`, no query or fragment; the scheme and
-/// host are written in capitals (QR alphanumeric mode), the path as given.
+/// host in lowercase (RFC 3986's normal form, which GS1's digital-link.js requires),
+/// the path as given.
 pub fn resolver(base: &str) -> Result<String> {
     let bad = |why: &str| {
         Error::invalid(
@@ -85,8 +86,8 @@ pub fn resolver(base: &str) -> Result<String> {
     }
     Ok(format!(
         "{}{}{}",
-        base[..rest_at].to_ascii_uppercase(),
-        host.to_ascii_uppercase(),
+        base[..rest_at].to_ascii_lowercase(),
+        host.to_ascii_lowercase(),
         path
     ))
 }
@@ -245,13 +246,13 @@ mod tests {
         let uri = l.to_uri();
         assert!(
             uri.starts_with(
-                "HTTPS://ID.EXAMPLE.COM/acme/01/09506000134352/10/LOT%257%2FB/21/000042?k="
+                "https://id.example.com/acme/01/09506000134352/10/LOT%257%2FB/21/000042?k="
             ),
             "{uri}"
         );
         assert_eq!(LabelLink::parse(&uri).unwrap(), l);
         // Lowercase scheme and host, other parameters, a fragment: the same label.
-        let other = uri.replace("HTTPS://ID.EXAMPLE.COM", "https://id.example.com") + "&utm=x#top";
+        let other = uri.replace("https://id.example.com", "HTTPS://ID.Example.COM") + "&utm=x#top";
         let p = LabelLink::parse(&other).unwrap();
         assert_eq!(
             (p.gtin, p.lot, p.serial, p.proof),
@@ -284,7 +285,7 @@ mod tests {
         assert!(resolver("https://id.example.com/01").is_err());
         assert_eq!(
             resolver("https://Id.Example.com/").unwrap(),
-            "HTTPS://ID.EXAMPLE.COM"
+            "https://id.example.com"
         );
     }
 }

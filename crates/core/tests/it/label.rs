@@ -67,7 +67,7 @@ fn issued_labels_verify_for_the_issuer_and_tampering_is_caught() {
     let uri = &b.labels[4].uri;
     assert!(
         uri.starts_with(
-            "HTTPS://ID.ACME-COFFEE.EXAMPLE/01/07701234000011/10/L2026-117/21/000005?k="
+            "https://id.acme-coffee.example/01/07701234000011/10/L2026-117/21/000005?k="
         ),
         "{uri}"
     );
@@ -93,7 +93,7 @@ fn issued_labels_verify_for_the_issuer_and_tampering_is_caught() {
     let keys = Keys::of(&l, "Acme").unwrap();
     let bogus = issue::sign(
         &s,
-        "HTTPS://ID.ACME-COFFEE.EXAMPLE",
+        "https://id.acme-coffee.example",
         &tradeseal_core::gs1::Gtin::parse("07701234000011").unwrap(),
         &tradeseal_core::gs1::Lot::parse("L2026-117").unwrap(),
         vec![tradeseal_core::gs1::Serial::parse("999999").unwrap()],

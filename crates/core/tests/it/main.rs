@@ -9,6 +9,7 @@ mod epcis;
 mod epcis_hash;
 mod home;
 mod label;
+mod label_vectors;
 mod ledger;
 mod ledger_vectors;
 mod merkle_vectors;

@@ -1,0 +1,29 @@
+// TradeSeal's label URIs checked by GS1's own Digital Link toolkit (digital-link.js):
+// every label of the vector file is a valid GS1 Digital Link, query and all.
+// Usage: npm ci && node --test
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import pkg from "digital-link.js";
+const { DigitalLink } = pkg;
+
+const vector = JSON.parse(
+  readFileSync(new URL("../vectors/label/label-v1.json", import.meta.url), "utf8"),
+);
+
+test("every issued label is a valid GS1 Digital Link", () => {
+  assert.ok(vector.labels.length >= 3);
+  for (const label of vector.labels) {
+    const dl = DigitalLink(label.uri);
+    assert.equal(dl.isValid(), true, label.uri);
+    assert.equal(dl.getIdentifier()["01"], label.gtin);
+    assert.equal(dl.getKeyQualifiers()["10"], label.lot);
+    assert.equal(dl.getKeyQualifiers()["21"], label.serial);
+  }
+});
+
+test("the toolkit does check: a wrong GTIN check digit is refused", () => {
+  const bad = vector.labels[0].uri.replace(/\/01\/(\d{13})\d/, "/01/$10");
+  assert.notEqual(bad, vector.labels[0].uri);
+  assert.equal(DigitalLink(bad).isValid(), false, bad);
+});
