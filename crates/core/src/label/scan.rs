@@ -27,7 +27,8 @@ pub struct Scanned {
     pub seal: Option<QrSeal>,
 }
 
-/// The codes in one image (PNG or JPEG bytes).
+/// The codes in one image (PNG or JPEG bytes), in reading order where the whole image
+/// gave them (codes found only in a quarter follow).
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>> {
     let img = image::load_from_memory(bytes)
         .map_err(|e| {
@@ -37,23 +38,38 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>> {
             )
         })?
         .to_luma8();
-    let mut found = decode_luma(&img);
-    // Very large photos: also at half size (the binarizer's blocks see more of a code).
-    if found.is_empty() && img.width().min(img.height()) >= 2400 {
-        let half = image::imageops::resize(
-            &img,
-            img.width() / 2,
-            img.height() / 2,
-            image::imageops::FilterType::Triangle,
-        );
-        found = decode_luma(&half);
+    let (w, h) = img.dimensions();
+    // Reading order: rows of codes top to bottom (a row is a twentieth of the image
+    // high), left to right in a row.
+    let row = (h / 20).max(1);
+    let mut found = decode_luma(&img, (0, 0));
+    // A sheet of many codes: the reader misses one now and then in the whole image,
+    // so large images are also read in overlapping quarters (3 x 3 of them).
+    if w.min(h) >= 1200 {
+        use rayon::prelude::*;
+        let tiles: Vec<(u32, u32)> = (0..3)
+            .flat_map(|ty| (0..3).map(move |tx| (tx * w / 4, ty * h / 4)))
+            .collect();
+        let more: Vec<Vec<(u32, u32, String)>> = tiles
+            .par_iter()
+            .map(|&(x, y)| {
+                let tile = image::imageops::crop_imm(&img, x, y, w / 2, h / 2).to_image();
+                decode_luma(&tile, (x, y))
+            })
+            .collect();
+        for f in more.into_iter().flatten() {
+            if !found.iter().any(|g| g.2 == f.2) {
+                found.push(f);
+            }
+        }
     }
-    Ok(found)
+    found.sort_by_key(|(x, y, _)| (*y / row, *x));
+    Ok(found.into_iter().map(|f| f.2).collect())
 }
 
 /// ZXing's reader (the rxing port): a hybrid (local) binarizer for uneven light, several
 /// codes an image, trying harder (rotations, damaged finder patterns).
-fn decode_luma(img: &image::GrayImage) -> Vec<String> {
+fn decode_luma(img: &image::GrayImage, (ox, oy): (u32, u32)) -> Vec<(u32, u32, String)> {
     use rxing::common::HybridBinarizer;
     use rxing::multi::{GenericMultipleBarcodeReader, MultipleBarcodeReader};
     use rxing::{
@@ -72,22 +88,19 @@ fn decode_luma(img: &image::GrayImage) -> Vec<String> {
     let mut reader = GenericMultipleBarcodeReader::new(MultiFormatReader::default());
     let mut found: Vec<(u32, u32, String)> = Vec::new();
     if let Ok(results) = reader.decode_multiple_with_hints(&mut bitmap, &hints) {
-        // Reading order: rows of codes top to bottom (a row is a twentieth of the
-        // image high), left to right in a row.
-        let row = (img.height() / 20).max(1);
         for r in results {
             let text = r.getText().to_string();
+            // The code's top-left corner, in the whole image.
             let (x, y) = r
                 .getPoints()
                 .iter()
                 .fold((f32::MAX, f32::MAX), |(x, y), p| (x.min(p.x), y.min(p.y)));
             if !found.iter().any(|f| f.2 == text) {
-                found.push((y.max(0.0) as u32 / row, x.max(0.0) as u32, text));
+                found.push((ox + x.max(0.0) as u32, oy + y.max(0.0) as u32, text));
             }
         }
     }
-    found.sort();
-    found.into_iter().map(|f| f.2).collect()
+    found
 }
 
 /// The codes on each page of a PDF, rendered at 300 dpi by poppler's `pdftoppm`.

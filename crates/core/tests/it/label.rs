@@ -276,6 +276,14 @@ fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
     for c in &codes {
         assert_eq!(check(c, &l, &org).verdict, BundleVerdict::Verified);
     }
+    // TradeSeal's own reader finds them all too, page by page, in reading order.
+    let path = d.path().join("labels.pdf");
+    let ours = tradeseal_core::label::scan::decode_file(&path).unwrap();
+    let pages: Vec<Option<u32>> = ours.iter().map(|(p, _)| *p).collect();
+    assert_eq!(pages, [vec![Some(1); 24], vec![Some(2); 6]].concat());
+    let in_order: Vec<String> = ours.into_iter().map(|(_, t)| t).collect();
+    let issued: Vec<String> = labels.iter().map(|x| x.uri.clone()).collect();
+    assert_eq!(in_order, issued);
     for s in [
         "Café de Huila, 500 g",
         "(01) 07701234000011",
