@@ -43,6 +43,10 @@ fn main() {
             "dossier_amend",
             "dossier_preview",
             "dossier_export",
+            "labels_layouts",
+            "labels_preview",
+            "labels_issue",
+            "scan_files",
         ]),
     ))
     .expect("tauri build script failed");

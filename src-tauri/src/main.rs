@@ -4,6 +4,7 @@
 
 mod commands;
 mod dossiers;
+mod labels;
 mod partners;
 mod session;
 mod supply;
@@ -56,6 +57,10 @@ fn main() {
             dossiers::dossier_amend,
             dossiers::dossier_preview,
             dossiers::dossier_export,
+            labels::labels_layouts,
+            labels::labels_preview,
+            labels::labels_issue,
+            labels::scan_files,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

@@ -81,6 +81,11 @@ pub fn typescript() -> String {
         crate::dossier::sealed::QrSeal::decl(),
         crate::pdf::PreviewPage::decl(),
         crate::pdf::PreviewItem::decl(),
+        crate::label::verify::LabelReport::decl(),
+        crate::label::scan::Scanned::decl(),
+        crate::label::sheet::SheetPreview::decl(),
+        crate::label::sheet::LabelPreview::decl(),
+        crate::label::sheet::PreviewLine::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
     for d in decls {

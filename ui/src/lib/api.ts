@@ -2,6 +2,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  Scanned,
+  SheetPreview,
   Dossier,
   PreviewPage,
   Review,
@@ -120,4 +122,38 @@ export const api = {
   dossierAmend: (id: string) => call<OpenedDossier>("dossier_amend", { id }),
   dossierPreview: (id: string, hide: string[], letter: boolean) => call<PreviewPage[]>("dossier_preview", { id, hide, letter }),
   dossierExport: (id: string, path: string, hide: string[], letter: boolean) => call<string>("dossier_export", { id, path, hide, letter }),
+
+  labelsLayouts: () => call<LabelStock[]>("labels_layouts"),
+  labelsPreview: (a: LabelRequest) => call<SheetPreview>("labels_preview", { ...a }),
+  labelsIssue: (a: LabelRequest, path: string) => call<LabelsIssued>("labels_issue", { ...a, path }),
+  scanFiles: (paths: string[]) => call<ScannedFile[]>("scan_files", { paths }),
 };
+
+export interface LabelStock {
+  name: string;
+  what: string;
+}
+
+/** What the Labels screen asks for: the next `count` serials of a GTIN and lot. */
+export interface LabelRequest {
+  gtin: string;
+  lot: string;
+  count: number;
+  layout: string;
+  resolver: string;
+  product: string;
+}
+
+export interface LabelsIssued {
+  count: number;
+  seq: number;
+  first: string;
+  last: string;
+  path: string;
+}
+
+export interface ScannedFile {
+  file: string;
+  codes: Scanned[];
+  error: string | null;
+}

@@ -722,3 +722,49 @@ signature_valid: boolean, };
 export type PreviewPage = { width: number, height: number, items: Array<PreviewItem>, };
 
 export type PreviewItem = { "kind": "text", x: number, y: number, size: number, bold: boolean, colour: string, text: string, } | { "kind": "rect", x: number, y: number, w: number, h: number, colour: string, } | { "kind": "line", x1: number, y1: number, x2: number, y2: number, colour: string, };
+
+export type LabelReport = { verdict: BundleVerdict, uri: string, gtin: string | null, lot: string | null, serial: string | null, 
+/**
+ * The issuer as the trust store knows it.
+ */
+issuer: string | null, fingerprint: string | null, batch: number | null, 
+/**
+ * When the batch was issued (RFC 3339), where its entry is at hand.
+ */
+issued: string | null, product: string | null, findings: Array<Check>, };
+
+export type Scanned = { 
+/**
+ * The PDF page it was on (1-based); none for an image.
+ */
+page: number | null, text: string, 
+/**
+ * `label`, `dossier-seal`, `identity-card` or `other`.
+ */
+kind: string, verdict: BundleVerdict, 
+/**
+ * What the code says, in one line.
+ */
+summary: string, label: LabelReport | null, seal: QrSeal | null, };
+
+export type SheetPreview = { width: number, height: number, labels: Array<LabelPreview>, 
+/**
+ * Labels in all, and pages.
+ */
+count: number, pages: number, };
+
+export type LabelPreview = { 
+/**
+ * The label's outline.
+ */
+x: number, y: number, w: number, h: number, 
+/**
+ * The code: top-left of its first module, module size, modules a side, rows.
+ */
+qr_x: number, qr_y: number, module: number, modules: number, rows: Array<string>, 
+/**
+ * Text lines: baseline, size (pt), text as fitted.
+ */
+lines: Array<PreviewLine>, };
+
+export type PreviewLine = { x: number, y: number, size: number, text: string, };

@@ -217,7 +217,19 @@ fn overlap(a: &SerialSet, b: &SerialSet) -> Option<String> {
 
 /// Issues a batch: checks the serials are new, appends and commits the `label.issue`
 /// entry, then signs every label (on every core).
-pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request) -> Result<Batch> {
+/// A batch checked and ready to issue (nothing recorded yet).
+pub struct Plan {
+    pub gtin: Gtin,
+    pub lot: Lot,
+    pub base: String,
+    pub product: Option<String>,
+    pub set: SerialSet,
+    pub serials: Vec<Serial>,
+}
+
+/// Checks a request against the ledger (serials new, URIs printable) without
+/// recording anything: what `issue` will issue, for a preview.
+pub fn plan(ledger: &Ledger, key: &crate::signature::PublicKey, req: &Request) -> Result<Plan> {
     let gtin = Gtin::parse(req.gtin)?;
     let lot = Lot::parse(req.lot)?;
     let base = link::resolver(req.resolver)?;
@@ -257,7 +269,7 @@ pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request
         lot: lot.clone(),
         serial: Serial::parse(&"9".repeat(longest.max(1)))?,
         proof: Some(Proof {
-            key_id: link::key_id(&signer.public_key()),
+            key_id: link::key_id(key),
             batch: u64::MAX,
             signature: [0; 64],
         }),
@@ -270,6 +282,49 @@ pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request
             format!("a label's URI would be up to {worst} characters, more than the {} a printable code holds: shorten the resolver or the lot", link::MAX_URI),
         ));
     }
+    Ok(Plan {
+        gtin,
+        lot,
+        base,
+        product: product.map(str::to_string),
+        set,
+        serials,
+    })
+}
+
+/// Unsigned stand-ins for the labels of `plan` (the signature all zeros): what a
+/// sheet will look like, code sizes included, before anything is issued.
+pub fn sample(plan: &Plan, key: &crate::signature::PublicKey, batch: u64) -> Vec<Label> {
+    plan.serials
+        .iter()
+        .map(|serial| {
+            let link = LabelLink {
+                base: plan.base.clone(),
+                gtin: plan.gtin.clone(),
+                lot: plan.lot.clone(),
+                serial: serial.clone(),
+                proof: Some(Proof {
+                    key_id: link::key_id(key),
+                    batch,
+                    signature: [0; 64],
+                }),
+            };
+            let uri = link.to_uri();
+            Label { link, uri }
+        })
+        .collect()
+}
+
+pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request) -> Result<Batch> {
+    let Plan {
+        gtin,
+        lot,
+        base,
+        product,
+        set,
+        serials,
+    } = plan(ledger, &signer.public_key(), req)?;
+    let n = count(&set);
     let leaves: Vec<crate::Hash> = serials
         .iter()
         .map(|s| merkle::leaf_hash(s.as_str().as_bytes()))
@@ -281,7 +336,7 @@ pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request
         count: n,
         root: merkle::root_of_leaf_hashes(&leaves).to_hex(),
         resolver: base.clone(),
-        product: product.map(str::to_string),
+        product: product.clone(),
     };
     let mut app = ledger.begin_append(signer, now)?;
     let seq = match app.push(&[NewEntry {
@@ -298,7 +353,7 @@ pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request
     Ok(Batch {
         seq,
         payload,
-        product: product.map(str::to_string),
+        product,
         labels,
     })
 }

@@ -189,6 +189,67 @@ pub fn render(sheet: &Sheet) -> Result<Rendered> {
 }
 
 /// One page's content stream, deflated, and the largest QR version on it.
+/// Where one label's parts go, in mm from the page's top-left.
+struct Placed {
+    /// The code's top-left (quiet zone included) and module.
+    qx: f32,
+    qtop: f32,
+    module: f32,
+    /// The text's left, first line's top, width, size (pt) and leading (mm).
+    tx: f32,
+    ttop: f32,
+    tw: f32,
+    size: f32,
+    lead: f32,
+}
+
+fn place(layout: &Layout, i: usize, n: usize) -> Placed {
+    let (x, top) = layout.cell(i);
+    let (w, h) = layout.label;
+    let pad = if w.min(h) < 40.0 { 1.5 } else { 6.0 };
+    let portrait = h > w * 1.2;
+    // The code with its 4-module quiet zone.
+    let side = if portrait {
+        (w - 2.0 * pad).min(h * 0.6)
+    } else {
+        (h - 2.0 * pad).min(w * 0.55)
+    };
+    let (qx, qtop) = if portrait {
+        (x + (w - side) / 2.0, top + pad)
+    } else {
+        (x + pad, top + (h - side) / 2.0)
+    };
+    // The text: beside the code (landscape labels) or under it (portrait).
+    let (tx, ttop, tw) = if portrait {
+        (x + pad, qtop + side + 2.0, w - 2.0 * pad)
+    } else {
+        (qx + side + 1.0, top + pad + 1.0, w - side - 2.0 * pad - 1.0)
+    };
+    let size = (if portrait { 14.0 } else { (h / 33.9) * 7.0 }).min(12.0);
+    Placed {
+        qx,
+        qtop,
+        module: side / (n as f32 + 8.0),
+        tx,
+        ttop,
+        tw,
+        size,
+        lead: size * 1.25 / PT,
+    }
+}
+
+/// The baselines (mm from the top) of a label's text lines.
+fn baselines(p: &Placed, lines: usize, product: bool) -> Vec<f32> {
+    let mut y = p.ttop + p.size / PT;
+    (0..lines)
+        .map(|k| {
+            let at = y;
+            y += p.lead * if k == 0 && product { 1.15 } else { 1.0 };
+            at
+        })
+        .collect()
+}
+
 fn page(
     layout: &Layout,
     product: Option<&str>,
@@ -201,26 +262,11 @@ fn page(
     for (i, l) in labels.iter().enumerate() {
         let code = super::qr::encode(&l.uri)?;
         version = version.max(code.version);
-        let (x, top) = layout.cell(i);
-        let (w, h) = layout.label;
-        let pad = if w.min(h) < 40.0 { 1.5 } else { 6.0 };
         let n = code.width;
-        let portrait = h > w * 1.2;
-        // The code with its 4-module quiet zone.
-        let side = if portrait {
-            (w - 2.0 * pad).min(h * 0.6)
-        } else {
-            (h - 2.0 * pad).min(w * 0.55)
-        };
-        let module = side / (n as f32 + 8.0);
-        let (qx, qtop) = if portrait {
-            (x + (w - side) / 2.0, top + pad)
-        } else {
-            (x + pad, top + (h - side) / 2.0)
-        };
-        let ox = (qx + 4.0 * module) * PT;
-        let oy = (ph - qtop - 4.0 * module) * PT;
-        let m = module * PT;
+        let p = place(layout, i, n);
+        let ox = (p.qx + 4.0 * p.module) * PT;
+        let oy = (ph - p.qtop - 4.0 * p.module) * PT;
+        let m = p.module * PT;
         let _ = writeln!(
             s,
             "BT 0 g /Q 1 Tf 1 TL {m:.4} 0 0 {m:.4} {ox:.3} {oy:.3} Tm"
@@ -233,32 +279,108 @@ fn page(
             s.push_str(">'\n");
         }
         s.push_str("ET\n");
-        // The text: beside the code (landscape labels) or under it (portrait).
         let lines = text_lines(product, l);
-        let (tx, ttop, tw) = if portrait {
-            (x + pad, qtop + side + 2.0, w - 2.0 * pad)
-        } else {
-            (qx + side + 1.0, top + pad + 1.0, w - side - 2.0 * pad - 1.0)
-        };
-        let size = (if portrait { 14.0 } else { (h / 33.9) * 7.0 }).min(12.0);
-        let lead = size * 1.25 / PT;
-        let _ = writeln!(s, "BT 0 g /T {size:.2} Tf");
-        let mut y = ttop + size / PT;
-        for (k, line) in lines.iter().enumerate() {
-            let text = font.fit(line, size, tw * PT);
-            let _ = write!(s, "1 0 0 1 {:.3} {:.3} Tm ", tx * PT, (ph - y) * PT);
+        let _ = writeln!(s, "BT 0 g /T {:.2} Tf", p.size);
+        for (line, y) in lines
+            .iter()
+            .zip(baselines(&p, lines.len(), product.is_some()))
+        {
+            let text = font.fit(line, p.size, p.tw * PT);
+            let _ = write!(s, "1 0 0 1 {:.3} {:.3} Tm ", p.tx * PT, (ph - y) * PT);
             font.hex(&text, &mut s);
             s.push_str(" Tj\n");
-            y += lead
-                * if k == 0 && product.is_some() {
-                    1.15
-                } else {
-                    1.0
-                };
         }
         s.push_str("ET\n");
     }
     Ok((deflate(s.as_bytes()), version))
+}
+
+/// The first page of a sheet as the app draws it: each label's code (rows of hex, the
+/// leftmost module in the top bit) and text, in mm from the page's top-left.
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct SheetPreview {
+    pub width: f32,
+    pub height: f32,
+    pub labels: Vec<LabelPreview>,
+    /// Labels in all, and pages.
+    pub count: u32,
+    pub pages: u32,
+}
+
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct LabelPreview {
+    /// The label's outline.
+    pub x: f32,
+    pub y: f32,
+    pub w: f32,
+    pub h: f32,
+    /// The code: top-left of its first module, module size, modules a side, rows.
+    pub qr_x: f32,
+    pub qr_y: f32,
+    pub module: f32,
+    pub modules: u32,
+    pub rows: Vec<String>,
+    /// Text lines: baseline, size (pt), text as fitted.
+    pub lines: Vec<PreviewLine>,
+}
+
+#[derive(Clone, Debug, serde::Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct PreviewLine {
+    pub x: f32,
+    pub y: f32,
+    pub size: f32,
+    pub text: String,
+}
+
+/// What the first page of `labels` on `layout` shows.
+pub fn preview(layout: &Layout, product: Option<&str>, labels: &[Label]) -> Result<SheetPreview> {
+    let parsed = crate::pdf::parsed(0);
+    let font = Font {
+        parsed,
+        upem: f32::from(parsed.font_metrics.units_per_em.max(1)),
+        map: BTreeMap::new(),
+    };
+    let mut out = Vec::new();
+    for (i, l) in labels.iter().take(layout.per_page()).enumerate() {
+        let code = super::qr::encode(&l.uri)?;
+        let p = place(layout, i, code.width);
+        let (x, y) = layout.cell(i);
+        let lines = text_lines(product, l);
+        let ys = baselines(&p, lines.len(), product.is_some());
+        out.push(LabelPreview {
+            x,
+            y,
+            w: layout.label.0,
+            h: layout.label.1,
+            qr_x: p.qx + 4.0 * p.module,
+            qr_y: p.qtop + 4.0 * p.module,
+            module: p.module,
+            modules: code.width as u32,
+            rows: (0..code.width)
+                .map(|r| code.row_bytes(r).map(|b| format!("{b:02x}")).collect())
+                .collect(),
+            lines: lines
+                .iter()
+                .zip(ys)
+                .map(|(t, y)| PreviewLine {
+                    x: p.tx,
+                    y,
+                    size: p.size,
+                    text: font.fit(t, p.size, p.tw * PT),
+                })
+                .collect(),
+        });
+    }
+    Ok(SheetPreview {
+        width: layout.page.0,
+        height: layout.page.1,
+        labels: out,
+        count: labels.len() as u32,
+        pages: labels.len().div_ceil(layout.per_page()) as u32,
+    })
 }
 
 fn deflate(bytes: &[u8]) -> Vec<u8> {

@@ -1,0 +1,196 @@
+//! Label and scan commands: thin, one core call each, on the blocking pool.
+
+use crate::commands::{blocking, Res};
+use crate::session::Session;
+use crate::supply::file_path;
+use serde::Serialize;
+use tauri::State;
+use tradeseal_core::label::{self, issue, layout::Layout, scan, sheet, zpl, Serials};
+use tradeseal_core::Error;
+
+#[derive(Serialize)]
+pub struct Stock {
+    name: &'static str,
+    what: &'static str,
+}
+
+#[tauri::command]
+pub fn labels_layouts() -> Vec<Stock> {
+    label::layout::LAYOUTS
+        .iter()
+        .map(|l| Stock {
+            name: l.name,
+            what: l.what,
+        })
+        .collect()
+}
+
+/// The product's name in master data, when none is given.
+fn product_name(
+    l: &tradeseal_core::ledger::Ledger,
+    gtin: &str,
+    given: &str,
+) -> Result<Option<String>, Error> {
+    if !given.trim().is_empty() {
+        return Ok(Some(given.trim().to_string()));
+    }
+    let g = tradeseal_core::gs1::Gtin::parse(gtin)?;
+    Ok(
+        tradeseal_core::masterdata::list(l, Some("product"), Some(g.as_str()), 5)?
+            .into_iter()
+            .find(|r| r.key == g.as_str())
+            .map(|r| r.name),
+    )
+}
+
+/// The first page of the batch `count` labels would make (nothing is issued).
+#[tauri::command]
+pub async fn labels_preview(
+    state: State<'_, Session>,
+    gtin: String,
+    lot: String,
+    count: u64,
+    layout: String,
+    resolver: String,
+    product: String,
+) -> Res<sheet::SheetPreview> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let stock = Layout::by_name(&layout)?;
+        let product = product_name(&l, &gtin, &product)?;
+        let key = u.signer.public_key();
+        let req = label::Request {
+            gtin: &gtin,
+            lot: &lot,
+            serials: Serials::Next(count),
+            resolver: &resolver,
+            product: product.as_deref(),
+        };
+        let plan = issue::plan(&l, &key, &req)?;
+        let labels = issue::sample(&plan, &key, l.size()?);
+        sheet::preview(stock, plan.product.as_deref(), &labels)
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct Issued {
+    count: usize,
+    seq: u64,
+    first: String,
+    last: String,
+    path: String,
+}
+
+/// Issues the next `count` labels of the GTIN and lot and writes them to `path`
+/// (.pdf or .zpl).
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn labels_issue(
+    state: State<'_, Session>,
+    gtin: String,
+    lot: String,
+    count: u64,
+    layout: String,
+    resolver: String,
+    product: String,
+    path: String,
+) -> Res<Issued> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file_path(&path)?;
+        let zpl_out = match p.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+            Some(e) if e == "pdf" => false,
+            Some(e) if e == "zpl" => true,
+            _ => {
+                return Err(Error::invalid(
+                    "path",
+                    "name the file .pdf (sheets to print) or .zpl (Zebra printers)",
+                ))
+            }
+        };
+        let stock = Layout::by_name(&layout)?;
+        let mut l = u.home.ledger()?;
+        let product = product_name(&l, &gtin, &product)?;
+        let now = tradeseal_core::system::now();
+        let b = issue::issue(
+            &mut l,
+            &u.signer,
+            now,
+            &label::Request {
+                gtin: &gtin,
+                lot: &lot,
+                serials: Serials::Next(count),
+                resolver: &resolver,
+                product: product.as_deref(),
+            },
+        )?;
+        let bytes = if zpl_out {
+            zpl::zpl(stock, b.product.as_deref(), &b.labels).into_bytes()
+        } else {
+            sheet::render(&sheet::Sheet {
+                layout: stock,
+                product: b.product.as_deref(),
+                labels: &b.labels,
+                date: now,
+            })?
+            .pdf
+        };
+        tradeseal_core::files::write_atomically(&p, |w| {
+            std::io::Write::write_all(w, &bytes)
+                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        })?;
+        let serial = |l: Option<&label::Label>| {
+            l.map(|x| x.link.serial.as_str().to_string())
+                .unwrap_or_default()
+        };
+        Ok(Issued {
+            count: b.labels.len(),
+            seq: b.seq,
+            first: serial(b.labels.first()),
+            last: serial(b.labels.last()),
+            path: p.display().to_string(),
+        })
+    })
+    .await
+}
+
+#[derive(Serialize)]
+pub struct ScannedFile {
+    file: String,
+    codes: Vec<scan::Scanned>,
+    /// Why the file could not be read, if it could not.
+    error: Option<String>,
+}
+
+/// Reads every QR code in the files (PNG, JPEG, PDF) and checks each.
+#[tauri::command]
+pub async fn scan_files(state: State<'_, Session>, paths: Vec<String>) -> Res<Vec<ScannedFile>> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let keys = label::Keys::of(&l, &u.home.card().org)?;
+        let mut out = Vec::new();
+        for path in paths {
+            let p = file_path(&path)?;
+            let (codes, error) = match scan::decode_file(&p) {
+                Ok(found) => (
+                    found
+                        .iter()
+                        .map(|(page, text)| scan::check(*page, text, Some(&l), Some(&keys)))
+                        .collect(),
+                    None,
+                ),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            };
+            out.push(ScannedFile {
+                file: p.display().to_string(),
+                codes,
+                error,
+            });
+        }
+        Ok(out)
+    })
+    .await
+}

@@ -1,0 +1,81 @@
+// End to end in the real desktop window: a home with a product (set up with the CLI);
+// in the app, a sheet of six labels is previewed, issued and saved as a PDF; zbar
+// (independent) reads every code of the printed page; the page is rendered to an image,
+// and the Scan screen reads that image and verifies each label.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { APP, ROOT, launch, screenshot, startDriver } from "./webdriver.mjs";
+
+const PASS = "correct horse battery";
+const CLI = path.join(ROOT, "target/debug/tradeseal");
+const work = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-labels-"));
+const home = path.join(work, "home");
+const shots = path.join(ROOT, "target/e2e");
+let driver = null;
+
+function cli(...args) {
+  return execFileSync(CLI, ["--home", home, ...args], { env: { ...process.env, TRADESEAL_PASSPHRASE: PASS }, encoding: "utf8" });
+}
+
+before(async () => {
+  if (!existsSync(APP)) throw new Error(`build the app first: ${APP} is missing`);
+  if (!existsSync(CLI)) throw new Error(`build the CLI first: ${CLI} is missing`);
+  mkdirSync(shots, { recursive: true });
+  cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
+  cli("masterdata", "product", "--gtin", "07701234000011", "--name", "Café de Huila, 500 g", "--unit", "H87");
+  driver = await startDriver({ home });
+});
+after(() => driver?.stop());
+
+test("print a label sheet, then scan an image of it", async () => {
+  const app = await launch(driver);
+  const shot = (n) => screenshot(driver, path.join(shots, n));
+  const CLEAR = "\uE009a\uE009\uE003";
+  try {
+    await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
+    await app.click(await app.waitFor('[data-testid="tab-labels"]'));
+    await app.type(await app.waitFor('[data-testid="labels-gtin"]'), "07701234000011");
+    await app.type(await app.find('[data-testid="labels-lot"]'), "L2026-117");
+    await app.type(await app.find('[data-testid="labels-count"]'), CLEAR + "6");
+    await app.type(await app.find('[data-testid="labels-resolver"]'), CLEAR + "https://id.acme-coffee.example");
+    await app.click(await app.find('[data-testid="labels-preview"]'));
+    await app.waitFor('[data-testid="labels-summary"]', (t) => t.includes("6 labels on 1 page"));
+    // The product's name comes from master data; six codes are drawn.
+    const sheet = await app.find('[data-testid="labels-sheet"]');
+    assert.match(await app.text(sheet), /Café de Huila, 500 g/);
+    assert.equal(await app.script("return arguments[0].querySelectorAll('path').length", [{ "element-6066-11e4-a52e-4f735466cecf": sheet }]), 6);
+    shot("labels-preview.png");
+
+    const pdf = path.join(work, "labels.pdf");
+    await app.type(await app.find('[data-testid="labels-path"]'), pdf);
+    await app.click(await app.find('[data-testid="labels-issue"]'));
+    await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("Issued 6 labels, serials 000001 to 000006"));
+    assert.ok(existsSync(pdf));
+    // zbar reads every code of the printed page.
+    execFileSync("pdftoppm", ["-r", "200", "-gray", "-png", "-singlefile", pdf, path.join(work, "page")]);
+    const page = path.join(work, "page.png");
+    const codes = execFileSync("zbarimg", ["-q", "--raw", page], { encoding: "utf8" }).trim().split("\n").sort();
+    assert.equal(codes.length, 6);
+    for (const [i, c] of codes.entries()) assert.match(c, new RegExp(`^https://id\\.acme-coffee\\.example/01/07701234000011/10/L2026-117/21/00000${i + 1}\\?k=`));
+
+    // The Scan screen reads the image of the page and verifies each label.
+    await app.click(await app.find('[data-testid="tab-scan"]'));
+    await app.type(await app.waitFor('[data-testid="scan-paths"]'), page);
+    await app.click(await app.find('[data-testid="scan-go"]'));
+    await app.waitFor('[data-testid="scan-file"]', (t) => t.includes("serial 000006"), 30000);
+    const rows = await app.findAll('[data-testid="scan-code"]');
+    assert.equal(rows.length, 6);
+    for (const [i, r] of rows.entries()) {
+      const text = await app.text(r);
+      assert.match(text, /^Verified/);
+      assert.match(text, new RegExp(`serial 00000${i + 1}, issued by Acme Coffee Importers`));
+    }
+    shot("labels-scan.png");
+  } finally {
+    await app.quit();
+  }
+});
