@@ -43,6 +43,23 @@ fn product_name(
     )
 }
 
+/// The request both commands make: the next `count` serials.
+fn request<'a>(
+    gtin: &'a str,
+    lot: &'a str,
+    count: u64,
+    resolver: &'a str,
+    product: Option<&'a str>,
+) -> label::Request<'a> {
+    label::Request {
+        gtin,
+        lot,
+        serials: Serials::Next(count),
+        resolver,
+        product,
+    }
+}
+
 /// The first page of the batch `count` labels would make (nothing is issued).
 #[tauri::command]
 pub async fn labels_preview(
@@ -60,13 +77,7 @@ pub async fn labels_preview(
         let stock = Layout::by_name(&layout)?;
         let product = product_name(&l, &gtin, &product)?;
         let key = u.signer.public_key();
-        let req = label::Request {
-            gtin: &gtin,
-            lot: &lot,
-            serials: Serials::Next(count),
-            resolver: &resolver,
-            product: product.as_deref(),
-        };
+        let req = request(&gtin, &lot, count, &resolver, product.as_deref());
         let plan = issue::plan(&l, &key, &req)?;
         let labels = issue::sample(&plan, &key, l.size()?);
         sheet::preview(stock, plan.product.as_deref(), &labels)
@@ -114,18 +125,8 @@ pub async fn labels_issue(
         let mut l = u.home.ledger()?;
         let product = product_name(&l, &gtin, &product)?;
         let now = tradeseal_core::system::now();
-        let b = issue::issue(
-            &mut l,
-            &u.signer,
-            now,
-            &label::Request {
-                gtin: &gtin,
-                lot: &lot,
-                serials: Serials::Next(count),
-                resolver: &resolver,
-                product: product.as_deref(),
-            },
-        )?;
+        let req = request(&gtin, &lot, count, &resolver, product.as_deref());
+        let b = issue::issue(&mut l, &u.signer, now, &req)?;
         let bytes = if zpl_out {
             zpl::zpl(stock, b.product.as_deref(), &b.labels).into_bytes()
         } else {

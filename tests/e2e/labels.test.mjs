@@ -8,22 +8,16 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { APP, ROOT, launch, screenshot, startDriver } from "./webdriver.mjs";
+import { PASS, ROOT, cliOn, launch, screenshot, startDriver } from "./webdriver.mjs";
 
-const PASS = "correct horse battery";
-const CLI = path.join(ROOT, "target/debug/tradeseal");
 const work = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-labels-"));
 const home = path.join(work, "home");
 const shots = path.join(ROOT, "target/e2e");
 let driver = null;
+const cli = cliOn(home);
 
-function cli(...args) {
-  return execFileSync(CLI, ["--home", home, ...args], { env: { ...process.env, TRADESEAL_PASSPHRASE: PASS }, encoding: "utf8" });
-}
 
 before(async () => {
-  if (!existsSync(APP)) throw new Error(`build the app first: ${APP} is missing`);
-  if (!existsSync(CLI)) throw new Error(`build the CLI first: ${CLI} is missing`);
   mkdirSync(shots, { recursive: true });
   cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
   cli("masterdata", "product", "--gtin", "07701234000011", "--name", "Café de Huila, 500 g", "--unit", "H87");

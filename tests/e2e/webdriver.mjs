@@ -8,6 +8,15 @@ import path from "node:path";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const APP = process.env.TRADESEAL_APP ?? path.join(ROOT, "target/debug/tradeseal-app");
+export const CLI = path.join(ROOT, "target/debug/tradeseal");
+export const PASS = "correct horse battery";
+
+/** The CLI run on `home` with the test passphrase; fails the test early when the app
+ * or the CLI has not been built. Returns its standard output. */
+export function cliOn(home) {
+  for (const bin of [APP, CLI]) if (!existsSync(bin)) throw new Error(`build it first: ${bin} is missing`);
+  return (...args) => execFileSync(CLI, ["--home", home, ...args], { env: { ...process.env, TRADESEAL_PASSPHRASE: PASS }, encoding: "utf8" });
+}
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 

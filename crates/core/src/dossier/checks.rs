@@ -62,6 +62,13 @@ impl Checks {
         });
     }
 
+    /// The findings, errors first, and the verdict they give.
+    pub fn verdict(mut self) -> (crate::bundle::BundleVerdict, Vec<Check>) {
+        self.out.sort_by_key(|c| c.severity);
+        let v = crate::bundle::BundleVerdict::of(self.out.iter().map(|c| c.severity));
+        (v, self.out)
+    }
+
     pub fn error(
         &mut self,
         code: &str,

@@ -884,9 +884,7 @@ fn root_the_general_way(file: &SealedFile, f: &mut Checks) -> (Option<Hash>, u64
     (seal::root(digests).ok(), n, fields_ok)
 }
 
-fn finish(mut r: SealReport, mut f: Checks) -> SealReport {
-    f.out.sort_by_key(|c| c.severity);
-    r.verdict = BundleVerdict::of(f.out.iter().map(|c| c.severity));
-    r.findings = f.out;
+fn finish(mut r: SealReport, f: Checks) -> SealReport {
+    (r.verdict, r.findings) = f.verdict();
     r
 }

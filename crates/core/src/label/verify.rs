@@ -203,9 +203,7 @@ fn batch_entry(ledger: &Ledger, seq: u64) -> Option<(IssuePayload, i64, String)>
     Some((p, e.body.time.unix_millis(), hex::encode(e.body.author)))
 }
 
-fn finish(mut r: LabelReport, mut f: Checks) -> LabelReport {
-    f.out.sort_by_key(|c| c.severity);
-    r.verdict = BundleVerdict::of(f.out.iter().map(|c| c.severity));
-    r.findings = f.out;
+fn finish(mut r: LabelReport, f: Checks) -> LabelReport {
+    (r.verdict, r.findings) = f.verdict();
     r
 }

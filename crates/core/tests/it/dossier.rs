@@ -1094,26 +1094,8 @@ fn the_credential_is_a_vc_jwt_that_an_independent_checker_accepts() {
         !py.status.success(),
         "the independent checker refuses it too"
     );
-    let (_d2, _h2, other) = new_home_with_seed([77; 32]);
+    let (_d2, _h2, other) = crate::home_of("Other", None, 77);
     assert!(vc::to_jwt(&file, &other).is_err(), "only the sealer issues");
-}
-
-fn new_home_with_seed(seed: [u8; 32]) -> (tempfile::TempDir, Home, Signer) {
-    let dir = tempfile::tempdir().unwrap();
-    let home = Home::init(
-        &dir.path().join("h"),
-        tradeseal_core::home::InitOptions {
-            org: "Other",
-            gln: None,
-            passphrase: crate::PASS,
-            seed,
-            now: t(0),
-            kdf_log_n: 10,
-        },
-    )
-    .unwrap();
-    let s = home.unlock(crate::PASS).unwrap();
-    (dir, home, s)
 }
 
 #[test]

@@ -1,9 +1,9 @@
 //! Labels: issuance in the ledger, signatures, verification by the issuer and by a
 //! partner, tampering, revocation.
 
-use crate::{new_home, t, PASS};
+use crate::{new_home, t};
 use tradeseal_core::bundle::BundleVerdict;
-use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::home::Home;
 use tradeseal_core::identity::Signer;
 use tradeseal_core::label::{self, issue, verify, Keys, Serials};
 use tradeseal_core::ledger::Ledger;
@@ -30,21 +30,7 @@ fn check(uri: &str, l: &Ledger, org: &str) -> label::LabelReport {
 }
 
 fn partner() -> (tempfile::TempDir, Home, Signer) {
-    let dir = tempfile::tempdir().unwrap();
-    let home = Home::init(
-        &dir.path().join("h"),
-        InitOptions {
-            org: "Customs Broker Ltd",
-            gln: None,
-            passphrase: PASS,
-            seed: [77; 32],
-            now: t(0),
-            kdf_log_n: 10,
-        },
-    )
-    .unwrap();
-    let s = home.unlock(PASS).unwrap();
-    (dir, home, s)
+    crate::home_of("Customs Broker Ltd", None, 77)
 }
 
 #[test]

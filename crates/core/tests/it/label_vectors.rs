@@ -4,30 +4,16 @@
 //! expected. tests/vectors/label/check.py checks the signatures independently.
 
 use crate::epcis::root;
-use crate::{new_home, t, PASS};
+use crate::{new_home, t};
 use serde_json::{json, Value};
 use tradeseal_core::bundle::BundleVerdict;
-use tradeseal_core::home::{Home, InitOptions};
+use tradeseal_core::home::Home;
 use tradeseal_core::label::{self, issue, link, verify, Keys, Serials};
 use tradeseal_core::parties;
 use tradeseal_core::Timestamp;
 
 fn home(org: &str, seed: u8) -> (tempfile::TempDir, Home, tradeseal_core::identity::Signer) {
-    let dir = tempfile::tempdir().unwrap();
-    let h = Home::init(
-        &dir.path().join("h"),
-        InitOptions {
-            org,
-            gln: None,
-            passphrase: PASS,
-            seed: [seed; 32],
-            now: t(0),
-            kdf_log_n: 10,
-        },
-    )
-    .unwrap();
-    let s = h.unlock(PASS).unwrap();
-    (dir, h, s)
+    crate::home_of(org, None, seed)
 }
 
 fn request() -> label::Request<'static> {

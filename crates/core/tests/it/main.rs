@@ -30,15 +30,19 @@ pub fn t(ms: i64) -> Timestamp {
 
 /// A fresh home in a temporary folder, unlocked.
 pub fn new_home() -> (tempfile::TempDir, Home, Signer) {
+    home_of("Acme Coffee Importers", Some("4012345000009"), 3)
+}
+
+/// A fresh home of `org` whose key comes from `seed` (32 times the byte), unlocked.
+pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Home, Signer) {
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("home");
     let home = Home::init(
-        &path,
+        &dir.path().join("home"),
         InitOptions {
-            org: "Acme Coffee Importers",
-            gln: Some("4012345000009"),
+            org,
+            gln,
             passphrase: PASS,
-            seed: [3; 32],
+            seed: [seed; 32],
             now: t(0),
             kdf_log_n: 10,
         },
