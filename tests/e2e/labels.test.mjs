@@ -16,7 +16,6 @@ const shots = path.join(ROOT, "target/e2e");
 let driver = null;
 const cli = cliOn(home);
 
-
 before(async () => {
   mkdirSync(shots, { recursive: true });
   cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
