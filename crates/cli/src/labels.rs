@@ -205,6 +205,9 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
                 if let Some(r) = &s.label {
                     crate::dossiers::report_checks(&r.findings, false);
                 }
+                if let Some(r) = &s.certificate {
+                    crate::dossiers::report_checks(&r.findings, false);
+                }
             }
         }
         if none {

@@ -2,6 +2,7 @@
 //! 1 verification failed, 2 bad input, usage or environment error.
 
 mod bundles;
+mod certificates;
 mod commands;
 mod dossiers;
 mod env;
@@ -99,6 +100,10 @@ enum Command {
     Labels(labels::LabelArgs),
     /// Read every QR code in photos, scans or PDFs and check each offline
     Scan(labels::ScanArgs),
+    /// Certificates of origin or authenticity for a lot or a sealed dossier, with a QR
+    /// code that verifies offline
+    #[command(subcommand)]
+    Certificate(certificates::CertificateCommand),
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),

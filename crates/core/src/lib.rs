@@ -6,6 +6,7 @@
 pub mod bindings;
 pub mod bundle;
 pub mod canonical;
+pub mod certificate;
 pub mod checkpoint;
 pub mod codelists;
 pub mod dossier;

@@ -437,6 +437,18 @@ impl Doc {
         }
     }
 
+    /// A section heading over a rule, kept with what follows it.
+    pub fn heading(&mut self, text: &str) {
+        self.need(14.0);
+        self.y += 3.0;
+        let m = self.margin;
+        self.text_at(m, self.y, text, Style::new(12.0, true, colour::TEXT));
+        self.y += 6.5;
+        let y = self.y;
+        self.rule(y, colour::RULE);
+        self.y += 2.5;
+    }
+
     /// Starts a new page (the cursor goes to the top margin).
     pub fn new_page(&mut self) {
         let ops = std::mem::take(&mut self.ops);

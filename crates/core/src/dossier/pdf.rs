@@ -61,17 +61,6 @@ fn unit(v: String, u: &str) -> String {
     }
 }
 
-fn heading(d: &mut Doc, text: &str) {
-    d.need(14.0);
-    d.y += 3.0;
-    let m = d.margin;
-    d.text_at(m, d.y, text, Style::new(12.0, true, colour::TEXT));
-    d.y += 6.5;
-    let y = d.y;
-    d.rule(y, colour::RULE);
-    d.y += 2.5;
-}
-
 /// The PDF of a sealed (possibly redacted) dossier file.
 pub fn dossier_pdf(file: &SealedFile, page: PageSize) -> Vec<u8> {
     draw(file, page).finish()
@@ -144,7 +133,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     d.band(&text, 11.0, colour::GOOD);
     d.y += 4.0;
 
-    heading(&mut d, "Declaration");
+    d.heading("Declaration");
     let offices = ["declaration", "exit", "entry", "destination"]
         .iter()
         .filter(|o| {
@@ -178,7 +167,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         40.0,
     );
 
-    heading(&mut d, "Parties");
+    d.heading("Parties");
     let mut rows = Vec::new();
     for role in ["exporter", "consignee", "declarant", "representative"] {
         let p = format!("/parties/{role}");
@@ -220,7 +209,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         &rows,
     );
 
-    heading(&mut d, "Transport");
+    d.heading("Transport");
     let containers = (0..v.len("/transport/containers"))
         .map(|i| {
             let seals = (0..v.len(&format!("/transport/containers/{i}/seals")))
@@ -281,7 +270,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         40.0,
     );
 
-    heading(&mut d, "Valuation");
+    d.heading("Valuation");
     d.fields(
         &[
             (
@@ -310,7 +299,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         40.0,
     );
 
-    heading(&mut d, "Goods");
+    d.heading("Goods");
     let mut rows = Vec::new();
     let mut items = Vec::new();
     for i in 0..v.len("/lines") {
@@ -393,7 +382,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     }
 
     if v.len("/documents") > 0 {
-        heading(&mut d, "Documents");
+        d.heading("Documents");
         let rows: Vec<Row> = (0..v.len("/documents"))
             .map(|i| {
                 let p = format!("/documents/{i}");
@@ -433,7 +422,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     }
 
     // The seal and its QR code.
-    heading(&mut d, "Seal");
+    d.heading("Seal");
     let qr = sealed::qr_text(&file.seal)
         .ok()
         .and_then(|t| utf8_qr(t.as_bytes(), qrcode::EcLevel::M));

@@ -187,6 +187,54 @@ fn made_by(ledger: &Ledger, hash_id: &str, own_org: &str) -> Result<Option<Made>
     }))
 }
 
+/// One origin of a chain (a node a backward trace ends at): where and when it was
+/// made, who signed that, and the place's master data.
+pub(crate) fn origin_of(
+    ledger: &Ledger,
+    n: &trace::TraceNode,
+    item: u32,
+    own_org: &str,
+) -> Result<(Origin, Option<Location>)> {
+    let made = match &n.created_by {
+        Some(h) => made_by(ledger, h, own_org)?,
+        None => None,
+    };
+    let loc = match n
+        .created_at
+        .as_deref()
+        .or(made.as_ref().and_then(|m| m.place.as_deref()))
+    {
+        Some(l) => location(ledger, l)?,
+        None => None,
+    };
+    let rec = recorded(ledger, &n.id)?;
+    let origin = Origin {
+        id: n.id.clone(),
+        label: n.label.clone(),
+        item,
+        unknown: made.is_none(),
+        place: loc
+            .as_ref()
+            .map(|l| l.name.clone())
+            .or(n.created_at_name.clone()),
+        country: loc.as_ref().map(|l| l.country.clone()),
+        region: loc.as_ref().and_then(|l| l.region.clone()),
+        produced: made
+            .as_ref()
+            .and_then(|m| crate::Timestamp::from_unix_millis(m.time_ms).ok())
+            .map(|t| t.to_rfc3339()[..10].to_string()),
+        signer: made
+            .as_ref()
+            .map(|m| status_word(&m.status))
+            .unwrap_or("unknown")
+            .to_string(),
+        signer_name: made.as_ref().and_then(|m| m.signer_name.clone()),
+        quantity: rec.created.as_ref().map(|c| c.0),
+        unit: rec.created.and_then(|c| c.1),
+    };
+    Ok((origin, loc))
+}
+
 /// Assesses every goods line of `d` against the ledger: provenance, EUDR, UFLPA.
 pub fn assess(
     ledger: &Ledger,
@@ -232,43 +280,8 @@ pub fn assess(
             }
             let t = trace::trace(ledger, &item.id, Direction::Back)?;
             for n in t.nodes.iter().filter(|n| n.origin) {
-                let made = match &n.created_by {
-                    Some(h) => made_by(ledger, h, own_org)?,
-                    None => None,
-                };
-                let loc = match n
-                    .created_at
-                    .as_deref()
-                    .or(made.as_ref().and_then(|m| m.place.as_deref()))
-                {
-                    Some(l) => location(ledger, l)?,
-                    None => None,
-                };
-                let rec = recorded(ledger, &n.id)?;
-                origins.push(Origin {
-                    id: n.id.clone(),
-                    label: n.label.clone(),
-                    item: j as u32,
-                    unknown: made.is_none(),
-                    place: loc
-                        .as_ref()
-                        .map(|l| l.name.clone())
-                        .or(n.created_at_name.clone()),
-                    country: loc.as_ref().map(|l| l.country.clone()),
-                    region: loc.as_ref().and_then(|l| l.region.clone()),
-                    produced: made
-                        .as_ref()
-                        .and_then(|m| crate::Timestamp::from_unix_millis(m.time_ms).ok())
-                        .map(|t| t.to_rfc3339()[..10].to_string()),
-                    signer: made
-                        .as_ref()
-                        .map(|m| status_word(&m.status))
-                        .unwrap_or("unknown")
-                        .to_string(),
-                    signer_name: made.as_ref().and_then(|m| m.signer_name.clone()),
-                    quantity: rec.created.as_ref().map(|c| c.0),
-                    unit: rec.created.and_then(|c| c.1),
-                });
+                let (origin, loc) = origin_of(ledger, n, j as u32, own_org)?;
+                origins.push(origin);
                 if let Some(l) = loc {
                     if commodity.is_some() {
                         eudr_plot(
@@ -401,7 +414,7 @@ pub fn assess(
 }
 
 /// The names (master data) of the parties an event's source and destination lists name.
-fn event_parties(ledger: &Ledger, event: u64) -> Result<Vec<String>> {
+pub(crate) fn event_parties(ledger: &Ledger, event: u64) -> Result<Vec<String>> {
     let detail = crate::timeline::event_detail(ledger, event)?;
     let mut out = Vec::new();
     for (list, key) in [("sourceList", "source"), ("destinationList", "destination")] {

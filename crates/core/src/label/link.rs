@@ -36,8 +36,13 @@ pub struct Proof {
 
 /// The key id of `key`: 8 bytes of a domain-separated SHA-256, base32.
 pub fn key_id(key: &PublicKey) -> String {
+    BASE32_NOPAD.encode(&key_id_bytes(key))
+}
+
+/// The 8 bytes a key id names (a certificate's COSE `kid`, §5).
+pub fn key_id_bytes(key: &PublicKey) -> [u8; 8] {
     let h = Hash::of_parts(&[KEY_ID_CONTEXT, &key.to_bytes()]);
-    BASE32_NOPAD.encode(&h.0[..8])
+    h.0[..8].try_into().expect("8 bytes")
 }
 
 /// What a label's signature covers.

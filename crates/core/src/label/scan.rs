@@ -3,6 +3,7 @@
 
 use super::verify::{self, Keys, LabelReport};
 use crate::bundle::BundleVerdict;
+use crate::certificate::CertificateReport;
 use crate::dossier::sealed::{self, QrSeal};
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
@@ -18,13 +19,14 @@ pub struct Scanned {
     #[ts(type = "number | null")]
     pub page: Option<u32>,
     pub text: String,
-    /// `label`, `dossier-seal`, `identity-card` or `other`.
+    /// `label`, `certificate`, `dossier-seal`, `identity-card` or `other`.
     pub kind: String,
     pub verdict: BundleVerdict,
     /// What the code says, in one line.
     pub summary: String,
     pub label: Option<LabelReport>,
     pub seal: Option<QrSeal>,
+    pub certificate: Option<CertificateReport>,
 }
 
 /// The codes in one image (PNG or JPEG bytes), in reading order where the whole image
@@ -179,7 +181,25 @@ pub fn check(
         summary: String::new(),
         label: None,
         seal: None,
+        certificate: None,
     };
+    if text.starts_with(crate::certificate::cose::PREFIX) {
+        s.kind = "certificate".into();
+        let r = crate::certificate::verify(text, ledger);
+        s.verdict = r.verdict;
+        s.summary = match &r.statement {
+            Some(st) => format!(
+                "{} for {}, issued {} by {}",
+                st.kind.title(),
+                st.subject.describe(),
+                r.issued.as_deref().and_then(|t| t.get(..10)).unwrap_or("?"),
+                r.issuer.as_deref().unwrap_or("?")
+            ),
+            None => "a TradeSeal certificate that does not verify".into(),
+        };
+        s.certificate = Some(r);
+        return s;
+    }
     if text.starts_with("TSD1.") {
         s.kind = "dossier-seal".into();
         match sealed::verify_qr(text) {

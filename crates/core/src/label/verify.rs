@@ -182,15 +182,21 @@ pub fn verify(text: &str, ledger: Option<&Ledger>, keys: Option<&Keys>) -> Label
         let status = crate::parties::signer_standing(ledger, &key.to_hex())
             .map(|s| s.at(issued_ms.unwrap_or(i64::MAX)))
             .unwrap_or(SignerStatus::Unknown);
-        match status {
-            SignerStatus::Own | SignerStatus::Trusted => {}
-            SignerStatus::Unknown => f.add("signer-unknown", FindingSeverity::Warning, "/k", None, format!("{name} is not a trusted partner"), "compare the card's fingerprint with the issuer by phone or in person, then `tradeseal party trust`"),
-            SignerStatus::Distrusted => f.error("signer-distrusted", "/k", None, format!("you decided not to trust {name}"), "do not rely on this label"),
-            SignerStatus::Revoked { from, reason } => f.error("signer-revoked", "/k", None, format!("{name}'s key was revoked from {from} ({reason})"), "do not rely on this label: it may have been made with a stolen key"),
-            SignerStatus::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, "/k", None, format!("{name}'s key was revoked from {from} ({reason}), after this batch"), "the label stands; note the later revocation"),
-        }
+        standing(&mut f, status, name, "/k", "label");
     }
     finish(r, f)
+}
+
+/// The finding of an issuer's standing with the verifier (`what`: "label",
+/// "certificate"), if any.
+pub(crate) fn standing(f: &mut Checks, status: SignerStatus, name: &str, path: &str, what: &str) {
+    match status {
+        SignerStatus::Own | SignerStatus::Trusted => {}
+        SignerStatus::Unknown => f.add("signer-unknown", FindingSeverity::Warning, path, None, format!("{name} is not a trusted partner"), "compare the card's fingerprint with the issuer by phone or in person, then `tradeseal party trust`"),
+        SignerStatus::Distrusted => f.error("signer-distrusted", path, None, format!("you decided not to trust {name}"), format!("do not rely on this {what}")),
+        SignerStatus::Revoked { from, reason } => f.error("signer-revoked", path, None, format!("{name}'s key was revoked from {from} ({reason})"), format!("do not rely on this {what}: it may have been made with a stolen key")),
+        SignerStatus::RevokedLater { from, reason } => f.add("signer-revoked-later", FindingSeverity::Info, path, None, format!("{name}'s key was revoked from {from} ({reason}), after this {what} was issued"), format!("the {what} stands; note the later revocation")),
+    }
 }
 
 /// The `label.issue` payload, time and author (hex) of entry `seq`.

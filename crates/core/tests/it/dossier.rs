@@ -228,7 +228,7 @@ fn validation_names_each_missing_or_wrong_field() {
     assert!(c.action.contains("check digit is 3"), "{}", c.action);
 }
 
-fn sealed_dossier() -> (tempfile::TempDir, Home, Signer, Ledger, Dossier) {
+pub(crate) fn sealed_dossier() -> (tempfile::TempDir, Home, Signer, Ledger, Dossier) {
     let (dir, home, s, mut l) = coffee_home();
     let mut d = draft_from_shipment(&l);
     complete(&mut d);

@@ -207,7 +207,7 @@ fn render(
 }
 
 /// Every QR code zbar finds on the PDF's pages rendered at `dpi`, and the text.
-fn decode_pdf(dir: &std::path::Path, pdf: &[u8], dpi: u32) -> (Vec<String>, String) {
+pub(crate) fn decode_pdf(dir: &std::path::Path, pdf: &[u8], dpi: u32) -> (Vec<String>, String) {
     let path = dir.join("labels.pdf");
     std::fs::write(&path, pdf).unwrap();
     let text = std::process::Command::new("pdftotext")
@@ -283,7 +283,7 @@ fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
 /// A "photograph" of part of a page: the quad `corners` (page pixels, clockwise from
 /// top-left) seen in perspective on a `width` × `height` sensor, blurred, with a
 /// glare spot and sensor noise.
-fn photograph(
+pub(crate) fn photograph(
     page: &image::GrayImage,
     corners: [(f32, f32); 4],
     (width, height): (u32, u32),

@@ -2,6 +2,7 @@
 
 mod bundle;
 pub mod card_qr;
+mod certificate;
 mod crash;
 mod dossier;
 mod dossier_vectors;

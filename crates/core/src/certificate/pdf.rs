@@ -1,0 +1,201 @@
+//! The certificate as a PDF (A4 or Letter): issuer, subject, origin summary, seal
+//! details and the QR code that carries all of it, signed, for offline verification.
+
+use super::issue::Certificate;
+use super::statement::{Statement, Subject};
+use crate::pdf::{colour, Doc, PageSize, PreviewPage, Row, Style};
+
+/// Who issues: the organisation and its key's fingerprint.
+pub struct Issuer<'a> {
+    pub org: &'a str,
+    pub fingerprint: &'a str,
+}
+
+/// The PDF of an issued certificate.
+pub fn certificate_pdf(c: &Certificate, issuer: &Issuer<'_>, page: PageSize) -> Vec<u8> {
+    draw(&c.statement, issuer, Some(c), page).finish()
+}
+
+/// The PDF and what its page shows; `None`: a preview of a certificate not yet issued
+/// (no QR code, marked as a draft).
+pub fn certificate_preview(
+    statement: &Statement,
+    issuer: &Issuer<'_>,
+    c: Option<&Certificate>,
+    page: PageSize,
+) -> (Vec<u8>, Vec<PreviewPage>) {
+    draw(statement, issuer, c, page).finish_with_preview()
+}
+
+fn country(code: &str) -> String {
+    match rust_iso3166::from_alpha2(code) {
+        Some(c) => format!("{} ({code})", c.name),
+        None => code.to_string(),
+    }
+}
+
+fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: PageSize) -> Doc {
+    let title = st.kind.title();
+    let number = c
+        .map(|c| format!("{}/{}", c.claims.origin, c.claims.seq))
+        .unwrap_or_else(|| "draft, not issued".into());
+    let footer = format!("TradeSeal {} · no. {number}", title.to_lowercase());
+    let mut d = Doc::new(title, page, &footer);
+    let issued = c.and_then(|c| crate::Timestamp::from_unix_millis(c.claims.time_ms as i64).ok());
+    if let Some(t) = issued {
+        d.set_date(t);
+    }
+    let (m, bw) = (d.margin, d.body_width());
+    d.text_at(m, d.y, title, Style::new(22.0, true, colour::TEXT));
+    d.y += 11.0;
+    d.paragraph(
+        &format!("Issued by {} · certificate no. {number}", issuer.org),
+        Style::new(10.0, false, colour::MUTED),
+    );
+    d.y += 3.0;
+    match c {
+        Some(_) => d.band(
+            "Signed and recorded in the issuer's tamper-evident ledger. The QR code below carries this statement, its signature and its ledger proof: TradeSeal verifies it with no network.",
+            9.5,
+            colour::GOOD,
+        ),
+        None => d.band("DRAFT – not issued: no signature, no QR code. Issue the certificate to record and sign it.", 9.5, colour::WARN),
+    }
+    d.y += 2.0;
+
+    d.heading("Subject");
+    match &st.subject {
+        Subject::Lot(l) => {
+            d.fields(
+                &[
+                    ("Product", l.product.clone().unwrap_or_else(|| "–".into())),
+                    ("GTIN (01)", l.gtin.clone()),
+                    ("Lot (10)", l.lot.clone()),
+                ],
+                38.0,
+            );
+        }
+        Subject::Dossier(x) => {
+            d.fields(
+                &[
+                    ("Customs dossier", format!("{} version {}", x.id, x.version)),
+                    ("Exporter", x.exporter.clone().unwrap_or_else(|| "–".into())),
+                    ("Sealed root", x.root.clone()),
+                    ("Seal entry", format!("ledger entry {}", x.seal)),
+                ],
+                38.0,
+            );
+            if !x.goods.is_empty() {
+                d.y += 1.5;
+                let rows: Vec<Row> = x
+                    .goods
+                    .iter()
+                    .enumerate()
+                    .map(|(i, g)| Row {
+                        cells: vec![(i + 1).to_string(), g.hs.clone(), g.description.clone()],
+                        mark: None,
+                    })
+                    .collect();
+                d.table(
+                    &["Line", "HS", "Description"],
+                    &[14.0, 24.0, bw - 38.0],
+                    &rows,
+                );
+            }
+        }
+    }
+
+    d.heading("Origin");
+    let o = &st.origin;
+    let countries = if o.countries.is_empty() {
+        "–".to_string()
+    } else {
+        o.countries
+            .iter()
+            .map(|c| country(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    d.fields(
+        &[
+            ("Countries of origin", countries),
+            (
+                "Verified origins",
+                format!(
+                    "{} of {} made by events signed by the issuer or a partner it trusts",
+                    o.verified, o.origins
+                ),
+            ),
+            (
+                "Parties of the chain",
+                if o.parties.is_empty() {
+                    "–".into()
+                } else {
+                    o.parties.join(", ")
+                },
+            ),
+        ],
+        38.0,
+    );
+    if !o.places.is_empty() {
+        d.y += 1.5;
+        let rows: Vec<Row> = o
+            .places
+            .iter()
+            .map(|p| Row {
+                cells: vec![
+                    p.name.clone(),
+                    p.country
+                        .as_deref()
+                        .map(country)
+                        .unwrap_or_else(|| "–".into()),
+                    p.produced.clone().unwrap_or_else(|| "–".into()),
+                ],
+                mark: None,
+            })
+            .collect();
+        d.table(
+            &["Place of production", "Country", "Produced"],
+            &[bw - 80.0, 52.0, 28.0],
+            &rows,
+        );
+    }
+
+    d.heading("Seal");
+    let Some(c) = c else {
+        return d;
+    };
+    let code = qrcode::QrCode::with_error_correction_level(c.text.as_bytes(), qrcode::EcLevel::Q)
+        .expect("a certificate payload fits a QR code");
+    // About 70 mm wide whatever the version, never under 0.4 mm a module.
+    let module = (70.0 / (code.width() as f32 + 8.0)).max(0.4);
+    let side = (code.width() as f32 + 8.0) * module;
+    d.need(side + 4.0);
+    let top = d.y;
+    d.qr(m, top, module, &code);
+    let x = m + side + 5.0;
+    let s = Style::new(9.0, false, colour::TEXT);
+    let bold = Style::new(9.5, true, colour::TEXT);
+    let muted = Style::new(8.0, false, colour::MUTED);
+    let when = crate::Timestamp::from_unix_millis(c.claims.time_ms as i64)
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    let lines: Vec<(String, Style)> = vec![
+        ("Scan with TradeSeal to verify offline.".into(), bold),
+        (format!("Issuer: {}", issuer.org), s),
+        (format!("Key fingerprint: {}", issuer.fingerprint), s),
+        (format!("Issued: {when}"), s),
+        (format!("Ledger: {}", c.claims.origin), s),
+        (format!("Entry: {} (proof against a checkpoint of the ledger)", c.claims.seq), s),
+        ("The code holds the signed statement above (COSE, EdDSA), the ledger entry that records it and its Merkle inclusion proof. Compare the fingerprint with the one you know for the issuer.".into(), muted),
+    ];
+    let mut y = top;
+    for (text, st) in lines {
+        for l in d.wrap(&text, st, bw - side - 5.0) {
+            d.text_at(x, y, &l, st);
+            y += Doc::leading(st);
+        }
+    }
+    d.y = (top + side).max(y) + 4.0;
+    d
+}

@@ -1,0 +1,289 @@
+//! Certificates (docs/spec/qr.md §5) on the coffee chain: issued for a lot and for a
+//! sealed dossier, printed, read back from the PDF by zbar (independent) and by our
+//! reader, verified by the issuer and by a partner through its trust states; tampered,
+//! truncated and forged payloads fail for the reason they should.
+
+use crate::dossier::{coffee_home, sealed_dossier};
+use crate::label::decode_pdf;
+use crate::t;
+use tradeseal_core::bundle::BundleVerdict;
+use tradeseal_core::certificate::{
+    self, cose, pdf, statement, CertificateReport, CertificateType, Subject, Target,
+};
+use tradeseal_core::ledger::Ledger;
+use tradeseal_core::parties;
+use tradeseal_core::pdf::PageSize;
+
+const ROASTED: &str = "04012345123456/R-2026-031";
+
+fn codes(r: &CertificateReport) -> Vec<&str> {
+    r.findings.iter().map(|f| f.code.as_str()).collect()
+}
+
+fn partner(
+    issuer_card: &tradeseal_core::identity::IdentityCard,
+    trust: &str,
+) -> (tempfile::TempDir, Ledger) {
+    let (d, home, s) = crate::home_of("Customs Broker Ltd", None, 77);
+    let mut l = home.ledger().unwrap();
+    let pk = issuer_card.public_key.clone();
+    let mut entries = vec![parties::add_entry(issuer_card).unwrap()];
+    match trust {
+        "trusted" => entries.push(parties::trust_entry(&pk).unwrap()),
+        "revoked" => entries.push(parties::revoke_entry(&pk, t(0), "key stolen").unwrap()),
+        _ => {}
+    }
+    l.append(&s, t(50), &entries).unwrap();
+    (d, l)
+}
+
+#[test]
+fn an_origin_certificate_for_a_lot_is_recorded_printed_and_verifies_offline() {
+    let (d, home, s, mut l) = coffee_home();
+    let before = l.checkpoint().unwrap().0.size;
+    let c = certificate::issue(
+        &mut l,
+        &s,
+        t(10),
+        CertificateType::Origin,
+        &Target::Lot(ROASTED.into()),
+    )
+    .unwrap();
+    assert_eq!(c.seq(), before, "one entry, the next one");
+    assert_eq!(l.checkpoint().unwrap().0.size, before + 1);
+    let Subject::Lot(lot) = &c.statement.subject else {
+        panic!("a lot subject")
+    };
+    assert_eq!(
+        (lot.gtin.as_str(), lot.lot.as_str()),
+        ("04012345123456", "R-2026-031")
+    );
+    let o = &c.statement.origin;
+    assert!(o.origins >= 2 && o.verified == o.origins, "{o:?}");
+    assert_eq!(o.countries, vec!["CO"], "{o:?}");
+    assert!(
+        o.places.iter().any(|p| p.name == "Finca El Mirador"),
+        "{o:?}"
+    );
+    assert!(c.text.starts_with("TSC1:"));
+
+    // The issuer verifies its own certificate.
+    let r = certificate::verify(&c.text, Some(&l));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    assert_eq!(r.statement.as_ref(), Some(&c.statement));
+    assert_eq!(r.seq, Some(c.seq()));
+    assert_eq!(r.checkpoint_size, Some(before + 1));
+
+    // Printed, rendered at 300 dpi: zbar reads exactly the payload; so does our scanner.
+    let fingerprint = home.card().fingerprint.clone();
+    let issuer = pdf::Issuer {
+        org: &home.card().org,
+        fingerprint: &fingerprint,
+    };
+    let bytes = pdf::certificate_pdf(&c, &issuer, PageSize::A4);
+    let (found, text) = decode_pdf(d.path(), &bytes, 300);
+    assert_eq!(
+        found,
+        vec![c.text.clone()],
+        "zbar reads the certificate's code"
+    );
+    for want in [
+        "Certificate of Origin",
+        "R-2026-031",
+        "Finca El Mirador",
+        "Colombia (CO)",
+        &fingerprint,
+    ] {
+        assert!(text.contains(want), "the PDF shows {want:?}:\n{text}");
+    }
+    let path = d.path().join("labels.pdf");
+    let ours = tradeseal_core::label::scan::decode_file(&path).unwrap();
+    assert_eq!(ours, vec![(Some(1), c.text.clone())]);
+    let scanned = tradeseal_core::label::scan::check(Some(1), &ours[0].1, Some(&l), None);
+    assert_eq!(
+        (scanned.kind.as_str(), scanned.verdict),
+        ("certificate", BundleVerdict::Verified)
+    );
+    assert!(
+        scanned
+            .summary
+            .starts_with("Certificate of Origin for GTIN 04012345123456 lot R-2026-031"),
+        "{}",
+        scanned.summary
+    );
+
+    // Printed again later: another checkpoint, the same statement, still verifies.
+    l.append(
+        &s,
+        t(11),
+        &[tradeseal_core::ledger::NewEntry::note("later").unwrap()],
+    )
+    .unwrap();
+    let again = certificate::packed(&l, &s, c.seq()).unwrap();
+    assert_eq!(again.statement, c.statement);
+    assert_ne!(again.text, c.text);
+    assert_eq!(
+        certificate::verify(&again.text, Some(&l)).verdict,
+        BundleVerdict::Verified
+    );
+}
+
+#[test]
+fn a_partner_verifies_by_its_trust_store_and_follows_the_issuers_standing() {
+    let (_d, home, s, mut l) = coffee_home();
+    let c = certificate::issue(
+        &mut l,
+        &s,
+        t(10),
+        CertificateType::Authenticity,
+        &Target::Lot(ROASTED.into()),
+    )
+    .unwrap();
+    let card = home.card().clone();
+    for (trust, verdict, want) in [
+        ("trusted", BundleVerdict::Verified, vec![]),
+        (
+            "unknown",
+            BundleVerdict::VerifiedWithWarnings,
+            vec!["signer-unknown"],
+        ),
+        ("revoked", BundleVerdict::Failed, vec!["signer-revoked"]),
+    ] {
+        let (_pd, pl) = partner(&card, trust);
+        let r = certificate::verify(&c.text, Some(&pl));
+        assert_eq!((r.verdict, codes(&r)), (verdict, want), "{trust}");
+        assert_eq!(r.issuer.as_deref(), Some(card.org.as_str()));
+    }
+    // With no home at all the cryptography still holds; nobody judged the issuer.
+    let r = certificate::verify(&c.text, None);
+    assert_eq!(r.verdict, BundleVerdict::Verified);
+}
+
+#[test]
+fn tampered_truncated_and_forged_payloads_fail_for_their_reason() {
+    let (_d, _home, s, mut l) = coffee_home();
+    let c = certificate::issue(
+        &mut l,
+        &s,
+        t(10),
+        CertificateType::Origin,
+        &Target::Lot(ROASTED.into()),
+    )
+    .unwrap();
+    let check = |text: &str| -> Vec<String> {
+        let r = certificate::verify(text, Some(&l));
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{text}");
+        codes(&r).into_iter().map(str::to_string).collect()
+    };
+    // Truncated, misread, not a certificate.
+    assert_eq!(check(&c.text[..c.text.len() - 30]), ["cert-payload"]);
+    assert_eq!(check(&c.text.replace("TSC1:", "TSC1:a")), ["cert-payload"]);
+    assert_eq!(check("TSD1.x"), ["cert-payload"]);
+
+    // The statement changed, the COSE envelope not re-signed.
+    let opened = cose::open(&cose::from_text(&c.text).unwrap()).unwrap();
+    let mut claims = opened.claims.clone();
+    claims.payload = claims.payload.replace("\"CO\"", "\"DE\"");
+    let (_o, _oh, other) = crate::home_of("Forger", None, 9);
+    let mut forged = cose::sign1(&claims, &other.key); // signed by a key that is not claim 4's
+    assert_eq!(check(&cose::to_text(&forged)), ["cert-signature"]);
+    // Re-signed by the issuer's key, as if the key were stolen: the ledger entry's
+    // signature, the inclusion proof and the issuer's own ledger expose the change.
+    forged = cose::sign1(&claims, &s.key);
+    assert_eq!(
+        check(&cose::to_text(&forged)),
+        ["cert-entry", "cert-inclusion", "cert-not-issued"]
+    );
+    // Another key altogether: the forger's own claims verify as cryptography, but a
+    // checkpoint of the issuer's ledger does not open under it, and nobody trusts it.
+    let mut claims = opened.claims.clone();
+    claims.key = other.public_key();
+    let r = certificate::verify(&cose::to_text(&cose::sign1(&claims, &other.key)), Some(&l));
+    assert_eq!(r.verdict, BundleVerdict::Failed);
+    assert!(
+        codes(&r).contains(&"cert-entry") && codes(&r).contains(&"cert-checkpoint"),
+        "{:?}",
+        codes(&r)
+    );
+}
+
+#[test]
+fn a_certificate_of_a_ledger_with_the_same_key_but_other_entries_was_not_issued_there() {
+    // Two homes made from one key seed: the same key and origin, other entries. The
+    // certificate verifies as cryptography; the second home's ledger never issued it.
+    let (_d1, h1, s1) = crate::home_of("Acme", None, 5);
+    let (_d2, h2, s2) = crate::home_of("Acme", None, 5);
+    let (mut l1, mut l2) = (h1.ledger().unwrap(), h2.ledger().unwrap());
+    let note = |x: &str| tradeseal_core::ledger::NewEntry::note(x).unwrap();
+    l1.append(&s1, t(1), &[note("one")]).unwrap();
+    l2.append(&s2, t(1), &[note("two")]).unwrap();
+    // A certificate needs a recorded lot: record one with the same event in both.
+    for (l, s) in [(&mut l1, &s1), (&mut l2, &s2)] {
+        crate::epcis::import_bytes(l, s, &crate::epcis::coffee_chain()).unwrap();
+    }
+    let c = certificate::issue(
+        &mut l1,
+        &s1,
+        t(10),
+        CertificateType::Authenticity,
+        &Target::Lot(ROASTED.into()),
+    )
+    .unwrap();
+    assert_eq!(
+        certificate::verify(&c.text, Some(&l1)).verdict,
+        BundleVerdict::Verified
+    );
+    let r = certificate::verify(&c.text, Some(&l2));
+    assert_eq!(codes(&r), ["cert-not-issued"]);
+}
+
+#[test]
+fn a_certificate_for_a_sealed_dossier_names_it_and_its_seal() {
+    let (_d, _home, s, mut l, dossier) = sealed_dossier();
+    let c = certificate::issue(
+        &mut l,
+        &s,
+        t(10),
+        CertificateType::Origin,
+        &Target::Dossier(dossier.id.clone()),
+    )
+    .unwrap();
+    let Subject::Dossier(x) = &c.statement.subject else {
+        panic!("a dossier subject")
+    };
+    assert_eq!((x.id.as_str(), x.version), (dossier.id.as_str(), 1));
+    assert_eq!(x.goods[0].hs, "090111");
+    assert!(!c.statement.origin.countries.is_empty());
+    assert_eq!(
+        certificate::verify(&c.text, Some(&l)).verdict,
+        BundleVerdict::Verified
+    );
+}
+
+#[test]
+fn refusals_name_what_is_wrong_and_record_nothing() {
+    let (_d, _home, s, mut l) = coffee_home();
+    let size = l.checkpoint().unwrap().0.size;
+    let mut err = |target: Target, kind| {
+        certificate::issue(&mut l, &s, t(10), kind, &target)
+            .unwrap_err()
+            .to_string()
+    };
+    let e = err(
+        Target::Lot("04012345123456/NO-SUCH-LOT".into()),
+        CertificateType::Origin,
+    );
+    assert!(e.contains("no recorded event names it"), "{e}");
+    let e = err(
+        Target::Lot("0401234512345/X".into()),
+        CertificateType::Origin,
+    );
+    assert!(e.to_lowercase().contains("gtin"), "{e}");
+    let e = err(
+        Target::Dossier("D0000000000000000".into()),
+        CertificateType::Origin,
+    );
+    assert!(e.contains("dossier list"), "{e}");
+    assert!(statement::CertificateType::parse("quality").is_err());
+    assert_eq!(l.checkpoint().unwrap().0.size, size, "nothing was recorded");
+}
