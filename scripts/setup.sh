@@ -28,12 +28,13 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
-# The independent checkers of the tests: ledger vectors (cryptography) and the EPCIS
-# 2.0 JSON schema (jsonschema), for whichever python3 is first on the PATH.
-if ! python3 -c "import jsonschema, cryptography" 2>/dev/null; then
-  echo "setup: installing the Python packages jsonschema and cryptography"
-  python3 -m pip install --quiet --user jsonschema cryptography 2>/dev/null \
-    || python3 -m pip install --quiet --user --break-system-packages jsonschema cryptography
+# The independent checkers of the tests: ledger vectors (cryptography), certificate
+# vectors (cbor2) and the EPCIS 2.0 JSON schema (jsonschema), for whichever python3 is
+# first on the PATH.
+if ! python3 -c "import jsonschema, cryptography, cbor2" 2>/dev/null; then
+  echo "setup: installing the Python packages jsonschema, cryptography and cbor2"
+  python3 -m pip install --quiet --user jsonschema cryptography cbor2 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages jsonschema cryptography cbor2
 fi
 
 if ! command -v tauri-driver >/dev/null; then

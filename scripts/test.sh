@@ -15,10 +15,11 @@ echo "== UI: type check and build"
 echo "== core and CLI tests (no GTK needed)"
 cargo test --workspace --exclude tradeseal-app
 
-echo "== ledger, dossier seal and label vectors, checked independently (Python)"
+echo "== ledger, dossier seal, label and certificate vectors, checked independently (Python)"
 python3 tests/vectors/ledger/check.py
 python3 tests/vectors/dossier/check.py
 python3 tests/vectors/label/check.py
+python3 tests/vectors/certificate/check.py
 
 echo "== label URIs checked by GS1's digital-link.js"
 (cd tests/gs1 && npm ci --no-audit --no-fund --silent && node --test)

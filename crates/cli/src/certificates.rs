@@ -105,10 +105,6 @@ fn summary(c: &certificate::Certificate) {
             o.countries.join(", ")
         }
     );
-    println!(
-        "QR payload: {} characters (COSE_Sign1, Base45)",
-        c.text.len()
-    );
 }
 
 fn check_pdf(out: &Path) -> Result<()> {

@@ -192,7 +192,7 @@ pub fn check(
                 "{} for {}, issued {} by {}",
                 st.kind.title(),
                 st.subject.describe(),
-                r.issued.as_deref().and_then(|t| t.get(..10)).unwrap_or("?"),
+                r.issued.as_deref().unwrap_or("?"),
                 r.issuer.as_deref().unwrap_or("?")
             ),
             None => "a TradeSeal certificate that does not verify".into(),

@@ -3,6 +3,7 @@
 mod bundle;
 pub mod card_qr;
 mod certificate;
+mod certificate_vectors;
 mod crash;
 mod dossier;
 mod dossier_vectors;

@@ -1,0 +1,136 @@
+//! The certificate vectors (tests/vectors/certificate/certificate-v1.json,
+//! docs/spec/qr.md §5): a certificate of a fixed key for a lot of the coffee chain,
+//! and the cases a receiver meets (valid, issuer not yet trusted, tampered, wrong key,
+//! revoked issuer, truncated), each with the verdict and findings expected.
+//! tests/vectors/certificate/check.py checks them independently (cbor2, cryptography).
+
+use crate::dossier::coffee_home;
+use crate::epcis::root;
+use crate::t;
+use serde_json::{json, Value};
+use tradeseal_core::bundle::BundleVerdict;
+use tradeseal_core::certificate::{self, cose, CertificateType, Target};
+use tradeseal_core::parties;
+use tradeseal_core::Timestamp;
+
+fn vector() -> Value {
+    let (_d, issuer, s, mut l) = coffee_home();
+    let c = certificate::issue(
+        &mut l,
+        &s,
+        t(10),
+        CertificateType::Origin,
+        &Target::Lot("04012345123456/R-2026-031".into()),
+    )
+    .unwrap();
+    let opened = cose::open(&cose::from_text(&c.text).unwrap()).unwrap();
+    let mut tampered = opened.claims.clone();
+    tampered.payload = tampered.payload.replace("\"CO\"", "\"DE\"");
+    assert_ne!(tampered.payload, opened.claims.payload);
+    let (_d3, _other, os) = crate::home_of("Someone Else", None, 9);
+    let mut foreign = opened.claims.clone();
+    foreign.key = os.public_key();
+    let cases = [
+        ("valid", c.text.clone(), "trusted", "verified", vec![]),
+        (
+            "valid, issuer not yet trusted",
+            c.text.clone(),
+            "unknown",
+            "verified-with-warnings",
+            vec!["signer-unknown"],
+        ),
+        (
+            "tampered statement",
+            cose::to_text(&cose::sign1(&tampered, &os.key)),
+            "trusted",
+            "failed",
+            vec!["cert-signature"],
+        ),
+        (
+            "wrong key",
+            cose::to_text(&cose::sign1(&foreign, &os.key)),
+            "trusted",
+            "failed",
+            vec!["cert-entry", "cert-checkpoint", "signer-unknown"],
+        ),
+        (
+            "revoked issuer",
+            c.text.clone(),
+            "revoked",
+            "failed",
+            vec!["signer-revoked"],
+        ),
+        (
+            "truncated",
+            c.text[..c.text.len() - 40].to_string(),
+            "trusted",
+            "failed",
+            vec!["cert-payload"],
+        ),
+    ];
+    let verdict = |v: BundleVerdict| match v {
+        BundleVerdict::Verified => "verified",
+        BundleVerdict::VerifiedWithWarnings => "verified-with-warnings",
+        BundleVerdict::Failed => "failed",
+    };
+    let mut out = Vec::new();
+    for (name, text, trust, want_verdict, want_codes) in cases {
+        let (_d2, broker, bs) = crate::home_of("Customs Broker Ltd", None, 77);
+        let mut bl = broker.ledger().unwrap();
+        let pk = issuer.card().public_key.clone();
+        let mut entries = vec![parties::add_entry(issuer.card()).unwrap()];
+        match trust {
+            "trusted" => entries.push(parties::trust_entry(&pk).unwrap()),
+            "revoked" => entries.push(
+                parties::revoke_entry(
+                    &pk,
+                    Timestamp::parse_rfc3339("1970-01-01T00:00:00Z").unwrap(),
+                    "key stolen",
+                )
+                .unwrap(),
+            ),
+            _ => {}
+        }
+        bl.append(&bs, t(20), &entries).unwrap();
+        let r = certificate::verify(&text, Some(&bl));
+        let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
+        assert_eq!(
+            (verdict(r.verdict), codes.clone()),
+            (want_verdict, want_codes.clone()),
+            "{name}"
+        );
+        out.push(json!({"name": name, "text": text, "receiver_trusts_issuer": trust, "expect": {"verdict": want_verdict, "codes": want_codes}}));
+    }
+    let key = s.public_key();
+    json!({
+        "description": "docs/spec/qr.md §5: an origin certificate for lot R-2026-031 of the coffee chain, issued by a fixed key (seed 0x03 x 32), and what a receiver holding the issuer's card finds",
+        "issuer": {
+            "org": issuer.card().org,
+            "public_key": key.to_hex(),
+            "origin": l.origin(),
+            "kid_hex": hex::encode(cose::kid(&key)),
+        },
+        "certificate": {
+            "text": c.text,
+            "seq": c.seq(),
+            "statement": serde_json::from_str::<Value>(&c.claims.payload).unwrap(),
+            "statement_text": c.claims.payload,
+        },
+        "cases": out,
+    })
+}
+
+#[test]
+fn the_certificate_vector_is_current_and_each_case_gives_its_verdict() {
+    let path = root().join("tests/vectors/certificate/certificate-v1.json");
+    let want = serde_json::to_string_pretty(&vector()).unwrap() + "\n";
+    if std::env::var_os("TRADESEAL_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        want,
+        "run TRADESEAL_BLESS=1 to rewrite, if the format change is intended"
+    );
+}
