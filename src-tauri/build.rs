@@ -47,6 +47,9 @@ fn main() {
             "labels_preview",
             "labels_issue",
             "scan_files",
+            "certificates_preview",
+            "certificates_issue",
+            "print_file",
         ]),
     ))
     .expect("tauri build script failed");

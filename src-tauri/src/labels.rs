@@ -165,24 +165,42 @@ pub struct ScannedFile {
     error: Option<String>,
 }
 
-/// Reads every QR code in the files (PNG, JPEG, PDF) and checks each.
+/// Reads every QR code in the files (PNG, JPEG, PDF), checks each, and logs the
+/// labels as seen at `place` (clone detection; empty: this organisation).
 #[tauri::command]
-pub async fn scan_files(state: State<'_, Session>, paths: Vec<String>) -> Res<Vec<ScannedFile>> {
+pub async fn scan_files(
+    state: State<'_, Session>,
+    paths: Vec<String>,
+    place: String,
+) -> Res<Vec<ScannedFile>> {
     let u = state.current()?;
     blocking(move || {
-        let l = u.home.ledger_read_only()?;
+        let l = u.home.ledger()?;
         let keys = label::Keys::of(&l, &u.home.card().org)?;
+        let place = match place.trim() {
+            "" => u.home.card().org.clone(),
+            p => p.to_string(),
+        };
+        let now = tradeseal_core::system::now();
         let mut out = Vec::new();
         for path in paths {
             let p = file_path(&path)?;
+            let source = p.display().to_string();
+            let at = label::sightings::Sighting {
+                place: &place,
+                source: &source,
+                time: now,
+            };
             let (codes, error) = match scan::decode_file(&p) {
-                Ok(found) => (
-                    found
-                        .iter()
-                        .map(|(page, text)| scan::check(*page, text, Some(&l), Some(&keys)))
-                        .collect(),
-                    None,
-                ),
+                Ok(found) => {
+                    let mut codes = Vec::new();
+                    for (page, text) in &found {
+                        let mut s = scan::check(*page, text, Some(&l), Some(&keys));
+                        scan::log(&l, &at, &mut s)?;
+                        codes.push(s);
+                    }
+                    (codes, None)
+                }
                 Err(e) => (Vec::new(), Some(e.to_string())),
             };
             out.push(ScannedFile {

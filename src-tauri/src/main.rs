@@ -2,6 +2,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod certificates;
 mod commands;
 mod dossiers;
 mod labels;
@@ -61,6 +62,9 @@ fn main() {
             labels::labels_preview,
             labels::labels_issue,
             labels::scan_files,
+            certificates::certificates_preview,
+            certificates::certificates_issue,
+            certificates::print_file,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

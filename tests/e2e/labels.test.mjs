@@ -1,7 +1,8 @@
 // End to end in the real desktop window: a home with a product (set up with the CLI);
 // in the app, a sheet of six labels is previewed, issued and saved as a PDF; zbar
 // (independent) reads every code of the printed page; the page is rendered to an image,
-// and the Scan screen reads that image and verifies each label.
+// and the Scan screen reads that image and verifies each label; scanned again at another
+// place the same day, every label is flagged as a probable copy.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -68,6 +69,19 @@ test("print a label sheet, then scan an image of it", async () => {
       assert.match(text, new RegExp(`serial 00000${i + 1}, issued by Acme Coffee Importers`));
     }
     shot("labels-scan.png");
+
+    // The same labels turn up at another place the same day: each is flagged as a copy.
+    await app.type(await app.find('[data-testid="scan-place"]'), "Rotterdam shop");
+    await app.click(await app.find('[data-testid="scan-go"]'));
+    await app.waitFor('[data-testid="scan-file"]', (t) => t.includes("Rotterdam shop") || t.includes("also scanned at"), 30000);
+    const again = await app.findAll('[data-testid="scan-code"]');
+    assert.equal(again.length, 6);
+    for (const r of again) {
+      const text = await app.text(r);
+      assert.match(text, /^Failed/);
+      assert.match(text, /also scanned at "Acme Coffee Importers" on .*: two labels carry it\. treat the item as a probable copy/);
+    }
+    shot("labels-clone.png");
   } finally {
     await app.quit();
   }

@@ -46,6 +46,13 @@ pub struct ScanArgs {
     /// Photos or scans (PNG, JPEG) and PDFs
     #[arg(required = true)]
     files: Vec<PathBuf>,
+    /// Where the codes were scanned (a site, a shop, a GLN); labels seen at two places
+    /// within a day are flagged as copies. Default: this organisation
+    #[arg(long, value_name = "PLACE")]
+    place: Option<String>,
+    /// Do not record the labels in the scan log (and do not check them for copies)
+    #[arg(long)]
+    no_log: bool,
     #[arg(long)]
     json: bool,
 }
@@ -166,7 +173,23 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
         Err(Error::HomeMissing { .. }) => None,
         Err(e) => return Err(e),
     };
-    let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
+    let ledger = match &h {
+        Some(h) if !a.no_log => Some(h.ledger()?),
+        Some(h) => Some(h.ledger_read_only()?),
+        None => None,
+    };
+    let place = match (&a.place, &h) {
+        (Some(p), _) => p.trim().to_string(),
+        (None, Some(h)) => h.card().org.clone(),
+        (None, None) => String::new(),
+    };
+    if place.is_empty() && a.place.is_some() {
+        return Err(Error::invalid(
+            "place",
+            "name the place where the codes were scanned",
+        ));
+    }
+    let now = tradeseal_core::system::now();
     let keys = match (&ledger, &h) {
         (Some(l), Some(h)) => Some(label::Keys::of(l, &h.card().org)?),
         _ => None,
@@ -174,10 +197,21 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
     let mut all = Vec::new();
     for f in &a.files {
         let codes = scan::decode_file(f)?;
-        let checked: Vec<scan::Scanned> = codes
+        let mut checked: Vec<scan::Scanned> = codes
             .iter()
             .map(|(page, text)| scan::check(*page, text, ledger.as_ref(), keys.as_ref()))
             .collect();
+        if let (Some(l), false) = (&ledger, a.no_log) {
+            let source = f.display().to_string();
+            let at = label::sightings::Sighting {
+                place: &place,
+                source: &source,
+                time: now,
+            };
+            for s in &mut checked {
+                scan::log(l, &at, s)?;
+            }
+        }
         all.push((f.clone(), checked));
     }
     let failed = all

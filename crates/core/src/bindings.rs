@@ -86,6 +86,16 @@ pub fn typescript() -> String {
         crate::label::sheet::SheetPreview::decl(),
         crate::label::sheet::LabelPreview::decl(),
         crate::label::sheet::PreviewLine::decl(),
+        crate::label::sightings::SightingRow::decl(),
+        crate::certificate::verify::CertificateReport::decl(),
+        crate::certificate::statement::CertificateType::decl(),
+        crate::certificate::statement::Statement::decl(),
+        crate::certificate::statement::Subject::decl(),
+        crate::certificate::statement::LotSubject::decl(),
+        crate::certificate::statement::DossierSubject::decl(),
+        crate::certificate::statement::Goods::decl(),
+        crate::certificate::statement::OriginSummary::decl(),
+        crate::certificate::statement::Place::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
     for d in decls {

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("ledger/schema_v2.sql"),
     include_str!("ledger/schema_v3.sql"),
     include_str!("ledger/schema_v4.sql"),
+    include_str!("ledger/schema_v5.sql"),
 ];
 
 pub mod index;

@@ -2,6 +2,8 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  CertificateType,
+  Statement,
   Scanned,
   SheetPreview,
   Dossier,
@@ -126,8 +128,28 @@ export const api = {
   labelsLayouts: () => call<LabelStock[]>("labels_layouts"),
   labelsPreview: (a: LabelRequest) => call<SheetPreview>("labels_preview", { ...a }),
   labelsIssue: (a: LabelRequest, path: string) => call<LabelsIssued>("labels_issue", { ...a, path }),
-  scanFiles: (paths: string[]) => call<ScannedFile[]>("scan_files", { paths }),
+  scanFiles: (paths: string[], place: string) => call<ScannedFile[]>("scan_files", { paths, place }),
+
+  certificatesPreview: (a: CertificateRequest) => call<CertificateDrawn>("certificates_preview", { ...a }),
+  certificatesIssue: (a: CertificateRequest, path: string) => call<CertificateDrawn>("certificates_issue", { ...a, path }),
+  printFile: (path: string) => call<string>("print_file", { path }),
 };
+
+/** What the Certificates screen asks for: a lot (GTIN/LOT) or a dossier, one of the two. */
+export interface CertificateRequest {
+  kind: CertificateType;
+  lot: string;
+  dossier: string;
+  letter: boolean;
+}
+
+/** A certificate drawn (certificates.rs `Drawn`): a draft (no number) or issued and saved. */
+export interface CertificateDrawn {
+  statement: Statement;
+  pages: PreviewPage[];
+  number: string | null;
+  path: string | null;
+}
 
 export interface LabelStock {
   name: string;

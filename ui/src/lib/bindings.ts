@@ -739,13 +739,13 @@ export type Scanned = {
  */
 page: number | null, text: string, 
 /**
- * `label`, `dossier-seal`, `identity-card` or `other`.
+ * `label`, `certificate`, `dossier-seal`, `identity-card` or `other`.
  */
 kind: string, verdict: BundleVerdict, 
 /**
  * What the code says, in one line.
  */
-summary: string, label: LabelReport | null, seal: QrSeal | null, };
+summary: string, label: LabelReport | null, seal: QrSeal | null, certificate: CertificateReport | null, };
 
 export type SheetPreview = { width: number, height: number, labels: Array<LabelPreview>, 
 /**
@@ -768,3 +768,65 @@ qr_x: number, qr_y: number, module: number, modules: number, rows: Array<string>
 lines: Array<PreviewLine>, };
 
 export type PreviewLine = { x: number, y: number, size: number, text: string, };
+
+export type SightingRow = { time: string, gtin: string, lot: string, serial: string, place: string, source: string, verdict: string, };
+
+export type CertificateReport = { verdict: BundleVerdict, 
+/**
+ * The statement, once its signatures hold.
+ */
+statement: Statement | null, 
+/**
+ * The issuer: the name the verifier's trust store records for the key, else the
+ * organisation the certificate names.
+ */
+issuer: string | null, fingerprint: string | null, issued: string | null, 
+/**
+ * The `certificate.issue` entry in the issuer's ledger, and the ledger's origin.
+ */
+seq: number | null, origin: string | null, 
+/**
+ * Entries the checkpoint signs.
+ */
+checkpoint_size: number | null, findings: Array<Check>, };
+
+export type CertificateType = "origin" | "authenticity";
+
+export type Statement = { type: CertificateType, subject: CertificateSubject, origin: OriginSummary, };
+
+export type CertificateSubject = { "lot": LotSubject } | { "dossier": DossierSubject };
+
+export type LotSubject = { gtin: string, lot: string, product?: string, };
+
+export type DossierSubject = { id: string, version: number, 
+/**
+ * The seal's Merkle root, hex.
+ */
+root: string, 
+/**
+ * The `dossier.seal` entry's seq.
+ */
+seal: number, exporter?: string, goods: Array<Goods>, };
+
+export type Goods = { hs: string, description: string, };
+
+export type OriginSummary = { 
+/**
+ * Origins of the chain (where it was made), and how many of them were made by
+ * events signed by the issuer or a partner it trusts.
+ */
+origins: number, verified: number, 
+/**
+ * ISO 3166-1 alpha-2, sorted.
+ */
+countries: Array<string>, places: Array<Place>, 
+/**
+ * Organisations of the chain: signers of the origins and parties of its events.
+ */
+parties: Array<string>, };
+
+export type Place = { name: string, country?: string, 
+/**
+ * When it was made there (a date).
+ */
+produced?: string, };

@@ -59,7 +59,7 @@ pub struct Statement {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "lowercase")]
-#[ts(export_to = "bindings.ts")]
+#[ts(export_to = "bindings.ts", rename = "CertificateSubject")]
 pub enum Subject {
     Lot(LotSubject),
     Dossier(DossierSubject),

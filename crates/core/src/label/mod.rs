@@ -8,6 +8,7 @@ pub mod link;
 pub mod qr;
 pub mod scan;
 pub mod sheet;
+pub mod sightings;
 pub mod verify;
 pub mod zpl;
 

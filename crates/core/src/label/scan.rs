@@ -166,6 +166,15 @@ pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
     }
 }
 
+/// Logs a scanned label as seen (`sightings::sight`) and takes on the clone findings.
+pub fn log(ledger: &Ledger, at: &super::sightings::Sighting<'_>, s: &mut Scanned) -> Result<()> {
+    if let Some(r) = s.label.as_mut() {
+        super::sightings::sight(ledger, at, r)?;
+        s.verdict = r.verdict;
+    }
+    Ok(())
+}
+
 /// Tells what a code is and checks it.
 pub fn check(
     page: Option<u32>,

@@ -10,7 +10,7 @@ use tradeseal_core::ledger::Ledger;
 use tradeseal_core::parties;
 use tradeseal_core::Timestamp;
 
-fn request(serials: Serials) -> label::Request<'static> {
+pub(crate) fn request(serials: Serials) -> label::Request<'static> {
     label::Request {
         gtin: "07701234000011",
         lot: "L2026-117",
@@ -20,11 +20,11 @@ fn request(serials: Serials) -> label::Request<'static> {
     }
 }
 
-fn codes(r: &label::LabelReport) -> Vec<&str> {
+pub(crate) fn codes(r: &label::LabelReport) -> Vec<&str> {
     r.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
-fn check(uri: &str, l: &Ledger, org: &str) -> label::LabelReport {
+pub(crate) fn check(uri: &str, l: &Ledger, org: &str) -> label::LabelReport {
     let keys = Keys::of(l, org).unwrap();
     verify::verify(uri, Some(l), Some(&keys))
 }

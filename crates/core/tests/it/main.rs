@@ -11,6 +11,7 @@ mod epcis;
 mod epcis_hash;
 mod home;
 mod label;
+mod label_clones;
 mod label_vectors;
 mod ledger;
 mod ledger_vectors;

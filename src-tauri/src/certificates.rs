@@ -1,0 +1,150 @@
+//! Certificate commands: a draft preview (nothing recorded), issue and save, print.
+
+use crate::commands::{blocking, Res};
+use crate::session::Session;
+use crate::supply::file_path;
+use serde::Serialize;
+use tauri::State;
+use tradeseal_core::certificate::{self, pdf, CertificateType, Statement, Target};
+use tradeseal_core::pdf::{PageSize, PreviewPage};
+use tradeseal_core::Error;
+
+fn target(lot: &str, dossier: &str) -> Result<Target, Error> {
+    match (lot.trim(), dossier.trim()) {
+        (l, "") if !l.is_empty() => Ok(Target::Lot(l.to_string())),
+        ("", d) if !d.is_empty() => Ok(Target::Dossier(d.to_string())),
+        _ => Err(Error::invalid(
+            "subject",
+            "choose a lot (GTIN/LOT) or a sealed dossier, one of the two",
+        )),
+    }
+}
+
+fn paper(letter: bool) -> PageSize {
+    if letter {
+        PageSize::Letter
+    } else {
+        PageSize::A4
+    }
+}
+
+#[derive(Serialize)]
+pub struct Drawn {
+    statement: Statement,
+    pages: Vec<PreviewPage>,
+    /// The issued certificate's number and file; none for a draft.
+    number: Option<String>,
+    path: Option<String>,
+}
+
+/// The certificate as it would be issued, marked as a draft (nothing is recorded).
+#[tauri::command]
+pub async fn certificates_preview(
+    state: State<'_, Session>,
+    kind: String,
+    lot: String,
+    dossier: String,
+    letter: bool,
+) -> Res<Drawn> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let org = u.home.card().org.clone();
+        let st = certificate::statement::state(
+            &l,
+            &org,
+            CertificateType::parse(&kind)?,
+            &target(&lot, &dossier)?,
+        )?;
+        let fp = u.home.card().fingerprint.clone();
+        let issuer = pdf::Issuer {
+            org: &org,
+            fingerprint: &fp,
+        };
+        let (_, pages) = pdf::certificate_preview(&st, &issuer, None, paper(letter));
+        Ok(Drawn {
+            statement: st,
+            pages,
+            number: None,
+            path: None,
+        })
+    })
+    .await
+}
+
+/// Records the certificate, writes its PDF to `path`, and returns what it shows.
+#[tauri::command]
+pub async fn certificates_issue(
+    state: State<'_, Session>,
+    kind: String,
+    lot: String,
+    dossier: String,
+    letter: bool,
+    path: String,
+) -> Res<Drawn> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file_path(&path)?;
+        if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+            return Err(Error::invalid(
+                "path",
+                "a certificate is written as FILE.pdf",
+            ));
+        }
+        let mut l = u.home.ledger()?;
+        let now = tradeseal_core::system::now();
+        let c = certificate::issue(
+            &mut l,
+            &u.signer,
+            now,
+            CertificateType::parse(&kind)?,
+            &target(&lot, &dossier)?,
+        )?;
+        let org = u.home.card().org.clone();
+        let fp = u.home.card().fingerprint.clone();
+        let issuer = pdf::Issuer {
+            org: &org,
+            fingerprint: &fp,
+        };
+        let (bytes, pages) =
+            pdf::certificate_preview(&c.statement, &issuer, Some(&c), paper(letter));
+        tradeseal_core::files::write_atomically(&p, |w| {
+            std::io::Write::write_all(w, &bytes)
+                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        })?;
+        Ok(Drawn {
+            statement: c.statement.clone(),
+            pages,
+            number: Some(format!("{}/{}", c.claims.origin, c.seq())),
+            path: Some(p.display().to_string()),
+        })
+    })
+    .await
+}
+
+/// Sends a saved PDF to the default printer (CUPS `lp`).
+#[tauri::command]
+pub async fn print_file(path: String) -> Res<String> {
+    blocking(move || {
+        let p = file_path(&path)?;
+        if !p.is_file() {
+            return Err(Error::invalid("path", format!("{} is not a file: save it first", p.display())));
+        }
+        let out = std::process::Command::new("lp")
+            .arg("--")
+            .arg(&p)
+            .output()
+            .map_err(|_| Error::invalid("printer", "printing needs CUPS (`sudo apt install cups-client` and a printer set up); or open the PDF and print it from your PDF viewer"))?;
+        if !out.status.success() {
+            return Err(Error::invalid(
+                "printer",
+                format!(
+                    "the printer refused the file: {}; set up a default printer (CUPS), or open the PDF and print it from your PDF viewer",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                ),
+            ));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    })
+    .await
+}

@@ -1,0 +1,82 @@
+// End to end in the real desktop window: a home holding the coffee chain (set up with
+// the CLI); in the app, an origin certificate for a roasted lot is previewed as a draft,
+// issued and saved; zbar (independent) reads its QR code from the rendered PDF; the
+// Scan screen verifies the PDF; printing without a printer says what to do.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { PASS, ROOT, cliOn, launch, screenshot, startDriver } from "./webdriver.mjs";
+
+const work = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-certificates-"));
+const home = path.join(work, "home");
+const shots = path.join(ROOT, "target/e2e");
+let driver = null;
+const cli = cliOn(home);
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
+  cli("epcis", "import", path.join(ROOT, "tests/fixtures/epcis/coffee-chain.jsonld"));
+  cli("masterdata", "product", "--gtin", "04012345123456", "--name", "Espresso roast, 1 kg", "--unit", "H87");
+  cli("masterdata", "location", "--gln", "7701234000011", "--name", "Finca El Mirador", "--country", "CO", "--region", "HUI");
+  driver = await startDriver({ home });
+});
+after(() => driver?.stop());
+
+test("issue an origin certificate, read its code, verify it on the Scan screen", async () => {
+  const app = await launch(driver);
+  const shot = (n) => screenshot(driver, path.join(shots, n));
+  try {
+    await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
+    await app.click(await app.waitFor('[data-testid="tab-certificates"]'));
+    // A lot that is not recorded: the error names it and what to do.
+    await app.type(await app.waitFor('[data-testid="cert-lot"]'), "04012345123456/NOPE");
+    await app.click(await app.find('[data-testid="cert-preview"]'));
+    await app.waitFor('[data-testid="cert-error"]', (t) => t.includes("no recorded event names it"));
+
+    await app.type(await app.find('[data-testid="cert-lot"]'), "\uE009a\uE009\uE003" + "04012345123456/R-2026-031");
+    await app.click(await app.find('[data-testid="cert-preview"]'));
+    await app.waitFor('[data-testid="cert-summary"]', (t) => t.includes("2 of 2 origins verified; countries: CO") && t.includes("Draft"));
+    let preview = await app.text(await app.find('[data-testid="pdf-preview"]'));
+    assert.match(preview, /Certificate of Origin/);
+    assert.match(preview, /DRAFT/);
+    assert.match(preview, /Espresso roast, 1 kg/);
+    assert.match(preview, /Finca El Mirador/);
+    shot("certificate-draft.png");
+
+    const pdf = path.join(work, "origin.pdf");
+    await app.type(await app.find('[data-testid="cert-path"]'), pdf);
+    await app.click(await app.find('[data-testid="cert-issue"]'));
+    await app.waitFor('[data-testid="cert-result"]', (t) => /Issued certificate no\. tradeseal\/[0-9a-f]{16}\/\d+; saved to /.test(t));
+    preview = await app.text(await app.find('[data-testid="pdf-preview"]'));
+    assert.match(preview, /Scan with TradeSeal to verify offline/);
+    assert.doesNotMatch(preview, /DRAFT/);
+    assert.ok(existsSync(pdf));
+    shot("certificate-issued.png");
+
+    // zbar reads the certificate's code: the TSC1 payload.
+    execFileSync("pdftoppm", ["-r", "300", "-gray", "-png", "-singlefile", pdf, path.join(work, "cert")]);
+    const codes = execFileSync("zbarimg", ["-q", "--raw", path.join(work, "cert.png")], { encoding: "utf8" }).trim().split("\n");
+    assert.equal(codes.length, 1);
+    assert.match(codes[0], /^TSC1:[0-9A-Z $%*+\-./:]+$/);
+
+    // Printing on a machine with no printer says what to do instead.
+    await app.click(await app.find('[data-testid="cert-print"]'));
+    await app.waitFor('[data-testid="cert-error"]', (t) => t.includes("print it from your PDF viewer"));
+
+    // The Scan screen verifies the saved PDF.
+    await app.click(await app.find('[data-testid="tab-scan"]'));
+    await app.type(await app.waitFor('[data-testid="scan-paths"]'), pdf);
+    await app.click(await app.find('[data-testid="scan-go"]'));
+    const row = await app.waitFor('[data-testid="scan-code"]', (t) => t.includes("Certificate of Origin"), 30000);
+    const text = await app.text(row);
+    assert.match(text, /^Verified/);
+    assert.match(text, /for GTIN 04012345123456 lot R-2026-031 \(Espresso roast, 1 kg\), issued .* by Acme Coffee Importers/);
+    shot("certificate-scan.png");
+  } finally {
+    await app.quit();
+  }
+});
