@@ -47,6 +47,7 @@ fn main() {
             "labels_preview",
             "labels_issue",
             "scan_files",
+            "scan_image",
             "certificates_preview",
             "certificates_issue",
             "print_file",

@@ -213,3 +213,42 @@ pub async fn scan_files(
     })
     .await
 }
+
+/// Reads the QR codes in one camera frame (PNG or JPEG bytes), checks each, and logs
+/// the labels as seen at `place`, as [`scan_files`] does for a file.
+#[tauri::command]
+pub async fn scan_image(
+    state: State<'_, Session>,
+    image: Vec<u8>,
+    place: String,
+) -> Res<ScannedFile> {
+    let u = state.current()?;
+    blocking(move || {
+        let texts = scan::decode_image(&image)?;
+        let mut codes = Vec::new();
+        if !texts.is_empty() {
+            let l = u.home.ledger()?;
+            let keys = label::Keys::of(&l, &u.home.card().org)?;
+            let place = match place.trim() {
+                "" => u.home.card().org.clone(),
+                p => p.to_string(),
+            };
+            let at = label::sightings::Sighting {
+                place: &place,
+                source: "camera",
+                time: tradeseal_core::system::now(),
+            };
+            for text in &texts {
+                let mut s = scan::check(None, text, Some(&l), Some(&keys));
+                scan::log(&l, &at, &mut s)?;
+                codes.push(s);
+            }
+        }
+        Ok(ScannedFile {
+            file: "camera".into(),
+            codes,
+            error: None,
+        })
+    })
+    .await
+}

@@ -2,6 +2,7 @@
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod camera;
 mod certificates;
 mod commands;
 mod dossiers;
@@ -17,6 +18,13 @@ fn main() {
     let home = tradeseal_core::home::default_location();
     tauri::Builder::default()
         .manage(session::Session::new(home))
+        .setup(|app| {
+            use tauri::Manager;
+            if let Some(window) = app.get_webview_window("main") {
+                camera::allow(&window);
+            }
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::session,
             commands::create_identity,
@@ -62,6 +70,7 @@ fn main() {
             labels::labels_preview,
             labels::labels_issue,
             labels::scan_files,
+            labels::scan_image,
             certificates::certificates_preview,
             certificates::certificates_issue,
             certificates::print_file,

@@ -1,7 +1,8 @@
 // End to end in the real desktop window: a home holding the coffee chain (set up with
 // the CLI); in the app, an origin certificate for a roasted lot is previewed as a draft,
 // issued and saved; zbar (independent) reads its QR code from the rendered PDF; the
-// Scan screen verifies the PDF; printing without a printer says what to do.
+// Scan screen verifies the PDF; printing without a printer says what to do; the Scan
+// screen's camera streams frames and reads each one (WebKit's test camera: no code).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -22,7 +23,8 @@ before(async () => {
   cli("epcis", "import", path.join(ROOT, "tests/fixtures/epcis/coffee-chain.jsonld"));
   cli("masterdata", "product", "--gtin", "04012345123456", "--name", "Espresso roast, 1 kg", "--unit", "H87");
   cli("masterdata", "location", "--gln", "7701234000011", "--name", "Finca El Mirador", "--country", "CO", "--region", "HUI");
-  driver = await startDriver({ home });
+  // WebKit's test camera stands in for a device on machines without one.
+  driver = await startDriver({ home, env: { TRADESEAL_MOCK_CAMERA: "1" } });
 });
 after(() => driver?.stop());
 
@@ -76,6 +78,16 @@ test("issue an origin certificate, read its code, verify it on the Scan screen",
     assert.match(text, /^Verified/);
     assert.match(text, /for GTIN 04012345123456 lot R-2026-031 \(Espresso roast, 1 kg\), issued .* by Acme Coffee Importers/);
     shot("certificate-scan.png");
+
+    // The camera: frames are captured and read until a code turns up (the test camera
+    // shows none), then stopped.
+    await app.click(await app.find('[data-testid="scan-camera"]'));
+    await app.waitFor('[data-testid="scan-camera-status"]', (t) => /\b([3-9]|\d\d+) frame\(s\) read/.test(t), 30000);
+    const playing = await app.script("const v = document.querySelector('[data-testid=\"scan-video\"]'); return [v.videoWidth, v.paused];");
+    assert.ok(playing[0] > 0 && playing[1] === false, JSON.stringify(playing));
+    shot("scan-camera.png");
+    await app.click(await app.find('[data-testid="scan-camera-stop"]'));
+    await app.waitFor('[data-testid="scan-camera"]');
   } finally {
     await app.quit();
   }

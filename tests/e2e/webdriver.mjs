@@ -20,8 +20,9 @@ export function cliOn(home) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Starts Xvfb and tauri-driver; returns a handle whose stop() kills both. */
-export async function startDriver({ home, port = 4444 } = {}) {
+/** Starts Xvfb and tauri-driver; returns a handle whose stop() kills both. `env`: more
+ * variables for the app (e.g. TRADESEAL_MOCK_CAMERA, WebKit's test camera). */
+export async function startDriver({ home, port = 4444, env: more = {} } = {}) {
   try {
     await fetch(`http://127.0.0.1:${port}/status`);
     throw new Error(`port ${port} is taken: stop the tauri-driver already running there`);
@@ -40,7 +41,7 @@ export async function startDriver({ home, port = 4444 } = {}) {
     xvfb.on("exit", (code) => reject(new Error(`Xvfb exited (${code}) before it was ready`)));
     setTimeout(() => reject(new Error("Xvfb did not start within 10 s")), 10000);
   });
-  const env = { ...process.env, DISPLAY: display, TRADESEAL_HOME: home, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
+  const env = { ...process.env, ...more, DISPLAY: display, TRADESEAL_HOME: home, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
   // Its own process group, so stop() also ends WebKitWebDriver and the app it started.
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";

@@ -129,6 +129,7 @@ export const api = {
   labelsPreview: (a: LabelRequest) => call<SheetPreview>("labels_preview", { ...a }),
   labelsIssue: (a: LabelRequest, path: string) => call<LabelsIssued>("labels_issue", { ...a, path }),
   scanFiles: (paths: string[], place: string) => call<ScannedFile[]>("scan_files", { paths, place }),
+  scanImage: (image: Uint8Array, place: string) => call<ScannedFile>("scan_image", { image: Array.from(image), place }),
 
   certificatesPreview: (a: CertificateRequest) => call<CertificateDrawn>("certificates_preview", { ...a }),
   certificatesIssue: (a: CertificateRequest, path: string) => call<CertificateDrawn>("certificates_issue", { ...a, path }),

@@ -287,3 +287,38 @@ fn refusals_name_what_is_wrong_and_record_nothing() {
     assert!(statement::CertificateType::parse("quality").is_err());
     assert_eq!(l.checkpoint().unwrap().0.size, size, "nothing was recorded");
 }
+
+#[test]
+fn an_origin_certificate_needs_every_origin_verified_an_authenticity_one_does_not() {
+    // A lot the ledger only saw arrive: no event records how it was made.
+    let (_d, _home, s, mut l) = coffee_home();
+    let time = t(5).to_rfc3339();
+    let doc = serde_json::json!({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": time,
+        "epcisBody": {"eventList": [{
+            "type": "ObjectEvent", "eventTime": time, "eventTimeZoneOffset": "+00:00",
+            "action": "OBSERVE", "bizStep": "receiving", "disposition": "in_progress",
+            "quantityList": [{"epcClass": "https://id.gs1.org/01/07701234000011/10/ARRIVED-1", "quantity": 50, "uom": "KGM"}],
+            "readPoint": {"id": "urn:epc:id:sgln:4012345.00000.0"}
+        }]}
+    });
+    crate::epcis::import_bytes(&mut l, &s, &serde_json::to_vec(&doc).unwrap()).unwrap();
+    let size = l.checkpoint().unwrap().0.size;
+    let target = Target::Lot("07701234000011/ARRIVED-1".into());
+    let e = certificate::issue(&mut l, &s, t(10), CertificateType::Origin, &target)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1 of 1 origins of the chain were not made by events signed by you or a partner you trust"), "{e}");
+    assert!(e.contains("--type authenticity"), "{e}");
+    assert_eq!(l.checkpoint().unwrap().0.size, size, "nothing was recorded");
+    let c = certificate::issue(&mut l, &s, t(10), CertificateType::Authenticity, &target).unwrap();
+    assert_eq!(
+        (c.statement.origin.origins, c.statement.origin.verified),
+        (1, 0)
+    );
+    assert_eq!(
+        certificate::verify(&c.text, Some(&l)).verdict,
+        BundleVerdict::Verified
+    );
+}
