@@ -193,12 +193,11 @@ pub async fn scan_files(
             };
             let (codes, error) = match scan::decode_file(&p) {
                 Ok(found) => {
-                    let mut codes = Vec::new();
-                    for (page, text) in &found {
-                        let mut s = scan::check(*page, text, Some(&l), Some(&keys));
-                        scan::log(&l, &at, &mut s)?;
-                        codes.push(s);
-                    }
+                    let mut codes: Vec<scan::Scanned> = found
+                        .iter()
+                        .map(|(page, text)| scan::check(*page, text, Some(&l), Some(&keys)))
+                        .collect();
+                    scan::log(&l, &at, &mut codes)?;
                     (codes, None)
                 }
                 Err(e) => (Vec::new(), Some(e.to_string())),
@@ -238,11 +237,11 @@ pub async fn scan_image(
                 source: "camera",
                 time: tradeseal_core::system::now(),
             };
-            for text in &texts {
-                let mut s = scan::check(None, text, Some(&l), Some(&keys));
-                scan::log(&l, &at, &mut s)?;
-                codes.push(s);
-            }
+            codes = texts
+                .iter()
+                .map(|text| scan::check(None, text, Some(&l), Some(&keys)))
+                .collect();
+            scan::log(&l, &at, &mut codes)?;
         }
         Ok(ScannedFile {
             file: "camera".into(),

@@ -208,9 +208,7 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
                 source: &source,
                 time: now,
             };
-            for s in &mut checked {
-                scan::log(l, &at, s)?;
-            }
+            scan::log(l, &at, &mut checked)?;
         }
         all.push((f.clone(), checked));
     }

@@ -166,12 +166,21 @@ pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
     }
 }
 
-/// Logs a scanned label as seen (`sightings::sight`) and takes on the clone findings.
-pub fn log(ledger: &Ledger, at: &super::sightings::Sighting<'_>, s: &mut Scanned) -> Result<()> {
-    if let Some(r) = s.label.as_mut() {
-        super::sightings::sight(ledger, at, r)?;
-        s.verdict = r.verdict;
+/// Logs the scanned labels as seen (`sightings::sight`, one transaction for all) and
+/// takes on the clone findings.
+pub fn log(
+    ledger: &Ledger,
+    at: &super::sightings::Sighting<'_>,
+    found: &mut [Scanned],
+) -> Result<()> {
+    let tx = ledger.conn().unchecked_transaction()?;
+    for s in found.iter_mut() {
+        if let Some(r) = s.label.as_mut() {
+            super::sightings::sight(ledger, at, r)?;
+            s.verdict = r.verdict;
+        }
     }
+    tx.commit()?;
     Ok(())
 }
 
