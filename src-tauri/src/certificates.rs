@@ -122,7 +122,8 @@ pub async fn certificates_issue(
     .await
 }
 
-/// Sends a saved PDF to the default printer (CUPS `lp`).
+/// Sends a saved file to the default printer (CUPS `lp`): a PDF as a document, a ZPL
+/// file as raw printer language for a Zebra printer.
 #[tauri::command]
 pub async fn print_file(path: String) -> Res<String> {
     blocking(move || {
@@ -130,7 +131,12 @@ pub async fn print_file(path: String) -> Res<String> {
         if !p.is_file() {
             return Err(Error::invalid("path", format!("{} is not a file: save it first", p.display())));
         }
-        let out = std::process::Command::new("lp")
+        let zpl = p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zpl"));
+        let mut lp = std::process::Command::new("lp");
+        if zpl {
+            lp.args(["-o", "raw"]);
+        }
+        let out = lp
             .arg("--")
             .arg(&p)
             .output()

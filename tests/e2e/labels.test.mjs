@@ -49,6 +49,9 @@ test("print a label sheet, then scan an image of it", async () => {
     await app.click(await app.find('[data-testid="labels-issue"]'));
     await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("Issued 6 labels, serials 000001 to 000006"));
     assert.ok(existsSync(pdf));
+    // Printing on a machine with no printer says what to do instead.
+    await app.click(await app.find('[data-testid="labels-print"]'));
+    await app.waitFor('[data-testid="labels-error"]', (t) => t.includes("print it from your PDF viewer"));
     // zbar reads every code of the printed page.
     execFileSync("pdftoppm", ["-r", "200", "-gray", "-png", "-singlefile", pdf, path.join(work, "page")]);
     const page = path.join(work, "page.png");

@@ -112,6 +112,36 @@ fn an_origin_certificate_for_a_lot_is_recorded_printed_and_verifies_offline() {
         scanned.summary
     );
 
+    // A photograph of the printed code (turned, tilted, blurred, glare, noise, JPEG).
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-png", "-singlefile"])
+        .arg(&path)
+        .arg(d.path().join("photo-page"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let page = image::open(d.path().join("photo-page.png"))
+        .unwrap()
+        .to_luma8();
+    let px = |mm: f32| mm * 300.0 / 25.4;
+    let (l0, t0, r0, b0) = (px(8.0), px(125.0), px(105.0), px(222.0));
+    let turn = px(7.0);
+    let corners = [
+        (l0 + turn, t0),
+        (r0, t0 + turn * 0.7),
+        (r0 - turn, b0),
+        (l0, b0 - turn * 1.1),
+    ];
+    let photo = crate::label::photograph(&page, corners, (1400, 1400));
+    let mut jpeg = std::io::Cursor::new(Vec::new());
+    photo.write_to(&mut jpeg, image::ImageFormat::Jpeg).unwrap();
+    let found = tradeseal_core::label::scan::decode_image(jpeg.get_ref()).unwrap();
+    assert_eq!(
+        found,
+        vec![c.text.clone()],
+        "the photographed certificate reads whole"
+    );
+
     // Printed again later: another checkpoint, the same statement, still verifies.
     l.append(
         &s,
