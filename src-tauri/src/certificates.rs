@@ -28,6 +28,13 @@ fn paper(letter: bool) -> PageSize {
     }
 }
 
+fn issuer(card: &tradeseal_core::identity::IdentityCard) -> pdf::Issuer<'_> {
+    pdf::Issuer {
+        org: &card.org,
+        fingerprint: &card.fingerprint,
+    }
+}
+
 #[derive(Serialize)]
 pub struct Drawn {
     statement: Statement,

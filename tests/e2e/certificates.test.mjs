@@ -6,31 +6,28 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { PASS, ROOT, cliOn, launch, screenshot, startDriver } from "./webdriver.mjs";
+import { PASS, ROOT, launch, useDriver } from "./webdriver.mjs";
 
-const work = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-certificates-"));
-const home = path.join(work, "home");
-const shots = path.join(ROOT, "target/e2e");
-let driver = null;
-const cli = cliOn(home);
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
-  cli("epcis", "import", path.join(ROOT, "tests/fixtures/epcis/coffee-chain.jsonld"));
-  cli("masterdata", "product", "--gtin", "04012345123456", "--name", "Espresso roast, 1 kg", "--unit", "H87");
-  cli("masterdata", "location", "--gln", "7701234000011", "--name", "Finca El Mirador", "--country", "CO", "--region", "HUI");
+const e2e = useDriver({
+  before,
+  after,
+  name: "certificates",
   // WebKit's test camera stands in for a device on machines without one.
-  driver = await startDriver({ home, env: { TRADESEAL_MOCK_CAMERA: "1" } });
+  env: { TRADESEAL_MOCK_CAMERA: "1" },
+  setup: (cli) => {
+    cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
+    cli("epcis", "import", path.join(ROOT, "tests/fixtures/epcis/coffee-chain.jsonld"));
+    cli("masterdata", "product", "--gtin", "04012345123456", "--name", "Espresso roast, 1 kg", "--unit", "H87");
+    cli("masterdata", "location", "--gln", "7701234000011", "--name", "Finca El Mirador", "--country", "CO", "--region", "HUI");
+  },
 });
-after(() => driver?.stop());
+const work = e2e.work;
 
 test("issue an origin certificate, read its code, verify it on the Scan screen", async () => {
-  const app = await launch(driver);
-  const shot = (n) => screenshot(driver, path.join(shots, n));
+  const app = await launch(e2e.driver);
+  const shot = e2e.shot;
   try {
     await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
     await app.click(await app.waitFor('[data-testid="tab-certificates"]'));

@@ -6,37 +6,32 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import path from "node:path";
-import { PASS, ROOT, cliOn, launch, screenshot, startDriver } from "./webdriver.mjs";
+import { PASS, ROOT, launch, useDriver } from "./webdriver.mjs";
 
-const work = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-dossier-"));
-const home = path.join(work, "home");
-const shots = path.join(ROOT, "target/e2e");
-let driver = null;
-const cli = cliOn(home);
-
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
-  cli("epcis", "import", path.join(ROOT, "tests/fixtures/epcis/coffee-chain.jsonld"));
-  cli("masterdata", "product", "--gtin", "07701234000011", "--name", "Green coffee, washed", "--hs", "0901.11", "--unit", "KGM");
-  for (const [gln, name, lon, lat] of [["7701234000011", "Finca El Mirador", "-75.934512", "2.154873"], ["7701234000042", "Finca La Esperanza", "-76.012345", "1.998761"]]) {
-    cli("masterdata", "location", "--gln", gln, "--name", name, "--country", "CO", "--region", "HUI", "--geometry", `{"type":"Point","coordinates":[${lon},${lat}]}`, "--area-ha", "3.1", "--deforestation-free");
-  }
-  cli("masterdata", "party", "--gln", "7701234000004", "--name", "Cooperativa Café do Sul", "--country", "CO");
-  cli("masterdata", "party", "--gln", "4012345000009", "--name", "云南咖啡进口有限公司", "--country", "DE");
-  driver = await startDriver({ home });
+const e2e = useDriver({
+  before,
+  after,
+  name: "dossier",
+  setup: (cli) => {
+    cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
+    cli("epcis", "import", path.join(ROOT, "tests/fixtures/epcis/coffee-chain.jsonld"));
+    cli("masterdata", "product", "--gtin", "07701234000011", "--name", "Green coffee, washed", "--hs", "0901.11", "--unit", "KGM");
+    for (const [gln, name, lon, lat] of [["7701234000011", "Finca El Mirador", "-75.934512", "2.154873"], ["7701234000042", "Finca La Esperanza", "-76.012345", "1.998761"]]) {
+      cli("masterdata", "location", "--gln", gln, "--name", name, "--country", "CO", "--region", "HUI", "--geometry", `{"type":"Point","coordinates":[${lon},${lat}]}`, "--area-ha", "3.1", "--deforestation-free");
+    }
+    cli("masterdata", "party", "--gln", "7701234000004", "--name", "Cooperativa Café do Sul", "--country", "CO");
+    cli("masterdata", "party", "--gln", "4012345000009", "--name", "云南咖啡进口有限公司", "--country", "DE");
+  },
 });
-after(() => driver?.stop());
+const work = e2e.work;
 
 const field = (p) => `[data-testid="dossier-field-${p}"]`;
 
 test("build a dossier from the shipment, fix an error, seal, preview and export the PDF", async () => {
-  const app = await launch(driver);
-  const shot = (n) => screenshot(driver, path.join(shots, n));
+  const app = await launch(e2e.driver);
+  const shot = e2e.shot;
   try {
     await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
     await app.waitFor('[data-testid="tab-dossiers"]');

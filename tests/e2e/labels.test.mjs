@@ -6,28 +6,24 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { PASS, ROOT, cliOn, launch, screenshot, startDriver } from "./webdriver.mjs";
+import { PASS, launch, useDriver } from "./webdriver.mjs";
 
-const work = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-labels-"));
-const home = path.join(work, "home");
-const shots = path.join(ROOT, "target/e2e");
-let driver = null;
-const cli = cliOn(home);
-
-before(async () => {
-  mkdirSync(shots, { recursive: true });
-  cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
-  cli("masterdata", "product", "--gtin", "07701234000011", "--name", "Café de Huila, 500 g", "--unit", "H87");
-  driver = await startDriver({ home });
+const e2e = useDriver({
+  before,
+  after,
+  name: "labels",
+  setup: (cli) => {
+    cli("init", "--org", "Acme Coffee Importers", "--gln", "4012345000009");
+    cli("masterdata", "product", "--gtin", "07701234000011", "--name", "Café de Huila, 500 g", "--unit", "H87");
+  },
 });
-after(() => driver?.stop());
+const work = e2e.work;
 
 test("print a label sheet, then scan an image of it", async () => {
-  const app = await launch(driver);
-  const shot = (n) => screenshot(driver, path.join(shots, n));
+  const app = await launch(e2e.driver);
+  const shot = e2e.shot;
   const CLEAR = "\uE009a\uE009\uE003";
   try {
     await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");

@@ -131,15 +131,20 @@ export function screenshot(driver, file) {
   execFileSync("import", ["-display", driver.display, "-window", "root", file], { timeout: 20000 });
 }
 
-/** The set-up every e2e file shares: one driver (and home) for the file's tests, and a
- * screenshot helper writing to target/e2e/. */
-export function useDriver({ before, after }) {
+/** The set-up every e2e file shares: a work folder and a home in it (`setup(cli)`
+ * prepares the home with the CLI before the window starts), one driver for the file's
+ * tests (`env`: more variables for the app), and a screenshot helper writing to
+ * target/e2e/. */
+export function useDriver({ before, after, name = "app", setup = null, env = {} }) {
   const shots = path.join(ROOT, "target/e2e");
-  const ctx = { driver: null, shot: (name) => screenshot(ctx.driver, path.join(shots, name)) };
+  const work = mkdtempSync(path.join(tmpdir(), `tradeseal-e2e-${name}-`));
+  const home = path.join(work, "home");
+  const ctx = { driver: null, work, home, cli: cliOn(home), shot: (file) => screenshot(ctx.driver, path.join(shots, file)) };
   before(async () => {
     if (!existsSync(APP)) throw new Error(`build the app first: ${APP} is missing`);
     mkdirSync(shots, { recursive: true });
-    ctx.driver = await startDriver();
+    setup?.(ctx.cli);
+    ctx.driver = await startDriver({ home, env });
   });
   after(() => ctx.driver?.stop());
   return ctx;

@@ -60,13 +60,7 @@ pub fn run(home: &Path, c: CertificateCommand) -> Result<ExitCode> {
             let now = tradeseal_core::system::now();
             let c = certificate::issue(&mut ledger, &signer, now, kind, &target)?;
             write(&h, &c, a.paper, &a.output)?;
-            println!(
-                "Issued {} no. {}/{} for {}",
-                c.statement.kind.title(),
-                c.claims.origin,
-                c.seq(),
-                c.statement.subject.describe()
-            );
+            println!("Issued {}", described(&c));
             summary(&c);
             println!("Wrote {}", a.output.display());
         }
@@ -80,17 +74,22 @@ pub fn run(home: &Path, c: CertificateCommand) -> Result<ExitCode> {
             let signer = h.unlock(&crate::env::passphrase(false)?)?;
             let c = certificate::packed(&ledger, &signer, entry)?;
             write(&h, &c, paper, &output)?;
-            println!(
-                "{} no. {}/{} for {}",
-                c.statement.kind.title(),
-                c.claims.origin,
-                c.seq(),
-                c.statement.subject.describe()
-            );
+            println!("{}", described(&c));
             println!("Wrote {}", output.display());
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `Certificate of Origin no. ORIGIN/SEQ for SUBJECT`.
+fn described(c: &certificate::Certificate) -> String {
+    format!(
+        "{} no. {}/{} for {}",
+        c.statement.kind.title(),
+        c.claims.origin,
+        c.seq(),
+        c.statement.subject.describe()
+    )
 }
 
 fn summary(c: &certificate::Certificate) {

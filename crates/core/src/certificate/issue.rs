@@ -7,7 +7,7 @@ use super::statement::{self, CertificateType, Statement, Target, KIND_CERTIFICAT
 use crate::error::{Error, Result};
 use crate::hash::Hash;
 use crate::identity::Signer;
-use crate::ledger::{Appended, Ledger, NewEntry};
+use crate::ledger::{Ledger, NewEntry};
 use crate::time::Timestamp;
 
 /// An issued certificate.
@@ -35,17 +35,12 @@ pub fn issue(
     target: &Target,
 ) -> Result<Certificate> {
     let st = statement::state(ledger, &signer.card.org, kind, target)?;
-    let mut app = ledger.begin_append(signer, now)?;
-    let seq = match app.push(&[NewEntry {
+    let entry = NewEntry {
         kind: KIND_CERTIFICATE.into(),
         payload: crate::canonical::to_canonical(&st)?,
         index: None,
-    }])?[..]
-    {
-        [Appended::New { seq, .. }] => seq,
-        _ => unreachable!("a certificate entry is never a known event"),
     };
-    app.commit()?;
+    let seq = ledger.append(signer, now, &[entry])?[0].0;
     packed(ledger, signer, seq)
 }
 

@@ -11,7 +11,6 @@ use tradeseal_core::certificate::{
     self, cose, pdf, statement, CertificateReport, CertificateType, Subject, Target,
 };
 use tradeseal_core::ledger::Ledger;
-use tradeseal_core::parties;
 use tradeseal_core::pdf::PageSize;
 
 const ROASTED: &str = "04012345123456/R-2026-031";
@@ -20,35 +19,20 @@ fn codes(r: &CertificateReport) -> Vec<&str> {
     r.findings.iter().map(|f| f.code.as_str()).collect()
 }
 
-fn partner(
-    issuer_card: &tradeseal_core::identity::IdentityCard,
-    trust: &str,
-) -> (tempfile::TempDir, Ledger) {
-    let (d, home, s) = crate::home_of("Customs Broker Ltd", None, 77);
-    let mut l = home.ledger().unwrap();
-    let pk = issuer_card.public_key.clone();
-    let mut entries = vec![parties::add_entry(issuer_card).unwrap()];
-    match trust {
-        "trusted" => entries.push(parties::trust_entry(&pk).unwrap()),
-        "revoked" => entries.push(parties::revoke_entry(&pk, t(0), "key stolen").unwrap()),
-        _ => {}
-    }
-    l.append(&s, t(50), &entries).unwrap();
-    (d, l)
+/// A certificate of `kind` for the roasted lot R-2026-031.
+fn roasted(
+    l: &mut Ledger,
+    s: &tradeseal_core::identity::Signer,
+    kind: CertificateType,
+) -> certificate::Certificate {
+    certificate::issue(l, s, t(10), kind, &Target::Lot(ROASTED.into())).unwrap()
 }
 
 #[test]
 fn an_origin_certificate_for_a_lot_is_recorded_printed_and_verifies_offline() {
     let (d, home, s, mut l) = coffee_home();
     let before = l.checkpoint().unwrap().0.size;
-    let c = certificate::issue(
-        &mut l,
-        &s,
-        t(10),
-        CertificateType::Origin,
-        &Target::Lot(ROASTED.into()),
-    )
-    .unwrap();
+    let c = roasted(&mut l, &s, CertificateType::Origin);
     assert_eq!(c.seq(), before, "one entry, the next one");
     assert_eq!(l.checkpoint().unwrap().0.size, before + 1);
     let Subject::Lot(lot) = &c.statement.subject else {
@@ -161,14 +145,7 @@ fn an_origin_certificate_for_a_lot_is_recorded_printed_and_verifies_offline() {
 #[test]
 fn a_partner_verifies_by_its_trust_store_and_follows_the_issuers_standing() {
     let (_d, home, s, mut l) = coffee_home();
-    let c = certificate::issue(
-        &mut l,
-        &s,
-        t(10),
-        CertificateType::Authenticity,
-        &Target::Lot(ROASTED.into()),
-    )
-    .unwrap();
+    let c = roasted(&mut l, &s, CertificateType::Authenticity);
     let card = home.card().clone();
     for (trust, verdict, want) in [
         ("trusted", BundleVerdict::Verified, vec![]),
@@ -179,7 +156,7 @@ fn a_partner_verifies_by_its_trust_store_and_follows_the_issuers_standing() {
         ),
         ("revoked", BundleVerdict::Failed, vec!["signer-revoked"]),
     ] {
-        let (_pd, pl) = partner(&card, trust);
+        let (_pd, pl) = crate::receiver(&card, trust);
         let r = certificate::verify(&c.text, Some(&pl));
         assert_eq!((r.verdict, codes(&r)), (verdict, want), "{trust}");
         assert_eq!(r.issuer.as_deref(), Some(card.org.as_str()));
@@ -192,14 +169,7 @@ fn a_partner_verifies_by_its_trust_store_and_follows_the_issuers_standing() {
 #[test]
 fn tampered_truncated_and_forged_payloads_fail_for_their_reason() {
     let (_d, _home, s, mut l) = coffee_home();
-    let c = certificate::issue(
-        &mut l,
-        &s,
-        t(10),
-        CertificateType::Origin,
-        &Target::Lot(ROASTED.into()),
-    )
-    .unwrap();
+    let c = roasted(&mut l, &s, CertificateType::Origin);
     let check = |text: &str| -> Vec<String> {
         let r = certificate::verify(text, Some(&l));
         assert_eq!(r.verdict, BundleVerdict::Failed, "{text}");
@@ -251,14 +221,7 @@ fn a_certificate_of_a_ledger_with_the_same_key_but_other_entries_was_not_issued_
     for (l, s) in [(&mut l1, &s1), (&mut l2, &s2)] {
         crate::epcis::import_bytes(l, s, &crate::epcis::coffee_chain()).unwrap();
     }
-    let c = certificate::issue(
-        &mut l1,
-        &s1,
-        t(10),
-        CertificateType::Authenticity,
-        &Target::Lot(ROASTED.into()),
-    )
-    .unwrap();
+    let c = roasted(&mut l1, &s1, CertificateType::Authenticity);
     assert_eq!(
         certificate::verify(&c.text, Some(&l1)).verdict,
         BundleVerdict::Verified

@@ -8,10 +8,7 @@ use crate::dossier::coffee_home;
 use crate::epcis::root;
 use crate::t;
 use serde_json::{json, Value};
-use tradeseal_core::bundle::BundleVerdict;
 use tradeseal_core::certificate::{self, cose, CertificateType, Target};
-use tradeseal_core::parties;
-use tradeseal_core::Timestamp;
 
 fn vector() -> Value {
     let (_d, issuer, s, mut l) = coffee_home();
@@ -68,34 +65,14 @@ fn vector() -> Value {
             vec!["cert-payload"],
         ),
     ];
-    let verdict = |v: BundleVerdict| match v {
-        BundleVerdict::Verified => "verified",
-        BundleVerdict::VerifiedWithWarnings => "verified-with-warnings",
-        BundleVerdict::Failed => "failed",
-    };
+    // The receiver: a broker holding the issuer's card, in each trust state.
     let mut out = Vec::new();
     for (name, text, trust, want_verdict, want_codes) in cases {
-        let (_d2, broker, bs) = crate::home_of("Customs Broker Ltd", None, 77);
-        let mut bl = broker.ledger().unwrap();
-        let pk = issuer.card().public_key.clone();
-        let mut entries = vec![parties::add_entry(issuer.card()).unwrap()];
-        match trust {
-            "trusted" => entries.push(parties::trust_entry(&pk).unwrap()),
-            "revoked" => entries.push(
-                parties::revoke_entry(
-                    &pk,
-                    Timestamp::parse_rfc3339("1970-01-01T00:00:00Z").unwrap(),
-                    "key stolen",
-                )
-                .unwrap(),
-            ),
-            _ => {}
-        }
-        bl.append(&bs, t(20), &entries).unwrap();
+        let (_d2, bl) = crate::receiver(issuer.card(), trust);
         let r = certificate::verify(&text, Some(&bl));
         let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(
-            (verdict(r.verdict), codes.clone()),
+            (crate::verdict_word(r.verdict), codes.clone()),
             (want_verdict, want_codes.clone()),
             "{name}"
         );

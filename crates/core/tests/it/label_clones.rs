@@ -27,6 +27,15 @@ fn seen(l: &Ledger, uri: &str, place: &str, ms: i64) -> (BundleVerdict, Vec<Stri
     )
 }
 
+/// Labels with serials 000001 to `to`.
+fn serials_to(l: &mut Ledger, s: &tradeseal_core::identity::Signer, to: &str) -> issue::Batch {
+    let serials = Serials::Range {
+        from: "000001".into(),
+        to: to.into(),
+    };
+    issue::issue(l, s, t(10), &request(serials)).unwrap()
+}
+
 /// An EPCIS document with one ObjectEvent observing `serial` with `disposition`.
 fn observed(serial: &str, disposition: &str, at_ms: i64) -> Vec<u8> {
     let time = t(at_ms).to_rfc3339();
@@ -48,16 +57,7 @@ fn observed(serial: &str, disposition: &str, at_ms: i64) -> Vec<u8> {
 fn a_serial_seen_at_two_places_within_a_day_is_a_probable_copy() {
     let (_d, home, s) = new_home();
     let mut l = home.ledger().unwrap();
-    let b = issue::issue(
-        &mut l,
-        &s,
-        t(10),
-        &request(Serials::Range {
-            from: "000001".into(),
-            to: "000003".into(),
-        }),
-    )
-    .unwrap();
+    let b = serials_to(&mut l, &s, "000003");
     let uri = &b.labels[0].uri;
     let base = 10 * HOUR;
     assert_eq!(
@@ -119,16 +119,7 @@ fn a_serial_seen_at_two_places_within_a_day_is_a_probable_copy() {
 fn a_label_scanned_after_its_item_was_sold_or_destroyed_is_flagged() {
     let (_d, home, s) = new_home();
     let mut l = home.ledger().unwrap();
-    let b = issue::issue(
-        &mut l,
-        &s,
-        t(10),
-        &request(Serials::Range {
-            from: "000001".into(),
-            to: "000002".into(),
-        }),
-    )
-    .unwrap();
+    let b = serials_to(&mut l, &s, "000002");
     import_bytes(&mut l, &s, &observed("000001", "retail_sold", 20 * HOUR)).unwrap();
     import_bytes(&mut l, &s, &observed("000002", "destroyed", 20 * HOUR)).unwrap();
     // Before the sale nothing is wrong.

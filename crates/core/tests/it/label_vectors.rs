@@ -6,11 +6,8 @@
 use crate::epcis::root;
 use crate::{new_home, t};
 use serde_json::{json, Value};
-use tradeseal_core::bundle::BundleVerdict;
 use tradeseal_core::home::Home;
 use tradeseal_core::label::{self, issue, link, verify, Keys, Serials};
-use tradeseal_core::parties;
-use tradeseal_core::Timestamp;
 
 fn home(org: &str, seed: u8) -> (tempfile::TempDir, Home, tradeseal_core::identity::Signer) {
     crate::home_of(org, None, seed)
@@ -121,35 +118,14 @@ fn vector() -> Value {
         ),
     ];
     // The receiver: a broker holding the issuer's card, in each trust state.
-    let verdict = |v: BundleVerdict| match v {
-        BundleVerdict::Verified => "verified",
-        BundleVerdict::VerifiedWithWarnings => "verified-with-warnings",
-        BundleVerdict::Failed => "failed",
-    };
     let mut out = Vec::new();
     for (name, uri, trust, want_verdict, want_codes) in cases {
-        let (_d2, broker, bs) = home("Customs Broker Ltd", 77);
-        let mut bl = broker.ledger().unwrap();
-        let pk = issuer.card().public_key.clone();
-        let mut entries = vec![parties::add_entry(issuer.card()).unwrap()];
-        match trust {
-            "trusted" => entries.push(parties::trust_entry(&pk).unwrap()),
-            "revoked" => entries.push(
-                parties::revoke_entry(
-                    &pk,
-                    Timestamp::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
-                    "key stolen",
-                )
-                .unwrap(),
-            ),
-            _ => {}
-        }
-        bl.append(&bs, t(20), &entries).unwrap();
+        let (_d2, bl) = crate::receiver(issuer.card(), trust);
         let keys = Keys::of(&bl, "Customs Broker Ltd").unwrap();
         let r = verify::verify(&uri, Some(&bl), Some(&keys));
         let codes: Vec<&str> = r.findings.iter().map(|f| f.code.as_str()).collect();
         assert_eq!(
-            (verdict(r.verdict), codes.clone()),
+            (crate::verdict_word(r.verdict), codes.clone()),
             (want_verdict, want_codes.clone()),
             "{name}"
         );

@@ -54,3 +54,40 @@ pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Ho
     let signer = home.unlock(PASS).unwrap();
     (dir, home, signer)
 }
+
+/// A receiver's home (a broker, seed 77) holding `issuer`'s card: `"trusted"`,
+/// `"revoked"` (from 2026-01-01, "key stolen"), or only added (`"unknown"`).
+pub fn receiver(
+    issuer: &tradeseal_core::identity::IdentityCard,
+    trust: &str,
+) -> (tempfile::TempDir, tradeseal_core::ledger::Ledger) {
+    use tradeseal_core::parties;
+    let (d, home, s) = home_of("Customs Broker Ltd", None, 77);
+    let mut l = home.ledger().unwrap();
+    let pk = issuer.public_key.clone();
+    let mut entries = vec![parties::add_entry(issuer).unwrap()];
+    match trust {
+        "trusted" => entries.push(parties::trust_entry(&pk).unwrap()),
+        "revoked" => entries.push(
+            parties::revoke_entry(
+                &pk,
+                Timestamp::parse_rfc3339("2026-01-01T00:00:00Z").unwrap(),
+                "key stolen",
+            )
+            .unwrap(),
+        ),
+        _ => {}
+    }
+    l.append(&s, t(20), &entries).unwrap();
+    (d, l)
+}
+
+/// A verdict as the vector files write it.
+pub fn verdict_word(v: tradeseal_core::bundle::BundleVerdict) -> &'static str {
+    use tradeseal_core::bundle::BundleVerdict as V;
+    match v {
+        V::Verified => "verified",
+        V::VerifiedWithWarnings => "verified-with-warnings",
+        V::Failed => "failed",
+    }
+}
