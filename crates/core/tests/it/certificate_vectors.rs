@@ -5,7 +5,6 @@
 //! tests/vectors/certificate/check.py checks them independently (cbor2, cryptography).
 
 use crate::dossier::coffee_home;
-use crate::epcis::root;
 use crate::t;
 use serde_json::{json, Value};
 use tradeseal_core::certificate::{self, cose, CertificateType, Target};
@@ -99,15 +98,5 @@ fn vector() -> Value {
 
 #[test]
 fn the_certificate_vector_is_current_and_each_case_gives_its_verdict() {
-    let path = root().join("tests/vectors/certificate/certificate-v1.json");
-    let want = serde_json::to_string_pretty(&vector()).unwrap() + "\n";
-    if std::env::var_os("TRADESEAL_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).unwrap();
-    }
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        want,
-        "run TRADESEAL_BLESS=1 to rewrite, if the format change is intended"
-    );
+    crate::vector_is_current("tests/vectors/certificate/certificate-v1.json", &vector());
 }

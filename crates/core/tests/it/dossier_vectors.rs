@@ -92,14 +92,5 @@ fn seal_vector() -> Value {
 
 #[test]
 fn the_seal_vector_is_current() {
-    let path = root().join("tests/vectors/dossier/seal-v1.json");
-    let want = serde_json::to_string_pretty(&seal_vector()).unwrap() + "\n";
-    if std::env::var_os("TRADESEAL_BLESS").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        want,
-        "run TRADESEAL_BLESS=1 to rewrite, if the format change is intended"
-    );
+    crate::vector_is_current("tests/vectors/dossier/seal-v1.json", &seal_vector());
 }

@@ -3,7 +3,6 @@
 //! key, revoked issuer, truncated, unsigned), each with the verdict and findings
 //! expected. tests/vectors/label/check.py checks the signatures independently.
 
-use crate::epcis::root;
 use crate::{new_home, t};
 use serde_json::{json, Value};
 use tradeseal_core::home::Home;
@@ -141,15 +140,5 @@ fn vector() -> Value {
 
 #[test]
 fn the_label_vector_is_current_and_each_case_gives_its_verdict() {
-    let path = root().join("tests/vectors/label/label-v1.json");
-    let want = serde_json::to_string_pretty(&vector()).unwrap() + "\n";
-    if std::env::var_os("TRADESEAL_BLESS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, &want).unwrap();
-    }
-    assert_eq!(
-        std::fs::read_to_string(&path).unwrap(),
-        want,
-        "run TRADESEAL_BLESS=1 to rewrite, if the format change is intended"
-    );
+    crate::vector_is_current("tests/vectors/label/label-v1.json", &vector());
 }

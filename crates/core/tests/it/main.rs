@@ -91,3 +91,19 @@ pub fn verdict_word(v: tradeseal_core::bundle::BundleVerdict) -> &'static str {
         V::Failed => "failed",
     }
 }
+
+/// Asserts the vector file `rel` (from the repository root) holds `doc` as pretty JSON;
+/// `TRADESEAL_BLESS=1` writes it instead.
+pub fn vector_is_current(rel: &str, doc: &serde_json::Value) {
+    let path = epcis::root().join(rel);
+    let want = serde_json::to_string_pretty(doc).unwrap() + "\n";
+    if std::env::var_os("TRADESEAL_BLESS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, &want).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        want,
+        "{rel} changed: run TRADESEAL_BLESS=1 to rewrite it, if the format change is intended (formats are forever)"
+    );
+}
