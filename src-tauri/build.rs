@@ -48,6 +48,7 @@ fn main() {
             "labels_issue",
             "scan_files",
             "scan_image",
+            "certificates_candidates",
             "certificates_preview",
             "certificates_issue",
             "print_file",

@@ -35,6 +35,19 @@ fn issuer(card: &tradeseal_core::identity::IdentityCard) -> pdf::Issuer<'_> {
     }
 }
 
+/// The lots and sealed dossiers the form offers.
+#[tauri::command]
+pub async fn certificates_candidates(
+    state: State<'_, Session>,
+) -> Res<Vec<certificate::statement::Candidate>> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        certificate::statement::candidates(&l, 200)
+    })
+    .await
+}
+
 #[derive(Serialize)]
 pub struct Drawn {
     statement: Statement,

@@ -31,6 +31,10 @@ test("issue an origin certificate, read its code, verify it on the Scan screen",
   try {
     await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
     await app.click(await app.waitFor('[data-testid="tab-certificates"]'));
+    // The form offers the recorded lots (with their products) to choose from.
+    await app.waitFor('[data-testid="cert-lot"]');
+    const offered = await app.script("return [...document.querySelectorAll('#cert-lots option')].map((o) => o.value + ' ' + o.textContent)");
+    assert.ok(offered.includes("04012345123456/R-2026-031 Espresso roast, 1 kg"), JSON.stringify(offered));
     // The preview follows the form. A lot that is not recorded: the error names it and
     // what to do.
     await app.type(await app.waitFor('[data-testid="cert-lot"]'), "04012345123456/NOPE");

@@ -96,6 +96,7 @@ pub fn typescript() -> String {
         crate::certificate::statement::Goods::decl(),
         crate::certificate::statement::OriginSummary::decl(),
         crate::certificate::statement::Place::decl(),
+        crate::certificate::statement::Candidate::decl(),
     ];
     let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
     for d in decls {

@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  Candidate,
   CertificateType,
   Statement,
   Scanned,
@@ -131,6 +132,7 @@ export const api = {
   scanFiles: (paths: string[], place: string) => call<ScannedFile[]>("scan_files", { paths, place }),
   scanImage: (image: Uint8Array, place: string) => call<ScannedFile>("scan_image", { image: Array.from(image), place }),
 
+  certificatesCandidates: () => call<Candidate[]>("certificates_candidates"),
   certificatesPreview: (a: CertificateRequest) => call<CertificateDrawn>("certificates_preview", { ...a }),
   certificatesIssue: (a: CertificateRequest, path: string) => call<CertificateDrawn>("certificates_issue", { ...a, path }),
   printFile: (path: string) => call<string>("print_file", { path }),

@@ -830,3 +830,17 @@ export type Place = { name: string, country?: string,
  * When it was made there (a date).
  */
 produced?: string, };
+
+export type Candidate = { 
+/**
+ * `lot` or `dossier`.
+ */
+kind: string, 
+/**
+ * What `--lot` or `--dossier` takes: `GTIN/LOT`, or the dossier's LRN (else its id).
+ */
+value: string, 
+/**
+ * For people: the product, or the dossier's exporter and version.
+ */
+label: string, };

@@ -285,6 +285,65 @@ fn summary(ledger: &Ledger, own_org: &str, items: &[String]) -> Result<OriginSum
     })
 }
 
+/// Something a certificate can be issued for, as the form offers it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Candidate {
+    /// `lot` or `dossier`.
+    pub kind: String,
+    /// What `--lot` or `--dossier` takes: `GTIN/LOT`, or the dossier's LRN (else its id).
+    pub value: String,
+    /// For people: the product, or the dossier's exporter and version.
+    pub label: String,
+}
+
+/// The lots the ledger records (newest events first) and the sealed dossiers, at most
+/// `limit` of each.
+pub fn candidates(ledger: &Ledger, limit: u32) -> Result<Vec<Candidate>> {
+    let mut out = Vec::new();
+    let mut st = ledger.conn().prepare_cached(
+        "SELECT o.id FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+         WHERE o.id LIKE 'https://id.gs1.org/01/%/10/%' AND o.id NOT LIKE '%/21/%'
+         GROUP BY o.id ORDER BY max(e.time_ms) DESC LIMIT ?1",
+    )?;
+    let ids: Vec<String> = st
+        .query_map([limit], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    for id in ids {
+        if let Ok(crate::gs1::Gs1Id::Lgtin(g, l)) = crate::gs1::Gs1Id::from_digital_link(&id) {
+            let product = crate::masterdata::list(ledger, Some("product"), Some(g.as_str()), 5)?
+                .into_iter()
+                .find(|r| r.key == g.as_str())
+                .map(|r| r.name);
+            out.push(Candidate {
+                kind: "lot".into(),
+                value: format!("{g}/{}", l.as_str()),
+                label: product.unwrap_or_else(|| format!("GTIN {g}")),
+            });
+        }
+    }
+    let sealed = store::list(ledger, "")?
+        .into_iter()
+        .filter(|d| d.status != Status::Draft || d.version > 1)
+        .take(limit as usize);
+    for d in sealed {
+        out.push(Candidate {
+            kind: "dossier".into(),
+            value: d.lrn.clone().unwrap_or_else(|| d.id.clone()),
+            label: format!(
+                "{}{} version {}",
+                d.exporter
+                    .as_deref()
+                    .map(|e| format!("{e}, "))
+                    .unwrap_or_default(),
+                d.id,
+                d.version
+            ),
+        });
+    }
+    Ok(out)
+}
+
 impl Subject {
     /// One line for people: `GTIN 07701234000011 lot H-2026-017 (Coffee)`, `dossier D… version 2`.
     pub fn describe(&self) -> String {

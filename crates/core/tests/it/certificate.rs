@@ -241,6 +241,21 @@ fn a_certificate_for_a_sealed_dossier_names_it_and_its_seal() {
         &Target::Dossier(dossier.id.clone()),
     )
     .unwrap();
+    // The form offers the sealed dossier and the recorded lots.
+    let offered = statement::candidates(&l, 50).unwrap();
+    let of = |kind: &str| -> Vec<String> {
+        offered
+            .iter()
+            .filter(|c| c.kind == kind)
+            .map(|c| c.value.clone())
+            .collect()
+    };
+    assert!(
+        of("lot").contains(&"04012345123456/R-2026-031".to_string()),
+        "{offered:?}"
+    );
+    assert!(of("lot").iter().all(|v| !v.contains("/21/")), "{offered:?}");
+    assert_eq!(of("dossier").len(), 1, "{offered:?}");
     let Subject::Dossier(x) = &c.statement.subject else {
         panic!("a dossier subject")
     };
