@@ -48,6 +48,7 @@ fn main() {
             "labels_issue",
             "scan_files",
             "scan_image",
+            "label_sightings",
             "certificates_candidates",
             "certificates_preview",
             "certificates_issue",

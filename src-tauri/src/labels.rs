@@ -251,3 +251,18 @@ pub async fn scan_image(
     })
     .await
 }
+
+/// Where and when a serial was scanned, newest first (the scan log).
+#[tauri::command]
+pub async fn label_sightings(
+    state: State<'_, Session>,
+    gtin: String,
+    serial: String,
+) -> Res<Vec<label::sightings::SightingRow>> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        label::sightings::history(&l, Some((&gtin, &serial)), 100)
+    })
+    .await
+}

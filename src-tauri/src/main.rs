@@ -71,6 +71,7 @@ fn main() {
             labels::labels_issue,
             labels::scan_files,
             labels::scan_image,
+            labels::label_sightings,
             certificates::certificates_candidates,
             certificates::certificates_preview,
             certificates::certificates_issue,

@@ -80,6 +80,13 @@ test("print a label sheet, then scan an image of it", async () => {
       assert.match(text, /^Failed/);
       assert.match(text, /also scanned at "Acme Coffee Importers" on .*: two labels carry it\. treat the item as a probable copy/);
     }
+    // The first label's history: seen here, and at the organisation before.
+    await app.click(await app.find('[data-testid="scan-history"]'));
+    const seen = await app.waitFor('[data-testid="scan-sightings"]');
+    const places = await app.script("return [...arguments[0].querySelectorAll('li')].map((li) => li.textContent.trim())", [{ "element-6066-11e4-a52e-4f735466cecf": seen }]);
+    assert.equal(places.length, 2, JSON.stringify(places));
+    assert.match(places[0], /· Rotterdam shop · Failed$/);
+    assert.match(places[1], /· Acme Coffee Importers · Verified$/);
     shot("labels-clone.png");
   } finally {
     await app.quit();

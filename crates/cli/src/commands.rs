@@ -30,6 +30,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Dossier(c) => crate::dossiers::run(home, c),
         Command::Labels(a) => crate::labels::labels(home, a),
         Command::Scan(a) => crate::labels::scan(home, a),
+        Command::Sightings(a) => crate::labels::sightings(home, a),
         Command::Certificate(c) => crate::certificates::run(home, c),
         Command::Key(KeyCommand::Rotate) => rotate(home),
         Command::Codelists(CodelistsCommand::Unlocode { files }) => unlocode(home, &files),

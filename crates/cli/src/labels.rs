@@ -57,6 +57,64 @@ pub struct ScanArgs {
     json: bool,
 }
 
+#[derive(Args)]
+pub struct SightingsArgs {
+    /// Only this serial: GTIN/SERIAL
+    #[arg(long, value_name = "GTIN/SERIAL")]
+    serial: Option<String>,
+    /// At most this many
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn sightings(home: &Path, a: SightingsArgs) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    let l = h.ledger_read_only()?;
+    let serial = match &a.serial {
+        Some(text) => {
+            let (g, s) = text.split_once('/').ok_or_else(|| {
+                Error::invalid(
+                    "serial",
+                    format!("{text:?}: write GTIN/SERIAL, e.g. 07701234000011/000005"),
+                )
+            })?;
+            Some((
+                tradeseal_core::gs1::Gtin::parse(g)?.to_string(),
+                s.trim().to_string(),
+            ))
+        }
+        None => None,
+    };
+    let rows = label::sightings::history(
+        &l,
+        serial.as_ref().map(|(g, s)| (g.as_str(), s.as_str())),
+        a.limit,
+    )?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&rows).expect("JSON"));
+        return Ok(ExitCode::SUCCESS);
+    }
+    if rows.is_empty() {
+        println!(
+            "No label scanned yet{}",
+            if serial.is_some() {
+                " with this serial"
+            } else {
+                ""
+            }
+        );
+    }
+    for r in &rows {
+        println!(
+            "{}  {}/{} lot {}  at {:?}  {}  ({})",
+            r.time, r.gtin, r.serial, r.lot, r.place, r.verdict, r.source
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
     let h = Home::open(home)?;
     let stock = layout::Layout::by_name(&a.layout)?;

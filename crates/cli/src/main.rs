@@ -100,6 +100,8 @@ enum Command {
     Labels(labels::LabelArgs),
     /// Read every QR code in photos, scans or PDFs and check each offline
     Scan(labels::ScanArgs),
+    /// Where and when labels were scanned (the scan log), newest first
+    Sightings(labels::SightingsArgs),
     /// Certificates of origin or authenticity for a lot or a sealed dossier, with a QR
     /// code that verifies offline
     #[command(subcommand)]

@@ -3,6 +3,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
   Candidate,
+  SightingRow,
   CertificateType,
   Statement,
   Scanned,
@@ -132,6 +133,7 @@ export const api = {
   scanFiles: (paths: string[], place: string) => call<ScannedFile[]>("scan_files", { paths, place }),
   scanImage: (image: Uint8Array, place: string) => call<ScannedFile>("scan_image", { image: Array.from(image), place }),
 
+  labelSightings: (gtin: string, serial: string) => call<SightingRow[]>("label_sightings", { gtin, serial }),
   certificatesCandidates: () => call<Candidate[]>("certificates_candidates"),
   certificatesPreview: (a: CertificateRequest) => call<CertificateDrawn>("certificates_preview", { ...a }),
   certificatesIssue: (a: CertificateRequest, path: string) => call<CertificateDrawn>("certificates_issue", { ...a, path }),

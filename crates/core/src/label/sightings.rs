@@ -86,12 +86,18 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
             })
             .ok();
         if let Some((ms, place)) = near {
-            let hours = (now - ms).abs() as f64 / 3_600_000.0;
+            let apart = (now - ms).abs();
+            let apart = if apart < 3_600_000 {
+                format!("{} min", apart / 60_000)
+            } else {
+                format!("{:.1} h", apart as f64 / 3_600_000.0)
+            };
+            let when = if ms <= now { "before" } else { "after" };
             f.error(
                 "label-clone",
                 "/21",
                 Some(serial.as_str()),
-                format!("serial {serial} was also scanned at {place:?} on {} ({hours:.1} h apart from here, {:?}): two labels carry it", text(ms), at.place),
+                format!("serial {serial} was also scanned at {place:?} on {}, {apart} {when} this scan at {:?}: two labels carry it", text(ms), at.place),
                 "treat the item as a probable copy: one of the two labels was copied; hold the goods and compare both with the issuer",
             );
         }
