@@ -69,19 +69,14 @@ pub async fn certificates_preview(
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
-        let org = u.home.card().org.clone();
+        let card = u.home.card();
         let st = certificate::statement::state(
             &l,
-            &org,
+            &card.org,
             CertificateType::parse(&kind)?,
             &target(&lot, &dossier)?,
         )?;
-        let fp = u.home.card().fingerprint.clone();
-        let issuer = pdf::Issuer {
-            org: &org,
-            fingerprint: &fp,
-        };
-        let (_, pages) = pdf::certificate_preview(&st, &issuer, None, paper(letter));
+        let (_, pages) = pdf::certificate_preview(&st, &issuer(card), None, paper(letter));
         Ok(Drawn {
             statement: st,
             pages,
@@ -120,14 +115,12 @@ pub async fn certificates_issue(
             CertificateType::parse(&kind)?,
             &target(&lot, &dossier)?,
         )?;
-        let org = u.home.card().org.clone();
-        let fp = u.home.card().fingerprint.clone();
-        let issuer = pdf::Issuer {
-            org: &org,
-            fingerprint: &fp,
-        };
-        let (bytes, pages) =
-            pdf::certificate_preview(&c.statement, &issuer, Some(&c), paper(letter));
+        let (bytes, pages) = pdf::certificate_preview(
+            &c.statement,
+            &issuer(u.home.card()),
+            Some(&c),
+            paper(letter),
+        );
         tradeseal_core::files::write_atomically(&p, |w| {
             std::io::Write::write_all(w, &bytes)
                 .map_err(|e| Error::io(format!("writing {}", p.display()), e))

@@ -165,6 +165,14 @@ pub struct ScannedFile {
     error: Option<String>,
 }
 
+/// Where the person scanning is: as they say, else the organisation.
+fn place_or_home(place: &str, u: &crate::session::Unlocked) -> String {
+    match place.trim() {
+        "" => u.home.card().org.clone(),
+        p => p.to_string(),
+    }
+}
+
 /// Reads every QR code in the files (PNG, JPEG, PDF), checks each, and logs the
 /// labels as seen at `place` (clone detection; empty: this organisation).
 #[tauri::command]
@@ -177,10 +185,7 @@ pub async fn scan_files(
     blocking(move || {
         let l = u.home.ledger()?;
         let keys = label::Keys::of(&l, &u.home.card().org)?;
-        let place = match place.trim() {
-            "" => u.home.card().org.clone(),
-            p => p.to_string(),
-        };
+        let place = place_or_home(&place, &u);
         let now = tradeseal_core::system::now();
         let mut out = Vec::new();
         for path in paths {
@@ -192,14 +197,7 @@ pub async fn scan_files(
                 time: now,
             };
             let (codes, error) = match scan::decode_file(&p) {
-                Ok(found) => {
-                    let mut codes: Vec<scan::Scanned> = found
-                        .iter()
-                        .map(|(page, text)| scan::check(*page, text, Some(&l), Some(&keys)))
-                        .collect();
-                    scan::log(&l, &at, &mut codes)?;
-                    (codes, None)
-                }
+                Ok(found) => (scan::check_all(&found, &l, &keys, Some(&at))?, None),
                 Err(e) => (Vec::new(), Some(e.to_string())),
             };
             out.push(ScannedFile {
@@ -223,25 +221,21 @@ pub async fn scan_image(
 ) -> Res<ScannedFile> {
     let u = state.current()?;
     blocking(move || {
-        let texts = scan::decode_image(&image)?;
+        let found: Vec<(Option<u32>, String)> = scan::decode_image(&image)?
+            .into_iter()
+            .map(|t| (None, t))
+            .collect();
         let mut codes = Vec::new();
-        if !texts.is_empty() {
+        if !found.is_empty() {
             let l = u.home.ledger()?;
             let keys = label::Keys::of(&l, &u.home.card().org)?;
-            let place = match place.trim() {
-                "" => u.home.card().org.clone(),
-                p => p.to_string(),
-            };
+            let place = place_or_home(&place, &u);
             let at = label::sightings::Sighting {
                 place: &place,
                 source: "camera",
                 time: tradeseal_core::system::now(),
             };
-            codes = texts
-                .iter()
-                .map(|text| scan::check(None, text, Some(&l), Some(&keys)))
-                .collect();
-            scan::log(&l, &at, &mut codes)?;
+            codes = scan::check_all(&found, &l, &keys, Some(&at))?;
         }
         Ok(ScannedFile {
             file: "camera".into(),

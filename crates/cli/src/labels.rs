@@ -255,19 +255,20 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
     let mut all = Vec::new();
     for f in &a.files {
         let codes = scan::decode_file(f)?;
-        let mut checked: Vec<scan::Scanned> = codes
-            .iter()
-            .map(|(page, text)| scan::check(*page, text, ledger.as_ref(), keys.as_ref()))
-            .collect();
-        if let (Some(l), false) = (&ledger, a.no_log) {
-            let source = f.display().to_string();
-            let at = label::sightings::Sighting {
-                place: &place,
-                source: &source,
-                time: now,
-            };
-            scan::log(l, &at, &mut checked)?;
-        }
+        let source = f.display().to_string();
+        let at = label::sightings::Sighting {
+            place: &place,
+            source: &source,
+            time: now,
+        };
+        let checked = match (&ledger, &keys) {
+            (Some(l), Some(k)) => scan::check_all(&codes, l, k, (!a.no_log).then_some(&at))?,
+            // No home: the codes are read and told apart; nothing can be trusted.
+            _ => codes
+                .iter()
+                .map(|(page, text)| scan::check(*page, text, None, None))
+                .collect(),
+        };
         all.push((f.clone(), checked));
     }
     let failed = all

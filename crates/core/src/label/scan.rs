@@ -166,6 +166,24 @@ pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
     }
 }
 
+/// Checks every code read from one source and, with `at`, logs its labels as seen
+/// there (clone detection): what the CLI and the app do with a file or a frame.
+pub fn check_all(
+    codes: &[(Option<u32>, String)],
+    ledger: &Ledger,
+    keys: &Keys,
+    at: Option<&super::sightings::Sighting<'_>>,
+) -> Result<Vec<Scanned>> {
+    let mut out: Vec<Scanned> = codes
+        .iter()
+        .map(|(page, text)| check(*page, text, Some(ledger), Some(keys)))
+        .collect();
+    if let Some(at) = at {
+        log(ledger, at, &mut out)?;
+    }
+    Ok(out)
+}
+
 /// Logs the scanned labels as seen (`sightings::sight`, one transaction for all) and
 /// takes on the clone findings.
 pub fn log(
