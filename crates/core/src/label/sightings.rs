@@ -105,7 +105,7 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
         let id = crate::trace::start_id("serial", &format!("{gtin}/{serial}"))?;
         let mut st = ledger.conn().prepare_cached(
             "SELECT e.disposition, e.time_ms FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
-             WHERE o.id = ?1 AND e.disposition IS NOT NULL AND e.time_ms < ?2 ORDER BY e.time_ms",
+             WHERE o.id = ?1 AND e.disposition IS NOT NULL AND e.time_ms < ?2",
         )?;
         let ended: Vec<(String, i64)> = st
             .query_map(params![id, now], |x| Ok((x.get(0)?, x.get(1)?)))?
@@ -119,26 +119,30 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
                 .unwrap_or(d)
                 .to_string()
         };
-        for (code, severity, word, ms) in ended.iter().filter_map(|(d, ms)| {
-            AFTER
-                .iter()
-                .find(|a| a.0 == bare(d))
-                .map(|a| (a.1, a.2, a.3, *ms))
-        }) {
-            let (message, action) = if severity == FindingSeverity::Error {
-                (format!("serial {serial} was recorded as {word} on {}", text(ms)), "treat the item as a probable copy: its label was copied from an item that left the chain")
+        // The gravest end recorded (destroyed or stolen over sold), the latest of those.
+        let end = ended
+            .iter()
+            .filter_map(|(d, ms)| {
+                AFTER
+                    .iter()
+                    .find(|a| a.0 == bare(d))
+                    .map(|a| (a.1, a.2, a.3, *ms))
+            })
+            .max_by_key(|(_, severity, _, ms)| (*severity == FindingSeverity::Error, *ms));
+        if let Some((code, severity, word, ms)) = end {
+            let action = if severity == FindingSeverity::Error {
+                "treat the item as a probable copy: its label was copied from an item that left the chain"
             } else {
-                (format!("serial {serial} was recorded as {word} on {}", text(ms)), "a customer scanning what they bought is expected; in the supply chain the item is a probable copy")
+                "a customer scanning what they bought is expected; in the supply chain the item is a probable copy"
             };
             f.add(
                 code,
                 severity,
                 "/21",
                 Some(serial.as_str()),
-                message,
+                format!("serial {serial} was recorded as {word} on {}", text(ms)),
                 action,
             );
-            break;
         }
     }
     (r.verdict, r.findings) = f.verdict();

@@ -135,6 +135,16 @@ fn a_label_scanned_after_its_item_was_sold_or_destroyed_is_flagged() {
             vec!["label-after-sold".to_string()]
         )
     );
+    // Sold, then destroyed: the graver end counts.
+    import_bytes(&mut l, &s, &observed("000001", "destroyed", 22 * HOUR)).unwrap();
+    let (v, c) = seen(&l, &b.labels[0].uri, "Shop", 23 * HOUR);
+    assert_eq!(
+        (v, c),
+        (
+            BundleVerdict::Failed,
+            vec!["label-after-destroyed".to_string()]
+        )
+    );
     let (v, c) = seen(&l, &b.labels[1].uri, "Warehouse", 21 * HOUR);
     assert_eq!(
         (v, c),
