@@ -77,6 +77,10 @@ test("issue an origin certificate, read its code, verify it on the Scan screen",
     const text = await app.text(row);
     assert.match(text, /^Verified/);
     assert.match(text, /for GTIN 04012345123456 lot R-2026-031 \(Espresso roast, 1 kg\), issued .* by Acme Coffee Importers/);
+    // What the certificate states is shown from its signed payload.
+    const certified = await app.text(await app.find('[data-testid="scan-certified"]'));
+    assert.match(certified, /2 of 2 origins verified; countries: CO/);
+    assert.match(certified, /Finca El Mirador, CO, 2026-01-15/);
     shot("certificate-scan.png");
 
     // The camera: frames are captured and read until a code turns up (the test camera

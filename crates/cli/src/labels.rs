@@ -115,6 +115,47 @@ pub fn sightings(home: &Path, a: SightingsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// What a verified certificate states, read from its signed payload (not from the
+/// printed page, which anyone can edit).
+fn certified(r: &tradeseal_core::certificate::CertificateReport) {
+    let Some(st) = &r.statement else { return };
+    let o = &st.origin;
+    let none = || "none recorded".to_string();
+    println!(
+        "      countries of origin: {} ({} of {} origins verified)",
+        if o.countries.is_empty() {
+            none()
+        } else {
+            o.countries.join(", ")
+        },
+        o.verified,
+        o.origins
+    );
+    if !o.places.is_empty() {
+        let places: Vec<String> = o
+            .places
+            .iter()
+            .map(|p| {
+                let more: Vec<&str> = [p.country.as_deref(), p.produced.as_deref()]
+                    .into_iter()
+                    .flatten()
+                    .collect();
+                format!("{} ({})", p.name, more.join(", "))
+            })
+            .collect();
+        println!("      places: {}", places.join("; "));
+    }
+    if !o.parties.is_empty() {
+        println!("      parties: {}", o.parties.join(", "));
+    }
+    println!(
+        "      issuer key {}, ledger {} entry {}",
+        r.fingerprint.as_deref().unwrap_or("?"),
+        r.origin.as_deref().unwrap_or("?"),
+        r.seq.map(|s| s.to_string()).unwrap_or_default()
+    );
+}
+
 pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
     let h = Home::open(home)?;
     let stock = layout::Layout::by_name(&a.layout)?;
@@ -297,6 +338,7 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
                     crate::dossiers::report_checks(&r.findings, false);
                 }
                 if let Some(r) = &s.certificate {
+                    certified(r);
                     crate::dossiers::report_checks(&r.findings, false);
                 }
             }
