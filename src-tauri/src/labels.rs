@@ -35,12 +35,7 @@ fn product_name(
         return Ok(Some(given.trim().to_string()));
     }
     let g = tradeseal_core::gs1::Gtin::parse(gtin)?;
-    Ok(
-        tradeseal_core::masterdata::list(l, Some("product"), Some(g.as_str()), 5)?
-            .into_iter()
-            .find(|r| r.key == g.as_str())
-            .map(|r| r.name),
-    )
+    tradeseal_core::masterdata::product_name(l, g.as_str())
 }
 
 /// The request both commands make: the next `count` serials.

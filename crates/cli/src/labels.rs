@@ -204,10 +204,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
     let gtin = tradeseal_core::gs1::Gtin::parse(&a.gtin)?;
     let product = match a.product {
         Some(p) => Some(p),
-        None => tradeseal_core::masterdata::list(&ledger, Some("product"), Some(gtin.as_str()), 5)?
-            .into_iter()
-            .find(|r| r.key == gtin.as_str())
-            .map(|r| r.name),
+        None => tradeseal_core::masterdata::product_name(&ledger, gtin.as_str())?,
     };
     let signer = h.unlock(&crate::env::passphrase(false)?)?;
     let now = tradeseal_core::system::now();

@@ -301,6 +301,17 @@ pub fn list(
 }
 
 /// Checks a GeoJSON Point or Polygon (RFC 7946, WGS 84 longitude/latitude).
+/// The name master data records for a product (GTIN-14 text), if any.
+pub fn product_name(ledger: &crate::ledger::Ledger, gtin: &str) -> Result<Option<String>> {
+    use rusqlite::OptionalExtension;
+    let mut st = ledger
+        .conn()
+        .prepare_cached("SELECT name FROM masterdata WHERE kind = ?1 AND key = ?2")?;
+    Ok(st
+        .query_row([KIND_PRODUCT, gtin], |r| r.get(0))
+        .optional()?)
+}
+
 pub fn check_geometry(g: Value) -> Result<Value> {
     let bad = |why: &str| {
         Error::invalid(

@@ -219,13 +219,10 @@ pub fn location_name(ledger: &Ledger, loc: &str) -> Result<Option<String>> {
 }
 
 fn product_name(ledger: &Ledger, id: &str) -> Result<Option<String>> {
-    let Some(g) = gtin_of(id) else {
-        return Ok(None);
-    };
-    let mut st = ledger
-        .conn()
-        .prepare_cached("SELECT name FROM masterdata WHERE kind = 'md.product' AND key = ?1")?;
-    Ok(st.query_row([g], |r| r.get(0)).optional()?)
+    match gtin_of(id) {
+        Some(g) => crate::masterdata::product_name(ledger, g),
+        None => Ok(None),
+    }
 }
 
 /// Follows the ledger's events from `start` (a canonical Digital Link).

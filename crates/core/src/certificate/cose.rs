@@ -51,7 +51,6 @@ fn unreadable(code: &'static str, why: impl Into<String>) -> Unreadable {
 #[derive(Debug)]
 pub struct Opened {
     pub claims: Claims,
-    pub kid: Vec<u8>,
     pub signature_valid: bool,
 }
 
@@ -195,7 +194,6 @@ pub fn open(sign1: &[u8]) -> std::result::Result<Opened, Unreadable> {
         signature.is_some_and(|s| claims.key.verify(&sig_structure(protected, payload), &s));
     Ok(Opened {
         claims,
-        kid,
         signature_valid,
     })
 }

@@ -172,23 +172,18 @@ pub fn state(
 
 fn lot_subject(ledger: &Ledger, text: &str) -> Result<(Subject, Vec<String>)> {
     let id = trace::start_id("lot", text)?;
-    let t = trace::trace(ledger, &id, Direction::Back)?;
-    let known: bool = ledger.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM epcis_objects WHERE id = ?1)",
-        [&id],
-        |r| r.get(0),
-    )?;
-    if !known {
+    if !crate::dossier::links::recorded(ledger, &id)?.known {
         return Err(Error::NotFound {
             what: format!("lot {text}"),
-            hint: "no recorded event names it: record or import its events first (`tradeseal timeline` lists them)".into(),
+            hint: "no recorded event names it; check the GTIN and lot, or import the events that name it (`tradeseal epcis import`)".into(),
         });
     }
     let (gtin, lot) = text.trim().split_once('/').expect("start_id checked it");
+    let gtin = crate::gs1::Gtin::parse(gtin)?.to_string();
     let subject = Subject::Lot(LotSubject {
-        gtin: crate::gs1::Gtin::parse(gtin)?.to_string(),
+        product: crate::masterdata::product_name(ledger, &gtin)?,
+        gtin,
         lot: lot.to_string(),
-        product: t.nodes.first().and_then(|n| n.product_name.clone()),
     });
     Ok((subject, vec![id]))
 }
@@ -311,10 +306,7 @@ pub fn candidates(ledger: &Ledger, limit: u32) -> Result<Vec<Candidate>> {
         .collect::<rusqlite::Result<_>>()?;
     for id in ids {
         if let Ok(crate::gs1::Gs1Id::Lgtin(g, l)) = crate::gs1::Gs1Id::from_digital_link(&id) {
-            let product = crate::masterdata::list(ledger, Some("product"), Some(g.as_str()), 5)?
-                .into_iter()
-                .find(|r| r.key == g.as_str())
-                .map(|r| r.name);
+            let product = crate::masterdata::product_name(ledger, g.as_str())?;
             out.push(Candidate {
                 kind: "lot".into(),
                 value: format!("{g}/{}", l.as_str()),

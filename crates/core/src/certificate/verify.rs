@@ -146,18 +146,12 @@ pub fn verify(text: &str, ledger: Option<&Ledger>) -> CertificateReport {
                 );
             }
         }
-        let status = crate::parties::signer_standing(ledger, &key)
-            .map(|s| s.at(time.unix_millis()))
-            .unwrap_or(crate::parties::SignerStatus::Unknown);
-        let name = match &status {
-            crate::parties::SignerStatus::Own => None,
-            _ => crate::parties::find(ledger, &key).ok().map(|p| p.card.org),
-        };
-        if let Some(n) = name {
-            r.issuer = Some(n);
-        }
-        let name = r.issuer.clone().unwrap_or_default();
+        // The name the verifier recorded for the key, else the one the certificate gives.
+        let (status, name) =
+            crate::dossier::sealed::standing_in(ledger, &c.org)(&key, time.unix_millis());
+        let name = name.unwrap_or_else(|| c.org.clone());
         crate::label::verify::standing(&mut f, status, &name, "/4", "certificate");
+        r.issuer = Some(name);
     }
     finish(r, f)
 }

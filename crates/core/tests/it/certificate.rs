@@ -97,16 +97,7 @@ fn an_origin_certificate_for_a_lot_is_recorded_printed_and_verifies_offline() {
     );
 
     // A photograph of the printed code (turned, tilted, blurred, glare, noise, JPEG).
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", "300", "-gray", "-png", "-singlefile"])
-        .arg(&path)
-        .arg(d.path().join("photo-page"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let page = image::open(d.path().join("photo-page.png"))
-        .unwrap()
-        .to_luma8();
+    let page = crate::label::first_page(&path, 300);
     let px = |mm: f32| mm * 300.0 / 25.4;
     let (l0, t0, r0, b0) = (px(8.0), px(125.0), px(105.0), px(222.0));
     let turn = px(7.0);

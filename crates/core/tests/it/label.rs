@@ -280,6 +280,25 @@ fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
     }
 }
 
+/// The first page of a PDF rendered in grey by pdftoppm at `dpi`.
+pub(crate) fn first_page(pdf: &std::path::Path, dpi: u32) -> image::GrayImage {
+    let prefix = pdf.with_extension("page");
+    let out = std::process::Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
+        .arg(pdf)
+        .arg(&prefix)
+        .output()
+        .expect("pdftoppm (poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    image::open(prefix.with_extension("page.png"))
+        .unwrap()
+        .to_luma8()
+}
+
 /// A "photograph" of part of a page: the quad `corners` (page pixels, clockwise from
 /// top-left) seen in perspective on a `width` × `height` sensor, blurred, with a
 /// glare spot and sensor noise.
@@ -342,14 +361,7 @@ fn codes_in_photographs_are_read_through_rotation_perspective_blur_glare_and_noi
     let on_pdf = tradeseal_core::label::scan::decode_file(&path).unwrap();
     assert_eq!(on_pdf.len(), 6);
     assert!(on_pdf.iter().all(|(page, _)| *page == Some(1)));
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", "300", "-gray", "-png", "-singlefile"])
-        .arg(&path)
-        .arg(d.path().join("page"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let page = image::open(d.path().join("page.png")).unwrap().to_luma8();
+    let page = first_page(&path, 300);
     // The first label (top-left, 63.5 x 33.9 mm at 12.9 mm from the top), from a
     // camera turned by about 12 degrees and tilted.
     let px = |mm: f32| mm * 300.0 / 25.4;
