@@ -210,27 +210,12 @@ fn render(
 pub(crate) fn decode_pdf(dir: &std::path::Path, pdf: &[u8], dpi: u32) -> (Vec<String>, String) {
     let path = dir.join("labels.pdf");
     std::fs::write(&path, pdf).unwrap();
-    let text = std::process::Command::new("pdftotext")
-        .args(["-layout"])
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(
-        text.status.success(),
-        "{}",
-        String::from_utf8_lossy(&text.stderr)
-    );
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", &dpi.to_string(), "-gray", "-png"])
-        .arg(&path)
-        .arg(dir.join("page"))
-        .output()
-        .expect("pdftoppm (poppler-utils) is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = poppler("pdftotext", &["-layout"], &path, "-");
+    poppler(
+        "pdftoppm",
+        &["-r", &dpi.to_string(), "-gray", "-png"],
+        &path,
+        dir.join("page"),
     );
     let mut pages: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
@@ -280,19 +265,36 @@ fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
     }
 }
 
+/// Runs a poppler tool on `pdf` writing to `out` (`-`: standard output, returned).
+fn poppler(
+    tool: &str,
+    args: &[&str],
+    pdf: &std::path::Path,
+    out: impl AsRef<std::ffi::OsStr>,
+) -> std::process::Output {
+    let o = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .arg(out)
+        .output()
+        .unwrap_or_else(|_| panic!("{tool} (poppler-utils) is installed"));
+    assert!(
+        o.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}
+
 /// The first page of a PDF rendered in grey by pdftoppm at `dpi`.
 pub(crate) fn first_page(pdf: &std::path::Path, dpi: u32) -> image::GrayImage {
     let prefix = pdf.with_extension("page");
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", &dpi.to_string(), "-gray", "-png", "-singlefile"])
-        .arg(pdf)
-        .arg(&prefix)
-        .output()
-        .expect("pdftoppm (poppler-utils) is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let dpi = dpi.to_string();
+    poppler(
+        "pdftoppm",
+        &["-r", &dpi, "-gray", "-png", "-singlefile"],
+        pdf,
+        &prefix,
     );
     image::open(prefix.with_extension("page.png"))
         .unwrap()
