@@ -14,12 +14,22 @@ use tradeseal_core::{Error, Result};
 
 #[derive(Subcommand)]
 pub enum EpcisCommand {
-    /// Import an EPCIS 2.0 JSON-LD document: every event checked first, then all recorded or none
+    /// Import an EPCIS document (2.0 JSON-LD, 2.0 or 1.2 XML): every event checked first, then all recorded or none
     Import {
         file: PathBuf,
         /// Print JSON, with every event's hash id
         #[arg(long)]
         json: bool,
+    },
+    /// Check a document without recording anything: each event's CBV 2.0 hash id and whether it would be imported
+    Check {
+        file: PathBuf,
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+        /// Also print each event's CBV 2.0 pre-hash string
+        #[arg(long)]
+        prehash: bool,
     },
     /// Write recorded events as an EPCIS 2.0 JSON-LD document
     #[command(group(ArgGroup::new("which").required(true).args(["lot", "all"])))]
@@ -156,6 +166,11 @@ fn print_json<T: Serialize>(v: &T) {
 pub fn epcis_cmd(home: &Path, cmd: EpcisCommand) -> Result<ExitCode> {
     match cmd {
         EpcisCommand::Import { file, json } => import(home, &file, json),
+        EpcisCommand::Check {
+            file,
+            json,
+            prehash,
+        } => check(&file, json, prehash),
         EpcisCommand::Export {
             lot,
             all: _,
@@ -192,6 +207,42 @@ fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn check(file: &Path, json: bool, prehash: bool) -> Result<ExitCode> {
+    let f = std::fs::File::open(file)
+        .map_err(|e| Error::io(format!("opening {}", file.display()), e))?;
+    let report = epcis::check_document(f, prehash)?;
+    if json {
+        print_json(&report);
+    } else {
+        for e in &report.events {
+            let at =
+                e.at.as_deref()
+                    .map(|a| format!(" ({a})"))
+                    .unwrap_or_default();
+            println!("{:>4} {:<19} {}{at}", e.index, e.event_type, e.hash_id);
+            if let Some(p) = &e.prehash {
+                println!("     pre-hash {p}");
+            }
+            if let Some(p) = &e.problem {
+                println!("     REFUSED: {p}");
+            }
+        }
+        println!(
+            "{} ({:?}): {}, {} would be refused, {} master-data elements",
+            report.doc_type,
+            report.format,
+            plural(report.events.len(), "event"),
+            report.problems(),
+            report.master_data_elements
+        );
+    }
+    Ok(if report.problems() == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn plural(n: usize, what: &str) -> String {

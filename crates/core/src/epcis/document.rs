@@ -1,5 +1,6 @@
-//! Streaming reader of EPCIS 2.0 JSON-LD documents: events are handed over one at a
-//! time, so a document of any size is read in memory bounded by its largest event.
+//! Streaming reader of EPCIS documents: JSON-LD, or XML (2.0 and 1.2) told apart by their
+//! first character. Events are handed over one at a time, so a document of any size is read
+//! in memory bounded by its largest event.
 
 use super::hash::Namespaces;
 use crate::error::{Error, Result};
@@ -9,29 +10,101 @@ use std::cell::RefCell;
 use std::fmt;
 use std::io::Read;
 
+/// The syntax a document was written in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub enum Format {
+    #[default]
+    #[serde(rename = "JSON-LD")]
+    JsonLd,
+    #[serde(rename = "XML 2.0")]
+    Xml20,
+    #[serde(rename = "XML 1.2")]
+    Xml12,
+}
+
 /// What the document was, once read to the end.
 #[derive(Clone, Debug, Default)]
 pub struct DocumentInfo {
-    /// `EPCISDocument` or `EPCISQueryDocument`.
+    /// `EPCISDocument`, `EPCISQueryDocument` or `EPCISMasterDataDocument`.
     pub doc_type: String,
+    pub format: Format,
+    /// The prefixes of the JSON-LD `@context` (XML events carry their own).
     pub namespaces: Namespaces,
     pub events: usize,
+    /// The master-data vocabularies the document carries, as JSON-LD vocabulary objects.
+    pub vocabularies: Vec<Value>,
+    pub(crate) saw_event_list: bool,
 }
 
-/// Reads the document from `r`, calling `on_event(index, event)` for each member of its
-/// event list, in order. Stops at the first error, which names where it is.
+/// One event as the reader hands it over.
+#[derive(Clone, Debug)]
+pub struct Incoming {
+    /// Its position in the document's event list, from 0.
+    pub index: usize,
+    /// The event in JSON-LD (events read from XML are converted).
+    pub event: Value,
+    /// The prefixes its member names use, for an event read from XML; `None` for JSON-LD,
+    /// whose prefixes are the document's `@context`.
+    pub namespaces: Option<Namespaces>,
+    /// Where it starts in an XML document (`<ObjectEvent> at line 12, column 9`).
+    pub at: Option<String>,
+}
+
+/// Reads the document from `r`, calling `on_event` for each event in order. The format is
+/// told from the content (`{` JSON-LD, `<` XML), never from a file name. Stops at the first
+/// error, which names where it is.
 pub fn read<R: Read>(
     r: R,
-    on_event: impl FnMut(usize, Value) -> Result<()>,
+    mut on_event: impl FnMut(Incoming) -> Result<()>,
+) -> Result<DocumentInfo> {
+    use std::io::BufRead;
+    let mut br = std::io::BufReader::with_capacity(1 << 16, r);
+    let first = loop {
+        let buf = br
+            .fill_buf()
+            .map_err(|e| Error::io("reading the document", e))?;
+        if buf.is_empty() {
+            break None;
+        }
+        let skip = if buf.starts_with(&[0xEF, 0xBB, 0xBF]) {
+            3
+        } else {
+            buf.iter().take_while(|b| b.is_ascii_whitespace()).count()
+        };
+        if skip == 0 {
+            break Some(buf[0]);
+        }
+        br.consume(skip);
+    };
+    match first {
+        Some(b'<') => super::xml::read(br, &mut on_event),
+        Some(b'{' | b'[') => read_json(br, &mut on_event),
+        Some(0xFF | 0xFE) | Some(0) => Err(Error::InvalidDocument {
+            place: "the start of the file".into(),
+            reason: "the document is encoded in UTF-16 or UTF-32: save it as UTF-8".into(),
+        }),
+        Some(_) => Err(Error::InvalidDocument {
+            place: "the start of the file".into(),
+            reason: "this is neither an EPCIS JSON-LD document (it would start with {) nor an EPCIS XML document (it would start with <)".into(),
+        }),
+        None => Err(Error::InvalidDocument {
+            place: "the start of the file".into(),
+            reason: "the file is empty".into(),
+        }),
+    }
+}
+
+fn read_json<R: Read>(
+    r: R,
+    on_event: &mut dyn FnMut(Incoming) -> Result<()>,
 ) -> Result<DocumentInfo> {
     let state = State {
-        on_event: RefCell::new(Box::new(on_event)),
+        on_event: RefCell::new(on_event),
         failure: RefCell::new(None),
         info: RefCell::new(DocumentInfo::default()),
         saw_events: RefCell::new(false),
     };
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(1 << 16, r));
+    let mut de = serde_json::Deserializer::from_reader(r);
     let res = Root(&state).deserialize(&mut de).and_then(|()| de.end());
     if let Some(e) = state.failure.into_inner() {
         return Err(e);
@@ -48,7 +121,7 @@ pub fn read<R: Read>(
                     .into(),
         });
     }
-    if !state.saw_events.into_inner() {
+    if !state.saw_events.into_inner() && info.vocabularies.is_empty() {
         return Err(Error::InvalidDocument {
             place: "epcisBody".into(),
             reason: "no eventList found (epcisBody.eventList, or epcisBody.queryResults.resultsBody.eventList)".into(),
@@ -75,10 +148,8 @@ fn json_error(e: &serde_json::Error) -> Error {
     }
 }
 
-type Callback<'a> = Box<dyn FnMut(usize, Value) -> Result<()> + 'a>;
-
 struct State<'a> {
-    on_event: RefCell<Callback<'a>>,
+    on_event: RefCell<&'a mut dyn FnMut(Incoming) -> Result<()>>,
     failure: RefCell<Option<Error>>,
     info: RefCell<DocumentInfo>,
     saw_events: RefCell<bool>,
@@ -122,6 +193,19 @@ impl<'de> Visitor<'de> for Root<'_, '_> {
                     self.0.info.borrow_mut().doc_type = t;
                 }
                 "epcisBody" => m.next_value_seed(Body(self.0))?,
+                "epcisHeader" => {
+                    let header: Value = m.next_value()?;
+                    if let Some(list) = header
+                        .pointer("/epcisMasterData/vocabularyList")
+                        .and_then(Value::as_array)
+                    {
+                        self.0
+                            .info
+                            .borrow_mut()
+                            .vocabularies
+                            .extend(list.iter().cloned());
+                    }
+                }
                 _ => {
                     m.next_value::<IgnoredAny>()?;
                 }
@@ -150,6 +234,10 @@ impl<'de> Visitor<'de> for Body<'_, '_> {
         while let Some(key) = m.next_key::<String>()? {
             match key.as_str() {
                 "eventList" => m.next_value_seed(Events(self.0))?,
+                "vocabularyList" => {
+                    let list: Vec<Value> = m.next_value()?;
+                    self.0.info.borrow_mut().vocabularies.extend(list);
+                }
                 "queryResults" => m.next_value_seed(QueryResults(self.0))?,
                 _ => {
                     m.next_value::<IgnoredAny>()?;
@@ -202,7 +290,12 @@ impl<'de> Visitor<'de> for Events<'_, '_> {
         *self.0.saw_events.borrow_mut() = true;
         let mut i = 0;
         while let Some(ev) = s.next_element::<Value>()? {
-            let r = (self.0.on_event.borrow_mut())(i, ev);
+            let r = (self.0.on_event.borrow_mut())(Incoming {
+                index: i,
+                event: ev,
+                namespaces: None,
+                at: None,
+            });
             if let Err(e) = r {
                 *self.0.failure.borrow_mut() = Some(e);
                 return Err(de::Error::custom("stopped"));

@@ -68,6 +68,8 @@ pub struct EventSummary {
     pub read_point: Option<String>,
     pub biz_location: Option<String>,
     pub objects: Vec<ObjectRef>,
+    /// What was accepted although it looks wrong (`field: reason`), for the user to see.
+    pub warnings: Vec<String>,
 }
 
 /// A problem at one field of an event.
@@ -94,6 +96,13 @@ pub fn validate(event: &Value, ns: &Namespaces) -> Result<EventSummary, FieldErr
 /// `validate` without the hash id (left empty): for a first pass that only needs to
 /// know whether the event is acceptable.
 pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
+    let mut warnings = Vec::new();
+    let mut s = check_noting(event, &mut warnings)?;
+    s.warnings = warnings;
+    Ok(s)
+}
+
+fn check_noting(event: &Value, warnings: &mut Vec<String>) -> Result<EventSummary, FieldError> {
     let Some(m) = event.as_object() else {
         return err("", "an event must be a JSON object");
     };
@@ -144,8 +153,8 @@ pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
         (Some(a), _) => return err("action", format!("{a:?} is not ADD, OBSERVE or DELETE")),
         (None, _) => return err("action", "missing; use ADD, OBSERVE or DELETE"),
     };
-    let biz_step = vocab_field(m, "bizStep", &vocab::BIZ_STEP)?;
-    let disposition = vocab_field(m, "disposition", &vocab::DISPOSITION)?;
+    let biz_step = vocab_field(m, "bizStep", &vocab::BIZ_STEP, warnings)?;
+    let disposition = vocab_field(m, "disposition", &vocab::DISPOSITION, warnings)?;
     let read_point = place(m, "readPoint")?;
     let biz_location = place(m, "bizLocation")?;
 
@@ -155,31 +164,26 @@ pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
         "ObjectEvent" | "TransactionEvent" => {
             epcs(m, "epcList", epc_role, &mut objects)?;
             quantities(m, "quantityList", qty_role, &mut objects)?;
+            if event_type == "ObjectEvent" {
+                no_field(m, &event_type, &["parentID"])?;
+            } else {
+                parent(m, &mut objects)?;
+            }
             no_field(
                 m,
                 &event_type,
-                &["parentID", "childEPCs", "inputEPCList", "outputEPCList"],
+                &["childEPCs", "inputEPCList", "outputEPCList"],
             )?;
             if event_type == "TransactionEvent" && !m.contains_key("bizTransactionList") {
                 return err("bizTransactionList", "missing; a TransactionEvent names the business transaction (purchase order, invoice, …)");
             }
         }
         "AggregationEvent" | "AssociationEvent" => {
-            match m.get("parentID") {
-                Some(Value::String(p)) => objects.push(ObjectRef {
-                    id: identifier("parentID", p, false)?,
-                    role: Role::Parent,
-                    quantity: None,
-                    uom: None,
-                }),
-                Some(_) => return err("parentID", "must be a URI string"),
-                None if action.as_deref() == Some("ADD") => {
-                    return err(
-                        "parentID",
-                        format!("missing; an {event_type} with action ADD names its parent"),
-                    )
-                }
-                None => {}
+            if !parent(m, &mut objects)? && action.as_deref() == Some("ADD") {
+                return err(
+                    "parentID",
+                    format!("missing; an {event_type} with action ADD names its parent"),
+                );
             }
             epcs(m, "childEPCs", Role::Child, &mut objects)?;
             quantities(m, "childQuantityList", Role::Child, &mut objects)?;
@@ -209,9 +213,9 @@ pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
             }
         }
     }
-    biz_transactions(m)?;
-    parties(m, "sourceList", "source")?;
-    parties(m, "destinationList", "destination")?;
+    biz_transactions(m, warnings)?;
+    parties(m, "sourceList", "source", warnings)?;
+    parties(m, "destinationList", "destination", warnings)?;
     if let Some(v) = m.get("ilmd") {
         if !v.is_object() {
             return err("ilmd", "must be an object of master-data attributes");
@@ -241,12 +245,13 @@ pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
             }
         }
         if let Some(r) = d.get("reason").and_then(Value::as_str) {
-            vocab::ERROR_REASON
-                .resolve(r)
+            let (_, w) = vocab::ERROR_REASON
+                .resolve_lenient(r)
                 .map_err(|reason| FieldError {
                     field: "errorDeclaration.reason".into(),
                     reason,
                 })?;
+            warnings.extend(w.map(|w| format!("errorDeclaration.reason: {w}")));
         }
     }
     Ok(EventSummary {
@@ -259,7 +264,25 @@ pub fn check(event: &Value) -> Result<EventSummary, FieldError> {
         read_point,
         biz_location,
         objects,
+        warnings: Vec::new(),
     })
+}
+
+/// The `parentID`, when the event has one; whether it had.
+fn parent(m: &Map<String, Value>, objects: &mut Vec<ObjectRef>) -> Result<bool, FieldError> {
+    match m.get("parentID") {
+        Some(Value::String(p)) => {
+            objects.push(ObjectRef {
+                id: identifier("parentID", p, false)?,
+                role: Role::Parent,
+                quantity: None,
+                uom: None,
+            });
+            Ok(true)
+        }
+        Some(_) => err("parentID", "must be a URI string"),
+        None => Ok(false),
+    }
 }
 
 fn event_time(m: &Map<String, Value>) -> Result<i64, FieldError> {
@@ -321,13 +344,18 @@ fn vocab_field(
     m: &Map<String, Value>,
     key: &str,
     v: &Vocabulary,
+    warnings: &mut Vec<String>,
 ) -> Result<Option<String>, FieldError> {
     match string(m, key)? {
         None => Ok(None),
-        Some(s) => v.resolve(s).map(Some).map_err(|reason| FieldError {
-            field: key.into(),
-            reason,
-        }),
+        Some(s) => {
+            let (value, w) = v.resolve_lenient(s).map_err(|reason| FieldError {
+                field: key.into(),
+                reason,
+            })?;
+            warnings.extend(w.map(|w| format!("{key}: {w}")));
+            Ok(Some(value))
+        }
     }
 }
 
@@ -378,30 +406,63 @@ fn identifier(field: &str, uri: &str, class: bool) -> Result<String, FieldError>
     if uri.trim() != uri || uri.is_empty() {
         return err(field, format!("{uri:?} has surrounding spaces or is empty"));
     }
-    if claims_gs1(uri) {
-        let parsed = if uri.starts_with("urn:epc:") {
-            Gs1Id::from_epc_urn(uri)
+    let kind = |is_class: bool, canonical: String| {
+        if class == is_class {
+            return Ok(canonical);
+        }
+        let want = if class {
+            "a class (LGTIN or an EPC pattern)"
         } else {
-            Gs1Id::from_digital_link(uri.split(['?', '#']).next().unwrap_or(uri))
+            "an instance (SGTIN, SSCC, SGLN, …)"
         };
-        return match parsed {
+        err(field, format!("{uri:?} is not {want} identifier"))
+    };
+    if uri.starts_with("urn:epc:") {
+        let modelled = Gs1Id::from_epc_urn(uri);
+        if let Ok(id) = &modelled {
+            let is_class = matches!(id, Gs1Id::Gtin(_) | Gs1Id::Lgtin(..));
+            return kind(is_class, canonical_link(id.clone()));
+        }
+        // Every other GS1 key of the Tag Data Standard 2.x (GRAI, GIAI, GDTI, CPI, SGCN,
+        // ITIP, UPUI, GSRN, …), as instance, class or pattern.
+        if let Some(dl) = digital_link(uri) {
+            let is_class = !uri.starts_with("urn:epc:id:");
+            return kind(is_class, dl);
+        }
+        if let Some(is_pattern) = super::digital_link::other_scheme(uri) {
+            return kind(is_pattern, uri.to_string());
+        }
+        let scheme = uri.split(':').nth(3).unwrap_or("");
+        let known = [
+            "sgtin", "sscc", "sgln", "grai", "giai", "gsrn", "gsrnp", "gdti", "cpi", "sgcn",
+            "ginc", "gsin", "itip", "upui", "pgln", "lgtin", "gid", "usdod", "adi", "bic", "imovn",
+        ];
+        return match modelled {
+            Err(e) if matches!(scheme, "sgtin" | "sscc" | "sgln" | "pgln" | "lgtin") => {
+                err(field, format!("{uri:?}: {}", reason_of(&e)))
+            }
+            _ if known.contains(&scheme) => err(
+                field,
+                format!("{uri:?} is not a well-formed {scheme} EPC URI (GS1 Tag Data Standard 2.x): check the company prefix and reference lengths and the characters"),
+            ),
+            _ => err(
+                field,
+                format!("{uri:?}: {scheme:?} is not an EPC scheme of the GS1 Tag Data Standard 2.x"),
+            ),
+        };
+    }
+    if claims_gs1(uri) {
+        let path = uri.split(['?', '#']).next().unwrap_or(uri);
+        return match Gs1Id::from_digital_link(path) {
             Ok(id) => {
                 let is_class = matches!(id, Gs1Id::Gtin(_) | Gs1Id::Lgtin(..));
-                if class != is_class {
-                    let want = if class {
-                        "a class (LGTIN or GTIN pattern)"
-                    } else {
-                        "an instance (SGTIN, SSCC, SGLN, …)"
-                    };
-                    return err(field, format!("{uri:?} is not {want} identifier"));
-                }
-                Ok(canonical_link(id))
+                kind(is_class, canonical_link(id))
             }
-            Err(e) => match digital_link(uri) {
-                Some(dl) if uri.starts_with("urn:epc:id:") => Ok(dl),
-                _ => err(field, format!("{uri:?}: {}", reason_of(&e))),
-            },
+            Err(e) => err(field, format!("{uri:?}: {}", reason_of(&e))),
         };
+    }
+    if let Some(reason) = other_key_check_digit(uri) {
+        return err(field, format!("{uri:?}: {reason}"));
     }
     match uri.split_once(':') {
         Some((scheme, rest))
@@ -412,13 +473,56 @@ fn identifier(field: &str, uri: &str, class: bool) -> Result<String, FieldError>
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
         {
-            Ok(uri.to_string())
+            Ok(digital_link(uri).unwrap_or_else(|| uri.to_string()))
         }
         _ => err(
             field,
             format!("{uri:?} is not a URI; use an EPC URN or a GS1 Digital Link"),
         ),
     }
+}
+
+/// A Digital Link of a GS1 key with a check digit that TradeSeal does not model (GRAI,
+/// GDTI, GCN, GSIN, GSRN, GSRN-P): why its check digit is wrong, if it is.
+fn other_key_check_digit(uri: &str) -> Option<String> {
+    let rest = uri
+        .strip_prefix("https://")
+        .or_else(|| uri.strip_prefix("http://"))?;
+    let segs: Vec<&str> = rest.split(['?', '#']).next()?.split('/').skip(1).collect();
+    for w in segs.windows(2) {
+        let (name, len) = match w[0] {
+            "8003" | "grai" => ("GRAI", 14),
+            "253" | "gdti" => ("GDTI", 13),
+            "255" | "gcn" => ("GCN", 13),
+            "402" | "gsin" => ("GSIN", 17),
+            "8017" | "gsrnp" => ("GSRN-P", 18),
+            "8018" | "gsrn" => ("GSRN", 18),
+            _ => continue,
+        };
+        let v = w[1];
+        // GRAI carries a leading 0 and the key before its serial.
+        let key = if name == "GRAI" {
+            v.get(..14)
+        } else {
+            v.get(..len)
+        };
+        let Some(key) = key.filter(|k| k.bytes().all(|b| b.is_ascii_digit())) else {
+            return Some(format!("the {name} must start with {len} digits"));
+        };
+        if matches!(name, "GSIN" | "GSRN-P" | "GSRN") && v.len() != len {
+            return Some(format!("a {name} has {len} digits"));
+        }
+        let digits: Vec<u8> = key.bytes().map(|b| b - b'0').collect();
+        let (body, check) = digits.split_at(digits.len() - 1);
+        if crate::gs1::check_digit(body) != check[0] {
+            return Some(format!(
+                "the {name} check digit is {}, but {} is written: the number is mistyped",
+                crate::gs1::check_digit(body),
+                check[0]
+            ));
+        }
+    }
+    None
 }
 
 fn reason_of(e: &crate::Error) -> String {
@@ -474,7 +578,7 @@ fn quantities(
         };
         let quantity = match q.get("quantity") {
             Some(Value::Number(n)) => match n.as_f64() {
-                Some(x) if x.is_finite() && x >= 0.0 => x,
+                Some(x) if x.is_finite() && x >= 0.0 => Some(x),
                 _ => {
                     return err(
                         format!("{}.quantity", field()),
@@ -488,7 +592,8 @@ fn quantities(
                     format!("{other} is not a number"),
                 )
             }
-            None => return err(format!("{}.quantity", field()), "missing; give the amount"),
+            // EPCIS 2.0 makes the quantity optional: some of the class, amount unstated.
+            None => None,
         };
         let uom = match q.get("uom") {
             None => None,
@@ -509,14 +614,14 @@ fn quantities(
         out.push(ObjectRef {
             id: class,
             role,
-            quantity: Some(quantity),
+            quantity,
             uom,
         });
     }
     Ok(())
 }
 
-fn biz_transactions(m: &Map<String, Value>) -> Result<(), FieldError> {
+fn biz_transactions(m: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<(), FieldError> {
     for (i, v) in array(m, "bizTransactionList")?.iter().enumerate() {
         let field = format!("bizTransactionList[{i}]");
         let Some(o) = v.as_object() else {
@@ -536,18 +641,24 @@ fn biz_transactions(m: &Map<String, Value>) -> Result<(), FieldError> {
                 field: format!("{field}.type"),
                 reason: "must be a string".into(),
             })?;
-            vocab::BIZ_TRANSACTION_TYPE
-                .resolve(t)
+            let (_, w) = vocab::BIZ_TRANSACTION_TYPE
+                .resolve_lenient(t)
                 .map_err(|reason| FieldError {
                     field: format!("{field}.type"),
                     reason,
                 })?;
+            warnings.extend(w.map(|w| format!("{field}.type: {w}")));
         }
     }
     Ok(())
 }
 
-fn parties(m: &Map<String, Value>, key: &str, member: &str) -> Result<(), FieldError> {
+fn parties(
+    m: &Map<String, Value>,
+    key: &str,
+    member: &str,
+    warnings: &mut Vec<String>,
+) -> Result<(), FieldError> {
     for (i, v) in array(m, key)?.iter().enumerate() {
         let field = format!("{key}[{i}]");
         let Some(o) = v.as_object() else {
@@ -555,12 +666,13 @@ fn parties(m: &Map<String, Value>, key: &str, member: &str) -> Result<(), FieldE
         };
         match o.get("type").and_then(Value::as_str) {
             Some(t) => {
-                vocab::SOURCE_DEST_TYPE
-                    .resolve(t)
+                let (_, w) = vocab::SOURCE_DEST_TYPE
+                    .resolve_lenient(t)
                     .map_err(|reason| FieldError {
                         field: format!("{field}.type"),
                         reason,
                     })?;
+                warnings.extend(w.map(|w| format!("{field}.type: {w}")));
             }
             None => {
                 return err(

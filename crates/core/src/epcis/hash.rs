@@ -50,9 +50,20 @@ impl Namespaces {
         self.0.insert(prefix, uri);
     }
 
+    /// The namespace of `prefix`: the document's own declaration, else one of the CURIE
+    /// prefixes CBV 2.0 §8.9 names (`gs1`, `cbv`, `epcis`), which are always expanded.
+    fn uri(&self, prefix: &str) -> Option<&str> {
+        self.0.get(prefix).map(String::as_str).or_else(|| {
+            STANDARD_PREFIXES
+                .iter()
+                .find(|(p, _)| *p == prefix)
+                .map(|(_, u)| *u)
+        })
+    }
+
     fn key(&self, key: &str) -> String {
         match key.split_once(':') {
-            Some((p, rest)) => match self.0.get(p) {
+            Some((p, rest)) => match self.uri(p) {
                 Some(uri) => format!("{{{uri}}}{rest}"),
                 None => key.to_string(),
             },
@@ -62,7 +73,7 @@ impl Namespaces {
 
     fn value(&self, value: &str) -> String {
         match value.split_once(':') {
-            Some((p, rest)) => match self.0.get(p) {
+            Some((p, rest)) => match self.uri(p) {
                 Some(uri) => format!("{uri}{rest}"),
                 None => value.to_string(),
             },
@@ -70,6 +81,13 @@ impl Namespaces {
         }
     }
 }
+
+/// The compact URI prefixes CBV 2.0 §8.9 expands in every event, declared or not.
+const STANDARD_PREFIXES: [(&str, &str); 3] = [
+    ("gs1", "https://gs1.org/voc/"),
+    ("cbv", "https://ref.gs1.org/cbv/"),
+    ("epcis", "https://ref.gs1.org/epcis/"),
+];
 
 /// The event hash id of `event` (one member of an EPCIS `eventList`).
 pub fn event_hash_id(event: &Value, ns: &Namespaces) -> String {
@@ -260,6 +278,7 @@ fn vocabulary_prefix(parent: &str, key: &str) -> Option<&'static str> {
         ("errorDeclaration", "reason") => "https://ref.gs1.org/cbv/ER-",
         ("sensorReport", "type") => "https://gs1.org/voc/",
         ("sensorReport", "component") => "https://ref.gs1.org/cbv/Comp-",
+        ("sensorReport", "exception") => "https://gs1.org/voc/",
         _ => return None,
     })
 }
@@ -271,8 +290,9 @@ fn scalar_text(v: &Value) -> String {
             Some(f) if !(n.is_i64() || n.is_u64()) => super::normalise::format_number(f),
             _ => n.to_string(),
         },
-        Value::Bool(true) => "True".into(),
-        Value::Bool(false) => "False".into(),
+        // As written in JSON and in XML (GS1's tool writes Python's `True` for JSON only).
+        Value::Bool(true) => "true".into(),
+        Value::Bool(false) => "false".into(),
         Value::Null => "None".into(),
         _ => String::new(),
     }

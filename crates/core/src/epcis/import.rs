@@ -1,7 +1,7 @@
 //! EPCIS import: check every event of a document, then record them all in one
 //! transaction, or nothing. Two streaming passes keep memory bounded for any file size.
 
-use super::document::{self, DocumentInfo};
+use super::document::{self, DocumentInfo, Incoming};
 use super::event::{validate, EventSummary};
 use super::hash::Namespaces;
 use crate::entry;
@@ -137,26 +137,31 @@ pub struct ImportReport {
     pub outcomes: Vec<ImportOutcome>,
 }
 
-fn place(index: usize, event: &Value, hash_id: Option<&str>) -> String {
-    match (event.get("eventID").and_then(Value::as_str), hash_id) {
+fn place(inc: &Incoming, hash_id: Option<&str>) -> String {
+    let index = inc.index;
+    let mut p = match (inc.event.get("eventID").and_then(Value::as_str), hash_id) {
         (Some(id), _) => format!("event {index} (eventID {id})"),
         (None, Some(h)) => format!("event {index} (hash id {h})"),
         (None, None) => format!("event {index}"),
+    };
+    if let Some(at) = &inc.at {
+        p.push_str(&format!(", {at}"));
     }
+    p
 }
 
 /// Reads the document on its own thread and hands its events over in chunks, so that
 /// parsing overlaps with the work on the previous chunk.
 fn chunked<R: Read + Send>(
     r: R,
-    mut f: impl FnMut(Vec<(usize, Value)>) -> Result<()>,
+    mut f: impl FnMut(Vec<Incoming>) -> Result<()>,
 ) -> Result<DocumentInfo> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(usize, Value)>>(2);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Incoming>>(2);
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
             let mut buf = Vec::with_capacity(CHUNK);
-            let info = document::read(r, |i, ev| {
-                buf.push((i, ev));
+            let info = document::read(r, |inc| {
+                buf.push(inc);
                 if buf.len() == CHUNK {
                     tx.send(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)))
                         .map_err(|_| Error::invalid("import", "stopped"))?;
@@ -185,15 +190,19 @@ fn chunked<R: Read + Send>(
     })
 }
 
-fn event_error(i: usize, ev: &Value, ns: &Namespaces, e: super::event::FieldError) -> Error {
-    let hash = ev.is_object().then(|| super::hash::event_hash_id(ev, ns));
+fn event_error(inc: &Incoming, ns: &Namespaces, e: super::event::FieldError) -> Error {
+    let ns = inc.namespaces.as_ref().unwrap_or(ns);
+    let hash = inc
+        .event
+        .is_object()
+        .then(|| super::hash::event_hash_id(&inc.event, ns));
     let field = if e.field.is_empty() {
         String::new()
     } else {
         format!(", field {}", e.field)
     };
     Error::InvalidDocument {
-        place: format!("{}{field}", place(i, ev, hash.as_deref())),
+        place: format!("{}{field}", place(inc, hash.as_deref())),
         reason: e.reason,
     }
 }
@@ -216,9 +225,9 @@ pub fn import<R: Read + Send>(
     let info = chunked(open()?, |chunk| {
         let first_bad = chunk
             .par_iter()
-            .find_map_first(|(i, ev)| super::event::check(ev).err().map(|e| (*i, ev, e)));
-        if let Some((i, ev, e)) = first_bad {
-            return Err(event_error(i, ev, &Namespaces::default(), e));
+            .find_map_first(|inc| super::event::check(&inc.event).err().map(|e| (inc, e)));
+        if let Some((inc, e)) = first_bad {
+            return Err(event_error(inc, &Namespaces::default(), e));
         }
         checked += chunk.len();
         progress(ImportProgress {
@@ -247,13 +256,15 @@ pub fn import<R: Read + Send>(
     let mut app = ledger.begin_append(signer, now)?;
     // While one chunk is written (and signed) here, the next is checked, hashed and
     // canonicalised on another thread.
-    let prepare = |chunk: Vec<(usize, Value)>| -> Result<Prepared> {
+    let prepare = |chunk: Vec<Incoming>| -> Result<Prepared> {
         let prepared: Vec<(usize, Result<(String, NewEntry)>)> = chunk
             .into_par_iter()
-            .map(|(i, ev)| {
-                let r = match validate(&ev, &ns) {
+            .map(|inc| {
+                let i = inc.index;
+                let ens = inc.namespaces.as_ref().unwrap_or(&ns);
+                let r = match validate(&inc.event, ens) {
                     Err(e) => Err(Error::InvalidDocument {
-                        place: format!("{}, field {}", place(i, &ev, None), e.field),
+                        place: format!("{}, field {}", place(&inc, None), e.field),
                         reason: format!(
                             "{} (the document changed while it was imported)",
                             e.reason
@@ -261,8 +272,8 @@ pub fn import<R: Read + Send>(
                     }),
                     Ok(summary) => {
                         let h = summary.hash_id.clone();
-                        let pl = place(i, &ev, Some(&h));
-                        event_entry(ev, summary, &ns)
+                        let pl = place(&inc, Some(&h));
+                        event_entry(inc.event, summary, ens)
                             .map(|entry| (h, entry))
                             .map_err(|e| Error::InvalidDocument {
                                 place: pl,

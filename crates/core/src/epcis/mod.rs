@@ -1,5 +1,6 @@
 //! GS1 EPCIS 2.0 events: the CBV 2.0 event hash, validation, documents in and out.
 
+mod digital_link;
 mod hash;
 mod normalise;
 
@@ -12,10 +13,13 @@ mod vocab;
 pub use event::{check, validate, EventSummary, FieldError, ObjectRef, Role, EVENT_TYPES};
 pub use vocab::{Vocabulary, BIZ_STEP, BIZ_TRANSACTION_TYPE, DISPOSITION, SOURCE_DEST_TYPE};
 
+mod check;
 pub mod document;
 mod export;
 mod import;
+pub mod xml;
 
+pub use check::{check as check_document, CheckReport, CheckedEvent};
 pub use export::{export, ExportSelection};
 pub use import::{
     event_entry, import, ImportOutcome, ImportPhase, ImportProgress, ImportReport, StoredEvent,

@@ -3,7 +3,7 @@
 //! Written to give the same strings as GS1's reference tool (epcis-event-hash-generator
 //! 1.9.3); docs/spec/epcis-event.md lists where it deliberately does not.
 
-use crate::gs1::{check_digit, Gs1Id};
+use crate::gs1::Gs1Id;
 
 /// Canonical form of one leaf value.
 pub fn canonical_value(text: &str) -> String {
@@ -133,23 +133,15 @@ fn dl_escape(value: &str) -> String {
 const BASE: &str = "https://id.gs1.org";
 
 /// The canonical GS1 Digital Link of an EPC URN or a Digital Link on any domain, at the
-/// finest level it names; `None` when `text` is neither.
+/// finest level it names; `None` when `text` is neither (digital_link.rs).
 pub fn digital_link(text: &str) -> Option<String> {
-    if !text.contains('.') {
-        return None;
-    }
-    let id = if text.starts_with("urn:epc:") {
-        match Gs1Id::from_epc_urn(text) {
-            Ok(id) => id,
-            Err(_) => return other_epc_urn(text),
-        }
+    if text.starts_with("urn:epc:") {
+        super::digital_link::from_epc(text)
     } else if text.starts_with("https://") || text.starts_with("http://") {
-        let no_query = text.split(['?', '#']).next().unwrap_or(text);
-        Gs1Id::from_digital_link(no_query).ok()?
+        super::digital_link::from_link(text)
     } else {
-        return None;
-    };
-    Some(canonical_link(id))
+        None
+    }
 }
 
 /// The canonical Digital Link of a parsed identifier, as the event hash writes it.
@@ -163,72 +155,6 @@ pub fn canonical_link(id: Gs1Id) -> String {
         Gs1Id::Sgln(g, Some(e)) => format!("{BASE}/414/{g}/254/{}", dl_escape(&e)),
         Gs1Id::Pgln(g) => format!("{BASE}/417/{g}"),
     }
-}
-
-/// EPC schemes TradeSeal does not model but the event hash still normalises: GIAI, GRAI,
-/// GDTI, GSRN, GSRN-P, GSIN, GINC.
-fn other_epc_urn(urn: &str) -> Option<String> {
-    let rest = urn.strip_prefix("urn:epc:id:")?;
-    let (scheme, value) = rest.split_once(':')?;
-    let parts: Vec<&str> = value.split('.').collect();
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    let with_check = |s: String| {
-        let ds: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
-        format!("{s}{}", check_digit(&ds))
-    };
-    let cp = *parts.first()?;
-    if !digits(cp) || !(6..=12).contains(&cp.len()) {
-        return None;
-    }
-    match (scheme, parts.as_slice()) {
-        ("giai", [_, asset]) if !asset.is_empty() => {
-            Some(format!("{BASE}/8004/{cp}{}", dl_escape(&unescape(asset)?)))
-        }
-        ("ginc", [_, r]) if !r.is_empty() => {
-            Some(format!("{BASE}/401/{cp}{}", dl_escape(&unescape(r)?)))
-        }
-        ("grai", [_, t, serial]) if cp.len() + t.len() == 12 && (t.is_empty() || digits(t)) => {
-            Some(format!(
-                "{BASE}/8003/{}{}",
-                with_check(format!("0{cp}{t}")),
-                dl_escape(&unescape(serial)?)
-            ))
-        }
-        ("gdti", [_, t, serial]) if cp.len() + t.len() == 12 && (t.is_empty() || digits(t)) => {
-            Some(format!(
-                "{BASE}/253/{}{}",
-                with_check(format!("{cp}{t}")),
-                dl_escape(&unescape(serial)?)
-            ))
-        }
-        ("gsrn", [_, r]) if digits(r) && cp.len() + r.len() == 17 => {
-            Some(format!("{BASE}/8018/{}", with_check(format!("{cp}{r}"))))
-        }
-        ("gsrnp", [_, r]) if digits(r) && cp.len() + r.len() == 17 => {
-            Some(format!("{BASE}/8017/{}", with_check(format!("{cp}{r}"))))
-        }
-        ("gsin", [_, r]) if digits(r) && cp.len() + r.len() == 16 => {
-            Some(format!("{BASE}/402/{}", with_check(format!("{cp}{r}"))))
-        }
-        _ => None,
-    }
-}
-
-/// Decodes EPC URN `%XX` escapes.
-fn unescape(s: &str) -> Option<String> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' {
-            out.push(u8::from_str_radix(s.get(i + 1..i + 3)?, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
 }
 
 #[cfg(test)]

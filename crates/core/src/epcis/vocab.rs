@@ -134,6 +134,118 @@ pub const ERROR_REASON: Vocabulary = Vocabulary {
     values: &["did_not_occur", "incorrect_data"],
 };
 
+/// Sensor measurement types (EPCIS 2.0 context: `gs1:` terms of the GS1 Web Vocabulary).
+pub const MEASUREMENT_TYPE: Vocabulary = Vocabulary {
+    field: "sensorReport type",
+    web_prefix: "https://gs1.org/voc/",
+    urn_prefix: "gs1:",
+    values: &[
+        "AbsoluteHumidity",
+        "AbsorbedDose",
+        "AbsorbedDoseRate",
+        "Acceleration",
+        "Altitude",
+        "AmountOfSubstance",
+        "AmountOfSubstancePerUnitVolume",
+        "Angle",
+        "AngularAcceleration",
+        "AngularMomentum",
+        "AngularVelocity",
+        "Area",
+        "Capacitance",
+        "Conductance",
+        "Conductivity",
+        "Count",
+        "Density",
+        "Dimensionless",
+        "DoseEquivalent",
+        "DoseEquivalentRate",
+        "DynamicViscosity",
+        "ElectricCharge",
+        "ElectricCurrent",
+        "ElectricCurrentDensity",
+        "ElectricFieldStrength",
+        "Energy",
+        "Exposure",
+        "Force",
+        "Frequency",
+        "Illuminance",
+        "Inductance",
+        "Irradiance",
+        "KinematicViscosity",
+        "Length",
+        "LinearMomentum",
+        "Luminance",
+        "LuminousFlux",
+        "LuminousIntensity",
+        "MagneticFlux",
+        "MagneticFluxDensity",
+        "MagneticVectorPotential",
+        "Mass",
+        "MassConcentration",
+        "MassFlowRate",
+        "MassPerAreaTime",
+        "MemoryCapacity",
+        "MolalityOfSolute",
+        "MolarEnergy",
+        "MolarMass",
+        "MolarVolume",
+        "Power",
+        "Pressure",
+        "RadiantFlux",
+        "RadiantIntensity",
+        "Radioactivity",
+        "RelativeHumidity",
+        "Resistance",
+        "Resistivity",
+        "SolidAngle",
+        "SpecificVolume",
+        "Speed",
+        "SurfaceDensity",
+        "SurfaceTension",
+        "Temperature",
+        "Time",
+        "Torque",
+        "Voltage",
+        "Volume",
+        "VolumeFlowRate",
+        "VolumeFraction",
+        "VolumetricFlux",
+        "Wavenumber",
+    ],
+};
+
+/// Sensor alert types (`exception`), GS1 Web Vocabulary terms.
+pub const SENSOR_ALERT: Vocabulary = Vocabulary {
+    field: "sensorReport exception",
+    web_prefix: "https://gs1.org/voc/",
+    urn_prefix: "gs1:",
+    values: &["ALARM_CONDITION", "ERROR_CONDITION"],
+};
+
+/// Components of a sensor reading (`component`), CBV 2.0.
+pub const COMPONENT: Vocabulary = Vocabulary {
+    field: "sensorReport component",
+    web_prefix: "https://ref.gs1.org/cbv/Comp-",
+    urn_prefix: "cbv:Comp-",
+    values: &[
+        "x",
+        "y",
+        "z",
+        "axial_distance",
+        "azimuth",
+        "height",
+        "spherical_radius",
+        "polar_angle",
+        "elevation_angle",
+        "easting",
+        "northing",
+        "latitude",
+        "longitude",
+        "altitude",
+    ],
+};
+
 impl Vocabulary {
     /// The value's full URI, or why it is not acceptable.
     pub fn resolve(&self, value: &str) -> Result<String, String> {
@@ -165,6 +277,38 @@ impl Vocabulary {
                 "{value:?} is not a CBV {} value: {hint}",
                 self.field
             ))
+        }
+    }
+
+    /// The short name (the JSON-LD form) of a known value written in any of its forms:
+    /// short, Web URI, CBV 1.x URN or compact URI (`cbv:BizStep-shipping`, `gs1:Temperature`).
+    pub fn compact(&self, value: &str) -> Option<&'static str> {
+        let v = value.trim();
+        let short = v
+            .strip_prefix(self.web_prefix)
+            .or_else(|| v.strip_prefix(self.urn_prefix))
+            .or_else(|| {
+                let tail = self.web_prefix.strip_prefix("https://ref.gs1.org/cbv/")?;
+                v.strip_prefix("cbv:")?.strip_prefix(tail)
+            })
+            .or_else(|| {
+                self.web_prefix.strip_prefix("https://gs1.org/voc/")?;
+                v.strip_prefix("gs1:")
+            })
+            .unwrap_or(v);
+        self.values.iter().copied().find(|x| *x == short)
+    }
+
+    /// As `resolve`, but a URI in GS1's CBV namespace that names no CBV 2.0 term (a typo,
+    /// or a term of a later CBV) is kept as written, with a warning saying so: EPCIS 2.0's
+    /// schemas accept any URI there. A short name must still be a CBV term.
+    pub fn resolve_lenient(&self, value: &str) -> Result<(String, Option<String>), String> {
+        match self.resolve(value) {
+            Ok(v) => Ok((v, None)),
+            Err(e) if value.contains(':') => {
+                Ok((value.to_string(), Some(format!("{e}; kept as written"))))
+            }
+            Err(e) => Err(e),
         }
     }
 

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 use std::path::PathBuf;
-use tradeseal_core::epcis::{event_hash_id, prehash, Namespaces};
+use tradeseal_core::epcis::{digital_link, event_hash_id, prehash, Namespaces};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -64,4 +64,16 @@ fn member_order_and_recordtime_do_not_change_the_hash() {
     let mut c = a.clone();
     c["action"] = "ADD".into();
     assert_ne!(event_hash_id(&a, &ns), event_hash_id(&c, &ns));
+}
+
+#[test]
+fn identifiers_become_the_digital_links_of_the_reference_tool() {
+    let path = root().join("tests/vectors/epcis-hash/identifiers/identifiers.tsv");
+    let text = std::fs::read_to_string(path).unwrap();
+    assert!(text.lines().count() > 300, "the vector file is whole");
+    for line in text.lines() {
+        let (input, want) = line.split_once('\t').unwrap();
+        let got = digital_link(input);
+        assert_eq!(got.as_deref().unwrap_or("-"), want, "{input}");
+    }
 }

@@ -1,0 +1,1 @@
+ni:///sha-256;2fff9bed44a912a5905b5ea660b1fe0fd695bde66997304afaa9774fc2a5a877?ver=CBV2.0

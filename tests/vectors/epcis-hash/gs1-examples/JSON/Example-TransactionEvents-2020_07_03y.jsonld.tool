@@ -1,0 +1,1 @@
+error: TypeError: can only concatenate str (not "dict") to str

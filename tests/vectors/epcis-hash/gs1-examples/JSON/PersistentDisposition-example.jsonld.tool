@@ -1,0 +1,2 @@
+ni:///sha-256;8bc6684804a20deaf675f96e6b452bdd61be2558611da841fd1bf0bf96b23e8e?ver=CBV2.0
+ni:///sha-256;d45746bb0cfcfe53f04f2cf0670f2efe1236c3a2aa851a60fee109e60174d98c?ver=CBV2.0

@@ -1,0 +1,1 @@
+ni:///sha-256;7fcb6b58d9091b1145c1e90b7587f3d6d9c8288aee43afa4597dd8191ec7f9a1?ver=CBV2.0

@@ -1,0 +1,1 @@
+error: Details: {'context': {'cbvmda': 'http://example.com/cbvmda/'}}

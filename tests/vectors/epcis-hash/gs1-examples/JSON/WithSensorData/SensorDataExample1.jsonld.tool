@@ -1,0 +1,1 @@
+ni:///sha-256;4eea934e9e0b466884b4b444a5924cabb9e649cdff0447b97e1b688c802a91bb?ver=CBV2.0

@@ -1,0 +1,1 @@
+ni:///sha-256;e1c13af8c5c9ca254ba231326fa81b27066cd55b190a64ec6450481baa2e3be6?ver=CBV2.0

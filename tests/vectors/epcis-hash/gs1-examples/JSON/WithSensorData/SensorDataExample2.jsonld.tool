@@ -1,0 +1,1 @@
+ni:///sha-256;45a15b4a53f34e18dbb331bcc291c51ccefe5313fd7567a92ab2536deba59598?ver=CBV2.0

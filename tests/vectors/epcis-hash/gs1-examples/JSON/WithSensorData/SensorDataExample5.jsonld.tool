@@ -1,0 +1,1 @@
+ni:///sha-256;b1755d5ed79d53b1e968b9e884ad353fe1cc77892f0ca1d99bd264cf715bb92a?ver=CBV2.0

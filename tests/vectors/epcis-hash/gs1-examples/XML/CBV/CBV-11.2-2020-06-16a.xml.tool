@@ -1,0 +1,1 @@
+ni:///sha-256;8a6fb10448cd15f93d6f90d5ce43f2fe652537700f72eb7c99b020c5cda6fba2?ver=CBV2.0

@@ -1,0 +1,1 @@
+ni:///sha-256;375e34e1ee5d0e5d89f2eccf95457a33d13bbdcf840287263a25ddcd2300f0f7?ver=CBV2.0

@@ -1,0 +1,1 @@
+ni:///sha-256;4dd875a9ae6a52d3e5326733b4c002b1b5e35e671becd2109abf8a38692af76d?ver=CBV2.0

@@ -1,0 +1,1 @@
+ni:///sha-256;d7ddf1b5bc3749773ea15c0dfa0d43b326b5bf26572f10214a5fde381c4414a0?ver=CBV2.0

@@ -1,0 +1,1 @@
+ni:///sha-256;35f787c3877afcc9bc9e8a60328d27b1a566552f9a9f12b66578ac1b553dbcdf?ver=CBV2.0

@@ -1,0 +1,1 @@
+error: IndexError: list index out of range
