@@ -51,6 +51,7 @@ pub async fn epcis_import(
             &mut l,
             &u.signer,
             tradeseal_core::system::now(),
+            &*u.home.codelists()?,
             open,
             false,
             &mut |pr| {

@@ -191,6 +191,7 @@ fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
         &mut ledger,
         &signer,
         tradeseal_core::system::now(),
+        &*h.codelists()?,
         open,
         json,
         &mut |_| {},
@@ -198,13 +199,38 @@ fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
     if json {
         print_json(&report);
     } else {
+        let format = match report.format {
+            epcis::document::Format::JsonLd => "EPCIS 2.0 JSON-LD",
+            epcis::document::Format::Xml20 => "EPCIS 2.0 XML",
+            epcis::document::Format::Xml12 => "EPCIS 1.2 XML",
+        };
         println!(
-            "Imported {} from {}: {} new, {} already recorded",
+            "Imported {} from {} ({format}): {} new, {} already recorded",
             plural(report.events, "event"),
             file.display(),
             report.new,
             report.known
         );
+        if !report.master_data.is_empty() {
+            println!(
+                "Master data: {} recorded, {} unchanged, {} skipped",
+                report.master_data_recorded,
+                report.master_data.iter().filter(|m| m.outcome == "unchanged").count(),
+                report.master_data.iter().filter(|m| m.outcome == "skipped").count()
+            );
+            for m in report.master_data.iter().filter(|m| m.outcome == "skipped") {
+                println!("  skipped {}: {}", m.id, m.reason.as_deref().unwrap_or(""));
+            }
+        }
+        for w in &report.warnings {
+            println!("warning: event {}: {}", w.index, w.message);
+        }
+        if report.warning_count > report.warnings.len() {
+            println!(
+                "warning: {} more warnings not shown (--json lists the first 1,000)",
+                report.warning_count - report.warnings.len()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -52,6 +52,7 @@ fn main() {
             &mut l,
             &signer,
             now,
+            tradeseal_core::codelists::CodeLists::builtin(),
             || Ok(std::fs::File::open(&doc).unwrap()),
             false,
             &mut |_| {},

@@ -31,6 +31,7 @@ fn import(home: &Home, signer: &tradeseal_core::identity::Signer, doc: &Path) ->
         &mut ledger,
         signer,
         now,
+        tradeseal_core::codelists::CodeLists::builtin(),
         || Ok(std::fs::File::open(doc).unwrap()),
         false,
         &mut |p| {

@@ -148,6 +148,7 @@ fn certificates(
         ledger,
         signer,
         now,
+        tradeseal_core::codelists::CodeLists::builtin(),
         || Ok(std::fs::File::open(&chain).unwrap()),
         false,
         &mut |_| {},

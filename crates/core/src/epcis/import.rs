@@ -4,6 +4,7 @@
 use super::document::{self, DocumentInfo, Incoming};
 use super::event::{validate, EventSummary};
 use super::hash::Namespaces;
+use crate::codelists::CodeLists;
 use crate::entry;
 use crate::error::{Error, Result};
 use crate::identity::Signer;
@@ -125,13 +126,35 @@ impl ImportOutcome {
     }
 }
 
+/// Something accepted although it looks wrong, with the event it is in.
+#[derive(Clone, Debug, Serialize)]
+pub struct ImportWarning {
+    pub index: usize,
+    pub message: String,
+}
+
+/// Warnings kept in a report; the count says how many there were.
+const MAX_WARNINGS: usize = 1000;
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ImportReport {
     #[serde(rename = "documentType")]
     pub doc_type: String,
+    pub format: super::document::Format,
     pub events: usize,
     pub new: usize,
     pub known: usize,
+    /// Master-data records (locations, products, parties) recorded from the document.
+    #[serde(rename = "masterDataRecorded")]
+    pub master_data_recorded: usize,
+    /// What became of each master-data element of the document.
+    #[serde(rename = "masterData", skip_serializing_if = "Vec::is_empty")]
+    pub master_data: Vec<super::MasterDataOutcome>,
+    /// How many warnings there were (the first 1,000 are listed).
+    #[serde(rename = "warningCount")]
+    pub warning_count: usize,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<ImportWarning>,
     /// Every event's outcome, when asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub outcomes: Vec<ImportOutcome>,
@@ -215,6 +238,7 @@ pub fn import<R: Read + Send>(
     ledger: &mut Ledger,
     signer: &Signer,
     now: Timestamp,
+    lists: &CodeLists,
     mut open: impl FnMut() -> Result<R>,
     keep_outcomes: bool,
     progress: &mut dyn FnMut(ImportProgress),
@@ -222,12 +246,28 @@ pub fn import<R: Read + Send>(
     use rayon::prelude::*;
     // Pass 1: every event acceptable, before the write lock is taken.
     let mut checked = 0;
+    let mut warnings = Vec::new();
+    let mut warning_count = 0;
     let info = chunked(open()?, |chunk| {
-        let first_bad = chunk
+        let results: Vec<_> = chunk
             .par_iter()
-            .find_map_first(|inc| super::event::check(&inc.event).err().map(|e| (inc, e)));
-        if let Some((inc, e)) = first_bad {
-            return Err(event_error(inc, &Namespaces::default(), e));
+            .map(|inc| super::event::check(&inc.event))
+            .collect();
+        for (inc, r) in chunk.iter().zip(results) {
+            match r {
+                Err(e) => return Err(event_error(inc, &Namespaces::default(), e)),
+                Ok(s) => {
+                    for w in s.warnings {
+                        warning_count += 1;
+                        if warnings.len() < MAX_WARNINGS {
+                            warnings.push(ImportWarning {
+                                index: inc.index,
+                                message: w,
+                            });
+                        }
+                    }
+                }
+            }
         }
         checked += chunk.len();
         progress(ImportProgress {
@@ -245,15 +285,26 @@ pub fn import<R: Read + Send>(
         total: Some(total),
     });
 
+    // The document's master data, read against the ledger before the write lock is taken.
+    let md = super::master_data::plan(ledger, lists, &info.vocabularies)?;
+
     // Pass 2: record, chunk by chunk, in one transaction.
     let mut report = ImportReport {
         doc_type: info.doc_type.clone(),
+        format: info.format,
         events: total,
         new: 0,
         known: 0,
+        master_data_recorded: md.entries.len(),
+        master_data: md.outcomes,
+        warning_count,
+        warnings,
         outcomes: vec![],
     };
     let mut app = ledger.begin_append(signer, now)?;
+    if !md.entries.is_empty() {
+        app.push(&md.entries)?;
+    }
     // While one chunk is written (and signed) here, the next is checked, hashed and
     // canonicalised on another thread.
     let prepare = |chunk: Vec<Incoming>| -> Result<Prepared> {

@@ -732,7 +732,15 @@ fn checkpoints_held_from_earlier_bundles_must_be_extended() {
     let fs = fork.unlock(crate::PASS).unwrap();
     let mut fl = fork.ledger().unwrap();
     let doc = coffee_chain();
-    tradeseal_core::epcis::import(&mut fl, &fs, t(7), || Ok(&doc[..]), true, &mut |_| {}).unwrap();
+    tradeseal_core::epcis::import(
+        &mut fl,
+        &fs,
+        t(7),
+        tradeseal_core::codelists::CodeLists::builtin(),
+        || Ok(&doc[..]),
+        true,
+        &mut |_| {},
+    ).unwrap();
     let mut same_size = Vec::new();
     bundle::export(&fl, fork.card(), "lot", R_031, &mut same_size).unwrap();
     let r = check(&same_size, Some(&rl));

@@ -3,6 +3,7 @@
 use crate::{new_home, t};
 use std::collections::BTreeSet;
 use std::path::PathBuf;
+use tradeseal_core::codelists::CodeLists;
 use tradeseal_core::epcis::{self, ExportSelection, ImportReport};
 use tradeseal_core::identity::Signer;
 use tradeseal_core::ledger::Ledger;
@@ -19,7 +20,7 @@ pub fn coffee_chain() -> Vec<u8> {
 }
 
 pub fn import_bytes(l: &mut Ledger, s: &Signer, doc: &[u8]) -> Result<ImportReport, Error> {
-    epcis::import(l, s, t(1), || Ok(doc), true, &mut |_| {})
+    epcis::import(l, s, t(1), CodeLists::builtin(), || Ok(doc), true, &mut |_| {})
 }
 
 const LOT_017: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-017";

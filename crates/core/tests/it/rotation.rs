@@ -167,7 +167,15 @@ fn partners_follow_a_rotation_in_a_bundle() {
     let new = home.unlock(PASS).unwrap();
     let mut l = home.ledger().unwrap();
     let doc = inspection();
-    epcis::import(&mut l, &new, t(3), || Ok(&doc[..]), true, &mut |_| {}).unwrap();
+    epcis::import(
+        &mut l,
+        &new,
+        t(3),
+        tradeseal_core::codelists::CodeLists::builtin(),
+        || Ok(&doc[..]),
+        true,
+        &mut |_| {},
+    ).unwrap();
     let mut out = Vec::new();
     let n = bundle::export(&l, home.card(), "lot", R_031, &mut out).unwrap();
     assert_eq!(
@@ -325,7 +333,15 @@ fn rotated_bundle() -> (
     let new = home.unlock(PASS).unwrap();
     let mut l = home.ledger().unwrap();
     let doc = inspection();
-    epcis::import(&mut l, &new, t(3), || Ok(&doc[..]), true, &mut |_| {}).unwrap();
+    epcis::import(
+        &mut l,
+        &new,
+        t(3),
+        tradeseal_core::codelists::CodeLists::builtin(),
+        || Ok(&doc[..]),
+        true,
+        &mut |_| {},
+    ).unwrap();
     let mut out = Vec::new();
     bundle::export(&l, home.card(), "lot", R_031, &mut out).unwrap();
     (d, home, old, out)
