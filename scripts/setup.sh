@@ -28,13 +28,15 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm >/dev/null
 fi
 
-# The independent checkers of the tests: ledger vectors (cryptography), certificate
-# vectors (cbor2) and the EPCIS 2.0 JSON schema (jsonschema), for whichever python3 is
-# first on the PATH.
-if ! python3 -c "import jsonschema, cryptography, cbor2" 2>/dev/null; then
-  echo "setup: installing the Python packages jsonschema, cryptography and cbor2"
-  python3 -m pip install --quiet --user jsonschema cryptography cbor2 2>/dev/null \
-    || python3 -m pip install --quiet --user --break-system-packages jsonschema cryptography cbor2
+# The independent checkers of the tests, for whichever python3 is first on the PATH:
+# ledger vectors (cryptography), certificate vectors (cbor2), GS1's EPCIS 2.0 JSON schema
+# (jsonschema) and XSDs (xmlschema), GS1's reference event-hash tool
+# (epcis-event-hash-generator 1.9.3) and GeoJSON validity (shapely).
+py_pkgs="jsonschema cryptography cbor2 xmlschema epcis-event-hash-generator==1.9.3 shapely"
+if ! python3 -c "import jsonschema, cryptography, cbor2, xmlschema, epcis_event_hash_generator, shapely" 2>/dev/null; then
+  echo "setup: installing the Python packages $py_pkgs"
+  python3 -m pip install --quiet --user $py_pkgs 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages $py_pkgs
 fi
 
 if ! command -v tauri-driver >/dev/null; then

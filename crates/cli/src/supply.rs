@@ -6,7 +6,7 @@ use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tradeseal_core::epcis::{self, ExportSelection};
+use tradeseal_core::epcis::{self, ExportFormat, ExportSelection};
 use tradeseal_core::home::Home;
 use tradeseal_core::masterdata::{self, Location, Party, Product};
 use tradeseal_core::trace::{self, Direction, TraceResult};
@@ -31,9 +31,13 @@ pub enum EpcisCommand {
         #[arg(long)]
         prehash: bool,
     },
-    /// Write recorded events as an EPCIS 2.0 JSON-LD document
+    /// Write recorded events as an EPCIS document: 2.0 JSON-LD, 2.0 XML or 1.2 XML
     #[command(group(ArgGroup::new("which").required(true).args(["lot", "all"])))]
     Export {
+        /// jsonld, xml (EPCIS 2.0) or xml-1.2 (for partners on EPCIS 1.2); default: xml
+        /// when the output file ends in .xml, else jsonld
+        #[arg(long, value_name = "FORMAT")]
+        format: Option<String>,
         /// The events of this lot's history (GTIN/LOT): its own and those of everything it came from
         #[arg(long, value_name = "GTIN/LOT")]
         lot: Option<String>,
@@ -172,10 +176,11 @@ pub fn epcis_cmd(home: &Path, cmd: EpcisCommand) -> Result<ExitCode> {
             prehash,
         } => check(&file, json, prehash),
         EpcisCommand::Export {
+            format,
             lot,
             all: _,
             output,
-        } => export(home, lot.as_deref(), output.as_deref()),
+        } => export(home, lot.as_deref(), output.as_deref(), format.as_deref()),
     }
 }
 
@@ -215,8 +220,16 @@ fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
             println!(
                 "Master data: {} recorded, {} unchanged, {} skipped",
                 report.master_data_recorded,
-                report.master_data.iter().filter(|m| m.outcome == "unchanged").count(),
-                report.master_data.iter().filter(|m| m.outcome == "skipped").count()
+                report
+                    .master_data
+                    .iter()
+                    .filter(|m| m.outcome == "unchanged")
+                    .count(),
+                report
+                    .master_data
+                    .iter()
+                    .filter(|m| m.outcome == "skipped")
+                    .count()
             );
             for m in report.master_data.iter().filter(|m| m.outcome == "skipped") {
                 println!("  skipped {}: {}", m.id, m.reason.as_deref().unwrap_or(""));
@@ -279,7 +292,28 @@ fn plural(n: usize, what: &str) -> String {
     }
 }
 
-fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitCode> {
+fn export(
+    home: &Path,
+    lot: Option<&str>,
+    output: Option<&Path>,
+    format: Option<&str>,
+) -> Result<ExitCode> {
+    let by_name = output
+        .and_then(|p| p.extension())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xml"));
+    let format = match format {
+        Some("jsonld" | "json") => ExportFormat::JsonLd,
+        Some("xml" | "xml-2.0") => ExportFormat::Xml(epcis::XmlVersion::V2_0),
+        Some("xml-1.2") => ExportFormat::Xml(epcis::XmlVersion::V1_2),
+        Some(other) => {
+            return Err(Error::invalid(
+                "format",
+                format!("{other:?}: use jsonld, xml or xml-1.2"),
+            ))
+        }
+        None if by_name => ExportFormat::Xml(epcis::XmlVersion::V2_0),
+        None => ExportFormat::JsonLd,
+    };
     let ledger = Home::open(home)?.ledger_read_only()?;
     let sel = match lot {
         None => ExportSelection::All,
@@ -289,7 +323,7 @@ fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitC
     let n = match output {
         Some(p) => {
             let n = tradeseal_core::files::write_atomically(p, |w| {
-                epcis::export(&ledger, &sel, now, w)
+                epcis::export_as(&ledger, &sel, now, format, w)
             })?;
             eprintln!("Exported {} to {}", plural(n, "event"), p.display());
             n
@@ -297,7 +331,7 @@ fn export(home: &Path, lot: Option<&str>, output: Option<&Path>) -> Result<ExitC
         None => {
             let out = std::io::stdout();
             let mut lock = out.lock();
-            let n = epcis::export(&ledger, &sel, now, &mut lock)?;
+            let n = epcis::export_as(&ledger, &sel, now, format, &mut lock)?;
             lock.flush()
                 .map_err(|e| Error::io("writing the export", e))?;
             n

@@ -61,9 +61,20 @@ impl Namespaces {
         })
     }
 
+    /// A member name's namespace: as `uri`, and the prefixes the EPCIS 2.0 context defines
+    /// (`cbvmda`, `xsd`, …): in JSON-LD a prefixed member name is always a compact IRI.
+    fn key_uri(&self, prefix: &str) -> Option<&str> {
+        self.uri(prefix).or_else(|| {
+            CONTEXT_PREFIXES
+                .iter()
+                .find(|(p, _)| *p == prefix)
+                .map(|(_, u)| *u)
+        })
+    }
+
     fn key(&self, key: &str) -> String {
         match key.split_once(':') {
-            Some((p, rest)) => match self.uri(p) {
+            Some((p, rest)) => match self.key_uri(p) {
                 Some(uri) => format!("{{{uri}}}{rest}"),
                 None => key.to_string(),
             },
@@ -87,6 +98,18 @@ const STANDARD_PREFIXES: [(&str, &str); 3] = [
     ("gs1", "https://gs1.org/voc/"),
     ("cbv", "https://ref.gs1.org/cbv/"),
     ("epcis", "https://ref.gs1.org/epcis/"),
+];
+
+/// The prefixes the EPCIS 2.0 JSON-LD context defines.
+pub const CONTEXT_PREFIXES: [(&str, &str); 8] = [
+    ("epcis", "https://ref.gs1.org/epcis/"),
+    ("cbv", "https://ref.gs1.org/cbv/"),
+    ("cbvmda", "urn:epcglobal:cbv:mda:"),
+    ("gs1", "https://gs1.org/voc/"),
+    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
+    ("owl", "http://www.w3.org/2002/07/owl#"),
+    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
+    ("dcterms", "http://purl.org/dc/terms/"),
 ];
 
 /// The event hash id of `event` (one member of an EPCIS `eventList`).

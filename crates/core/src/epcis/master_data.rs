@@ -77,7 +77,8 @@ fn attributes(el: &Value) -> BTreeMap<String, Value> {
     {
         if let Some(id) = a.get("id").and_then(Value::as_str) {
             let v = a.get("attribute").cloned().unwrap_or(Value::Null);
-            out.entry(attribute_name(id.trim()).to_string()).or_insert(v);
+            out.entry(attribute_name(id.trim()).to_string())
+                .or_insert(v);
         }
     }
     out
@@ -157,8 +158,11 @@ pub fn plan(ledger: &Ledger, lists: &CodeLists, vocabularies: &[Value]) -> Resul
         }
     }
     // Of several elements with one key, the document's last one is recorded.
-    let last: BTreeMap<&(&str, String), usize> =
-        planned.iter().enumerate().map(|(i, (k, _))| (k, i)).collect();
+    let last: BTreeMap<&(&str, String), usize> = planned
+        .iter()
+        .enumerate()
+        .map(|(i, (k, _))| (k, i))
+        .collect();
     let keep: Vec<bool> = (0..planned.len())
         .map(|i| last.get(&planned[i].0) == Some(&i))
         .collect();

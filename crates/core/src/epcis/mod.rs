@@ -15,16 +15,16 @@ pub use vocab::{Vocabulary, BIZ_STEP, BIZ_TRANSACTION_TYPE, DISPOSITION, SOURCE_
 
 mod check;
 pub mod document;
-mod master_data;
 mod export;
 mod import;
+mod master_data;
 pub mod xml;
 
 pub use check::{check as check_document, CheckReport, CheckedEvent};
-pub use export::{export, ExportSelection};
-pub use master_data::{MasterDataOutcome, MasterDataPlan};
+pub use export::{export, export_as, ExportFormat, ExportSelection};
 pub use import::{
     event_entry, import, ImportOutcome, ImportPhase, ImportProgress, ImportReport, ImportWarning,
-    StoredEvent,
-    KIND_EVENT,
+    StoredEvent, KIND_EVENT,
 };
+pub use master_data::{MasterDataOutcome, MasterDataPlan};
+pub use xml::write::XmlVersion;

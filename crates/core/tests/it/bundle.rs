@@ -740,7 +740,8 @@ fn checkpoints_held_from_earlier_bundles_must_be_extended() {
         || Ok(&doc[..]),
         true,
         &mut |_| {},
-    ).unwrap();
+    )
+    .unwrap();
     let mut same_size = Vec::new();
     bundle::export(&fl, fork.card(), "lot", R_031, &mut same_size).unwrap();
     let r = check(&same_size, Some(&rl));

@@ -20,7 +20,15 @@ pub fn coffee_chain() -> Vec<u8> {
 }
 
 pub fn import_bytes(l: &mut Ledger, s: &Signer, doc: &[u8]) -> Result<ImportReport, Error> {
-    epcis::import(l, s, t(1), CodeLists::builtin(), || Ok(doc), true, &mut |_| {})
+    epcis::import(
+        l,
+        s,
+        t(1),
+        CodeLists::builtin(),
+        || Ok(doc),
+        true,
+        &mut |_| {},
+    )
 }
 
 const LOT_017: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-017";

@@ -175,7 +175,8 @@ fn partners_follow_a_rotation_in_a_bundle() {
         || Ok(&doc[..]),
         true,
         &mut |_| {},
-    ).unwrap();
+    )
+    .unwrap();
     let mut out = Vec::new();
     let n = bundle::export(&l, home.card(), "lot", R_031, &mut out).unwrap();
     assert_eq!(
@@ -341,7 +342,8 @@ fn rotated_bundle() -> (
         || Ok(&doc[..]),
         true,
         &mut |_| {},
-    ).unwrap();
+    )
+    .unwrap();
     let mut out = Vec::new();
     bundle::export(&l, home.card(), "lot", R_031, &mut out).unwrap();
     (d, home, old, out)

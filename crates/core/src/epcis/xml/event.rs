@@ -3,6 +3,7 @@
 //! (docs/spec/epcis-event.md §7 lists the mapping).
 
 use super::tree::{Element, Name, Pos};
+use crate::epcis::hash::CONTEXT_PREFIXES;
 use crate::epcis::vocab::{self, Vocabulary};
 use crate::error::{Error, Result};
 use serde_json::{Map, Number, Value};
@@ -51,19 +52,6 @@ const STANDARD_FIELDS: [&str; 27] = [
     "persistentDisposition",
     "ilmd",
     "sensorElementList",
-];
-
-/// Prefixes the EPCIS 2.0 JSON-LD context defines (protected: a document may not bind them
-/// to another namespace).
-const CONTEXT_PREFIXES: [(&str, &str); 8] = [
-    ("epcis", "https://ref.gs1.org/epcis/"),
-    ("cbv", "https://ref.gs1.org/cbv/"),
-    ("cbvmda", "urn:epcglobal:cbv:mda:"),
-    ("gs1", "https://gs1.org/voc/"),
-    ("rdfs", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("owl", "http://www.w3.org/2002/07/owl#"),
-    ("xsd", "http://www.w3.org/2001/XMLSchema#"),
-    ("dcterms", "http://purl.org/dc/terms/"),
 ];
 
 fn refuse(at: Pos, reason: impl Into<String>) -> Error {
@@ -199,9 +187,6 @@ pub fn convert(el: &Element, v1_2: bool) -> Result<Converted> {
         if v1_2 && wrapped == 0 && !association && ONLY_2_0.contains(&key) {
             return Err(refuse(child.at, format!("<{key}> is an EPCIS 2.0 element, but this document declares EPCIS 1.2 (schemaVersion 1.2): make it an EPCIS 2.0 document (schemaVersion=\"2.0\", namespace urn:epcglobal:epcis:xsd:2), or put <{key}> inside the event's <extension> as GS1's 1.2 mapping does")));
         }
-        if v1_2 && key == "certificationInfo" {
-            return Err(refuse(child.at, "<certificationInfo> is an EPCIS 2.0 element that EPCIS 1.2 does not have: make the document EPCIS 2.0 (schemaVersion=\"2.0\", namespace urn:epcglobal:epcis:xsd:2)"));
-        }
         // EPCIS 1.2 carries an AssociationEvent in a lax wildcard: what its schema cannot
         // check is kept as written rather than refused.
         let lax = v1_2 && association;
@@ -274,12 +259,17 @@ fn text(el: &Element) -> Value {
     Value::String(expand_value(&el.text))
 }
 
-/// A CBV value in its JSON-LD form: the short name when the vocabulary has it.
+/// A CBV value in its JSON-LD form: the short name when the vocabulary has it; another
+/// GS1 Web Vocabulary term as `gs1:term` (which the JSON schema accepts and the hash
+/// expands, C1).
 fn vocab_text(el_text: &str, v: &Vocabulary) -> Value {
     let expanded = expand_value(el_text);
     Value::String(match v.compact(&expanded) {
         Some(short) => short.to_string(),
-        None => expanded,
+        None => match expanded.strip_prefix("https://gs1.org/voc/") {
+            Some(term) if v.web_prefix == "https://gs1.org/voc/" => format!("gs1:{term}"),
+            _ => expanded,
+        },
     })
 }
 

@@ -5,6 +5,7 @@
 mod event;
 pub mod tree;
 pub mod vocabulary;
+pub mod write;
 
 pub use event::{expand_value, Converted};
 

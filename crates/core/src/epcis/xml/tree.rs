@@ -432,13 +432,15 @@ fn name_of<R>(
     let ns = match res {
         ResolveResult::Bound(n) => Some(n.0.to_string()),
         ResolveResult::Unbound => None,
-        ResolveResult::Unknown(p) => return Err(refuse(
-            at,
-            format!(
+        ResolveResult::Unknown(p) => {
+            return Err(refuse(
+                at,
+                format!(
                 "the prefix {p:?} of <{}> is not declared: add xmlns:{p}=\"…\" with its namespace",
                 q.0
             ),
-        )),
+            ))
+        }
     };
     Ok(Name {
         ns: ns.filter(|n| !n.is_empty()),
