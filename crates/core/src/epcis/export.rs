@@ -160,30 +160,16 @@ pub fn export_as(
     for ((_, uri), name) in &names {
         declared.insert(name, uri);
     }
-    // XML names every member's namespace: the EPCIS context's prefixes (`cbvmda`) are
-    // declared as that context defines them; another undeclared prefix has no namespace
-    // to give, and no XML form that keeps the event's hash id.
-    let context: Vec<(String, String)> = super::hash::CONTEXT_PREFIXES
-        .iter()
-        .map(|(p, u)| (p.to_string(), u.to_string()))
-        .collect();
-    let mut implied: Vec<(String, String)> = Vec::new();
+    // XML names every member's namespace. A prefix the event's JSON-LD document did not
+    // declare is hashed as written (as GS1's tool does), and XML has no such name: the
+    // event has no XML form with its hash id.
     if let ExportFormat::Xml(_) = format {
-        for (p, seq) in &undeclared_names {
-            match context.iter().find(|(cp, _)| cp == p) {
-                Some(pu) if !declared.contains_key(p) => implied.push(pu.clone()),
-                Some(_) => {}
-                None => {
-                    return Err(Error::invalid(
-                        "format",
-                        format!("the event of entry {seq} names members with the prefix {p:?}, which its document did not declare: without a namespace it has no XML form that keeps its hash id; export it as JSON-LD"),
-                    ))
-                }
-            }
+        if let Some((p, seq)) = undeclared_names.iter().next() {
+            return Err(Error::invalid(
+                "format",
+                format!("the event of entry {seq} names members with the prefix {p:?}, which its JSON-LD document did not declare in @context: its hash id keeps the prefix as written, and no XML name can, so it has no XML form with the same id; export it as JSON-LD (docs/spec/epcis-event.md §5)"),
+            ));
         }
-    }
-    for (p, u) in &implied {
-        declared.insert(p, u);
     }
     let declared_owned: BTreeMap<String, String> = declared
         .iter()

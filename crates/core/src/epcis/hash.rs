@@ -61,20 +61,9 @@ impl Namespaces {
         })
     }
 
-    /// A member name's namespace: as `uri`, and the prefixes the EPCIS 2.0 context defines
-    /// (`cbvmda`, `xsd`, …): in JSON-LD a prefixed member name is always a compact IRI.
-    fn key_uri(&self, prefix: &str) -> Option<&str> {
-        self.uri(prefix).or_else(|| {
-            CONTEXT_PREFIXES
-                .iter()
-                .find(|(p, _)| *p == prefix)
-                .map(|(_, u)| *u)
-        })
-    }
-
     fn key(&self, key: &str) -> String {
         match key.split_once(':') {
-            Some((p, rest)) => match self.key_uri(p) {
+            Some((p, rest)) => match self.uri(p) {
                 Some(uri) => format!("{{{uri}}}{rest}"),
                 None => key.to_string(),
             },

@@ -19,13 +19,7 @@ from epcis_event_hash_generator import (
 XSI_NIL = "{http://www.w3.org/2001/XMLSchema-instance}nil"
 PAIRED = ("bizTransaction", "source", "destination")
 EMPTY = ("", "", [])
-CONTEXT = {
-    "epcis": "https://ref.gs1.org/epcis/", "cbv": "https://ref.gs1.org/cbv/",
-    "cbvmda": "urn:epcglobal:cbv:mda:", "gs1": "https://gs1.org/voc/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#", "dcterms": "http://purl.org/dc/terms/",
-}
-PROTECTED = set(CONTEXT)
+PROTECTED = {"epcis", "cbv", "cbvmda", "gs1", "rdfs", "owl", "xsd", "dcterms"}
 
 
 def correct():
@@ -44,19 +38,6 @@ def correct():
                         if isinstance(v, str):
                             json_to_py._namespaces[k] = "{" + v + "}"
     json_to_py._collect_namespaces_from_jsonld_context = collect
-
-    # C1 for member names: a prefixed member name is a compact IRI in JSON-LD, expanded
-    # with the prefixes of the EPCIS 2.0 context too (`cbvmda:lotNumber`).
-    replace = json_to_py._namespace_replace
-
-    def names(text, is_value=False):
-        if (not is_value and isinstance(text, str) and ":" in text
-                and text.split(":", 1)[0] not in json_to_py._namespaces):
-            p, rest = text.split(":", 1)
-            if p in CONTEXT:
-                return "{" + CONTEXT[p] + "}" + rest
-        return replace(text, is_value)
-    json_to_py._namespace_replace = names
 
     # C2: a JSON boolean is written as JSON and XML write it (true/false), not as Python's
     # True/False.
