@@ -411,3 +411,251 @@ fn the_timeline_filters_and_pages() {
     )
     .is_err());
 }
+
+#[test]
+fn an_xml_document_imports_with_gs1s_ids_and_its_header_master_data() {
+    let (_d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    let xml = std::fs::read(root().join("tests/fixtures/epcis/coffee-chain.xml")).unwrap();
+    let r = import_bytes(&mut l, &s, &xml).unwrap();
+    assert_eq!(r.format, epcis::document::Format::Xml20);
+    assert_eq!((r.events, r.new, r.master_data_recorded), (10, 10, 5));
+    let want =
+        std::fs::read_to_string(root().join("tests/vectors/epcis-hash/coffee-chain.xml.hashes"))
+            .unwrap();
+    let got: Vec<&str> = r.outcomes.iter().map(|o| o.hash_id.as_str()).collect();
+    assert_eq!(got, want.lines().collect::<Vec<_>>(), "GS1's tool's ids");
+    let skipped: Vec<_> = r
+        .master_data
+        .iter()
+        .filter(|m| m.outcome == "skipped")
+        .collect();
+    assert_eq!(skipped.len(), 1);
+    assert!(skipped[0]
+        .reason
+        .as_deref()
+        .unwrap()
+        .contains("sub-location"));
+    let farm = tradeseal_core::masterdata::list(&l, Some("location"), Some("Mirador"), 10).unwrap();
+    assert_eq!(farm.len(), 1);
+    let rec = &farm[0].record;
+    assert_eq!(rec["gln"], "7701234000011");
+    assert_eq!(rec["country"], "CO");
+    assert_eq!(rec["address"], "Vereda El Mirador, Pitalito Huila");
+    assert_eq!(
+        rec["geometry"],
+        serde_json::json!({"type": "Point", "coordinates": [-75.934512, 2.154873]})
+    );
+    let roast = tradeseal_core::masterdata::product_name(&l, "04012345123456").unwrap();
+    assert_eq!(roast.as_deref(), Some("Espresso roast, 1 kg"));
+
+    // Again: the events are known, the master data unchanged, nothing is recorded.
+    let size = l.size().unwrap();
+    let again = import_bytes(&mut l, &s, &xml).unwrap();
+    assert_eq!(
+        (again.new, again.known, again.master_data_recorded),
+        (0, 10, 0)
+    );
+    assert_eq!(l.size().unwrap(), size);
+    assert!(again.master_data.iter().any(|m| m.outcome == "unchanged"));
+}
+
+#[test]
+fn document_master_data_makes_a_new_version_that_keeps_what_it_does_not_say() {
+    use tradeseal_core::masterdata::{Location, Product};
+    let (_d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    let lists = CodeLists::builtin();
+    let farm = Location::new(
+        "7701234000011",
+        "El Mirador",
+        "CO",
+        Some("HUI"),
+        None,
+        None,
+        lists,
+    )
+    .unwrap()
+    .with_plot(tradeseal_core::masterdata::Plot {
+        area_ha: Some("3.2".into()),
+        deforestation_free: Some(true),
+        ..Default::default()
+    })
+    .unwrap();
+    let coffee = Product::new(
+        "07701234000011",
+        "Coffee",
+        Some("0901.11"),
+        Some("KGM"),
+        lists,
+    )
+    .unwrap();
+    l.append(&s, t(0), &[farm.entry().unwrap(), coffee.entry().unwrap()])
+        .unwrap();
+    let xml = std::fs::read(root().join("tests/fixtures/epcis/coffee-chain.xml")).unwrap();
+    import_bytes(&mut l, &s, &xml).unwrap();
+    let rec = &tradeseal_core::masterdata::list(&l, Some("location"), Some("7701234000011"), 5)
+        .unwrap()[0]
+        .record;
+    assert_eq!(rec["name"], "Finca El Mirador", "the document's name");
+    assert_eq!(
+        rec["region"], "CO-HUI",
+        "the region it does not give is kept"
+    );
+    assert_eq!(rec["plot"]["areaHa"], "3.2", "so are the EUDR plot facts");
+    let p = &tradeseal_core::masterdata::list(&l, Some("product"), Some("07701234000011"), 5)
+        .unwrap()[0]
+        .record;
+    assert_eq!(
+        (p["name"].as_str(), p["hsCode"].as_str()),
+        (Some("Green coffee, washed"), Some("090111"))
+    );
+}
+
+/// An EPCIS 2.0 XML document around `events`, with `ns` declarations on the root.
+fn xml_doc(ns: &str, version: &str, events: &str) -> Vec<u8> {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<epcis:EPCISDocument xmlns:epcis=\"{ns}\" schemaVersion=\"{version}\" creationDate=\"2026-01-01T00:00:00Z\">\n<EPCISBody>\n<EventList>\n{events}\n</EventList>\n</EPCISBody>\n</epcis:EPCISDocument>\n"
+    )
+    .into_bytes()
+}
+
+const XML_EVENT: &str = "<ObjectEvent>\n<eventTime>2026-01-15T07:30:00.000-05:00</eventTime>\n<eventTimeZoneOffset>-05:00</eventTimeZoneOffset>\n<epcList><epc>EPC</epc></epcList>\n<action>OBSERVE</action>\nEXTRA</ObjectEvent>";
+
+fn xml_event(epc: &str, extra: &str) -> String {
+    XML_EVENT.replace("EPC", epc).replace("EXTRA", extra)
+}
+
+#[test]
+fn bad_xml_documents_are_refused_naming_the_place() {
+    const V2: &str = "urn:epcglobal:epcis:xsd:2";
+    let good = xml_doc(
+        V2,
+        "2.0",
+        &xml_event("urn:epc:id:sgtin:4012345.011111.1", ""),
+    );
+    {
+        let (_d, home, s) = new_home();
+        let mut l = home.ledger().unwrap();
+        assert_eq!(
+            import_bytes(&mut l, &s, &good).unwrap().new,
+            1,
+            "the base document imports"
+        );
+    }
+    // Truncated: the file ends inside an element.
+    rejected(&good[..good.len() - 60], &["truncated", "line"]);
+    // An entity-expansion bomb: its DOCTYPE declares entities; none is ever expanded.
+    let bomb = String::from_utf8(good.clone()).unwrap().replacen(
+        "<epcis:EPCISDocument",
+        "<!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]>\n<epcis:EPCISDocument",
+        1,
+    ).replace("<action>OBSERVE</action>", "<action>&lol3;</action>");
+    rejected(
+        bomb.as_bytes(),
+        &["line 2", "DOCTYPE declares entities", "XML bomb"],
+    );
+    // An entity reference without a declaration.
+    let undeclared = String::from_utf8(good.clone())
+        .unwrap()
+        .replace("<action>OBSERVE</action>", "<action>&lol;</action>");
+    rejected(
+        undeclared.as_bytes(),
+        &["line 9, column 9", "&lol; is not declared"],
+    );
+    // Nesting deeper than any EPCIS event needs.
+    let deep = xml_event(
+        "urn:epc:id:sgtin:4012345.011111.1",
+        &format!(
+            "<ex:a xmlns:ex=\"https://example.com/\">{}{}</ex:a>",
+            "<ex:a>".repeat(10_000),
+            "</ex:a>".repeat(10_000)
+        ),
+    );
+    rejected(
+        &xml_doc(V2, "2.0", &deep),
+        &["nested deeper than 64 levels"],
+    );
+    // A root in the wrong namespace, and a namespace with another version.
+    rejected(
+        &xml_doc(
+            "urn:example:epcis",
+            "2.0",
+            &xml_event("urn:epc:id:sgtin:4012345.011111.1", ""),
+        ),
+        &[
+            "line 2",
+            "namespace \"urn:example:epcis\"",
+            "urn:epcglobal:epcis:xsd:2",
+        ],
+    );
+    rejected(
+        &xml_doc(
+            V2,
+            "1.2",
+            &xml_event("urn:epc:id:sgtin:4012345.011111.1", ""),
+        ),
+        &["schemaVersion \"1.2\"", "schemaVersion 2.0"],
+    );
+    // An EPCIS 1.2 document with EPCIS 2.0 elements where 1.2 has none.
+    let sensors = "<sensorElementList><sensorElement><sensorReport type=\"gs1:Temperature\" value=\"4\" uom=\"CEL\"/></sensorElement></sensorElementList>";
+    rejected(
+        &xml_doc(
+            "urn:epcglobal:epcis:xsd:1",
+            "1.2",
+            &xml_event("urn:epc:id:sgtin:4012345.011111.1", sensors),
+        ),
+        &[
+            "event 0",
+            "line 10, column 1",
+            "<sensorElementList> is an EPCIS 2.0 element",
+            "EPCIS 1.2",
+        ],
+    );
+    let assoc = "<AssociationEvent><eventTime>2026-01-15T07:30:00Z</eventTime><eventTimeZoneOffset>+00:00</eventTimeZoneOffset><parentID>urn:epc:id:grai:4012345.55555.987</parentID><action>ADD</action></AssociationEvent>";
+    rejected(
+        &xml_doc("urn:epcglobal:epcis:xsd:1", "1.2", assoc),
+        &["AssociationEvent", "directly in the EventList is EPCIS 2.0"],
+    );
+    // A bad check digit in a Digital Link.
+    rejected(
+        &xml_doc(
+            V2,
+            "2.0",
+            &xml_event("https://id.gs1.org/01/04012345111117/21/1", ""),
+        ),
+        &[
+            "event 0",
+            "<ObjectEvent> at line 5",
+            "epcList[0]",
+            "check digit",
+        ],
+    );
+    // Not an EPCIS element, a QuantityEvent, a non-UTF-8 encoding, a second root.
+    rejected(
+        &xml_doc(
+            V2,
+            "2.0",
+            &xml_event("urn:epc:id:sgtin:4012345.011111.1", "<shipTo>x</shipTo>"),
+        ),
+        &["<shipTo> is not an element of an EPCIS event"],
+    );
+    rejected(
+        &xml_doc(
+            V2,
+            "2.0",
+            "<QuantityEvent><eventTime>2026-01-15T07:30:00Z</eventTime></QuantityEvent>",
+        ),
+        &["QuantityEvent", "quantityList"],
+    );
+    let latin = String::from_utf8(good.clone())
+        .unwrap()
+        .replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
+    rejected(
+        latin.as_bytes(),
+        &["line 1", "iso-8859-1", "save it as UTF-8"],
+    );
+    let mut two = good.clone();
+    two.extend_from_slice(b"<epcis:EPCISDocument/>");
+    rejected(&two, &["second root element"]);
+}
