@@ -56,7 +56,8 @@ fn floor(doc: &Path, n_import: usize) {
     let t = Instant::now();
     let mut entries = Vec::with_capacity(n_import);
     let ns = epcis::Namespaces::default();
-    epcis::document::read(std::fs::File::open(doc).unwrap(), |_, ev| {
+    epcis::document::read(std::fs::File::open(doc).unwrap(), |inc| {
+        let ev = inc.event;
         let s = epcis::validate(&ev, &ns).unwrap();
         entries.push(epcis::event_entry(ev, s, &ns).unwrap());
         Ok(())

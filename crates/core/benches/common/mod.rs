@@ -60,6 +60,41 @@ pub fn write_document(path: &Path, n: usize) {
     w.flush().unwrap();
 }
 
+/// Writes the events of `write_document` as an EPCIS 2.0 XML document to `path`.
+pub fn write_document_xml(path: &Path, n: usize) {
+    let f = std::fs::File::create(path).unwrap();
+    let mut w = std::io::BufWriter::new(f);
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>
+<epcis:EPCISDocument xmlns:epcis="urn:epcglobal:epcis:xsd:2" xmlns:cbvmda="urn:epcglobal:cbv:mda:" schemaVersion="2.0" creationDate="2026-01-01T00:00:00Z">
+<EPCISBody><EventList>"#).unwrap();
+    let farm = |k: usize| format!("urn:epc:id:sgln:7701234.{:05}.0", 10 + k % 500);
+    for k in 0..n / 5 {
+        let t = |h: usize| {
+            let ms = 1_767_225_600_000 + k as i64 * 60_000 + h as i64 * 3_600_000;
+            tradeseal_core::Timestamp::from_unix_millis(ms)
+                .unwrap()
+                .to_rfc3339()
+        };
+        let (f, l, s) = (farm(k), lot("F", k), sscc(k));
+        let q = |name: &str, items: &[(&str, u32)]| {
+            let mut x = format!("<{name}>");
+            for (class, qty) in items {
+                x.push_str(&format!("<quantityElement><epcClass>{class}</epcClass><quantity>{qty}</quantity><uom>KGM</uom></quantityElement>"));
+            }
+            x.push_str(&format!("</{name}>"));
+            x
+        };
+        writeln!(w, "<ObjectEvent><eventTime>{}</eventTime><eventTimeZoneOffset>-05:00</eventTimeZoneOffset><action>ADD</action><bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep><disposition>urn:epcglobal:cbv:disp:active</disposition><readPoint><id>{f}</id></readPoint><bizLocation><id>{f}</id></bizLocation>{}<ilmd><cbvmda:countryOfOrigin>CO</cbvmda:countryOfOrigin></ilmd></ObjectEvent>", t(6), q("quantityList", &[(&l, 1000)])).unwrap();
+        writeln!(w, "<AggregationEvent><eventTime>{}</eventTime><eventTimeZoneOffset>-05:00</eventTimeZoneOffset><parentID>{s}</parentID><action>ADD</action><bizStep>urn:epcglobal:cbv:bizstep:packing</bizStep><readPoint><id>urn:epc:id:sgln:7701234.00002.0</id></readPoint>{}</AggregationEvent>", t(9), q("childQuantityList", &[(&l, 1000)])).unwrap();
+        writeln!(w, "<ObjectEvent><eventTime>{}</eventTime><eventTimeZoneOffset>-05:00</eventTimeZoneOffset><epcList><epc>{s}</epc></epcList><action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:shipping</bizStep><disposition>urn:epcglobal:cbv:disp:in_transit</disposition><readPoint><id>urn:epc:id:sgln:7701234.00003.0</id></readPoint><bizTransactionList><bizTransaction type=\"urn:epcglobal:cbv:btt:po\">urn:epcglobal:cbv:bt:4012345000009:PO-{k}</bizTransaction></bizTransactionList><sourceList><source type=\"urn:epcglobal:cbv:sdt:owning_party\">urn:epc:id:pgln:7701234.00000</source></sourceList><destinationList><destination type=\"urn:epcglobal:cbv:sdt:owning_party\">urn:epc:id:pgln:4012345.00000</destination></destinationList></ObjectEvent>", t(12)).unwrap();
+        writeln!(w, "<ObjectEvent><eventTime>{}</eventTime><eventTimeZoneOffset>-05:00</eventTimeZoneOffset><epcList><epc>{s}</epc></epcList><action>OBSERVE</action><bizStep>urn:epcglobal:cbv:bizstep:receiving</bizStep><disposition>urn:epcglobal:cbv:disp:in_progress</disposition><readPoint><id>urn:epc:id:sgln:4012345.00001.0</id></readPoint><bizLocation><id>urn:epc:id:sgln:4012345.00001.0</id></bizLocation></ObjectEvent>", t(18)).unwrap();
+        let prev = lot("F", k.saturating_sub(1));
+        writeln!(w, "<TransformationEvent><eventTime>{}</eventTime><eventTimeZoneOffset>-05:00</eventTimeZoneOffset>{}{}<bizStep>urn:epcglobal:cbv:bizstep:commissioning</bizStep><readPoint><id>urn:epc:id:sgln:4012345.00002.0</id></readPoint></TransformationEvent>", t(20), q("inputQuantityList", &[(&l, 500), (&prev, 500), (&lot("B", k / 100), 1)]), q("outputQuantityList", &[(&lot("R", k), 840)])).unwrap();
+    }
+    writeln!(w, "</EventList></EPCISBody></epcis:EPCISDocument>").unwrap();
+    w.flush().unwrap();
+}
+
 pub fn peak_rss_mib() -> f64 {
     let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     s.lines()

@@ -48,12 +48,50 @@ pub struct Incoming {
     pub namespaces: Option<Namespaces>,
     /// Where it starts in an XML document (`<ObjectEvent> at line 12, column 9`).
     pub at: Option<String>,
+    /// An XML event not yet converted; `event` is `null` until `resolve` converts it.
+    pub(crate) xml: Option<Box<super::xml::Pending>>,
+}
+
+impl Incoming {
+    /// Converts an XML event to its JSON-LD form (`event`, `namespaces`); nothing to do
+    /// for JSON-LD.
+    pub fn resolve(&mut self) -> Result<()> {
+        if let Some(p) = self.xml.take() {
+            let (event, ns) = p.convert(self.index)?;
+            self.event = event;
+            self.namespaces = Some(ns);
+        }
+        Ok(())
+    }
+}
+
+/// Whether `r` holds an XML document (its first character other than white space, after
+/// a byte-order mark, is `<`).
+pub fn is_xml<R: Read>(r: R) -> Result<bool> {
+    let mut head = Vec::with_capacity(4096);
+    r.take(4096)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io("reading the document", e))?;
+    let body = head.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&head);
+    Ok(body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'<'))
 }
 
 /// Reads the document from `r`, calling `on_event` for each event in order. The format is
 /// told from the content (`{` JSON-LD, `<` XML), never from a file name. Stops at the first
 /// error, which names where it is.
 pub fn read<R: Read>(
+    r: R,
+    mut on_event: impl FnMut(Incoming) -> Result<()>,
+) -> Result<DocumentInfo> {
+    read_unconverted(r, |mut inc| {
+        inc.resolve()?;
+        on_event(inc)
+    })
+}
+
+/// As `read`, but XML events are handed over unconverted (call `Incoming::resolve`), so
+/// that converting them can run on other threads than the reading.
+pub(crate) fn read_unconverted<R: Read>(
     r: R,
     mut on_event: impl FnMut(Incoming) -> Result<()>,
 ) -> Result<DocumentInfo> {
@@ -295,6 +333,7 @@ impl<'de> Visitor<'de> for Events<'_, '_> {
                 event: ev,
                 namespaces: None,
                 at: None,
+                xml: None,
             });
             if let Err(e) = r {
                 *self.0.failure.borrow_mut() = Some(e);

@@ -547,12 +547,16 @@ fn epcs(
     out: &mut Vec<ObjectRef>,
 ) -> Result<(), FieldError> {
     for (i, v) in array(m, key)?.iter().enumerate() {
-        let field = format!("{key}[{i}]");
         let Some(s) = v.as_str() else {
-            return err(field, "must be a URI string");
+            return err(format!("{key}[{i}]"), "must be a URI string");
         };
+        // The field's name is made only for an error: this runs for every identifier.
+        let id = identifier("", s, false).map_err(|e| FieldError {
+            field: format!("{key}[{i}]"),
+            ..e
+        })?;
         out.push(ObjectRef {
-            id: identifier(&field, s, false)?,
+            id,
             role,
             quantity: None,
             uom: None,

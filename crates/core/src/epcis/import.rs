@@ -18,8 +18,13 @@ use std::io::Read;
 /// Entry kind of a recorded EPCIS event.
 pub const KIND_EVENT: &str = "epcis.event";
 
-/// A chunk ready to append: (index in the document, hash id) and the entries.
-type Prepared = (Vec<(usize, String)>, Vec<NewEntry>);
+/// A chunk ready to append: (index in the document, hash id), the entries, the warnings.
+#[derive(Default)]
+struct Prepared {
+    ids: Vec<(usize, String)>,
+    entries: Vec<NewEntry>,
+    warnings: Vec<ImportWarning>,
+}
 
 /// Events recorded per chunk of the import transaction.
 const CHUNK: usize = 1024;
@@ -183,7 +188,7 @@ fn chunked<R: Read + Send>(
     std::thread::scope(|s| {
         let reader = s.spawn(move || {
             let mut buf = Vec::with_capacity(CHUNK);
-            let info = document::read(r, |inc| {
+            let info = document::read_unconverted(r, |inc| {
                 buf.push(inc);
                 if buf.len() == CHUNK {
                     tx.send(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)))
@@ -230,10 +235,62 @@ fn event_error(inc: &Incoming, ns: &Namespaces, e: super::event::FieldError) -> 
     }
 }
 
+/// Checks, hashes and canonicalises a chunk on every core: the hash ids and entries, and
+/// the warnings. `one_pass`: the chunk was not checked before (an error is the document's,
+/// not a change of it).
+fn prepare(chunk: Vec<Incoming>, ns: &Namespaces, one_pass: bool) -> Result<Prepared> {
+    use rayon::prelude::*;
+    let prepared: Vec<(usize, Result<(String, NewEntry, Vec<String>)>)> = chunk
+        .into_par_iter()
+        .map(|mut inc| {
+            let i = inc.index;
+            if let Err(e) = inc.resolve() {
+                return (i, Err(e));
+            }
+            let ens = inc.namespaces.as_ref().unwrap_or(ns);
+            let r = match validate(&inc.event, ens) {
+                Err(e) if one_pass => Err(event_error(&inc, ens, e)),
+                Err(e) => Err(Error::InvalidDocument {
+                    place: format!("{}, field {}", place(&inc, None), e.field),
+                    reason: format!("{} (the document changed while it was imported)", e.reason),
+                }),
+                Ok(mut summary) => {
+                    let h = summary.hash_id.clone();
+                    let warnings = std::mem::take(&mut summary.warnings);
+                    let pl = place(&inc, Some(&h));
+                    event_entry(inc.event, summary, ens)
+                        .map(|entry| (h, entry, warnings))
+                        .map_err(|e| Error::InvalidDocument {
+                            place: pl,
+                            reason: e.to_string(),
+                        })
+                }
+            };
+            (i, r)
+        })
+        .collect();
+    let mut out = Prepared::default();
+    for (i, r) in prepared {
+        let (h, entry, warnings) = r?;
+        out.ids.push((i, h));
+        out.entries.push(entry);
+        out.warnings.extend(
+            warnings
+                .into_iter()
+                .map(|message| ImportWarning { index: i, message }),
+        );
+    }
+    Ok(out)
+}
+
 /// Imports the document `open` yields (called once per pass). All or nothing.
 ///
 /// Events are read one at a time and worked on in chunks of `CHUNK`, checked, hashed and
 /// signed in parallel; memory stays bounded by the chunk, whatever the document's size.
+/// A JSON-LD document is read twice: every event checked before the write lock is taken
+/// (its `@context`, which its events' hash ids depend on, may come last). An XML document
+/// is read once: its events carry their own prefixes, and an error rolls the transaction
+/// back, so that it records nothing all the same.
 pub fn import<R: Read + Send>(
     ledger: &mut Ledger,
     signer: &Signer,
@@ -244,59 +301,68 @@ pub fn import<R: Read + Send>(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
     use rayon::prelude::*;
-    // Pass 1: every event acceptable, before the write lock is taken.
-    let mut checked = 0;
+    let one_pass = document::is_xml(open()?)?;
     let mut warnings = Vec::new();
     let mut warning_count = 0;
-    let info = chunked(open()?, |chunk| {
-        let results: Vec<_> = chunk
-            .par_iter()
-            .map(|inc| super::event::check(&inc.event))
-            .collect();
-        for (inc, r) in chunk.iter().zip(results) {
-            match r {
-                Err(e) => return Err(event_error(inc, &Namespaces::default(), e)),
-                Ok(s) => {
-                    for w in s.warnings {
-                        warning_count += 1;
-                        if warnings.len() < MAX_WARNINGS {
-                            warnings.push(ImportWarning {
-                                index: inc.index,
-                                message: w,
-                            });
+    let mut total = None;
+    let mut ns = Namespaces::default();
+    let mut md = super::MasterDataPlan::default();
+    let mut first: Option<DocumentInfo> = None;
+    if !one_pass {
+        // Pass 1: every event acceptable, before the write lock is taken.
+        let mut checked = 0;
+        let info = chunked(open()?, |mut chunk| {
+            let converted: Vec<Result<()>> = chunk.par_iter_mut().map(Incoming::resolve).collect();
+            converted.into_iter().collect::<Result<()>>()?;
+            let results: Vec<_> = chunk
+                .par_iter()
+                .map(|inc| super::event::check(&inc.event))
+                .collect();
+            for (inc, r) in chunk.iter().zip(results) {
+                match r {
+                    Err(e) => return Err(event_error(inc, &Namespaces::default(), e)),
+                    Ok(s) => {
+                        for w in s.warnings {
+                            warning_count += 1;
+                            if warnings.len() < MAX_WARNINGS {
+                                warnings.push(ImportWarning {
+                                    index: inc.index,
+                                    message: w,
+                                });
+                            }
                         }
                     }
                 }
             }
-        }
-        checked += chunk.len();
+            checked += chunk.len();
+            progress(ImportProgress {
+                phase: ImportPhase::Checking,
+                done: checked,
+                total: None,
+            });
+            Ok(())
+        })?;
+        ns = info.namespaces.clone();
+        total = Some(info.events);
         progress(ImportProgress {
             phase: ImportPhase::Checking,
-            done: checked,
-            total: None,
+            done: info.events,
+            total,
         });
-        Ok(())
-    })?;
-    let ns = info.namespaces.clone();
-    let total = info.events;
-    progress(ImportProgress {
-        phase: ImportPhase::Checking,
-        done: total,
-        total: Some(total),
-    });
+        // The document's master data, read against the ledger before the write lock.
+        md = super::master_data::plan(ledger.conn(), lists, &info.vocabularies)?;
+        first = Some(info);
+    }
 
-    // The document's master data, read against the ledger before the write lock is taken.
-    let md = super::master_data::plan(ledger, lists, &info.vocabularies)?;
-
-    // Pass 2: record, chunk by chunk, in one transaction.
+    // Record, chunk by chunk, in one transaction.
     let mut report = ImportReport {
-        doc_type: info.doc_type.clone(),
-        format: info.format,
-        events: total,
+        doc_type: String::new(),
+        format: Default::default(),
+        events: 0,
         new: 0,
         known: 0,
-        master_data_recorded: md.entries.len(),
-        master_data: md.outcomes,
+        master_data_recorded: 0,
+        master_data: Vec::new(),
         warning_count,
         warnings,
         outcomes: vec![],
@@ -306,49 +372,10 @@ pub fn import<R: Read + Send>(
         app.push(&md.entries)?;
     }
     // While one chunk is written (and signed) here, the next is checked, hashed and
-    // canonicalised on another thread.
-    let prepare = |chunk: Vec<Incoming>| -> Result<Prepared> {
-        let prepared: Vec<(usize, Result<(String, NewEntry)>)> = chunk
-            .into_par_iter()
-            .map(|inc| {
-                let i = inc.index;
-                let ens = inc.namespaces.as_ref().unwrap_or(&ns);
-                let r = match validate(&inc.event, ens) {
-                    Err(e) => Err(Error::InvalidDocument {
-                        place: format!("{}, field {}", place(&inc, None), e.field),
-                        reason: format!(
-                            "{} (the document changed while it was imported)",
-                            e.reason
-                        ),
-                    }),
-                    Ok(summary) => {
-                        let h = summary.hash_id.clone();
-                        let pl = place(&inc, Some(&h));
-                        event_entry(inc.event, summary, ens)
-                            .map(|entry| (h, entry))
-                            .map_err(|e| Error::InvalidDocument {
-                                place: pl,
-                                reason: e.to_string(),
-                            })
-                    }
-                };
-                (i, r)
-            })
-            .collect();
-        let mut entries = Vec::with_capacity(prepared.len());
-        let mut ids = Vec::with_capacity(prepared.len());
-        for (i, r) in prepared {
-            let (h, entry) = r?;
-            ids.push((i, h));
-            entries.push(entry);
-        }
-        Ok((ids, entries))
-    };
-    let mut record = |(ids, entries): (Vec<(usize, String)>, Vec<NewEntry>),
-                      report: &mut ImportReport|
-     -> Result<()> {
-        let outcomes = app.push(&entries)?;
-        for ((index, hash_id), o) in ids.into_iter().zip(outcomes) {
+    // canonicalised on the other threads.
+    let mut record = |p: Prepared, report: &mut ImportReport| -> Result<()> {
+        let outcomes = app.push(&p.entries)?;
+        for ((index, hash_id), o) in p.ids.into_iter().zip(outcomes) {
             let (event, entry) = match o {
                 Appended::New { seq, .. } => {
                     report.new += 1;
@@ -373,17 +400,25 @@ pub fn import<R: Read + Send>(
                 });
             }
         }
+        if one_pass {
+            for w in p.warnings {
+                report.warning_count += 1;
+                if report.warnings.len() < MAX_WARNINGS {
+                    report.warnings.push(w);
+                }
+            }
+        }
         progress(ImportProgress {
             phase: ImportPhase::Recording,
             done: report.new + report.known,
-            total: Some(total),
+            total,
         });
         Ok(())
     };
     let mut pending = None;
-    let second = chunked(open()?, |chunk| {
+    let info = chunked(open()?, |chunk| {
         std::thread::scope(|s| {
-            let next = s.spawn(|| prepare(chunk));
+            let next = s.spawn(|| prepare(chunk, &ns, one_pass));
             if let Some(p) = pending.take() {
                 record(p, &mut report)?;
             }
@@ -394,12 +429,25 @@ pub fn import<R: Read + Send>(
     if let Some(p) = pending.take() {
         record(p, &mut report)?;
     }
-    if second.events != total {
-        return Err(Error::InvalidDocument {
-            place: "the document".into(),
-            reason: "it changed while it was imported".into(),
-        });
+    if let Some(f) = &first {
+        if info.events != f.events {
+            return Err(Error::InvalidDocument {
+                place: "the document".into(),
+                reason: "it changed while it was imported".into(),
+            });
+        }
+    } else {
+        // One pass: the master data comes with the events, in the same transaction.
+        md = super::master_data::plan(app.conn(), lists, &info.vocabularies)?;
+        if !md.entries.is_empty() {
+            app.push(&md.entries)?;
+        }
     }
+    report.doc_type = info.doc_type.clone();
+    report.format = info.format;
+    report.events = info.events;
+    report.master_data_recorded = md.entries.len();
+    report.master_data = md.outcomes;
     app.commit()?;
     Ok(report)
 }

@@ -5,7 +5,7 @@
 use crate::codelists::CodeLists;
 use crate::error::Result;
 use crate::gs1::Gs1Id;
-use crate::ledger::{Ledger, NewEntry};
+use crate::ledger::NewEntry;
 use crate::masterdata::{self, Location, Party, Product};
 use serde::Serialize;
 use serde_json::{json, Value};
@@ -97,7 +97,11 @@ fn vtype(v: &Value) -> &str {
 
 /// The master data to record for `vocabularies`; elements that cannot become a record are
 /// skipped with the reason, never refused: the document's events stand on their own.
-pub fn plan(ledger: &Ledger, lists: &CodeLists, vocabularies: &[Value]) -> Result<MasterDataPlan> {
+pub fn plan(
+    ledger: &rusqlite::Connection,
+    lists: &CodeLists,
+    vocabularies: &[Value],
+) -> Result<MasterDataPlan> {
     let mut plan = MasterDataPlan::default();
     let mut planned: Vec<((&'static str, String), NewEntry)> = Vec::new();
     for v in vocabularies {
@@ -175,10 +179,9 @@ pub fn plan(ledger: &Ledger, lists: &CodeLists, vocabularies: &[Value]) -> Resul
 }
 
 /// The latest record of `kind` and `key`, if master data holds one.
-fn latest(ledger: &Ledger, kind: &str, key: &str) -> Option<Value> {
+fn latest(ledger: &rusqlite::Connection, kind: &str, key: &str) -> Option<Value> {
     use rusqlite::OptionalExtension;
     let mut st = ledger
-        .conn()
         .prepare_cached(
             "SELECT e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq WHERE m.kind = ?1 AND m.key = ?2",
         )
@@ -190,7 +193,7 @@ fn latest(ledger: &Ledger, kind: &str, key: &str) -> Option<Value> {
 /// One element as a record: `(kind, key, entry)`, the entry `None` when master data holds
 /// the same already.
 fn record(
-    ledger: &Ledger,
+    ledger: &rusqlite::Connection,
     lists: &CodeLists,
     kind: &str,
     id: &str,

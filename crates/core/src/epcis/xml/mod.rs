@@ -33,6 +33,34 @@ const EVENTS: [&str; 5] = [
 /// Most vocabulary elements a document may carry (they are kept until the import ends).
 pub const MAX_VOCABULARY_ELEMENTS: usize = 100_000;
 
+/// An event read but not yet converted to JSON-LD (`Incoming::resolve` converts it).
+#[derive(Clone, Debug)]
+pub struct Pending {
+    el: tree::Element,
+    v1_2: bool,
+}
+
+impl Pending {
+    /// The event as JSON-LD and the prefixes its member names use.
+    pub fn convert(&self, index: usize) -> Result<(Value, super::hash::Namespaces)> {
+        let c = event::convert(&self.el, self.v1_2).map_err(|e| match e {
+            Error::InvalidDocument { place, reason } => Error::InvalidDocument {
+                place: format!(
+                    "event {index} (<{}> at {}), {place}",
+                    self.el.name.local, self.el.at
+                ),
+                reason,
+            },
+            other => other,
+        })?;
+        let mut ns = super::hash::Namespaces::default();
+        for (p, uri) in c.namespaces {
+            ns.insert(p, uri);
+        }
+        Ok((c.event, ns))
+    }
+}
+
 fn refuse(at: tree::Pos, reason: impl Into<String>) -> Error {
     Error::InvalidDocument {
         place: at.to_string(),
@@ -229,22 +257,17 @@ impl<R: BufRead> Walk<'_, R> {
         let at = h.at;
         let index = self.events;
         let el = self.r.tree(h)?;
-        let c = event::convert(&el, self.v1_2).map_err(|e| match e {
-            Error::InvalidDocument { place, reason } => Error::InvalidDocument {
-                place: format!("event {index} (<{local}> at {at}), {place}"),
-                reason,
-            },
-            other => other,
-        })?;
-        let mut ns = super::hash::Namespaces::default();
-        for (p, uri) in &c.namespaces {
-            ns.insert(p.clone(), uri.clone());
-        }
+        // Converted where the event is checked (on the worker threads of an import),
+        // so that the reader thread only parses.
         (self.on_event)(Incoming {
             index,
-            event: c.event,
-            namespaces: Some(ns),
+            event: Value::Null,
+            namespaces: None,
             at: Some(format!("<{local}> at {at}")),
+            xml: Some(Box::new(Pending {
+                el,
+                v1_2: self.v1_2,
+            })),
         })?;
         self.events += 1;
         self.info.events = self.events;

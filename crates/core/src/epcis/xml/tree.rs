@@ -45,7 +45,13 @@ impl Name {
     /// `local` when unqualified, `prefix:local` otherwise: as the document wrote it.
     pub fn written(&self) -> String {
         match &self.prefix {
-            Some(p) => format!("{p}:{}", self.local),
+            Some(p) => {
+                let mut w = String::with_capacity(p.len() + 1 + self.local.len());
+                w.push_str(p);
+                w.push(':');
+                w.push_str(&self.local);
+                w
+            }
             None => self.local.clone(),
         }
     }
@@ -129,6 +135,7 @@ struct Lines<R> {
     /// Offsets at which recent lines start, with the number of lines before the first.
     starts: VecDeque<u64>,
     dropped: u64,
+    cursor: std::cell::Cell<usize>,
 }
 
 impl<R: BufRead> Lines<R> {
@@ -140,11 +147,21 @@ impl<R: BufRead> Lines<R> {
             offset: 0,
             starts,
             dropped: 0,
+            cursor: std::cell::Cell::new(0),
         }
     }
 
     fn pos(&self, offset: u64) -> Pos {
-        let i = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        // Positions asked for mostly move forward: walk on from the last answer.
+        let mut i = self.cursor.get().min(self.starts.len() - 1);
+        if self.starts[i] > offset {
+            i = self.starts.partition_point(|&s| s <= offset).max(1) - 1;
+        } else {
+            while i + 1 < self.starts.len() && self.starts[i + 1] <= offset {
+                i += 1;
+            }
+        }
+        self.cursor.set(i);
         Pos {
             line: self.dropped + i as u64 + 1,
             col: offset.saturating_sub(self.starts[i]) + 1,
@@ -173,15 +190,14 @@ impl<R: BufRead> BufRead for Lines<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(data) = self.inner.fill_buf() {
             let data = &data[..amt.min(data.len())];
-            for (i, b) in data.iter().enumerate() {
-                if *b == b'\n' {
-                    self.starts.push_back(self.offset + i as u64 + 1);
-                }
+            for i in memchr::memchr_iter(b'\n', data) {
+                self.starts.push_back(self.offset + i as u64 + 1);
             }
             // Errors point at most a few lines back; keep a bounded window.
             while self.starts.len() > 1 << 16 {
                 self.starts.pop_front();
                 self.dropped += 1;
+                self.cursor.set(self.cursor.get().saturating_sub(1));
             }
         }
         self.offset += amt as u64;
@@ -197,6 +213,9 @@ pub struct Reader<R: BufRead> {
     open: Vec<(String, Pos)>,
     /// Whether the root element was seen (and closed, when `open` is empty again).
     rooted: bool,
+    /// Whether the caller keeps the next character data; when not, `next` skips it
+    /// without copying it.
+    want_text: bool,
 }
 
 fn refuse(at: Pos, reason: impl Into<String>) -> Error {
@@ -218,6 +237,7 @@ impl<R: BufRead> Reader<R> {
             buf: Vec::with_capacity(4096),
             open: Vec::new(),
             rooted: false,
+            want_text: false,
         }
     }
 
@@ -261,14 +281,16 @@ impl<R: BufRead> Reader<R> {
                 Ok(e) => e,
                 Err(e) => return Err(self.parse_error(e)),
             };
-            let at = self.xml.get_ref().pos(start);
+            // Line and column are worked out only where they are used.
+            let at = || self.xml.get_ref().pos(start);
             match event {
                 Event::Start(e) | Event::Empty(e) if self.rooted && self.open.is_empty() => {
                     let _ = e;
-                    return Err(refuse(at, "a second root element follows the document's end: a file holds one EPCIS document"));
+                    return Err(refuse(at(), "a second root element follows the document's end: a file holds one EPCIS document"));
                 }
                 Event::Start(ref e) | Event::Empty(ref e) => {
                     let empty = matches!(event, Event::Empty(_));
+                    let at = at();
                     let head = head(&self.xml, e, at, empty)?;
                     self.rooted = true;
                     if !empty {
@@ -290,7 +312,7 @@ impl<R: BufRead> Reader<R> {
                             continue;
                         }
                         return Err(refuse(
-                            at,
+                            at(),
                             "text outside the root element: this is not an XML document",
                         ));
                     }
@@ -306,7 +328,7 @@ impl<R: BufRead> Reader<R> {
                             Ok(Some(c)) => return Ok(Item::Text(c.to_string())),
                             _ => {
                                 return Err(refuse(
-                                    at,
+                                    at(),
                                     format!(
                                         "&{}; is not a character reference to a valid character",
                                         r.xml10_content()
@@ -318,19 +340,19 @@ impl<R: BufRead> Reader<R> {
                     let name = r.xml10_content().into_owned();
                     return match quick_xml::escape::resolve_predefined_entity(&name) {
                         Some(v) => Ok(Item::Text(v.to_string())),
-                        None => Err(refuse(at, format!("the entity &{name}; is not declared: TradeSeal expands no entities but the five of XML (&lt; &gt; &amp; &apos; &quot;); write the text itself"))),
+                        None => Err(refuse(at(), format!("the entity &{name}; is not declared: TradeSeal expands no entities but the five of XML (&lt; &gt; &amp; &apos; &quot;); write the text itself"))),
                     };
                 }
                 Event::DocType(t) => {
                     if t.xml10_content().contains('[') {
-                        return Err(refuse(at, "the DOCTYPE declares entities or other markup: TradeSeal refuses them, so that no entity expansion (an \"XML bomb\") can run; remove the DOCTYPE's [...] part"));
+                        return Err(refuse(at(), "the DOCTYPE declares entities or other markup: TradeSeal refuses them, so that no entity expansion (an \"XML bomb\") can run; remove the DOCTYPE's [...] part"));
                     }
                 }
                 Event::Decl(d) => {
                     if let Some(Ok(enc)) = d.encoding() {
                         let enc = enc.trim().to_ascii_lowercase();
                         if enc != "utf-8" && enc != "utf8" {
-                            return Err(refuse(at, format!("the document is encoded in {enc}: save it as UTF-8 and import it again")));
+                            return Err(refuse(at(), format!("the document is encoded in {enc}: save it as UTF-8 and import it again")));
                         }
                     }
                 }
@@ -374,7 +396,10 @@ impl<R: BufRead> Reader<R> {
         }
         let mut text = String::new();
         loop {
-            match self.next()? {
+            self.want_text = el.children.is_empty();
+            let item = self.next();
+            self.want_text = false;
+            match item? {
                 Item::Start(h) => {
                     let child = self.tree_within(h, budget)?;
                     el.children.push(child);
