@@ -28,6 +28,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Party(c) => crate::parties::run(home, c),
         Command::Bundle(c) => crate::bundles::run(home, c),
         Command::Dossier(c) => crate::dossiers::run(home, c),
+        Command::Eudr(c) => crate::eudr::run(home, c),
         Command::Labels(a) => crate::labels::labels(home, a),
         Command::Scan(a) => crate::labels::scan(home, a),
         Command::Sightings(a) => crate::labels::sightings(home, a),

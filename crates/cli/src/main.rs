@@ -6,6 +6,7 @@ mod certificates;
 mod commands;
 mod dossiers;
 mod env;
+mod eudr;
 mod labels;
 mod parties;
 mod supply;
@@ -95,6 +96,9 @@ enum Command {
     /// Customs dossiers: build, validate, seal, export and verify
     #[command(subcommand)]
     Dossier(dossiers::DossierCommand),
+    /// EU Deforestation Regulation: the plots' geolocation file for a due-diligence statement
+    #[command(subcommand)]
+    Eudr(eudr::EudrCommand),
     /// Issue signed authenticity labels (one ledger entry a batch) and print them:
     /// sheets as PDF (vector QR codes) or ZPL for Zebra printers
     Labels(labels::LabelArgs),

@@ -204,11 +204,7 @@ fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
     if json {
         print_json(&report);
     } else {
-        let format = match report.format {
-            epcis::document::Format::JsonLd => "EPCIS 2.0 JSON-LD",
-            epcis::document::Format::Xml20 => "EPCIS 2.0 XML",
-            epcis::document::Format::Xml12 => "EPCIS 1.2 XML",
-        };
+        let format = report.format.label();
         println!(
             "Imported {} from {} ({format}): {} new, {} already recorded",
             plural(report.events, "event"),
@@ -269,9 +265,9 @@ fn check(file: &Path, json: bool, prehash: bool) -> Result<ExitCode> {
             }
         }
         println!(
-            "{} ({:?}): {}, {} would be refused, {} master-data elements",
+            "{} ({}): {}, {} would be refused, {} master-data elements",
             report.doc_type,
-            report.format,
+            report.format.label(),
             plural(report.events.len(), "event"),
             report.problems(),
             report.master_data_elements

@@ -300,7 +300,45 @@ pub fn list(
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Checks a GeoJSON Point or Polygon (RFC 7946, WGS 84 longitude/latitude).
+/// A plot drawn in a GIS often comes as a Feature or a FeatureCollection: its geometry
+/// (one feature), or one MultiPolygon of its polygons (several).
+fn unwrap_features(g: Value) -> std::result::Result<Value, String> {
+    match g.get("type").and_then(Value::as_str) {
+        Some("Feature") => g
+            .get("geometry")
+            .cloned()
+            .filter(|x| !x.is_null())
+            .ok_or_else(|| "the Feature has no geometry".to_string()),
+        Some("FeatureCollection") => {
+            let geoms: Vec<Value> = g
+                .get("features")
+                .and_then(Value::as_array)
+                .ok_or("the FeatureCollection has no features")?
+                .iter()
+                .filter_map(|f| f.get("geometry").cloned())
+                .collect();
+            match geoms.len() {
+                0 => Err("the FeatureCollection has no geometry".into()),
+                1 => Ok(geoms.into_iter().next().expect("one")),
+                _ => {
+                    let mut polys = Vec::new();
+                    for x in geoms {
+                        match x.get("type").and_then(Value::as_str) {
+                            Some("Polygon") => polys.push(x["coordinates"].clone()),
+                            Some("MultiPolygon") => polys.extend(
+                                x["coordinates"].as_array().cloned().unwrap_or_default(),
+                            ),
+                            _ => return Err("a FeatureCollection of one plot may hold only polygons (or one point)".into()),
+                        }
+                    }
+                    Ok(serde_json::json!({"type": "MultiPolygon", "coordinates": polys}))
+                }
+            }
+        }
+        _ => Ok(g),
+    }
+}
+
 /// The name master data records for a product (GTIN-14 text), if any.
 pub fn product_name(ledger: &crate::ledger::Ledger, gtin: &str) -> Result<Option<String>> {
     use rusqlite::OptionalExtension;
@@ -312,11 +350,13 @@ pub fn product_name(ledger: &crate::ledger::Ledger, gtin: &str) -> Result<Option
         .optional()?)
 }
 
+/// Checks a GeoJSON Point, Polygon or MultiPolygon (RFC 7946, WGS 84 longitude/latitude),
+/// or a Feature or FeatureCollection holding them (whose geometry it returns).
 pub fn check_geometry(g: Value) -> Result<Value> {
     let bad = |why: &str| {
         Error::invalid(
             "geometry",
-            format!("{why}; give a GeoJSON Point or Polygon in WGS 84 longitude, latitude"),
+            format!("{why}; give a GeoJSON Point, Polygon or MultiPolygon in WGS 84 longitude, latitude"),
         )
     };
     let position = |p: &Value| -> Result<(f64, f64)> {
@@ -336,30 +376,42 @@ pub fn check_geometry(g: Value) -> Result<Value> {
         }
         Ok((lon, lat))
     };
+    let g = unwrap_features(g).map_err(|why| bad(&why))?;
     let coords = g.get("coordinates").ok_or_else(|| bad("no coordinates"))?;
+    let polygon = |coords: &Value| -> Result<()> {
+        let rings = coords
+            .as_array()
+            .filter(|r| !r.is_empty())
+            .ok_or_else(|| bad("a Polygon needs at least one ring"))?;
+        for ring in rings {
+            let pts = ring
+                .as_array()
+                .ok_or_else(|| bad("a ring is not an array"))?;
+            if pts.len() < 4 {
+                return Err(bad("a ring needs at least four positions"));
+            }
+            let ps: Vec<(f64, f64)> = pts.iter().map(position).collect::<Result<_>>()?;
+            if ps.first() != ps.last() {
+                return Err(bad("a ring must end where it starts"));
+            }
+        }
+        Ok(())
+    };
     match g.get("type").and_then(Value::as_str) {
         Some("Point") => {
             position(coords)?;
         }
-        Some("Polygon") => {
-            let rings = coords
+        Some("Polygon") => polygon(coords)?,
+        Some("MultiPolygon") => {
+            let polys = coords
                 .as_array()
-                .filter(|r| !r.is_empty())
-                .ok_or_else(|| bad("a Polygon needs at least one ring"))?;
-            for ring in rings {
-                let pts = ring
-                    .as_array()
-                    .ok_or_else(|| bad("a ring is not an array"))?;
-                if pts.len() < 4 {
-                    return Err(bad("a ring needs at least four positions"));
-                }
-                let ps: Vec<(f64, f64)> = pts.iter().map(position).collect::<Result<_>>()?;
-                if ps.first() != ps.last() {
-                    return Err(bad("a ring must end where it starts"));
-                }
+                .filter(|p| !p.is_empty())
+                .ok_or_else(|| bad("a MultiPolygon needs at least one polygon"))?;
+            for p in polys {
+                polygon(p)?;
             }
         }
-        _ => return Err(bad("the type is not Point or Polygon")),
+        _ => return Err(bad("the type is not Point, Polygon or MultiPolygon")),
     }
     if g.get("crs").is_some() {
         return Err(bad("RFC 7946 GeoJSON has no crs member"));

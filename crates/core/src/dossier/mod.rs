@@ -6,6 +6,7 @@ pub mod checks;
 pub mod codes;
 pub mod decimal;
 pub mod edit;
+pub mod geojson;
 pub mod lines_csv;
 pub mod links;
 pub mod model;

@@ -22,6 +22,17 @@ pub enum Format {
     Xml12,
 }
 
+impl Format {
+    /// How a person calls it: `EPCIS 2.0 JSON-LD`, `EPCIS 2.0 XML`, `EPCIS 1.2 XML`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Format::JsonLd => "EPCIS 2.0 JSON-LD",
+            Format::Xml20 => "EPCIS 2.0 XML",
+            Format::Xml12 => "EPCIS 1.2 XML",
+        }
+    }
+}
+
 /// What the document was, once read to the end.
 #[derive(Clone, Debug, Default)]
 pub struct DocumentInfo {

@@ -1208,3 +1208,170 @@ fn places_are_checked_against_an_imported_un_locode_list() {
         tradeseal_core::codelists::unlocode_from_unece(&["not,a,unece,file\n".into()]).is_err()
     );
 }
+
+/// The plot of Finca La Esperanza (6.4 ha) as the polygon of its boundary.
+fn esperanza_polygon() -> Value {
+    json!({"type": "Polygon", "coordinates": [[
+        [-76.013217, 1.997893], [-76.010871, 1.997942], [-76.010793, 2.000126],
+        [-76.013154, 2.000061], [-76.013217, 1.997893]
+    ]]})
+}
+
+#[test]
+fn the_eudr_geolocation_file_holds_each_plot_and_a_validator_accepts_it() {
+    use tradeseal_core::dossier::geojson;
+    let (_dir, _home, s, mut l) = coffee_home();
+    record(
+        &mut l,
+        &s,
+        vec![farm(
+            "7701234000042",
+            "Finca La Esperanza",
+            esperanza_polygon(),
+            plot("6.4"),
+        )],
+    );
+    // By lot, and by the dossier's EUDR line: the two farms of the roast.
+    let by_lot = geojson::plots_of_lot(&l, "04012345123456/R-2026-031", ORG).unwrap();
+    let d = complete_draft(&l);
+    let by_dossier = geojson::plots_of_dossier(&l, &d, lists(), ORG).unwrap();
+    let names = |p: &[geojson::PlotSource]| -> Vec<String> {
+        p.iter().map(|x| x.location.name.clone()).collect()
+    };
+    assert_eq!(names(&by_lot), ["Finca El Mirador", "Finca La Esperanza"]);
+    assert_eq!(names(&by_dossier), names(&by_lot));
+    let file = geojson::geojson(&by_dossier).unwrap();
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    let doc: Value = serde_json::from_str(&file.text).unwrap();
+    let f = &doc["features"];
+    assert_eq!(
+        f[0]["geometry"]["coordinates"],
+        json!([-75.934512, 2.154873]),
+        "longitude first"
+    );
+    assert_eq!(
+        f[0]["properties"]["Area"],
+        json!(3.2),
+        "a point states its area"
+    );
+    assert_eq!(f[0]["properties"]["ProducerCountry"], "CO");
+    assert_eq!(
+        f[0]["properties"]["ProductionPlace"],
+        "Finca El Mirador, CO-HUI"
+    );
+    assert_eq!(f[1]["geometry"]["type"], "Polygon");
+    assert!(
+        f[1]["properties"].get("Area").is_none(),
+        "a polygon's area is its shape"
+    );
+    // Checked by independent code (Python shapely).
+    let dir = crate::epcis::root().join("target/e2e");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("eudr-coffee.geojson");
+    std::fs::write(&path, &file.text).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(crate::epcis::root().join("tests/fixtures/eudr/validate_geojson.py"))
+        .arg(&path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_geolocation_file_refuses_what_the_eu_system_refuses_naming_the_plot() {
+    use tradeseal_core::dossier::geojson::{self, geometry_problem};
+    let (_dir, _home, s, mut l) = coffee_home();
+    // A plot over 4 ha given as a point.
+    record(
+        &mut l,
+        &s,
+        vec![farm(
+            "7701234000042",
+            "Finca La Esperanza",
+            json!({"type": "Point", "coordinates": [-76.012345, 1.998761]}),
+            plot("6.4"),
+        )],
+    );
+    let plots = geojson::plots_of_lot(&l, "04012345123456/R-2026-031", ORG).unwrap();
+    let e = geojson::geojson(&plots).unwrap_err().to_string();
+    assert!(
+        e.contains("Finca La Esperanza (GLN 7701234000042)") && e.contains("more than 4 ha"),
+        "{e}"
+    );
+    // A boundary that crosses itself (a bow tie).
+    record(
+        &mut l,
+        &s,
+        vec![farm(
+            "7701234000042",
+            "Finca La Esperanza",
+            json!({"type": "Polygon", "coordinates": [[
+                [-76.013210, 1.997890], [-76.010790, 2.000120], [-76.010870, 1.997940],
+                [-76.013150, 2.000060], [-76.013210, 1.997890]
+            ]]}),
+            plot("6.4"),
+        )],
+    );
+    let plots = geojson::plots_of_lot(&l, "04012345123456/R-2026-031", ORG).unwrap();
+    let e = geojson::geojson(&plots).unwrap_err().to_string();
+    assert!(
+        e.contains("Finca La Esperanza") && e.contains("crosses itself"),
+        "{e}"
+    );
+    // Unclosed rings and rings of three points cannot be recorded, and are refused here.
+    let open = json!({"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 1.0]]]});
+    assert!(geometry_problem(&open).unwrap().contains("not closed"));
+    let three = json!({"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [0.0, 0.0]]]});
+    assert!(geometry_problem(&three).unwrap().contains("at least four"));
+    assert!(Location::new("7701234000042", "x", "CO", None, None, Some(open), lists()).is_err());
+    // A plot without geolocation.
+    record(
+        &mut l,
+        &s,
+        vec![place(
+            "7701234000042",
+            "Finca La Esperanza",
+            "CO",
+            None,
+            None,
+            plot("2"),
+        )],
+    );
+    let plots = geojson::plots_of_lot(&l, "04012345123456/R-2026-031", ORG).unwrap();
+    let e = geojson::geojson(&plots).unwrap_err().to_string();
+    assert!(
+        e.contains("Finca La Esperanza") && e.contains("no geolocation"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_plot_drawn_in_a_gis_comes_in_as_a_feature_collection_or_multipolygon() {
+    let fc = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"name": "north"}, "geometry": esperanza_polygon()},
+        {"type": "Feature", "properties": {"name": "south"}, "geometry": {"type": "Polygon", "coordinates": [[
+            [-76.013210, 1.990000], [-76.010870, 1.990050], [-76.010790, 1.992000], [-76.013210, 1.990000]
+        ]]}}
+    ]});
+    let l = Location::new(
+        "7701234000042",
+        "Finca La Esperanza",
+        "CO",
+        None,
+        None,
+        Some(fc),
+        lists(),
+    )
+    .unwrap();
+    let g = l.geometry.unwrap();
+    assert_eq!(g["type"], "MultiPolygon");
+    assert_eq!(g["coordinates"].as_array().unwrap().len(), 2);
+    let one = json!({"type": "Feature", "properties": {}, "geometry": esperanza_polygon()});
+    let l = Location::new("7701234000042", "x", "CO", None, None, Some(one), lists()).unwrap();
+    assert_eq!(l.geometry.unwrap(), esperanza_polygon());
+}
