@@ -43,6 +43,7 @@ fn main() {
             "dossier_amend",
             "dossier_preview",
             "dossier_export",
+            "eudr_geojson",
             "labels_layouts",
             "labels_preview",
             "labels_issue",

@@ -5,6 +5,7 @@ use crate::session::Session;
 use crate::supply::file_path;
 use serde::Serialize;
 use tauri::State;
+use tradeseal_core::dossier::geojson;
 use tradeseal_core::dossier::{lines_csv, links, store, Dossier, SealOutcome, Stored, Summary};
 use tradeseal_core::pdf::{PageSize, PreviewPage};
 use tradeseal_core::Error;
@@ -221,6 +222,43 @@ pub async fn dossier_export(
                 .map_err(|e| Error::io(format!("writing {}", p.display()), e))
         })?;
         Ok(p.display().to_string())
+    })
+    .await
+}
+
+/// What `eudr_geojson` wrote.
+#[derive(serde::Serialize)]
+pub struct GeoJsonSaved {
+    pub path: String,
+    pub plots: usize,
+    pub warnings: Vec<String>,
+}
+
+/// Writes the geolocation file of the dossier's EUDR lines (GeoJSON for the EU
+/// information system) to `path`.
+#[tauri::command]
+pub async fn eudr_geojson(
+    state: State<'_, Session>,
+    id: String,
+    path: String,
+) -> Res<GeoJsonSaved> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file_path(&path)?;
+        let l = u.home.ledger_for_export()?;
+        let d = store::get(&l, &id, None)?.dossier;
+        let lists = u.home.codelists()?;
+        let plots = geojson::plots_of_dossier(&l, &d, &lists, &u.home.card().org)?;
+        let file = geojson::geojson(&plots)?;
+        tradeseal_core::files::write_atomically(&p, |w| {
+            std::io::Write::write_all(w, file.text.as_bytes())
+                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        })?;
+        Ok(GeoJsonSaved {
+            path: p.display().to_string(),
+            plots: file.plots,
+            warnings: file.warnings,
+        })
     })
     .await
 }

@@ -66,6 +66,7 @@ fn main() {
             dossiers::dossier_amend,
             dossiers::dossier_preview,
             dossiers::dossier_export,
+            dossiers::eudr_geojson,
             labels::labels_layouts,
             labels::labels_preview,
             labels::labels_issue,

@@ -144,13 +144,15 @@ pub async fn trace(
 /// The canonical Digital Link of a GS1 identifier, or why it is not one (for inline checks).
 #[tauri::command]
 pub fn check_identifier(text: String) -> Res<String> {
-    epcis::digital_link(text.trim()).ok_or_else(|| {
-        let e = if text.trim().starts_with("urn:epc:") {
-            tradeseal_core::gs1::Gs1Id::from_epc_urn(text.trim()).err()
-        } else {
-            tradeseal_core::gs1::Gs1Id::from_digital_link(text.trim()).err()
-        };
-        (&e.unwrap_or_else(|| Error::invalid("id", "not an EPC URN or GS1 Digital Link"))).into()
+    let text = text.trim();
+    epcis::canonical_identifier(text).map_err(|e| {
+        // The field shows the identifier already: say only what is wrong with it.
+        let quoted = format!("{text:?}: ");
+        let reason = e.reason.strip_prefix(&quoted).unwrap_or(&e.reason);
+        match reason.split_once(": ") {
+            Some((field, why)) if !field.contains(' ') => (&Error::invalid(field, why)).into(),
+            _ => (&Error::invalid("id", reason)).into(),
+        }
     })
 }
 

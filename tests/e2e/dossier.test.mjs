@@ -49,6 +49,15 @@ test("build a dossier from the shipment, fix an error, seal, preview and export 
     assert.match(checks, /\/header\/declaration_type/);
     assert.match(checks, /eudr-dds-missing/);
 
+    // The EUDR geolocation file of the coffee line's plots, for the due-diligence
+    // statement; checked by independent code (shapely).
+    const geo = path.join(work, "ACME-2026-0042-plots.geojson");
+    await app.type(await app.find('[data-testid="geojson-path"]'), geo);
+    await app.click(await app.find('[data-testid="geojson-write"]'));
+    await app.waitFor('[data-testid="geojson-written"]', (t) => t.includes("2 plot(s) written"), 30000);
+    execFileSync("python3", [path.join(ROOT, "tests/fixtures/eudr/validate_geojson.py"), geo]);
+    shot("dossier-eudr.png");
+
     // Keyboard: Ctrl+A, Backspace, the value, then Tab, which saves and checks the field.
     const CLEAR = "\uE009a\uE009\uE003";
     const fill = async (p, v) => {

@@ -53,12 +53,23 @@ test("import, timeline, bad input, record an event, master data, trace graph", a
     assert.match(await app.text(err), /event 4 .*field epcList\[0\].*check digit/);
     await waitRows(app, '[data-testid="timeline-row"]', 10);
 
+    // An EPCIS 2.0 XML document (GS1's sensor-data examples), told from its content: GS1's
+    // misspelt business step is accepted with a warning the panel shows.
+    await app.clear(pathField);
+    await app.type(pathField, path.join(FIXTURES, "gs1-examples/XML/WithSensorData/SensorDataExamples.xml"));
+    await app.click(await app.find('[data-testid="import-run"]'));
+    await app.waitFor('[data-testid="import-result"]', (t) => /Imported 14 events/.test(t), 30000);
+    assert.match(await app.text(await app.find('[data-testid="import-result"]')), /14 new, 0 already recorded\. Read as EPCIS 2\.0 XML\./);
+    assert.match(await app.text(await app.find('[data-testid="import-warnings"]')), /2 warning\(s\).*Event 12: bizStep: "https:\/\/ref\.gs1\.org\/cbv\/Bizstep-sensor_reporting"/s);
+    await waitRows(app, '[data-testid="timeline-row"]', 24);
+    shot("import-xml.png");
+
     // Filter the timeline by lot.
     await app.type(await app.find('[data-testid="filter-lot"]'), "07701234000011/H-2026-018");
     await waitRows(app, '[data-testid="timeline-row"]', 3);
     // Ctrl+A, Backspace: clearing by keys fires the input event the filter listens to.
     await app.type(await app.find('[data-testid="filter-lot"]'), "\uE009a\uE009\uE003");
-    await waitRows(app, '[data-testid="timeline-row"]', 10);
+    await waitRows(app, '[data-testid="timeline-row"]', 24);
 
     // Open an event: its hash id and goods.
     const firstRow = (await app.findAll('[data-testid="timeline-row"] button'))[0];
@@ -77,8 +88,9 @@ test("import, timeline, bad input, record an event, master data, trace graph", a
     await app.type(epcs, "urn:epc:id:sscc:7701234.0000000017");
     await app.script("const s = document.querySelector('[data-testid=record-step]'); s.value = 'inspecting'; s.dispatchEvent(new Event('change'));");
     await app.type(await app.find('[data-testid="record-readpoint"]'), "4012345000016");
+    await app.script("document.querySelector('[data-testid=record-submit]').scrollIntoView({ block: 'center' })");
     await app.click(await app.find('[data-testid="record-submit"]'));
-    await waitRows(app, '[data-testid="timeline-row"]', 11);
+    await waitRows(app, '[data-testid="timeline-row"]', 25);
     await app.waitFor('[data-testid="event-detail"]', (t) => t.includes("inspecting"));
 
     // Master data: a wrong check digit is refused beside the field; the right one is saved.

@@ -4,7 +4,7 @@
 
 use crate::epcis::Role;
 use crate::error::{Error, Result};
-use crate::gs1::{Gs1Id, Gtin, Lot, Serial, Sscc, CANONICAL_DL_BASE};
+use crate::gs1::{Gs1Id, Gtin, Lot, Serial, Sscc};
 use crate::ledger::{index::gtin_of, Ledger};
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
@@ -46,18 +46,11 @@ pub fn start_id(kind: &str, text: &str) -> Result<String> {
         }
         "sscc" => Gs1Id::Sscc(Sscc::parse(text)?),
         _ => {
-            return crate::epcis::digital_link(text).ok_or_else(|| {
-                Error::invalid(
-                    "id",
-                    format!("{text:?} is not a GS1 identifier (EPC URN or Digital Link)"),
-                )
-            });
+            return crate::epcis::canonical_identifier(text.trim())
+                .map_err(|e| Error::invalid("id", e.reason));
         }
     };
-    Ok(
-        crate::epcis::digital_link(&id.to_digital_link(CANONICAL_DL_BASE))
-            .expect("a canonical Digital Link normalises"),
-    )
+    Ok(crate::epcis::canonical_link(id))
 }
 
 #[derive(Clone, Debug, Serialize, TS)]

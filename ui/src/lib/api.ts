@@ -40,9 +40,15 @@ export type * from "./bindings";
 /** Summary of an EPCIS import (ImportReport in the core). */
 export interface ImportReport {
   documentType: string;
+  /** "JSON-LD", "XML 2.0" or "XML 1.2". */
+  format: string;
   events: number;
   new: number;
   known: number;
+  masterDataRecorded: number;
+  masterData?: { id: string; kind?: string; outcome: string; reason?: string }[];
+  warningCount: number;
+  warnings?: { index: number; message: string }[];
 }
 export interface ImportProgress {
   phase: "checking" | "recording";
@@ -126,6 +132,7 @@ export const api = {
   dossierAmend: (id: string) => call<OpenedDossier>("dossier_amend", { id }),
   dossierPreview: (id: string, hide: string[], letter: boolean) => call<PreviewPage[]>("dossier_preview", { id, hide, letter }),
   dossierExport: (id: string, path: string, hide: string[], letter: boolean) => call<string>("dossier_export", { id, path, hide, letter }),
+  eudrGeojson: (id: string, path: string) => call<{ path: string; plots: number; warnings: string[] }>("eudr_geojson", { id, path }),
 
   labelsLayouts: () => call<LabelStock[]>("labels_layouts"),
   labelsPreview: (a: LabelRequest) => call<SheetPreview>("labels_preview", { ...a }),

@@ -482,6 +482,12 @@ fn identifier(field: &str, uri: &str, class: bool) -> Result<String, FieldError>
     }
 }
 
+/// The canonical form TradeSeal indexes an identifier by (instance or class), checked as
+/// an event's identifiers are: lengths, check digits, characters.
+pub fn canonical_identifier(uri: &str) -> Result<String, FieldError> {
+    identifier("id", uri, false).or_else(|first| identifier("id", uri, true).map_err(|_| first))
+}
+
 /// A Digital Link of a GS1 key with a check digit that TradeSeal does not model (GRAI,
 /// GDTI, GCN, GSIN, GSRN, GSRN-P): why its check digit is wrong, if it is.
 fn other_key_check_digit(uri: &str) -> Option<String> {

@@ -5,12 +5,14 @@ mod hash;
 mod normalise;
 
 pub use hash::{event_hash_id, hash_id_of_prehash, parse_date_time, prehash, Namespaces};
-pub use normalise::{canonical_value, digital_link};
+pub use normalise::{canonical_link, canonical_value, digital_link};
 
 mod event;
 mod vocab;
 
-pub use event::{check, validate, EventSummary, FieldError, ObjectRef, Role, EVENT_TYPES};
+pub use event::{
+    canonical_identifier, check, validate, EventSummary, FieldError, ObjectRef, Role, EVENT_TYPES,
+};
 pub use vocab::{Vocabulary, BIZ_STEP, BIZ_TRANSACTION_TYPE, DISPOSITION, SOURCE_DEST_TYPE};
 
 mod check;
