@@ -659,3 +659,24 @@ fn bad_xml_documents_are_refused_naming_the_place() {
     two.extend_from_slice(b"<epcis:EPCISDocument/>");
     rejected(&two, &["second root element"]);
 }
+
+#[test]
+fn trace_start_ids_are_canonical_and_checked() {
+    // A lot with characters a Digital Link escapes, typed as GTIN/LOT or as a link.
+    assert_eq!(
+        trace::start_id("lot", "07701234000011/A%2&B").unwrap(),
+        "https://id.gs1.org/01/07701234000011/10/A%252%26B"
+    );
+    assert_eq!(
+        trace::start_id("id", "urn:epc:class:lgtin:7701234.000001.A%252").unwrap(),
+        "https://id.gs1.org/01/07701234000011/10/A%252"
+    );
+    assert_eq!(
+        trace::start_id("id", "https://example.com/01/07701234000011/10/H-1?x=1").unwrap(),
+        "https://id.gs1.org/01/07701234000011/10/H-1"
+    );
+    let e = trace::start_id("id", "https://id.gs1.org/01/07701234000012/10/H-1").unwrap_err();
+    assert!(e.to_string().contains("check digit"), "{e}");
+    let e = trace::start_id("lot", "07701234000011").unwrap_err();
+    assert!(e.to_string().contains("GTIN/LOT"), "{e}");
+}
