@@ -97,12 +97,13 @@ pub async fn dossier_paste_lines(
     state: State<'_, Session>,
     id: String,
     text: String,
-) -> Res<Opened> {
+    decimal: Option<lines_csv::DecimalMark>,
+) -> Res<(Opened, Vec<lines_csv::NumberReading>)> {
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger()?;
-        lines_csv::import(&l, &id, &text, None, tradeseal_core::system::now())?;
-        opened(&u, &l, &id)
+        let r = lines_csv::import(&l, &id, &text, None, decimal, tradeseal_core::system::now())?;
+        Ok((opened(&u, &l, &id)?, r.numbers))
     })
     .await
 }

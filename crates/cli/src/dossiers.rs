@@ -40,6 +40,9 @@ pub enum DossierCommand {
         /// Column to field, e.g. "Goods=description,Tariff=hs"; remembered for files with the same header
         #[arg(long, value_name = "COLUMN=FIELD,...")]
         map: Option<String>,
+        /// The file's decimal mark, where its numbers do not show it (1.234 or 12,345 alone)
+        #[arg(long, value_enum)]
+        decimal: Option<Decimal>,
     },
     /// Attach a supporting document (stored by its SHA-256 with the dossier)
     Attach {
@@ -123,6 +126,12 @@ pub enum DossierCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Decimal {
+    Point,
+    Comma,
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -237,11 +246,20 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        DossierCommand::ImportLines { id, file, map } => {
+        DossierCommand::ImportLines {
+            id,
+            file,
+            map,
+            decimal,
+        } => {
             let ledger = h.ledger()?;
             let id = store::resolve(&ledger, &id)?;
             let mapping = map.map(|m| parse_map(&m)).transpose()?;
-            let r = lines_csv::import(&ledger, &id, &read(&file)?, mapping.as_ref(), now)?;
+            let decimal = decimal.map(|d| match d {
+                Decimal::Point => lines_csv::DecimalMark::Point,
+                Decimal::Comma => lines_csv::DecimalMark::Comma,
+            });
+            let r = lines_csv::import(&ledger, &id, &read(&file)?, mapping.as_ref(), decimal, now)?;
             println!(
                 "Added {} goods line(s) to {id}{}",
                 r.lines.len(),
@@ -256,6 +274,14 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             }
             if !r.ignored.is_empty() {
                 println!("  not used: {}", r.ignored.join(", "));
+            }
+            for n in &r.numbers {
+                let mark = match n.mark {
+                    Some(lines_csv::DecimalMark::Point) => "read with a decimal point",
+                    Some(lines_csv::DecimalMark::Comma) => "read with a decimal comma",
+                    None => "no decimal mark needed",
+                };
+                println!("  {:<24} {mark} ({})", n.column, n.reason);
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -77,6 +77,8 @@ pub fn typescript() -> String {
         crate::dossier::sealed::SealReport::decl(),
         crate::dossier::lines_csv::ColumnMap::decl(),
         crate::dossier::lines_csv::LinesImport::decl(),
+        crate::dossier::lines_csv::DecimalMark::decl(),
+        crate::dossier::lines_csv::NumberReading::decl(),
         crate::dossier::screening::ListMatch::decl(),
         crate::dossier::sealed::QrSeal::decl(),
         crate::pdf::PreviewPage::decl(),

@@ -184,12 +184,12 @@ impl CodeLists {
 pub fn unlocode_from_unece(files: &[String]) -> Result<(String, usize)> {
     let mut codes: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for (f, text) in files.iter().enumerate() {
-        for (i, row) in parse_csv(text, ',').into_iter().enumerate() {
+        for row in parse_csv(text, ',').map_err(|e| within(&format!("file {}", f + 1), e))? {
             if row.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             if row.len() < 5 {
-                return Err(Error::invalid(format!("file {} row {}", f + 1, i + 1), "not a UNECE UN/LOCODE CSV row (Change, Country, Location, Name, …): download the CSV edition from unece.org"));
+                return Err(Error::invalid(format!("file {} line {}", f + 1, row.line), "not a UNECE UN/LOCODE CSV row (Change, Country, Location, Name, …): download the CSV edition from unece.org"));
             }
             let (change, cc, loc, name) =
                 (row[0].trim(), row[1].trim(), row[2].trim(), row[4].trim());
@@ -199,7 +199,7 @@ pub fn unlocode_from_unece(files: &[String]) -> Result<(String, usize)> {
             let code = format!("{cc}{loc}");
             if crate::dossier::codes::locode_parts(&code).is_none() {
                 return Err(Error::invalid(
-                    format!("file {} row {}", f + 1, i + 1),
+                    format!("file {} line {}", f + 1, row.line),
                     format!("{code:?} is not a UN/LOCODE"),
                 ));
             }
@@ -248,42 +248,128 @@ fn parse_eudr(text: &str) -> Result<Vec<(String, String)>> {
     Ok(out)
 }
 
-/// The records of a CSV text (RFC 4180 quoting) separated by `delimiter`; `\r` outside
-/// quotes is dropped.
-pub fn parse_csv(text: &str, delimiter: char) -> Vec<Vec<String>> {
-    let mut out = Vec::new();
-    let mut field = String::new();
-    let mut row = Vec::new();
-    let mut chars = text.chars().peekable();
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
+/// One record of a CSV file and the line it starts on (from 1).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CsvRecord {
+    pub line: u64,
+    pub fields: Vec<String>,
+}
+
+impl std::ops::Deref for CsvRecord {
+    type Target = [String];
+    fn deref(&self) -> &[String] {
+        &self.fields
+    }
+}
+
+/// Where the quoting of `text` is broken, if it is: a quoted field that is never
+/// closed (it would swallow the rest of the file), or a closing quote followed by more
+/// text in the same field (a quote inside a quoted field must be doubled). A quote
+/// inside an unquoted field (`5" screen`) is text, as RFC 4180 readers take it.
+fn quoting_problem(text: &str, delimiter: u8) -> Option<(u64, String)> {
+    let b = text.as_bytes();
+    let (mut i, mut line, mut field_start) = (0, 1u64, true);
+    while i < b.len() {
+        match b[i] {
+            b'"' if field_start => {
+                let opened = line;
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => {
+                            return Some((
+                                opened,
+                                "a quoted field opened here is never closed, so it would take in the rest of the file: close the quote, or double a quote meant as text (\"\")".into(),
+                            ))
+                        }
+                        Some(b'"') if b.get(i + 1) == Some(&b'"') => i += 2,
+                        Some(b'"') => break,
+                        Some(b'\n') => {
+                            line += 1;
+                            i += 1
+                        }
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+                match b.get(i) {
+                    None | Some(b'\n') | Some(b'\r') => {}
+                    Some(&c) if c == delimiter => {}
+                    Some(_) => {
+                        return Some((
+                            line,
+                            "a quoted field goes on after its closing quote: a quote inside a quoted field must be doubled (\"\")".into(),
+                        ))
+                    }
+                }
+                field_start = false;
             }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') => quoted = true,
-            (false, c) if c == delimiter => row.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                out.push(std::mem::take(&mut row));
+            b'\n' => {
+                line += 1;
+                field_start = true;
+                i += 1;
             }
-            (false, c) => field.push(c),
+            c => {
+                field_start = c == delimiter;
+                i += 1;
+            }
         }
     }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        out.push(row);
+    None
+}
+
+/// A CSV error placed in the file `name`.
+pub(crate) fn within(name: &str, e: Error) -> Error {
+    match e {
+        Error::InvalidInput { field, reason } => Error::invalid(format!("{name} {field}"), reason),
+        e => e,
     }
-    out
+}
+
+/// The records of a CSV text (RFC 4180, read by the `csv` crate) separated by
+/// `delimiter`, each with its line. Broken quoting is refused with its line, never
+/// read as one long cell; every record is kept, blank ones too (callers skip those
+/// whose cells are all empty), whatever its number of fields.
+pub fn parse_csv(text: &str, delimiter: char) -> Result<Vec<CsvRecord>> {
+    let d = u8::try_from(delimiter)
+        .ok()
+        .filter(u8::is_ascii)
+        .ok_or_else(|| {
+            Error::invalid("csv", format!("{delimiter:?} cannot separate CSV fields"))
+        })?;
+    if let Some((line, why)) = quoting_problem(text, d) {
+        return Err(Error::invalid(format!("line {line}"), why));
+    }
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(d)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    loop {
+        let line = r.position().line();
+        match r.read_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => out.push(CsvRecord {
+                line: rec.position().map_or(line, |p| p.line()),
+                fields: rec.iter().map(str::to_string).collect(),
+            }),
+            Err(e) => {
+                let at = e.position().map_or(line, |p| p.line());
+                return Err(Error::invalid(
+                    format!("line {at}"),
+                    format!("not CSV: {e}"),
+                ));
+            }
+        }
+    }
+    Ok(out)
 }
 
 fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
-    let out = parse_csv(text, ',');
     let bad = |why: String| Error::invalid(name, why);
+    let out = parse_csv(text, ',').map_err(|e| within(name, e))?;
     let first = out.first().ok_or_else(|| bad("the file is empty".into()))?;
     if first
         .iter()
@@ -292,21 +378,20 @@ fn rows(name: &str, text: &str, header: &[&str]) -> Result<Vec<Vec<String>>> {
     {
         return Err(bad(format!("the header is not {}", header.join(","))));
     }
-    let body: Vec<Vec<String>> = out
-        .into_iter()
-        .skip(1)
-        .filter(|r| !(r.len() == 1 && r[0].is_empty()))
-        .collect();
-    if let Some((i, _)) = body
-        .iter()
-        .enumerate()
-        .find(|(_, r)| r.len() != header.len())
-    {
-        return Err(bad(format!(
-            "row {} does not have {} columns",
-            i + 2,
-            header.len()
-        )));
+    let mut body = Vec::with_capacity(out.len());
+    for r in out.into_iter().skip(1) {
+        if r.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        if r.len() != header.len() {
+            return Err(bad(format!(
+                "line {} has {} fields, not the header's {}",
+                r.line,
+                r.len(),
+                header.len()
+            )));
+        }
+        body.push(r.fields);
     }
     Ok(body)
 }

@@ -33,6 +33,8 @@ import type {
   TimelineFilter,
   TraceResult,
   UiError,
+  DecimalMark,
+  NumberReading,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -126,7 +128,8 @@ export const api = {
   dossierNew: (shipment: string | null, like: string | null, lrn: string | null) => call<OpenedDossier>("dossier_new", { shipment, like, lrn }),
   dossierOpen: (id: string) => call<OpenedDossier>("dossier_open", { id }),
   dossierSave: (dossier: Dossier) => call<OpenedDossier>("dossier_save", { dossier }),
-  dossierPasteLines: (id: string, text: string) => call<OpenedDossier>("dossier_paste_lines", { id, text }),
+  dossierPasteLines: (id: string, text: string, decimal: DecimalMark | null) =>
+    call<[OpenedDossier, NumberReading[]]>("dossier_paste_lines", { id, text, decimal }),
   dossierAttach: (id: string, path: string, code: string, reference: string) => call<OpenedDossier>("dossier_attach", { id, path, code, reference }),
   dossierSeal: (id: string) => call<SealOutcome>("dossier_seal", { id }),
   dossierAmend: (id: string) => call<OpenedDossier>("dossier_amend", { id }),

@@ -693,7 +693,27 @@ ignored: Array<string>,
 /**
  * The mapping came from an earlier import of a file with this header.
  */
-remembered: boolean, };
+remembered: boolean, 
+/**
+ * How each numeric column's numbers were read (its decimal mark and why).
+ */
+numbers: Array<NumberReading>, };
+
+export type DecimalMark = "point" | "comma";
+
+export type NumberReading = { 
+/**
+ * The column's header.
+ */
+column: string, 
+/**
+ * The mark taken; none when every number of the column is whole.
+ */
+mark: DecimalMark | null, 
+/**
+ * Why: the cell that decided, or the file's other columns, or the user's choice.
+ */
+reason: string, };
 
 export type ListMatch = { list: string, 
 /**

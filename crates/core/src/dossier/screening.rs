@@ -146,7 +146,7 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
         return Err(Error::invalid("list", "name the list (e.g. UFLPA)"));
     }
     let delim = super::lines_csv::detect_delimiter(csv);
-    let rows = parse_csv(csv, delim);
+    let rows = parse_csv(csv, delim)?;
     let header: Vec<String> = rows
         .first()
         .ok_or_else(|| Error::invalid("csv", "the file is empty"))?
@@ -169,14 +169,31 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
     let tx = ledger.conn().unchecked_transaction()?;
     tx.execute("DELETE FROM entity_lists WHERE list = ?1", [list])?;
     let mut n = 0;
-    for (i, r) in rows.iter().enumerate().skip(1) {
-        let Some(name) = r.get(name_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+    for r in rows.iter().skip(1) {
+        if r.iter().all(|c| c.trim().is_empty()) {
             continue;
+        }
+        // A list that lost a row would pass names it should stop: every row counts.
+        if r.len() != header.len() {
+            return Err(Error::invalid(
+                format!("line {}", r.line),
+                format!(
+                    "the row has {} fields, the header {}: correct the row (a delimiter or quote out of place?) and import the list again",
+                    r.len(),
+                    header.len()
+                ),
+            ));
+        }
+        let Some(name) = r.get(name_col).map(|s| s.trim()).filter(|s| !s.is_empty()) else {
+            return Err(Error::invalid(
+                format!("line {}", r.line),
+                "the row has no name: give every entity its name, or delete the row",
+            ));
         };
         let norm = normalise(name);
         if norm.is_empty() {
             return Err(Error::invalid(
-                format!("row {}", i + 1),
+                format!("line {}", r.line),
                 format!("{name:?} has no letters or digits"),
             ));
         }

@@ -549,7 +549,7 @@ fn csv_lines_are_mapped_once_and_remembered() {
     store::create(&l, &d, t(3)).unwrap();
     let csv = "Artikel;Zolltarif;Ursprung;Netto kg;Brutto kg;Betrag\nRohkaffee;0901.11.00;CO;1.200,5;1.230,0;5.400,00\n";
     // Unknown German headers: no mapping, refused with what to do.
-    let e = lines_csv::import(&l, &d.id, csv, None, t(4)).unwrap_err();
+    let e = lines_csv::import(&l, &d.id, csv, None, None, t(4)).unwrap_err();
     assert!(e.to_string().contains("--map"), "{e}");
     let map = lines_csv::ColumnMap(
         [
@@ -564,7 +564,7 @@ fn csv_lines_are_mapped_once_and_remembered() {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect(),
     );
-    let r = lines_csv::import(&l, &d.id, csv, Some(&map), t(4)).unwrap();
+    let r = lines_csv::import(&l, &d.id, csv, Some(&map), None, t(4)).unwrap();
     let line = &r.lines[0];
     assert_eq!(
         (line.commodity.hs.as_str(), line.commodity.cn.as_deref()),
@@ -580,6 +580,7 @@ fn csv_lines_are_mapped_once_and_remembered() {
         &d.id,
         "Artikel;Zolltarif;Ursprung;Netto kg;Brutto kg;Betrag\nRöstkaffee;090121;DE;10;11;99,90\n",
         None,
+        None,
         t(5),
     )
     .unwrap();
@@ -591,11 +592,187 @@ fn csv_lines_are_mapped_once_and_remembered() {
         &d.id,
         "Artikel;Zolltarif;Ursprung;Netto kg;Brutto kg;Betrag\nX;090121;DE;zehn;11;1\n",
         None,
+        None,
         t(6),
     )
     .unwrap_err();
-    assert!(e.to_string().contains("row 2 column Netto kg"), "{e}");
+    assert!(e.to_string().contains("line 2 column Netto kg"), "{e}");
     assert_eq!(store::get(&l, &d.id, None).unwrap().dossier.lines.len(), 2);
+}
+
+#[test]
+fn csv_numbers_are_read_per_column_and_the_reading_is_shown() {
+    use lines_csv::DecimalMark::{Comma, Point};
+    let (_dir, _home, _s, l) = coffee_home();
+    let read = |csv: &str, mark| lines_csv::read(&l, csv, None, mark);
+    // Grouped thousands, both conventions; they were refused before.
+    let r = read(
+        "description,hs,net mass,value\nA,090111,\"1,234,567\",\"2,000.50\"\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.lines[0].net_mass_kg.as_deref(), Some("1234567"));
+    assert_eq!(r.lines[0].value.as_deref(), Some("2000.50"));
+    let r = read(
+        "description;hs;net mass;value\nA;090111;1.234.567;2.000,50\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.lines[0].net_mass_kg.as_deref(), Some("1234567"));
+    assert_eq!(r.lines[0].value.as_deref(), Some("2000.50"));
+    assert_eq!(
+        r.numbers
+            .iter()
+            .map(|n| (n.column.as_str(), n.mark))
+            .collect::<Vec<_>>(),
+        vec![("net mass", Some(Comma)), ("value", Some(Comma))]
+    );
+    // A lone separator before three digits is the same question both ways: the column
+    // decides, else the file, else the user; without any, the file is refused.
+    for (csv, want) in [
+        (
+            "description;hs;net mass\nA;090111;1.234\n",
+            "reads as 1.234 with a decimal point and as 1234",
+        ),
+        (
+            "description,hs,net mass\nA,090111,\"12,345\"\n",
+            "reads as 12345 with a decimal point and as 12.345",
+        ),
+    ] {
+        let e = read(csv, None).unwrap_err().to_string();
+        assert!(
+            e.contains(want) && e.contains("line 2 column net mass"),
+            "{e}"
+        );
+    }
+    let r = read("description;hs;net mass\nA;090111;1.234\n", Some(Point)).unwrap();
+    assert_eq!(r.lines[0].net_mass_kg.as_deref(), Some("1.234"));
+    assert_eq!(r.numbers[0].reason, "as you said");
+    let r = read("description;hs;net mass\nA;090111;1.234\n", Some(Comma)).unwrap();
+    assert_eq!(r.lines[0].net_mass_kg.as_deref(), Some("1234"));
+    // The column itself decides: line 3's 2,5 shows a decimal comma, so 1.234 is 1234.
+    let r = read(
+        "description;hs;net mass\nA;090111;1.234\nB;090111;2,5\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.lines[0].net_mass_kg.as_deref(), Some("1234"));
+    assert_eq!(
+        (r.numbers[0].mark, r.numbers[0].reason.as_str()),
+        (Some(Comma), "line 3 writes \"2,5\"")
+    );
+    // Another column of the file decides.
+    let r = read(
+        "description;hs;net mass;value\nA;090111;1.234;10,50\n",
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.lines[0].net_mass_kg.as_deref(), Some("1234"));
+    assert!(
+        r.numbers[0]
+            .reason
+            .starts_with("as the file's other numbers"),
+        "{:?}",
+        r.numbers
+    );
+    // Two marks in one column refuse the file, naming both lines.
+    let e = read(
+        "description;hs;value\nA;090111;1.234,5\nB;090111;1,234.5\n",
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("line 2") && e.contains("line 3"), "{e}");
+}
+
+#[test]
+fn csv_with_broken_quotes_or_shifted_rows_is_refused_with_its_line() {
+    let (_dir, _home, _s, l) = coffee_home();
+    // A stray quote inside a cell is text, and the rows after it are all read.
+    let r = lines_csv::read(
+        &l,
+        "description,hs,quantity\n5\" screen,852852,2\nCable,854442,3\n",
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.lines.len(), 2);
+    assert_eq!(r.lines[0].description, "5\" screen");
+    // An unclosed quote no longer swallows the rest of the file into one cell.
+    let e = lines_csv::read(
+        &l,
+        "description,hs,quantity\nA,090111,1\n\"B,090111,2\nC,090111,3\n",
+        None,
+        None,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("line 3") && e.to_string().contains("never closed"),
+        "{e}"
+    );
+    // Text after a closing quote.
+    let e = lines_csv::read(&l, "description,hs\n\"5\" screen\",852852\n", None, None).unwrap_err();
+    assert!(
+        e.to_string().contains("line 2") && e.to_string().contains("doubled"),
+        "{e}"
+    );
+    // More cells than the header: refused, not cut.
+    let e = lines_csv::read(&l, "description,hs,net mass\nA,090111,1,5\n", None, None).unwrap_err();
+    assert!(
+        e.to_string().contains("line 2") && e.to_string().contains("4 cells"),
+        "{e}"
+    );
+    // A quoted cell over two lines is one cell, and later rows keep their own lines.
+    let r = lines_csv::read(
+        &l,
+        "description,hs\n\"Green\ncoffee\",090111\nTea,090210\n",
+        None,
+        None,
+    )
+    .unwrap();
+    assert_eq!(r.lines[0].description, "Green\ncoffee");
+    let e = lines_csv::read(
+        &l,
+        "description,hs,quantity\n\"Green\ncoffee\",090111,1\nTea,090210,x\n",
+        None,
+        None,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("line 4 column quantity"), "{e}");
+}
+
+#[test]
+fn a_screening_list_that_would_lose_rows_is_refused() {
+    let (_dir, _home, _s, l) = coffee_home();
+    use dossier::screening::import_list;
+    // The unclosed quote would have hidden the two entities after it.
+    let e = import_list(
+        &l,
+        "UFLPA",
+        "name,country\n\"Acme Ltd,CN\nBeta Co,CN\nGamma Ltd,CN\n",
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("line 2"), "{e}");
+    let e = import_list(&l, "UFLPA", "name,country\nAcme Ltd,CN\nBeta, Co,CN\n").unwrap_err();
+    assert!(
+        e.to_string().contains("line 3") && e.to_string().contains("3 fields"),
+        "{e}"
+    );
+    let e = import_list(&l, "UFLPA", "name,country\nAcme Ltd,CN\n,CN\n").unwrap_err();
+    assert!(
+        e.to_string().contains("line 3") && e.to_string().contains("no name"),
+        "{e}"
+    );
+    assert!(dossier::screening::lists(&l).unwrap().is_empty());
+    assert_eq!(
+        import_list(
+            &l,
+            "UFLPA",
+            "name,country\n\"Acme \"\"Red\"\" Ltd\",CN\n\nBeta Co,CN\n"
+        )
+        .unwrap(),
+        2
+    );
 }
 
 #[test]
