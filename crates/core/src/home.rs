@@ -61,7 +61,7 @@ impl Home {
         // Build beside the target and rename into place, so a failed init leaves nothing.
         let staging = parent.join(format!(".{name}.init-{}", std::process::id()));
         let _ = fs::remove_dir_all(&staging);
-        fs::create_dir(&staging).map_err(|e| write_error(&staging, e))?;
+        private_dir(&staging).map_err(|e| write_error(&staging, e))?;
         let built = Home::build(&staging, &org, gln.as_ref(), &opts);
         let placed = built.and_then(|card| {
             if path.exists() {
@@ -100,6 +100,9 @@ impl Home {
             key,
             card: card.clone(),
         };
+        // SQLite creates its files 0644; an empty private file first makes the
+        // database, and the WAL and shared-memory files that take its mode, private.
+        write_synced(&dir.join(LEDGER_FILE), b"")?;
         Ledger::create(&dir.join(LEDGER_FILE), &origin, &signer, opts.now)?;
         Ok(card)
     }
@@ -302,9 +305,22 @@ fn write_error(path: &Path, e: std::io::Error) -> Error {
     }
 }
 
+/// A folder only its owner may enter (0700 on Unix).
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut b = fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
+    b.create(path)
+}
+
+/// Writes a home file readable by its owner only (0600 on Unix), synced.
 fn write_synced(path: &Path, data: &[u8]) -> Result<()> {
     use std::io::Write;
-    let mut f = fs::File::create(path).map_err(|e| write_error(path, e))?;
+    let mut o = fs::OpenOptions::new();
+    o.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    let mut f = o.open(path).map_err(|e| write_error(path, e))?;
     f.write_all(data)
         .and_then(|_| f.sync_all())
         .map_err(|e| write_error(path, e))

@@ -120,3 +120,36 @@ fn a_bad_gln_or_short_passphrase_creates_nothing() {
     assert_eq!(e.field(), Some("passphrase"));
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn a_home_and_its_files_are_its_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_dir, mut home, signer) = new_home();
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    // A write, so that SQLite's WAL and shared-memory files exist too.
+    let mut l = home.ledger().unwrap();
+    l.append(
+        &signer,
+        t(1),
+        &[tradeseal_core::ledger::NewEntry::note("x").unwrap()],
+    )
+    .unwrap();
+    assert_eq!(mode(home.path()), 0o700);
+    let mut seen = 0;
+    for e in std::fs::read_dir(home.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            assert_eq!(mode(&p), 0o600, "{}", p.display());
+            seen += 1;
+        }
+    }
+    assert!(
+        seen >= 4,
+        "identity.age, identity.json, ledger.sqlite and its WAL: {seen}"
+    );
+    drop(l);
+    // A key rotation writes the new key file private as well.
+    home.rotate_key(PASS, [7; 32], t(2), 10).unwrap();
+    assert_eq!(mode(&home.path().join("identity.age")), 0o600);
+}
