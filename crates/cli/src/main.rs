@@ -155,7 +155,18 @@ struct ProveArgs {
     json: bool,
 }
 
+/// A closed output pipe (`tradeseal log | head`) ends the process quietly, as it ends
+/// other Unix tools, instead of a panic: Rust ignores SIGPIPE, so the default is restored.
+fn default_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in main, before any thread exists; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    default_sigpipe();
     let cli = Cli::parse();
     let home = cli
         .home

@@ -319,3 +319,34 @@ fn two_processes_appending_at_once_are_serialised() {
     assert_eq!(seqs, (0..8).rev().collect::<Vec<_>>());
     ok(&tradeseal(&home, &["verify"]));
 }
+
+#[cfg(unix)]
+#[test]
+fn a_closed_output_pipe_ends_the_cli_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("h");
+    ok(&tradeseal(&home, &["init", "--org", "Acme"]));
+    for i in 0..3 {
+        ok(&tradeseal(&home, &["note", &format!("note {i}")]));
+    }
+    // As `tradeseal log | head -0`: the reader is gone before anything is written.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tradeseal"))
+        .arg("--home")
+        .arg(&home)
+        .arg("log")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked") && err.is_empty(), "{err}");
+    assert_eq!(o.status.signal(), Some(libc_sigpipe()), "{:?}", o.status);
+}
+
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13 // SIGPIPE on Linux and the BSDs
+}
