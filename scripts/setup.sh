@@ -32,8 +32,8 @@ fi
 # ledger vectors (cryptography), certificate vectors (cbor2), GS1's EPCIS 2.0 JSON schema
 # (jsonschema) and XSDs (xmlschema), GS1's reference event-hash tool
 # (epcis-event-hash-generator 1.9.3) and GeoJSON validity (shapely).
-py_pkgs="jsonschema cryptography cbor2 xmlschema epcis-event-hash-generator==1.9.3 shapely"
-if ! python3 -c "import jsonschema, cryptography, cbor2, xmlschema, epcis_event_hash_generator, shapely" 2>/dev/null; then
+py_pkgs="jsonschema cryptography cbor2 xmlschema epcis-event-hash-generator==1.9.3 shapely pyjwt"
+if ! python3 -c "import jsonschema, cryptography, cbor2, xmlschema, epcis_event_hash_generator, shapely, jwt" 2>/dev/null; then
   echo "setup: installing the Python packages $py_pkgs"
   python3 -m pip install --quiet --user $py_pkgs 2>/dev/null \
     || python3 -m pip install --quiet --user --break-system-packages $py_pkgs

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Checks a TradeSeal dossier credential (vc+jwt) independently of TradeSeal: the JWS
 (EdDSA) under the key of the issuer's did:key, decoded here from base58btc, and the
-credential's shape (VC 2.0 context, issuer, a subject carrying a sealed dossier).
+credential's shape (VC 2.0 context, issuer, a subject carrying a sealed dossier); then
+PyJWT decodes the file exactly as read (a JWT file is the compact form and nothing else:
+no trailing newline, RFC 7519 §7.2).
 Usage: check_vc.py FILE.jwt. Prints the issuer and the dossier; exits 1 on any problem."""
 import base64, json, sys
+
+import jwt as pyjwt
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -24,7 +28,10 @@ def b64url(s):
 
 
 def main(path):
-    jwt = open(path).read().strip()
+    jwt = open(path, "rb").read().decode("ascii")
+    if jwt != jwt.strip() or any(c.isspace() for c in jwt):
+        print("the file holds whitespace around or inside the compact JWS")
+        sys.exit(1)
     h64, p64, s64 = jwt.split(".")
     header, payload = json.loads(b64url(h64)), json.loads(b64url(p64))
     assert header["alg"] == "EdDSA" and header["typ"] == "vc+jwt", header
@@ -44,6 +51,11 @@ def main(path):
     sealed = payload["credentialSubject"][0]["sealedDossier"]
     assert sealed["format"] == "tradeseal-sealed-dossier/1", sealed["format"]
     assert sealed["seal"]["card"]["public_key"] == raw[2:].hex(), "the seal is by another key"
+    try:
+        pyjwt.decode(jwt, key, algorithms=["EdDSA"], options={"verify_aud": False, "verify_exp": False, "verify_nbf": False, "verify_iat": False})
+    except pyjwt.PyJWTError as e:
+        print(f"PyJWT refuses the file: {e}")
+        sys.exit(1)
     print(f"vc+jwt verified: issuer {payload['issuer']['name']} ({did}), dossier {sealed['dossier']['id']} version {sealed['dossier']['version']}")
 
 

@@ -50,9 +50,8 @@ pub fn export_bytes(
         "pdf" => pdf::dossier_pdf(file, page),
         "jwt" => {
             let signer = signer.ok_or_else(|| crate::Error::invalid("passphrase", "issuing a credential signs it: unlock the key"))?;
-            let mut b = vc::to_jwt(file, signer)?.into_bytes();
-            b.push(b'\n');
-            b
+            // The compact form exactly: JWT libraries refuse a trailing newline.
+            vc::to_jwt(file, signer)?.into_bytes()
         }
         _ => {
             return Err(crate::Error::invalid(

@@ -1229,9 +1229,17 @@ fn the_credential_is_a_vc_jwt_that_an_independent_checker_accepts() {
     let r = vc::verify_jwt(&jwt, lists(), Some(&standing));
     assert_eq!(r.verdict, BundleVerdict::Verified, "{:#?}", r.findings);
     assert!(r.hidden.iter().any(|h| h == "/valuation/currency"));
-    // Python's `cryptography` checks the JWS and the did:key on its own.
+    // Python's `cryptography` checks the JWS and the did:key on its own, and PyJWT
+    // decodes the exported file as it is.
     let path = dir.path().join("dossier.jwt");
-    std::fs::write(&path, &jwt).unwrap();
+    let bytes = tradeseal_core::dossier::export_bytes(
+        &file,
+        &path,
+        tradeseal_core::pdf::PageSize::A4,
+        Some(&s),
+    )
+    .unwrap();
+    std::fs::write(&path, &bytes).unwrap();
     let script = crate::epcis::root().join("tests/vectors/dossier/check_vc.py");
     let out = String::from_utf8(crate::card_qr::run(
         "python3",
