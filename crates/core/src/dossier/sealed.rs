@@ -168,7 +168,11 @@ fn remove(doc: &mut Value, path: &Path) {
                 None => return,
             },
             (Value::Array(a), Value::Number(n)) => {
-                match a.get_mut(n.as_u64().unwrap_or(u64::MAX) as usize) {
+                match a.get_mut(
+                    n.as_u64()
+                        .and_then(|i| usize::try_from(i).ok())
+                        .unwrap_or(usize::MAX),
+                ) {
                     Some(x) => x,
                     None => return,
                 }
@@ -183,7 +187,11 @@ fn remove(doc: &mut Value, path: &Path) {
         (Value::Array(a), Value::Number(n)) => {
             // A hidden array element keeps its place: it becomes an empty object
             // whose hidden members are listed.
-            if let Some(x) = a.get_mut(n.as_u64().unwrap_or(u64::MAX) as usize) {
+            if let Some(x) = a.get_mut(
+                n.as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .unwrap_or(usize::MAX),
+            ) {
                 *x = Value::Object(Default::default());
             }
         }
@@ -260,7 +268,14 @@ pub fn verify_qr(text: &str) -> Result<QrSeal> {
     if !(parts.len() == 10 || parts.len() == 11) {
         return Err(bad("it has the wrong number of parts"));
     }
-    let num = |s: &str| s.parse::<u64>().map_err(|_| bad("a number is malformed"));
+    // One text a seal: decimal digits as written, no sign, no leading zero.
+    let num = |s: &str| {
+        Some(s)
+            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+            .filter(|s| s.len() == 1 || !s.starts_with('0'))
+            .and_then(|s| s.parse::<u64>().ok())
+            .ok_or_else(|| bad("a number is malformed"))
+    };
     let bytes = |s: &str, n: usize| -> Result<Vec<u8>> {
         data_encoding::BASE64URL_NOPAD
             .decode(s.as_bytes())
@@ -270,10 +285,10 @@ pub fn verify_qr(text: &str) -> Result<QrSeal> {
     };
     let (id, version, fields, seq, ms) = (
         parts[1].to_string(),
-        num(parts[2])? as u32,
+        u32::try_from(num(parts[2])?).map_err(|_| bad("the version is out of range"))?,
         num(parts[3])?,
         num(parts[4])?,
-        num(parts[5])? as i64,
+        i64::try_from(num(parts[5])?).map_err(|_| bad("the time is out of range"))?,
     );
     let root = hex::encode(bytes(parts[6], 32)?);
     let prev = Hash::from_slice(&bytes(parts[7], 32)?).expect("32 bytes");
@@ -571,7 +586,7 @@ fn examine(text: &str, lists: &crate::codelists::CodeLists, opened: &Opened) -> 
         .dossier
         .get("version")
         .and_then(Value::as_u64)
-        .map(|v| v as u32);
+        .and_then(|v| u32::try_from(v).ok());
     r.hidden = file.hidden.iter().map(|(p, _)| seal::pointer(p)).collect();
 
     // 1. The fields against the root. TradeSeal writes the salts in path order, so a

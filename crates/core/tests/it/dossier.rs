@@ -1203,6 +1203,23 @@ fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
     bad[i] = if bad[i] == '0' { '1' } else { '0' };
     let bad: String = bad.into_iter().collect();
     assert!(sealed::verify_qr(&bad).map_or(true, |q| !q.signature_valid));
+    // Numbers have one form: a version 2^32 + 1, a sign or a leading zero must not read
+    // as the same seal (they did, through `as` casts and a lenient parse).
+    let parts: Vec<&str> = text.split('.').collect();
+    for (i, other) in [
+        (2, (u64::from(q.version) + (1u64 << 32)).to_string()),
+        (2, format!("+{}", parts[2])),
+        (2, format!("0{}", parts[2])),
+        (5, (u64::MAX - 5).to_string()),
+    ] {
+        let mut p = parts.clone();
+        p[i] = &other;
+        let t = p.join(".");
+        assert!(
+            sealed::verify_qr(&t).map_or(true, |q| !q.signature_valid),
+            "{t}"
+        );
+    }
     // A redacted PDF says what is withheld and shows no value.
     let red = store::export(
         &l,
