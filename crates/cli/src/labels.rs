@@ -291,8 +291,16 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
         _ => None,
     };
     let mut all = Vec::new();
+    // A file that cannot be read is reported, and the others are scanned all the same.
+    let mut unread: Vec<(PathBuf, String)> = Vec::new();
     for f in &a.files {
-        let codes = scan::decode_file(f)?;
+        let codes = match scan::decode_file(f) {
+            Ok(c) => c,
+            Err(e) => {
+                unread.push((f.clone(), e.to_string()));
+                continue;
+            }
+        };
         let source = f.display().to_string();
         let at = label::sightings::Sighting {
             place: &place,
@@ -318,6 +326,11 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
         let out: Vec<serde_json::Value> = all
             .iter()
             .map(|(f, c)| serde_json::json!({"file": f.display().to_string(), "codes": c}))
+            .chain(
+                unread
+                    .iter()
+                    .map(|(f, e)| serde_json::json!({"file": f.display().to_string(), "error": e})),
+            )
             .collect();
         println!("{}", serde_json::to_string_pretty(&out).expect("JSON"));
     } else {
@@ -340,12 +353,18 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
                 }
             }
         }
-        if none {
+        if none && !all.is_empty() {
             println!("No QR code found: photograph the code larger, sharper and without glare");
         }
     }
-    Ok(if failed || none {
+    for (f, e) in &unread {
+        eprintln!("error: {} was not scanned: {e}", f.display());
+    }
+    // A forged or failed code says most; then a file that could not be read.
+    Ok(if failed || (none && unread.is_empty()) {
         ExitCode::from(1)
+    } else if !unread.is_empty() {
+        ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     })

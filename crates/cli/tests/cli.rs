@@ -350,3 +350,43 @@ fn a_closed_output_pipe_ends_the_cli_quietly() {
 fn libc_sigpipe() -> i32 {
     13 // SIGPIPE on Linux and the BSDs
 }
+
+#[test]
+fn scan_reads_every_file_it_can_and_names_the_ones_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("h");
+    ok(&tradeseal(
+        &home,
+        &["init", "--org", "Acme", "--gln", "4012345000009"],
+    ));
+    let pdf = dir.path().join("labels.pdf");
+    ok(&tradeseal(
+        &home,
+        &[
+            "labels",
+            "--gtin",
+            "04012345123456",
+            "--lot",
+            "L1",
+            "--count",
+            "3",
+            "--resolver",
+            "https://id.example.com",
+            "-o",
+            pdf.to_str().unwrap(),
+        ],
+    ));
+    let missing = dir.path().join("missing.jpg");
+    let o = tradeseal(
+        &home,
+        &["scan", missing.to_str().unwrap(), pdf.to_str().unwrap()],
+    );
+    let (out, err) = (
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr),
+    );
+    // The file after the missing one was scanned; the missing one is named; exit 2.
+    assert!(out.contains("labels.pdf: 3 code(s)"), "{out}\n{err}");
+    assert!(err.contains("missing.jpg was not scanned"), "{err}");
+    assert_eq!(o.status.code(), Some(2), "{out}\n{err}");
+}
