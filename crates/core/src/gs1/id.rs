@@ -37,29 +37,21 @@ pub(crate) fn dl_encode(s: &str) -> String {
     out
 }
 
+/// RFC 3986 percent-decoding, strict: every `%` is followed by two hex digits (not a
+/// sign: `%+F` is refused), and the bytes are UTF-8.
 pub(crate) fn percent_decode(field: &str, s: &str) -> Result<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok());
-            let Some(b) = hex else {
-                return Err(Error::invalid(
-                    field,
-                    format!("{s:?} has a % not followed by two hex digits"),
-                ));
-            };
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
+    let b = s.as_bytes();
+    if let Some(i) = memchr::memchr_iter(b'%', b).find(|&i| {
+        !(b.len() > i + 2 && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
+    }) {
+        return Err(Error::invalid(
+            field,
+            format!("{s:?} has a % not followed by two hex digits (at byte {i})"),
+        ));
     }
-    String::from_utf8(out)
+    percent_encoding::percent_decode(b)
+        .decode_utf8()
+        .map(|c| c.into_owned())
         .map_err(|_| Error::invalid(field, format!("{s:?} does not decode to UTF-8 text")))
 }
 
@@ -396,5 +388,17 @@ mod tests {
         assert!(Gs1Id::from_epc_urn("urn:epc:id:sgtin:0614141.81234.6789").is_err());
         assert!(Gs1Id::from_epc_urn("urn:epc:id:giai:0614141.1").is_err());
         assert!(sgtin().to_epc_urn(13).is_err());
+    }
+
+    #[test]
+    fn percent_escapes_are_two_hex_digits_exactly() {
+        assert_eq!(percent_decode("x", "A%2FB%c3%a9").unwrap(), "A/Bé");
+        // `%+F` passed through u8::from_str_radix as 0x0F.
+        for bad in ["%+F", "%-1", "%G0", "%2", "%", "x%", "%%41", "%C3"] {
+            assert!(percent_decode("x", bad).is_err(), "{bad}");
+        }
+        assert!(
+            Gs1Id::from_digital_link("https://id.gs1.org/01/80614141123458/21/67%+F9").is_err()
+        );
     }
 }
