@@ -88,6 +88,21 @@ impl Decimal {
         }
     }
 
+    /// The decimal a stored binary float stands for: its shortest round-trip text
+    /// (`0.1`, not 0.1000000000000000055…), rounded to 9 fraction digits if longer.
+    pub fn from_f64(f: f64) -> Option<Decimal> {
+        if !f.is_finite() {
+            return None;
+        }
+        let s = f.to_string();
+        match s.split_once('.') {
+            Some((_, frac)) if frac.len() > MAX_SCALE as usize => {
+                Decimal::parse(&format!("{f:.9}"))
+            }
+            _ => Decimal::parse(&s),
+        }
+    }
+
     pub fn to_f64(self) -> f64 {
         self.mantissa as f64 / 10f64.powi(self.scale as i32)
     }

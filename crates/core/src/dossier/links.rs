@@ -19,7 +19,7 @@ type Shipped = (String, Option<f64>, Option<String>);
 /// with its unit.
 pub(crate) struct Recorded {
     pub known: bool,
-    pub created: Option<(f64, Option<String>)>,
+    pub created: Option<(Decimal, Option<String>)>,
 }
 
 pub(crate) fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
@@ -28,21 +28,37 @@ pub(crate) fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
         [id],
         |r| r.get(0),
     )?;
-    let created = ledger
-        .conn()
-        .query_row(
-            "SELECT sum(o.quantity), min(o.uom), count(DISTINCT ifnull(o.uom, '')) FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
-              WHERE o.id = ?1 AND o.quantity IS NOT NULL
-                AND ((o.role = ?2 AND e.type = 'ObjectEvent' AND e.action = 'ADD') OR (o.role = ?3 AND e.type = 'TransformationEvent'))",
-            params![id, Role::Object as u8, Role::Output as u8],
-            |r| Ok((r.get::<_, Option<f64>>(0)?, r.get::<_, Option<String>>(1)?, r.get::<_, i64>(2)?)),
-        )
-        .optional()?;
-    let created = match created {
-        Some((Some(q), uom, 1)) => Some((q, uom)),
-        _ => None,
-    };
-    Ok(Recorded { known, created })
+    // Summed as exact decimals here, not by SQLite in binary floating point
+    // (0.1 + 0.2 must be 0.3 when it is compared with what dossiers ship).
+    let mut st = ledger.conn().prepare_cached(
+        "SELECT o.quantity, o.uom FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+          WHERE o.id = ?1 AND o.quantity IS NOT NULL
+            AND ((o.role = ?2 AND e.type = 'ObjectEvent' AND e.action = 'ADD') OR (o.role = ?3 AND e.type = 'TransformationEvent'))",
+    )?;
+    let rows = st.query_map(params![id, Role::Object as u8, Role::Output as u8], |r| {
+        Ok((r.get::<_, f64>(0)?, r.get::<_, Option<String>>(1)?))
+    })?;
+    let mut created: Option<(Decimal, Option<String>)> = None;
+    let mut consistent = true;
+    for row in rows {
+        let (q, uom) = row?;
+        let Some(q) = Decimal::from_f64(q) else {
+            consistent = false;
+            continue;
+        };
+        created = match created {
+            None => Some((q, uom)),
+            Some((t, u)) if u == uom => Some((t + q, u)),
+            Some(other) => {
+                consistent = false;
+                Some(other)
+            }
+        };
+    }
+    Ok(Recorded {
+        known,
+        created: created.filter(|_| consistent),
+    })
 }
 
 /// The quantity of `item` declared by the other sealed (not superseded) dossiers.
@@ -78,7 +94,7 @@ pub fn batch_quantity_problem(ledger: &Ledger, ds: &[&Dossier]) -> Result<Option
             continue;
         };
         let before = declared_elsewhere(ledger, "", item)?;
-        if (shipped + before).to_f64() > created * (1.0 + 1e-9) {
+        if shipped + before > created {
             return Ok(Some(format!("together these dossiers ship {shipped} {} of {} and other sealed dossiers {before}, but the ledger records only {created} made: seal them apart after correcting the quantities", uom.unwrap_or_default(), crate::trace::label_of(item))));
         }
     }
@@ -108,7 +124,7 @@ pub(crate) fn index_items(conn: &rusqlite::Connection, d: &Dossier) -> Result<()
 pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
     let mut c = Checks::new("ledger");
     // Per item: the quantity shipped here, the first path naming it, what the ledger made.
-    type Made = Option<(f64, Option<String>)>;
+    type Made = Option<(Decimal, Option<String>)>;
     let mut here: BTreeMap<&str, (Decimal, String, Made)> = BTreeMap::new();
     for (i, line) in d.lines.iter().enumerate() {
         for (j, item) in line.items.iter().enumerate() {
@@ -172,8 +188,7 @@ pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
             }
         }
         let before = declared_elsewhere(ledger, &d.id, id)?;
-        let total = (shipped + before).to_f64();
-        if total > created * (1.0 + 1e-9) {
+        if shipped + before > created {
             let unit = uom.as_deref().unwrap_or("");
             c.error("item-quantity", &format!("{path}/quantity"), item.quantity.as_deref(), format!("{} {unit} of {} are shipped here and {before} {unit} by other sealed dossiers, but the ledger records only {created} {unit} made", shipped, crate::trace::label_of(id)), "check the quantity taken from the lot, or split the line over other lots");
         }

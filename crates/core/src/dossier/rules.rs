@@ -229,7 +229,7 @@ pub(crate) fn origin_of(
             .unwrap_or("unknown")
             .to_string(),
         signer_name: made.as_ref().and_then(|m| m.signer_name.clone()),
-        quantity: rec.created.as_ref().map(|c| c.0),
+        quantity: rec.created.as_ref().map(|c| c.0.to_f64()),
         unit: rec.created.and_then(|c| c.1),
     };
     Ok((origin, loc))

@@ -945,6 +945,52 @@ fn eudr_plot_rules_each_name_the_item_whose_chain_fails() {
 }
 
 #[test]
+fn lot_availability_is_compared_in_exact_decimals() {
+    let (_dir, _home, s, mut l) = coffee_home();
+    // A lot commissioned in two parts: 600,000,000.1 kg and 400,000,000.2 kg.
+    let ev = |q: f64| {
+        json!({
+            "type": "ObjectEvent", "eventTime": "2026-01-20T10:00:00.000-05:00", "eventTimeZoneOffset": "-05:00",
+            "action": "ADD", "bizStep": "commissioning",
+            "quantityList": [{"epcClass": "urn:epc:class:lgtin:7701234.000001.TINY", "quantity": q, "uom": "KGM"}]
+        })
+    };
+    let doc = json!({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-02-01T00:00:00Z",
+        "epcisBody": {"eventList": [ev(600000000.1), ev(400000000.2)]}
+    });
+    crate::epcis::import_bytes(&mut l, &s, doc.to_string().as_bytes()).unwrap();
+    let lot = "https://id.gs1.org/01/07701234000011/10/TINY";
+    let base = complete_draft(&l);
+    let ship = |q: &str| {
+        let mut d = base.clone();
+        d.lines[0].items = vec![dossier::LineItem {
+            id: lot.into(),
+            quantity: Some(q.into()),
+            unit: Some("KGM".into()),
+        }];
+        codes_at(&store::check_all(&l, &d, lists(), ORG).unwrap())
+    };
+    let over = (
+        "item-quantity".to_string(),
+        "/lines/0/items/0/quantity".to_string(),
+    );
+    // 1,000,000,000.3 is all of it; 100 g more is too much (the float sum with a
+    // relative tolerance of 1e-9 let a whole kilogram more pass).
+    assert!(
+        !ship("1000000000.3").contains(&over),
+        "{:?}",
+        ship("1000000000.3")
+    );
+    assert!(
+        ship("1000000000.4").contains(&over),
+        "{:?}",
+        ship("1000000000.4")
+    );
+}
+
+#[test]
 fn an_input_of_unknown_origin_fails_eudr_and_lowers_the_verified_share() {
     let (_dir, _home, s, mut l) = coffee_home();
     // A lot seen at the coop, with no event recording where it was produced.
