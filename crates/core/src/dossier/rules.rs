@@ -552,39 +552,62 @@ const XINJIANG: &[(f64, f64)] = &[
     (86.8, 48.6),
 ];
 
-fn point_in(poly: &[(f64, f64)], x: f64, y: f64) -> bool {
-    let mut inside = false;
-    let mut j = poly.len() - 1;
-    for i in 0..poly.len() {
-        let (xi, yi) = poly[i];
-        let (xj, yj) = poly[j];
-        if (yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi {
-            inside = !inside;
-        }
-        j = i;
-    }
-    inside
+/// A GeoJSON position as a geo coordinate.
+fn coord(p: &Value) -> Option<geo::Coord<f64>> {
+    let a = p.as_array()?;
+    Some(geo::coord! { x: a.first()?.as_f64()?, y: a.get(1)?.as_f64()? })
 }
 
-/// Whether a GeoJSON Point, or any vertex of a Polygon, lies within Xinjiang's outline.
+fn ring(r: &Value) -> Option<geo::LineString<f64>> {
+    r.as_array()?
+        .iter()
+        .map(coord)
+        .collect::<Option<Vec<_>>>()
+        .map(geo::LineString::new)
+}
+
+fn polygon(p: &Value) -> Option<geo::Polygon<f64>> {
+    let rings = p.as_array()?;
+    let outer = ring(rings.first()?)?;
+    let holes = rings[1..].iter().map(ring).collect::<Option<Vec<_>>>()?;
+    Some(geo::Polygon::new(outer, holes))
+}
+
+/// A GeoJSON geometry (Point, MultiPoint, LineString, MultiLineString, Polygon,
+/// MultiPolygon) as a geo geometry; `None` if it is none of these or malformed.
+fn geometry(g: &Value) -> Option<geo::Geometry<f64>> {
+    let c = g.get("coordinates")?;
+    let lines = |v: &Value| v.as_array()?.iter().map(ring).collect::<Option<Vec<_>>>();
+    Some(match g.get("type")?.as_str()? {
+        "Point" => geo::Point::from(coord(c)?).into(),
+        "MultiPoint" => geo::MultiPoint::new(
+            c.as_array()?
+                .iter()
+                .map(|p| coord(p).map(geo::Point::from))
+                .collect::<Option<Vec<_>>>()?,
+        )
+        .into(),
+        "LineString" => ring(c)?.into(),
+        "MultiLineString" => geo::MultiLineString::new(lines(c)?).into(),
+        "Polygon" => polygon(c)?.into(),
+        "MultiPolygon" => geo::MultiPolygon::new(
+            c.as_array()?
+                .iter()
+                .map(polygon)
+                .collect::<Option<Vec<_>>>()?,
+        )
+        .into(),
+        _ => return None,
+    })
+}
+
+/// Whether a GeoJSON geometry meets Xinjiang's outline anywhere: a point inside it, a
+/// plot with any part inside (a polygon whose edge crosses the region without a vertex
+/// in it included), or one that surrounds it. A malformed geometry is not a match.
 pub fn in_xinjiang(g: &Value) -> bool {
-    let mut pts = Vec::new();
-    fn collect(v: &Value, out: &mut Vec<(f64, f64)>) {
-        if let Some(a) = v.as_array() {
-            if let (Some(x), Some(y)) = (
-                a.first().and_then(Value::as_f64),
-                a.get(1).and_then(Value::as_f64),
-            ) {
-                out.push((x, y));
-            } else {
-                a.iter().for_each(|x| collect(x, out));
-            }
-        }
-    }
-    if let Some(c) = g.get("coordinates") {
-        collect(c, &mut pts);
-    }
-    pts.iter().any(|(x, y)| point_in(XINJIANG, *x, *y))
+    use geo::Intersects;
+    let region = geo::Polygon::new(geo::LineString::from(XINJIANG.to_vec()), Vec::new());
+    geometry(g).is_some_and(|g| region.intersects(&g))
 }
 
 #[cfg(test)]
@@ -617,6 +640,34 @@ mod tests {
         ] {
             assert!(!in_xinjiang(&p(x, y)), "{city}");
         }
+    }
+
+    #[test]
+    fn a_plot_crossing_xinjiang_without_a_vertex_inside_is_found() {
+        // A thin rectangle from Almaty (Kazakhstan) to Dunhuang (Gansu): every corner is
+        // outside Xinjiang, its body crosses the whole region.
+        let crossing = json!({"type": "Polygon", "coordinates": [[
+            [76.0, 43.0], [95.0, 41.0], [95.0, 40.5], [76.0, 42.5], [76.0, 43.0]
+        ]]});
+        assert!(in_xinjiang(&crossing));
+        // A polygon around the whole region, and a MultiPolygon with one part inside.
+        let around = json!({"type": "Polygon", "coordinates": [[
+            [70.0, 30.0], [100.0, 30.0], [100.0, 52.0], [70.0, 52.0], [70.0, 30.0]
+        ]]});
+        assert!(in_xinjiang(&around));
+        let multi = json!({"type": "MultiPolygon", "coordinates": [
+            [[[-75.9, 2.1], [-75.8, 2.1], [-75.8, 2.2], [-75.9, 2.1]]],
+            [[[87.5, 43.7], [87.7, 43.7], [87.7, 43.9], [87.5, 43.7]]]
+        ]});
+        assert!(in_xinjiang(&multi));
+        // A Colombian plot is not, nor is something malformed.
+        let colombia = json!({"type": "Polygon", "coordinates": [[
+            [-75.9, 2.1], [-75.8, 2.1], [-75.8, 2.2], [-75.9, 2.1]
+        ]]});
+        assert!(!in_xinjiang(&colombia));
+        assert!(!in_xinjiang(
+            &json!({"type": "Polygon", "coordinates": "x"})
+        ));
     }
 
     #[test]
