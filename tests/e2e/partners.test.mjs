@@ -46,9 +46,24 @@ test("verify bundles, trust the partner, import the chain", async () => {
     assert.match(await app.text(await app.waitFor('[data-testid="report-saved"]', (t) => t.length > 0)), /Saved the report/);
     assert.ok(existsSync(out));
     const pdfText = execFileSync("pdftotext", [out, "-"], { encoding: "utf8" });
-    assert.match(pdfText, /FAILED: the chain of/);
+    assert.match(pdfText, /FAILED: the file of/);
     assert.match(pdfText, /entry-signature/);
     assert.match(pdfText, /Roastery Berlin/, "the verifier is named");
+
+    // Intact but with a custody gap (the shipment is of another unit): its own verdict,
+    // not "failed"; the signer is not marked failed; it cannot be imported.
+    await app.clear(field);
+    await app.type(field, path.join(VECTORS, "custody-gap.tsbundle"));
+    await app.click(await app.find('[data-testid="bundle-verify"]'));
+    const gapVerdict = await app.waitFor('[data-testid="bundle-verdict"]', (t) => /^INCOMPLETE/.test(t));
+    assert.match(await app.text(gapVerdict), /intact and its signatures hold/);
+    assert.equal(await app.script("return arguments[0].getAttribute('data-verdict')", [{ "element-6066-11e4-a52e-4f735466cecf": gapVerdict }]), "incomplete");
+    assert.match(await app.text(await app.find('[data-testid="findings"]')), /custody-gap/);
+    assert.match(await app.text(await app.find('[data-testid="bundle-incomplete-hint"]')), /Not a forgery/);
+    assert.equal((await app.findAll('[data-testid="bundle-import"]')).length, 0, "an incomplete chain is not imported");
+    const verdicts = await app.script("return [...document.querySelectorAll('[data-testid=\"graph-hop\"]')].map((h) => h.getAttribute('data-verdict'))");
+    assert.ok(verdicts.includes("incomplete") && !verdicts.includes("failed"), String(verdicts));
+    e2e.shot("verify-incomplete.png");
 
     // The intact one, from a partner not yet trusted: warnings.
     await app.clear(field);

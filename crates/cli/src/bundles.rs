@@ -137,10 +137,10 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             } else {
                 print_report(&report);
             }
-            Ok(if report.verdict == BundleVerdict::Failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
+            Ok(match report.verdict {
+                BundleVerdict::Failed => ExitCode::from(1),
+                BundleVerdict::Incomplete => ExitCode::from(3),
+                _ => ExitCode::SUCCESS,
             })
         }
     }
@@ -181,6 +181,7 @@ fn print_report(r: &BundleReport) {
     for f in &r.findings {
         let sev = match f.severity {
             FindingSeverity::Error => "ERROR",
+            FindingSeverity::Gap => "GAP",
             FindingSeverity::Warning => "WARN",
             FindingSeverity::Info => "INFO",
         };

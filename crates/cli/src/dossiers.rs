@@ -591,6 +591,7 @@ pub fn report_checks(found: &[Check], all_clear_message: bool) {
     for c in found {
         let sev = match c.severity {
             FindingSeverity::Error => "ERROR",
+            FindingSeverity::Gap => "GAP",
             FindingSeverity::Warning => "WARN",
             FindingSeverity::Info => "INFO",
         };
@@ -801,6 +802,7 @@ fn print_report(report: &sealed::SealReport, json: bool) {
         let verdict = match report.verdict {
             BundleVerdict::Verified => "VERIFIED",
             BundleVerdict::VerifiedWithWarnings => "VERIFIED WITH WARNINGS",
+            BundleVerdict::Incomplete => "INCOMPLETE",
             BundleVerdict::Failed => "FAILED",
         };
         println!(

@@ -340,6 +340,7 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
                 let verdict = match s.verdict {
                     BundleVerdict::Verified => "VERIFIED",
                     BundleVerdict::VerifiedWithWarnings => "VERIFIED WITH WARNINGS",
+                    BundleVerdict::Incomplete => "INCOMPLETE",
                     BundleVerdict::Failed => "FAILED",
                 };
                 let page = s.page.map(|p| format!("page {p}: ")).unwrap_or_default();

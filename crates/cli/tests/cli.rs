@@ -390,3 +390,27 @@ fn scan_reads_every_file_it_can_and_names_the_ones_it_cannot() {
     assert!(err.contains("missing.jpg was not scanned"), "{err}");
     assert_eq!(o.status.code(), Some(2), "{out}\n{err}");
 }
+
+#[test]
+fn an_incomplete_bundle_has_its_own_verdict_and_exit_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("h");
+    let gap = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/vectors/bundle/custody-gap.tsbundle");
+    let o = tradeseal(&home, &["bundle", "verify", gap.to_str().unwrap()]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("INCOMPLETE: the file is intact"), "{out}");
+    assert!(out.contains("GAP   custody-gap"), "{out}");
+    assert_eq!(o.status.code(), Some(3), "{out}");
+    let o = tradeseal(
+        &home,
+        &["bundle", "verify", gap.to_str().unwrap(), "--json"],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["verdict"], "incomplete");
+    assert_eq!(o.status.code(), Some(3));
+    // A forged one still fails with 1.
+    let forged = gap.with_file_name("entry-signature.tsbundle");
+    let o = tradeseal(&home, &["bundle", "verify", forged.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+}

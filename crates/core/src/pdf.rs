@@ -49,6 +49,8 @@ pub mod colour {
     pub const SHADE: (f32, f32, f32) = (0.94, 0.95, 0.96);
     pub const GOOD: (f32, f32, f32) = (0.09, 0.46, 0.22);
     pub const WARN: (f32, f32, f32) = (0.66, 0.42, 0.0);
+    /// Incomplete: intact but unproven (deep orange, between a warning and a failure).
+    pub const GAP: (f32, f32, f32) = (0.80, 0.30, 0.0);
     pub const BAD: (f32, f32, f32) = (0.72, 0.11, 0.11);
     pub const WHITE: (f32, f32, f32) = (1.0, 1.0, 1.0);
     pub const BLACK: (f32, f32, f32) = (0.0, 0.0, 0.0);

@@ -155,9 +155,9 @@ kind: string,
  */
 id: string, };
 
-export type BundleVerdict = "verified" | "verified-with-warnings" | "failed";
+export type BundleVerdict = "verified" | "verified-with-warnings" | "incomplete" | "failed";
 
-export type FindingSeverity = "error" | "warning" | "info";
+export type FindingSeverity = "error" | "gap" | "warning" | "info";
 
 export type BundleFinding = { code: string, severity: FindingSeverity, 
 /**
@@ -185,7 +185,8 @@ status: string, entries: number, };
 
 export type Hop = { key: string, org: string, 
 /**
- * failed: an error was found about it; verified-with-warnings: a warning; else verified.
+ * failed: an error was found about it; incomplete: a gap; verified-with-warnings: a
+ * warning; else verified.
  */
 verdict: BundleVerdict, events: number, 
 /**

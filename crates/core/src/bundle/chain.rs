@@ -6,6 +6,7 @@
 //! A bundle may hold a million events, so each is kept compact: every string (ids,
 //! units, steps, parties, authors) is interned once in [`Names`] and named by number.
 
+use super::verify::FindingSeverity;
 use crate::epcis::Role;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -76,7 +77,7 @@ pub(super) fn hash_id_text(digest: &[u8; 32]) -> String {
 
 pub(super) struct Problem {
     pub code: &'static str,
-    pub error: bool,
+    pub severity: FindingSeverity,
     pub line: u64,
     pub author: String,
     pub event: String,
@@ -136,10 +137,17 @@ pub(super) fn check(
     let events = &chain.events;
     let names = &chain.names;
     let mut out = Vec::new();
-    let mut problem = |code, error, e: &ChainEvent, message: String| {
+    // A broken chain is a gap (the verdict is incomplete), not a forgery; one identity
+    // created twice means one of the goods is forged (failed). findings.md says why.
+    let mut problem = |code: &'static str, e: &ChainEvent, message: String| {
+        let severity = if code == "cloned-id" {
+            FindingSeverity::Error
+        } else {
+            FindingSeverity::Gap
+        };
         out.push(Problem {
             code,
-            error,
+            severity,
             line: e.line,
             author: names.get(e.author).to_string(),
             event: hash_id_text(&e.hash_id),
@@ -152,7 +160,6 @@ pub(super) fn check(
         if e.time_ms > e.entry_ms + CLOCK_TOLERANCE_MS {
             problem(
                 "clock-implausible",
-                false,
                 e,
                 format!(
                     "the event is dated {} hours after its author's ledger recorded it",
@@ -193,7 +200,7 @@ pub(super) fn check(
             matched.push((c.author, r.author, r.line));
         }
         if candidates.is_empty() {
-            problem("custody-gap", true, r, "goods were received that no shipment in the chain sent: the hand-over from the previous holder is missing".into());
+            problem("custody-gap", r, "goods were received that no shipment in the chain sent: the hand-over from the previous holder is missing".into());
             continue;
         }
         let mut shipped: HashMap<u32, f64> = HashMap::new();
@@ -204,7 +211,6 @@ pub(super) fn check(
             if s.time_ms > r.time_ms + ORDER_TOLERANCE_MS {
                 problem(
                     "time-order",
-                    true,
                     r,
                     format!(
                         "received {} hours before it was shipped",
@@ -220,7 +226,6 @@ pub(super) fn check(
             if *q > sent * (1.0 + MASS_TOLERANCE) + 1e-9 {
                 problem(
                     "custody-quantity",
-                    true,
                     r,
                     format!(
                         "received {q} of {} but {sent} was shipped",
@@ -236,7 +241,7 @@ pub(super) fn check(
                     if other != party {
                         let (kind, party, other) =
                             (names.get(*kind), names.get(*party), names.get(*other));
-                        problem("custody-party", true, r, format!("received from {party} ({kind}), but the shipment came from {other}"));
+                        problem("custody-party", r, format!("received from {party} ({kind}), but the shipment came from {other}"));
                     }
                 }
             }
@@ -247,7 +252,6 @@ pub(super) fn check(
                             (names.get(*kind), names.get(*party), names.get(*other));
                         problem(
                             "custody-party",
-                            true,
                             r,
                             format!(
                                 "received by {party} ({kind}), but the shipment went to {other}"
@@ -290,7 +294,6 @@ pub(super) fn check(
             if di == dout && di != "count" && o > i * (1.0 + MASS_TOLERANCE) {
                 problem(
                     "mass-gain",
-                    true,
                     t,
                     format!("{o} out from {i} in: the transformation made more than went into it"),
                 );
@@ -302,7 +305,6 @@ pub(super) fn check(
                 if c.time_ms > t.time_ms + ORDER_TOLERANCE_MS {
                     problem(
                         "time-order",
-                        true,
                         t,
                         format!(
                             "{} was used {} hours before it was made",
@@ -327,14 +329,47 @@ pub(super) fn check(
             if instance {
                 if let Some(first) = created.insert(o.id, e) {
                     if first.hash_id != e.hash_id {
-                        problem("cloned-id", true, e, format!("{} was created twice (also by event {}): two goods carry one identity", chain.label(o.id), hash_id_text(&first.hash_id)));
+                        problem("cloned-id", e, format!("{} was created twice (also by event {}): two goods carry one identity", chain.label(o.id), hash_id_text(&first.hash_id)));
                     }
                 }
             }
         }
     }
 
-    let index = Index::new(chain);
+    // What a custody, quantity or order problem touches is not proven by the chain.
+    let gap_lines: HashSet<u64> = out
+        .iter()
+        .filter(|p| p.code != "clock-implausible" && p.severity == FindingSeverity::Gap)
+        .map(|p| p.line)
+        .collect();
+    let mut index = Index::new(chain);
+    for e in events.iter().filter(|e| gap_lines.contains(&e.line)) {
+        index.unproven.extend(e.objects.iter().map(|o| o.id));
+    }
+    // What was packed in unproven units is unproven too (a pallet's cases, their lots).
+    loop {
+        let before = index.unproven.len();
+        for e in events {
+            if names.get(e.event_type) != "AggregationEvent" || !chain.is(e.action, "ADD") {
+                continue;
+            }
+            if e.objects
+                .iter()
+                .any(|o| o.role == Role::Parent && index.unproven.contains(&o.id))
+            {
+                let children: Vec<u32> = e
+                    .objects
+                    .iter()
+                    .filter(|o| o.role == Role::Child)
+                    .map(|o| o.id)
+                    .collect();
+                index.unproven.extend(children);
+            }
+        }
+        if index.unproven.len() == before {
+            break;
+        }
+    }
     let share = subject.map(|s| match chain.names.ids.get(s) {
         Some(id) => verified_share(&index, *id, &mut HashSet::new()),
         None => 0.0,
@@ -372,6 +407,8 @@ struct Index<'e> {
     packed: HashMap<u32, usize>,
     /// Object of a sound ADD ObjectEvent.
     commissioned: HashSet<u32>,
+    /// Goods a custody, quantity or order problem touches: their origin is not proven.
+    unproven: HashSet<u32>,
 }
 
 impl<'e> Index<'e> {
@@ -381,6 +418,7 @@ impl<'e> Index<'e> {
             made_by: HashMap::new(),
             packed: HashMap::new(),
             commissioned: HashSet::new(),
+            unproven: HashSet::new(),
         };
         for (i, e) in chain.events.iter().enumerate() {
             let kind = chain.names.get(e.event_type);
@@ -408,7 +446,7 @@ impl<'e> Index<'e> {
 /// commissioning event; through a transformation, the inputs' shares weighted by
 /// quantity (times the transformation's own soundness); a container, its contents'.
 fn verified_share(ix: &Index<'_>, id: u32, seen: &mut HashSet<u32>) -> f64 {
-    if !seen.insert(id) {
+    if !seen.insert(id) || ix.unproven.contains(&id) {
         return 0.0;
     }
     let events = &ix.chain.events;

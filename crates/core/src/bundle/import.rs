@@ -93,23 +93,35 @@ pub fn import<R: BufRead + Send>(
     };
     let report = verify(&mut first, Some(ledger), progress)?;
     let file_sha = hex::encode(first.digest.finalize());
-    if report.verdict == BundleVerdict::Failed {
-        let errors: Vec<_> = report
+    // A failed file is not kept; nor is an intact but incomplete chain, whose gaps would
+    // read as proven custody once recorded beside this organisation's own events.
+    let (severity, what) = match report.verdict {
+        BundleVerdict::Failed => (FindingSeverity::Error, "it failed verification with"),
+        BundleVerdict::Incomplete => (
+            FindingSeverity::Gap,
+            "it is intact, but its chain is incomplete: ask the partner for the missing records; it has",
+        ),
+        _ => (FindingSeverity::Info, ""),
+    };
+    if severity != FindingSeverity::Info {
+        let found: Vec<_> = report
             .findings
             .iter()
-            .filter(|f| f.severity == FindingSeverity::Error)
+            .filter(|f| f.severity == severity)
             .collect();
-        let f = errors[0];
-        return Err(Error::InvalidDocument {
-            place: "the bundle".into(),
-            reason: format!(
-                "it failed verification with {} error(s), the first {} at line {}: {}; run `tradeseal bundle verify` on it for the full report",
-                errors.len(),
-                f.code,
-                f.line.unwrap_or(0),
-                f.message
-            ),
-        });
+        if let Some(f) = found.first() {
+            return Err(Error::InvalidDocument {
+                place: "the bundle".into(),
+                reason: format!(
+                    "{what} {} {}, the first {} at line {}: {}; run `tradeseal bundle verify` on it for the full report",
+                    found.len(),
+                    if severity == FindingSeverity::Error { "error(s)" } else { "gap(s)" },
+                    f.code,
+                    f.line.unwrap_or(0),
+                    f.message
+                ),
+            });
+        }
     }
     let subject = report
         .subject

@@ -17,7 +17,12 @@ pub fn headline(r: &BundleReport) -> String {
         BundleVerdict::VerifiedWithWarnings => format!(
             "VERIFIED WITH WARNINGS: the chain of {subject} is intact; read the warnings before relying on it"
         ),
-        BundleVerdict::Failed => format!("FAILED: the chain of {subject} cannot be relied on"),
+        BundleVerdict::Incomplete => format!(
+            "INCOMPLETE: the file is intact and its signatures hold, but the chain of {subject} does not prove all it claims; read the gaps and ask for what is missing"
+        ),
+        BundleVerdict::Failed => format!(
+            "FAILED: the file of {subject} was altered or forged, or is signed by a key you do not trust; do not rely on it"
+        ),
     }
 }
 
@@ -44,6 +49,7 @@ pub struct ReportContext<'a> {
 fn severity_label(s: FindingSeverity) -> (&'static str, (f32, f32, f32)) {
     match s {
         FindingSeverity::Error => ("Error", colour::BAD),
+        FindingSeverity::Gap => ("Gap", colour::GAP),
         FindingSeverity::Warning => ("Warning", colour::WARN),
         FindingSeverity::Info => ("Info", colour::MUTED),
     }
@@ -78,12 +84,14 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
     let band = match r.verdict {
         BundleVerdict::Verified => colour::GOOD,
         BundleVerdict::VerifiedWithWarnings => colour::WARN,
+        BundleVerdict::Incomplete => colour::GAP,
         BundleVerdict::Failed => colour::BAD,
     };
     d.band(&headline(r), 11.5, band);
     d.y += 5.0;
 
     let errors = count(r, FindingSeverity::Error);
+    let gaps = count(r, FindingSeverity::Gap);
     let warnings = count(r, FindingSeverity::Warning);
     let infos = count(r, FindingSeverity::Info);
     let more = if r.more_findings > 0 {
@@ -111,8 +119,9 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
         (
             "Findings",
             format!(
-                "{}, {}, {} for information{more}",
+                "{}, {}, {}, {} for information{more}",
                 plural(errors, "error", "errors"),
+                plural(gaps, "gap", "gaps"),
                 plural(warnings, "warning", "warnings"),
                 infos
             ),
@@ -122,7 +131,7 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
         rows.push((
             "Verified origin",
             format!(
-                "{:.0} % of the goods' quantity comes from origins the chain proves (created by trusted signers, through sound steps)",
+                "{:.0} % of the goods' quantity comes from origins the chain proves (created by trusted signers, through sound steps and unbroken custody)",
                 share * 100.0
             ),
         ));

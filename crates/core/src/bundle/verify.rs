@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use ts_rs::TS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export_to = "bindings.ts")]
 pub enum BundleVerdict {
@@ -28,20 +28,27 @@ pub enum BundleVerdict {
     Verified,
     /// Nothing is broken, but something needs a look (e.g. a signer not yet trusted).
     VerifiedWithWarnings,
+    /// Every signature, hash and proof holds and no signer is distrusted or revoked, but
+    /// the chain does not prove everything it claims: a custody gap, a quantity that does
+    /// not add up, a clock in doubt. Not a forgery; ask for what is missing.
+    Incomplete,
+    /// The file was altered or forged, or is signed by a distrusted or revoked key.
     Failed,
 }
 
 impl BundleVerdict {
-    /// The verdict of findings of these severities: failed with an error, verified with
-    /// warnings with a warning, else verified.
+    /// The verdict of findings of these severities: failed with an error, incomplete
+    /// with a gap, verified with warnings with a warning, else verified.
     pub fn of(severities: impl IntoIterator<Item = FindingSeverity>) -> BundleVerdict {
         let mut worst = BundleVerdict::Verified;
         for s in severities {
-            match s {
+            let v = match s {
                 FindingSeverity::Error => return BundleVerdict::Failed,
-                FindingSeverity::Warning => worst = BundleVerdict::VerifiedWithWarnings,
-                FindingSeverity::Info => {}
-            }
+                FindingSeverity::Gap => BundleVerdict::Incomplete,
+                FindingSeverity::Warning => BundleVerdict::VerifiedWithWarnings,
+                FindingSeverity::Info => BundleVerdict::Verified,
+            };
+            worst = worst.max(v);
         }
         worst
     }
@@ -51,7 +58,10 @@ impl BundleVerdict {
 #[serde(rename_all = "kebab-case")]
 #[ts(export_to = "bindings.ts")]
 pub enum FindingSeverity {
+    /// The file cannot be relied on (altered, forged, a distrusted or revoked signer).
     Error,
+    /// The file is intact but the chain does not prove this (the verdict is incomplete).
+    Gap,
     Warning,
     Info,
 }
@@ -123,7 +133,8 @@ pub struct BundleReport {
 pub struct Hop {
     pub key: String,
     pub org: String,
-    /// failed: an error was found about it; verified-with-warnings: a warning; else verified.
+    /// failed: an error was found about it; incomplete: a gap; verified-with-warnings: a
+    /// warning; else verified.
     pub verdict: BundleVerdict,
     #[ts(type = "number")]
     pub events: u64,
@@ -617,11 +628,7 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
             })
             .collect();
         for p in problems {
-            let severity = if p.error {
-                FindingSeverity::Error
-            } else {
-                FindingSeverity::Warning
-            };
+            let severity = p.severity;
             let action = match p.code {
                 "custody-gap" | "custody-quantity" | "custody-party" => "ask both parties of the hand-over for their records; do not accept the goods' claimed origin until it is explained",
                 "mass-gain" => "ask the processor for the input records of this transformation: more came out than went in",

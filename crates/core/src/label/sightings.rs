@@ -149,6 +149,7 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
     let verdict = match r.verdict {
         BundleVerdict::Verified => "verified",
         BundleVerdict::VerifiedWithWarnings => "verified-with-warnings",
+        BundleVerdict::Incomplete => "incomplete",
         BundleVerdict::Failed => "failed",
     };
     let key_id = r.uri.split(['?', '&']).find_map(|p| p.strip_prefix("k="));

@@ -446,6 +446,76 @@ fn chain_checks_find_custody_mass_time_and_clone_problems() {
         l.push(b);
     });
     assert!(codes(&r).contains(&"cloned-id"), "{:?}", codes(&r));
+    // One identity created twice: one of the goods is forged.
+    assert_eq!(r.verdict, BundleVerdict::Failed, "{:?}", r.findings);
+}
+
+#[test]
+fn an_intact_chain_with_gaps_is_incomplete_not_failed() {
+    use tradeseal_core::bundle::FindingSeverity;
+    let lot = |q: i64| serde_json::json!([{"epcClass": "urn:epc:class:lgtin:7701234.000001.H-2026-017", "quantity": q, "uom": "KGM"}]);
+    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<serde_json::Value>)>)> = vec![
+        (
+            "custody-gap",
+            Box::new(|l| l[3]["epcList"][0] = "urn:epc:id:sscc:7701234.0000000099".into()),
+        ),
+        (
+            "custody-quantity",
+            Box::new(move |l| {
+                l[3]["quantityList"] = lot(600);
+                l[4]["quantityList"] = lot(700);
+            }),
+        ),
+        (
+            "custody-party",
+            Box::new(|l| l[4]["sourceList"][0]["source"] = "urn:epc:id:pgln:7891234.00000".into()),
+        ),
+        (
+            "mass-gain",
+            Box::new(|l| l[5]["outputQuantityList"][0]["quantity"] = 1840.into()),
+        ),
+        (
+            "time-order",
+            Box::new(|l| l[4]["eventTime"] = "2026-01-25T09:15:00.000+01:00".into()),
+        ),
+        (
+            "clock-implausible",
+            Box::new(|l| l[9]["eventTime"] = "2027-12-01T10:00:00.000+01:00".into()),
+        ),
+    ];
+    for (code, change) in cases {
+        let r = chain_with(|l| change(l));
+        // Every signature, hash and proof holds: no error; the gap has its own verdict.
+        assert_eq!(
+            r.verdict,
+            BundleVerdict::Incomplete,
+            "{code}: {:?}",
+            r.findings
+        );
+        assert!(
+            r.findings
+                .iter()
+                .all(|f| f.severity != FindingSeverity::Error),
+            "{code}: {:?}",
+            r.findings
+        );
+        assert!(
+            r.findings
+                .iter()
+                .any(|f| f.code == code && f.severity == FindingSeverity::Gap),
+            "{code}: {:?}",
+            r.findings
+        );
+        // The verified share counts only what the chain proves: goods received with no
+        // shipment, too much, from someone else, too early, or made from less are not.
+        if code != "clock-implausible" {
+            assert!(
+                r.verified_share.unwrap() < 1.0,
+                "{code}: {:?}",
+                r.verified_share
+            );
+        }
+    }
 }
 
 #[test]
@@ -596,6 +666,18 @@ fn attack_vector_files_are_refused_with_their_codes() {
                 }),
             ),
         ];
+        // Intact, but the shipment to the roaster is of another unit: a custody gap.
+        let gap = {
+            let (_d, home, s) = new_home();
+            let mut doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+            doc["epcisBody"]["eventList"][3]["epcList"][0] =
+                "urn:epc:id:sscc:7701234.0000000099".into();
+            let mut l = home.ledger().unwrap();
+            import_bytes(&mut l, &s, &serde_json::to_vec(&doc).unwrap()).unwrap();
+            bundle_of(&home, "lot", R_031)
+        };
+        let mut cases = cases;
+        cases.push(("custody-gap", gap));
         std::fs::create_dir_all(&dir).unwrap();
         for (name, bytes) in cases {
             std::fs::write(dir.join(format!("{name}.tsbundle")), bytes).unwrap();
@@ -619,6 +701,19 @@ fn attack_vector_files_are_refused_with_their_codes() {
                 r.verdict,
                 BundleVerdict::VerifiedWithWarnings,
                 "{:?}",
+                codes(&r)
+            );
+        } else if code.starts_with("custody-") {
+            // Intact: no error, the gap named, an incomplete verdict.
+            assert_eq!(
+                r.verdict,
+                BundleVerdict::Incomplete,
+                "{code}: {:?}",
+                r.findings
+            );
+            assert!(
+                codes(&r).contains(&code.as_str()),
+                "{code}: {:?}",
                 codes(&r)
             );
         } else {

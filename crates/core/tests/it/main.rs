@@ -89,6 +89,7 @@ pub fn verdict_word(v: tradeseal_core::bundle::BundleVerdict) -> &'static str {
     match v {
         V::Verified => "verified",
         V::VerifiedWithWarnings => "verified-with-warnings",
+        V::Incomplete => "incomplete",
         V::Failed => "failed",
     }
 }

@@ -100,7 +100,7 @@ fn the_pdf_report_holds_the_verdict_signers_and_every_finding() {
     assert!(bytes.starts_with(b"%PDF-"));
     let text = poppler("pdftotext", &bytes, &[]);
     assert!(
-        text.contains("FAILED: the chain of 04012345123456 lot R-2026-031"),
+        text.contains("FAILED: the file of 04012345123456 lot R-2026-031"),
         "{text}"
     );
     // Unicode names, rendered with the embedded font and extracted back.
@@ -115,6 +115,26 @@ fn the_pdf_report_holds_the_verdict_signers_and_every_finding() {
     assert!(info.contains("(A4)"), "{info}");
     // The same report gives the same bytes.
     assert!(bytes == pdf(&r, PageSize::A4), "not deterministic");
+}
+
+#[test]
+fn an_incomplete_chain_has_its_own_verdict_in_the_pdf() {
+    let mut r = report(3);
+    for f in &mut r.findings {
+        if f.severity == FindingSeverity::Error {
+            f.severity = FindingSeverity::Gap;
+            f.code = "custody-gap".into();
+        }
+    }
+    r.verdict = tradeseal_core::bundle::BundleVerdict::of(r.findings.iter().map(|f| f.severity));
+    assert_eq!(r.verdict, BundleVerdict::Incomplete);
+    let text = poppler("pdftotext", &pdf(&r, PageSize::A4), &[]);
+    assert!(
+        text.contains("INCOMPLETE: the file is intact and its signatures hold"),
+        "{text}"
+    );
+    assert!(!text.contains("FAILED"), "{text}");
+    assert!(text.contains("1 gap,"), "{text}");
 }
 
 #[test]
