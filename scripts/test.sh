@@ -15,6 +15,9 @@ echo "== UI: type check and build"
 echo "== core and CLI tests (no GTK needed)"
 cargo test --workspace --exclude tradeseal-app
 
+echo "== fuzz smoke pass of every parser (proptest, 2,000 cases each; fuzz/ for long runs)"
+TRADESEAL_FUZZ_CASES=2000 cargo test -p tradeseal-core --test it fuzz
+
 echo "== ledger, dossier seal, label and certificate vectors, checked independently (Python)"
 python3 tests/vectors/ledger/check.py
 python3 tests/vectors/dossier/check.py

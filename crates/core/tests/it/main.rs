@@ -9,6 +9,7 @@ mod dossier;
 mod dossier_vectors;
 mod epcis;
 mod epcis_hash;
+mod fuzz;
 mod gs1_examples;
 mod home;
 mod label;
