@@ -76,3 +76,30 @@ fn ledger_v1_vectors_are_reproduced_exactly() {
         "the ledger format changed: formats are forever"
     );
 }
+
+#[test]
+fn the_independent_checker_passes_the_vectors_and_fails_without_its_crypto() {
+    let script = crate::epcis::root().join("tests/vectors/ledger/check.py");
+    let ok = std::process::Command::new("python3")
+        .arg(&script)
+        .output()
+        .expect("python3 runs");
+    let said = String::from_utf8_lossy(&ok.stdout);
+    assert!(
+        ok.status.success() && said.contains("all signatures OK"),
+        "{said}{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    // `-S`: the standard library only, so `cryptography` cannot be imported; a checker
+    // that cannot check the signatures must fail, and say why (it used to pass).
+    let bare = std::process::Command::new("python3")
+        .arg("-S")
+        .arg(&script)
+        .output()
+        .expect("python3 runs");
+    let why = String::from_utf8_lossy(&bare.stderr);
+    assert!(
+        !bare.status.success() && why.contains("`cryptography` package is missing"),
+        "{why}"
+    );
+}
