@@ -18,8 +18,9 @@ cargo test --workspace --exclude tradeseal-app
 echo "== fuzz smoke pass of every parser (proptest, 2,000 cases each; fuzz/ for long runs)"
 TRADESEAL_FUZZ_CASES=2000 cargo test -p tradeseal-core --test it fuzz
 
-echo "== ledger, dossier seal, label and certificate vectors, checked independently (Python)"
+echo "== ledger, bundle, dossier seal, label and certificate vectors, checked independently (Python)"
 python3 tests/vectors/ledger/check.py
+python3 tests/vectors/bundle/check.py --vectors
 python3 tests/vectors/dossier/check.py
 python3 tests/vectors/label/check.py
 python3 tests/vectors/certificate/check.py
