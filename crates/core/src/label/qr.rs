@@ -199,6 +199,142 @@ mod tests {
         assert_eq!(first[0] >> 1, 0b111_1111, "the finder pattern's top edge");
     }
 
+    /// ISO/IEC 18004 7.8.3 penalty counted the plain way, module by module on a grid of
+    /// booleans, to check the bit-row version against. Rule 3 counts a 1:1:3:1:1 pattern
+    /// once for each side with four light modules (as Nayuki's reference does; outside
+    /// the symbol is light).
+    fn plain_penalty(grid: &[Vec<bool>]) -> u32 {
+        let n = grid.len();
+        let at = |x: isize, y: isize| -> bool {
+            x >= 0 && y >= 0 && (x as usize) < n && (y as usize) < n && grid[y as usize][x as usize]
+        };
+        let mut score = 0u32;
+        for horizontal in [true, false] {
+            let get = |i: usize, j: isize| {
+                if horizontal {
+                    at(j, i as isize)
+                } else {
+                    at(i as isize, j)
+                }
+            };
+            for i in 0..n {
+                // Rule 1: runs of five or more.
+                let mut j = 0usize;
+                while j < n {
+                    let c = get(i, j as isize);
+                    let mut k = j;
+                    while k < n && get(i, k as isize) == c {
+                        k += 1;
+                    }
+                    if k - j >= 5 {
+                        score += 3 + (k - j - 5) as u32;
+                    }
+                    j = k;
+                }
+                // Rule 3: dark light dark dark dark light dark, four light on a side.
+                for j in 0..n as isize {
+                    let core = [true, false, true, true, true, false, true]
+                        .iter()
+                        .enumerate()
+                        .all(|(d, want)| get(i, j + d as isize) == *want);
+                    if !core {
+                        continue;
+                    }
+                    if (1..=4).all(|d| !get(i, j - d)) {
+                        score += 40;
+                    }
+                    if (7..11).all(|d| !get(i, j + d)) {
+                        score += 40;
+                    }
+                }
+            }
+        }
+        // Rule 2: 2x2 blocks of one colour.
+        for y in 0..n - 1 {
+            for x in 0..n - 1 {
+                let c = grid[y][x];
+                if grid[y][x + 1] == c && grid[y + 1][x] == c && grid[y + 1][x + 1] == c {
+                    score += 3;
+                }
+            }
+        }
+        // Rule 4: 10 points for each full 5 % the dark share is away from 50 %.
+        let dark = grid.iter().flatten().filter(|d| **d).count() as f64;
+        let percent = dark * 100.0 / (n * n) as f64;
+        score + 10 * ((percent - 50.0).abs() / 5.0).floor() as u32
+    }
+
+    fn texts() -> Vec<String> {
+        // Label URIs of many lengths (so versions 2 to 10) and content mixes.
+        (0..120)
+            .map(|i| {
+                let serial = format!("{:06}", i * 7919 % 1_000_000);
+                let tail = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".repeat(1 + i % 4);
+                match i % 3 {
+                    0 => format!("HTTPS://ID.EXAMPLE.COM/01/09506000134352/10/L{i}/21/{serial}?k={}", &tail[..13 + i % 20]),
+                    1 => format!("https://id.acme-coffee.example/01/07701234000011/10/L2026-{i}/21/{serial}?s={tail}"),
+                    _ => format!("{}{serial}", "0123456789".repeat(1 + i % 9)),
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_masks_penalty_equals_a_plain_count_and_the_lowest_is_chosen() {
+        for text in texts() {
+            let s = encode(&text).unwrap();
+            let bits = encode_auto(text.as_bytes(), EcLevel::Q).unwrap();
+            let version = bits.version();
+            let (d, e) =
+                qrcode::ec::construct_codewords(&bits.into_bytes(), version, EcLevel::Q).unwrap();
+            let mut base = Canvas::new(version, EcLevel::Q);
+            base.draw_all_functional_patterns();
+            base.draw_data(&d, &e);
+            let mut plain = Vec::new();
+            for m in MASKS {
+                let mut c = base.clone();
+                c.apply_mask(m);
+                let grid: Vec<Vec<bool>> = (0..s.width as i16)
+                    .map(|y| (0..s.width as i16).map(|x| c.get(x, y).is_dark()).collect())
+                    .collect();
+                let p = plain_penalty(&grid);
+                assert_eq!(
+                    penalty(&rows_of(&c, s.width), s.width),
+                    p,
+                    "{text}, mask {m:?}"
+                );
+                plain.push(p);
+            }
+            let lowest = *plain.iter().min().unwrap();
+            assert_eq!(plain[s.mask as usize], lowest, "{text}: {plain:?}");
+        }
+    }
+
+    #[test]
+    fn every_symbol_is_read_back_by_an_independent_decoder() {
+        use image::{GrayImage, Luma};
+        for text in texts().into_iter().step_by(4) {
+            let s = encode(&text).unwrap();
+            let (scale, quiet) = (4u32, 4u32);
+            let side = (s.width as u32 + 2 * quiet) * scale;
+            let img = GrayImage::from_fn(side, side, |x, y| {
+                let (mx, my) = (x / scale, y / scale);
+                let inside = mx >= quiet
+                    && my >= quiet
+                    && mx < quiet + s.width as u32
+                    && my < quiet + s.width as u32;
+                let dark = inside && s.dark((mx - quiet) as usize, (my - quiet) as usize);
+                Luma([if dark { 0 } else { 255 }])
+            });
+            let mut png = Vec::new();
+            img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+                .unwrap();
+            // rxing (a port of ZXing) reads it: the modules and the mask are right.
+            let read = crate::label::scan::decode_image(&png).unwrap();
+            assert_eq!(read, vec![text.clone()], "mask {}", s.mask);
+        }
+    }
+
     #[test]
     fn penalty_rules_count_what_the_standard_counts() {
         assert_eq!(runs(0b11111, 5), 3);
