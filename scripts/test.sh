@@ -28,6 +28,9 @@ python3 tests/vectors/certificate/check.py
 echo "== label URIs checked by GS1's digital-link.js"
 (cd tests/gs1 && npm ci --no-audit --no-fund --silent && node --test)
 
+echo "== ZPL labels rendered by an independent ZPL engine (Zebrash) and read back"
+(cd tests/zpl && npm ci --no-audit --no-fund --silent && node --test)
+
 echo "== desktop app build"
 cargo build -p tradeseal-app
 

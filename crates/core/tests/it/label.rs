@@ -416,3 +416,98 @@ fn codes_in_photographs_are_read_through_rotation_perspective_blur_glare_and_noi
     want.sort();
     assert_eq!(found, want);
 }
+
+/// The commands of a ZPL II stream, as a printer reads them: a caret or tilde, two
+/// letters (`^A0` is `^A` with font `0`), then parameters up to the next caret or tilde.
+fn zpl_commands(zpl: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let starts: Vec<usize> = zpl.match_indices(['^', '~']).map(|(i, _)| i).collect();
+    for (k, &i) in starts.iter().enumerate() {
+        let end = starts.get(k + 1).copied().unwrap_or(zpl.len());
+        let cmd = &zpl[i..end];
+        let name: String = cmd.chars().take(3).collect();
+        out.push((name, cmd[3.min(cmd.len())..].trim_end_matches('\n').to_string()));
+    }
+    out
+}
+
+#[test]
+fn zpl_is_made_of_well_formed_commands_and_escapes_field_data() {
+    let (_d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    let mut req = request(Serials::Next(3));
+    // Characters ZPL gives meaning to, and text beyond Latin-1, in the product name.
+    req.product = Some("Caf\u{e9} ^XZ~JA\\ 咖啡");
+    req.lot = "L/1%x";
+    let b = issue::issue(&mut l, &s, t(1), &req).unwrap();
+    for layout in ["roll-4x6", "roll-62mm"] {
+        let layout = label::layout::Layout::by_name(layout).unwrap();
+        let zpl = label::zpl::zpl(layout, req.product, &b.labels);
+        let cmds = zpl_commands(&zpl);
+        let num = |p: &str| p.split(',').all(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit()));
+        let mut formats = 0;
+        let mut open = false;
+        let mut data_open = false;
+        let mut qr = Vec::new();
+        for (i, (name, params)) in cmds.iter().enumerate() {
+            match name.as_str() {
+                "^XA" => {
+                    assert!(!open && params.is_empty(), "^XA inside a format");
+                    open = true;
+                }
+                "^XZ" => {
+                    assert!(open && !data_open && params.is_empty(), "^XZ out of place");
+                    open = false;
+                    formats += 1;
+                }
+                "^CI" => assert_eq!(params, "28", "UTF-8"),
+                "^PW" | "^LL" => assert!(num(params), "{name}{params}"),
+                "^FO" => assert!(num(params) && params.split(',').count() == 2, "{name}{params}"),
+                "^BQ" => {
+                    // ^BQN,2,magnification: normal orientation, model 2, 1 to 10.
+                    let p: Vec<&str> = params.split(',').collect();
+                    assert!(p[0] == "N" && p[1] == "2", "{name}{params}");
+                    let mag: u32 = p[2].parse().unwrap();
+                    assert!((1..=10).contains(&mag), "{mag}");
+                }
+                "^A0" => {
+                    let p: Vec<&str> = params.split(',').collect();
+                    assert!(p[0] == "N" && num(&p[1..].join(",")), "{name}{params}");
+                }
+                "^FB" => {
+                    let p: Vec<&str> = params.split(',').collect();
+                    assert!(p.len() == 4 && num(&p[..3].join(",")) && p[3] == "L", "{name}{params}");
+                }
+                "^FH" => assert_eq!(params, "\\", "the hex escape is a backslash"),
+                "^FD" => {
+                    assert!(open && !data_open, "^FD out of place");
+                    assert_eq!(cmds[i - 1].0, "^FH", "field data is always hex-escaped");
+                    // Nothing in the data could be read as a command: ^ and ~ are
+                    // escaped (the split above would have cut the field otherwise).
+                    assert_eq!(cmds[i + 1].0, "^FS", "^FD ends with ^FS: {params}");
+                    // Every backslash begins a two-digit hex escape.
+                    let bs: Vec<usize> = params.match_indices('\\').map(|(k, _)| k).collect();
+                    for k in bs {
+                        assert!(params[k + 1..].len() >= 2 && params.as_bytes()[k + 1].is_ascii_hexdigit() && params.as_bytes()[k + 2].is_ascii_hexdigit(), "{params}");
+                    }
+                    data_open = true;
+                    if let Some(uri) = params.strip_prefix("QA,") {
+                        qr.push(uri.to_string());
+                    }
+                }
+                "^FS" => {
+                    assert!(data_open, "^FS without ^FD");
+                    data_open = false;
+                }
+                other => panic!("unexpected command {other}{params}"),
+            }
+        }
+        assert!(!open, "a format is not closed");
+        assert_eq!(formats, 3, "one format a label");
+        // The QR data is each label's URI exactly (a URI has nothing to escape).
+        let uris: Vec<&str> = b.labels.iter().map(|l| l.uri.as_str()).collect();
+        assert_eq!(qr, uris);
+        // The product name comes back from its escapes.
+        assert!(zpl.contains("Caf\u{e9} \\5EXZ\\7EJA\\5C 咖啡"), "{zpl}");
+    }
+}
