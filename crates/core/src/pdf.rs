@@ -12,14 +12,16 @@ use printpdf::{
 
 const REGULAR: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
 const BOLD: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
-/// Chinese, Japanese and Korean: drawn with this where DejaVu Sans has no glyph.
+/// Chinese and Japanese: drawn with this where DejaVu Sans has no glyph.
 const CJK: &[u8] = include_bytes!("../../../assets/fonts/DroidSansFallbackFull.ttf");
+/// Korean (Hangul), which Droid Sans Fallback lacks: drawn with this where neither has.
+const HANGUL: &[u8] = include_bytes!("../../../assets/fonts/NanumSquareR.ttf");
 
 /// The fonts, parsed once per process.
 pub(crate) fn parsed(which: usize) -> &'static ParsedFont {
-    static FONTS: std::sync::OnceLock<[ParsedFont; 3]> = std::sync::OnceLock::new();
+    static FONTS: std::sync::OnceLock<[ParsedFont; 4]> = std::sync::OnceLock::new();
     &FONTS.get_or_init(|| {
-        [REGULAR, BOLD, CJK].map(|b| {
+        [REGULAR, BOLD, CJK, HANGUL].map(|b| {
             ParsedFont::from_bytes(b, 0, &mut Vec::new()).expect("the embedded font parses")
         })
     })[which]
@@ -157,6 +159,7 @@ pub struct Doc {
     regular: Face,
     bold: Face,
     cjk: Face,
+    hangul: Face,
     pages: Vec<PdfPage>,
     ops: Vec<Op>,
     size: PageSize,
@@ -187,6 +190,7 @@ impl Doc {
         let regular = face(0, "DEJAVUSANSREGULAR");
         let bold = face(1, "DEJAVUSANSBOLD");
         let cjk = face(2, "DROIDSANSFALLBACK");
+        let hangul = face(3, "NANUMSQUARE");
         Doc {
             preview: Vec::new(),
             shown: Vec::new(),
@@ -194,6 +198,7 @@ impl Doc {
             regular,
             bold,
             cjk,
+            hangul,
             pages: vec![],
             ops: vec![],
             size,
@@ -236,13 +241,18 @@ impl Doc {
         }
     }
 
-    /// The face that draws `c`: the style's, or the CJK fallback where only it has a glyph.
+    /// The face that draws `c`: the style's, else the CJK fallback, else the Hangul
+    /// one, whichever first has a glyph (the style's when none has).
     fn face_for(&self, c: char, bold: bool) -> &Face {
         let f = self.face(bold);
-        if f.has(c) || !self.cjk.has(c) {
+        if f.has(c) {
             f
-        } else {
+        } else if self.cjk.has(c) {
             &self.cjk
+        } else if self.hangul.has(c) {
+            &self.hangul
+        } else {
+            f
         }
     }
 

@@ -49,25 +49,69 @@ pub fn text_lines(product: Option<&str>, l: &Label) -> Vec<String> {
     out
 }
 
-struct Font<'a> {
+/// One face of the text: DejaVu Sans, or the CJK fallback (Droid Sans Fallback) for the
+/// characters DejaVu lacks, as the other PDFs do (pdf.rs).
+struct Face<'a> {
     parsed: &'a ParsedFont,
     upem: f32,
     /// Old glyph id to the subset's.
     map: BTreeMap<u16, u16>,
 }
 
-impl Font<'_> {
+impl Face<'_> {
+    fn of(parsed: &ParsedFont) -> Face<'_> {
+        Face {
+            parsed,
+            upem: f32::from(parsed.font_metrics.units_per_em.max(1)),
+            map: BTreeMap::new(),
+        }
+    }
+
     fn gid(&self, c: char) -> u16 {
         self.parsed.lookup_glyph_index(c as u32).unwrap_or(0)
     }
 
+    fn has(&self, c: char) -> bool {
+        self.gid(c) != 0
+    }
+
+    fn advance(&self, c: char) -> f32 {
+        f32::from(self.parsed.get_horizontal_advance(self.gid(c))) / self.upem
+    }
+}
+
+/// The faces of the text, in the order they are tried for a character: DejaVu Sans,
+/// then the CJK fallback (Droid Sans Fallback), then Hangul (NanumSquare), as pdf.rs.
+struct Font<'a> {
+    faces: [Face<'a>; 3],
+}
+
+/// Each face's resource name in the page's font dictionary.
+const FACE_NAMES: [&str; 3] = ["T", "C", "K"];
+
+impl<'a> Font<'a> {
+    fn new() -> Font<'static> {
+        Font {
+            faces: [
+                Face::of(crate::pdf::parsed(0)),
+                Face::of(crate::pdf::parsed(2)),
+                Face::of(crate::pdf::parsed(3)),
+            ],
+        }
+    }
+
+    /// Which face draws `c`: the first that has a glyph, DejaVu Sans when none has.
+    fn which(&self, c: char) -> usize {
+        self.faces.iter().position(|f| f.has(c)).unwrap_or(0)
+    }
+
+    fn face(&self, c: char) -> &Face<'a> {
+        &self.faces[self.which(c)]
+    }
+
     /// Width of `text` at `size` pt, in pt.
     fn width(&self, text: &str, size: f32) -> f32 {
-        text.chars()
-            .map(|c| f32::from(self.parsed.get_horizontal_advance(self.gid(c))))
-            .sum::<f32>()
-            / self.upem
-            * size
+        text.chars().map(|c| self.face(c).advance(c)).sum::<f32>() * size
     }
 
     /// `text` cut to `max` pt wide, with an ellipsis where it was cut.
@@ -82,14 +126,48 @@ impl Font<'_> {
         format!("{}…", s.trim_end())
     }
 
-    fn hex(&self, text: &str, out: &mut String) {
-        out.push('<');
+    /// `text` as runs of one face each: `/T size Tf <glyphs> Tj`, `/C` for the CJK face,
+    /// `/K` for Hangul.
+    fn show(&self, text: &str, size: f32, out: &mut String) {
+        let mut run: Option<usize> = None;
         for c in text.chars() {
-            let g = self.map.get(&self.gid(c)).copied().unwrap_or(0);
+            let k = self.which(c);
+            if run != Some(k) {
+                if run.is_some() {
+                    out.push_str("> Tj ");
+                }
+                let _ = write!(out, "/{} {size:.2} Tf <", FACE_NAMES[k]);
+                run = Some(k);
+            }
+            let f = &self.faces[k];
+            let g = f.map.get(&f.gid(c)).copied().unwrap_or(0);
             let _ = write!(out, "{g:04X}");
         }
-        out.push('>');
+        if run.is_some() {
+            out.push_str("> Tj");
+        }
     }
+}
+
+/// The subset of `face` for `chars`, and its glyph map set on the face.
+fn subset_for(
+    face: &mut Face<'_>,
+    chars: impl Iterator<Item = char>,
+) -> Result<printpdf::SubsetFont> {
+    let mut glyphs: BTreeMap<u16, String> = BTreeMap::new();
+    for c in chars {
+        if let Some(g) = face.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0) {
+            glyphs.entry(g).or_insert_with(|| c.to_string());
+        }
+    }
+    let subset = printpdf::subset_font(face.parsed, &glyphs)
+        .map_err(|e| Error::invalid("font", format!("the label font could not be subset: {e}")))?;
+    face.map = subset
+        .glyph_mapping
+        .iter()
+        .map(|(old, (new, _))| (*old, *new))
+        .collect();
+    Ok(subset)
 }
 
 /// Renders the labels, a page per `layout.per_page()` labels.
@@ -99,31 +177,27 @@ pub fn render(sheet: &Sheet) -> Result<Rendered> {
     if sheet.labels.is_empty() {
         return Err(Error::invalid("labels", "no label to print"));
     }
-    let parsed = crate::pdf::parsed(0);
-    // The characters the text needs, then the subset.
+    // The characters the text needs, then a subset of each face.
     let mut chars: BTreeSet<char> = "0123456789()… ".chars().collect();
     chars.extend(sheet.product.unwrap_or("").chars());
     for l in sheet.labels {
         chars.extend(l.link.lot.as_str().chars());
         chars.extend(l.link.serial.as_str().chars());
     }
-    let mut glyphs: BTreeMap<u16, String> = BTreeMap::new();
+    let mut font = Font::new();
+    let mut by_face: [Vec<char>; 3] = Default::default();
     for c in &chars {
-        if let Some(g) = parsed.lookup_glyph_index(*c as u32).filter(|g| *g != 0) {
-            glyphs.entry(g).or_insert_with(|| c.to_string());
-        }
+        by_face[font.which(*c)].push(*c);
     }
-    let subset = printpdf::subset_font(parsed, &glyphs)
-        .map_err(|e| Error::invalid("font", format!("the label font could not be subset: {e}")))?;
-    let font = Font {
-        parsed,
-        upem: f32::from(parsed.font_metrics.units_per_em.max(1)),
-        map: subset
-            .glyph_mapping
-            .iter()
-            .map(|(old, (new, _))| (*old, *new))
-            .collect(),
-    };
+    // DejaVu Sans always (the digits); the fallbacks only where the text needs them.
+    let mut subsets: Vec<Option<printpdf::SubsetFont>> = Vec::with_capacity(3);
+    for (k, cs) in by_face.into_iter().enumerate() {
+        subsets.push(if k == 0 || !cs.is_empty() {
+            Some(subset_for(&mut font.faces[k], cs.into_iter())?)
+        } else {
+            None
+        });
+    }
 
     let pages: Vec<&[Label]> = sheet.labels.chunks(layout.per_page()).collect();
     let drawn: Vec<(Vec<u8>, i16)> = pages
@@ -134,9 +208,25 @@ pub fn render(sheet: &Sheet) -> Result<Rendered> {
 
     let mut w = Writer::new();
     // 1 catalog, 2 pages, 3 QR font, 4 its glyph table, 5 text font and its parts
-    // (5-9), 10 info, 11-266 the QR font's glyphs, 267 its ToUnicode map; then each
-    // page and its content.
-    let first_page = GLYPHS + 257;
+    // (5-9), 10 info, 11-266 the QR font's glyphs, 267 its ToUnicode map; where the
+    // text needs them, the CJK and Hangul fonts (5 objects each); then each page and
+    // its content.
+    // Bounding boxes from the head tables: DejaVu Sans -1021 -463 1793 1232 of 2048;
+    // Droid Sans Fallback and NanumSquare about 0 -150 1000 880 of 1000.
+    const FACES: [(&str, &str); 3] = [
+        ("TSLABL+DejaVuSans", "-499 -226 876 602"),
+        ("TSLABC+DroidSansFallback", "0 -150 1000 880"),
+        ("TSLABK+NanumSquareR", "0 -150 1000 880"),
+    ];
+    let mut next = GLYPHS + 257;
+    let mut font_ids = [5usize, 0, 0];
+    for k in 1..3 {
+        if subsets[k].is_some() {
+            font_ids[k] = next;
+            next += 5;
+        }
+    }
+    let first_page = next;
     let kids: Vec<String> = (0..drawn.len())
         .map(|i| format!("{} 0 R", first_page + 2 * i))
         .collect();
@@ -150,7 +240,13 @@ pub fn render(sheet: &Sheet) -> Result<Rendered> {
         ),
     );
     qr_font(&mut w, 3, 4);
-    text_font(&mut w, 5, &font, &subset);
+    let mut fonts = "/Q 3 0 R".to_string();
+    for (k, subset) in subsets.iter().enumerate() {
+        if let Some(subset) = subset {
+            text_font(&mut w, font_ids[k], &font.faces[k], subset, FACES[k]);
+            let _ = write!(fonts, " /{} {} 0 R", FACE_NAMES[k], font_ids[k]);
+        }
+    }
     let title = format!(
         "Labels {} lot {}",
         sheet.labels[0].link.gtin,
@@ -175,7 +271,7 @@ pub fn render(sheet: &Sheet) -> Result<Rendered> {
         w.obj(
             id,
             format!(
-                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw:.2} {ph:.2}] /Contents {} 0 R /Resources << /Font << /Q 3 0 R /T 5 0 R >> >> >>",
+                "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {pw:.2} {ph:.2}] /Contents {} 0 R /Resources << /Font << {fonts} >> >> >>",
                 id + 1
             ),
         );
@@ -280,15 +376,15 @@ fn page(
         }
         s.push_str("ET\n");
         let lines = text_lines(product, l);
-        let _ = writeln!(s, "BT 0 g /T {:.2} Tf", p.size);
+        s.push_str("BT 0 g\n");
         for (line, y) in lines
             .iter()
             .zip(baselines(&p, lines.len(), product.is_some()))
         {
             let text = font.fit(line, p.size, p.tw * PT);
             let _ = write!(s, "1 0 0 1 {:.3} {:.3} Tm ", p.tx * PT, (ph - y) * PT);
-            font.hex(&text, &mut s);
-            s.push_str(" Tj\n");
+            font.show(&text, p.size, &mut s);
+            s.push('\n');
         }
         s.push_str("ET\n");
     }
@@ -337,12 +433,7 @@ pub struct PreviewLine {
 
 /// What the first page of `labels` on `layout` shows.
 pub fn preview(layout: &Layout, product: Option<&str>, labels: &[Label]) -> Result<SheetPreview> {
-    let parsed = crate::pdf::parsed(0);
-    let font = Font {
-        parsed,
-        upem: f32::from(parsed.font_metrics.units_per_em.max(1)),
-        map: BTreeMap::new(),
-    };
+    let font = Font::new();
     let mut out = Vec::new();
     for (i, l) in labels.iter().take(layout.per_page()).enumerate() {
         let code = super::qr::encode(&l.uri)?;
@@ -455,8 +546,14 @@ fn qr_font(w: &mut Writer, id: usize, procs: usize) {
     }
 }
 
-/// The text font: Type 0 over a CIDFontType2 subset of DejaVu Sans (ids 5-9).
-fn text_font(w: &mut Writer, id: usize, font: &Font, subset: &printpdf::SubsetFont) {
+/// A text font: Type 0 over a CIDFontType2 subset (ids `id` to `id + 4`).
+fn text_font(
+    w: &mut Writer,
+    id: usize,
+    font: &Face,
+    subset: &printpdf::SubsetFont,
+    (name, bbox): (&str, &str),
+) {
     let fm = &font.parsed.font_metrics;
     let k = 1000.0 / font.upem;
     let scaled = |v: f32| (v * k).round() as i32;
@@ -467,17 +564,16 @@ fn text_font(w: &mut Writer, id: usize, font: &Font, subset: &printpdf::SubsetFo
     }
     w.obj(
         id,
-        format!("<< /Type /Font /Subtype /Type0 /BaseFont /TSLABL+DejaVuSans /Encoding /Identity-H /DescendantFonts [{} 0 R] /ToUnicode {} 0 R >>", id + 1, id + 4),
+        format!("<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H /DescendantFonts [{} 0 R] /ToUnicode {} 0 R >>", id + 1, id + 4),
     );
     w.obj(
         id + 1,
-        format!("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /TSLABL+DejaVuSans /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {} 0 R /CIDToGIDMap /Identity /W [{widths}] >>", id + 2),
+        format!("<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} /CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor {} 0 R /CIDToGIDMap /Identity /W [{widths}] >>", id + 2),
     );
     w.obj(
         id + 2,
         format!(
-            // DejaVu Sans's bounding box (head table: -1021 -463 1793 1232 of 2048).
-            "<< /Type /FontDescriptor /FontName /TSLABL+DejaVuSans /Flags 32 /FontBBox [-499 -226 876 602] /ItalicAngle 0 /Ascent {} /Descent {} /CapHeight {} /StemV 80 /FontFile2 {} 0 R >>",
+            "<< /Type /FontDescriptor /FontName /{name} /Flags 32 /FontBBox [{bbox}] /ItalicAngle 0 /Ascent {} /Descent {} /CapHeight {} /StemV 80 /FontFile2 {} 0 R >>",
             scaled(fm.ascent),
             scaled(fm.descent),
             scaled(fm.cap_height.unwrap_or(fm.ascent * 0.7)),
@@ -491,7 +587,8 @@ fn text_font(w: &mut Writer, id: usize, font: &Font, subset: &printpdf::SubsetFo
         true,
     );
     let pairs: Vec<(u16, String)> = subset.glyph_mapping.values().cloned().collect();
-    let cmap = printpdf::generate_cmap_string(font.parsed, &FontId("TSLABL".into()), &pairs);
+    let tag = name.split('+').next().unwrap_or("TSLABL");
+    let cmap = printpdf::generate_cmap_string(font.parsed, &FontId(tag.into()), &pairs);
     w.stream(id + 4, "", cmap.as_bytes(), false);
 }
 

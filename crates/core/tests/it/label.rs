@@ -426,7 +426,10 @@ fn zpl_commands(zpl: &str) -> Vec<(String, String)> {
         let end = starts.get(k + 1).copied().unwrap_or(zpl.len());
         let cmd = &zpl[i..end];
         let name: String = cmd.chars().take(3).collect();
-        out.push((name, cmd[3.min(cmd.len())..].trim_end_matches('\n').to_string()));
+        out.push((
+            name,
+            cmd[3.min(cmd.len())..].trim_end_matches('\n').to_string(),
+        ));
     }
     out
 }
@@ -444,7 +447,10 @@ fn zpl_is_made_of_well_formed_commands_and_escapes_field_data() {
         let layout = label::layout::Layout::by_name(layout).unwrap();
         let zpl = label::zpl::zpl(layout, req.product, &b.labels);
         let cmds = zpl_commands(&zpl);
-        let num = |p: &str| p.split(',').all(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit()));
+        let num = |p: &str| {
+            p.split(',')
+                .all(|x| !x.is_empty() && x.bytes().all(|c| c.is_ascii_digit()))
+        };
         let mut formats = 0;
         let mut open = false;
         let mut data_open = false;
@@ -462,7 +468,10 @@ fn zpl_is_made_of_well_formed_commands_and_escapes_field_data() {
                 }
                 "^CI" => assert_eq!(params, "28", "UTF-8"),
                 "^PW" | "^LL" => assert!(num(params), "{name}{params}"),
-                "^FO" => assert!(num(params) && params.split(',').count() == 2, "{name}{params}"),
+                "^FO" => assert!(
+                    num(params) && params.split(',').count() == 2,
+                    "{name}{params}"
+                ),
                 "^BQ" => {
                     // ^BQN,2,magnification: normal orientation, model 2, 1 to 10.
                     let p: Vec<&str> = params.split(',').collect();
@@ -476,7 +485,10 @@ fn zpl_is_made_of_well_formed_commands_and_escapes_field_data() {
                 }
                 "^FB" => {
                     let p: Vec<&str> = params.split(',').collect();
-                    assert!(p.len() == 4 && num(&p[..3].join(",")) && p[3] == "L", "{name}{params}");
+                    assert!(
+                        p.len() == 4 && num(&p[..3].join(",")) && p[3] == "L",
+                        "{name}{params}"
+                    );
                 }
                 "^FH" => assert_eq!(params, "\\", "the hex escape is a backslash"),
                 "^FD" => {
@@ -488,7 +500,12 @@ fn zpl_is_made_of_well_formed_commands_and_escapes_field_data() {
                     // Every backslash begins a two-digit hex escape.
                     let bs: Vec<usize> = params.match_indices('\\').map(|(k, _)| k).collect();
                     for k in bs {
-                        assert!(params[k + 1..].len() >= 2 && params.as_bytes()[k + 1].is_ascii_hexdigit() && params.as_bytes()[k + 2].is_ascii_hexdigit(), "{params}");
+                        assert!(
+                            params[k + 1..].len() >= 2
+                                && params.as_bytes()[k + 1].is_ascii_hexdigit()
+                                && params.as_bytes()[k + 2].is_ascii_hexdigit(),
+                            "{params}"
+                        );
                     }
                     data_open = true;
                     if let Some(uri) = params.strip_prefix("QA,") {
@@ -510,4 +527,50 @@ fn zpl_is_made_of_well_formed_commands_and_escapes_field_data() {
         // The product name comes back from its escapes.
         assert!(zpl.contains("Caf\u{e9} \\5EXZ\\7EJA\\5C 咖啡"), "{zpl}");
     }
+}
+
+#[test]
+fn label_sheets_print_chinese_japanese_and_korean_product_names() {
+    let (d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    let mut req = request(Serials::Next(3));
+    // DejaVu Sans has none of these; the CJK fallback draws them (they were empty boxes).
+    req.product = Some("云南咖啡 コーヒー 커피 Café");
+    let b = issue::issue(&mut l, &s, t(10), &req).unwrap();
+    let r = label::sheet::render(&label::sheet::Sheet {
+        layout: label::Layout::by_name("a4-2x7").unwrap(),
+        product: b.product.as_deref(),
+        labels: &b.labels,
+        date: t(10),
+    })
+    .unwrap();
+    let (codes, text) = decode_pdf(d.path(), &r.pdf, 300);
+    assert_eq!(codes.len(), 3, "the codes still read");
+    // pdftotext reads the name back through each font's ToUnicode map.
+    assert_eq!(
+        text.matches("云南咖啡 コーヒー 커피 Café").count(),
+        3,
+        "{text}"
+    );
+    // Both faces are embedded, and only where needed.
+    let pdf = String::from_utf8_lossy(&r.pdf);
+    assert!(
+        pdf.contains("/TSLABC+DroidSansFallback")
+            && pdf.contains("/TSLABL+DejaVuSans")
+            && pdf.contains("/TSLABK+NanumSquareR")
+    );
+    let (_d2, latin, ..) = render("a4-3x8", 3);
+    assert!(!String::from_utf8_lossy(&latin).contains("DroidSansFallback"));
+    // pdffonts lists both as embedded subsets.
+    let path = d.path().join("labels.pdf");
+    let fonts = std::process::Command::new("pdffonts")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let fonts = String::from_utf8(fonts.stdout).unwrap();
+    assert!(
+        fonts.contains("DroidSansFallback")
+            && fonts.lines().filter(|l| l.contains(" yes ")).count() >= 2,
+        "{fonts}"
+    );
 }

@@ -175,3 +175,13 @@ fn verify_file_digests_the_whole_file() {
         assert_eq!(sha, tradeseal_core::files::sha256_of(&p).unwrap(), "{name}");
     }
 }
+
+#[test]
+fn korean_names_are_drawn_in_the_pdf() {
+    // Droid Sans Fallback has 3 of the 11,172 Hangul syllables: Korean came out as
+    // empty boxes until NanumSquare was added as the next fallback.
+    let mut r = report(1);
+    r.authors[1].org = "주식회사 한국커피 Kaffee 咖啡".into();
+    let text = poppler("pdftotext", &pdf(&r, PageSize::A4), &[]);
+    assert!(text.contains("주식회사 한국커피 Kaffee 咖啡"), "{text}");
+}
