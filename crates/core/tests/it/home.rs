@@ -153,3 +153,96 @@ fn a_home_and_its_files_are_its_owners_alone() {
     home.rotate_key(PASS, [7; 32], t(2), 10).unwrap();
     assert_eq!(mode(&home.path().join("identity.age")), 0o600);
 }
+
+/// A copy of a home kept as a fixture (tests/fixtures/homes), to open and change.
+fn fixture_home(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let src = crate::epcis::root().join("tests/fixtures/homes").join(name);
+    let dir = tempfile::tempdir().unwrap();
+    let dst = dir.path().join("home");
+    std::fs::create_dir(&dst).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
+    }
+    (dir, dst)
+}
+
+#[test]
+fn a_home_made_by_schema_v4_upgrades_and_verifies() {
+    use tradeseal_core::{dossier, label, verify};
+    let (_dir, path) = fixture_home("v4");
+    let saved =
+        std::fs::read_to_string(crate::epcis::root().join("tests/fixtures/homes/v4.checkpoint"))
+            .unwrap();
+    let home = Home::open(&path).unwrap();
+    // Read-only, an old schema is refused with what to do, and nothing changes.
+    let e = home.ledger_read_only().err().expect("refused");
+    assert!(e.to_string().contains("schema version 4"), "{e}");
+    // Opened read-write, it is upgraded in place to the current schema.
+    let mut l = home.ledger().unwrap();
+    let r = verify::verify(&l, Some(&saved), &mut |_, _| {}).unwrap();
+    assert_eq!(r.verdict, verify::Verdict::Intact, "{:?}", r.findings);
+    assert_eq!((r.entries, r.saved_checkpoint_size), (18, Some(18)));
+    // What v4 recorded reads as before: the trace, the sealed dossier and its seal.
+    let traced = tradeseal_core::trace::trace(
+        &l,
+        &tradeseal_core::trace::start_id("lot", "04012345123456/R-2026-031").unwrap(),
+        tradeseal_core::trace::Direction::Back,
+    )
+    .unwrap();
+    assert!(traced.nodes.iter().filter(|n| n.origin).count() >= 2);
+    let sealed = dossier::store::list(&l, "ACME-2026-0042").unwrap();
+    assert_eq!(sealed.len(), 1);
+    let file = dossier::store::export(&l, home.card(), &sealed[0].id, None, &[]).unwrap();
+    let text = serde_json::to_string(&file).unwrap();
+    let report =
+        dossier::sealed::verify(&text, tradeseal_core::codelists::CodeLists::builtin(), None);
+    assert_ne!(
+        report.verdict,
+        tradeseal_core::bundle::BundleVerdict::Failed,
+        "{:?}",
+        report.findings
+    );
+    // And v5's additions work on it: the key unlocks, entries append, labels issued
+    // under v4 are checked and sighted in the new scan log.
+    let s = home.unlock(crate::PASS).unwrap();
+    l.append(
+        &s,
+        t(100),
+        &[tradeseal_core::ledger::NewEntry::note("after the upgrade").unwrap()],
+    )
+    .unwrap();
+    let keys = label::Keys::of(&l, &home.card().org).unwrap();
+    let labels = label::issue::issue(
+        &mut l,
+        &s,
+        t(101),
+        &label::Request {
+            gtin: "07701234000011",
+            lot: "L2026-117",
+            serials: label::Serials::Next(1),
+            resolver: "https://id.acme-coffee.example",
+            product: None,
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        labels.labels[0].link.serial.as_str(),
+        "000006",
+        "v4's five serials are known"
+    );
+    let report = label::verify::verify(&labels.labels[0].uri, Some(&l), Some(&keys));
+    assert_eq!(
+        report.verdict,
+        tradeseal_core::bundle::BundleVerdict::Verified,
+        "{:?}",
+        report.findings
+    );
+    let r = verify::verify(&l, Some(&saved), &mut |_, _| {}).unwrap();
+    assert_eq!((r.verdict, r.entries), (verify::Verdict::Intact, 20));
+    drop(l);
+    assert!(
+        home.ledger_read_only().is_ok(),
+        "upgraded: read-only opens now"
+    );
+}
