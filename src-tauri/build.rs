@@ -47,6 +47,7 @@ fn main() {
             "labels_layouts",
             "labels_preview",
             "labels_issue",
+            "labels_reprint",
             "scan_files",
             "scan_image",
             "label_sightings",

@@ -106,50 +106,94 @@ pub async fn labels_issue(
     let u = state.current()?;
     blocking(move || {
         let p = file_path(&path)?;
-        let zpl_out = match p.extension().map(|e| e.to_string_lossy().to_lowercase()) {
-            Some(e) if e == "pdf" => false,
-            Some(e) if e == "zpl" => true,
-            _ => {
-                return Err(Error::invalid(
-                    "path",
-                    "name the file .pdf (sheets to print) or .zpl (Zebra printers)",
-                ))
-            }
-        };
+        let zpl_out = zpl_path(&p)?;
         let stock = Layout::by_name(&layout)?;
         let mut l = u.home.ledger()?;
         let product = product_name(&l, &gtin, &product)?;
         let now = tradeseal_core::system::now();
         let req = request(&gtin, &lot, count, &resolver, product.as_deref());
         let b = issue::issue(&mut l, &u.signer, now, &req)?;
-        let bytes = if zpl_out {
-            zpl::zpl(stock, b.product.as_deref(), &b.labels).into_bytes()
-        } else {
-            sheet::render(&sheet::Sheet {
-                layout: stock,
-                product: b.product.as_deref(),
-                labels: &b.labels,
-                date: now,
-            })?
-            .pdf
-        };
-        tradeseal_core::files::write_atomically(&p, |w| {
-            std::io::Write::write_all(w, &bytes)
-                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        // Issued and durable: a failed write says how to print the batch again.
+        write_batch(&b, stock, &p, zpl_out, now).map_err(|e| {
+            Error::invalid(
+                "path",
+                format!("{e}. The labels are issued (ledger entry {}): print them again from \"Print an issued batch again\" with entry {}", b.seq, b.seq),
+            )
         })?;
-        let serial = |l: Option<&label::Label>| {
-            l.map(|x| x.link.serial.as_str().to_string())
-                .unwrap_or_default()
-        };
-        Ok(Issued {
-            count: b.labels.len(),
-            seq: b.seq,
-            first: serial(b.labels.first()),
-            last: serial(b.labels.last()),
-            path: p.display().to_string(),
-        })
+        Ok(issued(&b, &p))
     })
     .await
+}
+
+/// An issued batch printed again (same serials and signatures; nothing issued).
+#[tauri::command]
+pub async fn labels_reprint(
+    state: State<'_, Session>,
+    entry: u64,
+    layout: String,
+    path: String,
+) -> Res<Issued> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file_path(&path)?;
+        let zpl_out = zpl_path(&p)?;
+        let stock = Layout::by_name(&layout)?;
+        let l = u.home.ledger_read_only()?;
+        let b = issue::reprint(&l, &u.signer, entry)?;
+        write_batch(&b, stock, &p, zpl_out, tradeseal_core::system::now())?;
+        Ok(issued(&b, &p))
+    })
+    .await
+}
+
+/// Whether `p` names a ZPL file (else a PDF), or what to do.
+fn zpl_path(p: &std::path::Path) -> Result<bool, Error> {
+    match p.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+        Some(e) if e == "pdf" => Ok(false),
+        Some(e) if e == "zpl" => Ok(true),
+        _ => Err(Error::invalid(
+            "path",
+            "name the file .pdf (sheets to print) or .zpl (Zebra printers)",
+        )),
+    }
+}
+
+fn issued(b: &issue::Batch, p: &std::path::Path) -> Issued {
+    let serial = |l: Option<&label::Label>| {
+        l.map(|x| x.link.serial.as_str().to_string())
+            .unwrap_or_default()
+    };
+    Issued {
+        count: b.labels.len(),
+        seq: b.seq,
+        first: serial(b.labels.first()),
+        last: serial(b.labels.last()),
+        path: p.display().to_string(),
+    }
+}
+
+fn write_batch(
+    b: &issue::Batch,
+    stock: &Layout,
+    p: &std::path::Path,
+    zpl_out: bool,
+    now: tradeseal_core::Timestamp,
+) -> Result<(), Error> {
+    let bytes = if zpl_out {
+        zpl::zpl(stock, b.product.as_deref(), &b.labels).into_bytes()
+    } else {
+        sheet::render(&sheet::Sheet {
+            layout: stock,
+            product: b.product.as_deref(),
+            labels: &b.labels,
+            date: now,
+        })?
+        .pdf
+    };
+    tradeseal_core::files::write_atomically(p, |w| {
+        std::io::Write::write_all(w, &bytes)
+            .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+    })
 }
 
 #[derive(Serialize)]

@@ -70,6 +70,7 @@ fn main() {
             labels::labels_layouts,
             labels::labels_preview,
             labels::labels_issue,
+            labels::labels_reprint,
             labels::scan_files,
             labels::scan_image,
             labels::label_sightings,

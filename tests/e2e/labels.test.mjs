@@ -54,6 +54,17 @@ test("print a label sheet, then scan an image of it", async () => {
     const codes = execFileSync("zbarimg", ["-q", "--raw", page], { encoding: "utf8" }).trim().split("\n").sort();
     assert.equal(codes.length, 6);
     for (const [i, c] of codes.entries()) assert.match(c, new RegExp(`^https://id\\.acme-coffee\\.example/01/07701234000011/10/L2026-117/21/00000${i + 1}\\?k=`));
+    // The batch printed again from its ledger entry: the same codes, nothing new issued.
+    const seq = (await app.text(await app.find('[data-testid="labels-result"]'))).match(/ledger entry (\d+)/)[1];
+    await app.click(await app.find("details.again summary"));
+    await app.type(await app.waitFor('[data-testid="labels-again-entry"]'), seq);
+    const againPdf = path.join(work, "labels-again.pdf");
+    await app.type(await app.find('[data-testid="labels-again-path"]'), againPdf);
+    await app.click(await app.find('[data-testid="labels-reprint"]'));
+    await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("Printed again 6 label(s), serials 000001 to 000006") && t.includes("nothing new issued"));
+    execFileSync("pdftoppm", ["-r", "200", "-gray", "-png", "-singlefile", againPdf, path.join(work, "page-again")]);
+    const againCodes = execFileSync("zbarimg", ["-q", "--raw", path.join(work, "page-again.png")], { encoding: "utf8" }).trim().split("\n").sort();
+    assert.deepEqual(againCodes, codes, "the same labels");
 
     // The Scan screen reads the image of the page and verifies each label.
     await app.click(await app.find('[data-testid="tab-scan"]'));

@@ -10,14 +10,20 @@ use tradeseal_core::label::{self, issue, layout, scan, sheet, zpl, Serials};
 use tradeseal_core::{Error, Result};
 
 #[derive(Args)]
-#[command(group(clap::ArgGroup::new("which").required(true).args(["serials", "count", "serial_list"])))]
+#[command(
+    group(clap::ArgGroup::new("which").required(true).args(["serials", "count", "serial_list"])),
+    args_conflicts_with_subcommands = true,
+    subcommand_negates_reqs = true
+)]
 pub struct LabelArgs {
+    #[command(subcommand)]
+    again: Option<LabelsAgain>,
     /// The product's GTIN (8 to 14 digits)
-    #[arg(long)]
-    gtin: String,
+    #[arg(long, required = true)]
+    gtin: Option<String>,
     /// The lot (batch) number
-    #[arg(long)]
-    lot: String,
+    #[arg(long, required = true)]
+    lot: Option<String>,
     /// A range of decimal serials, FROM..TO (000001..000500)
     #[arg(long, value_name = "FROM..TO")]
     serials: Option<String>,
@@ -37,8 +43,24 @@ pub struct LabelArgs {
     #[arg(long)]
     product: Option<String>,
     /// FILE.pdf (sheets to print) or FILE.zpl (Zebra thermal printers)
-    #[arg(short, long, value_name = "FILE")]
-    output: PathBuf,
+    #[arg(short, long, value_name = "FILE", required = true)]
+    output: Option<PathBuf>,
+}
+
+#[derive(clap::Subcommand)]
+pub enum LabelsAgain {
+    /// Print an issued batch again, exactly as first printed (same serials and
+    /// signatures; nothing new is issued): after a print that failed or was lost
+    Reprint {
+        /// The batch's ledger entry (`Issued … (ledger entry N)`, or `tradeseal log`)
+        entry: u64,
+        /// Label stock: a4-3x8, a4-3x7, a4-2x7, letter-3x10, roll-4x6, roll-62mm
+        #[arg(long, default_value = "a4-3x8")]
+        layout: String,
+        /// FILE.pdf or FILE.zpl
+        #[arg(short, long, value_name = "FILE")]
+        output: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -156,23 +178,89 @@ fn certified(r: &tradeseal_core::certificate::CertificateReport) {
     );
 }
 
-pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
-    let h = Home::open(home)?;
-    let stock = layout::Layout::by_name(&a.layout)?;
-    let ext = a
-        .output
+/// The output's format: `zpl` or `pdf`, else what to do.
+fn output_kind(output: &Path) -> Result<bool> {
+    let ext = output
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    if ext != "pdf" && ext != "zpl" {
-        return Err(Error::invalid(
+    match ext.as_str() {
+        "zpl" => Ok(true),
+        "pdf" => Ok(false),
+        _ => Err(Error::invalid(
             "output",
             format!(
                 "{}: name the file .pdf (sheets to print) or .zpl (Zebra printers)",
-                a.output.display()
+                output.display()
             ),
-        ));
+        )),
     }
+}
+
+/// Writes a batch's labels to `output` as ZPL or PDF sheets; says what was written.
+fn write_labels(
+    batch: &issue::Batch,
+    stock: &layout::Layout,
+    output: &Path,
+    now: tradeseal_core::Timestamp,
+) -> Result<String> {
+    let (bytes, what) = if output_kind(output)? {
+        let z = zpl::zpl(stock, batch.product.as_deref(), &batch.labels);
+        (z.into_bytes(), "ZPL".to_string())
+    } else {
+        let r = sheet::render(&sheet::Sheet {
+            layout: stock,
+            product: batch.product.as_deref(),
+            labels: &batch.labels,
+            date: now,
+        })?;
+        (
+            r.pdf,
+            format!(
+                "{} page(s), QR version up to {} at level Q",
+                r.pages, r.qr_version
+            ),
+        )
+    };
+    tradeseal_core::files::write_atomically(output, |w| {
+        w.write_all(&bytes)
+            .map_err(|e| Error::io(format!("writing {}", output.display()), e))
+    })?;
+    Ok(format!(
+        "Wrote {} ({what}, {})",
+        output.display(),
+        stock.what
+    ))
+}
+
+pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
+    let h = Home::open(home)?;
+    if let Some(LabelsAgain::Reprint {
+        entry,
+        layout,
+        output,
+    }) = a.again
+    {
+        let stock = layout::Layout::by_name(&layout)?;
+        output_kind(&output)?;
+        let ledger = h.ledger_read_only()?;
+        let signer = h.unlock(&crate::env::passphrase(false)?)?;
+        let batch = issue::reprint(&ledger, &signer, entry)?;
+        let wrote = write_labels(&batch, stock, &output, tradeseal_core::system::now())?;
+        println!(
+            "Printed again {} label(s) of GTIN {} lot {} (ledger entry {entry}; nothing new issued)",
+            batch.labels.len(),
+            batch.payload.gtin,
+            batch.payload.lot
+        );
+        println!("{wrote}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(gtin), Some(lot), Some(output)) = (a.gtin, a.lot, a.output) else {
+        unreachable!("clap requires them without a subcommand")
+    };
+    let stock = layout::Layout::by_name(&a.layout)?;
+    output_kind(&output)?;
     let serials = match (&a.serials, a.count, &a.serial_list) {
         (Some(r), _, _) => {
             let (from, to) = r.split_once("..").ok_or_else(|| {
@@ -201,7 +289,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         _ => unreachable!("clap requires one"),
     };
     let mut ledger = h.ledger()?;
-    let gtin = tradeseal_core::gs1::Gtin::parse(&a.gtin)?;
+    let gtin = tradeseal_core::gs1::Gtin::parse(&gtin)?;
     let product = match a.product {
         Some(p) => Some(p),
         None => tradeseal_core::masterdata::product_name(&ledger, gtin.as_str())?,
@@ -214,33 +302,22 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         now,
         &label::Request {
             gtin: gtin.as_str(),
-            lot: &a.lot,
+            lot: &lot,
             serials,
             resolver: &a.resolver,
             product: product.as_deref(),
         },
     )?;
-    let (bytes, what) = if ext == "zpl" {
-        let z = zpl::zpl(stock, batch.product.as_deref(), &batch.labels);
-        (z.into_bytes(), "ZPL".to_string())
-    } else {
-        let r = sheet::render(&sheet::Sheet {
-            layout: stock,
-            product: batch.product.as_deref(),
-            labels: &batch.labels,
-            date: now,
-        })?;
-        (
-            r.pdf,
+    // The batch is issued (durable) before anything is printed: a failed write is
+    // told how to print it again, not issued twice.
+    let wrote = write_labels(&batch, stock, &output, now).map_err(|e| {
+        Error::invalid(
+            "output",
             format!(
-                "{} page(s), QR version up to {} at level Q",
-                r.pages, r.qr_version
+                "{e}. The labels are issued (ledger entry {}): print them with `tradeseal labels reprint {} -o FILE`",
+                batch.seq, batch.seq
             ),
         )
-    };
-    tradeseal_core::files::write_atomically(&a.output, |w| {
-        w.write_all(&bytes)
-            .map_err(|e| Error::io(format!("writing {}", a.output.display()), e))
     })?;
     let first = batch
         .labels
@@ -259,7 +336,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         batch.payload.lot,
         batch.seq
     );
-    println!("Wrote {} ({what}, {})", a.output.display(), stock.what);
+    println!("{wrote}");
     Ok(ExitCode::SUCCESS)
 }
 

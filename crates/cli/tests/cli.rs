@@ -414,3 +414,105 @@ fn an_incomplete_bundle_has_its_own_verdict_and_exit_code() {
     let o = tradeseal(&home, &["bundle", "verify", forged.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn labels_whose_print_failed_are_printed_again_not_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("h");
+    ok(&tradeseal(
+        &home,
+        &["init", "--org", "Acme", "--gln", "4012345000009"],
+    ));
+    ok(&tradeseal(&home, &["note", "entry 0 is a note"]));
+    let args = |out: &str| -> Vec<String> {
+        [
+            "labels",
+            "--gtin",
+            "04012345123456",
+            "--lot",
+            "L1",
+            "--count",
+            "3",
+            "--resolver",
+            "https://id.example.com",
+            "-o",
+            out,
+        ]
+        .map(str::to_string)
+        .to_vec()
+    };
+    // A folder that does not exist: the batch is issued, the write fails, and the
+    // message says how to print it.
+    let bad = dir.path().join("no-such-folder/labels.zpl");
+    let a = args(bad.to_str().unwrap());
+    let o = tradeseal(&home, &a.iter().map(String::as_str).collect::<Vec<_>>());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    let entry: String = Regex::new(r"labels reprint (\d+)")
+        .unwrap()
+        .captures(&err)
+        .expect("names the entry")[1]
+        .to_string();
+    let size = |h: &Path| ok(&tradeseal(h, &["log"])).lines().count();
+    let before = size(&home);
+    let good = dir.path().join("again.zpl");
+    let out = ok(&tradeseal(
+        &home,
+        &[
+            "labels",
+            "reprint",
+            &entry,
+            "--layout",
+            "roll-62mm",
+            "-o",
+            good.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("Printed again 3 label(s)"), "{out}");
+    assert_eq!(size(&home), before, "nothing new in the ledger");
+    let zpl = std::fs::read_to_string(&good).unwrap();
+    let uris: Vec<&str> = zpl
+        .split("^FDQA,")
+        .skip(1)
+        .map(|x| x.split("^FS").next().unwrap())
+        .collect();
+    assert_eq!(uris.len(), 3);
+    assert!(
+        uris[0].contains("/21/000001?") && uris[2].contains("/21/000003?"),
+        "{uris:?}"
+    );
+    // Printed again twice, the same labels (deterministic signatures).
+    let again = dir.path().join("again2.zpl");
+    ok(&tradeseal(
+        &home,
+        &[
+            "labels",
+            "reprint",
+            &entry,
+            "--layout",
+            "roll-62mm",
+            "-o",
+            again.to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(std::fs::read(&again).unwrap(), zpl.as_bytes());
+    // The next issue goes on after them: nothing was issued twice.
+    let next = dir.path().join("next.zpl");
+    let a = args(next.to_str().unwrap());
+    let mut a: Vec<&str> = a.iter().map(String::as_str).collect();
+    a[6] = "1";
+    ok(&tradeseal(&home, &a));
+    assert!(std::fs::read_to_string(&next)
+        .unwrap()
+        .contains("/21/000004?"));
+    // An entry that is not a batch is refused with what it is.
+    let o = tradeseal(
+        &home,
+        &["labels", "reprint", "0", "-o", good.to_str().unwrap()],
+    );
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("not a label batch"),
+        "{:?}",
+        o
+    );
+}

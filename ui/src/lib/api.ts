@@ -140,6 +140,7 @@ export const api = {
   labelsLayouts: () => call<LabelStock[]>("labels_layouts"),
   labelsPreview: (a: LabelRequest) => call<SheetPreview>("labels_preview", { ...a }),
   labelsIssue: (a: LabelRequest, path: string) => call<LabelsIssued>("labels_issue", { ...a, path }),
+  labelsReprint: (entry: number, layout: string, path: string) => call<LabelsIssued>("labels_reprint", { entry, layout, path }),
   scanFiles: (paths: string[], place: string) => call<ScannedFile[]>("scan_files", { paths, place }),
   scanImage: (image: Uint8Array, place: string) => call<ScannedFile>("scan_image", { image: Array.from(image), place }),
 

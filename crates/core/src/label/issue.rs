@@ -358,6 +358,67 @@ pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request
     })
 }
 
+/// The labels of an issued batch (its `label.issue` entry `seq`) again, exactly as they
+/// were first printed (Ed25519 signatures are deterministic): for a print that failed or
+/// was lost, with nothing new issued and the ledger unchanged.
+pub fn reprint(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Batch> {
+    let size = ledger.size()?;
+    if seq >= size {
+        return Err(Error::NotFound {
+            what: format!("ledger entry {seq}"),
+            hint: format!(
+                "the ledger has entries 0 to {}: `tradeseal log` lists them",
+                size.saturating_sub(1)
+            ),
+        });
+    }
+    let e = ledger.entry(seq)?;
+    if e.body.kind != KIND_ISSUE {
+        return Err(Error::invalid(
+            "entry",
+            format!(
+                "entry {seq} is a {} entry, not a label batch (label.issue)",
+                e.body.kind
+            ),
+        ));
+    }
+    if e.body.author != signer.public_key().to_bytes() {
+        return Err(Error::invalid(
+            "entry",
+            format!("the labels of entry {seq} were signed by an earlier key of this organisation; the current key cannot sign them again as they were: issue new labels"),
+        ));
+    }
+    let payload: IssuePayload = serde_json::from_str(&e.body.payload).map_err(|err| {
+        Error::invalid("entry", format!("entry {seq}'s batch is unreadable: {err}"))
+    })?;
+    let gtin = Gtin::parse(&payload.gtin)?;
+    let lot = Lot::parse(&payload.lot)?;
+    let serials = payload
+        .serials
+        .expand()
+        .iter()
+        .map(|s| Serial::parse(s))
+        .collect::<Result<Vec<_>>>()?;
+    // The batch commits to its serials: the same root, or this is not that batch.
+    let leaves: Vec<crate::Hash> = serials
+        .iter()
+        .map(|s| merkle::leaf_hash(s.as_str().as_bytes()))
+        .collect();
+    if merkle::root_of_leaf_hashes(&leaves).to_hex() != payload.root {
+        return Err(Error::invalid(
+            "entry",
+            format!("entry {seq}'s serials do not give its recorded root: verify the ledger"),
+        ));
+    }
+    let labels = sign(signer, &payload.resolver, &gtin, &lot, serials, seq);
+    Ok(Batch {
+        seq,
+        product: payload.product.clone(),
+        payload,
+        labels,
+    })
+}
+
 /// The signed labels of a batch whose entry is `seq`.
 pub fn sign(
     signer: &Signer,
