@@ -81,11 +81,17 @@ pub async fn dossier_open(state: State<'_, Session>, id: String) -> Res<Opened> 
 
 /// Saves a draft and reviews it again.
 #[tauri::command]
-pub async fn dossier_save(state: State<'_, Session>, dossier: Dossier) -> Res<Opened> {
+pub async fn dossier_save(
+    state: State<'_, Session>,
+    dossier: Dossier,
+    revision: String,
+) -> Res<Opened> {
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger()?;
-        store::save(&l, &dossier, tradeseal_core::system::now())?;
+        // Refused (EditConflict) if another window or the CLI saved it since it was
+        // opened: the UI keeps its text and says so.
+        store::save_from(&l, &dossier, &revision, tradeseal_core::system::now())?;
         opened(&u, &l, &dossier.id)
     })
     .await
@@ -123,7 +129,8 @@ pub async fn dossier_attach(
         let p = file_path(&path)?;
         let bytes =
             std::fs::read(&p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
-        let mut d = store::get(&l, &id, None)?.dossier;
+        let stored = store::get(&l, &id, None)?;
+        let (mut d, revision) = (stored.dossier, stored.revision);
         let sha = store::attach(&l, &bytes)?;
         let name = p
             .file_name()
@@ -141,7 +148,7 @@ pub async fn dossier_attach(
                 media_type: None,
             }),
         });
-        store::save(&l, &d, tradeseal_core::system::now())?;
+        store::save_from(&l, &d, &revision, tradeseal_core::system::now())?;
         opened(&u, &l, &id)
     })
     .await

@@ -70,6 +70,19 @@ test("build a dossier from the shipment, fix an error, seal, preview and export 
       ["/transport/unloading_place", "DEHAM"], ["/valuation/incoterm", "FOB"], ["/valuation/incoterm_place", "Buenaventura"],
       ["/valuation/currency", "USD"], ["/valuation/total_invoiced", "9400.00"], ["/lines/0/gross_mass_kg", "2040.5"], ["/lines/0/value", "9400.00"],
     ]) await fill(p, v);
+    // Saved elsewhere meanwhile (the CLI on the same home): the app's next save is
+    // refused, says so, and keeps what was typed; loading the other version goes on.
+    e2e.cli("dossier", "set", "ACME-2026-0042", "/parties/exporter/city=Neiva");
+    await fill("/valuation/incoterm_place", "Buenaventura Port");
+    await app.waitFor('[data-testid="builder-error"]', (t) => t.includes("changed elsewhere"));
+    const place = await app.find(field("/valuation/incoterm_place"));
+    assert.equal(await app.script("return arguments[0].value", [{ "element-6066-11e4-a52e-4f735466cecf": place }]), "Buenaventura Port", "the typed text is kept");
+    assert.match(e2e.cli("dossier", "show", "ACME-2026-0042"), /Buenaventura(?! Port)/, "the CLI's version was not overwritten");
+    await app.click(await app.find('[data-testid="dossier-reload"]'));
+    await app.waitFor(field("/parties/exporter/city"), () => true);
+    const city = await app.find(field("/parties/exporter/city"));
+    assert.equal(await app.script("return arguments[0].value", [{ "element-6066-11e4-a52e-4f735466cecf": city }]), "Neiva");
+    await fill("/valuation/incoterm_place", "Buenaventura");
     // The due-diligence statement.
     await app.script("const s = document.getElementById('doc-code'); s.value = 'EUDR-DDS'; s.dispatchEvent(new Event('change', {bubbles: true}));");
     await app.click(await app.find('[data-testid="add-document"]'));

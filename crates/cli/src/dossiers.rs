@@ -226,7 +226,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
         DossierCommand::Set { id, fields } => {
             let ledger = h.ledger()?;
             let id = store::resolve(&ledger, &id)?;
-            let mut d = draft(&ledger, &id)?;
+            let (mut d, revision) = draft(&ledger, &id)?;
             let mut pairs = Vec::new();
             for f in &fields {
                 let (path, value) = f.split_once('=').ok_or_else(|| {
@@ -238,7 +238,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 pairs.push((path.trim(), value));
             }
             d = edit::set_many(&d, &pairs)?;
-            store::save(&ledger, &d, now)?;
+            store::save_from(&ledger, &d, &revision, now)?;
             println!("Saved draft {id}");
             report_checks(
                 &store::check_all(&ledger, &d, &*h.codelists()?, &h.card().org)?,
@@ -294,7 +294,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
         } => {
             let ledger = h.ledger()?;
             let id = store::resolve(&ledger, &id)?;
-            let mut d = draft(&ledger, &id)?;
+            let (mut d, revision) = draft(&ledger, &id)?;
             let bytes = std::fs::read(&file)
                 .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
             let sha = store::attach(&ledger, &bytes)?;
@@ -314,7 +314,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                     media_type: media_type(&file),
                 }),
             });
-            store::save(&ledger, &d, now)?;
+            store::save_from(&ledger, &d, &revision, now)?;
             println!(
                 "Attached {} ({} bytes, SHA-256 {sha}) to {id}",
                 file.display(),
@@ -533,7 +533,8 @@ fn write_export(
     Ok(())
 }
 
-fn draft(ledger: &tradeseal_core::ledger::Ledger, id: &str) -> Result<Dossier> {
+/// The draft `id` and the revision it was read at (to save against).
+fn draft(ledger: &tradeseal_core::ledger::Ledger, id: &str) -> Result<(Dossier, String)> {
     let s = store::get(ledger, id, None)?;
     if s.status != store::Status::Draft {
         return Err(Error::invalid(
@@ -544,7 +545,7 @@ fn draft(ledger: &tradeseal_core::ledger::Ledger, id: &str) -> Result<Dossier> {
             ),
         ));
     }
-    Ok(s.dossier)
+    Ok((s.dossier, s.revision))
 }
 
 fn parse_map(m: &str) -> Result<lines_csv::ColumnMap> {

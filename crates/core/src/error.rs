@@ -24,6 +24,7 @@ pub enum ErrorCode {
     Storage,
     Io,
     Cancelled,
+    EditConflict,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -70,6 +71,9 @@ pub enum Error {
     #[error("cancelled: nothing was changed")]
     Cancelled,
 
+    #[error("{what} was changed elsewhere (another window or the CLI) since you opened it; your changes were not saved and are kept here: open it again to see the other changes, then make yours again")]
+    EditConflict { what: String },
+
     #[error("{context}: {source}")]
     Io {
         context: String,
@@ -108,6 +112,7 @@ impl Error {
             Error::Storage(_) => ErrorCode::Storage,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::EditConflict { .. } => ErrorCode::EditConflict,
         }
     }
 

@@ -127,7 +127,8 @@ export const api = {
   dossierList: (search: string) => call<Summary[]>("dossier_list", { search }),
   dossierNew: (shipment: string | null, like: string | null, lrn: string | null) => call<OpenedDossier>("dossier_new", { shipment, like, lrn }),
   dossierOpen: (id: string) => call<OpenedDossier>("dossier_open", { id }),
-  dossierSave: (dossier: Dossier) => call<OpenedDossier>("dossier_save", { dossier }),
+  /** Refused with `edit-conflict` if the draft was saved elsewhere since `revision`. */
+  dossierSave: (dossier: Dossier, revision: string) => call<OpenedDossier>("dossier_save", { dossier, revision }),
   dossierPasteLines: (id: string, text: string, decimal: DecimalMark | null) =>
     call<[OpenedDossier, NumberReading[]]>("dossier_paste_lines", { id, text, decimal }),
   dossierAttach: (id: string, path: string, code: string, reference: string) => call<OpenedDossier>("dossier_attach", { id, path, code, reference }),

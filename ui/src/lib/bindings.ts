@@ -1,7 +1,7 @@
 // Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:
 // run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.
 
-export type ErrorCode = "home-missing" | "home-exists" | "not-a-home" | "wrong-passphrase" | "invalid-input" | "invalid-document" | "busy" | "read-only" | "not-found" | "bad-checkpoint" | "storage" | "io" | "cancelled";
+export type ErrorCode = "home-missing" | "home-exists" | "not-a-home" | "wrong-passphrase" | "invalid-input" | "invalid-document" | "busy" | "read-only" | "not-found" | "bad-checkpoint" | "storage" | "io" | "cancelled" | "edit-conflict";
 
 export type UiError = { code: ErrorCode, message: string, field: string | null, };
 
@@ -604,7 +604,12 @@ root?: string,
 /**
  * The seal entry's number (sealed versions).
  */
-seq?: number, created: string, updated: string, };
+seq?: number, created: string, updated: string, 
+/**
+ * The stored text's revision (16 hex digits of its SHA-256): a save names the
+ * revision it edited, and is refused if the draft was saved since.
+ */
+revision: string, };
 
 export type Summary = { id: string, version: number, status: Status, lrn?: string, declaration_type?: string, exporter?: string, consignee?: string, declaration_date?: string, lines: number, updated: string, };
 

@@ -595,7 +595,7 @@ pub fn import(
     }
     d.dossier.lines.extend(read.lines.iter().cloned());
     let tx = ledger.conn().unchecked_transaction()?;
-    super::store::save(ledger, &d.dossier, now)?;
+    super::store::save_from(ledger, &d.dossier, &d.revision, now)?;
     tx.execute(
         "INSERT INTO csv_mappings (name, mapping) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping",
         params![key, serde_json::to_string(&read.mapping).expect("a map is JSON")],

@@ -52,6 +52,14 @@ pub struct Stored {
     pub seq: Option<u64>,
     pub created: String,
     pub updated: String,
+    /// The stored text's revision (16 hex digits of its SHA-256): a save names the
+    /// revision it edited, and is refused if the draft was saved since.
+    pub revision: String,
+}
+
+/// The revision of a stored body.
+fn revision_of(body: &str) -> String {
+    crate::Hash::of(body.as_bytes()).to_hex()[..16].to_string()
 }
 
 /// A line of the dossier list.
@@ -162,7 +170,42 @@ pub fn create(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
 
 /// Replaces the draft `d.id` version `d.version` with `d`.
 pub fn save(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
+    save_inner(ledger, d, None, now).map(|_| ())
+}
+
+/// Saves a draft edited from `revision` (its `Stored::revision` when it was opened):
+/// refused with `EditConflict`, nothing written, when the draft was saved since (by
+/// another window or the CLI). The check and the write are one transaction. Returns
+/// the new revision.
+pub fn save_from(ledger: &Ledger, d: &Dossier, revision: &str, now: Timestamp) -> Result<String> {
+    save_inner(ledger, d, Some(revision), now)
+}
+
+fn save_inner(
+    ledger: &Ledger,
+    d: &Dossier,
+    revision: Option<&str>,
+    now: Timestamp,
+) -> Result<String> {
+    // IMMEDIATE: no other writer between reading the revision and writing (inside a
+    // caller's transaction, that one holds).
+    let conn = ledger.conn();
+    let tx = if conn.is_autocommit() {
+        Some(rusqlite::Transaction::new_unchecked(
+            conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?)
+    } else {
+        None
+    };
     let current = get(ledger, &d.id, Some(d.version))?;
+    if let Some(r) = revision {
+        if current.revision != r {
+            return Err(Error::EditConflict {
+                what: format!("dossier {} version {}", d.id, d.version),
+            });
+        }
+    }
     if current.status != Status::Draft {
         return Err(Error::invalid("dossier", format!("{} version {} is sealed and cannot be changed: `tradeseal dossier amend {}` makes a new version that supersedes it", d.id, d.version, d.id)));
     }
@@ -172,11 +215,15 @@ pub fn save(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
             "the format and the version a draft supersedes are not edited",
         ));
     }
-    ledger.conn().execute(
+    let body = body_of(d)?;
+    conn.execute(
         "UPDATE dossiers SET body = ?3, updated_ms = ?4 WHERE id = ?1 AND version = ?2 AND status = 'draft'",
-        params![d.id, d.version, body_of(d)?, now.unix_millis()],
+        params![d.id, d.version, body, now.unix_millis()],
     )?;
-    Ok(())
+    if let Some(tx) = tx {
+        tx.commit()?;
+    }
+    Ok(revision_of(&body))
 }
 
 /// Deletes a draft (sealed versions are never deleted).
@@ -225,6 +272,7 @@ pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
         seq: seq.map(|s| s as u64),
         created: time_text(created),
         updated: time_text(updated),
+        revision: revision_of(&body),
     })
 }
 

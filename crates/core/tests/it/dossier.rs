@@ -1627,3 +1627,40 @@ fn a_plot_drawn_in_a_gis_comes_in_as_a_feature_collection_or_multipolygon() {
     let l = Location::new("7701234000042", "x", "CO", None, None, Some(one), lists()).unwrap();
     assert_eq!(l.geometry.unwrap(), esperanza_polygon());
 }
+
+#[test]
+fn a_draft_saved_elsewhere_since_it_was_opened_is_not_overwritten() {
+    let (_dir, _home, _s, l) = coffee_home();
+    let d = Dossier::new("D00000000000000cc");
+    store::create(&l, &d, t(3)).unwrap();
+    // Two editors open the same draft (the app and the CLI, or two windows).
+    let a = store::get(&l, &d.id, None).unwrap();
+    let b = store::get(&l, &d.id, None).unwrap();
+    assert_eq!(a.revision, b.revision);
+    let mut da = a.dossier.clone();
+    da.header.lrn = Some("FROM-A".into());
+    let ra = store::save_from(&l, &da, &a.revision, t(4)).unwrap();
+    assert_ne!(ra, a.revision);
+    // The later save, made from what it opened, is refused: it would overwrite A blind.
+    let mut db = b.dossier.clone();
+    db.header.lrn = Some("FROM-B".into());
+    let e = store::save_from(&l, &db, &b.revision, t(5)).unwrap_err();
+    assert_eq!(e.code(), tradeseal_core::ErrorCode::EditConflict);
+    assert!(e.to_string().contains("changed elsewhere"), "{e}");
+    let now = store::get(&l, &d.id, None).unwrap();
+    assert_eq!(now.dossier.header.lrn.as_deref(), Some("FROM-A"));
+    assert_eq!(now.revision, ra);
+    // Opened again, B saves.
+    db = now.dossier.clone();
+    db.header.lrn = Some("FROM-B".into());
+    store::save_from(&l, &db, &now.revision, t(6)).unwrap();
+    assert_eq!(
+        store::get(&l, &d.id, None)
+            .unwrap()
+            .dossier
+            .header
+            .lrn
+            .as_deref(),
+        Some("FROM-B")
+    );
+}
