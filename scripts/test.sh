@@ -31,8 +31,9 @@ echo "== label URIs checked by GS1's digital-link.js"
 echo "== ZPL labels rendered by an independent ZPL engine (Zebrash) and read back"
 (cd tests/zpl && npm ci --no-audit --no-fund --silent && node --test)
 
-echo "== desktop app build"
+echo "== desktop app build and its own tests (the idle lock)"
 cargo build -p tradeseal-app
+cargo test -p tradeseal-app
 
 echo "== end to end in the real window (Xvfb + tauri-driver + WebKitWebDriver)"
 node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/*.test.mjs

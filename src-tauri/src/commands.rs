@@ -31,7 +31,11 @@ pub(crate) async fn blocking<T: Send + 'static>(
 #[tauri::command]
 pub fn session(state: State<'_, Session>) -> SessionView {
     let unlocked = state.unlocked.lock().expect("session lock").clone();
+    let idle_lock_minutes = Home::open(&state.path)
+        .map(|h| h.settings().idle_lock_minutes)
+        .unwrap_or(crate::session::DEFAULT_IDLE_MINUTES);
     SessionView {
+        idle_lock_minutes,
         home: state.path.display().to_string(),
         exists: Home::exists(&state.path),
         unlocked: unlocked.is_some(),
@@ -78,7 +82,36 @@ pub async fn unlock(state: State<'_, Session>, passphrase: String) -> Res<Identi
         Unlocked::open(home, &passphrase)
     })
     .await?;
+    state.idle_after(u.home.settings().idle_lock_minutes);
     Ok(state.set(u))
+}
+
+/// The user is active (typing, clicking): the idle lock's clock starts again.
+#[tauri::command]
+pub fn activity(state: State<'_, Session>) {
+    state.touch();
+}
+
+/// Locks the key now (it is asked for again).
+#[tauri::command]
+pub fn lock_now(state: State<'_, Session>) {
+    state.lock();
+}
+
+/// Sets, and keeps in the home's settings, the minutes without activity after which
+/// the key is locked.
+#[tauri::command]
+pub async fn set_idle_lock(state: State<'_, Session>, minutes: u32) -> Res<u32> {
+    let u = state.current()?;
+    blocking(move || {
+        let mut s = u.home.settings();
+        s.idle_lock_minutes = minutes;
+        u.home.save_settings(&s)?;
+        Ok(())
+    })
+    .await?;
+    state.idle_after(minutes);
+    Ok(minutes)
 }
 
 #[tauri::command]

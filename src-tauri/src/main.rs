@@ -23,12 +23,16 @@ fn main() {
             if let Some(window) = app.get_webview_window("main") {
                 camera::allow(&window);
             }
+            session::watch(app.handle().clone());
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::session,
             commands::create_identity,
             commands::unlock,
+            commands::activity,
+            commands::lock_now,
+            commands::set_idle_lock,
             commands::ledger_info,
             commands::entries,
             commands::entry_detail,

@@ -14,6 +14,24 @@ use std::path::{Path, PathBuf};
 pub const LEDGER_FILE: &str = "ledger.sqlite";
 pub const CARD_FILE: &str = "identity.json";
 pub const KEY_FILE: &str = "identity.age";
+/// The home's local settings (not signed, not shared): `settings.json`.
+pub const SETTINGS_FILE: &str = "settings.json";
+
+/// Local settings of a home, as the app keeps them.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// Minutes without activity after which the desktop app locks the key (1 to 480).
+    pub idle_lock_minutes: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            idle_lock_minutes: 15,
+        }
+    }
+}
 
 pub struct InitOptions<'a> {
     pub org: &'a str,
@@ -105,6 +123,29 @@ impl Home {
         write_synced(&dir.join(LEDGER_FILE), b"")?;
         Ledger::create(&dir.join(LEDGER_FILE), &origin, &signer, opts.now)?;
         Ok(card)
+    }
+
+    /// The home's settings; the defaults where the file is missing or unreadable.
+    pub fn settings(&self) -> Settings {
+        fs::read(self.path.join(SETTINGS_FILE))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .unwrap_or_default()
+    }
+
+    /// Saves the home's settings (a file only its owner reads, written whole or not at all).
+    pub fn save_settings(&self, s: &Settings) -> Result<()> {
+        if !(1..=480).contains(&s.idle_lock_minutes) {
+            return Err(Error::invalid(
+                "idle_lock_minutes",
+                "lock after 1 to 480 minutes without activity",
+            ));
+        }
+        let json = serde_json::to_vec_pretty(s).expect("settings serialise");
+        crate::files::write_atomically(&self.path.join(SETTINGS_FILE), |w| {
+            w.write_all(&json)
+                .map_err(|e| Error::io(format!("writing {SETTINGS_FILE}"), e))
+        })
     }
 
     /// Opens the home at `path` (no passphrase needed to read).

@@ -147,6 +147,8 @@ pub struct SessionView {
     pub exists: bool,
     pub unlocked: bool,
     pub card: Option<crate::identity::IdentityCard>,
+    /// Minutes without activity after which the app locks the key.
+    pub idle_lock_minutes: u32,
 }
 
 /// The ledger's size and latest signed checkpoint.

@@ -94,6 +94,12 @@ export const api = {
   entryDetail: (seq: number) => call<EntryDetail>("entry_detail", { seq }),
   addNote: (text: string) => call<EntryView>("add_note", { text }),
   verifyLedger: () => call<Report>("verify_ledger"),
+  /** The user is active: the idle lock's clock starts again. */
+  activity: () => call<void>("activity"),
+  lockNow: () => call<void>("lock_now"),
+  setIdleLock: (minutes: number) => call<number>("set_idle_lock", { minutes }),
+  /** The key was locked: after the idle time, or because the computer slept. */
+  onLocked: (f: (reason: "idle" | "sleep") => void): Promise<UnlistenFn> => listen<"idle" | "sleep">("session-locked", (e) => f(e.payload)),
   onVerifyProgress: (f: (p: ProgressView) => void): Promise<UnlistenFn> => listen<ProgressView>("verify-progress", (e) => f(e.payload)),
 
   epcisImport: (path: string) => call<ImportReport>("epcis_import", { path }),

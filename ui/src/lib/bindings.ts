@@ -45,7 +45,11 @@ home: string,
 /**
  * A home exists there (else the app offers to create one).
  */
-exists: boolean, unlocked: boolean, card: IdentityCard | null, };
+exists: boolean, unlocked: boolean, card: IdentityCard | null, 
+/**
+ * Minutes without activity after which the app locks the key.
+ */
+idle_lock_minutes: number, };
 
 export type LedgerView = { size: number, root: string, checkpoint: string, };
 
