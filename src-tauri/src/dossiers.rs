@@ -127,11 +127,9 @@ pub async fn dossier_attach(
     blocking(move || {
         let l = u.home.ledger()?;
         let p = file_path(&path)?;
-        let bytes =
-            std::fs::read(&p).map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
         let stored = store::get(&l, &id, None)?;
         let (mut d, revision) = (stored.dossier, stored.revision);
-        let sha = store::attach(&l, &bytes)?;
+        let (sha, size) = store::attach_file(&l, &p)?;
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -144,7 +142,7 @@ pub async fn dossier_attach(
             file: Some(tradeseal_core::dossier::Attachment {
                 name,
                 sha256: sha,
-                size: bytes.len() as u64,
+                size,
                 media_type: None,
             }),
         });

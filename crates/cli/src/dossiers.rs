@@ -295,9 +295,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             let ledger = h.ledger()?;
             let id = store::resolve(&ledger, &id)?;
             let (mut d, revision) = draft(&ledger, &id)?;
-            let bytes = std::fs::read(&file)
-                .map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
-            let sha = store::attach(&ledger, &bytes)?;
+            let (sha, size) = store::attach_file(&ledger, &file)?;
             let name = file
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -310,7 +308,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 file: Some(dossier::Attachment {
                     name,
                     sha256: sha.clone(),
-                    size: bytes.len() as u64,
+                    size,
                     media_type: media_type(&file),
                 }),
             });
@@ -318,7 +316,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             println!(
                 "Attached {} ({} bytes, SHA-256 {sha}) to {id}",
                 file.display(),
-                bytes.len()
+                size
             );
             Ok(ExitCode::SUCCESS)
         }

@@ -646,6 +646,40 @@ pub fn attach(ledger: &Ledger, bytes: &[u8]) -> Result<String> {
     Ok(h.to_hex())
 }
 
+/// The largest file attached to a dossier. A sealed file carries its attachments
+/// (dossier.md §4), so this also bounds what a partner receives.
+pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
+
+/// Attaches the file at `path`: its SHA-256 and size. A file over
+/// [`MAX_ATTACHMENT_BYTES`] is refused before it is read, so memory stays bounded (the
+/// `attachments` table is WITHOUT ROWID, which SQLite's incremental blob I/O cannot
+/// write; streaming into it would need a schema change).
+pub fn attach_file(ledger: &Ledger, path: &std::path::Path) -> Result<(String, u64)> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+        .len();
+    if size > MAX_ATTACHMENT_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is {:.1} MB; a dossier attaches files up to {} MB (they travel inside the sealed file): attach a smaller scan, or give the document's reference without the file",
+                path.display(),
+                size as f64 / 1e6,
+                MAX_ATTACHMENT_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    if bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!("{} grew while it was read: attach it again", path.display()),
+        ));
+    }
+    Ok((attach(ledger, &bytes)?, bytes.len() as u64))
+}
+
 pub fn attachment(ledger: &Ledger, sha256: &str) -> Result<Option<Vec<u8>>> {
     let Some(h) = Hash::from_hex(sha256) else {
         return Ok(None);

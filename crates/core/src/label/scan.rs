@@ -32,12 +32,26 @@ pub struct Scanned {
 /// The codes in one image (PNG or JPEG bytes), in reading order where the whole image
 /// gave them (codes found only in a quarter follow).
 pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>> {
-    let img = image::load_from_memory(bytes)
-        .map_err(|e| {
-            Error::invalid(
+    // A small file may claim a huge picture: the decoder is held to a size first.
+    let mut reader = image::ImageReader::new(std::io::Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| Error::io("reading an image", e))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_IMAGE_ALLOC);
+    reader.limits(limits);
+    let img = reader
+        .decode()
+        .map_err(|e| match e {
+            image::ImageError::Limits(_) => Error::invalid(
+                "image",
+                format!("the picture is larger than {MAX_IMAGE_SIDE} x {MAX_IMAGE_SIDE} pixels: photograph or scan the codes at a lower resolution"),
+            ),
+            e => Error::invalid(
                 "image",
                 format!("not a PNG or JPEG image this version reads ({e})"),
-            )
+            ),
         })?
         .to_luma8();
     let (w, h) = img.dimensions();
@@ -105,21 +119,70 @@ fn decode_luma(img: &image::GrayImage, (ox, oy): (u32, u32)) -> Vec<(u32, u32, S
     found
 }
 
-/// The codes on each page of a PDF, rendered at 300 dpi by poppler's `pdftoppm`.
+/// The widest and highest picture read (pixels), and the memory its decoding may take.
+pub const MAX_IMAGE_SIDE: u32 = 16_000;
+pub const MAX_IMAGE_ALLOC: u64 = 1 << 30;
+/// The largest file scanned, and the most pages of a PDF rendered (at 300 dpi).
+pub const MAX_SCAN_BYTES: u64 = 200 * 1024 * 1024;
+pub const MAX_PDF_PAGES: u32 = 50;
+/// How long rendering a PDF may take before it is stopped.
+pub const PDF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// The pages of a PDF, by poppler's `pdfinfo`, when it can tell.
+fn pdf_pages(path: &Path) -> Option<u32> {
+    let out = std::process::Command::new("pdfinfo")
+        .arg(path)
+        .output()
+        .ok()?;
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+}
+
+/// The codes on each page of a PDF, rendered at 300 dpi by poppler's `pdftoppm`: at
+/// most [`MAX_PDF_PAGES`] pages, stopped after [`PDF_TIMEOUT`].
 pub fn decode_pdf(path: &Path) -> Result<Vec<(u32, String)>> {
+    if let Some(n) = pdf_pages(path).filter(|n| *n > MAX_PDF_PAGES) {
+        return Err(Error::invalid(
+            "pdf",
+            format!("{} has {n} pages; codes are read on at most {MAX_PDF_PAGES}: split it (e.g. `pdfseparate`) or scan the pages that carry codes", path.display()),
+        ));
+    }
     let dir = tempfile::tempdir()
         .map_err(|e| Error::io("creating a folder for the rendered pages", e))?;
-    let out = std::process::Command::new("pdftoppm")
-        .args(["-r", "300", "-gray", "-png"])
+    let mut child = std::process::Command::new("pdftoppm")
+        .args(["-r", "300", "-gray", "-png", "-l", &MAX_PDF_PAGES.to_string()])
         .arg(path)
         .arg(dir.path().join("page"))
-        .output()
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
         .map_err(|_| {
             Error::invalid(
                 "pdf",
                 "reading a PDF's codes needs poppler's pdftoppm: install poppler-utils (`sudo apt install poppler-utils`), or scan an image of the page",
             )
         })?;
+    let started = std::time::Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(_)) => break,
+            Ok(None) if started.elapsed() > PDF_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::invalid(
+                    "pdf",
+                    format!("rendering {} took longer than {} s and was stopped: scan an image of the page instead", path.display(), PDF_TIMEOUT.as_secs()),
+                ));
+            }
+            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
+            Err(e) => return Err(Error::io("rendering a PDF", e)),
+        }
+    }
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::io("rendering a PDF", e))?;
     if !out.status.success() {
         return Err(Error::invalid(
             "pdf",
@@ -148,6 +211,20 @@ pub fn decode_pdf(path: &Path) -> Result<Vec<(u32, String)>> {
 
 /// The codes of a file: a PDF (by its first bytes) or an image.
 pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+        .len();
+    if size > MAX_SCAN_BYTES {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is {:.0} MB; files up to {} MB are scanned: scan the pages with codes, or a smaller picture",
+                path.display(),
+                size as f64 / 1e6,
+                MAX_SCAN_BYTES / (1024 * 1024)
+            ),
+        ));
+    }
     let bytes =
         std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     if bytes.starts_with(b"%PDF") {

@@ -1664,3 +1664,22 @@ fn a_draft_saved_elsewhere_since_it_was_opened_is_not_overwritten() {
         Some("FROM-B")
     );
 }
+
+#[test]
+fn an_attachment_over_the_limit_is_refused_before_it_is_read() {
+    let (dir, _home, _s, l) = coffee_home();
+    let big = dir.path().join("scan.pdf");
+    let f = std::fs::File::create(&big).unwrap();
+    // Sparse: as large as the limit plus one byte, without writing it.
+    f.set_len(store::MAX_ATTACHMENT_BYTES + 1).unwrap();
+    let e = store::attach_file(&l, &big).unwrap_err().to_string();
+    assert!(e.contains("up to 25 MB"), "{e}");
+    let small = dir.path().join("invoice.pdf");
+    std::fs::write(&small, b"%PDF-1.7 invoice").unwrap();
+    let (sha, size) = store::attach_file(&l, &small).unwrap();
+    assert_eq!(size, 16);
+    assert_eq!(
+        store::attachment(&l, &sha).unwrap().unwrap(),
+        b"%PDF-1.7 invoice"
+    );
+}

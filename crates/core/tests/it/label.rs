@@ -574,3 +574,44 @@ fn label_sheets_print_chinese_japanese_and_korean_product_names() {
         "{fonts}"
     );
 }
+
+#[test]
+fn scanning_has_limits_it_names() {
+    use tradeseal_core::label::scan;
+    let dir = tempfile::tempdir().unwrap();
+    // A PDF of more pages than are rendered: refused before rendering, with the count.
+    let mut doc = tradeseal_core::pdf::Doc::new("many", tradeseal_core::pdf::PageSize::A4, "f");
+    for _ in 0..=scan::MAX_PDF_PAGES {
+        doc.new_page();
+    }
+    let many = dir.path().join("many.pdf");
+    std::fs::write(&many, doc.finish()).unwrap();
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&many)
+        .output()
+        .unwrap();
+    let pages = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().to_string()))
+        .unwrap();
+    assert_eq!(pages, (scan::MAX_PDF_PAGES + 1).to_string());
+    let e = scan::decode_file(&many).unwrap_err().to_string();
+    assert!(
+        e.contains(&format!("has {} pages", scan::MAX_PDF_PAGES + 1)) && e.contains("at most"),
+        "{e}"
+    );
+    // A 200-byte PNG that claims 100,000 x 100,000 pixels (a decompression bomb).
+    let mut png = Vec::new();
+    png.extend_from_slice(&[0x89, b'P', b'N', b'G', b'\r', b'\n', 0x1a, b'\n']);
+    let mut ihdr = b"IHDR".to_vec();
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&100_000u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 0, 0, 0, 0]);
+    let mut crc = flate2::Crc::new();
+    crc.update(&ihdr);
+    png.extend_from_slice(&13u32.to_be_bytes());
+    png.extend_from_slice(&ihdr);
+    png.extend_from_slice(&crc.sum().to_be_bytes());
+    let e = scan::decode_image(&png).unwrap_err().to_string();
+    assert!(e.contains("larger than 16000 x 16000 pixels"), "{e}");
+}
