@@ -264,22 +264,19 @@ pub async fn save_location(
 ) -> Res<u64> {
     let u = state.current()?;
     blocking(move || {
-        let geometry = geometry
-            .filter(|g| !g.trim().is_empty())
-            .map(|g| {
-                serde_json::from_str(&g)
-                    .map_err(|e| Error::invalid("geometry", format!("not JSON ({e})")))
-            })
-            .transpose()?;
-        let loc = Location::new(
+        let mut loc = Location::new(
             &gln,
             &name,
             &country,
             region.as_deref(),
             address.as_deref(),
-            geometry,
+            None,
             &*u.home.codelists()?,
         )?;
+        if let Some(g) = geometry.filter(|g| !g.trim().is_empty()) {
+            // The decimals as typed are kept: JSON numbers drop trailing zeros.
+            loc = loc.with_geometry_text(&g)?;
+        }
         save(u, loc.entry()?)
     })
     .await

@@ -452,22 +452,19 @@ pub fn master_cmd(home: &Path, cmd: MasterCommand) -> Result<ExitCode> {
             evidence,
             deforested_on,
         } => {
-            let geometry = geometry
-                .map(|g| {
-                    serde_json::from_str(&g)
-                        .map_err(|e| Error::invalid("geometry", format!("not JSON: {e}")))
-                })
-                .transpose()?;
-            Location::new(
+            let mut loc = Location::new(
                 &gln,
                 &name,
                 &country,
                 region.as_deref(),
                 address.as_deref(),
-                geometry,
+                None,
                 &lists,
-            )?
-            .with_plot(tradeseal_core::masterdata::Plot {
+            )?;
+            if let Some(g) = geometry {
+                loc = loc.with_geometry_text(&g)?;
+            }
+            loc.with_plot(tradeseal_core::masterdata::Plot {
                 area_ha,
                 deforestation_free: deforestation_free.then_some(true),
                 evidence,

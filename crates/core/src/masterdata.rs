@@ -56,6 +56,38 @@ pub struct Location {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub plot: Option<Plot>,
+    /// The fewest fraction digits of the geometry's coordinates as the source wrote them
+    /// (`2.150000` has 6; the number itself is 2.15): JSON numbers lose trailing zeros.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub coordinate_decimals: Option<u32>,
+}
+
+/// The fewest fraction digits of any number in the `coordinates` of a GeoJSON
+/// geometry's text, as written (`-75.934510` counts 6); `None` without coordinates.
+pub fn decimals_as_written(text: &str) -> Option<u32> {
+    let raw: std::collections::HashMap<String, Box<serde_json::value::RawValue>> =
+        serde_json::from_str(text).ok()?;
+    let coords = raw.get("coordinates")?.get();
+    let mut least: Option<u32> = None;
+    let mut token = String::new();
+    for c in coords.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E') {
+            token.push(c);
+            continue;
+        }
+        if !token.is_empty() {
+            let (mantissa, exp) = match token.find(['e', 'E']) {
+                Some(i) => (&token[..i], token[i + 1..].parse::<i64>().unwrap_or(0)),
+                None => (token.as_str(), 0),
+            };
+            let frac = mantissa.split_once('.').map_or(0, |(_, f)| f.len() as i64);
+            let d = (frac - exp).max(0) as u32;
+            least = Some(least.map_or(d, |l| l.min(d)));
+            token.clear();
+        }
+    }
+    least
 }
 
 /// A production plot's land-use facts (Regulation (EU) 2023/1115, articles 2 and 9).
@@ -195,10 +227,20 @@ impl Location {
             geometry: geometry.map(check_geometry).transpose()?,
             country,
             plot: None,
+            coordinate_decimals: None,
         })
     }
 
     /// The location with a production plot's EUDR facts.
+    /// The geometry from its GeoJSON text, with its coordinates' decimals as written.
+    pub fn with_geometry_text(mut self, text: &str) -> Result<Location> {
+        let g: Value = serde_json::from_str(text)
+            .map_err(|e| Error::invalid("geometry", format!("not JSON: {e}")))?;
+        self.geometry = Some(check_geometry(g)?);
+        self.coordinate_decimals = decimals_as_written(text);
+        Ok(self)
+    }
+
     pub fn with_plot(mut self, plot: Plot) -> Result<Location> {
         self.plot = plot.checked()?;
         Ok(self)

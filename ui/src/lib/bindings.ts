@@ -111,7 +111,12 @@ geometry?: unknown,
 /**
  * What EUDR asks of a plot of land where a commodity is produced.
  */
-plot?: Plot, };
+plot?: Plot, 
+/**
+ * The fewest fraction digits of the geometry's coordinates as the source wrote them
+ * (`2.150000` has 6; the number itself is 2.15): JSON numbers lose trailing zeros.
+ */
+coordinateDecimals?: number, };
 
 export type Party = { gln: string, name: string, country: string, };
 

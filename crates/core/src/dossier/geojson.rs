@@ -233,10 +233,60 @@ fn fewest_decimals(g: &Value) -> usize {
     least
 }
 
+/// A number as the source wrote it: its shortest text, with trailing zeros put back up
+/// to `decimals` fraction digits (`2.15` written `2.150000` had 6).
+fn number_text(n: &serde_json::Number, decimals: Option<u32>) -> String {
+    let s = n.to_string();
+    let Some(d) = decimals else { return s };
+    if s.contains(['e', 'E']) || n.is_i64() && d == 0 {
+        return s;
+    }
+    let have = s.split_once('.').map_or(0, |(_, f)| f.len());
+    let mut out = s.clone();
+    if have == 0 && d > 0 {
+        out.push('.');
+    }
+    for _ in have..d as usize {
+        out.push('0');
+    }
+    out
+}
+
+/// A geometry as compact JSON, its numbers written as the source wrote them.
+fn geometry_text(v: &Value, decimals: Option<u32>, out: &mut String) {
+    match v {
+        Value::Number(n) => out.push_str(&number_text(n, decimals)),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                geometry_text(x, decimals, out);
+            }
+            out.push(']');
+        }
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, x)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&serde_json::to_string(k).expect("a key serialises"));
+                out.push(':');
+                geometry_text(x, decimals, out);
+            }
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 /// The FeatureCollection of `plots`; refuses, naming the plot, what the EU information
 /// system refuses.
 pub fn geojson(plots: &[PlotSource]) -> Result<GeoJsonFile> {
     let mut features = Vec::with_capacity(plots.len());
+    let mut geometries: Vec<String> = Vec::with_capacity(plots.len());
     let mut warnings = Vec::new();
     for p in plots {
         let l = &p.location;
@@ -265,7 +315,10 @@ pub fn geojson(plots: &[PlotSource]) -> Result<GeoJsonFile> {
                 format!("{name} covers more than 4 ha but is given as a point: record the polygon of its boundary (EUDR art. 2(28))"),
             ));
         }
-        if fewest_decimals(g) < 6 {
+        let decimals = l
+            .coordinate_decimals
+            .map_or_else(|| fewest_decimals(g), |d| d as usize);
+        if decimals < 6 {
             warnings.push(format!(
                 "{name}: a coordinate has fewer than six decimals; the EU asks for six (about 10 cm)"
             ));
@@ -283,14 +336,21 @@ pub fn geojson(plots: &[PlotSource]) -> Result<GeoJsonFile> {
                 props.insert("Area".into(), json!(n));
             }
         }
+        let mut geometry = String::new();
+        geometry_text(g, l.coordinate_decimals, &mut geometry);
+        geometries.push(geometry);
         features.push(json!({
             "type": "Feature",
             "properties": props,
-            "geometry": g,
+            "geometry": format!("\u{0}geometry {}\u{0}", geometries.len() - 1),
         }));
     }
     let doc = json!({"type": "FeatureCollection", "features": features});
-    let text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises") + "\n";
+    let mut text = serde_json::to_string_pretty(&doc).expect("a JSON value serialises") + "\n";
+    // Each geometry goes in with its numbers as written (serde_json would drop zeros).
+    for (i, g) in geometries.iter().enumerate() {
+        text = text.replacen(&format!("\"\\u0000geometry {i}\\u0000\""), g, 1);
+    }
     if text.len() > MAX_BYTES {
         return Err(Error::invalid(
             "plots",

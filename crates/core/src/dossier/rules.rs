@@ -456,8 +456,13 @@ fn eudr_plot(c: &mut Checks, path: &str, what: &str, l: &Location, cattle: bool)
         );
         return;
     };
-    if min_decimals(g) < 6 {
-        c.error("eudr-geolocation-precision", path, Some(&l.name), format!("a coordinate of {} has fewer than 6 decimal digits", l.name), "give every longitude and latitude with at least 6 decimals (about 10 cm); JSON drops a trailing 0, so give a 7th digit where the 6th is 0");
+    // The decimals as the source wrote them where known (`2.150000` is 6 decimals,
+    // though the number is 2.15), else as the number reads.
+    let decimals = l
+        .coordinate_decimals
+        .map_or_else(|| min_decimals(g), |d| d as usize);
+    if decimals < 6 {
+        c.error("eudr-geolocation-precision", path, Some(&l.name), format!("a coordinate of {} has fewer than 6 decimal digits", l.name), "give every longitude and latitude with at least 6 decimals (about 10 cm), as measured: write 2.150000 when the 6th digit is 0");
     }
     let point = g.get("type").and_then(Value::as_str) == Some("Point");
     let area = plot.area_ha.as_deref().and_then(Decimal::parse);

@@ -259,12 +259,30 @@ fn record(
                 }
                 (!parts.is_empty()).then(|| parts.join(", "))
             });
-            let geometry = match (
-                first(attrs, &["latitude"]).and_then(|s| s.parse::<f64>().ok()),
-                first(attrs, &["longitude"]).and_then(|s| s.parse::<f64>().ok()),
+            let (lat_text, lon_text) = (first(attrs, &["latitude"]), first(attrs, &["longitude"]));
+            let (geometry, decimals) = match (
+                lat_text.as_deref().and_then(|s| s.trim().parse::<f64>().ok()),
+                lon_text.as_deref().and_then(|s| s.trim().parse::<f64>().ok()),
             ) {
-                (Some(lat), Some(lon)) => Some(json!({"type": "Point", "coordinates": [lon, lat]})),
-                _ => old.as_ref().and_then(|o| o.get("geometry")).cloned(),
+                (Some(lat), Some(lon)) => {
+                    // The decimals as the document wrote them (`2.150000`: 6).
+                    let frac = |t: &Option<String>| {
+                        t.as_deref()
+                            .and_then(|t| t.trim().split_once('.'))
+                            .map_or(0, |(_, f)| f.len() as u32)
+                    };
+                    (
+                        Some(json!({"type": "Point", "coordinates": [lon, lat]})),
+                        Some(frac(&lat_text).min(frac(&lon_text))),
+                    )
+                }
+                _ => (
+                    old.as_ref().and_then(|o| o.get("geometry")).cloned(),
+                    old.as_ref()
+                        .and_then(|o| o.get("coordinateDecimals"))
+                        .and_then(Value::as_u64)
+                        .and_then(|d| u32::try_from(d).ok()),
+                ),
             };
             let mut loc = Location::new(
                 &key,
@@ -276,6 +294,7 @@ fn record(
                 lists,
             )
             .map_err(|e| format!("{id:?}: {e}"))?;
+            loc.coordinate_decimals = decimals;
             if let Some(plot) = old.as_ref().and_then(|o| o.get("plot")) {
                 loc = loc
                     .with_plot(serde_json::from_value(plot.clone()).unwrap_or_default())

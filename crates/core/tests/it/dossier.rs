@@ -1683,3 +1683,67 @@ fn an_attachment_over_the_limit_is_refused_before_it_is_read() {
         b"%PDF-1.7 invoice"
     );
 }
+
+#[test]
+fn coordinates_keep_their_decimals_as_written() {
+    use tradeseal_core::dossier::geojson;
+    let (_dir, _home, s, mut l) = coffee_home();
+    let d = complete_draft(&l);
+    // Measured to 6 decimals, the 6th a zero: as a JSON number it reads -76.01234.
+    let text = r#"{"type": "Point", "coordinates": [-76.012340, 1.998760]}"#;
+    assert_eq!(
+        tradeseal_core::masterdata::decimals_as_written(text),
+        Some(6)
+    );
+    let loc = Location::new(
+        "7701234000042",
+        "Finca La Esperanza",
+        "CO",
+        Some("HUI"),
+        None,
+        None,
+        lists(),
+    )
+    .unwrap()
+    .with_geometry_text(text)
+    .unwrap()
+    .with_plot(plot("2.75"))
+    .unwrap();
+    record(&mut l, &s, vec![loc.entry().unwrap()]);
+    // No precision finding: the user is not pushed to type a fake 7th digit.
+    let r = review(&l, &d);
+    assert!(
+        !r.checks
+            .iter()
+            .any(|c| c.code == "eudr-geolocation-precision"),
+        "{:#?}",
+        r.checks
+    );
+    // The EU file writes them as measured.
+    let plots = geojson::plots_of_dossier(&l, &d, lists(), ORG).unwrap();
+    let file = geojson::geojson(&plots).unwrap();
+    assert!(file.text.contains("[-76.012340,1.998760]"), "{}", file.text);
+    assert!(file.warnings.is_empty(), "{:?}", file.warnings);
+    let v: Value = serde_json::from_str(&file.text).unwrap();
+    assert_eq!(v["features"].as_array().unwrap().len(), 2);
+    // Written with 5 decimals, it is still a finding.
+    let five = Location::new(
+        "7701234000042",
+        "Finca La Esperanza",
+        "CO",
+        Some("HUI"),
+        None,
+        None,
+        lists(),
+    )
+    .unwrap()
+    .with_geometry_text(r#"{"type":"Point","coordinates":[-76.01234,1.99876]}"#)
+    .unwrap()
+    .with_plot(plot("2.75"))
+    .unwrap();
+    record(&mut l, &s, vec![five.entry().unwrap()]);
+    assert!(review(&l, &d)
+        .checks
+        .iter()
+        .any(|c| c.code == "eudr-geolocation-precision"));
+}
