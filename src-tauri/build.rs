@@ -57,6 +57,7 @@ fn main() {
             "certificates_candidates",
             "certificates_preview",
             "certificates_issue",
+            "certificates_print",
             "print_file",
         ]),
     ))

@@ -135,6 +135,46 @@ pub async fn certificates_issue(
     .await
 }
 
+/// An issued certificate (its ledger entry) printed again, with its proof against the
+/// latest checkpoint; nothing is issued.
+#[tauri::command]
+pub async fn certificates_print(
+    state: State<'_, Session>,
+    entry: u64,
+    letter: bool,
+    path: String,
+) -> Res<Drawn> {
+    let u = state.current()?;
+    blocking(move || {
+        let p = file_path(&path)?;
+        if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+            return Err(Error::invalid(
+                "path",
+                "a certificate is written as FILE.pdf",
+            ));
+        }
+        let l = u.home.ledger_read_only()?;
+        let c = certificate::packed(&l, &u.signer, entry)?;
+        let (bytes, pages) = pdf::certificate_preview(
+            &c.statement,
+            &issuer(u.home.card()),
+            Some(&c),
+            paper(letter),
+        );
+        tradeseal_core::files::write_atomically(&p, |w| {
+            std::io::Write::write_all(w, &bytes)
+                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+        })?;
+        Ok(Drawn {
+            statement: c.statement.clone(),
+            pages,
+            number: Some(format!("{}/{}", c.claims.origin, c.seq())),
+            path: Some(p.display().to_string()),
+        })
+    })
+    .await
+}
+
 /// Sends a saved file to the default printer (CUPS `lp`): a PDF as a document, a ZPL
 /// file as raw printer language for a Zebra printer.
 #[tauri::command]

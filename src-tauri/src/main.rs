@@ -81,6 +81,7 @@ fn main() {
             certificates::certificates_candidates,
             certificates::certificates_preview,
             certificates::certificates_issue,
+            certificates::certificates_print,
             certificates::print_file,
         ])
         .run(tauri::generate_context!())

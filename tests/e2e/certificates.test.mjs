@@ -65,6 +65,20 @@ test("issue an origin certificate, read its code, verify it on the Scan screen",
     assert.equal(codes.length, 1);
     assert.match(codes[0], /^TSC1:[0-9A-Z $%*+\-./:]+$/);
 
+    // Printed again from its ledger entry: the same certificate, a code that reads.
+    const issuedText = await app.text(await app.find('[data-testid="cert-result"]'));
+    const seq = issuedText.match(/no\. tradeseal\/[0-9a-f]{16}\/(\d+)/)[1];
+    await app.click(await app.find("details.again summary"));
+    await app.type(await app.waitFor('[data-testid="cert-again-entry"]'), seq);
+    const again = path.join(work, "origin-again.pdf");
+    await app.type(await app.find('[data-testid="cert-again-path"]'), again);
+    await app.click(await app.find('[data-testid="cert-reprint"]'));
+    await app.waitFor('[data-testid="cert-result"]', (t) => t.includes(`Printed again certificate no. `) && t.includes(`/${seq} (nothing new issued)`));
+    execFileSync("pdftoppm", ["-r", "300", "-gray", "-png", "-singlefile", again, path.join(work, "cert-again")]);
+    const againCodes = execFileSync("zbarimg", ["-q", "--raw", path.join(work, "cert-again.png")], { encoding: "utf8" }).trim().split("\n");
+    assert.equal(againCodes.length, 1);
+    assert.match(againCodes[0], /^TSC1:/);
+
     // Printing on a machine with no printer says what to do instead.
     await app.click(await app.find('[data-testid="cert-print"]'));
     await app.waitFor('[data-testid="cert-error"]', (t) => t.includes("print it from your PDF viewer"));

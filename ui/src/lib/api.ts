@@ -155,6 +155,7 @@ export const api = {
   certificatesCandidates: () => call<Candidate[]>("certificates_candidates"),
   certificatesPreview: (a: CertificateRequest) => call<CertificateDrawn>("certificates_preview", { ...a }),
   certificatesIssue: (a: CertificateRequest, path: string) => call<CertificateDrawn>("certificates_issue", { ...a, path }),
+  certificatesPrint: (entry: number, letter: boolean, path: string) => call<CertificateDrawn>("certificates_print", { entry, letter, path }),
   printFile: (path: string) => call<string>("print_file", { path }),
 };
 
