@@ -194,10 +194,13 @@ impl LabelLink {
                     .ok()
                     .filter(|v| v.len() == 8)
                     .ok_or_else(|| qbad("key id (k)"))?;
+                // One text a label: digits only, no leading zero (`b=007` is refused
+                // rather than read as the label `b=7`).
                 let batch = b
                     .parse::<u64>()
                     .ok()
                     .filter(|_| b.bytes().all(|c| c.is_ascii_digit()))
+                    .filter(|_| b.len() == 1 || !b.starts_with('0'))
                     .ok_or_else(|| qbad("batch number (b)"))?;
                 let signature: [u8; 64] = BASE32_NOPAD
                     .decode(s.to_ascii_uppercase().as_bytes())
@@ -276,6 +279,8 @@ mod tests {
             ),
             (uri.replace("&b=17", ""), "incomplete"),
             (uri.replace("&b=17", "&b=1x"), "batch number"),
+            (uri.replace("&b=17", "&b=017"), "batch number"),
+            (uri.replace("&b=17", "&b=+17"), "batch number"),
             (uri.replace("?k=", "?k=Z"), "key id"),
             (uri[..uri.len() - 4].to_string(), "signature"),
             (
