@@ -99,13 +99,7 @@ pub async fn certificates_issue(
 ) -> Res<Drawn> {
     let u = state.current()?;
     blocking(move || {
-        let p = file_path(&path)?;
-        if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-            return Err(Error::invalid(
-                "path",
-                "a certificate is written as FILE.pdf",
-            ));
-        }
+        let p = pdf_path(&path)?;
         let mut l = u.home.ledger()?;
         let now = tradeseal_core::system::now();
         let c = certificate::issue(
@@ -115,24 +109,42 @@ pub async fn certificates_issue(
             CertificateType::parse(&kind)?,
             &target(&lot, &dossier)?,
         )?;
-        let (bytes, pages) = pdf::certificate_preview(
-            &c.statement,
-            &issuer(u.home.card()),
-            Some(&c),
-            paper(letter),
-        );
-        tradeseal_core::files::write_atomically(&p, |w| {
-            std::io::Write::write_all(w, &bytes)
-                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-        })?;
-        Ok(Drawn {
-            statement: c.statement.clone(),
-            pages,
-            number: Some(format!("{}/{}", c.claims.origin, c.seq())),
-            path: Some(p.display().to_string()),
-        })
+        written(&u, &c, letter, &p)
     })
     .await
+}
+
+/// `path` as a PDF file to write, or what to do.
+fn pdf_path(path: &str) -> Result<std::path::PathBuf, Error> {
+    let p = file_path(path)?;
+    if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
+        return Err(Error::invalid(
+            "path",
+            "a certificate is written as FILE.pdf",
+        ));
+    }
+    Ok(p)
+}
+
+/// Writes the certificate's PDF to `p` and says what it shows.
+fn written(
+    u: &crate::session::Unlocked,
+    c: &certificate::Certificate,
+    letter: bool,
+    p: &std::path::Path,
+) -> Result<Drawn, Error> {
+    let (bytes, pages) =
+        pdf::certificate_preview(&c.statement, &issuer(u.home.card()), Some(c), paper(letter));
+    tradeseal_core::files::write_atomically(p, |w| {
+        std::io::Write::write_all(w, &bytes)
+            .map_err(|e| Error::io(format!("writing {}", p.display()), e))
+    })?;
+    Ok(Drawn {
+        statement: c.statement.clone(),
+        pages,
+        number: Some(format!("{}/{}", c.claims.origin, c.seq())),
+        path: Some(p.display().to_string()),
+    })
 }
 
 /// An issued certificate (its ledger entry) printed again, with its proof against the
@@ -146,31 +158,10 @@ pub async fn certificates_print(
 ) -> Res<Drawn> {
     let u = state.current()?;
     blocking(move || {
-        let p = file_path(&path)?;
-        if !p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-            return Err(Error::invalid(
-                "path",
-                "a certificate is written as FILE.pdf",
-            ));
-        }
+        let p = pdf_path(&path)?;
         let l = u.home.ledger_read_only()?;
         let c = certificate::packed(&l, &u.signer, entry)?;
-        let (bytes, pages) = pdf::certificate_preview(
-            &c.statement,
-            &issuer(u.home.card()),
-            Some(&c),
-            paper(letter),
-        );
-        tradeseal_core::files::write_atomically(&p, |w| {
-            std::io::Write::write_all(w, &bytes)
-                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-        })?;
-        Ok(Drawn {
-            statement: c.statement.clone(),
-            pages,
-            number: Some(format!("{}/{}", c.claims.origin, c.seq())),
-            path: Some(p.display().to_string()),
-        })
+        written(&u, &c, letter, &p)
     })
     .await
 }
