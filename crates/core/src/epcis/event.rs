@@ -292,10 +292,13 @@ fn event_time(m: &Map<String, Value>) -> Result<i64, FieldError> {
             "missing; give when the event happened, e.g. \"2026-03-01T10:00:00+01:00\"",
         );
     };
-    let has_offset = t.ends_with('Z') || t.ends_with('z') || {
-        let tail = &t[t.len().saturating_sub(6)..];
-        tail.starts_with(['+', '-']) || t[t.len().saturating_sub(5)..].starts_with(['+', '-'])
-    };
+    // `get`, not indexing: the text is the sender's and may put a multi-byte character
+    // where the offset should be (found by the fuzz smoke pass).
+    let tail = |n: usize| t.get(t.len().saturating_sub(n)..).unwrap_or("");
+    let has_offset = t.ends_with('Z')
+        || t.ends_with('z')
+        || tail(6).starts_with(['+', '-'])
+        || tail(5).starts_with(['+', '-']);
     match parse_date_time(t) {
         Some(ms) if has_offset && t.len() > 19 => Ok(ms),
         Some(_) => err(
