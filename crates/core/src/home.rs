@@ -176,6 +176,7 @@ impl Home {
         if !path.join(KEY_FILE).is_file() {
             return Err(not_home("the key file identity.age is missing"));
         }
+        tighten(path);
         Ok(Home {
             path: path.into(),
             card,
@@ -345,6 +346,32 @@ fn write_error(path: &Path, e: std::io::Error) -> Error {
         Error::io(format!("writing {}", path.display()), e)
     }
 }
+
+/// A home made by an earlier version (0755 and 0644) made its owner's alone: group and
+/// others lose every right to the folder and TradeSeal's files in it; the owner's own
+/// rights are kept (a home made read-only stays read-only). Best effort.
+#[cfg(unix)]
+fn tighten(home: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let set = |p: &Path| {
+        if let Ok(m) = fs::metadata(p) {
+            let mode = m.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ = fs::set_permissions(p, fs::Permissions::from_mode(mode & !0o077));
+            }
+        }
+    };
+    set(home);
+    for f in [KEY_FILE, CARD_FILE, LEDGER_FILE, SETTINGS_FILE] {
+        set(&home.join(f));
+    }
+    for suffix in ["-wal", "-shm"] {
+        set(&home.join(format!("{LEDGER_FILE}{suffix}")));
+    }
+}
+
+#[cfg(not(unix))]
+fn tighten(_home: &Path) {}
 
 /// A folder only its owner may enter (0700 on Unix).
 fn private_dir(path: &Path) -> std::io::Result<()> {

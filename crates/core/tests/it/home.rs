@@ -246,3 +246,23 @@ fn a_home_made_by_schema_v4_upgrades_and_verifies() {
         "upgraded: read-only opens now"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_home_made_world_readable_by_an_earlier_version_is_tightened_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    // The v4 fixture was made before homes were private: 0755 and 0644 as copied here.
+    let (_dir, path) = fixture_home("v4");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        path.join("identity.age"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    Home::open(&path).unwrap();
+    assert_eq!(mode(&path), 0o700);
+    for f in ["identity.age", "identity.json", "ledger.sqlite"] {
+        assert_eq!(mode(&path.join(f)), 0o600, "{f}");
+    }
+}
