@@ -168,6 +168,12 @@ fn fuzz(name: &str, seed: Vec<u8>, property: impl Fn(&[u8])) {
     }
 }
 
+/// A report's verdict is failed exactly when one of its findings is an error.
+fn failed_iff_error(mut severities: impl Iterator<Item = FindingSeverity>, verdict: BundleVerdict) {
+    let errors = severities.any(|s| s == FindingSeverity::Error);
+    assert_eq!(errors, verdict == BundleVerdict::Failed);
+}
+
 fn file(rel: &str) -> Vec<u8> {
     std::fs::read(root().join(rel)).unwrap()
 }
@@ -268,11 +274,7 @@ fn fuzz_certificate_payload() {
     let seed = v["cases"][0]["text"].as_str().unwrap().as_bytes().to_vec();
     fuzz("certificate (TSC1: Base45, zlib, COSE)", seed, |b| {
         let r = tradeseal_core::certificate::verify::verify(&text(b), None);
-        let errors = r
-            .findings
-            .iter()
-            .any(|f| f.severity == FindingSeverity::Error);
-        assert_eq!(errors, r.verdict == BundleVerdict::Failed);
+        failed_iff_error(r.findings.iter().map(|f| f.severity), r.verdict);
     });
 }
 
@@ -281,11 +283,7 @@ fn fuzz_vc_jwt() {
     let seed = sealed_seeds().1.clone().into_bytes();
     fuzz("VC-JWT", seed, |b| {
         let r = tradeseal_core::dossier::vc::verify_jwt(&text(b), lists(), None);
-        let errors = r
-            .findings
-            .iter()
-            .any(|f| f.severity == FindingSeverity::Error);
-        assert_eq!(errors, r.verdict == BundleVerdict::Failed);
+        failed_iff_error(r.findings.iter().map(|f| f.severity), r.verdict);
     });
 }
 
@@ -294,11 +292,7 @@ fn fuzz_sealed_dossier() {
     let seed = sealed_seeds().0.clone().into_bytes();
     fuzz("sealed dossier", seed, |b| {
         let r = tradeseal_core::dossier::sealed::verify(&text(b), lists(), None);
-        let errors = r
-            .findings
-            .iter()
-            .any(|f| f.severity == FindingSeverity::Error);
-        assert_eq!(errors, r.verdict == BundleVerdict::Failed);
+        failed_iff_error(r.findings.iter().map(|f| f.severity), r.verdict);
     });
 }
 
