@@ -202,7 +202,7 @@ fn read_with(s: &str, mark: DecimalMark) -> Option<String> {
     }
     let group = if mark == DecimalMark::Point { ',' } else { '.' };
     let groups: Vec<&str> = int
-        .split(|c| c == group || matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\''))
+        .split([group, ' ', '\u{a0}', '\u{202f}', '\''])
         .collect();
     if groups
         .iter()

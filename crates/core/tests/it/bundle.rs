@@ -454,7 +454,8 @@ fn chain_checks_find_custody_mass_time_and_clone_problems() {
 fn an_intact_chain_with_gaps_is_incomplete_not_failed() {
     use tradeseal_core::bundle::FindingSeverity;
     let lot = |q: i64| serde_json::json!([{"epcClass": "urn:epc:class:lgtin:7701234.000001.H-2026-017", "quantity": q, "uom": "KGM"}]);
-    let cases: Vec<(&str, Box<dyn Fn(&mut Vec<serde_json::Value>)>)> = vec![
+    type Change = Box<dyn Fn(&mut Vec<serde_json::Value>)>;
+    let cases: Vec<(&str, Change)> = vec![
         (
             "custody-gap",
             Box::new(|l| l[3]["epcList"][0] = "urn:epc:id:sscc:7701234.0000000099".into()),
