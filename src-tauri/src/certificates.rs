@@ -135,10 +135,7 @@ fn written(
 ) -> Result<Drawn, Error> {
     let (bytes, pages) =
         pdf::certificate_preview(&c.statement, &issuer(u.home.card()), Some(c), paper(letter));
-    tradeseal_core::files::write_atomically(p, |w| {
-        std::io::Write::write_all(w, &bytes)
-            .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-    })?;
+    tradeseal_core::files::write_file(p, &bytes)?;
     Ok(Drawn {
         statement: c.statement.clone(),
         pages,

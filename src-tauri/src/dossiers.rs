@@ -223,10 +223,7 @@ pub async fn dossier_export(
         let file = store::export(&l, u.home.card(), &id, None, &hide)?;
         let bytes =
             tradeseal_core::dossier::export_bytes(&file, &p, page(letter), Some(&u.signer))?;
-        tradeseal_core::files::write_atomically(&p, |w| {
-            std::io::Write::write_all(w, &bytes)
-                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-        })?;
+        tradeseal_core::files::write_file(&p, &bytes)?;
         Ok(p.display().to_string())
     })
     .await
@@ -256,10 +253,7 @@ pub async fn eudr_geojson(
         let lists = u.home.codelists()?;
         let plots = geojson::plots_of_dossier(&l, &d, &lists, &u.home.card().org)?;
         let file = geojson::geojson(&plots)?;
-        tradeseal_core::files::write_atomically(&p, |w| {
-            std::io::Write::write_all(w, file.text.as_bytes())
-                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-        })?;
+        tradeseal_core::files::write_file(&p, file.text.as_bytes())?;
         Ok(GeoJsonSaved {
             path: p.display().to_string(),
             plots: file.plots,

@@ -5,7 +5,7 @@ use crate::session::Session;
 use crate::supply::file_path;
 use serde::Serialize;
 use tauri::State;
-use tradeseal_core::label::{self, issue, layout::Layout, scan, sheet, zpl, Serials};
+use tradeseal_core::label::{self, issue, layout::Layout, scan, sheet, Serials};
 use tradeseal_core::Error;
 
 #[derive(Serialize)]
@@ -106,7 +106,7 @@ pub async fn labels_issue(
     let u = state.current()?;
     blocking(move || {
         let p = file_path(&path)?;
-        let zpl_out = zpl_path(&p)?;
+        let output = label::Output::of(&p)?;
         let stock = Layout::by_name(&layout)?;
         let mut l = u.home.ledger()?;
         let product = product_name(&l, &gtin, &product)?;
@@ -114,7 +114,7 @@ pub async fn labels_issue(
         let req = request(&gtin, &lot, count, &resolver, product.as_deref());
         let b = issue::issue(&mut l, &u.signer, now, &req)?;
         // Issued and durable: a failed write says how to print the batch again.
-        write_batch(&b, stock, &p, zpl_out, now).map_err(|e| {
+        write_batch(&b, stock, &p, output, now).map_err(|e| {
             Error::invalid(
                 "path",
                 format!("{e}. The labels are issued (ledger entry {}): print them again from \"Print an issued batch again\" with entry {}", b.seq, b.seq),
@@ -136,26 +136,14 @@ pub async fn labels_reprint(
     let u = state.current()?;
     blocking(move || {
         let p = file_path(&path)?;
-        let zpl_out = zpl_path(&p)?;
+        let output = label::Output::of(&p)?;
         let stock = Layout::by_name(&layout)?;
         let l = u.home.ledger_read_only()?;
         let b = issue::reprint(&l, &u.signer, entry)?;
-        write_batch(&b, stock, &p, zpl_out, tradeseal_core::system::now())?;
+        write_batch(&b, stock, &p, output, tradeseal_core::system::now())?;
         Ok(issued(&b, &p))
     })
     .await
-}
-
-/// Whether `p` names a ZPL file (else a PDF), or what to do.
-fn zpl_path(p: &std::path::Path) -> Result<bool, Error> {
-    match p.extension().map(|e| e.to_string_lossy().to_lowercase()) {
-        Some(e) if e == "pdf" => Ok(false),
-        Some(e) if e == "zpl" => Ok(true),
-        _ => Err(Error::invalid(
-            "path",
-            "name the file .pdf (sheets to print) or .zpl (Zebra printers)",
-        )),
-    }
 }
 
 fn issued(b: &issue::Batch, p: &std::path::Path) -> Issued {
@@ -176,24 +164,11 @@ fn write_batch(
     b: &issue::Batch,
     stock: &Layout,
     p: &std::path::Path,
-    zpl_out: bool,
+    output: label::Output,
     now: tradeseal_core::Timestamp,
 ) -> Result<(), Error> {
-    let bytes = if zpl_out {
-        zpl::zpl(stock, b.product.as_deref(), &b.labels).into_bytes()
-    } else {
-        sheet::render(&sheet::Sheet {
-            layout: stock,
-            product: b.product.as_deref(),
-            labels: &b.labels,
-            date: now,
-        })?
-        .pdf
-    };
-    tradeseal_core::files::write_atomically(p, |w| {
-        std::io::Write::write_all(w, &bytes)
-            .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-    })
+    let (bytes, _) = label::printed(b, stock, output, now)?;
+    tradeseal_core::files::write_file(p, &bytes)
 }
 
 #[derive(Serialize)]

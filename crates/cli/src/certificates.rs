@@ -127,8 +127,5 @@ fn write(h: &Home, c: &certificate::Certificate, paper: Paper, out: &Path) -> Re
         fingerprint: &fingerprint,
     };
     let bytes = pdf::certificate_pdf(c, &issuer, paper.size());
-    tradeseal_core::files::write_atomically(out, |w| {
-        w.write_all(&bytes)
-            .map_err(|e| Error::io(format!("writing {}", out.display()), e))
-    })
+    tradeseal_core::files::write_file(out, &bytes)
 }

@@ -104,10 +104,7 @@ fn identity(home: &Path, json: bool, output: Option<&Path>, qr: Option<&Path>) -
                 ))
             }
         };
-        tradeseal_core::files::write_atomically(p, |w| {
-            w.write_all(&bytes)
-                .map_err(|e| Error::io(format!("writing {}", p.display()), e))
-        })?;
+        tradeseal_core::files::write_file(p, &bytes)?;
         eprintln!("Wrote the card's QR code to {}", p.display());
     }
     if let Some(p) = output {
@@ -295,10 +292,7 @@ fn unlocode(home: &Path, files: &[std::path::PathBuf]) -> Result<ExitCode> {
     std::fs::create_dir_all(&dir)
         .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     let out = dir.join(tradeseal_core::codelists::UNLOCODE_FILE);
-    tradeseal_core::files::write_atomically(&out, |w| {
-        std::io::Write::write_all(w, csv.as_bytes())
-            .map_err(|e| Error::io(format!("writing {}", out.display()), e))
-    })?;
+    tradeseal_core::files::write_file(&out, csv.as_bytes())?;
     println!("Imported {n} UN/LOCODEs into {}", out.display());
     Ok(ExitCode::SUCCESS)
 }

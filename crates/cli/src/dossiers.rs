@@ -517,10 +517,7 @@ fn write_export(
         *slot = Some(h.unlock(&crate::env::passphrase(false)?)?);
     }
     let bytes = dossier::export_bytes(file, path, paper.size(), slot.as_ref())?;
-    tradeseal_core::files::write_atomically(path, |w| {
-        w.write_all(&bytes)
-            .map_err(|e| Error::io(format!("writing {}", path.display()), e))
-    })?;
+    tradeseal_core::files::write_file(path, &bytes)?;
     println!(
         "Wrote {} version {} to {} ({} field(s) hidden)",
         file.dossier["id"].as_str().unwrap_or("?"),

@@ -43,10 +43,7 @@ pub fn run(home: &Path, cmd: EudrCommand) -> Result<ExitCode> {
         _ => unreachable!("clap requires one"),
     };
     let file = geojson::geojson(&plots)?;
-    tradeseal_core::files::write_atomically(&output, |w| {
-        w.write_all(file.text.as_bytes())
-            .map_err(|e| tradeseal_core::Error::io("writing the GeoJSON", e))
-    })?;
+    tradeseal_core::files::write_file(&output, file.text.as_bytes())?;
     for w in &file.warnings {
         println!("warning: {w}");
     }

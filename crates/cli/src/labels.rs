@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::bundle::BundleVerdict;
 use tradeseal_core::home::Home;
-use tradeseal_core::label::{self, issue, layout, scan, sheet, zpl, Serials};
+use tradeseal_core::label::{self, issue, layout, scan, Serials};
 use tradeseal_core::{Error, Result};
 
 #[derive(Args)]
@@ -178,25 +178,6 @@ fn certified(r: &tradeseal_core::certificate::CertificateReport) {
     );
 }
 
-/// The output's format: `zpl` or `pdf`, else what to do.
-fn output_kind(output: &Path) -> Result<bool> {
-    let ext = output
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "zpl" => Ok(true),
-        "pdf" => Ok(false),
-        _ => Err(Error::invalid(
-            "output",
-            format!(
-                "{}: name the file .pdf (sheets to print) or .zpl (Zebra printers)",
-                output.display()
-            ),
-        )),
-    }
-}
-
 /// Writes a batch's labels to `output` as ZPL or PDF sheets; says what was written.
 fn write_labels(
     batch: &issue::Batch,
@@ -204,28 +185,8 @@ fn write_labels(
     output: &Path,
     now: tradeseal_core::Timestamp,
 ) -> Result<String> {
-    let (bytes, what) = if output_kind(output)? {
-        let z = zpl::zpl(stock, batch.product.as_deref(), &batch.labels);
-        (z.into_bytes(), "ZPL".to_string())
-    } else {
-        let r = sheet::render(&sheet::Sheet {
-            layout: stock,
-            product: batch.product.as_deref(),
-            labels: &batch.labels,
-            date: now,
-        })?;
-        (
-            r.pdf,
-            format!(
-                "{} page(s), QR version up to {} at level Q",
-                r.pages, r.qr_version
-            ),
-        )
-    };
-    tradeseal_core::files::write_atomically(output, |w| {
-        w.write_all(&bytes)
-            .map_err(|e| Error::io(format!("writing {}", output.display()), e))
-    })?;
+    let (bytes, what) = label::printed(batch, stock, label::Output::of(output)?, now)?;
+    tradeseal_core::files::write_file(output, &bytes)?;
     Ok(format!(
         "Wrote {} ({what}, {})",
         output.display(),
@@ -242,7 +203,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
     }) = a.again
     {
         let stock = layout::Layout::by_name(&layout)?;
-        output_kind(&output)?;
+        label::Output::of(&output)?;
         let ledger = h.ledger_read_only()?;
         let signer = h.unlock(&crate::env::passphrase(false)?)?;
         let batch = issue::reprint(&ledger, &signer, entry)?;
@@ -260,7 +221,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         unreachable!("clap requires them without a subcommand")
     };
     let stock = layout::Layout::by_name(&a.layout)?;
-    output_kind(&output)?;
+    label::Output::of(&output)?;
     let serials = match (&a.serials, a.count, &a.serial_list) {
         (Some(r), _, _) => {
             let (from, to) = r.split_once("..").ok_or_else(|| {

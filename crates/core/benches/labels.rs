@@ -54,10 +54,7 @@ fn main() {
     .unwrap();
     let t_pdf = t0.elapsed().as_secs_f64();
     let path = dir.path().join("labels.pdf");
-    tradeseal_core::files::write_atomically(&path, |w| {
-        std::io::Write::write_all(w, &r.pdf).map_err(|e| tradeseal_core::Error::io("writing", e))
-    })
-    .unwrap();
+    tradeseal_core::files::write_file(&path, &r.pdf).unwrap();
     let total = start.elapsed().as_secs_f64();
     println!(
         "{n} signed labels, A4 3x8 ({} pages, QR version {} at level Q): issue and sign {t_issue:.3} s · PDF {t_pdf:.3} s · written, total {total:.3} s; file {:.2} MB ({} bytes a label); peak RSS {:.0} MiB",

@@ -45,6 +45,14 @@ pub fn write_atomically<T>(
     Ok(v)
 }
 
+/// Writes `bytes` to `path`, all or nothing (as [`write_atomically`]).
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically(path, |w| {
+        w.write_all(bytes)
+            .map_err(|e| Error::io(format!("writing {}", path.display()), e))
+    })
+}
+
 /// Makes a rename in `dir` durable (the folder's entry, not only the file's bytes).
 #[cfg(unix)]
 pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {

@@ -142,10 +142,7 @@ impl Home {
             ));
         }
         let json = serde_json::to_vec_pretty(s).expect("settings serialise");
-        crate::files::write_atomically(&self.path.join(SETTINGS_FILE), |w| {
-            w.write_all(&json)
-                .map_err(|e| Error::io(format!("writing {SETTINGS_FILE}"), e))
-        })
+        crate::files::write_file(&self.path.join(SETTINGS_FILE), &json)
     }
 
     /// Opens the home at `path` (no passphrase needed to read).

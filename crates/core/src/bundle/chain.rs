@@ -346,8 +346,9 @@ pub(super) fn check(
     for e in events.iter().filter(|e| gap_lines.contains(&e.line)) {
         index.unproven.extend(e.objects.iter().map(|o| o.id));
     }
-    // What was packed in unproven units is unproven too (a pallet's cases, their lots).
-    loop {
+    // What was packed in unproven units is unproven too (a pallet's cases, their lots);
+    // nothing to spread in an intact chain, the common case.
+    while !index.unproven.is_empty() {
         let before = index.unproven.len();
         for e in events {
             if names.get(e.event_type) != "AggregationEvent" || !chain.is(e.action, "ADD") {

@@ -261,10 +261,7 @@ pub fn save_report_pdf(
             page,
         },
     );
-    crate::files::write_atomically(out, |w| {
-        w.write_all(&bytes)
-            .map_err(|e| crate::Error::io(format!("writing {}", out.display()), e))
-    })
+    crate::files::write_file(out, &bytes)
 }
 
 fn plural(n: u64, one: &str, many: &str) -> String {

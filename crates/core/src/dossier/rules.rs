@@ -248,11 +248,12 @@ pub fn assess(
     let mut lines = Vec::new();
     let mut any_eudr = false;
     let mut screened: BTreeSet<(String, String)> = BTreeSet::new();
+    let listed = screening::Screen::load(ledger)?;
     let mut screen = |name: &str, path: &str, what: &str, uflpa: &mut Checks| -> Result<()> {
         if name.trim().is_empty() || !screened.insert((name.to_string(), path.to_string())) {
             return Ok(());
         }
-        for m in screening::screen(ledger, name)? {
+        for m in listed.matches(name) {
             uflpa.error("uflpa-entity", path, Some(name), format!("{what} {:?} matches {:?} on the {} list (compared as {:?} and {:?})", m.name, m.entity, m.list, m.name_normalised, m.entity_normalised), "goods linked to a listed entity are presumed made with forced labour: do not ship them to the US unless CBP grants an exception; if it is another entity, document why");
         }
         Ok(())

@@ -228,36 +228,48 @@ pub fn lists(ledger: &Ledger) -> Result<Vec<(String, u64)>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// Every listed entity `name` matches.
-pub fn screen(ledger: &Ledger, name: &str) -> Result<Vec<ListMatch>> {
-    let n = normalise(name);
-    let mut st = ledger
-        .conn()
-        .prepare_cached("SELECT list, name, norm FROM entity_lists")?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (list, entity, _stored) = row?;
-        // Normalised now, not as stored: a list imported by an earlier version of the
-        // folding still matches as this one folds.
-        let norm = normalise(&entity);
-        if matches(&n, &norm) {
-            out.push(ListMatch {
-                list,
-                entity,
-                name: name.to_string(),
-                entity_normalised: norm,
-                name_normalised: n.clone(),
-            });
+/// The imported lists, each entity normalised as this version folds names (not as
+/// stored: a list imported by an earlier version of the folding still matches as this
+/// one folds). Loaded once for all the names a review screens.
+pub struct Screen {
+    entities: Vec<(String, String, String)>,
+}
+
+impl Screen {
+    pub fn load(ledger: &Ledger) -> Result<Screen> {
+        let mut st = ledger
+            .conn()
+            .prepare_cached("SELECT list, name FROM entity_lists")?;
+        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        let mut entities = Vec::new();
+        for row in rows {
+            let (list, entity) = row?;
+            let norm = normalise(&entity);
+            entities.push((list, entity, norm));
         }
+        Ok(Screen { entities })
     }
-    Ok(out)
+
+    /// Every listed entity `name` matches.
+    pub fn matches(&self, name: &str) -> Vec<ListMatch> {
+        let n = normalise(name);
+        self.entities
+            .iter()
+            .filter(|(_, _, norm)| matches(&n, norm))
+            .map(|(list, entity, norm)| ListMatch {
+                list: list.clone(),
+                entity: entity.clone(),
+                name: name.to_string(),
+                entity_normalised: norm.clone(),
+                name_normalised: n.clone(),
+            })
+            .collect()
+    }
+}
+
+/// Every listed entity `name` matches (one name; a review loads a [`Screen`] once).
+pub fn screen(ledger: &Ledger, name: &str) -> Result<Vec<ListMatch>> {
+    Ok(Screen::load(ledger)?.matches(name))
 }
 
 #[cfg(test)]
