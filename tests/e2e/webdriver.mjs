@@ -115,7 +115,19 @@ export async function launch(driver) {
     },
     /** The element's textContent (WebDriver's visible text drops clipped text). */
     text: (el) => s("POST", "/execute/sync", { script: "return arguments[0].textContent.trim()", args: [{ [ELEMENT]: el }] }),
-    click: (el) => s("POST", `/element/${el}/click`, {}),
+    /** Clicks `el`; while it is not interactable yet (disabled during a save, covered,
+     * still being laid out) tries again, up to 5 s, as WebDriver's implicit wait would. */
+    async click(el) {
+      const end = Date.now() + 5000;
+      for (;;) {
+        try {
+          return await s("POST", `/element/${el}/click`, {});
+        } catch (e) {
+          if (!String(e.message).includes("element not interactable") || Date.now() > end) throw e;
+          await sleep(100);
+        }
+      }
+    },
     type: (el, text) => s("POST", `/element/${el}/value`, { text }),
     clear: (el) => s("POST", `/element/${el}/clear`, {}),
     active: async () => (await s("GET", "/element/active"))[ELEMENT],
