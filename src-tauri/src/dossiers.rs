@@ -127,26 +127,18 @@ pub async fn dossier_attach(
     blocking(move || {
         let l = u.home.ledger()?;
         let p = file_path(&path)?;
-        let stored = store::get(&l, &id, None)?;
-        let (mut d, revision) = (stored.dossier, stored.revision);
-        let (sha, size) = store::attach_file(&l, &p)?;
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        d.documents.push(tradeseal_core::dossier::Document {
-            code,
-            reference,
-            date: None,
-            verification: None,
-            file: Some(tradeseal_core::dossier::Attachment {
-                name,
-                sha256: sha,
-                size,
-                media_type: None,
-            }),
-        });
-        store::save_from(&l, &d, &revision, tradeseal_core::system::now())?;
+        store::attach_document(
+            &l,
+            &id,
+            None,
+            &p,
+            store::NewDocument {
+                code,
+                reference,
+                date: None,
+            },
+            tradeseal_core::system::now(),
+        )?;
         opened(&u, &l, &id)
     })
     .await
@@ -201,7 +193,7 @@ pub async fn dossier_preview(
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_for_export()?;
-        let file = store::export(&l, u.home.card(), &id, None, &hide)?;
+        let file = store::export_fields(&l, u.home.card(), &id, None, &hide)?;
         Ok(tradeseal_core::dossier::pdf::dossier_pdf_preview(&file, page(letter)).1)
     })
     .await
@@ -220,10 +212,8 @@ pub async fn dossier_export(
     blocking(move || {
         let p = file_path(&path)?;
         let l = u.home.ledger_for_export()?;
-        let file = store::export(&l, u.home.card(), &id, None, &hide)?;
-        let bytes =
-            tradeseal_core::dossier::export_bytes(&file, &p, page(letter), Some(&u.signer))?;
-        tradeseal_core::files::write_file(&p, &bytes)?;
+        let file = store::export_fields(&l, u.home.card(), &id, None, &hide)?;
+        tradeseal_core::dossier::write_export(&l, &file, &p, page(letter), Some(&u.signer))?;
         Ok(p.display().to_string())
     })
     .await

@@ -135,6 +135,25 @@ fn slept(mono: Duration, wall: Duration) -> bool {
     wall > mono + Duration::from_secs(30)
 }
 
+
+/// Checks the idle lock every few seconds for the app's life, and tells the window when
+/// it locked (`session-locked`, with the reason).
+pub fn watch(app: tauri::AppHandle) {
+    use tauri::{Emitter, Manager};
+    std::thread::spawn(move || {
+        let tick = Duration::from_secs(2);
+        let mut since = (Instant::now(), SystemTime::now());
+        loop {
+            std::thread::sleep(tick);
+            let state = app.state::<Session>();
+            if let Some(reason) = state.check(since) {
+                let _ = app.emit("session-locked", reason);
+            }
+            since = (Instant::now(), SystemTime::now());
+        }
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,22 +174,4 @@ mod tests {
         session.idle.lock().unwrap().after = Duration::ZERO;
         assert_eq!(session.check(since), None);
     }
-}
-
-/// Checks the idle lock every few seconds for the app's life, and tells the window when
-/// it locked (`session-locked`, with the reason).
-pub fn watch(app: tauri::AppHandle) {
-    use tauri::{Emitter, Manager};
-    std::thread::spawn(move || {
-        let tick = Duration::from_secs(2);
-        let mut since = (Instant::now(), SystemTime::now());
-        loop {
-            std::thread::sleep(tick);
-            let state = app.state::<Session>();
-            if let Some(reason) = state.check(since) {
-                let _ = app.emit("session-locked", reason);
-            }
-            since = (Instant::now(), SystemTime::now());
-        }
-    });
 }

@@ -294,25 +294,20 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
         } => {
             let ledger = h.ledger()?;
             let id = store::resolve(&ledger, &id)?;
-            let (mut d, revision) = draft(&ledger, &id)?;
-            let (sha, size) = store::attach_file(&ledger, &file)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            d.documents.push(dossier::Document {
-                code,
-                reference,
-                date,
-                verification: None,
-                file: Some(dossier::Attachment {
-                    name,
-                    sha256: sha.clone(),
-                    size,
-                    media_type: media_type(&file),
-                }),
-            });
-            store::save_from(&ledger, &d, &revision, now)?;
+            let (_, revision) = draft(&ledger, &id)?;
+            let a = store::attach_document(
+                &ledger,
+                &id,
+                Some(&revision),
+                &file,
+                store::NewDocument {
+                    code,
+                    reference,
+                    date,
+                },
+                now,
+            )?;
+            let (sha, size) = (a.sha256, a.size);
             println!(
                 "Attached {} ({} bytes, SHA-256 {sha}) to {id}",
                 file.display(),
@@ -431,8 +426,8 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                     return Err(Error::invalid("format", "--format is for a folder of files: the extension of -o FILE names the form of one file"));
                 }
                 let id = &resolved[0];
-                let file = store::export(&ledger, h.card(), id, version, &hide)?;
-                write_export(&h, &file, &output, paper, None)?;
+                let file = store::export_fields(&ledger, h.card(), id, version, &hide)?;
+                write_export(&h, &ledger, &file, &output, paper, None)?;
                 return Ok(ExitCode::SUCCESS);
             }
             if version.is_some() {
@@ -449,7 +444,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 let files = store::export_many(&ledger, h.card(), ids, &hide)?;
                 for (id, file) in ids.iter().zip(&files) {
                     let path = output.join(format!("{id}-v{}.{ext}", file.dossier["version"]));
-                    write_export(&h, file, &path, paper, Some(&mut signer))?;
+                    write_export(&h, &ledger, file, &path, paper, Some(&mut signer))?;
                 }
             }
             println!("Wrote {} file(s) to {}", resolved.len(), output.display());
@@ -503,6 +498,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
 /// with the key unlocked once (`signer`: kept across the files of a folder).
 fn write_export(
     h: &Home,
+    ledger: &tradeseal_core::ledger::Ledger,
     file: &dossier::SealedFile,
     path: &Path,
     paper: crate::bundles::Paper,
@@ -516,8 +512,7 @@ fn write_export(
     if jwt && slot.is_none() {
         *slot = Some(h.unlock(&crate::env::passphrase(false)?)?);
     }
-    let bytes = dossier::export_bytes(file, path, paper.size(), slot.as_ref())?;
-    tradeseal_core::files::write_file(path, &bytes)?;
+    dossier::write_export(ledger, file, path, paper.size(), slot.as_ref())?;
     println!(
         "Wrote {} version {} to {} ({} field(s) hidden)",
         file.dossier["id"].as_str().unwrap_or("?"),
@@ -553,23 +548,6 @@ fn parse_map(m: &str) -> Result<lines_csv::ColumnMap> {
             .insert(col.trim().to_string(), field.trim().to_string());
     }
     Ok(out)
-}
-
-fn media_type(p: &Path) -> Option<String> {
-    let ext = p.extension()?.to_string_lossy().to_lowercase();
-    Some(
-        match ext.as_str() {
-            "pdf" => "application/pdf",
-            "png" => "image/png",
-            "jpg" | "jpeg" => "image/jpeg",
-            "xml" => "application/xml",
-            "json" => "application/json",
-            "csv" => "text/csv",
-            "txt" => "text/plain",
-            _ => return None,
-        }
-        .into(),
-    )
 }
 
 pub fn report_checks(found: &[Check], all_clear_message: bool) {

@@ -22,6 +22,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("ledger/schema_v3.sql"),
     include_str!("ledger/schema_v4.sql"),
     include_str!("ledger/schema_v5.sql"),
+    include_str!("ledger/schema_v6.sql"),
 ];
 
 pub mod index;

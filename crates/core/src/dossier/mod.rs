@@ -28,39 +28,51 @@ pub const BATCH: usize = 256;
 pub use sealed::{SealReport, SealedFile, KIND_SEAL, SEALED_FORMAT};
 pub use store::{SealOutcome, Status, Stored, Summary};
 
-/// The bytes of a sealed file in the form `path`'s extension names: `.json` (the
-/// sealed file), `.pdf` (to print) or `.jwt` (a Verifiable Credential, signed by
-/// `signer`, which must be the sealer; needed for `.jwt` only).
-pub fn export_bytes(
+/// Writes the sealed file `file` (made without its attachments' bytes:
+/// `store::export_fields`, `store::export_many`) to `path`, all or nothing, in the form
+/// the extension names: `.json` (the sealed file, its attachments streamed from the
+/// ledger), `.pdf` (to print) or `.jwt` (a Verifiable Credential, signed by `signer`,
+/// which must be the sealer; needed for `.jwt` only).
+pub fn write_export(
+    ledger: &crate::ledger::Ledger,
     file: &SealedFile,
     path: &std::path::Path,
     page: crate::pdf::PageSize,
     signer: Option<&crate::identity::Signer>,
-) -> crate::Result<Vec<u8>> {
+) -> crate::Result<()> {
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    Ok(match ext.as_str() {
+    match ext.as_str() {
         "json" => {
-            let mut b = serde_json::to_vec_pretty(file).expect("a sealed file is JSON");
-            b.push(b'\n');
-            b
+            let files = store::stored_attachments(ledger, file)?;
+            crate::files::write_atomically(path, |w| {
+                sealed::write_json(
+                    file,
+                    &files,
+                    |h, out| {
+                        store::copy_attachment(ledger, h, out)?;
+                        Ok(())
+                    },
+                    w,
+                )
+            })
         }
-        "pdf" => pdf::dossier_pdf(file, page),
+        "pdf" => crate::files::write_file(path, &pdf::dossier_pdf(file, page)),
         "jwt" => {
             let signer = signer.ok_or_else(|| crate::Error::invalid("passphrase", "issuing a credential signs it: unlock the key"))?;
+            let mut full = file.clone();
+            store::inline_attachments(ledger, &mut full)?;
             // The compact form exactly: JWT libraries refuse a trailing newline.
-            vc::to_jwt(file, signer)?.into_bytes()
+            crate::files::write_file(path, vc::to_jwt(&full, signer)?.as_bytes())
         }
-        _ => {
-            return Err(crate::Error::invalid(
-                "output",
-                format!(
-                    "{}: name the file .json (sealed dossier), .pdf (to print) or .jwt (Verifiable Credential)",
-                    path.display()
-                ),
-            ))
-        }
-    })
+        _ => Err(crate::Error::invalid(
+            "output",
+            format!(
+                "{}: name the file .json (sealed dossier), .pdf (to print) or .jwt (Verifiable Credential)",
+                path.display()
+            ),
+        )),
+    }
 }

@@ -81,16 +81,10 @@ pub struct SealedFile {
     pub attachments: BTreeMap<String, String>,
 }
 
-/// Builds the file of a sealed dossier: `hide` are JSON Pointers (with `*` for any
-/// key or index) of the fields to withhold; `attachment` reads a stored file by its
-/// SHA-256 (`None`: not embedded).
-pub fn make(
-    doc: Value,
-    seed: &[u8; 32],
-    hide: &[String],
-    seal: Seal,
-    attachment: impl Fn(&str) -> Result<Option<Vec<u8>>>,
-) -> Result<SealedFile> {
+/// Builds the file of a sealed dossier, without its attachments (the store adds them,
+/// or streams them into the file it writes): `hide` are JSON Pointers (with `*` for
+/// any key or index) of the fields to withhold.
+pub fn make(doc: Value, seed: &[u8; 32], hide: &[String], seal: Seal) -> Result<SealedFile> {
     let mut hidden_paths: Vec<Path> = Vec::new();
     for h in hide {
         let found = seal::resolve(&doc, h)?;
@@ -130,20 +124,58 @@ pub fn make(
         }
         (salts, hidden)
     };
-    let mut attachments = BTreeMap::new();
-    for h in attached(&disclosed) {
-        if let Some(bytes) = attachment(h)? {
-            attachments.insert(h.to_string(), data_encoding::BASE64.encode(&bytes));
-        }
-    }
     Ok(SealedFile {
         format: SEALED_FORMAT.into(),
         dossier: disclosed,
         salts,
         hidden,
         seal,
-        attachments,
+        attachments: BTreeMap::new(),
     })
+}
+
+/// Writes `file` as JSON (pretty, with a final newline) with the attachments `files`
+/// names (SHA-256 hex, each once) streamed in: `copy(sha, out)` writes a file's bytes,
+/// which go through a base64 encoder straight into `out`. The bytes are those of
+/// serialising the file with the attachments held in memory (`file.attachments` must
+/// be empty), without ever holding one.
+pub fn write_json(
+    file: &SealedFile,
+    files: &[String],
+    mut copy: impl FnMut(&str, &mut dyn std::io::Write) -> Result<()>,
+    out: &mut dyn std::io::Write,
+) -> Result<()> {
+    let io = |e| Error::io("writing the sealed file", e);
+    debug_assert!(file.attachments.is_empty());
+    let mut sorted: Vec<&String> = files.iter().collect();
+    sorted.sort();
+    sorted.dedup();
+    let text = serde_json::to_vec_pretty(file).expect("a sealed file is JSON");
+    if sorted.is_empty() {
+        out.write_all(&text).map_err(io)?;
+        return out.write_all(b"\n").map_err(io);
+    }
+    // serde_json's pretty form of the `attachments` map, the struct's last member:
+    // keys in order (a BTreeMap's), two spaces an indent level.
+    let body = text.strip_suffix(b"\n}").expect("a JSON object");
+    out.write_all(body).map_err(io)?;
+    out.write_all(b",\n  \"attachments\": {").map_err(io)?;
+    for (i, h) in sorted.iter().enumerate() {
+        let sep: &[u8] = if i == 0 { b"\n    \"" } else { b",\n    \"" };
+        out.write_all(sep).map_err(io)?;
+        out.write_all(h.as_bytes()).map_err(io)?;
+        out.write_all(b"\": \"").map_err(io)?;
+        {
+            let mut enc = base64::write::EncoderWriter::new(
+                &mut *out,
+                &base64::engine::general_purpose::STANDARD,
+            );
+            copy(h, &mut enc)?;
+            enc.finish().map_err(io)?;
+        }
+        out.write_all(b"\"").map_err(io)?;
+    }
+    out.write_all(b"\n  }\n}\n").map_err(io)
 }
 
 /// The SHA-256 (hex) of the files a dossier's documents name.

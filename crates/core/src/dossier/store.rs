@@ -640,8 +640,8 @@ pub fn seal_many(
 pub fn attach(ledger: &Ledger, bytes: &[u8]) -> Result<String> {
     let h = Hash::of(bytes);
     ledger.conn().execute(
-        "INSERT OR IGNORE INTO attachments (sha256, bytes) VALUES (?1, ?2)",
-        params![&h.0[..], bytes],
+        "INSERT OR IGNORE INTO attachments (sha256, size, bytes) VALUES (?1, ?2, ?3)",
+        params![&h.0[..], bytes.len() as i64, bytes],
     )?;
     Ok(h.to_hex())
 }
@@ -649,37 +649,176 @@ pub fn attach(ledger: &Ledger, bytes: &[u8]) -> Result<String> {
 /// The largest file attached to a dossier. A sealed file carries its attachments
 /// (dossier.md §4), so this also bounds what a partner receives.
 pub const MAX_ATTACHMENT_BYTES: u64 = 25 * 1024 * 1024;
+/// The largest total of the distinct files attached to one dossier (dossier.md §4).
+pub const MAX_DOSSIER_ATTACHMENT_BYTES: u64 = 100 * 1024 * 1024;
 
-/// Attaches the file at `path`: its SHA-256 and size. A file over
-/// [`MAX_ATTACHMENT_BYTES`] is refused before it is read, so memory stays bounded (the
-/// `attachments` table is WITHOUT ROWID, which SQLite's incremental blob I/O cannot
-/// write; streaming into it would need a schema change).
-pub fn attach_file(ledger: &Ledger, path: &std::path::Path) -> Result<(String, u64)> {
+/// What a document attached from a file says besides the file.
+#[derive(Clone, Debug, Default)]
+pub struct NewDocument {
+    pub code: String,
+    pub reference: String,
+    pub date: Option<String>,
+}
+
+/// Attaches the file at `path` to the draft `id` as a new document, in one
+/// transaction: refused, nothing stored, when the draft was saved since `revision`
+/// (if given), is sealed, or the file or the dossier's files together would pass their
+/// limits. The bytes go from the file into the database in a stream (64 KiB at a
+/// time), however large the file. Returns the document's file entry.
+pub fn attach_document(
+    ledger: &Ledger,
+    id: &str,
+    revision: Option<&str>,
+    path: &std::path::Path,
+    doc: NewDocument,
+    now: Timestamp,
+) -> Result<Attachment> {
+    let shown = path.display();
     let size = std::fs::metadata(path)
-        .map_err(|e| Error::io(format!("reading {}", path.display()), e))?
+        .map_err(|e| Error::io(format!("reading {shown}"), e))?
         .len();
+    let mb = |n: u64| n as f64 / 1e6;
     if size > MAX_ATTACHMENT_BYTES {
         return Err(Error::invalid(
             "file",
             format!(
-                "{} is {:.1} MB; a dossier attaches files up to {} MB (they travel inside the sealed file): attach a smaller scan, or give the document's reference without the file",
-                path.display(),
-                size as f64 / 1e6,
+                "{shown} is {:.1} MB; a dossier attaches files up to {} MB (they travel inside the sealed file): attach a smaller scan, or give the document's reference without the file",
+                mb(size),
                 MAX_ATTACHMENT_BYTES / (1024 * 1024)
             ),
         ));
     }
-    let bytes =
-        std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    if bytes.len() as u64 > MAX_ATTACHMENT_BYTES {
-        return Err(Error::invalid(
-            "file",
-            format!("{} grew while it was read: attach it again", path.display()),
-        ));
+    // First pass, outside the write lock: the hash names the row.
+    let sha = crate::files::sha256_of(path)?;
+    let conn = ledger.conn();
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let current = get(ledger, id, None)?;
+    if let Some(r) = revision {
+        if current.revision != r {
+            return Err(Error::EditConflict {
+                what: format!("dossier {id} version {}", current.dossier.version),
+            });
+        }
     }
-    Ok((attach(ledger, &bytes)?, bytes.len() as u64))
+    let mut d = current.dossier;
+    let mut named: BTreeMap<&str, u64> = BTreeMap::new();
+    for f in d.documents.iter().filter_map(|x| x.file.as_ref()) {
+        named.insert(&f.sha256, f.size);
+    }
+    if !named.contains_key(sha.as_str()) {
+        let total: u64 = named.values().sum::<u64>() + size;
+        if total > MAX_DOSSIER_ATTACHMENT_BYTES {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "with {shown} the files attached to {id} would total {:.1} MB; a dossier carries up to {} MB of files: attach a smaller scan, or give the document's reference without the file",
+                    mb(total),
+                    MAX_DOSSIER_ATTACHMENT_BYTES / (1024 * 1024)
+                ),
+            ));
+        }
+    }
+    store_file(conn, path, &sha, size)?;
+    let file = Attachment {
+        name: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        sha256: sha,
+        size,
+        media_type: media_type(path),
+    };
+    d.documents.push(Document {
+        code: doc.code,
+        reference: doc.reference,
+        date: doc.date,
+        verification: None,
+        file: Some(file.clone()),
+    });
+    save_inner(ledger, &d, Some(&current.revision), now)?;
+    tx.commit()?;
+    Ok(file)
 }
 
+/// Copies the file at `path` into the attachments table under `sha` (hex), unless a
+/// file of that hash is stored already: a stream through SQLite's blob I/O, hashed on
+/// the way, so that a file changed since it was hashed is refused.
+fn store_file(
+    conn: &rusqlite::Connection,
+    path: &std::path::Path,
+    sha: &str,
+    size: u64,
+) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    use std::io::{Read, Write};
+    let h = Hash::from_hex(sha).expect("a hash of ours");
+    let known: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM attachments WHERE sha256 = ?1",
+            [&h.0[..]],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if known.is_some() {
+        return Ok(());
+    }
+    let shown = path.display();
+    let changed = || {
+        Error::invalid(
+            "file",
+            format!("{shown} changed while it was read: attach it again"),
+        )
+    };
+    conn.execute(
+        "INSERT INTO attachments (sha256, size, bytes) VALUES (?1, ?2, zeroblob(?2))",
+        params![&h.0[..], size as i64],
+    )?;
+    let row = conn.last_insert_rowid();
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "attachments", "bytes", row, false)?;
+    let mut f = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    let mut written = 0u64;
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| Error::io(format!("reading {shown}"), e))?;
+        if n == 0 {
+            break;
+        }
+        if written + n as u64 > size {
+            return Err(changed());
+        }
+        hasher.update(&buf[..n]);
+        blob.write_all(&buf[..n])
+            .map_err(|e| Error::io("writing the attachment into the ledger", e))?;
+        written += n as u64;
+    }
+    if written != size || hex::encode(hasher.finalize()) != sha {
+        return Err(changed());
+    }
+    Ok(())
+}
+
+/// The media type the file's extension names, when it is one a dossier commonly holds.
+pub fn media_type(p: &std::path::Path) -> Option<String> {
+    let ext = p.extension()?.to_string_lossy().to_lowercase();
+    Some(
+        match ext.as_str() {
+            "pdf" => "application/pdf",
+            "png" => "image/png",
+            "jpg" | "jpeg" => "image/jpeg",
+            "xml" => "application/xml",
+            "json" => "application/json",
+            "csv" => "text/csv",
+            "txt" => "text/plain",
+            _ => return None,
+        }
+        .into(),
+    )
+}
+
+/// A stored file, read whole (`None`: not stored). See [`copy_attachment`] to stream.
 pub fn attachment(ledger: &Ledger, sha256: &str) -> Result<Option<Vec<u8>>> {
     let Some(h) = Hash::from_hex(sha256) else {
         return Ok(None);
@@ -694,9 +833,49 @@ pub fn attachment(ledger: &Ledger, sha256: &str) -> Result<Option<Vec<u8>>> {
         .optional()?)
 }
 
+/// Streams the stored file `sha256` into `out`, 64 KiB at a time; `false`: not stored.
+pub fn copy_attachment(
+    ledger: &Ledger,
+    sha256: &str,
+    out: &mut dyn std::io::Write,
+) -> Result<bool> {
+    let Some(h) = Hash::from_hex(sha256) else {
+        return Ok(false);
+    };
+    let conn = ledger.conn();
+    let Some(row) = conn
+        .query_row(
+            "SELECT id FROM attachments WHERE sha256 = ?1",
+            [&h.0[..]],
+            |r| r.get::<_, i64>(0),
+        )
+        .optional()?
+    else {
+        return Ok(false);
+    };
+    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "attachments", "bytes", row, true)?;
+    std::io::copy(&mut blob, out).map_err(|e| Error::io("copying an attachment", e))?;
+    Ok(true)
+}
+
 /// The sealed file of a sealed version (`None`: the latest sealed one), with the
-/// fields `hide` names withheld. `card` is the home's card (the ledger's key).
+/// fields `hide` names withheld and its attachments held in it. `card` is the home's
+/// card (the ledger's key). To write a file, [`super::write_export`] streams them.
 pub fn export(
+    ledger: &Ledger,
+    card: &IdentityCard,
+    id: &str,
+    version: Option<u32>,
+    hide: &[String],
+) -> Result<SealedFile> {
+    let mut file = export_fields(ledger, card, id, version, hide)?;
+    inline_attachments(ledger, &mut file)?;
+    Ok(file)
+}
+
+/// As [`export`], without the attachments' bytes (what a PDF shows, and what a file
+/// is written from).
+pub fn export_fields(
     ledger: &Ledger,
     card: &IdentityCard,
     id: &str,
@@ -705,14 +884,41 @@ pub fn export(
 ) -> Result<SealedFile> {
     let checkpoint = ledger.checkpoint()?;
     let (body, seed, seal) = sealed_parts(ledger, &ledger.nodes(), card, id, version, &checkpoint)?;
-    sealed::make(parse_sealed(id, &body)?, &seed, hide, seal, |h| {
-        attachment(ledger, h)
-    })
+    sealed::make(parse_sealed(id, &body)?, &seed, hide, seal)
 }
 
-/// The sealed files of the latest sealed versions of `ids`, as [`export`] makes each:
-/// read in one pass against one checkpoint (the tree's nodes read once), parsed and
-/// built on every core. All or nothing.
+/// Puts into `file` the stored files its disclosed documents name.
+pub fn inline_attachments(ledger: &Ledger, file: &mut SealedFile) -> Result<()> {
+    for h in stored_attachments(ledger, file)? {
+        let bytes = attachment(ledger, &h)?.expect("listed as stored");
+        file.attachments
+            .insert(h, data_encoding::BASE64.encode(&bytes));
+    }
+    Ok(())
+}
+
+/// The SHA-256 (hex) of the stored files `file`'s disclosed documents name, each once,
+/// in order (a file named but not stored travels without its bytes).
+pub fn stored_attachments(ledger: &Ledger, file: &SealedFile) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    let mut stmt = ledger
+        .conn()
+        .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
+    for h in sealed::attached(&file.dossier) {
+        let Some(hash) = Hash::from_hex(h) else {
+            continue;
+        };
+        if !out.iter().any(|o: &String| o == h) && stmt.exists([&hash.0[..]])? {
+            out.push(h.to_string());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The sealed files of the latest sealed versions of `ids`, as [`export_fields`] makes
+/// each (without the attachments' bytes): read in one pass against one checkpoint (the
+/// tree's nodes read once), parsed and built on every core. All or nothing.
 pub fn export_many(
     ledger: &Ledger,
     card: &IdentityCard,
@@ -726,25 +932,10 @@ pub fn export_many(
     for id in ids {
         parts.push(sealed_parts(ledger, &nodes, card, id, None, &checkpoint)?);
     }
-    let docs = parts
-        .par_iter()
-        .zip(ids)
-        .map(|((body, _, _), id)| parse_sealed(id, body))
-        .collect::<Result<Vec<Value>>>()?;
-    let mut files = BTreeMap::new();
-    for h in docs.iter().flat_map(sealed::attached) {
-        if !files.contains_key(h) {
-            if let Some(bytes) = attachment(ledger, h)? {
-                files.insert(h.to_string(), bytes);
-            }
-        }
-    }
     parts
         .into_par_iter()
-        .zip(docs)
-        .map(|((_, seed, seal), doc)| {
-            sealed::make(doc, &seed, hide, seal, |h| Ok(files.get(h).cloned()))
-        })
+        .zip(ids)
+        .map(|((body, seed, seal), id)| sealed::make(parse_sealed(id, &body)?, &seed, hide, seal))
         .collect()
 }
 

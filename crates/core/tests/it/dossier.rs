@@ -1295,14 +1295,16 @@ fn the_credential_is_a_vc_jwt_that_an_independent_checker_accepts() {
     // Python's `cryptography` checks the JWS and the did:key on its own, and PyJWT
     // decodes the exported file as it is.
     let path = dir.path().join("dossier.jwt");
-    let bytes = tradeseal_core::dossier::export_bytes(
-        &file,
+    let fields =
+        store::export_fields(&l, home.card(), &d.id, None, &["/valuation".into()]).unwrap();
+    tradeseal_core::dossier::write_export(
+        &l,
+        &fields,
         &path,
         tradeseal_core::pdf::PageSize::A4,
         Some(&s),
     )
     .unwrap();
-    std::fs::write(&path, &bytes).unwrap();
     let script = crate::epcis::root().join("tests/vectors/dossier/check_vc.py");
     let out = String::from_utf8(crate::card_qr::run(
         "python3",
@@ -1398,7 +1400,7 @@ fn dossiers_sealed_together_are_all_or_nothing_and_share_the_lots() {
         .map(|f| serde_json::to_string(f).unwrap())
         .collect();
     for (id, text) in ids.iter().zip(&texts) {
-        let one = store::export(&l, home.card(), id, None, &[]).unwrap();
+        let one = store::export_fields(&l, home.card(), id, None, &[]).unwrap();
         assert_eq!(&serde_json::to_string(&one).unwrap(), text);
     }
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -1668,20 +1670,130 @@ fn a_draft_saved_elsewhere_since_it_was_opened_is_not_overwritten() {
 #[test]
 fn an_attachment_over_the_limit_is_refused_before_it_is_read() {
     let (dir, _home, _s, l) = coffee_home();
+    let d = complete_draft(&l);
+    let doc = || store::NewDocument {
+        code: "N380".into(),
+        reference: "INV-0042".into(),
+        date: None,
+    };
     let big = dir.path().join("scan.pdf");
     let f = std::fs::File::create(&big).unwrap();
     // Sparse: as large as the limit plus one byte, without writing it.
     f.set_len(store::MAX_ATTACHMENT_BYTES + 1).unwrap();
-    let e = store::attach_file(&l, &big).unwrap_err().to_string();
+    let e = store::attach_document(&l, &d.id, None, &big, doc(), t(4))
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("up to 25 MB"), "{e}");
     let small = dir.path().join("invoice.pdf");
     std::fs::write(&small, b"%PDF-1.7 invoice").unwrap();
-    let (sha, size) = store::attach_file(&l, &small).unwrap();
-    assert_eq!(size, 16);
+    let a = store::attach_document(&l, &d.id, None, &small, doc(), t(4)).unwrap();
     assert_eq!(
-        store::attachment(&l, &sha).unwrap().unwrap(),
+        (a.size, a.media_type.as_deref()),
+        (16, Some("application/pdf"))
+    );
+    assert_eq!(
+        store::attachment(&l, &a.sha256).unwrap().unwrap(),
         b"%PDF-1.7 invoice"
     );
+    let stored = store::get(&l, &d.id, None).unwrap().dossier;
+    assert_eq!(stored.documents.last().unwrap().file.as_ref(), Some(&a));
+    // Together, a dossier's files are bounded too: four files of 25 MB fit, a fifth
+    // does not, and the refusal stores nothing (sparse files of distinct bytes).
+    let rows = |l: &tradeseal_core::ledger::Ledger| -> i64 {
+        l.conn()
+            .query_row("SELECT count(*) FROM attachments", [], |r| r.get(0))
+            .unwrap()
+    };
+    for i in 0..5u8 {
+        let p = dir.path().join(format!("scan-{i}.pdf"));
+        let mut f = std::fs::File::create(&p).unwrap();
+        std::io::Write::write_all(&mut f, &[i]).unwrap();
+        f.set_len(store::MAX_ATTACHMENT_BYTES - 1000).unwrap();
+        let before = (rows(&l), store::get(&l, &d.id, None).unwrap().revision);
+        let r = store::attach_document(&l, &d.id, None, &p, doc(), t(5));
+        if i < 4 {
+            r.unwrap();
+        } else {
+            let e = r.unwrap_err().to_string();
+            assert!(e.contains("carries up to 100 MB"), "{e}");
+            assert_eq!(
+                (rows(&l), store::get(&l, &d.id, None).unwrap().revision),
+                before,
+                "nothing stored"
+            );
+        }
+    }
+    // Attached against an older revision: refused, nothing stored.
+    let old = store::get(&l, &d.id, None).unwrap().revision;
+    let mut now = store::get(&l, &d.id, None).unwrap().dossier;
+    now.header.lrn = Some("SAVED-MEANWHILE".into());
+    store::save(&l, &now, t(6)).unwrap();
+    let n = rows(&l);
+    let other = dir.path().join("packing-list.txt");
+    std::fs::write(&other, b"12 bags").unwrap();
+    let e = store::attach_document(&l, &d.id, Some(&old), &other, doc(), t(7)).unwrap_err();
+    assert!(
+        matches!(e, tradeseal_core::Error::EditConflict { .. }),
+        "{e}"
+    );
+    assert_eq!(rows(&l), n);
+}
+
+#[test]
+fn an_exported_file_streams_its_attachments_into_the_same_bytes() {
+    let (dir, home, s, mut l) = coffee_home();
+    let d = complete_draft(&l);
+    // Two files, one 3 MB of varied bytes (several 64 KiB blocks, a length not a
+    // multiple of 3), attached from disk.
+    let big: Vec<u8> = (0..3_000_001u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let (a, b) = (dir.path().join("scan.jpg"), dir.path().join("invoice.pdf"));
+    std::fs::write(&a, &big).unwrap();
+    std::fs::write(&b, b"%PDF-1.7 invoice 0042").unwrap();
+    for p in [&a, &b, &a] {
+        let doc = store::NewDocument {
+            code: "N380".into(),
+            reference: "INV-0042".into(),
+            date: None,
+        };
+        store::attach_document(&l, &d.id, None, p, doc, t(4)).unwrap();
+    }
+    store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    let fields = store::export_fields(&l, home.card(), &d.id, None, &[]).unwrap();
+    assert!(fields.attachments.is_empty());
+    let out = dir.path().join("sealed.json");
+    tradeseal_core::dossier::write_export(
+        &l,
+        &fields,
+        &out,
+        tradeseal_core::pdf::PageSize::A4,
+        None,
+    )
+    .unwrap();
+    // Byte for byte what serialising the file held in memory gives.
+    let held = store::export(&l, home.card(), &d.id, None, &[]).unwrap();
+    assert_eq!(held.attachments.len(), 2);
+    let mut want = serde_json::to_vec_pretty(&held).unwrap();
+    want.push(b'\n');
+    let written = std::fs::read(&out).unwrap();
+    assert!(
+        written == want,
+        "the streamed file differs from the serialised one"
+    );
+    let r = verify_text(std::str::from_utf8(&written).unwrap(), &l);
+    assert_eq!(
+        (r.verdict, r.attachments),
+        (BundleVerdict::Verified, 2),
+        "{:#?}",
+        r.findings
+    );
+    let v: Value = serde_json::from_slice(&written).unwrap();
+    let sha = tradeseal_core::files::sha256_of(&a).unwrap();
+    let back = data_encoding::BASE64
+        .decode(v["attachments"][&sha].as_str().unwrap().as_bytes())
+        .unwrap();
+    assert!(back == big);
 }
 
 #[test]

@@ -194,9 +194,16 @@ fn a_home_made_by_schema_v4_upgrades_and_verifies() {
     let sealed = dossier::store::list(&l, "ACME-2026-0042").unwrap();
     assert_eq!(sealed.len(), 1);
     let file = dossier::store::export(&l, home.card(), &sealed[0].id, None, &[]).unwrap();
+    // v4's attachment moved to v6's table (a rowid, for streaming) with its bytes.
+    assert_eq!(
+        file.attachments.len(),
+        1,
+        "the sealed file carries its attachment"
+    );
     let text = serde_json::to_string(&file).unwrap();
     let report =
         dossier::sealed::verify(&text, tradeseal_core::codelists::CodeLists::builtin(), None);
+    assert_eq!(report.attachments, 1, "{:?}", report.findings);
     assert_ne!(
         report.verdict,
         tradeseal_core::bundle::BundleVerdict::Failed,
