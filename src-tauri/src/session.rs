@@ -135,7 +135,6 @@ fn slept(mono: Duration, wall: Duration) -> bool {
     wall > mono + Duration::from_secs(30)
 }
 
-
 /// Checks the idle lock every few seconds for the app's life, and tells the window when
 /// it locked (`session-locked`, with the reason).
 pub fn watch(app: tauri::AppHandle) {

@@ -179,6 +179,43 @@ fn read_json<R: Read>(
     Ok(info)
 }
 
+/// The JSON `raw` (checked already) with every number turned into a string of its text
+/// as written: master data keeps `2.150000` with its six decimals (the EUDR asks how
+/// precisely a plot was measured), where a JSON number would read back as `2.15`.
+fn numbers_as_written(raw: &str) -> Value {
+    let mut out = String::with_capacity(raw.len() + 16);
+    let mut chars = raw.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                out.push(c);
+                while let Some(c) = chars.next() {
+                    out.push(c);
+                    match c {
+                        '\\' => out.extend(chars.next()),
+                        '"' => break,
+                        _ => {}
+                    }
+                }
+            }
+            '-' | '0'..='9' => {
+                out.push('"');
+                out.push(c);
+                while let Some(&n) = chars.peek() {
+                    if !matches!(n, '0'..='9' | '.' | 'e' | 'E' | '+' | '-') {
+                        break;
+                    }
+                    out.push(n);
+                    chars.next();
+                }
+                out.push('"');
+            }
+            _ => out.push(c),
+        }
+    }
+    serde_json::from_str(&out).expect("valid JSON with its numbers quoted")
+}
+
 fn json_error(e: &serde_json::Error) -> Error {
     let what = e.to_string();
     let what = what.split(" at line ").next().unwrap_or(&what).to_string();
@@ -243,7 +280,8 @@ impl<'de> Visitor<'de> for Root<'_, '_> {
                 }
                 "epcisBody" => m.next_value_seed(Body(self.0))?,
                 "epcisHeader" => {
-                    let header: Value = m.next_value()?;
+                    let raw: Box<serde_json::value::RawValue> = m.next_value()?;
+                    let header = numbers_as_written(raw.get());
                     if let Some(list) = header
                         .pointer("/epcisMasterData/vocabularyList")
                         .and_then(Value::as_array)
@@ -284,8 +322,12 @@ impl<'de> Visitor<'de> for Body<'_, '_> {
             match key.as_str() {
                 "eventList" => m.next_value_seed(Events(self.0))?,
                 "vocabularyList" => {
-                    let list: Vec<Value> = m.next_value()?;
-                    self.0.info.borrow_mut().vocabularies.extend(list);
+                    let raw: Box<serde_json::value::RawValue> = m.next_value()?;
+                    if let Value::Array(list) = numbers_as_written(raw.get()) {
+                        self.0.info.borrow_mut().vocabularies.extend(list);
+                    } else {
+                        return Err(de::Error::custom("vocabularyList must be a JSON array"));
+                    }
                 }
                 "queryResults" => m.next_value_seed(QueryResults(self.0))?,
                 _ => {
@@ -354,5 +396,20 @@ impl<'de> Visitor<'de> for Events<'_, '_> {
             self.0.info.borrow_mut().events = i;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numbers_as_written;
+    use serde_json::json;
+
+    #[test]
+    fn numbers_become_their_text_and_strings_stay() {
+        let raw = r#"[2.150000, -1e-3, 0, {"a\"1": "x \"2.50\" \\", "b": [10.0, true, null]}]"#;
+        assert_eq!(
+            numbers_as_written(raw),
+            json!(["2.150000", "-1e-3", "0", {"a\"1": "x \"2.50\" \\", "b": ["10.0", true, null]}])
+        );
     }
 }

@@ -512,6 +512,35 @@ fn document_master_data_makes_a_new_version_that_keeps_what_it_does_not_say() {
     );
 }
 
+#[test]
+fn json_ld_master_data_keeps_coordinates_as_written() {
+    let (_d, home, s) = new_home();
+    let mut l = home.ledger().unwrap();
+    // Latitude and longitude as JSON numbers, measured to six decimals of which the
+    // last are zeros: read as numbers they would say 2.15 and -75.93 (two decimals).
+    let doc = r#"{"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+      "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-01-01T00:00:00Z",
+      "epcisHeader": {"epcisMasterData": {"vocabularyList": [{
+        "type": "urn:epcglobal:epcis:vtype:BusinessLocation",
+        "vocabularyElementList": [{"id": "urn:epc:id:sgln:7701234.00001.0", "attributes": [
+          {"id": "urn:epcglobal:cbv:mda#name", "attribute": "Finca El Mirador"},
+          {"id": "urn:epcglobal:cbv:mda#countryCode", "attribute": "CO"},
+          {"id": "urn:epcglobal:cbv:mda#latitude", "attribute": 2.150000},
+          {"id": "urn:epcglobal:cbv:mda#longitude", "attribute": -75.930000}]}]}]}},
+      "epcisBody": {"eventList": [{"type": "ObjectEvent", "eventTime": "2026-01-15T07:30:00.000-05:00",
+        "eventTimeZoneOffset": "-05:00", "epcList": ["urn:epc:id:sgtin:7701234.000011.1"], "action": "OBSERVE"}]}}"#;
+    let r = import_bytes(&mut l, &s, doc.as_bytes()).unwrap();
+    assert_eq!(r.master_data_recorded, 1, "{:?}", r.master_data);
+    let rec = &tradeseal_core::masterdata::list(&l, Some("location"), Some("7701234000011"), 5)
+        .unwrap()[0]
+        .record;
+    assert_eq!(rec["coordinateDecimals"], 6, "{rec}");
+    assert_eq!(
+        rec["geometry"]["coordinates"],
+        serde_json::json!([-75.93, 2.15])
+    );
+}
+
 /// An EPCIS 2.0 XML document around `events`, with `ns` declarations on the root.
 fn xml_doc(ns: &str, version: &str, events: &str) -> Vec<u8> {
     format!(
