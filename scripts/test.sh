@@ -15,6 +15,14 @@ echo "== UI: type check and build"
 echo "== core and CLI tests (no GTK needed)"
 cargo test --workspace --exclude tradeseal-app
 
+echo "== the core built for Windows (its owner-only home folder uses Windows' access lists)"
+# Compiled, tests included, not run: they run on Windows (Wine keeps no access lists).
+SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+dpkg-query -W -f='${Status}' gcc-mingw-w64-x86-64 2>/dev/null | grep -q "install ok installed" \
+  || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gcc-mingw-w64-x86-64 >/dev/null
+rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
+cargo check --target x86_64-pc-windows-gnu -p tradeseal-core --lib --tests
+
 echo "== fuzz smoke pass of every parser (proptest, 2,000 cases each; fuzz/ for long runs)"
 TRADESEAL_FUZZ_CASES=2000 cargo test -p tradeseal-core --test it fuzz
 

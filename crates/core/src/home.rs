@@ -367,15 +367,27 @@ fn tighten(home: &Path) {
     }
 }
 
-#[cfg(not(unix))]
+/// On Windows the home folder's access list is made the owner's alone (its files
+/// inherit it: owner_only.rs). Best effort: a home on a file system without access
+/// lists (FAT) opens all the same.
+#[cfg(windows)]
+fn tighten(home: &Path) {
+    let _ = crate::owner_only::restrict(home);
+}
+
+#[cfg(not(any(unix, windows)))]
 fn tighten(_home: &Path) {}
 
-/// A folder only its owner may enter (0700 on Unix).
+/// A folder only its owner may enter (0700 on Unix; on Windows an access list of the
+/// current user alone, which the files made in it inherit).
 fn private_dir(path: &Path) -> std::io::Result<()> {
-    let mut b = fs::DirBuilder::new();
     #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut b, 0o700);
-    b.create(path)
+    std::os::unix::fs::DirBuilderExt::mode(&mut fs::DirBuilder::new(), 0o700).create(path)?;
+    #[cfg(not(unix))]
+    fs::create_dir(path)?;
+    #[cfg(windows)]
+    crate::owner_only::restrict(path)?;
+    Ok(())
 }
 
 /// Writes a home file readable by its owner only (0600 on Unix), synced.

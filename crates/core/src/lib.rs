@@ -23,6 +23,8 @@ pub mod label;
 pub mod ledger;
 pub mod masterdata;
 pub mod merkle;
+#[cfg(windows)]
+mod owner_only;
 pub mod parties;
 pub mod pdf;
 pub mod proof;
