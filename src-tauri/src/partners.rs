@@ -123,8 +123,11 @@ pub async fn party_add(state: State<'_, Session>, path: String) -> Res<PartyView
     let u = state.current()?;
     blocking(move || {
         let p = file_path(&path)?;
-        let text = std::fs::read_to_string(&p)
-            .map_err(|e| Error::io(format!("reading {}", p.display()), e))?;
+        let text = tradeseal_core::files::read_text_limited(
+            &p,
+            tradeseal_core::files::MAX_SMALL_FILE,
+            "an identity card",
+        )?;
         let card = parties::parse_card(&text)?;
         let mut l = u.home.ledger()?;
         if let Some(entry) = parties::card_entry(&l, &card)? {

@@ -185,8 +185,11 @@ fn log(home: &Path, json: bool, limit: u64) -> Result<ExitCode> {
 fn verify(home: &Path, saved: Option<&Path>, json: bool) -> Result<ExitCode> {
     let saved = saved
         .map(|p| {
-            std::fs::read_to_string(p)
-                .map_err(|e| Error::io(format!("reading the checkpoint file {}", p.display()), e))
+            tradeseal_core::files::read_text_limited(
+                p,
+                tradeseal_core::files::MAX_SMALL_FILE,
+                "a checkpoint",
+            )
         })
         .transpose()?;
     let ledger = Home::open(home)?.ledger_read_only()?;
@@ -280,8 +283,11 @@ fn unlocode(home: &Path, files: &[std::path::PathBuf]) -> Result<ExitCode> {
     let mut texts = Vec::with_capacity(files.len());
     for f in files {
         // UNECE publishes the CSV in Latin-1 (ISO 8859-1): read it as such when it is not UTF-8.
-        let bytes =
-            std::fs::read(f).map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+        let bytes = tradeseal_core::files::read_limited(
+            f,
+            tradeseal_core::files::MAX_SEALED_FILE,
+            "a part of the UN/LOCODE CSV",
+        )?;
         texts.push(
             String::from_utf8(bytes)
                 .unwrap_or_else(|e| e.into_bytes().iter().map(|&b| b as char).collect()),

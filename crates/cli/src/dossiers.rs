@@ -158,8 +158,8 @@ fn json_out<T: serde::Serialize>(v: &T) {
     );
 }
 
-fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))
+fn read(path: &Path, what: &str) -> Result<String> {
+    tradeseal_core::files::read_text_limited(path, tradeseal_core::files::MAX_TEXT_FILE, what)
 }
 
 pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
@@ -186,12 +186,13 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
             } else if let Some(src) = like {
                 store::duplicate(&ledger, &store::resolve(&ledger, &src)?, &id, now)?
             } else if let Some(f) = file {
-                let mut d: Dossier = serde_json::from_str(&read(&f)?).map_err(|e| {
-                    Error::invalid(
-                        f.display().to_string(),
-                        format!("not a dossier ({e}); see docs/spec/dossier.md"),
-                    )
-                })?;
+                let mut d: Dossier =
+                    serde_json::from_str(&read(&f, "a dossier")?).map_err(|e| {
+                        Error::invalid(
+                            f.display().to_string(),
+                            format!("not a dossier ({e}); see docs/spec/dossier.md"),
+                        )
+                    })?;
                 d.id = id.clone();
                 d.version = 1;
                 d.supersedes = None;
@@ -259,7 +260,14 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 Decimal::Point => lines_csv::DecimalMark::Point,
                 Decimal::Comma => lines_csv::DecimalMark::Comma,
             });
-            let r = lines_csv::import(&ledger, &id, &read(&file)?, mapping.as_ref(), decimal, now)?;
+            let r = lines_csv::import(
+                &ledger,
+                &id,
+                &read(&file, "a CSV of goods lines")?,
+                mapping.as_ref(),
+                decimal,
+                now,
+            )?;
             println!(
                 "Added {} goods line(s) to {id}{}",
                 r.lines.len(),
@@ -356,7 +364,8 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
         }
         DossierCommand::EntityList { name, file } => {
             let ledger = h.ledger()?;
-            let n = dossier::screening::import_list(&ledger, &name, &read(&file)?)?;
+            let n =
+                dossier::screening::import_list(&ledger, &name, &read(&file, "a screening list")?)?;
             println!("Imported {n} entities into the list {name}");
             Ok(ExitCode::SUCCESS)
         }
@@ -683,8 +692,11 @@ fn verify(home: &Path, files: &[PathBuf], json: bool) -> Result<ExitCode> {
     let texts = files
         .iter()
         .map(|f| {
-            let bytes =
-                std::fs::read(f).map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+            let bytes = tradeseal_core::files::read_limited(
+                f,
+                tradeseal_core::files::MAX_SEALED_FILE,
+                "a sealed dossier or credential",
+            )?;
             let kind = if bytes.starts_with(b"%PDF") { "a PDF" } else { "not text" };
             String::from_utf8(bytes).map_err(|_| {
                 Error::invalid(

@@ -237,8 +237,11 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         }
         (_, Some(n), _) => Serials::Next(n),
         (_, _, Some(f)) => {
-            let text = std::fs::read_to_string(f)
-                .map_err(|e| Error::io(format!("reading {}", f.display()), e))?;
+            let text = tradeseal_core::files::read_text_limited(
+                f,
+                tradeseal_core::files::MAX_TEXT_FILE,
+                "a list of serials",
+            )?;
             Serials::List(
                 text.lines()
                     .map(str::trim)

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::home::Home;
 use tradeseal_core::parties::{self, PartyView};
-use tradeseal_core::{Error, Result};
+use tradeseal_core::Result;
 
 #[derive(Subcommand)]
 pub enum PartyCommand {
@@ -59,8 +59,11 @@ pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
     let h = Home::open(home)?;
     match cmd {
         PartyCommand::Add { card } => {
-            let text = std::fs::read_to_string(&card)
-                .map_err(|e| Error::io(format!("reading {}", card.display()), e))?;
+            let text = tradeseal_core::files::read_text_limited(
+                &card,
+                tradeseal_core::files::MAX_SMALL_FILE,
+                "an identity card",
+            )?;
             let card = parties::parse_card(&text)?;
             let Some(entry) = parties::card_entry(&h.ledger_read_only()?, &card)? else {
                 println!("Already recorded: {} ({})", card.org, card.fingerprint);

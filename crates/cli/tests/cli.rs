@@ -352,6 +352,41 @@ fn libc_sigpipe() -> i32 {
 }
 
 #[test]
+fn files_too_large_or_not_utf8_are_refused_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("h");
+    ok(&tradeseal(
+        &home,
+        &["init", "--org", "Acme", "--gln", "4012345000009"],
+    ));
+    // Sparse files: 2 GB named as a sealed dossier and as a checkpoint, not read.
+    let big = dir.path().join("sealed.json");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(2_000_000_000)
+        .unwrap();
+    let o = tradeseal(&home, &["dossier", "verify", big.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("is 2000.0 MB; a sealed dossier or credential is at most 256 MB"),
+        "{err}"
+    );
+    assert_ne!(o.status.code(), Some(0));
+    let o = tradeseal(&home, &["verify", "--checkpoint", big.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("a checkpoint is at most 1 MB"), "{err}");
+    // A partner's card saved as Latin-1: named, with what to do.
+    let card = dir.path().join("card.json");
+    std::fs::write(&card, b"{\"org\": \"Caf\xE9 do Sul\"}").unwrap();
+    let o = tradeseal(&home, &["party", "add", card.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("is not UTF-8 text (byte 12 is not): save it as UTF-8"),
+        "{err}"
+    );
+}
+
+#[test]
 fn scan_reads_every_file_it_can_and_names_the_ones_it_cannot() {
     let dir = tempfile::tempdir().unwrap();
     let home = dir.path().join("h");

@@ -65,9 +65,8 @@ impl CodeLists {
         }
         let read = |p: &Path, builtin: &'static str| -> Result<Cow<'static, str>> {
             if p.is_file() {
-                std::fs::read_to_string(p)
+                crate::files::read_text_limited(p, crate::files::MAX_TEXT_FILE, "a code list")
                     .map(Cow::Owned)
-                    .map_err(|e| Error::io(format!("reading {}", p.display()), e))
             } else {
                 Ok(Cow::Borrowed(builtin))
             }

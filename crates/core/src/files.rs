@@ -64,6 +64,75 @@ pub(crate) fn sync_dir(_dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
+/// The most TradeSeal reads whole of a small file a user names: an identity card, a
+/// checkpoint.
+pub const MAX_SMALL_FILE: u64 = 1 << 20;
+/// Of a text file read whole: a CSV of goods lines or a screening list, a dossier,
+/// a list of serials, a code list.
+pub const MAX_TEXT_FILE: u64 = 64 << 20;
+/// Of a sealed dossier or its credential (attachments of up to 100 MiB, in base64,
+/// inside).
+pub const MAX_SEALED_FILE: u64 = 256 << 20;
+
+/// Reads the file at `path` whole, refusing one over `max` bytes before reading it
+/// (a file that grows past it meanwhile is refused as well): `what` names what the
+/// file should be, for the message ("a sealed dossier").
+pub fn read_limited(path: &Path, max: u64, what: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let shown = path.display();
+    let f = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    let too_big = |size: u64| {
+        Error::invalid(
+            "file",
+            format!(
+                "{shown} is {:.1} MB; {what} is at most {} MB here: check that this is the right file",
+                size as f64 / 1e6,
+                max / (1024 * 1024)
+            ),
+        )
+    };
+    let size = f
+        .metadata()
+        .map_err(|e| Error::io(format!("reading {shown}"), e))?
+        .len();
+    if size > max {
+        return Err(too_big(size));
+    }
+    let mut out = Vec::with_capacity(size as usize);
+    f.take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    if out.len() as u64 > max {
+        return Err(too_big(out.len() as u64));
+    }
+    Ok(out)
+}
+
+/// As [`read_limited`], as UTF-8 text (a byte order mark dropped); text in another
+/// encoding is refused with what to do.
+pub fn read_text_limited(path: &Path, max: u64, what: &str) -> Result<String> {
+    let mut bytes = read_limited(path, max, what)?;
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let b = e.as_bytes();
+        let utf16 = b.starts_with(&[0xFF, 0xFE]) || b.starts_with(&[0xFE, 0xFF]);
+        Error::invalid(
+            "file",
+            if utf16 {
+                format!("{} is UTF-16 text: save it as UTF-8 and try again", path.display())
+            } else {
+                format!(
+                    "{} is not UTF-8 text (byte {at} is not): save it as UTF-8 (a spreadsheet's \"CSV UTF-8\") and try again",
+                    path.display()
+                )
+            },
+        )
+    })
+}
+
 /// The SHA-256 of a file, hex, read in a stream.
 pub fn sha256_of(path: &Path) -> Result<String> {
     use sha2::{Digest, Sha256};
@@ -85,6 +154,38 @@ pub fn sha256_of(path: &Path) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_over_the_limit_is_refused_unread_and_text_must_be_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("huge.json");
+        // Sparse: 3 GB without writing them.
+        std::fs::File::create(&big)
+            .unwrap()
+            .set_len(3_000_000_000)
+            .unwrap();
+        let e = read_limited(&big, 256 << 20, "a sealed dossier")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("is 3000.0 MB; a sealed dossier is at most 256 MB"),
+            "{e}"
+        );
+        let ok = dir.path().join("ok.csv");
+        std::fs::write(&ok, b"\xEF\xBB\xBFa,b\n").unwrap();
+        assert_eq!(read_text_limited(&ok, 10, "a CSV file").unwrap(), "a,b\n");
+        assert!(read_text_limited(&ok, 5, "a CSV file").is_err());
+        std::fs::write(&ok, b"caf\xE9,1\n").unwrap();
+        let e = read_text_limited(&ok, 100, "a CSV file")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("not UTF-8 text (byte 3 is not)"), "{e}");
+        std::fs::write(&ok, b"\xFF\xFEa\x00").unwrap();
+        let e = read_text_limited(&ok, 100, "a CSV file")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("UTF-16"), "{e}");
+    }
 
     #[test]
     fn a_failed_write_leaves_nothing() {
