@@ -41,7 +41,11 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
         .unwrap_or_else(|| "draft, not issued".into());
     let footer = format!("TradeSeal {} · no. {number}", title.to_lowercase());
     let mut d = Doc::new(title, page, &footer);
-    let issued = c.and_then(|c| crate::Timestamp::from_unix_millis(c.claims.time_ms as i64).ok());
+    let issued = c.and_then(|c| {
+        i64::try_from(c.claims.time_ms)
+            .ok()
+            .and_then(|ms| crate::Timestamp::from_unix_millis(ms).ok())
+    });
     if let Some(t) = issued {
         d.set_date(t);
     }
@@ -177,7 +181,9 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
     let s = Style::new(9.0, false, colour::TEXT);
     let bold = Style::new(9.5, true, colour::TEXT);
     let muted = Style::new(8.0, false, colour::MUTED);
-    let when = crate::Timestamp::from_unix_millis(c.claims.time_ms as i64)
+    let when = i64::try_from(c.claims.time_ms)
+        .ok()
+        .and_then(|ms| crate::Timestamp::from_unix_millis(ms).ok())
         .map(|t| t.to_rfc3339())
         .unwrap_or_default();
     let lines: Vec<(String, Style)> = vec![

@@ -72,7 +72,10 @@ pub fn verify(text: &str, ledger: Option<&Ledger>) -> CertificateReport {
         return finish(r, f);
     }
     // The entry, rebuilt from the claims.
-    let time = match Timestamp::from_unix_millis(c.time_ms as i64) {
+    let time = match i64::try_from(c.time_ms)
+        .map_err(|_| ())
+        .and_then(|ms| Timestamp::from_unix_millis(ms).map_err(|_| ()))
+    {
         Ok(t) => t,
         Err(_) => {
             f.error(

@@ -185,6 +185,18 @@ fn tampered_truncated_and_forged_payloads_fail_for_their_reason() {
         check(&cose::to_text(&forged)),
         ["cert-entry", "cert-inclusion", "cert-not-issued"]
     );
+    // A time past i64 (signed by the issuer's key): out of range, not read as 1969.
+    let mut claims = opened.claims.clone();
+    claims.time_ms = u64::MAX - 999;
+    let r = certificate::verify(&cose::to_text(&cose::sign1(&claims, &s.key)), Some(&l));
+    assert_eq!(r.verdict, BundleVerdict::Failed);
+    assert!(
+        r.findings
+            .iter()
+            .any(|f| f.code == "cert-cose" && f.message.contains("out of range")),
+        "{:?}",
+        r.findings
+    );
     // Another key altogether: the forger's own claims verify as cryptography, but a
     // checkpoint of the issuer's ledger does not open under it, and nobody trusts it.
     let mut claims = opened.claims.clone();
