@@ -25,5 +25,18 @@ test("every issued label is a valid GS1 Digital Link", () => {
 test("the toolkit does check: a wrong GTIN check digit is refused", () => {
   const bad = vector.labels[0].uri.replace(/\/01\/(\d{13})\d/, "/01/$10");
   assert.notEqual(bad, vector.labels[0].uri);
-  assert.equal(DigitalLink(bad).isValid(), false, bad);
+  const dl = DigitalLink(bad);
+  assert.equal(dl.isValid(), false, bad);
+  // Refused for the check digit, the syntax being fine: the reason, not only the "no".
+  assert.equal(dl.isCheckDigitValid(), false, bad);
+  assert.equal(DigitalLink(vector.labels[0].uri).isCheckDigitValid(), true);
+});
+
+test("the toolkit does check: a URI off the grammar is refused for its syntax", () => {
+  // A lot (AI 10) longer than its 20 characters: the check digit is fine.
+  const bad = vector.labels[0].uri.replace(/\/10\/[^/]+/, "/10/" + "A".repeat(21));
+  assert.notEqual(bad, vector.labels[0].uri);
+  const dl = DigitalLink(bad);
+  assert.equal(dl.isCheckDigitValid(), true, bad);
+  assert.equal(dl.isValid(), false, bad);
 });
