@@ -29,7 +29,7 @@ impl Checkpoint {
         )
     }
 
-    fn parse_body(text: &str) -> Result<Checkpoint> {
+    pub(crate) fn parse_body(text: &str) -> Result<Checkpoint> {
         let bad = |why: &str| Error::BadCheckpoint {
             reason: why.to_string(),
         };
@@ -154,6 +154,39 @@ fn parse_note(note: &str) -> Result<Note<'_>> {
 /// signature is not checked again).
 pub fn read_verified_earlier(note: &str) -> Result<Checkpoint> {
     Checkpoint::parse_body(parse_note(note)?.text)
+}
+
+/// The text of a signed note and, unverified, the signature on it by `name`'s `key`
+/// (found by key id; `None`: the note has none by that key): for checking many notes'
+/// signatures in one batch (`signature::verify_many`).
+pub fn signature_by<'a>(
+    note: &'a str,
+    name: &str,
+    key: &PublicKey,
+) -> Result<(&'a str, Option<[u8; 64]>)> {
+    let n = parse_note(note)?;
+    let id = key_id(name, key);
+    let sig = n
+        .sigs
+        .iter()
+        .find(|(nm, kid, sig)| *nm == name && *kid == id && sig.len() == 64)
+        .map(|(_, _, sig)| sig[..].try_into().expect("64 bytes"));
+    Ok((n.text, sig))
+}
+
+/// The text of a signed note (its signatures not checked).
+pub fn note_text(note: &str) -> Result<&str> {
+    Ok(parse_note(note)?.text)
+}
+
+/// The key ids of a note's signature lines by `name`.
+pub fn key_ids(note: &str, name: &str) -> Result<Vec<[u8; 4]>> {
+    Ok(parse_note(note)?
+        .sigs
+        .iter()
+        .filter(|(nm, _, _)| *nm == name)
+        .map(|(_, id, _)| *id)
+        .collect())
 }
 
 /// Opens a signed checkpoint: it must carry a valid signature by `name`'s `key`

@@ -9,6 +9,7 @@ pub mod canonical;
 pub mod certificate;
 pub mod checkpoint;
 pub mod codelists;
+pub mod commit;
 pub mod dossier;
 pub mod entry;
 pub mod epcis;

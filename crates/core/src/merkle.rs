@@ -100,6 +100,96 @@ pub fn range_hash<S: NodeSource>(src: &S, start: u64, end: u64) -> Result<Hash, 
     Ok(node_hash(&l, &r))
 }
 
+/// A multiproof (ledger.md §10.1) of the leaves at `indices` (strictly increasing,
+/// each below `size`) in the tree of `size` leaves: the hashes of the subtrees of
+/// RFC 9162's decomposition that hold none of them, left to right.
+pub fn multiproof<S: NodeSource>(
+    src: &S,
+    size: u64,
+    indices: &[u64],
+) -> Result<Vec<Hash>, S::Error> {
+    fn walk<S: NodeSource>(
+        src: &S,
+        lo: u64,
+        hi: u64,
+        idx: &[u64],
+        out: &mut Vec<Hash>,
+    ) -> Result<(), S::Error> {
+        if idx.is_empty() {
+            out.push(range_hash(src, lo, hi)?);
+            return Ok(());
+        }
+        if hi - lo == 1 {
+            return Ok(());
+        }
+        let k = largest_pow2_below(hi - lo);
+        let split = idx.partition_point(|&i| i < lo + k);
+        walk(src, lo, lo + k, &idx[..split], out)?;
+        walk(src, lo + k, hi, &idx[split..], out)
+    }
+    debug_assert!(indices.windows(2).all(|w| w[0] < w[1]));
+    debug_assert!(indices.last().is_none_or(|&i| i < size));
+    let mut out = Vec::new();
+    if size > 0 {
+        walk(src, 0, size, indices, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The root that `leaves` (`(index, leaf hash)`, indices strictly increasing and below
+/// `size`, at least one) and the multiproof `proof` give for a tree of `size` leaves;
+/// `None` when the indices are not so, or the proof has too few or too many hashes.
+/// Compare the result with the signed root.
+pub fn multiproof_root(size: u64, leaves: &[(u64, Hash)], proof: &[Hash]) -> Option<Hash> {
+    fn walk(
+        lo: u64,
+        hi: u64,
+        leaves: &[(u64, Hash)],
+        proof: &mut std::slice::Iter<'_, Hash>,
+    ) -> Option<Hash> {
+        if leaves.is_empty() {
+            return proof.next().copied();
+        }
+        if hi - lo == 1 {
+            return Some(leaves[0].1);
+        }
+        let k = largest_pow2_below(hi - lo);
+        let split = leaves.partition_point(|&(i, _)| i < lo + k);
+        let l = walk(lo, lo + k, &leaves[..split], proof)?;
+        let r = walk(lo + k, hi, &leaves[split..], proof)?;
+        Some(node_hash(&l, &r))
+    }
+    if leaves.is_empty() || leaves.last()?.0 >= size || !leaves.windows(2).all(|w| w[0].0 < w[1].0)
+    {
+        return None;
+    }
+    let mut it = proof.iter();
+    let root = walk(0, size, leaves, &mut it)?;
+    it.next().is_none().then_some(root)
+}
+
+/// The perfect subtrees of a list of leaf hashes held in memory (every level built
+/// once): for proofs within one commit's own tree.
+pub struct Levels(Vec<Vec<Hash>>);
+
+impl Levels {
+    pub fn new(leaves: Vec<Hash>) -> Levels {
+        let mut levels = vec![leaves];
+        while levels.last().expect("one level").len() > 1 {
+            let up = pair_up(levels.last().expect("one level"));
+            levels.push(up);
+        }
+        Levels(levels)
+    }
+}
+
+impl NodeSource for Levels {
+    type Error = std::convert::Infallible;
+    fn node(&self, level: u32, index: u64) -> Result<Hash, Self::Error> {
+        Ok(self.0[level as usize][index as usize])
+    }
+}
+
 /// RFC 9162 2.1.3.1 PATH(m, D[0:n]), leaf first.
 pub fn inclusion_proof<S: NodeSource>(
     src: &S,

@@ -173,3 +173,78 @@ fn generated_proofs_verify_and_every_mutation_fails() {
         }
     }
 }
+
+/// Multiproofs (ledger.md §10.1) of every kind of selection in trees of 1 to 70
+/// leaves: they rebuild the root the leaves give, one leaf's is its inclusion path,
+/// a run's is short, and any change to a leaf, an index or the proof is refused.
+#[test]
+fn multiproofs_prove_any_selection_and_nothing_else() {
+    let mut state = 0x9E37_79B9_7F4A_7C15u64;
+    let mut rand = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for n in 1..=70u64 {
+        let leaves: Vec<Hash> = (0..n)
+            .map(|i| merkle::leaf_hash(&i.to_be_bytes()))
+            .collect();
+        let root = merkle::root_of_leaf_hashes(&leaves);
+        let levels = merkle::Levels::new(leaves.clone());
+        let mem = Mem(leaves.clone());
+        let mut sets: Vec<Vec<u64>> = vec![(0..n).collect(), vec![0], vec![n - 1]];
+        for _ in 0..12 {
+            let mut s: Vec<u64> = (0..n).filter(|_| rand() % 4 == 0).collect();
+            if s.is_empty() {
+                s.push(rand() % n);
+            }
+            sets.push(s);
+            let a = rand() % n;
+            let b = a + 1 + rand() % (n - a);
+            sets.push((a..b).collect());
+        }
+        for set in sets {
+            let proof = merkle::multiproof(&levels, n, &set).unwrap();
+            assert_eq!(proof, merkle::multiproof(&mem, n, &set).unwrap());
+            let with: Vec<(u64, Hash)> = set.iter().map(|&i| (i, leaves[i as usize])).collect();
+            assert_eq!(
+                merkle::multiproof_root(n, &with, &proof),
+                Some(root),
+                "n={n} {set:?}"
+            );
+            if set.len() == 1 {
+                let mut path = merkle::inclusion_proof(&mem, set[0], n).unwrap();
+                let mut sorted = proof.clone();
+                path.sort();
+                sorted.sort();
+                assert_eq!(sorted, path, "one leaf: its inclusion path");
+            }
+            if set.len() as u64 == set[set.len() - 1] - set[0] + 1 {
+                let bound = 2 * (64 - n.leading_zeros()) as usize;
+                assert!(proof.len() <= bound, "a run: {} hashes, n={n}", proof.len());
+            }
+            // A changed leaf, a shifted index, a hash short or over: refused.
+            let mut bad = with.clone();
+            bad[0].1 = merkle::leaf_hash(b"forged");
+            assert_ne!(merkle::multiproof_root(n, &bad, &proof), Some(root));
+            if with[0].0 > 0 {
+                let mut moved = with.clone();
+                moved[0].0 -= 1;
+                assert_ne!(merkle::multiproof_root(n, &moved, &proof), Some(root));
+            }
+            let mut longer = proof.clone();
+            longer.push(Hash::ZERO);
+            assert_eq!(merkle::multiproof_root(n, &with, &longer), None);
+            if !proof.is_empty() {
+                assert_eq!(merkle::multiproof_root(n, &with, &proof[1..]), None);
+            }
+        }
+        assert_eq!(merkle::multiproof_root(n, &[], &[root]), None, "no leaves");
+        assert_eq!(
+            merkle::multiproof_root(n, &[(n, leaves[0])], &[]),
+            None,
+            "index past the end"
+        );
+    }
+}
