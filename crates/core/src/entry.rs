@@ -104,6 +104,47 @@ impl Body {
     }
 }
 
+/// A version-2 entry's body (ledger.md §8.1): no `prev` and no signature of its own;
+/// its commit's note authenticates it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BodyV2 {
+    pub seq: u64,
+    pub kind: String,
+    /// The commit's time.
+    pub time: Timestamp,
+    pub author: [u8; 32],
+    /// RFC 8785 canonical JSON text.
+    pub payload: String,
+}
+
+impl BodyV2 {
+    /// The RFC 8785 text of `{"author","kind","payload","seq","time","v":2}`.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = String::with_capacity(160 + self.payload.len());
+        out.push_str("{\"author\":\"");
+        out.push_str(&hex::encode(self.author));
+        out.push_str("\",\"kind\":");
+        out.push_str(&canonical::string_literal(&self.kind));
+        out.push_str(",\"payload\":");
+        out.push_str(&self.payload);
+        out.push_str(",\"seq\":");
+        out.push_str(&self.seq.to_string());
+        out.push_str(",\"time\":\"");
+        out.push_str(&self.time.to_rfc3339());
+        out.push_str("\",\"v\":2}");
+        out.into_bytes()
+    }
+
+    pub fn hash(&self) -> Hash {
+        Hash::of(&self.to_bytes())
+    }
+
+    /// The Merkle leaf hash: RFC 9162 leaf hash of the entry hash.
+    pub fn leaf_hash(&self) -> Hash {
+        merkle::leaf_hash(&self.hash().0)
+    }
+}
+
 /// An entry as stored: body, entry hash and the author's signature.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
@@ -176,6 +217,27 @@ mod tests {
         });
         assert_eq!(
             String::from_utf8(b.to_bytes()).unwrap(),
+            canonical::to_canonical(&obj).unwrap()
+        );
+    }
+
+    #[test]
+    fn hand_written_v2_body_equals_canonicalised_object() {
+        let b = body();
+        let v2 = BodyV2 {
+            seq: b.seq,
+            kind: "officer.add".into(),
+            time: b.time,
+            author: b.author,
+            payload: b.payload.clone(),
+        };
+        let obj = json!({
+            "v": 2, "seq": 7, "kind": "officer.add", "time": b.time.to_rfc3339(),
+            "author": hex::encode(b.author),
+            "payload": serde_json::from_str::<serde_json::Value>(&b.payload).unwrap(),
+        });
+        assert_eq!(
+            String::from_utf8(v2.to_bytes()).unwrap(),
             canonical::to_canonical(&obj).unwrap()
         );
     }

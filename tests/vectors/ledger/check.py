@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""Checks tests/vectors/ledger/v1.json independently of the Rust code: bodies hash to
-the entry hashes, entries link, leaf hashes and the RFC 9162 root, the signed messages,
-and every Ed25519 signature and the checkpoint note (with the `cryptography` package;
-without it the check fails)."""
+"""Checks tests/vectors/ledger/v1.json and v2.json independently of the Rust code.
+v1: bodies hash to the entry hashes, entries link, leaf hashes and the RFC 9162 root, the
+signed messages, and every Ed25519 signature and the checkpoint note. v2: bodies, the
+commits tiling the ledger with their range roots, roots and signed notes, attribution
+(every entry's author signs its commit), the officer set, multiproofs, and the mutated
+cases refused for their reason. Signatures with the `cryptography` package; without it
+the check fails."""
 import base64, hashlib, json, os, sys
 
 doc = json.load(open(os.path.join(os.path.dirname(__file__), "v1.json"), encoding="utf-8"))
@@ -51,4 +54,130 @@ assert Ed25519PrivateKey.from_private_bytes(bytes.fromhex(doc["seed_hex"])).publ
 for e in doc["entries"]:
     key.verify(bytes.fromhex(e["signature"]), bytes.fromhex(e["signed_message_hex"]))
 key.verify(blob[4:], text.encode())
-print("ledger vectors: hashes, links, tree, checkpoint and all signatures OK")
+
+# ---- Ledger v2 (docs/spec/ledger.md §7-13): v2.json ----------------------------------
+v2 = json.load(open(os.path.join(os.path.dirname(__file__), "v2.json"), encoding="utf-8"))
+org_pk = bytes.fromhex(v2["org"]["public_key"])
+origin = v2["org"]["origin"]
+assert origin == "tradeseal/" + sha(b"tradeseal/v1/origin\x00" + org_pk)[:8].hex()
+assert Ed25519PrivateKey.from_private_bytes(bytes.fromhex(v2["org"]["seed_hex"])).public_key().public_bytes_raw() == org_pk
+
+def fingerprint(pk):
+    h = sha(b"tradeseal/v1/fingerprint\x00" + pk)[:30]
+    return " ".join(f"{int.from_bytes(h[i:i + 5], 'big') % 100000:05d}" for i in range(0, 30, 5))
+
+assert v2["org"]["fingerprint"] == fingerprint(org_pk)
+card = v2["officer"]["card"]
+officer_pk = bytes.fromhex(card["public_key"])
+assert card["format"] == "tradeseal-officer-card/v1" and card["origin"] == origin
+assert card["fingerprint"] == fingerprint(officer_pk)
+
+def v2_body(e, i):
+    body = json.loads(e["body"])
+    assert e["body"] == json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False), i
+    assert sorted(body) == ["author", "kind", "payload", "seq", "time", "v"] and body["v"] == 2, i
+    h = sha(e["body"].encode())
+    return body, h, sha(b"\x00" + h)
+
+bodies, leaves2 = [], []
+for i, e in enumerate(v2["entries"]):
+    body, h, leaf = v2_body(e, i)
+    assert body["seq"] == i and h.hex() == e["entry_hash"] and leaf.hex() == e["leaf_hash"], i
+    bodies.append(body)
+    leaves2.append(leaf)
+assert mth(leaves2).hex() == v2["root"]
+
+def parse_commit(note):
+    text, sig_line = note.split("\n\n")
+    text += "\n"
+    o, size, root_b64, ext, rest = text.split("\n")
+    assert rest == "" and o == origin
+    word, start, time, range_b64, set_ = ext.split(" ")
+    assert word == "tradeseal-commit/v2"
+    name, blob = sig_line.rstrip("\n").removeprefix("\u2014 ").rsplit(" ", 1)
+    assert name == origin
+    blob = base64.b64decode(blob)
+    return dict(text=text, end=int(size), root=base64.b64decode(root_b64), start=int(start), time=time,
+                range_root=base64.b64decode(range_b64), set=None if set_ == "-" else int(set_),
+                key_id=blob[:4], sig=blob[4:])
+
+def open_commit(note, author):
+    c = parse_commit(note)
+    assert c["key_id"] == sha(origin.encode() + b"\n\x01" + author)[:4], "the note's key id is not its author's"
+    Ed25519PublicKey.from_public_bytes(author).verify(c["sig"], c["text"].encode())
+    return c
+
+def check_commit(c, author, bodies, leaves, admins, officers):
+    assert all(bodies[i]["author"] == author.hex() for i in range(c["start"], c["end"])), "author-mismatch"
+    assert all(bodies[i]["time"] == c["time"] for i in range(c["start"], c["end"])), "commit-time"
+    assert mth(leaves[c["start"]:c["end"]]) == c["range_root"] and mth(leaves[:c["end"]]) == c["root"]
+    assert author in admins or author in officers, "unknown-author"
+
+admins, officers, end = {org_pk}, set(), 0
+for c_json in v2["commits"]:
+    author = bytes.fromhex(c_json["author"])
+    c = open_commit(c_json["note"], author)
+    assert c["start"] == end and c["end"] == c_json["end"] and c["start"] == c_json["start"], "commits tile the ledger"
+    assert c["set"] == 0 and bodies[0]["kind"] == "officer.add"
+    check_commit(c, author, bodies, leaves2, admins, officers)
+    for i in range(c["start"], c["end"]):
+        if bodies[i]["kind"] == "officer.add":
+            assert author in admins, "not-an-admin"
+            p = bodies[i]["payload"]
+            assert p["card"] == card and p["role"] == "officer" and p["after"] is None
+            officers.add(bytes.fromhex(p["card"]["public_key"]))
+    end = c["end"]
+assert end == len(bodies)
+
+def multiproof_root(size, leaves, proof):
+    """ledger.md §10.1: leaves = [(index, leaf hash)] increasing; None if the proof is short or long."""
+    it = iter(proof)
+    def root(lo, hi, ls):
+        if not ls:
+            return next(it)
+        if hi - lo == 1:
+            return ls[0][1]
+        k = 1
+        while k * 2 < hi - lo:
+            k *= 2
+        left = [x for x in ls if x[0] < lo + k]
+        right = [x for x in ls if x[0] >= lo + k]
+        return sha(b"\x01" + root(lo, lo + k, left) + root(lo + k, hi, right))
+    try:
+        r = root(0, size, leaves)
+    except StopIteration:
+        return None
+    return None if next(it, None) is not None else r
+
+for m in v2["multiproofs"]:
+    got = multiproof_root(m["size"], [(i, leaves2[i]) for i in m["indices"]], [bytes.fromhex(h) for h in m["proof"]])
+    assert got is not None and got.hex() == m["root"], m["indices"]
+for r in v2["range_proofs"]:
+    c = v2["commits"][r["commit"]]
+    rl = leaves2[c["start"]:c["end"]]
+    got = multiproof_root(len(rl), [(i, rl[i]) for i in r["indices"]], [bytes.fromhex(h) for h in r["proof"]])
+    assert got is not None and got.hex() == c["range_root"]
+
+# The mutated cases must each be refused, for their reason.
+def refused(f):
+    try:
+        f()
+    except Exception as e:
+        return str(e) or type(e).__name__
+    return None
+
+bad = {b["name"]: b for b in v2["invalid"]}
+def forged_author():
+    b = bad["author-mismatch"]
+    fbodies, fleaves = bodies[:3], leaves2[:3]
+    body, h, leaf = v2_body({"body": b["entry_body"]}, 3)
+    fbodies, fleaves = fbodies + [body], fleaves + [leaf]
+    c = open_commit(b["note"], org_pk)  # the signature itself is good
+    check_commit(c, org_pk, fbodies, fleaves, admins, officers)
+assert refused(forged_author) == "author-mismatch"
+assert refused(lambda: open_commit(bad["note-altered"]["note"], officer_pk)) == "InvalidSignature"
+extra = bad["multiproof-extra-hash"]
+assert multiproof_root(len(leaves2), [(i, leaves2[i]) for i in extra["indices"]], [bytes.fromhex(h) for h in extra["proof"]]) is None
+
+print("ledger vectors: v1 hashes, links, tree, checkpoint and all signatures OK; "
+      "v2 bodies, commits, officer set, multiproofs and all signatures OK, its forgeries refused")

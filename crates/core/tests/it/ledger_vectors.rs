@@ -103,3 +103,179 @@ fn the_independent_checker_passes_the_vectors_and_fails_without_its_crypto() {
         "{why}"
     );
 }
+
+/// Ledger v2 (docs/spec/ledger.md §7-13): the organisation key enrols an officer
+/// (commit 0), the officer writes two notes in one commit (1), the organisation one
+/// more (2). Bodies, hashes, range roots, commit notes, multiproofs, and mutated cases
+/// the independent checker must reject. `TRADESEAL_BLESS=1` writes the file.
+#[test]
+fn ledger_v2_vectors_are_reproduced_exactly() {
+    use tradeseal_core::commit::{self, Commit, OfficerCard};
+    use tradeseal_core::entry::BodyV2;
+    let (org_seed, officer_seed) = ([0x11u8; 32], [0x22u8; 32]);
+    let org = ed25519_dalek::SigningKey::from_bytes(&org_seed);
+    let officer = ed25519_dalek::SigningKey::from_bytes(&officer_seed);
+    let (org_pk, officer_pk) = (PublicKey::of(&org), PublicKey::of(&officer));
+    let origin = origin_for(&org_pk);
+    let card = OfficerCard::new(&origin, "Acme Coffee Importers", "Ana Ruiz", &officer_pk);
+    let t = |i: i64| Timestamp::from_unix_millis(1_795_000_000_000 + i * 60_000).unwrap();
+    let payload = |v: serde_json::Value| tradeseal_core::canonical::value_to_canonical(&v).unwrap();
+    let note = |text: &str| canonical_payload(&NotePayload::new(text).unwrap()).unwrap();
+    // (author key, time, [(kind, payload)]) per commit.
+    let commits_in: Vec<(&ed25519_dalek::SigningKey, Timestamp, Vec<(&str, String)>)> = vec![
+        (
+            &org,
+            t(0),
+            vec![(
+                "officer.add",
+                payload(json!({"after": null, "card": card, "role": "officer"})),
+            )],
+        ),
+        (
+            &officer,
+            t(1),
+            vec![
+                ("note", note("Received 20 bags of green coffee, lot L-117")),
+                ("note", note("Qualität geprüft ✓")),
+            ],
+        ),
+        (&org, t(2), vec![("note", note("Shipment 0042 released"))]),
+    ];
+    let mut bodies: Vec<BodyV2> = Vec::new();
+    let mut commits = Vec::new();
+    let mut notes = Vec::new();
+    for (key, time, entries) in &commits_in {
+        let start = bodies.len() as u64;
+        for (kind, p) in entries {
+            bodies.push(BodyV2 {
+                seq: bodies.len() as u64,
+                kind: kind.to_string(),
+                time: *time,
+                author: PublicKey::of(key).to_bytes(),
+                payload: p.clone(),
+            });
+        }
+        let leaves: Vec<Hash> = bodies.iter().map(BodyV2::leaf_hash).collect();
+        let hashes: Vec<Hash> = bodies[start as usize..].iter().map(BodyV2::hash).collect();
+        let c = Commit {
+            checkpoint: Checkpoint {
+                origin: origin.clone(),
+                size: bodies.len() as u64,
+                root: merkle::root_of_leaf_hashes(&leaves),
+            },
+            start,
+            time: *time,
+            range_root: commit::range_root(&hashes),
+            set: Some(0),
+        };
+        let signed = c.sign(key);
+        assert_eq!(commit::open(&signed, &PublicKey::of(key)).unwrap(), c);
+        commits.push(json!({
+            "start": c.start,
+            "end": c.end(),
+            "author": PublicKey::of(key).to_hex(),
+            "range_root": c.range_root.to_hex(),
+            "root": c.checkpoint.root.to_hex(),
+            "note": signed,
+        }));
+        notes.push(signed);
+    }
+    let leaves: Vec<Hash> = bodies.iter().map(BodyV2::leaf_hash).collect();
+    let levels = merkle::Levels::new(leaves.clone());
+    let size = leaves.len() as u64;
+    let root = merkle::root_of_leaf_hashes(&leaves);
+    let mut multiproofs = Vec::new();
+    for set in [vec![1u64, 2], vec![0, 3], vec![2], vec![0, 1, 2, 3]] {
+        let proof = merkle::multiproof(&levels, size, &set).unwrap();
+        let with: Vec<(u64, Hash)> = set.iter().map(|&i| (i, leaves[i as usize])).collect();
+        assert_eq!(merkle::multiproof_root(size, &with, &proof), Some(root));
+        multiproofs.push(json!({
+            "size": size,
+            "indices": set,
+            "proof": proof.iter().map(Hash::to_hex).collect::<Vec<_>>(),
+            "root": root.to_hex(),
+        }));
+    }
+    // Entry 2 alone within commit 1's range tree (index 1 of 2 leaves).
+    let range = merkle::Levels::new(leaves[1..3].to_vec());
+    let range_proof = merkle::multiproof(&range, 2, &[1]).unwrap();
+    // A forgery: the organisation's key signs a commit of an entry that names the
+    // officer as its author (the attribution rule refuses it).
+    let forged = BodyV2 {
+        seq: 3,
+        kind: "note".into(),
+        time: t(2),
+        author: officer_pk.to_bytes(),
+        payload: note("Shipment 0042 released"),
+    };
+    let mut forged_leaves = leaves.clone();
+    forged_leaves[3] = forged.leaf_hash();
+    let forged_note = Commit {
+        checkpoint: Checkpoint {
+            origin: origin.clone(),
+            size: 4,
+            root: merkle::root_of_leaf_hashes(&forged_leaves),
+        },
+        start: 3,
+        time: t(2),
+        range_root: commit::range_root(&[forged.hash()]),
+        set: Some(0),
+    }
+    .sign(&org);
+    let doc = json!({
+        "description": "TradeSeal ledger format v2: the organisation key (seed 0x11 x 32) enrols an officer (seed 0x22 x 32) in commit 0; the officer's two notes are commit 1; the organisation's note commit 2",
+        "org": {
+            "seed_hex": hex::encode(org_seed),
+            "public_key": org_pk.to_hex(),
+            "origin": origin,
+            "fingerprint": fingerprint(&org_pk),
+        },
+        "officer": {
+            "seed_hex": hex::encode(officer_seed),
+            "public_key": officer_pk.to_hex(),
+            "card": card,
+        },
+        "entries": bodies.iter().map(|b| json!({
+            "body": String::from_utf8(b.to_bytes()).unwrap(),
+            "entry_hash": b.hash().to_hex(),
+            "leaf_hash": b.leaf_hash().to_hex(),
+        })).collect::<Vec<_>>(),
+        "commits": commits,
+        "root": root.to_hex(),
+        "multiproofs": multiproofs,
+        "range_proofs": [{
+            "commit": 1,
+            "indices": [1],
+            "proof": range_proof.iter().map(Hash::to_hex).collect::<Vec<_>>(),
+        }],
+        "invalid": [
+            {
+                "name": "author-mismatch",
+                "why": "commit 2 replaced: the organisation's key signs an entry that names the officer as its author",
+                "entry_body": String::from_utf8(forged.to_bytes()).unwrap(),
+                "note": forged_note,
+            },
+            {
+                "name": "note-altered",
+                "why": "commit 1's note with its start changed from 1 to 2 after signing",
+                "note": notes[1].replacen("tradeseal-commit/v2 1 ", "tradeseal-commit/v2 2 ", 1),
+            },
+            {
+                "name": "multiproof-extra-hash",
+                "why": "the multiproof of entries 1 and 2 with one hash too many",
+                "indices": [1, 2],
+                "proof": merkle::multiproof(&levels, size, &[1, 2]).unwrap().iter().map(Hash::to_hex).chain([Hash::ZERO.to_hex()]).collect::<Vec<_>>(),
+            },
+        ],
+    });
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/vectors/ledger/v2.json");
+    if std::env::var_os("TRADESEAL_BLESS").is_some() {
+        std::fs::write(&path, &text).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        text,
+        "the ledger v2 vectors changed: bless them only while v2 is unreleased"
+    );
+}
