@@ -5,38 +5,31 @@
 
 pub mod bindings;
 pub mod bundle;
-pub mod canonical;
 pub mod certificate;
-pub mod checkpoint;
 pub mod codelists;
-pub mod commit;
 pub mod dossier;
-pub mod entry;
 pub mod epcis;
-pub mod error;
 pub mod files;
 pub mod gs1;
-pub mod hash;
 pub mod home;
 pub mod identity;
 pub mod keys;
 pub mod label;
 pub mod ledger;
 pub mod masterdata;
-pub mod merkle;
 #[cfg(windows)]
 mod owner_only;
 pub mod parties;
 pub mod pdf;
 pub mod proof;
-pub mod signature;
 pub mod system;
-pub mod time;
 pub mod timeline;
 pub mod trace;
 pub mod verify;
 pub mod view;
 
-pub use error::{Error, ErrorCode, Result};
-pub use hash::Hash;
-pub use time::Timestamp;
+// The ledger formats live below the domain, in tradeseal-log; here under their old paths.
+pub use tradeseal_log::{
+    canonical, checkpoint, commit, entry, error, hash, merkle, signature, time,
+};
+pub use tradeseal_log::{Error, ErrorCode, Hash, Result, Timestamp};

@@ -7,7 +7,7 @@
 use crate::checkpoint::{self, Checkpoint};
 use crate::error::{Error, Result};
 use crate::hash::Hash;
-use crate::identity;
+use crate::key as identity;
 use crate::merkle;
 use crate::signature::PublicKey;
 use crate::time::Timestamp;
