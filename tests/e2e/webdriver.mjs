@@ -116,14 +116,21 @@ export async function launch(driver) {
     /** The element's textContent (WebDriver's visible text drops clipped text). */
     text: (el) => s("POST", "/execute/sync", { script: "return arguments[0].textContent.trim()", args: [{ [ELEMENT]: el }] }),
     /** Clicks `el`; while it is not interactable yet (disabled during a save, covered,
-     * still being laid out) tries again, up to 5 s, as WebDriver's implicit wait would. */
+     * still being laid out, or below the fold of a scrolled panel, which WebKitWebDriver
+     * does not scroll) brings it into view and tries again, up to 10 s. */
     async click(el) {
-      const end = Date.now() + 5000;
+      const end = Date.now() + 10000;
       for (;;) {
         try {
           return await s("POST", `/element/${el}/click`, {});
         } catch (e) {
-          if (!String(e.message).includes("element not interactable") || Date.now() > end) throw e;
+          if (!String(e.message).includes("element not interactable") || Date.now() > end) {
+            const why = await session
+              .script("const b = arguments[0]; const r = b.getBoundingClientRect(); return `disabled=${b.disabled} rect=${Math.round(r.x)},${Math.round(r.y)},${Math.round(r.width)}x${Math.round(r.height)} viewport=${innerWidth}x${innerHeight}`", [{ [ELEMENT]: el }])
+              .catch(() => "");
+            throw new Error(`${e.message} (${why})`);
+          }
+          await session.script("arguments[0].scrollIntoView({ block: 'center' })", [{ [ELEMENT]: el }]).catch(() => {});
           await sleep(100);
         }
       }
