@@ -12,6 +12,16 @@ cargo fmt --all -- --check
 echo "== UI: type check and build"
 (cd ui && npm run --silent check && npm run --silent build)
 
+echo "== a throwaway PostgreSQL cluster for the tests (a Unix socket in a temporary folder; stopped and deleted at the end)"
+PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+PGDIR=$(mktemp -d /tmp/tradeseal-pg-run.XXXXXX)
+as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+if [ "$(id -u)" = 0 ]; then chown postgres:postgres "$PGDIR"; fi
+as_pg "$PGBIN/initdb" -D "$PGDIR/data" -A trust -U tradeseal --no-sync -E UTF8 --locale C >/dev/null
+as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -o "-k $PGDIR -c listen_addresses=''" -l "$PGDIR/server.log" -w start >/dev/null
+trap 'as_pg "$PGBIN/pg_ctl" -D "$PGDIR/data" -m fast stop >/dev/null 2>&1 || true; rm -rf "$PGDIR"' EXIT
+export TRADESEAL_TEST_POSTGRES="host=$PGDIR user=tradeseal"
+
 echo "== core and CLI tests (no GTK needed)"
 cargo test --workspace --exclude tradeseal-app
 

@@ -25,6 +25,7 @@ pub enum ErrorCode {
     Io,
     Cancelled,
     EditConflict,
+    Unreachable,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +69,12 @@ pub enum Error {
     )]
     Storage(#[source] rusqlite::Error),
 
+    #[error("the team ledger's database failed: {0}; the ledger is unchanged, try again or run `tradeseal verify`")]
+    Database(String),
+
+    #[error("cannot reach {what}: {reason}; check the connection string (--store or TRADESEAL_STORE), the network, and that the server runs")]
+    Unreachable { what: String, reason: String },
+
     #[error("cancelled: nothing was changed")]
     Cancelled,
 
@@ -109,7 +116,8 @@ impl Error {
             Error::ReadOnly { .. } => ErrorCode::ReadOnly,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::BadCheckpoint { .. } => ErrorCode::BadCheckpoint,
-            Error::Storage(_) => ErrorCode::Storage,
+            Error::Storage(_) | Error::Database(_) => ErrorCode::Storage,
+            Error::Unreachable { .. } => ErrorCode::Unreachable,
             Error::Io { .. } => ErrorCode::Io,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::EditConflict { .. } => ErrorCode::EditConflict,

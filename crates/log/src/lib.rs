@@ -6,12 +6,14 @@
 pub mod canonical;
 pub mod checkpoint;
 pub mod commit;
+pub mod db;
 pub mod entry;
 pub mod error;
 pub mod hash;
 pub mod key;
 pub mod merkle;
 pub mod signature;
+pub mod throwaway;
 pub mod time;
 
 pub use error::{Error, ErrorCode, Result};

@@ -1,0 +1,455 @@
+//! The SQL a ledger speaks, on either engine: SQLite for one desk (embedded, one file)
+//! and PostgreSQL for a team's shared ledger. Statements are written once, in the
+//! subset both engines read, with `?1`, `?2` … placeholders (rewritten to `$1` … for
+//! PostgreSQL); values are the four kinds both store (`Value`). Every write runs in one
+//! transaction that holds the ledger's write lock, so writers from any number of desks
+//! are serialised into one history, and it is durable before `write` returns.
+
+use crate::error::{Error, Result};
+
+/// A value as both engines store it: `BIGINT`/`INTEGER`, `TEXT`, `BYTEA`/`BLOB`, `NULL`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    Null,
+    Int(i64),
+    Text(String),
+    Blob(Vec<u8>),
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::Int(v)
+    }
+}
+impl From<u32> for Value {
+    fn from(v: u32) -> Value {
+        Value::Int(v.into())
+    }
+}
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::Text(v.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::Text(v)
+    }
+}
+impl From<&String> for Value {
+    fn from(v: &String) -> Value {
+        Value::Text(v.clone())
+    }
+}
+impl From<Vec<u8>> for Value {
+    fn from(v: Vec<u8>) -> Value {
+        Value::Blob(v)
+    }
+}
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::Blob(v.to_vec())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+/// `[a.into(), b.into(), …]`: the parameters of a statement.
+#[macro_export]
+macro_rules! sql_params {
+    ($($v:expr),* $(,)?) => { &[$($crate::db::Value::from($v)),*][..] };
+}
+
+/// One row of a query's result.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row(pub Vec<Value>);
+
+impl Row {
+    fn at(&self, i: usize) -> &Value {
+        self.0.get(i).unwrap_or(&Value::Null)
+    }
+
+    fn wrong(&self, i: usize, want: &str) -> Error {
+        Error::invalid(
+            "stored row",
+            format!("column {i} holds {:?}, not {want}: the database was changed by something other than TradeSeal; run `tradeseal verify`", self.at(i)),
+        )
+    }
+
+    pub fn int(&self, i: usize) -> Result<i64> {
+        match self.at(i) {
+            Value::Int(v) => Ok(*v),
+            _ => Err(self.wrong(i, "an integer")),
+        }
+    }
+    pub fn text(&self, i: usize) -> Result<String> {
+        match self.at(i) {
+            Value::Text(v) => Ok(v.clone()),
+            _ => Err(self.wrong(i, "text")),
+        }
+    }
+    pub fn blob(&self, i: usize) -> Result<Vec<u8>> {
+        match self.at(i) {
+            Value::Blob(v) => Ok(v.clone()),
+            _ => Err(self.wrong(i, "bytes")),
+        }
+    }
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
+        match self.at(i) {
+            Value::Null => Ok(None),
+            _ => self.int(i).map(Some),
+        }
+    }
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>> {
+        match self.at(i) {
+            Value::Null => Ok(None),
+            _ => self.text(i).map(Some),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// What runs SQL: a connection, or a transaction open on one.
+pub trait Sql {
+    fn engine(&self) -> Engine;
+    /// Runs one statement; returns the number of rows it changed.
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    /// Several statements without parameters (schema changes).
+    fn batch(&mut self, sql: &str) -> Result<()>;
+
+    fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// A connection to a ledger's database.
+pub enum Conn {
+    Sqlite(rusqlite::Connection),
+    Postgres(Box<postgres::Client>),
+}
+
+/// A write transaction (see [`Conn::write`]).
+pub enum Tx<'a> {
+    Sqlite(rusqlite::Transaction<'a>),
+    Postgres(postgres::Transaction<'a>),
+}
+
+/// The advisory lock every PostgreSQL writer of a TradeSeal ledger takes: "TSLD".
+const PG_WRITE_LOCK: i64 = 0x5453_4C44;
+
+impl Conn {
+    /// Connects to PostgreSQL by a libpq connection string or URL
+    /// (`postgres://user@host/db?sslmode=require`, `host=/run/pg dbname=x`). TLS is used
+    /// over the network unless `sslmode=disable` (rustls, the system's CA certificates). Every commit is
+    /// made durable before it is acknowledged (`synchronous_commit = on`), and a writer
+    /// waits at most 10 s for the write lock.
+    pub fn postgres(url: &str) -> Result<Conn> {
+        let config: postgres::Config = url.parse().map_err(|e: postgres::Error| {
+            Error::invalid(
+                "store",
+                format!("{e}: give a PostgreSQL connection string such as postgres://officer@db.example.com/tradeseal"),
+            )
+        })?;
+        // A Unix socket is local: libpq uses no TLS on one either.
+        let local = config
+            .get_hosts()
+            .iter()
+            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
+        let mut client = if local || config.get_ssl_mode() == postgres::config::SslMode::Disable {
+            config.connect(postgres::NoTls)
+        } else {
+            let mut roots = rustls::RootCertStore::empty();
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+            // ring: no C toolchain beyond the one SQLite needs (aws-lc would want cmake).
+            #[allow(deprecated)]
+            let provider = rustls::crypto::ring::default_provider();
+            let tls = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(provider))
+                .with_safe_default_protocol_versions()
+                .map_err(|e| Error::invalid("store", format!("TLS: {e}")))?
+                .with_root_certificates(roots)
+                .with_no_client_auth();
+            config.connect(tokio_postgres_rustls::MakeRustlsConnect::new(tls))
+        }
+        .map_err(|e| pg_error(e, Some(&config)))?;
+        client
+            .batch_execute("SET synchronous_commit = on; SET lock_timeout = '10s'")
+            .map_err(|e| pg_error(e, None))?;
+        Ok(Conn::Postgres(Box::new(client)))
+    }
+
+    /// Runs `f` in one transaction holding the ledger's write lock (SQLite: `BEGIN
+    /// IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so writers are
+    /// serialised. Commits when `f` succeeds, durably, and rolls back when it fails:
+    /// nothing of a failed write remains.
+    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+        match self {
+            Conn::Sqlite(c) => {
+                let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+                let mut tx = Tx::Sqlite(tx);
+                let v = f(&mut tx)?;
+                let Tx::Sqlite(tx) = tx else { unreachable!() };
+                tx.commit()?;
+                Ok(v)
+            }
+            Conn::Postgres(c) => {
+                let mut tx = c.transaction().map_err(|e| pg_error(e, None))?;
+                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PG_WRITE_LOCK])
+                    .map_err(|e| pg_error(e, None))?;
+                let mut tx = Tx::Postgres(tx);
+                let v = f(&mut tx)?;
+                let Tx::Postgres(tx) = tx else { unreachable!() };
+                tx.commit().map_err(|e| pg_error(e, None))?;
+                Ok(v)
+            }
+        }
+    }
+}
+
+/// `?N` placeholders as PostgreSQL's `$N` (outside quoted text).
+fn pg_sql(sql: &str) -> std::borrow::Cow<'_, str> {
+    if !sql.contains('?') {
+        return sql.into();
+    }
+    let mut out = String::with_capacity(sql.len());
+    let mut quoted = false;
+    for c in sql.chars() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                out.push(c);
+            }
+            '?' if !quoted => out.push('$'),
+            _ => out.push(c),
+        }
+    }
+    out.into()
+}
+
+fn pg_error(e: postgres::Error, config: Option<&postgres::Config>) -> Error {
+    use postgres::error::SqlState;
+    if let Some(code) = e.code() {
+        if [
+            SqlState::LOCK_NOT_AVAILABLE,
+            SqlState::T_R_SERIALIZATION_FAILURE,
+            SqlState::T_R_DEADLOCK_DETECTED,
+        ]
+        .contains(code)
+        {
+            return Error::Busy;
+        }
+    }
+    if e.is_closed() || e.code().is_none() {
+        let place = config
+            .map(|c| {
+                let hosts: Vec<String> = c
+                    .get_hosts()
+                    .iter()
+                    .map(|h| match h {
+                        postgres::config::Host::Tcp(s) => s.clone(),
+                        postgres::config::Host::Unix(p) => p.display().to_string(),
+                    })
+                    .collect();
+                format!(" at {}", hosts.join(", "))
+            })
+            .unwrap_or_default();
+        return Error::Unreachable {
+            what: format!("the team ledger's database{place}"),
+            reason: e.to_string(),
+        };
+    }
+    Error::Database(e.to_string())
+}
+
+fn sqlite_params(params: &[Value]) -> Vec<rusqlite::types::Value> {
+    params
+        .iter()
+        .map(|v| match v {
+            Value::Null => rusqlite::types::Value::Null,
+            Value::Int(i) => rusqlite::types::Value::Integer(*i),
+            Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
+            Value::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
+        })
+        .collect()
+}
+
+fn sqlite_query(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    let mut st = c.prepare_cached(sql)?;
+    let n = st.column_count();
+    let mut rows = st.query(rusqlite::params_from_iter(sqlite_params(params)))?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let mut row = Vec::with_capacity(n);
+        for i in 0..n {
+            row.push(match r.get_ref(i)? {
+                rusqlite::types::ValueRef::Null => Value::Null,
+                rusqlite::types::ValueRef::Integer(v) => Value::Int(v),
+                rusqlite::types::ValueRef::Text(t) => {
+                    Value::Text(String::from_utf8_lossy(t).into_owned())
+                }
+                rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+                rusqlite::types::ValueRef::Real(f) => Value::Text(f.to_string()),
+            });
+        }
+        out.push(Row(row));
+    }
+    Ok(out)
+}
+
+fn sqlite_execute(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<u64> {
+    let mut st = c.prepare_cached(sql)?;
+    Ok(st.execute(rusqlite::params_from_iter(sqlite_params(params)))? as u64)
+}
+
+impl postgres::types::ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &postgres::types::Type,
+        out: &mut postgres::types::private::BytesMut,
+    ) -> std::result::Result<postgres::types::IsNull, Box<dyn std::error::Error + Sync + Send>>
+    {
+        use postgres::types::Type;
+        match self {
+            Value::Null => Ok(postgres::types::IsNull::Yes),
+            Value::Int(i) if *ty == Type::INT4 => i32::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) if *ty == Type::INT2 => i16::try_from(*i)?.to_sql(ty, out),
+            Value::Int(i) if *ty == Type::BOOL => (*i != 0).to_sql(ty, out),
+            Value::Int(i) => i.to_sql(ty, out),
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+            Value::Blob(b) => b.as_slice().to_sql(ty, out),
+        }
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+    postgres::types::to_sql_checked!();
+}
+
+impl<'a> postgres::types::FromSql<'a> for Value {
+    fn from_sql(
+        ty: &postgres::types::Type,
+        raw: &'a [u8],
+    ) -> std::result::Result<Value, Box<dyn std::error::Error + Sync + Send>> {
+        use postgres::types::Type;
+        Ok(match *ty {
+            Type::INT8 => Value::Int(i64::from_sql(ty, raw)?),
+            Type::INT4 => Value::Int(i32::from_sql(ty, raw)?.into()),
+            Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
+            Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
+            Type::BYTEA => Value::Blob(raw.to_vec()),
+            _ => Value::Text(String::from_sql(ty, raw)?),
+        })
+    }
+    fn from_sql_null(
+        _: &postgres::types::Type,
+    ) -> std::result::Result<Value, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Value::Null)
+    }
+    fn accepts(_: &postgres::types::Type) -> bool {
+        true
+    }
+}
+
+fn pg_params(params: &[Value]) -> Vec<&(dyn postgres::types::ToSql + Sync)> {
+    params
+        .iter()
+        .map(|v| v as &(dyn postgres::types::ToSql + Sync))
+        .collect()
+}
+
+fn pg_rows(rows: Vec<postgres::Row>) -> Result<Vec<Row>> {
+    rows.into_iter()
+        .map(|r| {
+            (0..r.len())
+                .map(|i| r.try_get::<_, Value>(i).map_err(|e| pg_error(e, None)))
+                .collect::<Result<Vec<Value>>>()
+                .map(Row)
+        })
+        .collect()
+}
+
+macro_rules! pg_call {
+    ($c:expr, $method:ident, $sql:expr, $params:expr) => {{
+        let sql = pg_sql($sql);
+        let st = $c.prepare(&sql).map_err(|e| pg_error(e, None))?;
+        $c.$method(&st, &pg_params($params))
+            .map_err(|e| pg_error(e, None))
+    }};
+}
+
+impl Sql for Conn {
+    fn engine(&self) -> Engine {
+        match self {
+            Conn::Sqlite(_) => Engine::Sqlite,
+            Conn::Postgres(_) => Engine::Postgres,
+        }
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        match self {
+            Conn::Sqlite(c) => sqlite_execute(c, sql, params),
+            Conn::Postgres(c) => pg_call!(c, execute, sql, params),
+        }
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match self {
+            Conn::Sqlite(c) => sqlite_query(c, sql, params),
+            Conn::Postgres(c) => pg_rows(pg_call!(c, query, sql, params)?),
+        }
+    }
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        match self {
+            Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Conn::Postgres(c) => c.batch_execute(sql).map_err(|e| pg_error(e, None)),
+        }
+    }
+}
+
+impl Sql for Tx<'_> {
+    fn engine(&self) -> Engine {
+        match self {
+            Tx::Sqlite(_) => Engine::Sqlite,
+            Tx::Postgres(_) => Engine::Postgres,
+        }
+    }
+    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+        match self {
+            Tx::Sqlite(c) => sqlite_execute(c, sql, params),
+            Tx::Postgres(c) => pg_call!(c, execute, sql, params),
+        }
+    }
+    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        match self {
+            Tx::Sqlite(c) => sqlite_query(c, sql, params),
+            Tx::Postgres(c) => pg_rows(pg_call!(c, query, sql, params)?),
+        }
+    }
+    fn batch(&mut self, sql: &str) -> Result<()> {
+        match self {
+            Tx::Sqlite(c) => Ok(c.execute_batch(sql)?),
+            Tx::Postgres(c) => c.batch_execute(sql).map_err(|e| pg_error(e, None)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pg_sql;
+
+    #[test]
+    fn placeholders_become_postgres_numbers_outside_quotes() {
+        assert_eq!(
+            pg_sql("SELECT a FROM t WHERE b = ?1 AND c = '?2' AND d = ?2"),
+            "SELECT a FROM t WHERE b = $1 AND c = '?2' AND d = $2"
+        );
+    }
+}

@@ -1,0 +1,115 @@
+//! The SQL layer on both engines: values round-trip, a failed write leaves nothing,
+//! and writers on separate connections are serialised.
+
+use tradeseal_log::db::{Conn, Engine, Sql, Value};
+use tradeseal_log::{sql_params, Error};
+
+/// How to open a connection to one test database.
+type Opener = Box<dyn Fn() -> Conn>;
+
+/// Each engine with an opener of one fresh database (and the folder that holds it).
+fn engines() -> Vec<(Engine, Opener, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("t.sqlite");
+    let pg = tradeseal_log::throwaway::database();
+    let sqlite = move || {
+        let c = rusqlite_open(&file);
+        Conn::Sqlite(c)
+    };
+    vec![
+        (Engine::Sqlite, Box::new(sqlite), dir),
+        (
+            Engine::Postgres,
+            Box::new(move || Conn::postgres(&pg).unwrap()),
+            tempfile::tempdir().unwrap(),
+        ),
+    ]
+}
+
+fn rusqlite_open(p: &std::path::Path) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open(p).unwrap();
+    c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 10000;")
+        .unwrap();
+    c
+}
+
+fn schema(e: Engine) -> &'static str {
+    match e {
+        Engine::Sqlite => "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB); CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);",
+        Engine::Postgres => "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT, s TEXT, b BYTEA); CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL); INSERT INTO counter VALUES (1, 0);",
+    }
+}
+
+#[test]
+fn values_round_trip_and_a_failed_write_leaves_nothing() {
+    for (engine, open, _dir) in engines() {
+        let mut c = open();
+        assert_eq!(c.engine(), engine);
+        c.batch(schema(engine)).unwrap();
+        c.write(|tx| {
+            tx.execute(
+                "INSERT INTO t (id, n, s, b) VALUES (?1, ?2, ?3, ?4)",
+                sql_params![1i64, -5i64, "Café ✓ 'quoted'", vec![0u8, 255, 7]],
+            )?;
+            tx.execute(
+                "INSERT INTO t (id, n, s, b) VALUES (?1, ?2, ?3, ?4)",
+                sql_params![2i64, None::<i64>, None::<String>, None::<Vec<u8>>],
+            )
+        })
+        .unwrap();
+        let rows = c
+            .query("SELECT id, n, s, b FROM t ORDER BY id", &[])
+            .unwrap();
+        assert_eq!(rows.len(), 2, "{engine:?}");
+        assert_eq!(rows[0].int(1).unwrap(), -5);
+        assert_eq!(rows[0].text(2).unwrap(), "Café ✓ 'quoted'");
+        assert_eq!(rows[0].blob(3).unwrap(), vec![0u8, 255, 7]);
+        assert_eq!(rows[1].0[1..], [Value::Null, Value::Null, Value::Null]);
+        // A write that fails half-way leaves nothing of itself.
+        let r: Result<(), Error> = c.write(|tx| {
+            tx.execute(
+                "INSERT INTO t (id, n) VALUES (?1, ?2)",
+                sql_params![3i64, 3i64],
+            )?;
+            tx.execute(
+                "INSERT INTO t (id, n) VALUES (?1, ?2)",
+                sql_params![1i64, 1i64],
+            )?;
+            Ok(())
+        });
+        assert!(r.is_err(), "{engine:?}: the duplicate key fails");
+        let n = c.query_one("SELECT count(*) FROM t", &[]).unwrap().unwrap();
+        assert_eq!(n.int(0).unwrap(), 2, "{engine:?}");
+    }
+}
+
+#[test]
+fn writers_on_separate_connections_are_serialised() {
+    for (engine, open, _dir) in engines() {
+        open().batch(schema(engine)).unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                let mut c = open();
+                s.spawn(move || {
+                    for _ in 0..25 {
+                        // Read, then write what was read plus one: lost updates if two
+                        // writers ever overlapped.
+                        c.write(|tx| {
+                            let n = tx
+                                .query_one("SELECT n FROM counter WHERE id = 1", &[])?
+                                .unwrap()
+                                .int(0)?;
+                            tx.execute("UPDATE counter SET n = ?1 WHERE id = 1", sql_params![n + 1])
+                        })
+                        .unwrap();
+                    }
+                });
+            }
+        });
+        let n = open()
+            .query_one("SELECT n FROM counter", &[])
+            .unwrap()
+            .unwrap();
+        assert_eq!(n.int(0).unwrap(), 100, "{engine:?}");
+    }
+}
