@@ -13,6 +13,7 @@ pub mod hash;
 pub mod key;
 pub mod merkle;
 pub mod signature;
+pub mod store;
 pub mod throwaway;
 pub mod time;
 

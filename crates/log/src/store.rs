@@ -1,0 +1,797 @@
+//! A version-2 ledger (docs/spec/ledger.md §7-12) in a database, SQLite or PostgreSQL
+//! (`db`): commits appended under the database's write lock, each signed once by its
+//! officer in a commit note written in the same transaction; the officer set kept
+//! beside the entries; and full verification. One linear history, however many desks
+//! append at once.
+
+use crate::checkpoint::Checkpoint;
+use crate::commit::{self, Commit, OfficerCard};
+use crate::db::{Conn, Engine, Sql};
+use crate::entry::{check_kind, BodyV2};
+use crate::error::{Error, Result};
+use crate::hash::Hash;
+use crate::key::origin_for;
+use crate::merkle::{self, Frontier, NodeSource};
+use crate::signature::PublicKey;
+use crate::sql_params;
+use crate::time::Timestamp;
+use ed25519_dalek::SigningKey;
+use serde_json::{json, Value as Json};
+use std::cell::RefCell;
+
+pub const KIND_OFFICER_ADD: &str = "officer.add";
+pub const KIND_OFFICER_REVOKE: &str = "officer.revoke";
+/// Kinds that change the officer set; only the store writes them.
+const SET_KINDS: [&str; 5] = [
+    KIND_OFFICER_ADD,
+    KIND_OFFICER_REVOKE,
+    "officer.rotate",
+    "key.rotate",
+    "ledger.upgrade",
+];
+
+const SQLITE_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS v2_entries (
+    seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, time_ms INTEGER NOT NULL,
+    author BLOB NOT NULL, payload TEXT NOT NULL, hash BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS v2_nodes (
+    level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx));
+CREATE TABLE IF NOT EXISTS v2_commits (
+    end_size INTEGER PRIMARY KEY, start INTEGER NOT NULL, author BLOB NOT NULL, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS v2_officers (
+    key BLOB PRIMARY KEY, role TEXT NOT NULL, card TEXT NOT NULL, added INTEGER NOT NULL,
+    revoked INTEGER, revoked_from_ms INTEGER);
+";
+
+const PG_SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS v2_entries (
+    seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, time_ms BIGINT NOT NULL,
+    author BYTEA NOT NULL, payload TEXT NOT NULL, hash BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS v2_nodes (
+    level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
+CREATE TABLE IF NOT EXISTS v2_commits (
+    end_size BIGINT PRIMARY KEY, start BIGINT NOT NULL, author BYTEA NOT NULL, note TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS v2_officers (
+    key BYTEA PRIMARY KEY, role TEXT NOT NULL, card TEXT NOT NULL, added BIGINT NOT NULL,
+    revoked BIGINT, revoked_from_ms BIGINT);
+";
+
+/// An entry to commit: its kind and canonical JSON payload.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub kind: String,
+    pub payload: String,
+}
+
+/// What a commit appended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Committed {
+    pub start: u64,
+    pub end: u64,
+    /// The signed commit note: the ledger's checkpoint at `end`.
+    pub note: String,
+}
+
+/// A role in the officer set.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Officer,
+    Admin,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Officer => "officer",
+            Role::Admin => "admin",
+        }
+    }
+}
+
+pub struct Ledger {
+    conn: Conn,
+    origin: String,
+    org: PublicKey,
+}
+
+impl Ledger {
+    /// Creates the ledger of the organisation whose key is `org` in an empty database.
+    pub fn create(mut conn: Conn, org: &PublicKey) -> Result<Ledger> {
+        let schema = match conn.engine() {
+            Engine::Sqlite => SQLITE_SCHEMA,
+            Engine::Postgres => PG_SCHEMA,
+        };
+        let origin = origin_for(org);
+        conn.write(|tx| {
+            tx.batch(schema)?;
+            if tx.query_one("SELECT value FROM v2_meta WHERE name = 'origin'", &[])?.is_some() {
+                return Err(Error::invalid(
+                    "store",
+                    "the database holds a TradeSeal ledger already: join it instead of creating one",
+                ));
+            }
+            tx.execute(
+                "INSERT INTO v2_meta (name, value) VALUES ('origin', ?1), ('org_key', ?2)",
+                sql_params![origin.as_str(), org.to_hex()],
+            )?;
+            Ok(())
+        })?;
+        Ok(Ledger {
+            conn,
+            origin,
+            org: *org,
+        })
+    }
+
+    /// Opens the ledger in `conn`'s database.
+    pub fn open(mut conn: Conn) -> Result<Ledger> {
+        let missing = || {
+            Error::NotFound {
+            what: "a TradeSeal ledger".into(),
+            hint: "the database holds none: create one (`tradeseal team init`) or check the connection string".into(),
+        }
+        };
+        let meta = conn
+            .query("SELECT name, value FROM v2_meta", &[])
+            .map_err(|_| missing())?;
+        let get = |n: &str| -> Option<String> {
+            meta.iter()
+                .find(|r| r.text(0).ok().as_deref() == Some(n))
+                .and_then(|r| r.text(1).ok())
+        };
+        let origin = get("origin").ok_or_else(missing)?;
+        let org = get("org_key")
+            .and_then(|k| PublicKey::from_hex(&k))
+            .ok_or_else(missing)?;
+        Ok(Ledger { conn, origin, org })
+    }
+
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn size(&mut self) -> Result<u64> {
+        size(&mut self.conn)
+    }
+
+    /// Commits `entries` as `author` at `now`: under the write lock, checks the author
+    /// is in the officer set, appends the entries, signs the commit note and stores it,
+    /// all in one transaction. Officer-set kinds are refused here (see [`Ledger::add_officer`]).
+    pub fn commit(
+        &mut self,
+        author: &SigningKey,
+        now: Timestamp,
+        entries: &[NewEntry],
+    ) -> Result<Committed> {
+        for e in entries {
+            check_kind(&e.kind)?;
+            if SET_KINDS.contains(&e.kind.as_str()) {
+                return Err(Error::invalid(
+                    "kind",
+                    format!(
+                        "{} entries are written by their own commands, not as plain entries",
+                        e.kind
+                    ),
+                ));
+            }
+        }
+        let (origin, org) = (self.origin.clone(), self.org);
+        self.conn
+            .write(|tx| append(tx, &origin, &org, author, now, entries.to_vec(), None))
+    }
+
+    /// Enrols the officer of `card` with `role`: committed by `admin`.
+    pub fn add_officer(
+        &mut self,
+        admin: &SigningKey,
+        now: Timestamp,
+        card: &OfficerCard,
+        role: Role,
+    ) -> Result<Committed> {
+        let key = card.check()?;
+        if card.origin != self.origin {
+            return Err(Error::invalid(
+                "officer card",
+                format!(
+                    "the card is for the ledger {}, not this one ({})",
+                    card.origin, self.origin
+                ),
+            ));
+        }
+        let (origin, org) = (self.origin.clone(), self.org);
+        let card = card.clone();
+        self.conn.write(|tx| {
+            require_admin(tx, &org, &PublicKey::of(admin))?;
+            if key == org || officer(tx, &key)?.is_some() {
+                return Err(Error::invalid(
+                    "officer card",
+                    format!("{} ({}) is enrolled already, or was and is revoked: a key is enrolled once", card.name, card.fingerprint),
+                ));
+            }
+            let after = set_head(tx)?;
+            let payload = json!({"after": after, "card": card, "role": role.as_str()});
+            let e = NewEntry {
+                kind: KIND_OFFICER_ADD.into(),
+                payload: crate::canonical::value_to_canonical(&payload)?,
+            };
+            let c = append(tx, &origin, &org, admin, now, vec![e], Some(()))?;
+            tx.execute(
+                "INSERT INTO v2_officers (key, role, card, added) VALUES (?1, ?2, ?3, ?4)",
+                sql_params![key.to_bytes().to_vec(), role.as_str(), crate::canonical::to_canonical(&card)?, c.start as i64],
+            )?;
+            Ok(c)
+        })
+    }
+
+    /// Revokes `key` from `from` on (commits of it at or after `from` are invalid):
+    /// committed by an admin, or by the officer for their own key.
+    pub fn revoke_officer(
+        &mut self,
+        by: &SigningKey,
+        now: Timestamp,
+        key: &PublicKey,
+        from: Timestamp,
+        reason: &str,
+    ) -> Result<Committed> {
+        if from > now {
+            return Err(Error::invalid(
+                "from",
+                "a revocation cannot start later than it is made",
+            ));
+        }
+        let (origin, org) = (self.origin.clone(), self.org);
+        self.conn.write(|tx| {
+            let by_key = PublicKey::of(by);
+            if by_key != *key {
+                require_admin(tx, &org, &by_key)?;
+            }
+            match officer(tx, key)? {
+                Some(o) if o.revoked.is_none() => {}
+                _ => {
+                    return Err(Error::NotFound {
+                        what: format!("an enrolled officer with the key {}", key.to_hex()),
+                        hint: "`tradeseal officer list` shows who is enrolled".into(),
+                    })
+                }
+            }
+            let after = set_head(tx)?;
+            let payload = json!({"after": after, "from": from.to_rfc3339(), "key": key.to_hex(), "reason": reason});
+            let e = NewEntry {
+                kind: KIND_OFFICER_REVOKE.into(),
+                payload: crate::canonical::value_to_canonical(&payload)?,
+            };
+            let c = append(tx, &origin, &org, by, now, vec![e], Some(()))?;
+            tx.execute(
+                "UPDATE v2_officers SET revoked = ?2, revoked_from_ms = ?3 WHERE key = ?1",
+                sql_params![key.to_bytes().to_vec(), c.start as i64, from.unix_millis()],
+            )?;
+            Ok(c)
+        })
+    }
+
+    /// Every entry's stored fields and every commit, and the checks of ledger.md §11.
+    pub fn verify(&mut self) -> Result<Report> {
+        verify(&mut self.conn, &self.origin, &self.org)
+    }
+}
+
+fn size(db: &mut dyn Sql) -> Result<u64> {
+    let r = db
+        .query_one("SELECT max(end_size) FROM v2_commits", &[])?
+        .and_then(|r| r.opt_int(0).ok().flatten());
+    Ok(r.map_or(0, |v| v as u64))
+}
+
+fn set_head(db: &mut dyn Sql) -> Result<Option<u64>> {
+    let r = db.query_one(
+        "SELECT max(seq) FROM v2_entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
+        &[],
+    )?;
+    Ok(r.and_then(|r| r.opt_int(0).ok().flatten())
+        .map(|v| v as u64))
+}
+
+struct Officer {
+    role: String,
+    revoked: Option<i64>,
+}
+
+fn officer(db: &mut dyn Sql, key: &PublicKey) -> Result<Option<Officer>> {
+    db.query_one(
+        "SELECT role, revoked FROM v2_officers WHERE key = ?1",
+        sql_params![key.to_bytes().to_vec()],
+    )?
+    .map(|r| {
+        Ok(Officer {
+            role: r.text(0)?,
+            revoked: r.opt_int(1)?,
+        })
+    })
+    .transpose()
+}
+
+fn require_admin(db: &mut dyn Sql, org: &PublicKey, key: &PublicKey) -> Result<()> {
+    if key == org {
+        return Ok(());
+    }
+    match officer(db, key)? {
+        Some(o) if o.role == "admin" && o.revoked.is_none() => Ok(()),
+        _ => Err(Error::invalid(
+            "officer",
+            "only an administrator enrols and revokes officers: ask one to do it",
+        )),
+    }
+}
+
+/// The tree's perfect subtrees, read inside the open transaction.
+struct Nodes<'a, 'b>(RefCell<&'a mut crate::db::Tx<'b>>);
+
+impl NodeSource for Nodes<'_, '_> {
+    type Error = Error;
+    fn node(&self, level: u32, index: u64) -> Result<Hash> {
+        let mut db = self.0.borrow_mut();
+        let missing = || {
+            Error::invalid(
+                "ledger",
+                format!("tree node {level}/{index} is missing or damaged: run `tradeseal verify`"),
+            )
+        };
+        if level == 0 {
+            let row = db
+                .query_one(
+                    "SELECT hash FROM v2_entries WHERE seq = ?1",
+                    sql_params![index as i64],
+                )?
+                .ok_or_else(missing)?;
+            return Ok(merkle::leaf_hash(&row.blob(0)?));
+        }
+        let row = db
+            .query_one(
+                "SELECT hash FROM v2_nodes WHERE level = ?1 AND idx = ?2",
+                sql_params![i64::from(level), index as i64],
+            )?
+            .ok_or_else(missing)?;
+        Hash::from_slice(&row.blob(0)?).ok_or_else(missing)
+    }
+}
+
+/// Appends one commit inside the open write transaction (`set_entry`: the entries
+/// change the officer set, which the caller has checked).
+fn append(
+    tx: &mut crate::db::Tx<'_>,
+    origin: &str,
+    org: &PublicKey,
+    author: &SigningKey,
+    now: Timestamp,
+    entries: Vec<NewEntry>,
+    set_entry: Option<()>,
+) -> Result<Committed> {
+    if entries.is_empty() {
+        return Err(Error::invalid(
+            "entries",
+            "a commit holds at least one entry",
+        ));
+    }
+    let key = PublicKey::of(author);
+    if key != *org {
+        match officer(tx, &key)? {
+            None => {
+                return Err(Error::invalid(
+                    "officer",
+                    format!("the key {} is not enrolled in this ledger: an administrator enrols it (`tradeseal officer add CARD`)", key.to_hex()),
+                ))
+            }
+            Some(o) if o.revoked.is_some() => {
+                return Err(Error::invalid(
+                    "officer",
+                    "this officer's key was revoked: it commits nothing more; ask an administrator",
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let start = size(tx)?;
+    let mut frontier = Frontier::load(&Nodes(RefCell::new(&mut *tx)), start)?;
+    let mut hashes = Vec::with_capacity(entries.len());
+    let mut nodes = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let body = BodyV2 {
+            seq: start + i as u64,
+            kind: e.kind.clone(),
+            time: now,
+            author: key.to_bytes(),
+            payload: e.payload.clone(),
+        };
+        let h = body.hash();
+        tx.execute(
+            "INSERT INTO v2_entries (seq, kind, time_ms, author, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            sql_params![body.seq as i64, e.kind.as_str(), now.unix_millis(), key.to_bytes().to_vec(), e.payload.as_str(), h.0.to_vec()],
+        )?;
+        frontier.push(merkle::leaf_hash(&h.0), |level, idx, hash| {
+            nodes.push((level, idx, hash))
+        });
+        hashes.push(h);
+    }
+    for (level, idx, hash) in nodes {
+        tx.execute(
+            "INSERT INTO v2_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
+            sql_params![level, idx as i64, hash.0.to_vec()],
+        )?;
+    }
+    let end = frontier.size();
+    let _ = set_entry;
+    let c = Commit {
+        checkpoint: Checkpoint {
+            origin: origin.to_string(),
+            size: end,
+            root: frontier.root(),
+        },
+        start,
+        time: now,
+        range_root: commit::range_root(&hashes),
+        set: set_head(tx)?,
+    };
+    let note = c.sign(author);
+    tx.execute(
+        "INSERT INTO v2_commits (end_size, start, author, note) VALUES (?1, ?2, ?3, ?4)",
+        sql_params![
+            end as i64,
+            start as i64,
+            key.to_bytes().to_vec(),
+            note.as_str()
+        ],
+    )?;
+    Ok(Committed { start, end, note })
+}
+
+/// One finding of a verification (ledger.md §5 and §11 codes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub seq: Option<u64>,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Report {
+    pub size: u64,
+    pub commits: u64,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn intact(&self) -> bool {
+        self.findings.is_empty()
+    }
+    fn add(&mut self, code: &'static str, seq: Option<u64>, message: impl Into<String>) {
+        self.findings.push(Finding {
+            code,
+            seq,
+            message: message.into(),
+        });
+    }
+}
+
+/// Who may commit at a point of the ledger, replayed from the officer-set entries.
+#[derive(Default)]
+struct Officers {
+    /// key -> (role, revoked at seq, revoked from ms)
+    known: std::collections::HashMap<[u8; 32], (String, Option<u64>, Option<i64>)>,
+}
+
+fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
+    let mut r = Report::default();
+    let rows = db.query(
+        "SELECT seq, kind, time_ms, author, payload, hash FROM v2_entries ORDER BY seq",
+        &[],
+    )?;
+    let mut bodies = Vec::with_capacity(rows.len());
+    let mut leaves = Vec::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        let seq = row.int(0)? as u64;
+        if seq != i as u64 {
+            r.add(
+                "seq-gap",
+                Some(i as u64),
+                format!("entry {i} is missing or out of place"),
+            );
+            break;
+        }
+        let author: [u8; 32] = match row.blob(3)?.try_into() {
+            Ok(a) => a,
+            Err(_) => {
+                r.add("entry-malformed", Some(seq), "the author is not 32 bytes");
+                break;
+            }
+        };
+        let body = BodyV2 {
+            seq,
+            kind: row.text(1)?,
+            time: Timestamp::from_unix_millis(row.int(2)?)?,
+            author,
+            payload: row.text(4)?,
+        };
+        let h = body.hash();
+        if row.blob(5)? != h.0 {
+            r.add(
+                "hash-mismatch",
+                Some(seq),
+                "the entry does not hash to its recorded hash",
+            );
+        }
+        leaves.push(merkle::leaf_hash(&h.0));
+        bodies.push((body, h));
+    }
+    r.size = bodies.len() as u64;
+    let commits = db.query(
+        "SELECT end_size, start, author, note FROM v2_commits ORDER BY end_size",
+        &[],
+    )?;
+    r.commits = commits.len() as u64;
+    // Revocations from a time reach back: a commit made before its key's revocation was
+    // recorded, but at or after the time it names, is invalid too.
+    // (The commit that records an officer's own revocation is theirs to make.)
+    let mut revoked_from: std::collections::HashMap<[u8; 32], i64> = Default::default();
+    let mut self_revocations: Vec<(u64, [u8; 32])> = Vec::new();
+    for (b, _) in bodies.iter().filter(|(b, _)| b.kind == KIND_OFFICER_REVOKE) {
+        let p: Json = serde_json::from_str(&b.payload).unwrap_or_default();
+        if let (Some(k), Some(f)) = (
+            p.get("key")
+                .and_then(Json::as_str)
+                .and_then(PublicKey::from_hex),
+            p.get("from")
+                .and_then(Json::as_str)
+                .and_then(|t| Timestamp::parse_canonical(t).ok()),
+        ) {
+            let e = revoked_from.entry(k.to_bytes()).or_insert(i64::MAX);
+            *e = (*e).min(f.unix_millis());
+            if k.to_bytes() == b.author {
+                self_revocations.push((b.seq, b.author));
+            }
+        }
+    }
+    let mut officers = Officers::default();
+    let mut frontier = Frontier::load(&merkle::Levels::new(vec![]), 0).expect("in memory");
+    let mut set: Option<u64> = None;
+    let mut at = 0u64;
+    for row in &commits {
+        let (end, start) = (row.int(0)? as u64, row.int(1)? as u64);
+        let author = row.blob(2)?;
+        let note = row.text(3)?;
+        if start != at || end <= start || end > r.size {
+            r.add(
+                "commit-gap",
+                Some(at),
+                format!(
+                    "the commits do not tile the ledger at entry {at} (a commit [{start}, {end}))"
+                ),
+            );
+            break;
+        }
+        let Some(key) = <[u8; 32]>::try_from(author.as_slice())
+            .ok()
+            .and_then(|a| PublicKey::from_bytes(&a))
+        else {
+            r.add(
+                "entry-malformed",
+                Some(start),
+                "a commit's author is not a valid key",
+            );
+            break;
+        };
+        let c = match commit::open(&note, &key) {
+            Ok(c) => c,
+            Err(e) => {
+                r.add(
+                    "bad-signature",
+                    Some(start),
+                    format!("commit [{start}, {end}): {e}"),
+                );
+                at = end;
+                for (b, _) in &bodies[start as usize..end as usize] {
+                    frontier.push(merkle::leaf_hash(&b.hash().0), |_, _, _| {});
+                }
+                continue;
+            }
+        };
+        if c.start != start || c.end() != end || c.checkpoint.origin != origin {
+            r.add(
+                "commit-malformed",
+                Some(start),
+                "the commit note names another range or ledger than its row",
+            );
+        }
+        // The author in force at the commit.
+        if key != *org {
+            match officers.known.get(&key.to_bytes()) {
+                None => {
+                    r.add("unknown-author", Some(start), format!("commit [{start}, {end}) is signed by {}, which no administrator enrolled before it", key.to_hex()));
+                }
+                Some((_, revoked, _)) => {
+                    let from = revoked_from.get(&key.to_bytes());
+                    let own_revocation = self_revocations
+                        .iter()
+                        .any(|(seq, k)| (start..end).contains(seq) && *k == key.to_bytes());
+                    if revoked.is_some()
+                        || (!own_revocation && from.is_some_and(|&f| c.time.unix_millis() >= f))
+                    {
+                        r.add(
+                            "officer-revoked",
+                            Some(start),
+                            format!(
+                                "commit [{start}, {end}) is signed by {} after its revocation",
+                                key.to_hex()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let mut range = Vec::new();
+        for (b, h) in &bodies[start as usize..end as usize] {
+            if b.author != key.to_bytes() {
+                r.add(
+                    "author-mismatch",
+                    Some(b.seq),
+                    format!(
+                        "entry {} names {} as its author, but {} signed its commit",
+                        b.seq,
+                        hex::encode(b.author),
+                        key.to_hex()
+                    ),
+                );
+            }
+            if b.time != c.time {
+                r.add(
+                    "commit-time",
+                    Some(b.seq),
+                    "the entry's time is not its commit's",
+                );
+            }
+            range.push(*h);
+            frontier.push(merkle::leaf_hash(&h.0), |_, _, _| {});
+            // The officer set as of after this entry.
+            if SET_KINDS.contains(&b.kind.as_str()) {
+                replay_set_entry(&mut r, &mut officers, org, &key, b, set);
+                set = Some(b.seq);
+            }
+        }
+        if commit::range_root(&range) != c.range_root {
+            r.add(
+                "commit-malformed",
+                Some(start),
+                "the range root is not the commit's entries'",
+            );
+        }
+        if frontier.root() != c.checkpoint.root {
+            r.add(
+                "checkpoint-root-mismatch",
+                Some(start),
+                format!(
+                    "the note of commit [{start}, {end}) signs another root than the entries give"
+                ),
+            );
+        }
+        if c.set != set {
+            r.add(
+                "officer-set-mismatch",
+                Some(start),
+                "the note names another latest officer-set entry than the ledger holds",
+            );
+        }
+        at = end;
+    }
+    if r.findings.is_empty() && at != r.size {
+        r.add(
+            "unsigned-entries",
+            Some(at),
+            format!("entries from {at} on are in no commit"),
+        );
+    }
+    if merkle::root_of_leaf_hashes(&leaves) != frontier.root() && r.findings.is_empty() {
+        r.add(
+            "tree-node-mismatch",
+            None,
+            "the tree over the entries differs",
+        );
+    }
+    Ok(r)
+}
+
+fn replay_set_entry(
+    r: &mut Report,
+    officers: &mut Officers,
+    org: &PublicKey,
+    by: &PublicKey,
+    b: &BodyV2,
+    set: Option<u64>,
+) {
+    let p: Json = match serde_json::from_str(&b.payload) {
+        Ok(p) => p,
+        Err(_) => {
+            return r.add(
+                "officer-entry-invalid",
+                Some(b.seq),
+                "the payload is not JSON",
+            )
+        }
+    };
+    if p.get("after").and_then(Json::as_u64) != set {
+        r.add(
+            "officer-entry-invalid",
+            Some(b.seq),
+            "`after` does not name the previous officer-set entry",
+        );
+    }
+    let admin = *by == *org
+        || officers
+            .known
+            .get(&by.to_bytes())
+            .is_some_and(|(role, revoked, _)| role == "admin" && revoked.is_none());
+    match b.kind.as_str() {
+        KIND_OFFICER_ADD => {
+            if !admin {
+                r.add(
+                    "not-an-admin",
+                    Some(b.seq),
+                    "an officer was enrolled by a key that is not an administrator",
+                );
+            }
+            let card: Option<OfficerCard> = p
+                .get("card")
+                .and_then(|c| serde_json::from_value(c.clone()).ok());
+            let role = p.get("role").and_then(Json::as_str).unwrap_or("");
+            match card.as_ref().map(OfficerCard::check) {
+                Some(Ok(k)) if (role == "officer" || role == "admin") && k != *org => {
+                    officers
+                        .known
+                        .entry(k.to_bytes())
+                        .or_insert((role.to_string(), None, None));
+                }
+                _ => r.add(
+                    "officer-entry-invalid",
+                    Some(b.seq),
+                    "the officer card or role does not check",
+                ),
+            }
+        }
+        KIND_OFFICER_REVOKE => {
+            let key = p
+                .get("key")
+                .and_then(Json::as_str)
+                .and_then(PublicKey::from_hex);
+            let from = p
+                .get("from")
+                .and_then(Json::as_str)
+                .and_then(|t| Timestamp::parse_canonical(t).ok());
+            match (key, from) {
+                (Some(k), Some(f)) if admin || k == *by => {
+                    match officers.known.get_mut(&k.to_bytes()) {
+                        Some(o) => {
+                            o.1 = Some(b.seq);
+                            o.2 = Some(f.unix_millis());
+                        }
+                        None => r.add(
+                            "officer-entry-invalid",
+                            Some(b.seq),
+                            "the revoked key was never enrolled",
+                        ),
+                    }
+                }
+                (Some(_), Some(_)) => r.add(
+                    "not-an-admin",
+                    Some(b.seq),
+                    "an officer was revoked by a key that is neither an administrator nor theirs",
+                ),
+                _ => r.add(
+                    "officer-entry-invalid",
+                    Some(b.seq),
+                    "the revocation names no key or time",
+                ),
+            }
+        }
+        _ => {}
+    }
+}

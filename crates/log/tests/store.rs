@@ -1,0 +1,224 @@
+//! The version-2 ledger on both engines: officers enrolled and revoked, commits signed
+//! once and attributed, concurrent writers in one history, and forgeries caught.
+
+use ed25519_dalek::SigningKey;
+use tradeseal_log::commit::{self, OfficerCard};
+use tradeseal_log::db::{Conn, Sql};
+use tradeseal_log::signature::PublicKey;
+use tradeseal_log::store::{Ledger, NewEntry, Role};
+use tradeseal_log::{sql_params, Timestamp};
+
+type Opener = Box<dyn Fn() -> Conn + Sync>;
+
+/// Each engine's opener of one fresh database (the folder kept alive with it).
+fn engines() -> Vec<(&'static str, Opener, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.sqlite");
+    let pg = tradeseal_log::throwaway::database();
+    vec![
+        (
+            "sqlite",
+            Box::new(move || {
+                let c = rusqlite::Connection::open(&file).unwrap();
+                c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 10000;")
+                    .unwrap();
+                Conn::Sqlite(c)
+            }),
+            dir,
+        ),
+        (
+            "postgres",
+            Box::new(move || Conn::postgres(&pg).unwrap()),
+            tempfile::tempdir().unwrap(),
+        ),
+    ]
+}
+
+fn key(b: u8) -> SigningKey {
+    SigningKey::from_bytes(&[b; 32])
+}
+
+fn t(i: i64) -> Timestamp {
+    Timestamp::from_unix_millis(1_795_000_000_000 + i * 1000).unwrap()
+}
+
+fn note(text: &str) -> NewEntry {
+    NewEntry {
+        kind: "note".into(),
+        payload: format!("{{\"text\":{}}}", serde_json::to_string(text).unwrap()),
+    }
+}
+
+fn card(l: &Ledger, name: &str, k: &SigningKey) -> OfficerCard {
+    OfficerCard::new(l.origin(), "Acme Customs Brokers", name, &PublicKey::of(k))
+}
+
+#[test]
+fn officers_commit_once_signed_and_attributed() {
+    for (engine, open, _dir) in engines() {
+        let org = key(0x11);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let (ana, ben) = (key(0x22), key(0x33));
+        // Not enrolled yet: refused by the database path, nothing written.
+        let e = l.commit(&ana, t(0), &[note("too early")]).unwrap_err();
+        assert!(e.to_string().contains("not enrolled"), "{engine}: {e}");
+        assert_eq!(l.size().unwrap(), 0);
+        l.add_officer(&org, t(1), &card(&l, "Ana Ruiz", &ana), Role::Admin)
+            .unwrap();
+        // An officer cannot enrol (Ana is an admin, Ben not yet anything).
+        let e = l
+            .add_officer(&ben, t(2), &card(&l, "Ben", &ben), Role::Officer)
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("only an administrator"),
+            "{engine}: {e}"
+        );
+        l.add_officer(&ana, t(2), &card(&l, "Ben Okafor", &ben), Role::Officer)
+            .unwrap();
+        let c = l
+            .commit(
+                &ben,
+                t(3),
+                &[note("Received 20 bags"), note("Weighed: 1,204 kg")],
+            )
+            .unwrap();
+        assert_eq!((c.start, c.end), (2, 4), "{engine}");
+        // The note is Ben's, and only Ben's, and it names the commit.
+        let opened = commit::open(&c.note, &PublicKey::of(&ben)).unwrap();
+        assert_eq!((opened.start, opened.set), (2, Some(1)));
+        assert!(commit::open(&c.note, &PublicKey::of(&ana)).is_err());
+        let r = l.verify().unwrap();
+        assert!(r.intact(), "{engine}: {:?}", r.findings);
+        assert_eq!((r.size, r.commits), (4, 3));
+        // Ben revokes himself from a time; later commits of his are refused.
+        l.revoke_officer(&ben, t(4), &PublicKey::of(&ben), t(4), "laptop lost")
+            .unwrap();
+        let e = l.commit(&ben, t(5), &[note("after")]).unwrap_err();
+        assert!(e.to_string().contains("revoked"), "{engine}: {e}");
+        l.commit(&ana, t(5), &[note("Ana goes on")]).unwrap();
+        let r = l.verify().unwrap();
+        assert!(r.intact(), "{engine}: {:?}", r.findings);
+    }
+}
+
+#[test]
+fn forgeries_in_the_database_are_caught_by_verification() {
+    for (engine, open, _dir) in engines() {
+        let org = key(0x11);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let (ana, ben) = (key(0x22), key(0x33));
+        l.add_officer(&org, t(1), &card(&l, "Ana", &ana), Role::Officer)
+            .unwrap();
+        l.add_officer(&org, t(1), &card(&l, "Ben", &ben), Role::Officer)
+            .unwrap();
+        l.commit(&ana, t(2), &[note("Ana's entry")]).unwrap();
+        l.commit(&ben, t(3), &[note("Ben's entry")]).unwrap();
+        assert!(l.verify().unwrap().intact());
+        // Ana, with write access to the database, signs Ben's commit with her own key
+        // (she cannot sign as Ben): the entry still names Ben, so authorship is forged.
+        let mut db = open();
+        let rows = db
+            .query("SELECT note FROM v2_commits WHERE end_size = 4", &[])
+            .unwrap();
+        let c = commit::read(&rows[0].text(0).unwrap()).unwrap();
+        let forged = c.sign(&ana);
+        db.execute(
+            "UPDATE v2_commits SET note = ?1, author = ?2 WHERE end_size = 4",
+            sql_params![forged.as_str(), PublicKey::of(&ana).to_bytes().to_vec()],
+        )
+        .unwrap();
+        let codes: Vec<&str> = l
+            .verify()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert_eq!(codes, ["author-mismatch"], "{engine}");
+        // An entry changed after it was committed.
+        db.execute(
+            "UPDATE v2_entries SET payload = ?1 WHERE seq = 2",
+            sql_params!["{\"text\":\"Ana's other entry\"}"],
+        )
+        .unwrap();
+        let codes: Vec<&str> = l
+            .verify()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(codes.contains(&"hash-mismatch"), "{engine}: {codes:?}");
+    }
+}
+
+#[test]
+fn a_commit_made_after_a_revocation_time_is_flagged_even_before_the_revocation() {
+    for (engine, open, _dir) in engines() {
+        let org = key(0x11);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let ana = key(0x22);
+        l.add_officer(&org, t(1), &card(&l, "Ana", &ana), Role::Officer)
+            .unwrap();
+        l.commit(&ana, t(2), &[note("before the theft")]).unwrap();
+        l.commit(&ana, t(10), &[note("by the thief")]).unwrap();
+        // Found out later: revoked from t(5), between the two commits.
+        l.revoke_officer(&org, t(20), &PublicKey::of(&ana), t(5), "key stolen")
+            .unwrap();
+        let r = l.verify().unwrap();
+        let f: Vec<(&str, Option<u64>)> = r.findings.iter().map(|f| (f.code, f.seq)).collect();
+        assert_eq!(f, [("officer-revoked", Some(2))], "{engine}");
+    }
+}
+
+#[test]
+fn four_officers_appending_at_once_make_one_history() {
+    for (engine, open, _dir) in engines() {
+        let org = key(0x11);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let keys: Vec<SigningKey> = (0..4).map(|i| key(0x40 + i)).collect();
+        for (i, k) in keys.iter().enumerate() {
+            l.add_officer(
+                &org,
+                t(1),
+                &card(&l, &format!("Officer {i}"), k),
+                Role::Officer,
+            )
+            .unwrap();
+        }
+        let per = 20;
+        std::thread::scope(|s| {
+            for (i, k) in keys.iter().enumerate() {
+                let open = &open;
+                s.spawn(move || {
+                    let mut mine = Ledger::open(open()).unwrap();
+                    for j in 0..per {
+                        mine.commit(k, t(2 + j), &[note(&format!("officer {i} entry {j}"))])
+                            .unwrap();
+                    }
+                });
+            }
+        });
+        let r = l.verify().unwrap();
+        assert!(r.intact(), "{engine}: {:?}", r.findings);
+        assert_eq!(
+            (r.size, r.commits),
+            (4 + 4 * per as u64, 4 + 4 * per as u64),
+            "{engine}"
+        );
+        // Each officer's entries are theirs.
+        let mut db = open();
+        for (i, k) in keys.iter().enumerate() {
+            let rows = db
+                .query(
+                    "SELECT payload FROM v2_entries WHERE author = ?1 AND kind = 'note'",
+                    sql_params![PublicKey::of(k).to_bytes().to_vec()],
+                )
+                .unwrap();
+            assert_eq!(rows.len(), per as usize, "{engine}");
+            assert!(rows
+                .iter()
+                .all(|r| r.text(0).unwrap().contains(&format!("officer {i} "))));
+        }
+    }
+}
