@@ -134,13 +134,22 @@ pub trait Sql {
 /// A connection to a ledger's database.
 pub enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres(Box<postgres::Client>),
+    Postgres(Box<Pg>),
 }
+
+/// A PostgreSQL connection and the statements prepared on it (as SQLite's
+/// `prepare_cached`: one round trip a statement instead of two).
+pub struct Pg {
+    client: postgres::Client,
+    prepared: Statements,
+}
+
+type Statements = std::collections::HashMap<String, postgres::Statement>;
 
 /// A write transaction (see [`Conn::write`]).
 pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
-    Postgres(postgres::Transaction<'a>),
+    Postgres(postgres::Transaction<'a>, &'a mut Statements),
 }
 
 /// The advisory lock every PostgreSQL writer of a TradeSeal ledger takes: "TSLD".
@@ -185,7 +194,10 @@ impl Conn {
         client
             .batch_execute("SET synchronous_commit = on; SET lock_timeout = '10s'")
             .map_err(|e| pg_error(e, None))?;
-        Ok(Conn::Postgres(Box::new(client)))
+        Ok(Conn::Postgres(Box::new(Pg {
+            client,
+            prepared: Statements::new(),
+        })))
     }
 
     /// Runs `f` in one transaction holding the ledger's write lock (SQLite: `BEGIN
@@ -203,12 +215,15 @@ impl Conn {
                 Ok(v)
             }
             Conn::Postgres(c) => {
-                let mut tx = c.transaction().map_err(|e| pg_error(e, None))?;
+                let Pg { client, prepared } = &mut **c;
+                let mut tx = client.transaction().map_err(|e| pg_error(e, None))?;
                 tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PG_WRITE_LOCK])
                     .map_err(|e| pg_error(e, None))?;
-                let mut tx = Tx::Postgres(tx);
+                let mut tx = Tx::Postgres(tx, prepared);
                 let v = f(&mut tx)?;
-                let Tx::Postgres(tx) = tx else { unreachable!() };
+                let Tx::Postgres(tx, _) = tx else {
+                    unreachable!()
+                };
                 tx.commit().map_err(|e| pg_error(e, None))?;
                 Ok(v)
             }
@@ -378,10 +393,17 @@ fn pg_rows(rows: Vec<postgres::Row>) -> Result<Vec<Row>> {
         .collect()
 }
 
+/// Runs `sql` on a PostgreSQL client or transaction, prepared once per connection.
 macro_rules! pg_call {
-    ($c:expr, $method:ident, $sql:expr, $params:expr) => {{
-        let sql = pg_sql($sql);
-        let st = $c.prepare(&sql).map_err(|e| pg_error(e, None))?;
+    ($c:expr, $prepared:expr, $method:ident, $sql:expr, $params:expr) => {{
+        let st = match $prepared.get($sql) {
+            Some(st) => st.clone(),
+            None => {
+                let st = $c.prepare(&pg_sql($sql)).map_err(|e| pg_error(e, None))?;
+                $prepared.insert($sql.to_string(), st.clone());
+                st
+            }
+        };
         $c.$method(&st, &pg_params($params))
             .map_err(|e| pg_error(e, None))
     }};
@@ -397,19 +419,19 @@ impl Sql for Conn {
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         match self {
             Conn::Sqlite(c) => sqlite_execute(c, sql, params),
-            Conn::Postgres(c) => pg_call!(c, execute, sql, params),
+            Conn::Postgres(c) => pg_call!(c.client, c.prepared, execute, sql, params),
         }
     }
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match self {
             Conn::Sqlite(c) => sqlite_query(c, sql, params),
-            Conn::Postgres(c) => pg_rows(pg_call!(c, query, sql, params)?),
+            Conn::Postgres(c) => pg_rows(pg_call!(c.client, c.prepared, query, sql, params)?),
         }
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Postgres(c) => c.batch_execute(sql).map_err(|e| pg_error(e, None)),
+            Conn::Postgres(c) => c.client.batch_execute(sql).map_err(|e| pg_error(e, None)),
         }
     }
 }
@@ -418,25 +440,25 @@ impl Sql for Tx<'_> {
     fn engine(&self) -> Engine {
         match self {
             Tx::Sqlite(_) => Engine::Sqlite,
-            Tx::Postgres(_) => Engine::Postgres,
+            Tx::Postgres(..) => Engine::Postgres,
         }
     }
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
         match self {
             Tx::Sqlite(c) => sqlite_execute(c, sql, params),
-            Tx::Postgres(c) => pg_call!(c, execute, sql, params),
+            Tx::Postgres(c, prepared) => pg_call!(c, prepared, execute, sql, params),
         }
     }
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match self {
             Tx::Sqlite(c) => sqlite_query(c, sql, params),
-            Tx::Postgres(c) => pg_rows(pg_call!(c, query, sql, params)?),
+            Tx::Postgres(c, prepared) => pg_rows(pg_call!(c, prepared, query, sql, params)?),
         }
     }
     fn batch(&mut self, sql: &str) -> Result<()> {
         match self {
             Tx::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Tx::Postgres(c) => c.batch_execute(sql).map_err(|e| pg_error(e, None)),
+            Tx::Postgres(c, _) => c.batch_execute(sql).map_err(|e| pg_error(e, None)),
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use crate::checkpoint::Checkpoint;
 use crate::commit::{self, Commit, OfficerCard};
-use crate::db::{Conn, Engine, Sql};
+use crate::db::{Conn, Engine, Sql, Value};
 use crate::entry::{check_kind, BodyV2};
 use crate::error::{Error, Result};
 use crate::hash::Hash;
@@ -395,31 +395,40 @@ fn append(
     let start = size(tx)?;
     let mut frontier = Frontier::load(&Nodes(RefCell::new(&mut *tx)), start)?;
     let mut hashes = Vec::with_capacity(entries.len());
-    let mut nodes = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
+    let (mut rows, mut node_rows) = (Vec::new(), Vec::new());
+    for (i, e) in entries.into_iter().enumerate() {
         let body = BodyV2 {
             seq: start + i as u64,
-            kind: e.kind.clone(),
+            kind: e.kind,
             time: now,
             author: key.to_bytes(),
-            payload: e.payload.clone(),
+            payload: e.payload,
         };
         let h = body.hash();
-        tx.execute(
-            "INSERT INTO v2_entries (seq, kind, time_ms, author, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            sql_params![body.seq as i64, e.kind.as_str(), now.unix_millis(), key.to_bytes().to_vec(), e.payload.as_str(), h.0.to_vec()],
-        )?;
+        rows.extend([
+            Value::Int(body.seq as i64),
+            Value::Text(body.kind),
+            Value::Int(now.unix_millis()),
+            Value::Blob(key.to_bytes().to_vec()),
+            Value::Text(body.payload),
+            Value::Blob(h.0.to_vec()),
+        ]);
         frontier.push(merkle::leaf_hash(&h.0), |level, idx, hash| {
-            nodes.push((level, idx, hash))
+            node_rows.extend([
+                Value::Int(level.into()),
+                Value::Int(idx as i64),
+                Value::Blob(hash.0.to_vec()),
+            ])
         });
         hashes.push(h);
     }
-    for (level, idx, hash) in nodes {
-        tx.execute(
-            "INSERT INTO v2_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
-            sql_params![level, idx as i64, hash.0.to_vec()],
-        )?;
-    }
+    insert_rows(
+        tx,
+        "v2_entries (seq, kind, time_ms, author, payload, hash)",
+        6,
+        &rows,
+    )?;
+    insert_rows(tx, "v2_nodes (level, idx, hash)", 3, &node_rows)?;
     let end = frontier.size();
     let _ = set_entry;
     let c = Commit {
@@ -444,6 +453,33 @@ fn append(
         ],
     )?;
     Ok(Committed { start, end, note })
+}
+
+/// Inserts `values` (rows of `width` values each, in order) into `table (columns)`,
+/// many rows a statement: one round trip per 500 rows on PostgreSQL.
+fn insert_rows(
+    tx: &mut crate::db::Tx<'_>,
+    table: &str,
+    width: usize,
+    values: &[Value],
+) -> Result<()> {
+    const ROWS: usize = 500;
+    for chunk in values.chunks(ROWS * width) {
+        let n = chunk.len() / width;
+        let mut sql = format!("INSERT INTO {table} VALUES ");
+        for r in 0..n {
+            sql.push_str(if r == 0 { "(" } else { ",(" });
+            for c in 0..width {
+                if c > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("?{}", r * width + c + 1));
+            }
+            sql.push(')');
+        }
+        tx.execute(&sql, chunk)?;
+    }
+    Ok(())
 }
 
 /// One finding of a verification (ledger.md §5 and §11 codes).
