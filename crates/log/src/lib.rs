@@ -12,6 +12,7 @@ pub mod error;
 pub mod hash;
 pub mod key;
 pub mod merkle;
+pub mod officers;
 pub mod signature;
 pub mod store;
 pub mod throwaway;

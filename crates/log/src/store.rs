@@ -16,19 +16,11 @@ use crate::signature::PublicKey;
 use crate::sql_params;
 use crate::time::Timestamp;
 use ed25519_dalek::SigningKey;
-use serde_json::{json, Value as Json};
+use serde_json::json;
 use std::cell::RefCell;
 
-pub const KIND_OFFICER_ADD: &str = "officer.add";
-pub const KIND_OFFICER_REVOKE: &str = "officer.revoke";
-/// Kinds that change the officer set; only the store writes them.
-const SET_KINDS: [&str; 5] = [
-    KIND_OFFICER_ADD,
-    KIND_OFFICER_REVOKE,
-    "officer.rotate",
-    "key.rotate",
-    "ledger.upgrade",
-];
+pub use crate::officers::{Finding, KIND_OFFICER_ADD, KIND_OFFICER_REVOKE};
+use crate::officers::{Findings, OfficerSet, SET_KINDS};
 
 const SQLITE_SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -482,14 +474,7 @@ fn insert_rows(
     Ok(())
 }
 
-/// One finding of a verification (ledger.md §5 and §11 codes).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Finding {
-    pub code: &'static str,
-    pub seq: Option<u64>,
-    pub message: String,
-}
-
+/// What verifying a whole ledger found.
 #[derive(Clone, Debug, Default)]
 pub struct Report {
     pub size: u64,
@@ -501,46 +486,28 @@ impl Report {
     pub fn intact(&self) -> bool {
         self.findings.is_empty()
     }
-    fn add(&mut self, code: &'static str, seq: Option<u64>, message: impl Into<String>) {
-        self.findings.push(Finding {
-            code,
-            seq,
-            message: message.into(),
-        });
-    }
-}
-
-/// Who may commit at a point of the ledger, replayed from the officer-set entries.
-#[derive(Default)]
-struct Officers {
-    /// key -> (role, revoked at seq, revoked from ms)
-    known: std::collections::HashMap<[u8; 32], (String, Option<u64>, Option<i64>)>,
 }
 
 fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
-    let mut r = Report::default();
+    let mut f = Findings::default();
     let rows = db.query(
         "SELECT seq, kind, time_ms, author, payload, hash FROM v2_entries ORDER BY seq",
         &[],
     )?;
-    let mut bodies = Vec::with_capacity(rows.len());
-    let mut leaves = Vec::with_capacity(rows.len());
+    let mut bodies: Vec<(BodyV2, Hash)> = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
         let seq = row.int(0)? as u64;
         if seq != i as u64 {
-            r.add(
+            f.add(
                 "seq-gap",
                 Some(i as u64),
                 format!("entry {i} is missing or out of place"),
             );
             break;
         }
-        let author: [u8; 32] = match row.blob(3)?.try_into() {
-            Ok(a) => a,
-            Err(_) => {
-                r.add("entry-malformed", Some(seq), "the author is not 32 bytes");
-                break;
-            }
+        let Ok(author) = <[u8; 32]>::try_from(row.blob(3)?) else {
+            f.add("entry-malformed", Some(seq), "the author is not 32 bytes");
+            break;
         };
         let body = BodyV2 {
             seq,
@@ -551,53 +518,32 @@ fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
         };
         let h = body.hash();
         if row.blob(5)? != h.0 {
-            r.add(
+            f.add(
                 "hash-mismatch",
                 Some(seq),
                 "the entry does not hash to its recorded hash",
             );
         }
-        leaves.push(merkle::leaf_hash(&h.0));
         bodies.push((body, h));
     }
-    r.size = bodies.len() as u64;
+    let size = bodies.len() as u64;
     let commits = db.query(
         "SELECT end_size, start, author, note FROM v2_commits ORDER BY end_size",
         &[],
     )?;
-    r.commits = commits.len() as u64;
-    // Revocations from a time reach back: a commit made before its key's revocation was
-    // recorded, but at or after the time it names, is invalid too.
-    // (The commit that records an officer's own revocation is theirs to make.)
-    let mut revoked_from: std::collections::HashMap<[u8; 32], i64> = Default::default();
-    let mut self_revocations: Vec<(u64, [u8; 32])> = Vec::new();
-    for (b, _) in bodies.iter().filter(|(b, _)| b.kind == KIND_OFFICER_REVOKE) {
-        let p: Json = serde_json::from_str(&b.payload).unwrap_or_default();
-        if let (Some(k), Some(f)) = (
-            p.get("key")
-                .and_then(Json::as_str)
-                .and_then(PublicKey::from_hex),
-            p.get("from")
-                .and_then(Json::as_str)
-                .and_then(|t| Timestamp::parse_canonical(t).ok()),
-        ) {
-            let e = revoked_from.entry(k.to_bytes()).or_insert(i64::MAX);
-            *e = (*e).min(f.unix_millis());
-            if k.to_bytes() == b.author {
-                self_revocations.push((b.seq, b.author));
-            }
-        }
-    }
-    let mut officers = Officers::default();
+    let mut officers = OfficerSet::new(
+        *org,
+        bodies
+            .iter()
+            .map(|(b, _)| b)
+            .filter(|b| SET_KINDS.contains(&b.kind.as_str())),
+    );
     let mut frontier = Frontier::load(&merkle::Levels::new(vec![]), 0).expect("in memory");
-    let mut set: Option<u64> = None;
     let mut at = 0u64;
     for row in &commits {
         let (end, start) = (row.int(0)? as u64, row.int(1)? as u64);
-        let author = row.blob(2)?;
-        let note = row.text(3)?;
-        if start != at || end <= start || end > r.size {
-            r.add(
+        if start != at || end <= start || end > size {
+            f.add(
                 "commit-gap",
                 Some(at),
                 format!(
@@ -606,69 +552,45 @@ fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
             );
             break;
         }
-        let Some(key) = <[u8; 32]>::try_from(author.as_slice())
+        let entries = &bodies[start as usize..end as usize];
+        at = end;
+        let key = <[u8; 32]>::try_from(row.blob(2)?.as_slice())
             .ok()
-            .and_then(|a| PublicKey::from_bytes(&a))
-        else {
-            r.add(
-                "entry-malformed",
-                Some(start),
-                "a commit's author is not a valid key",
-            );
-            break;
-        };
-        let c = match commit::open(&note, &key) {
-            Ok(c) => c,
+            .and_then(|a| PublicKey::from_bytes(&a));
+        let opened = key
+            .ok_or_else(|| Error::invalid("author", "not a valid key"))
+            .and_then(|k| commit::open(&row.text(3)?, &k).map(|c| (k, c)));
+        let (key, c) = match opened {
+            Ok(kc) => kc,
             Err(e) => {
-                r.add(
+                f.add(
                     "bad-signature",
                     Some(start),
                     format!("commit [{start}, {end}): {e}"),
                 );
-                at = end;
-                for (b, _) in &bodies[start as usize..end as usize] {
-                    frontier.push(merkle::leaf_hash(&b.hash().0), |_, _, _| {});
+                for (b, h) in entries {
+                    frontier.push(merkle::leaf_hash(&h.0), |_, _, _| {});
+                    if let (true, Ok(k)) = (
+                        SET_KINDS.contains(&b.kind.as_str()),
+                        PublicKey::from_bytes(&b.author).ok_or(()),
+                    ) {
+                        officers.apply(&mut f, &k, b);
+                    }
                 }
                 continue;
             }
         };
         if c.start != start || c.end() != end || c.checkpoint.origin != origin {
-            r.add(
+            f.add(
                 "commit-malformed",
                 Some(start),
                 "the commit note names another range or ledger than its row",
             );
         }
-        // The author in force at the commit.
-        if key != *org {
-            match officers.known.get(&key.to_bytes()) {
-                None => {
-                    r.add("unknown-author", Some(start), format!("commit [{start}, {end}) is signed by {}, which no administrator enrolled before it", key.to_hex()));
-                }
-                Some((_, revoked, _)) => {
-                    let from = revoked_from.get(&key.to_bytes());
-                    let own_revocation = self_revocations
-                        .iter()
-                        .any(|(seq, k)| (start..end).contains(seq) && *k == key.to_bytes());
-                    if revoked.is_some()
-                        || (!own_revocation && from.is_some_and(|&f| c.time.unix_millis() >= f))
-                    {
-                        r.add(
-                            "officer-revoked",
-                            Some(start),
-                            format!(
-                                "commit [{start}, {end}) is signed by {} after its revocation",
-                                key.to_hex()
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        let mut range = Vec::new();
-        for (b, h) in &bodies[start as usize..end as usize] {
+        officers.check_commit(&mut f, &key, start, end, c.time);
+        for (b, h) in entries {
             if b.author != key.to_bytes() {
-                r.add(
+                f.add(
                     "author-mismatch",
                     Some(b.seq),
                     format!(
@@ -680,29 +602,27 @@ fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
                 );
             }
             if b.time != c.time {
-                r.add(
+                f.add(
                     "commit-time",
                     Some(b.seq),
                     "the entry's time is not its commit's",
                 );
             }
-            range.push(*h);
             frontier.push(merkle::leaf_hash(&h.0), |_, _, _| {});
-            // The officer set as of after this entry.
             if SET_KINDS.contains(&b.kind.as_str()) {
-                replay_set_entry(&mut r, &mut officers, org, &key, b, set);
-                set = Some(b.seq);
+                officers.apply(&mut f, &key, b);
             }
         }
+        let range: Vec<Hash> = entries.iter().map(|(_, h)| *h).collect();
         if commit::range_root(&range) != c.range_root {
-            r.add(
+            f.add(
                 "commit-malformed",
                 Some(start),
                 "the range root is not the commit's entries'",
             );
         }
         if frontier.root() != c.checkpoint.root {
-            r.add(
+            f.add(
                 "checkpoint-root-mismatch",
                 Some(start),
                 format!(
@@ -710,124 +630,24 @@ fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
                 ),
             );
         }
-        if c.set != set {
-            r.add(
+        if c.set != officers.head() {
+            f.add(
                 "officer-set-mismatch",
                 Some(start),
                 "the note names another latest officer-set entry than the ledger holds",
             );
         }
-        at = end;
     }
-    if r.findings.is_empty() && at != r.size {
-        r.add(
+    if f.0.is_empty() && at != size {
+        f.add(
             "unsigned-entries",
             Some(at),
             format!("entries from {at} on are in no commit"),
         );
     }
-    if merkle::root_of_leaf_hashes(&leaves) != frontier.root() && r.findings.is_empty() {
-        r.add(
-            "tree-node-mismatch",
-            None,
-            "the tree over the entries differs",
-        );
-    }
-    Ok(r)
-}
-
-fn replay_set_entry(
-    r: &mut Report,
-    officers: &mut Officers,
-    org: &PublicKey,
-    by: &PublicKey,
-    b: &BodyV2,
-    set: Option<u64>,
-) {
-    let p: Json = match serde_json::from_str(&b.payload) {
-        Ok(p) => p,
-        Err(_) => {
-            return r.add(
-                "officer-entry-invalid",
-                Some(b.seq),
-                "the payload is not JSON",
-            )
-        }
-    };
-    if p.get("after").and_then(Json::as_u64) != set {
-        r.add(
-            "officer-entry-invalid",
-            Some(b.seq),
-            "`after` does not name the previous officer-set entry",
-        );
-    }
-    let admin = *by == *org
-        || officers
-            .known
-            .get(&by.to_bytes())
-            .is_some_and(|(role, revoked, _)| role == "admin" && revoked.is_none());
-    match b.kind.as_str() {
-        KIND_OFFICER_ADD => {
-            if !admin {
-                r.add(
-                    "not-an-admin",
-                    Some(b.seq),
-                    "an officer was enrolled by a key that is not an administrator",
-                );
-            }
-            let card: Option<OfficerCard> = p
-                .get("card")
-                .and_then(|c| serde_json::from_value(c.clone()).ok());
-            let role = p.get("role").and_then(Json::as_str).unwrap_or("");
-            match card.as_ref().map(OfficerCard::check) {
-                Some(Ok(k)) if (role == "officer" || role == "admin") && k != *org => {
-                    officers
-                        .known
-                        .entry(k.to_bytes())
-                        .or_insert((role.to_string(), None, None));
-                }
-                _ => r.add(
-                    "officer-entry-invalid",
-                    Some(b.seq),
-                    "the officer card or role does not check",
-                ),
-            }
-        }
-        KIND_OFFICER_REVOKE => {
-            let key = p
-                .get("key")
-                .and_then(Json::as_str)
-                .and_then(PublicKey::from_hex);
-            let from = p
-                .get("from")
-                .and_then(Json::as_str)
-                .and_then(|t| Timestamp::parse_canonical(t).ok());
-            match (key, from) {
-                (Some(k), Some(f)) if admin || k == *by => {
-                    match officers.known.get_mut(&k.to_bytes()) {
-                        Some(o) => {
-                            o.1 = Some(b.seq);
-                            o.2 = Some(f.unix_millis());
-                        }
-                        None => r.add(
-                            "officer-entry-invalid",
-                            Some(b.seq),
-                            "the revoked key was never enrolled",
-                        ),
-                    }
-                }
-                (Some(_), Some(_)) => r.add(
-                    "not-an-admin",
-                    Some(b.seq),
-                    "an officer was revoked by a key that is neither an administrator nor theirs",
-                ),
-                _ => r.add(
-                    "officer-entry-invalid",
-                    Some(b.seq),
-                    "the revocation names no key or time",
-                ),
-            }
-        }
-        _ => {}
-    }
+    Ok(Report {
+        size,
+        commits: commits.len() as u64,
+        findings: f.0,
+    })
 }

@@ -1,0 +1,228 @@
+//! Who may commit to a v2 ledger at each point (ledger.md §7, §8.2): the officer set,
+//! replayed from the officer-set entries in ledger order, for verifying a whole ledger
+//! or an excerpt of one. Also the one findings list both verifications report in.
+
+use crate::commit::OfficerCard;
+use crate::entry::BodyV2;
+use crate::signature::PublicKey;
+use crate::time::Timestamp;
+use serde_json::Value as Json;
+use std::collections::HashMap;
+
+pub const KIND_OFFICER_ADD: &str = "officer.add";
+pub const KIND_OFFICER_REVOKE: &str = "officer.revoke";
+/// Kinds that change the officer set; only the store writes them.
+pub const SET_KINDS: [&str; 5] = [
+    KIND_OFFICER_ADD,
+    KIND_OFFICER_REVOKE,
+    "officer.rotate",
+    "key.rotate",
+    "ledger.upgrade",
+];
+
+/// One finding of a verification (ledger.md §5, §11; bundle.md v2 codes).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub code: &'static str,
+    pub seq: Option<u64>,
+    pub message: String,
+}
+
+/// Findings as they are found.
+#[derive(Clone, Debug, Default)]
+pub struct Findings(pub Vec<Finding>);
+
+impl Findings {
+    pub fn add(&mut self, code: &'static str, seq: Option<u64>, message: impl Into<String>) {
+        self.0.push(Finding {
+            code,
+            seq,
+            message: message.into(),
+        });
+    }
+}
+
+struct Member {
+    role: String,
+    /// The officer-set entry that revoked the key.
+    revoked_at: Option<u64>,
+}
+
+/// The officer set of one ledger as its entries are replayed.
+pub struct OfficerSet {
+    org: PublicKey,
+    members: HashMap<[u8; 32], Member>,
+    /// Revocations reach back to their `from` time (the earliest, per key).
+    revoked_from: HashMap<[u8; 32], i64>,
+    /// (seq, key) of officer.revoke entries an officer committed for their own key.
+    self_revocations: Vec<(u64, [u8; 32])>,
+    head: Option<u64>,
+}
+
+impl OfficerSet {
+    /// The set before the first entry; `set_entries` are all the officer-set entries
+    /// the verifier holds (revocations reach back, so they are read first).
+    pub fn new<'a>(org: PublicKey, set_entries: impl IntoIterator<Item = &'a BodyV2>) -> Self {
+        let mut s = OfficerSet {
+            org,
+            members: HashMap::new(),
+            revoked_from: HashMap::new(),
+            self_revocations: Vec::new(),
+            head: None,
+        };
+        for b in set_entries
+            .into_iter()
+            .filter(|b| b.kind == KIND_OFFICER_REVOKE)
+        {
+            let p: Json = serde_json::from_str(&b.payload).unwrap_or_default();
+            if let (Some(k), Some(f)) = (revoked_key(&p), revoked_time(&p)) {
+                let e = s.revoked_from.entry(k.to_bytes()).or_insert(i64::MAX);
+                *e = (*e).min(f.unix_millis());
+                if k.to_bytes() == b.author {
+                    s.self_revocations.push((b.seq, b.author));
+                }
+            }
+        }
+        s
+    }
+
+    /// The latest officer-set entry replayed.
+    pub fn head(&self) -> Option<u64> {
+        self.head
+    }
+
+    fn is_admin(&self, key: &PublicKey) -> bool {
+        *key == self.org
+            || self
+                .members
+                .get(&key.to_bytes())
+                .is_some_and(|m| m.role == "admin" && m.revoked_at.is_none())
+    }
+
+    /// Whether `key` may sign the commit `[start, end)` made at `time`, given the
+    /// entries replayed so far (those before `start`).
+    pub fn check_commit(
+        &self,
+        f: &mut Findings,
+        key: &PublicKey,
+        start: u64,
+        end: u64,
+        time: Timestamp,
+    ) {
+        if *key == self.org {
+            return;
+        }
+        let Some(m) = self.members.get(&key.to_bytes()) else {
+            return f.add(
+                "unknown-author",
+                Some(start),
+                format!(
+                    "commit [{start}, {end}) is signed by {}, which no administrator enrolled before it",
+                    key.to_hex()
+                ),
+            );
+        };
+        let own = self
+            .self_revocations
+            .iter()
+            .any(|(seq, k)| (start..end).contains(seq) && *k == key.to_bytes());
+        let from = self.revoked_from.get(&key.to_bytes());
+        if m.revoked_at.is_some() || (!own && from.is_some_and(|&t| time.unix_millis() >= t)) {
+            f.add(
+                "officer-revoked",
+                Some(start),
+                format!(
+                    "commit [{start}, {end}) is signed by {} after its revocation",
+                    key.to_hex()
+                ),
+            );
+        }
+    }
+
+    /// Replays one officer-set entry `b` committed by `by`.
+    pub fn apply(&mut self, f: &mut Findings, by: &PublicKey, b: &BodyV2) {
+        let before = self.head;
+        self.head = Some(b.seq);
+        let p: Json = match serde_json::from_str(&b.payload) {
+            Ok(p) => p,
+            Err(_) => {
+                return f.add(
+                    "officer-entry-invalid",
+                    Some(b.seq),
+                    "the payload is not JSON",
+                )
+            }
+        };
+        if p.get("after").and_then(Json::as_u64) != before {
+            f.add(
+                "officer-entry-invalid",
+                Some(b.seq),
+                "`after` does not name the previous officer-set entry",
+            );
+        }
+        let admin = self.is_admin(by);
+        match b.kind.as_str() {
+            KIND_OFFICER_ADD => {
+                if !admin {
+                    f.add(
+                        "not-an-admin",
+                        Some(b.seq),
+                        "an officer was enrolled by a key that is not an administrator",
+                    );
+                }
+                let card: Option<OfficerCard> = p
+                    .get("card")
+                    .and_then(|c| serde_json::from_value(c.clone()).ok());
+                let role = p.get("role").and_then(Json::as_str).unwrap_or("");
+                match card.as_ref().map(OfficerCard::check) {
+                    Some(Ok(k)) if (role == "officer" || role == "admin") && k != self.org => {
+                        self.members.entry(k.to_bytes()).or_insert(Member {
+                            role: role.to_string(),
+                            revoked_at: None,
+                        });
+                    }
+                    _ => f.add(
+                        "officer-entry-invalid",
+                        Some(b.seq),
+                        "the officer card or role does not check",
+                    ),
+                }
+            }
+            KIND_OFFICER_REVOKE => match (revoked_key(&p), revoked_time(&p)) {
+                (Some(k), Some(_)) if admin || k == *by => {
+                    match self.members.get_mut(&k.to_bytes()) {
+                        Some(m) => m.revoked_at = Some(b.seq),
+                        None => f.add(
+                            "officer-entry-invalid",
+                            Some(b.seq),
+                            "the revoked key was never enrolled",
+                        ),
+                    }
+                }
+                (Some(_), Some(_)) => f.add(
+                    "not-an-admin",
+                    Some(b.seq),
+                    "an officer was revoked by a key that is neither an administrator nor theirs",
+                ),
+                _ => f.add(
+                    "officer-entry-invalid",
+                    Some(b.seq),
+                    "the revocation names no key or time",
+                ),
+            },
+            _ => {}
+        }
+    }
+}
+
+fn revoked_key(p: &Json) -> Option<PublicKey> {
+    p.get("key")
+        .and_then(Json::as_str)
+        .and_then(PublicKey::from_hex)
+}
+
+fn revoked_time(p: &Json) -> Option<Timestamp> {
+    p.get("from")
+        .and_then(Json::as_str)
+        .and_then(|t| Timestamp::parse_canonical(t).ok())
+}
