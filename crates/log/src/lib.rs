@@ -9,6 +9,7 @@ pub mod commit;
 pub mod db;
 pub mod entry;
 pub mod error;
+pub mod excerpt;
 pub mod hash;
 pub mod key;
 pub mod merkle;

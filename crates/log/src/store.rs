@@ -263,6 +263,120 @@ impl Ledger {
         })
     }
 
+    /// An excerpt of the entries `seqs` (bundle.md v2, ledger.md §10), with the
+    /// officer-set chain added, proven against the latest commit note.
+    pub fn excerpt(&mut self, seqs: &[u64]) -> Result<crate::excerpt::Excerpt> {
+        let db: &mut dyn Sql = &mut self.conn;
+        let size = size(db)?;
+        let mut want: Vec<u64> = seqs.to_vec();
+        if let Some(&bad) = want.iter().find(|&&s| s >= size) {
+            return Err(Error::NotFound {
+                what: format!("entry {bad}"),
+                hint: format!("the ledger has {size} entries"),
+            });
+        }
+        for r in db.query(
+            "SELECT seq FROM v2_entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
+            &[],
+        )? {
+            want.push(r.int(0)? as u64);
+        }
+        want.sort_unstable();
+        want.dedup();
+        let mut entries = Vec::with_capacity(want.len());
+        for &seq in &want {
+            let r = db
+                .query_one(
+                    "SELECT kind, time_ms, author, payload FROM v2_entries WHERE seq = ?1",
+                    sql_params![seq as i64],
+                )?
+                .ok_or_else(|| {
+                    Error::invalid(
+                        "ledger",
+                        format!("entry {seq} is missing: run `tradeseal verify`"),
+                    )
+                })?;
+            entries.push(BodyV2 {
+                seq,
+                kind: r.text(0)?,
+                time: Timestamp::from_unix_millis(r.int(1)?)?,
+                author: r.blob(2)?.try_into().map_err(|_| {
+                    Error::invalid(
+                        "ledger",
+                        "an author is not 32 bytes: run `tradeseal verify`",
+                    )
+                })?,
+                payload: r.text(3)?,
+            });
+        }
+        // The commits holding them, and the anchor (the latest).
+        let mut commits: Vec<(u64, u64, PublicKey, String)> = Vec::new();
+        let commit_of =
+            |db: &mut dyn Sql, sql: &str, at: i64| -> Result<(u64, u64, PublicKey, String)> {
+                let r = db.query_one(sql, sql_params![at])?.ok_or_else(|| {
+                    Error::invalid("ledger", "an entry is in no commit: run `tradeseal verify`")
+                })?;
+                let key = <[u8; 32]>::try_from(r.blob(2)?.as_slice())
+                    .ok()
+                    .and_then(|k| PublicKey::from_bytes(&k))
+                    .ok_or_else(|| {
+                        Error::invalid(
+                            "ledger",
+                            "a commit's author is not a key: run `tradeseal verify`",
+                        )
+                    })?;
+                Ok((r.int(0)? as u64, r.int(1)? as u64, key, r.text(3)?))
+            };
+        for &seq in &want {
+            if commits.last().is_some_and(|c| seq < c.0) {
+                continue;
+            }
+            commits.push(commit_of(
+                db,
+                "SELECT end_size, start, author, note FROM v2_commits WHERE end_size > ?1 ORDER BY end_size LIMIT 1",
+                seq as i64,
+            )?);
+        }
+        if commits.last().is_none_or(|c| c.0 != size) {
+            commits.push(commit_of(
+                db,
+                "SELECT end_size, start, author, note FROM v2_commits WHERE end_size = ?1",
+                size as i64,
+            )?);
+        }
+        // Range proofs for commits carried in part.
+        let mut ranges = Vec::new();
+        for (end, start, _, _) in &commits {
+            let mine: Vec<u64> = want
+                .iter()
+                .filter(|&&s| (*start..*end).contains(&s))
+                .map(|s| s - start)
+                .collect();
+            if mine.is_empty() || mine.len() as u64 == end - start {
+                continue;
+            }
+            let leaves = db
+                .query(
+                    "SELECT hash FROM v2_entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+                    sql_params![*start as i64, *end as i64],
+                )?
+                .iter()
+                .map(|r| r.blob(0).map(|h| merkle::leaf_hash(&h)))
+                .collect::<Result<Vec<Hash>>>()?;
+            let levels = merkle::Levels::new(leaves);
+            let Ok(proof) = merkle::multiproof(&levels, end - start, &mine);
+            ranges.push((*end, proof));
+        }
+        let proof = merkle::multiproof(&Nodes(RefCell::new(db)), size, &want)?;
+        Ok(crate::excerpt::Excerpt {
+            origin: self.origin.clone(),
+            commits: commits.into_iter().map(|(_, _, k, n)| (k, n)).collect(),
+            entries,
+            ranges,
+            proof,
+        })
+    }
+
     /// Every entry's stored fields and every commit, and the checks of ledger.md §11.
     pub fn verify(&mut self) -> Result<Report> {
         verify(&mut self.conn, &self.origin, &self.org)
@@ -318,9 +432,9 @@ fn require_admin(db: &mut dyn Sql, org: &PublicKey, key: &PublicKey) -> Result<(
 }
 
 /// The tree's perfect subtrees, read inside the open transaction.
-struct Nodes<'a, 'b>(RefCell<&'a mut crate::db::Tx<'b>>);
+struct Nodes<'a>(RefCell<&'a mut dyn Sql>);
 
-impl NodeSource for Nodes<'_, '_> {
+impl NodeSource for Nodes<'_> {
     type Error = Error;
     fn node(&self, level: u32, index: u64) -> Result<Hash> {
         let mut db = self.0.borrow_mut();
