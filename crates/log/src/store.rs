@@ -171,7 +171,32 @@ impl Ledger {
         }
         let (origin, org) = (self.origin.clone(), self.org);
         self.conn
-            .write(|tx| append(tx, &origin, &org, author, now, entries.to_vec(), None))
+            .write(|tx| append(tx, &origin, &org, author, now, entries.to_vec()))
+    }
+
+    /// One commit by `author` at `now` written by `write`, which pushes entries (in
+    /// chunks, as it reads them) and its own rows through the [`Appender`], all in one
+    /// transaction under the write lock: committed when `write` and the note succeed,
+    /// rolled back otherwise. Officer-set kinds are refused.
+    pub fn commit_with<T>(
+        &mut self,
+        author: &SigningKey,
+        now: Timestamp,
+        write: impl FnOnce(&mut Appender<'_, '_>) -> Result<T>,
+    ) -> Result<(T, Committed)> {
+        let (origin, org) = (self.origin.clone(), self.org);
+        self.conn.write(|tx| {
+            let mut a = Appender::open(tx, &origin, &org, author, now)?;
+            let v = write(&mut a)?;
+            let set_after = set_head(a.tx)?;
+            if set_after.is_some_and(|s| s >= a.start) {
+                return Err(Error::invalid(
+                    "kind",
+                    "officer-set entries are written by their own commands, not as plain entries",
+                ));
+            }
+            Ok((v, a.finish()?))
+        })
     }
 
     /// Enrols the officer of `card` with `role`: committed by `admin`.
@@ -208,7 +233,7 @@ impl Ledger {
                 kind: KIND_OFFICER_ADD.into(),
                 payload: crate::canonical::value_to_canonical(&payload)?,
             };
-            let c = append(tx, &origin, &org, admin, now, vec![e], Some(()))?;
+            let c = append(tx, &origin, &org, admin, now, vec![e])?;
             tx.execute(
                 "INSERT INTO v2_officers (key, role, card, added) VALUES (?1, ?2, ?3, ?4)",
                 sql_params![key.to_bytes().to_vec(), role.as_str(), crate::canonical::to_canonical(&card)?, c.start as i64],
@@ -254,7 +279,7 @@ impl Ledger {
                 kind: KIND_OFFICER_REVOKE.into(),
                 payload: crate::canonical::value_to_canonical(&payload)?,
             };
-            let c = append(tx, &origin, &org, by, now, vec![e], Some(()))?;
+            let c = append(tx, &origin, &org, by, now, vec![e])?;
             tx.execute(
                 "UPDATE v2_officers SET revoked = ?2, revoked_from_ms = ?3 WHERE key = ?1",
                 sql_params![key.to_bytes().to_vec(), c.start as i64, from.unix_millis()],
@@ -463,8 +488,156 @@ impl NodeSource for Nodes<'_> {
     }
 }
 
-/// Appends one commit inside the open write transaction (`set_entry`: the entries
-/// change the officer set, which the caller has checked).
+/// One commit being written inside the open write transaction: entries pushed in
+/// chunks (an import of any size in bounded memory, the caller's own query-table rows
+/// written beside them through [`Appender::sql`]), then [`Appender::finish`] signs the
+/// note. Dropped without `finish`, the transaction rolls back and nothing remains.
+pub struct Appender<'t, 'c> {
+    tx: &'t mut crate::db::Tx<'c>,
+    origin: String,
+    author: SigningKey,
+    key: PublicKey,
+    now: Timestamp,
+    start: u64,
+    frontier: Frontier,
+    /// The entry hashes of the commit so far (for its range root).
+    hashes: Vec<Hash>,
+}
+
+impl<'t, 'c> Appender<'t, 'c> {
+    /// Opens a commit by `author` at `now` on the ledger `origin` of `org`: refused
+    /// when the key is not enrolled or is revoked.
+    fn open(
+        tx: &'t mut crate::db::Tx<'c>,
+        origin: &str,
+        org: &PublicKey,
+        author: &SigningKey,
+        now: Timestamp,
+    ) -> Result<Self> {
+        let key = PublicKey::of(author);
+        if key != *org {
+            match officer(tx, &key)? {
+                None => {
+                    return Err(Error::invalid(
+                        "officer",
+                        format!("the key {} is not enrolled in this ledger: an administrator enrols it (`tradeseal officer add CARD`)", key.to_hex()),
+                    ))
+                }
+                Some(o) if o.revoked.is_some() => {
+                    return Err(Error::invalid(
+                        "officer",
+                        "this officer's key was revoked: it commits nothing more; ask an administrator",
+                    ))
+                }
+                Some(_) => {}
+            }
+        }
+        let start = size(tx)?;
+        let frontier = Frontier::load(&Nodes(RefCell::new(&mut *tx)), start)?;
+        Ok(Appender {
+            tx,
+            origin: origin.to_string(),
+            author: author.clone(),
+            key,
+            now,
+            start,
+            frontier,
+            hashes: Vec::new(),
+        })
+    }
+
+    /// The number the next entry pushed gets.
+    pub fn next_seq(&self) -> u64 {
+        self.frontier.size()
+    }
+
+    /// SQL inside the commit's transaction: for the caller's query tables.
+    pub fn sql(&mut self) -> &mut dyn Sql {
+        &mut *self.tx
+    }
+
+    /// Appends `entries`; returns the number of the first.
+    pub fn push(&mut self, entries: Vec<NewEntry>) -> Result<u64> {
+        let first = self.frontier.size();
+        let (mut rows, mut node_rows) = (Vec::new(), Vec::new());
+        for e in entries {
+            check_kind(&e.kind)?;
+            let body = BodyV2 {
+                seq: self.frontier.size(),
+                kind: e.kind,
+                time: self.now,
+                author: self.key.to_bytes(),
+                payload: e.payload,
+            };
+            let h = body.hash();
+            rows.extend([
+                Value::Int(body.seq as i64),
+                Value::Text(body.kind),
+                Value::Int(self.now.unix_millis()),
+                Value::Blob(self.key.to_bytes().to_vec()),
+                Value::Text(body.payload),
+                Value::Blob(h.0.to_vec()),
+            ]);
+            self.frontier
+                .push(merkle::leaf_hash(&h.0), |level, idx, hash| {
+                    node_rows.extend([
+                        Value::Int(level.into()),
+                        Value::Int(idx as i64),
+                        Value::Blob(hash.0.to_vec()),
+                    ])
+                });
+            self.hashes.push(h);
+        }
+        insert_rows(
+            self.tx,
+            "v2_entries (seq, kind, time_ms, author, payload, hash)",
+            6,
+            &rows,
+        )?;
+        insert_rows(self.tx, "v2_nodes (level, idx, hash)", 3, &node_rows)?;
+        Ok(first)
+    }
+
+    /// Signs the commit's note and stores it (the transaction commits when the
+    /// caller's closure returns).
+    pub fn finish(self) -> Result<Committed> {
+        if self.hashes.is_empty() {
+            return Err(Error::invalid(
+                "entries",
+                "a commit holds at least one entry",
+            ));
+        }
+        let end = self.frontier.size();
+        let c = Commit {
+            checkpoint: Checkpoint {
+                origin: self.origin.clone(),
+                size: end,
+                root: self.frontier.root(),
+            },
+            start: self.start,
+            time: self.now,
+            range_root: commit::range_root(&self.hashes),
+            set: set_head(self.tx)?,
+        };
+        let note = c.sign(&self.author);
+        self.tx.execute(
+            "INSERT INTO v2_commits (end_size, start, author, note) VALUES (?1, ?2, ?3, ?4)",
+            sql_params![
+                end as i64,
+                self.start as i64,
+                self.key.to_bytes().to_vec(),
+                note.as_str()
+            ],
+        )?;
+        Ok(Committed {
+            start: self.start,
+            end,
+            note,
+        })
+    }
+}
+
+/// Appends one commit of `entries` inside the open write transaction.
 fn append(
     tx: &mut crate::db::Tx<'_>,
     origin: &str,
@@ -472,93 +645,10 @@ fn append(
     author: &SigningKey,
     now: Timestamp,
     entries: Vec<NewEntry>,
-    set_entry: Option<()>,
 ) -> Result<Committed> {
-    if entries.is_empty() {
-        return Err(Error::invalid(
-            "entries",
-            "a commit holds at least one entry",
-        ));
-    }
-    let key = PublicKey::of(author);
-    if key != *org {
-        match officer(tx, &key)? {
-            None => {
-                return Err(Error::invalid(
-                    "officer",
-                    format!("the key {} is not enrolled in this ledger: an administrator enrols it (`tradeseal officer add CARD`)", key.to_hex()),
-                ))
-            }
-            Some(o) if o.revoked.is_some() => {
-                return Err(Error::invalid(
-                    "officer",
-                    "this officer's key was revoked: it commits nothing more; ask an administrator",
-                ))
-            }
-            Some(_) => {}
-        }
-    }
-    let start = size(tx)?;
-    let mut frontier = Frontier::load(&Nodes(RefCell::new(&mut *tx)), start)?;
-    let mut hashes = Vec::with_capacity(entries.len());
-    let (mut rows, mut node_rows) = (Vec::new(), Vec::new());
-    for (i, e) in entries.into_iter().enumerate() {
-        let body = BodyV2 {
-            seq: start + i as u64,
-            kind: e.kind,
-            time: now,
-            author: key.to_bytes(),
-            payload: e.payload,
-        };
-        let h = body.hash();
-        rows.extend([
-            Value::Int(body.seq as i64),
-            Value::Text(body.kind),
-            Value::Int(now.unix_millis()),
-            Value::Blob(key.to_bytes().to_vec()),
-            Value::Text(body.payload),
-            Value::Blob(h.0.to_vec()),
-        ]);
-        frontier.push(merkle::leaf_hash(&h.0), |level, idx, hash| {
-            node_rows.extend([
-                Value::Int(level.into()),
-                Value::Int(idx as i64),
-                Value::Blob(hash.0.to_vec()),
-            ])
-        });
-        hashes.push(h);
-    }
-    insert_rows(
-        tx,
-        "v2_entries (seq, kind, time_ms, author, payload, hash)",
-        6,
-        &rows,
-    )?;
-    insert_rows(tx, "v2_nodes (level, idx, hash)", 3, &node_rows)?;
-    let end = frontier.size();
-    let _ = set_entry;
-    let c = Commit {
-        checkpoint: Checkpoint {
-            origin: origin.to_string(),
-            size: end,
-            root: frontier.root(),
-        },
-        start,
-        time: now,
-        range_root: commit::range_root(&hashes),
-        set: set_head(tx)?,
-    };
-    let note = c.sign(author);
-    tx.execute(
-        "INSERT INTO v2_commits (end_size, start, author, note) VALUES (?1, ?2, ?3, ?4)",
-        sql_params![
-            end as i64,
-            start as i64,
-            key.to_bytes().to_vec(),
-            note.as_str()
-        ],
-    )?;
-    Ok(Committed { start, end, note })
+    let mut a = Appender::open(tx, origin, org, author, now)?;
+    a.push(entries)?;
+    a.finish()
 }
 
 /// Inserts `values` (rows of `width` values each, in order) into `table (columns)`,

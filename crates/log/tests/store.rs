@@ -222,3 +222,74 @@ fn four_officers_appending_at_once_make_one_history() {
         }
     }
 }
+
+#[test]
+fn a_commit_written_in_chunks_with_its_own_rows_is_all_or_nothing() {
+    for (engine, open, _dir) in engines() {
+        let org = key(0x11);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let mut db = open();
+        db.batch("CREATE TABLE seen (seq BIGINT PRIMARY KEY, what TEXT NOT NULL)")
+            .unwrap();
+        let chunk = |from: usize| -> Vec<NewEntry> {
+            (from..from + 100)
+                .map(|i| note(&format!("event {i}")))
+                .collect()
+        };
+        // Three chunks and a row of the caller's per entry, in one commit.
+        let ((), c) = l
+            .commit_with(&org, t(1), |a| {
+                for k in 0..3 {
+                    let first = a.push(chunk(k * 100))?;
+                    for i in 0..100 {
+                        a.sql().execute(
+                            "INSERT INTO seen (seq, what) VALUES (?1, ?2)",
+                            sql_params![(first + i) as i64, "event"],
+                        )?;
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!((c.start, c.end), (0, 300), "{engine}");
+        assert_eq!(
+            commit::open(&c.note, &PublicKey::of(&org)).unwrap().start,
+            0
+        );
+        // A failure in the middle (after two chunks): nothing of it remains.
+        let r: Result<((), _), _> = l.commit_with(&org, t(2), |a| {
+            a.push(chunk(300))?;
+            a.sql().execute(
+                "INSERT INTO seen (seq, what) VALUES (?1, ?2)",
+                sql_params![300i64, "event"],
+            )?;
+            a.push(chunk(400))?;
+            Err(tradeseal_log::Error::invalid(
+                "document",
+                "event 450 is not valid",
+            ))
+        });
+        assert!(r.is_err());
+        let n = |db: &mut Conn, sql: &str| db.query_one(sql, &[]).unwrap().unwrap().int(0).unwrap();
+        assert_eq!(
+            n(&mut db, "SELECT count(*) FROM v2_entries"),
+            300,
+            "{engine}"
+        );
+        assert_eq!(n(&mut db, "SELECT count(*) FROM seen"), 300, "{engine}");
+        assert!(l.verify().unwrap().intact());
+        // Officer-set kinds cannot slip in through a plain commit.
+        let e = l
+            .commit_with(&org, t(3), |a| {
+                a.push(vec![NewEntry {
+                    kind: "officer.add".into(),
+                    payload: "{}".into(),
+                }])
+            })
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("their own commands"),
+            "{engine}: {e}"
+        );
+    }
+}
