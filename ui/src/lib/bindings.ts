@@ -1,7 +1,7 @@
 // Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:
 // run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.
 
-export type ErrorCode = "home-missing" | "home-exists" | "not-a-home" | "wrong-passphrase" | "invalid-input" | "invalid-document" | "busy" | "read-only" | "not-found" | "bad-checkpoint" | "storage" | "io" | "cancelled" | "edit-conflict";
+export type ErrorCode = "home-missing" | "home-exists" | "not-a-home" | "wrong-passphrase" | "invalid-input" | "invalid-document" | "busy" | "read-only" | "not-found" | "bad-checkpoint" | "storage" | "io" | "cancelled" | "edit-conflict" | "unreachable";
 
 export type UiError = { code: ErrorCode, message: string, field: string | null, };
 

@@ -1,0 +1,96 @@
+//! The floor of an EPCIS import into a version-2 ledger (issue 16), a bench command:
+//! `cargo bench -p tradeseal-core --bench import_v2 [-- EVENTS]` (default 100,000).
+//! The same synthetic document as the `epcis` bench is read, each event checked, its
+//! CBV 2.0 hash id computed and its entry made canonical (on every core, in chunks of
+//! 1,024), and the entries committed as one v2 commit (one signature), streamed in
+//! chunks, on SQLite and on PostgreSQL. Not yet the whole import: the query tables
+//! (events, objects, master data) are not written; the domain moves onto the v2 store
+//! next. Compare with GS1's reference tool: 1,139 events/s on this document
+//! (docs/benchmarks.md), so 50x is 57,000/s and 20x 22,800/s.
+
+use ed25519_dalek::SigningKey;
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::Instant;
+use tradeseal_core::epcis;
+use tradeseal_log::db::Conn;
+use tradeseal_log::signature::PublicKey;
+use tradeseal_log::store::{Ledger, NewEntry};
+use tradeseal_log::Timestamp;
+
+mod common;
+use common::{peak_rss_mib, write_document};
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(100_000)
+        / 5
+        * 5;
+    let target = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/bench");
+    std::fs::create_dir_all(&target).unwrap();
+    let doc = target.join(format!("epcis-{n}.jsonld"));
+    if !doc.exists() {
+        write_document(&doc, n);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.sqlite");
+    let pg = tradeseal_log::throwaway::database();
+    let stores: [(&str, Box<dyn Fn() -> Conn>); 2] = [
+        (
+            "sqlite",
+            Box::new(move || {
+                let c = rusqlite::Connection::open(&file).unwrap();
+                c.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA cache_size = -65536;").unwrap();
+                Conn::Sqlite(c)
+            }),
+        ),
+        ("postgres", Box::new(move || Conn::postgres(&pg).unwrap())),
+    ];
+    for (name, open) in stores {
+        let org = SigningKey::from_bytes(&[0x11; 32]);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let now = Timestamp::from_unix_millis(1_795_000_000_000).unwrap();
+        let t = Instant::now();
+        let ns = epcis::Namespaces::default();
+        let ((), c) = l
+            .commit_with(&org, now, |a| {
+                let mut chunk = Vec::with_capacity(1024);
+                let mut flush = |chunk: &mut Vec<serde_json::Value>,
+                                 a: &mut tradeseal_log::store::Appender<'_, '_>|
+                 -> tradeseal_core::Result<()> {
+                    let entries: Vec<NewEntry> = std::mem::take(chunk)
+                        .into_par_iter()
+                        .map(|ev| {
+                            let s = epcis::validate(&ev, &ns).expect("a valid event");
+                            let e = epcis::event_entry(ev, s, &ns).expect("an entry");
+                            NewEntry {
+                                kind: e.kind,
+                                payload: e.payload,
+                            }
+                        })
+                        .collect();
+                    a.push(entries)?;
+                    Ok(())
+                };
+                epcis::document::read(std::fs::File::open(&doc).unwrap(), |inc| {
+                    chunk.push(inc.event);
+                    if chunk.len() == 1024 {
+                        flush(&mut chunk, a)?;
+                    }
+                    Ok(())
+                })?;
+                flush(&mut chunk, a)
+            })
+            .unwrap();
+        let secs = t.elapsed().as_secs_f64();
+        println!(
+            "{name}: {} events read, checked, hashed and committed in one v2 commit in {secs:.2} s: {:.0} events/s ({:.0}x GS1's tool); peak RSS {:.0} MiB",
+            c.end,
+            c.end as f64 / secs,
+            c.end as f64 / secs / 1139.0,
+            peak_rss_mib()
+        );
+    }
+}
