@@ -117,16 +117,17 @@ pub enum Engine {
     Postgres,
 }
 
-/// What runs SQL: a connection, or a transaction open on one.
+/// What runs SQL: a connection, or a transaction open on one. Shared references
+/// suffice, as with rusqlite: a query completes before the next one starts.
 pub trait Sql {
     fn engine(&self) -> Engine;
     /// Runs one statement; returns the number of rows it changed.
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64>;
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64>;
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>>;
     /// Several statements without parameters (schema changes).
-    fn batch(&mut self, sql: &str) -> Result<()>;
+    fn batch(&self, sql: &str) -> Result<()>;
 
-    fn query_one(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+    fn query_one(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
 }
@@ -134,7 +135,7 @@ pub trait Sql {
 /// A connection to a ledger's database.
 pub enum Conn {
     Sqlite(rusqlite::Connection),
-    Postgres(Box<Pg>),
+    Postgres(Box<std::cell::RefCell<Pg>>),
 }
 
 /// A PostgreSQL connection and the statements prepared on it (as SQLite's
@@ -146,11 +147,31 @@ pub struct Pg {
 
 type Statements = std::collections::HashMap<String, postgres::Statement>;
 
-/// A write transaction (see [`Conn::write`]).
+/// A write transaction (see [`Conn::write`]). A PostgreSQL one not committed is rolled
+/// back when dropped (also when the closure panics).
 pub enum Tx<'a> {
     Sqlite(rusqlite::Transaction<'a>),
-    Postgres(postgres::Transaction<'a>, &'a mut Statements),
+    Postgres(PgTx<'a>),
 }
+
+/// An open PostgreSQL transaction: rolled back when dropped before it committed.
+pub struct PgTx<'a> {
+    pg: &'a std::cell::RefCell<Pg>,
+    committed: bool,
+}
+
+impl Drop for PgTx<'_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            if let Ok(mut pg) = self.pg.try_borrow_mut() {
+                let _ = pg.client.batch_execute("ROLLBACK");
+            }
+        }
+    }
+}
+
+/// SQL on a borrowed SQLite connection (or transaction: rusqlite's derefs to one).
+pub struct Sqlite<'a>(pub &'a rusqlite::Connection);
 
 /// The advisory lock every PostgreSQL writer of a TradeSeal ledger takes: "TSLD".
 const PG_WRITE_LOCK: i64 = 0x5453_4C44;
@@ -194,37 +215,48 @@ impl Conn {
         client
             .batch_execute("SET synchronous_commit = on; SET lock_timeout = '10s'")
             .map_err(|e| pg_error(e, None))?;
-        Ok(Conn::Postgres(Box::new(Pg {
+        Ok(Conn::Postgres(Box::new(std::cell::RefCell::new(Pg {
             client,
             prepared: Statements::new(),
-        })))
+        }))))
     }
 
     /// Runs `f` in one transaction holding the ledger's write lock (SQLite: `BEGIN
     /// IMMEDIATE`; PostgreSQL: a transaction-scoped advisory lock), so writers are
     /// serialised. Commits when `f` succeeds, durably, and rolls back when it fails:
     /// nothing of a failed write remains.
-    pub fn write<T>(&mut self, f: impl FnOnce(&mut Tx<'_>) -> Result<T>) -> Result<T> {
+    pub fn write<T>(&mut self, f: impl FnOnce(&Tx<'_>) -> Result<T>) -> Result<T> {
         match self {
             Conn::Sqlite(c) => {
                 let tx = c.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-                let mut tx = Tx::Sqlite(tx);
-                let v = f(&mut tx)?;
+                let tx = Tx::Sqlite(tx);
+                let v = f(&tx)?;
                 let Tx::Sqlite(tx) = tx else { unreachable!() };
                 tx.commit()?;
                 Ok(v)
             }
-            Conn::Postgres(c) => {
-                let Pg { client, prepared } = &mut **c;
-                let mut tx = client.transaction().map_err(|e| pg_error(e, None))?;
-                tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PG_WRITE_LOCK])
+            Conn::Postgres(pg) => {
+                pg.borrow_mut()
+                    .client
+                    .batch_execute("BEGIN")
                     .map_err(|e| pg_error(e, None))?;
-                let mut tx = Tx::Postgres(tx, prepared);
-                let v = f(&mut tx)?;
-                let Tx::Postgres(tx, _) = tx else {
+                let tx = Tx::Postgres(PgTx {
+                    pg,
+                    committed: false,
+                });
+                tx.execute(
+                    "SELECT pg_advisory_xact_lock(?1)",
+                    &[Value::Int(PG_WRITE_LOCK)],
+                )?;
+                let v = f(&tx)?;
+                let Tx::Postgres(mut t) = tx else {
                     unreachable!()
                 };
-                tx.commit().map_err(|e| pg_error(e, None))?;
+                pg.borrow_mut()
+                    .client
+                    .batch_execute("COMMIT")
+                    .map_err(|e| pg_error(e, None))?;
+                t.committed = true;
                 Ok(v)
             }
         }
@@ -393,20 +425,43 @@ fn pg_rows(rows: Vec<postgres::Row>) -> Result<Vec<Row>> {
         .collect()
 }
 
-/// Runs `sql` on a PostgreSQL client or transaction, prepared once per connection.
-macro_rules! pg_call {
-    ($c:expr, $prepared:expr, $method:ident, $sql:expr, $params:expr) => {{
-        let st = match $prepared.get($sql) {
-            Some(st) => st.clone(),
-            None => {
-                let st = $c.prepare(&pg_sql($sql)).map_err(|e| pg_error(e, None))?;
-                $prepared.insert($sql.to_string(), st.clone());
-                st
-            }
-        };
-        $c.$method(&st, &pg_params($params))
-            .map_err(|e| pg_error(e, None))
-    }};
+/// Runs `sql` on a PostgreSQL connection, prepared once per connection.
+fn pg_run<T>(
+    pg: &std::cell::RefCell<Pg>,
+    sql: &str,
+    run: impl FnOnce(
+        &mut postgres::Client,
+        &postgres::Statement,
+    ) -> std::result::Result<T, postgres::Error>,
+) -> Result<T> {
+    let mut pg = pg.borrow_mut();
+    let Pg { client, prepared } = &mut *pg;
+    let st = match prepared.get(sql) {
+        Some(st) => st.clone(),
+        None => {
+            let st = client
+                .prepare(&pg_sql(sql))
+                .map_err(|e| pg_error(e, None))?;
+            prepared.insert(sql.to_string(), st.clone());
+            st
+        }
+    };
+    run(client, &st).map_err(|e| pg_error(e, None))
+}
+
+fn pg_execute(pg: &std::cell::RefCell<Pg>, sql: &str, params: &[Value]) -> Result<u64> {
+    pg_run(pg, sql, |c, st| c.execute(st, &pg_params(params)))
+}
+
+fn pg_query(pg: &std::cell::RefCell<Pg>, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    pg_rows(pg_run(pg, sql, |c, st| c.query(st, &pg_params(params)))?)
+}
+
+fn pg_batch(pg: &std::cell::RefCell<Pg>, sql: &str) -> Result<()> {
+    pg.borrow_mut()
+        .client
+        .batch_execute(sql)
+        .map_err(|e| pg_error(e, None))
 }
 
 impl Sql for Conn {
@@ -416,22 +471,22 @@ impl Sql for Conn {
             Conn::Postgres(_) => Engine::Postgres,
         }
     }
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
         match self {
             Conn::Sqlite(c) => sqlite_execute(c, sql, params),
-            Conn::Postgres(c) => pg_call!(c.client, c.prepared, execute, sql, params),
+            Conn::Postgres(pg) => pg_execute(pg, sql, params),
         }
     }
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match self {
             Conn::Sqlite(c) => sqlite_query(c, sql, params),
-            Conn::Postgres(c) => pg_rows(pg_call!(c.client, c.prepared, query, sql, params)?),
+            Conn::Postgres(pg) => pg_query(pg, sql, params),
         }
     }
-    fn batch(&mut self, sql: &str) -> Result<()> {
+    fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Conn::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Conn::Postgres(c) => c.client.batch_execute(sql).map_err(|e| pg_error(e, None)),
+            Conn::Postgres(pg) => pg_batch(pg, sql),
         }
     }
 }
@@ -443,23 +498,38 @@ impl Sql for Tx<'_> {
             Tx::Postgres(..) => Engine::Postgres,
         }
     }
-    fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64> {
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
         match self {
             Tx::Sqlite(c) => sqlite_execute(c, sql, params),
-            Tx::Postgres(c, prepared) => pg_call!(c, prepared, execute, sql, params),
+            Tx::Postgres(t) => pg_execute(t.pg, sql, params),
         }
     }
-    fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         match self {
             Tx::Sqlite(c) => sqlite_query(c, sql, params),
-            Tx::Postgres(c, prepared) => pg_rows(pg_call!(c, prepared, query, sql, params)?),
+            Tx::Postgres(t) => pg_query(t.pg, sql, params),
         }
     }
-    fn batch(&mut self, sql: &str) -> Result<()> {
+    fn batch(&self, sql: &str) -> Result<()> {
         match self {
             Tx::Sqlite(c) => Ok(c.execute_batch(sql)?),
-            Tx::Postgres(c, _) => c.batch_execute(sql).map_err(|e| pg_error(e, None)),
+            Tx::Postgres(t) => pg_batch(t.pg, sql),
         }
+    }
+}
+
+impl Sql for Sqlite<'_> {
+    fn engine(&self) -> Engine {
+        Engine::Sqlite
+    }
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
+        sqlite_execute(self.0, sql, params)
+    }
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        sqlite_query(self.0, sql, params)
+    }
+    fn batch(&self, sql: &str) -> Result<()> {
+        Ok(self.0.execute_batch(sql)?)
     }
 }
 

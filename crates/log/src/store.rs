@@ -17,7 +17,6 @@ use crate::sql_params;
 use crate::time::Timestamp;
 use ed25519_dalek::SigningKey;
 use serde_json::json;
-use std::cell::RefCell;
 
 pub use crate::officers::{Finding, KIND_OFFICER_ADD, KIND_OFFICER_REVOKE};
 use crate::officers::{Findings, OfficerSet, SET_KINDS};
@@ -118,7 +117,7 @@ impl Ledger {
     }
 
     /// Opens the ledger in `conn`'s database.
-    pub fn open(mut conn: Conn) -> Result<Ledger> {
+    pub fn open(conn: Conn) -> Result<Ledger> {
         let missing = || {
             Error::NotFound {
             what: "a TradeSeal ledger".into(),
@@ -145,7 +144,7 @@ impl Ledger {
     }
 
     pub fn size(&mut self) -> Result<u64> {
-        size(&mut self.conn)
+        size(&self.conn)
     }
 
     /// Commits `entries` as `author` at `now`: under the write lock, checks the author
@@ -291,7 +290,7 @@ impl Ledger {
     /// An excerpt of the entries `seqs` (bundle.md v2, ledger.md §10), with the
     /// officer-set chain added, proven against the latest commit note.
     pub fn excerpt(&mut self, seqs: &[u64]) -> Result<crate::excerpt::Excerpt> {
-        let db: &mut dyn Sql = &mut self.conn;
+        let db: &dyn Sql = &self.conn;
         let size = size(db)?;
         let mut want: Vec<u64> = seqs.to_vec();
         if let Some(&bad) = want.iter().find(|&&s| s >= size) {
@@ -337,7 +336,7 @@ impl Ledger {
         // The commits holding them, and the anchor (the latest).
         let mut commits: Vec<(u64, u64, PublicKey, String)> = Vec::new();
         let commit_of =
-            |db: &mut dyn Sql, sql: &str, at: i64| -> Result<(u64, u64, PublicKey, String)> {
+            |db: &dyn Sql, sql: &str, at: i64| -> Result<(u64, u64, PublicKey, String)> {
                 let r = db.query_one(sql, sql_params![at])?.ok_or_else(|| {
                     Error::invalid("ledger", "an entry is in no commit: run `tradeseal verify`")
                 })?;
@@ -392,7 +391,7 @@ impl Ledger {
             let Ok(proof) = merkle::multiproof(&levels, end - start, &mine);
             ranges.push((*end, proof));
         }
-        let proof = merkle::multiproof(&Nodes(RefCell::new(db)), size, &want)?;
+        let proof = merkle::multiproof(&Nodes(db), size, &want)?;
         Ok(crate::excerpt::Excerpt {
             origin: self.origin.clone(),
             commits: commits.into_iter().map(|(_, _, k, n)| (k, n)).collect(),
@@ -404,18 +403,18 @@ impl Ledger {
 
     /// Every entry's stored fields and every commit, and the checks of ledger.md §11.
     pub fn verify(&mut self) -> Result<Report> {
-        verify(&mut self.conn, &self.origin, &self.org)
+        verify(&self.conn, &self.origin, &self.org)
     }
 }
 
-fn size(db: &mut dyn Sql) -> Result<u64> {
+fn size(db: &dyn Sql) -> Result<u64> {
     let r = db
         .query_one("SELECT max(end_size) FROM v2_commits", &[])?
         .and_then(|r| r.opt_int(0).ok().flatten());
     Ok(r.map_or(0, |v| v as u64))
 }
 
-fn set_head(db: &mut dyn Sql) -> Result<Option<u64>> {
+fn set_head(db: &dyn Sql) -> Result<Option<u64>> {
     let r = db.query_one(
         "SELECT max(seq) FROM v2_entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
         &[],
@@ -429,7 +428,7 @@ struct Officer {
     revoked: Option<i64>,
 }
 
-fn officer(db: &mut dyn Sql, key: &PublicKey) -> Result<Option<Officer>> {
+fn officer(db: &dyn Sql, key: &PublicKey) -> Result<Option<Officer>> {
     db.query_one(
         "SELECT role, revoked FROM v2_officers WHERE key = ?1",
         sql_params![key.to_bytes().to_vec()],
@@ -443,7 +442,7 @@ fn officer(db: &mut dyn Sql, key: &PublicKey) -> Result<Option<Officer>> {
     .transpose()
 }
 
-fn require_admin(db: &mut dyn Sql, org: &PublicKey, key: &PublicKey) -> Result<()> {
+fn require_admin(db: &dyn Sql, org: &PublicKey, key: &PublicKey) -> Result<()> {
     if key == org {
         return Ok(());
     }
@@ -457,12 +456,12 @@ fn require_admin(db: &mut dyn Sql, org: &PublicKey, key: &PublicKey) -> Result<(
 }
 
 /// The tree's perfect subtrees, read inside the open transaction.
-struct Nodes<'a>(RefCell<&'a mut dyn Sql>);
+struct Nodes<'a>(&'a dyn Sql);
 
 impl NodeSource for Nodes<'_> {
     type Error = Error;
     fn node(&self, level: u32, index: u64) -> Result<Hash> {
-        let mut db = self.0.borrow_mut();
+        let db = self.0;
         let missing = || {
             Error::invalid(
                 "ledger",
@@ -493,7 +492,7 @@ impl NodeSource for Nodes<'_> {
 /// written beside them through [`Appender::sql`]), then [`Appender::finish`] signs the
 /// note. Dropped without `finish`, the transaction rolls back and nothing remains.
 pub struct Appender<'t, 'c> {
-    tx: &'t mut crate::db::Tx<'c>,
+    tx: &'t crate::db::Tx<'c>,
     origin: String,
     author: SigningKey,
     key: PublicKey,
@@ -508,7 +507,7 @@ impl<'t, 'c> Appender<'t, 'c> {
     /// Opens a commit by `author` at `now` on the ledger `origin` of `org`: refused
     /// when the key is not enrolled or is revoked.
     fn open(
-        tx: &'t mut crate::db::Tx<'c>,
+        tx: &'t crate::db::Tx<'c>,
         origin: &str,
         org: &PublicKey,
         author: &SigningKey,
@@ -533,7 +532,7 @@ impl<'t, 'c> Appender<'t, 'c> {
             }
         }
         let start = size(tx)?;
-        let frontier = Frontier::load(&Nodes(RefCell::new(&mut *tx)), start)?;
+        let frontier = Frontier::load(&Nodes(tx), start)?;
         Ok(Appender {
             tx,
             origin: origin.to_string(),
@@ -552,8 +551,8 @@ impl<'t, 'c> Appender<'t, 'c> {
     }
 
     /// SQL inside the commit's transaction: for the caller's query tables.
-    pub fn sql(&mut self) -> &mut dyn Sql {
-        &mut *self.tx
+    pub fn sql(&self) -> &dyn Sql {
+        self.tx
     }
 
     /// Appends `entries`; returns the number of the first.
@@ -639,7 +638,7 @@ impl<'t, 'c> Appender<'t, 'c> {
 
 /// Appends one commit of `entries` inside the open write transaction.
 fn append(
-    tx: &mut crate::db::Tx<'_>,
+    tx: &crate::db::Tx<'_>,
     origin: &str,
     org: &PublicKey,
     author: &SigningKey,
@@ -653,12 +652,7 @@ fn append(
 
 /// Inserts `values` (rows of `width` values each, in order) into `table (columns)`,
 /// many rows a statement: one round trip per 500 rows on PostgreSQL.
-fn insert_rows(
-    tx: &mut crate::db::Tx<'_>,
-    table: &str,
-    width: usize,
-    values: &[Value],
-) -> Result<()> {
+fn insert_rows(tx: &crate::db::Tx<'_>, table: &str, width: usize, values: &[Value]) -> Result<()> {
     const ROWS: usize = 500;
     for chunk in values.chunks(ROWS * width) {
         let n = chunk.len() / width;
@@ -692,7 +686,7 @@ impl Report {
     }
 }
 
-fn verify(db: &mut Conn, origin: &str, org: &PublicKey) -> Result<Report> {
+fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
     let mut f = Findings::default();
     let rows = db.query(
         "SELECT seq, kind, time_ms, author, payload, hash FROM v2_entries ORDER BY seq",

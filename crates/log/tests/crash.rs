@@ -94,7 +94,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_commit() {
             acknowledged.len() > 12,
             "{store}: the child committed too little to test anything"
         );
-        let mut db = connect(&store);
+        let db = connect(&store);
         for (end, note) in &acknowledged {
             let row = db
                 .query_one(

@@ -116,7 +116,7 @@ fn forgeries_in_the_database_are_caught_by_verification() {
         assert!(l.verify().unwrap().intact());
         // Ana, with write access to the database, signs Ben's commit with her own key
         // (she cannot sign as Ben): the entry still names Ben, so authorship is forged.
-        let mut db = open();
+        let db = open();
         let rows = db
             .query("SELECT note FROM v2_commits WHERE end_size = 4", &[])
             .unwrap();
@@ -207,7 +207,7 @@ fn four_officers_appending_at_once_make_one_history() {
             "{engine}"
         );
         // Each officer's entries are theirs.
-        let mut db = open();
+        let db = open();
         for (i, k) in keys.iter().enumerate() {
             let rows = db
                 .query(
@@ -228,7 +228,7 @@ fn a_commit_written_in_chunks_with_its_own_rows_is_all_or_nothing() {
     for (engine, open, _dir) in engines() {
         let org = key(0x11);
         let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
-        let mut db = open();
+        let db = open();
         db.batch("CREATE TABLE seen (seq BIGINT PRIMARY KEY, what TEXT NOT NULL)")
             .unwrap();
         let chunk = |from: usize| -> Vec<NewEntry> {
@@ -270,13 +270,9 @@ fn a_commit_written_in_chunks_with_its_own_rows_is_all_or_nothing() {
             ))
         });
         assert!(r.is_err());
-        let n = |db: &mut Conn, sql: &str| db.query_one(sql, &[]).unwrap().unwrap().int(0).unwrap();
-        assert_eq!(
-            n(&mut db, "SELECT count(*) FROM v2_entries"),
-            300,
-            "{engine}"
-        );
-        assert_eq!(n(&mut db, "SELECT count(*) FROM seen"), 300, "{engine}");
+        let n = |db: &Conn, sql: &str| db.query_one(sql, &[]).unwrap().unwrap().int(0).unwrap();
+        assert_eq!(n(&db, "SELECT count(*) FROM v2_entries"), 300, "{engine}");
+        assert_eq!(n(&db, "SELECT count(*) FROM seen"), 300, "{engine}");
         assert!(l.verify().unwrap().intact());
         // Officer-set kinds cannot slip in through a plain commit.
         let e = l
