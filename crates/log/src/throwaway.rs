@@ -145,3 +145,140 @@ fn start() -> String {
         dir.display()
     );
 }
+
+/// A cluster of one test's own, to stop and start again (fault tests); deleted when
+/// dropped. Uses `pg_ctl`; as root, as the `postgres` user.
+pub struct Private {
+    dir: PathBuf,
+    bin: PathBuf,
+    root: bool,
+    /// The connection string of its `postgres` database.
+    pub url: String,
+}
+
+impl Private {
+    pub fn new() -> Private {
+        let bin = bin_dir();
+        let dir = std::env::temp_dir().join(format!(
+            "tradeseal-pg-private-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or(0)
+        ));
+        std::fs::create_dir_all(&dir).expect("a folder for the test cluster");
+        let root = unsafe { libc::geteuid() } == 0;
+        if root {
+            Command::new("chown")
+                .args([
+                    "postgres:postgres",
+                    dir.to_str().expect("a UTF-8 temp path"),
+                ])
+                .status()
+                .expect("chown runs");
+        }
+        let p = Private {
+            url: format!("host={} user=tradeseal dbname=postgres", dir.display()),
+            dir,
+            bin,
+            root,
+        };
+        let data = p.dir.join("data");
+        p.run(
+            "initdb",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-A",
+                "trust",
+                "-U",
+                "tradeseal",
+                "--no-sync",
+                "-E",
+                "UTF8",
+                "--locale",
+                "C",
+            ],
+        );
+        p.start();
+        p
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let exe = self.bin.join(program);
+        let mut c = if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let out = c.args(args).output().expect("PostgreSQL's programs run");
+        assert!(
+            out.status.success(),
+            "{program} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Starts the server and waits until it answers.
+    pub fn start(&self) {
+        let data = self.dir.join("data");
+        let log = self.dir.join("server.log");
+        let opts = format!("-k {} -c listen_addresses=''", self.dir.display());
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-o",
+                &opts,
+                "-l",
+                log.to_str().unwrap(),
+                "-w",
+                "start",
+            ],
+        );
+    }
+
+    /// Stops the server at once (`immediate`: as if it crashed).
+    pub fn stop(&self) {
+        let data = self.dir.join("data");
+        self.run(
+            "pg_ctl",
+            &[
+                "-D",
+                data.to_str().unwrap(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+            ],
+        );
+    }
+}
+
+impl Default for Private {
+    fn default() -> Self {
+        Private::new()
+    }
+}
+
+impl Drop for Private {
+    fn drop(&mut self) {
+        let data = self.dir.join("data");
+        let exe = self.bin.join("pg_ctl");
+        let mut c = if self.root {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(&exe);
+            c
+        } else {
+            Command::new(&exe)
+        };
+        let _ = c
+            .args(["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"])
+            .output();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
