@@ -53,7 +53,6 @@ fn main() {
         let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
         let now = Timestamp::from_unix_millis(1_795_000_000_000).unwrap();
         let t = Instant::now();
-        let ns = epcis::Namespaces::default();
         // A reader thread parses the document into chunks; this thread checks and
         // hashes each chunk on every core and pushes it while the next is read.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<serde_json::Value>>(4);
@@ -73,25 +72,35 @@ fn main() {
                 tx.send(chunk).unwrap();
             }
         });
+        // A third stage checks and hashes each chunk on every core while this thread
+        // pushes the one before.
+        let (ptx, prx) = std::sync::mpsc::sync_channel::<Vec<NewEntry>>(2);
+        let hasher = std::thread::spawn(move || {
+            let ns = epcis::Namespaces::default();
+            for chunk in rx {
+                let entries: Vec<NewEntry> = chunk
+                    .into_par_iter()
+                    .map(|ev| {
+                        let s = epcis::validate(&ev, &ns).expect("a valid event");
+                        let e = epcis::event_entry(ev, s, &ns).expect("an entry");
+                        NewEntry {
+                            kind: e.kind,
+                            payload: e.payload,
+                        }
+                    })
+                    .collect();
+                ptx.send(entries).unwrap();
+            }
+        });
         let ((), c) = l
             .commit_with(&org, now, |a| {
-                for chunk in rx {
-                    let entries: Vec<NewEntry> = chunk
-                        .into_par_iter()
-                        .map(|ev| {
-                            let s = epcis::validate(&ev, &ns).expect("a valid event");
-                            let e = epcis::event_entry(ev, s, &ns).expect("an entry");
-                            NewEntry {
-                                kind: e.kind,
-                                payload: e.payload,
-                            }
-                        })
-                        .collect();
+                for entries in prx {
                     a.push(entries)?;
                 }
                 Ok(())
             })
             .unwrap();
+        hasher.join().unwrap();
         reader.join().unwrap();
         let secs = t.elapsed().as_secs_f64();
         println!(

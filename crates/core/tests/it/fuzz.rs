@@ -369,3 +369,26 @@ fn fuzz_checkpoint() {
         let _ = tradeseal_core::checkpoint::read_verified_earlier(&t);
     });
 }
+
+#[test]
+fn fuzz_commit_note() {
+    // Ledger v2: a commit note of the vectors, mutated. Never a panic, and a note that
+    // opens under the officer's key is the note that was signed, byte for byte.
+    let v: serde_json::Value =
+        serde_json::from_slice(&file("tests/vectors/ledger/v2.json")).unwrap();
+    let c = &v["commits"][1];
+    let note = c["note"].as_str().unwrap().to_string();
+    let key =
+        tradeseal_core::signature::PublicKey::from_hex(c["author"].as_str().unwrap()).unwrap();
+    assert!(tradeseal_core::commit::open(&note, &key).is_ok());
+    let signed = tradeseal_core::checkpoint::note_text(&note)
+        .unwrap()
+        .to_string();
+    fuzz("commit note", note.clone().into_bytes(), |b| {
+        let t = text(b);
+        let _ = tradeseal_core::commit::read(&t);
+        if tradeseal_core::commit::open(&t, &key).is_ok() {
+            assert_eq!(tradeseal_core::checkpoint::note_text(&t).unwrap(), signed);
+        }
+    });
+}
