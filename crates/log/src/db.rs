@@ -190,10 +190,7 @@ impl Conn {
             )
         })?;
         // A Unix socket is local: libpq uses no TLS on one either.
-        let local = config
-            .get_hosts()
-            .iter()
-            .all(|h| matches!(h, postgres::config::Host::Unix(_)));
+        let local = config.get_hosts().iter().all(|h| host_text(h).1);
         let mut client = if local || config.get_ssl_mode() == postgres::config::SslMode::Disable {
             config.connect(postgres::NoTls)
         } else {
@@ -283,6 +280,15 @@ fn pg_sql(sql: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// A host as text, and whether it is a Unix socket folder (local, no TLS).
+fn host_text(h: &postgres::config::Host) -> (String, bool) {
+    match h {
+        postgres::config::Host::Tcp(s) => (s.clone(), false),
+        #[cfg(unix)]
+        postgres::config::Host::Unix(p) => (p.display().to_string(), true),
+    }
+}
+
 fn pg_error(e: postgres::Error, config: Option<&postgres::Config>) -> Error {
     use postgres::error::SqlState;
     if let Some(code) = e.code() {
@@ -299,14 +305,7 @@ fn pg_error(e: postgres::Error, config: Option<&postgres::Config>) -> Error {
     if e.is_closed() || e.code().is_none() {
         let place = config
             .map(|c| {
-                let hosts: Vec<String> = c
-                    .get_hosts()
-                    .iter()
-                    .map(|h| match h {
-                        postgres::config::Host::Tcp(s) => s.clone(),
-                        postgres::config::Host::Unix(p) => p.display().to_string(),
-                    })
-                    .collect();
+                let hosts: Vec<String> = c.get_hosts().iter().map(|h| host_text(h).0).collect();
                 format!(" at {}", hosts.join(", "))
             })
             .unwrap_or_default();

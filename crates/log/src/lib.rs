@@ -16,6 +16,7 @@ pub mod merkle;
 pub mod officers;
 pub mod signature;
 pub mod store;
+#[cfg(unix)]
 pub mod throwaway;
 pub mod time;
 
