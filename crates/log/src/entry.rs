@@ -64,6 +64,19 @@ pub fn check_kind(kind: &str) -> Result<()> {
     }
 }
 
+/// `{"author":…,"kind":…,"payload":…`: the members both versions' bodies begin with,
+/// in RFC 8785 order.
+fn body_head(author: &[u8; 32], kind: &str, payload: &str) -> String {
+    let mut out = String::with_capacity(200 + payload.len());
+    out.push_str("{\"author\":\"");
+    out.push_str(&hex::encode(author));
+    out.push_str("\",\"kind\":");
+    out.push_str(&canonical::string_literal(kind));
+    out.push_str(",\"payload\":");
+    out.push_str(payload);
+    out
+}
+
 /// The signed part of an entry.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Body {
@@ -80,13 +93,7 @@ impl Body {
     /// The RFC 8785 text of `{"author","kind","payload","prev","seq","time","v"}`.
     /// Written by hand for speed; equal to canonicalising the object, as a test checks.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = String::with_capacity(200 + self.payload.len());
-        out.push_str("{\"author\":\"");
-        out.push_str(&hex::encode(self.author));
-        out.push_str("\",\"kind\":");
-        out.push_str(&canonical::string_literal(&self.kind));
-        out.push_str(",\"payload\":");
-        out.push_str(&self.payload);
+        let mut out = body_head(&self.author, &self.kind, &self.payload);
         out.push_str(",\"prev\":\"");
         out.push_str(&self.prev.to_hex());
         out.push_str("\",\"seq\":");
@@ -120,13 +127,7 @@ pub struct BodyV2 {
 impl BodyV2 {
     /// The RFC 8785 text of `{"author","kind","payload","seq","time","v":2}`.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = String::with_capacity(160 + self.payload.len());
-        out.push_str("{\"author\":\"");
-        out.push_str(&hex::encode(self.author));
-        out.push_str("\",\"kind\":");
-        out.push_str(&canonical::string_literal(&self.kind));
-        out.push_str(",\"payload\":");
-        out.push_str(&self.payload);
+        let mut out = body_head(&self.author, &self.kind, &self.payload);
         out.push_str(",\"seq\":");
         out.push_str(&self.seq.to_string());
         out.push_str(",\"time\":\"");

@@ -127,25 +127,7 @@ pub fn verify(x: &Excerpt, org: &PublicKey) -> ExcerptReport {
             checked[ci] = true;
             officers.check_commit(&mut f, key, c.start, c.end(), c.time);
         }
-        if b.author != key.to_bytes() {
-            f.add(
-                "author-mismatch",
-                Some(b.seq),
-                format!(
-                    "entry {} names {} as its author, but {} signed its commit",
-                    b.seq,
-                    hex::encode(b.author),
-                    key.to_hex()
-                ),
-            );
-        }
-        if b.time != c.time {
-            f.add(
-                "commit-time",
-                Some(b.seq),
-                "the entry's time is not its commit's",
-            );
-        }
+        f.check_entry(b, key, c.time);
         by_commit[ci].push((b.seq - c.start, leaf));
         if SET_KINDS.contains(&b.kind.as_str()) {
             officers.apply(&mut f, key, b);

@@ -40,6 +40,30 @@ impl Findings {
             message: message.into(),
         });
     }
+
+    /// The attribution rule (ledger.md §9): the entry's author is its commit's signer
+    /// `key`, and it carries the commit's time.
+    pub fn check_entry(&mut self, b: &BodyV2, key: &PublicKey, time: Timestamp) {
+        if b.author != key.to_bytes() {
+            self.add(
+                "author-mismatch",
+                Some(b.seq),
+                format!(
+                    "entry {} names {} as its author, but {} signed its commit",
+                    b.seq,
+                    hex::encode(b.author),
+                    key.to_hex()
+                ),
+            );
+        }
+        if b.time != time {
+            self.add(
+                "commit-time",
+                Some(b.seq),
+                "the entry's time is not its commit's",
+            );
+        }
+    }
 }
 
 struct Member {

@@ -787,25 +787,7 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
         }
         officers.check_commit(&mut f, &key, start, end, c.time);
         for (b, h) in entries {
-            if b.author != key.to_bytes() {
-                f.add(
-                    "author-mismatch",
-                    Some(b.seq),
-                    format!(
-                        "entry {} names {} as its author, but {} signed its commit",
-                        b.seq,
-                        hex::encode(b.author),
-                        key.to_hex()
-                    ),
-                );
-            }
-            if b.time != c.time {
-                f.add(
-                    "commit-time",
-                    Some(b.seq),
-                    "the entry's time is not its commit's",
-                );
-            }
+            f.check_entry(b, &key, c.time);
             frontier.push(merkle::leaf_hash(&h.0), |_, _, _| {});
             if SET_KINDS.contains(&b.kind.as_str()) {
                 officers.apply(&mut f, &key, b);

@@ -205,16 +205,24 @@ impl Private {
         p
     }
 
-    fn run(&self, program: &str, args: &[&str]) {
+    /// One of PostgreSQL's programs, run as the `postgres` user when we are root.
+    fn command(&self, program: &str) -> Command {
         let exe = self.bin.join(program);
-        let mut c = if self.root {
+        if self.root {
             let mut c = Command::new("runuser");
             c.args(["-u", "postgres", "--"]).arg(&exe);
             c
         } else {
             Command::new(&exe)
-        };
-        let out = c.args(args).output().expect("PostgreSQL's programs run");
+        }
+    }
+
+    fn run(&self, program: &str, args: &[&str]) {
+        let out = self
+            .command(program)
+            .args(args)
+            .output()
+            .expect("PostgreSQL's programs run");
         assert!(
             out.status.success(),
             "{program} failed: {}",
@@ -268,15 +276,8 @@ impl Default for Private {
 impl Drop for Private {
     fn drop(&mut self) {
         let data = self.dir.join("data");
-        let exe = self.bin.join("pg_ctl");
-        let mut c = if self.root {
-            let mut c = Command::new("runuser");
-            c.args(["-u", "postgres", "--"]).arg(&exe);
-            c
-        } else {
-            Command::new(&exe)
-        };
-        let _ = c
+        let _ = self
+            .command("pg_ctl")
             .args(["-D", data.to_str().unwrap_or(""), "-m", "immediate", "stop"])
             .output();
         let _ = std::fs::remove_dir_all(&self.dir);
