@@ -146,6 +146,12 @@ impl Ledger {
         &self.conn
     }
 
+    /// The ledger's tables through the SQL layer both engines speak (`tradeseal_log::db`):
+    /// what the domain moves onto, module by module, for a team's PostgreSQL ledger.
+    pub fn sql(&self) -> tradeseal_log::db::Sqlite<'_> {
+        tradeseal_log::db::Sqlite(&self.conn)
+    }
+
     /// Appends `items` in one durable transaction and re-signs the checkpoint. All or nothing:
     /// on any error the ledger is as it was. Events already recorded are skipped.
     pub fn append(
@@ -497,6 +503,11 @@ impl Appender<'_> {
     /// Read access inside the open transaction (sees what was pushed).
     pub fn conn(&self) -> &Connection {
         &self.tx
+    }
+
+    /// The open transaction through the SQL layer both engines speak.
+    pub fn sql(&self) -> tradeseal_log::db::Sqlite<'_> {
+        tradeseal_log::db::Sqlite(&self.tx)
     }
 }
 

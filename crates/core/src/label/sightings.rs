@@ -8,7 +8,8 @@ use crate::dossier::checks::Checks;
 use crate::error::Result;
 use crate::ledger::Ledger;
 use crate::time::Timestamp;
-use rusqlite::params;
+use tradeseal_log::db::Sql;
+use tradeseal_log::sql_params;
 
 /// Two sightings of one serial at different places closer than this are a clone.
 pub const CLONE_WINDOW_MS: i64 = 24 * 3600 * 1000;
@@ -75,16 +76,15 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
     if signed {
         // Another place, within the window.
         let near: Option<(i64, String)> = ledger
-            .conn()
-            .prepare_cached(
+            .sql()
+            .query_one(
                 "SELECT time_ms, place FROM label_sightings
                  WHERE gtin = ?1 AND serial = ?2 AND place <> ?3 AND abs(time_ms - ?4) < ?5
                  ORDER BY abs(time_ms - ?4) LIMIT 1",
+                sql_params![gtin, serial, at.place, now, CLONE_WINDOW_MS],
             )?
-            .query_row(params![gtin, serial, at.place, now, CLONE_WINDOW_MS], |x| {
-                Ok((x.get(0)?, x.get(1)?))
-            })
-            .ok();
+            .map(|x| Ok::<_, crate::Error>((x.int(0)?, x.text(1)?)))
+            .transpose()?;
         if let Some((ms, place)) = near {
             let apart = (now - ms).abs();
             let apart = if apart < 3_600_000 {
@@ -103,13 +103,16 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
         }
         // The ledger says the item left the chain.
         let id = crate::trace::start_id("serial", &format!("{gtin}/{serial}"))?;
-        let mut st = ledger.conn().prepare_cached(
-            "SELECT e.disposition, e.time_ms FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
-             WHERE o.id = ?1 AND e.disposition IS NOT NULL AND e.time_ms < ?2",
-        )?;
-        let ended: Vec<(String, i64)> = st
-            .query_map(params![id, now], |x| Ok((x.get(0)?, x.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
+        let ended: Vec<(String, i64)> = ledger
+            .sql()
+            .query(
+                "SELECT e.disposition, e.time_ms FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+                 WHERE o.id = ?1 AND e.disposition IS NOT NULL AND e.time_ms < ?2",
+                sql_params![id, now],
+            )?
+            .iter()
+            .map(|x| Ok((x.text(0)?, x.int(1)?)))
+            .collect::<Result<_>>()?;
         // Stored as CBV 2.0 Web URIs (`https://ref.gs1.org/cbv/Disp-sold`) or, from
         // older documents, URNs.
         let bare = |d: &str| -> String {
@@ -153,9 +156,9 @@ pub fn sight(ledger: &Ledger, at: &Sighting<'_>, r: &mut LabelReport) -> Result<
         BundleVerdict::Failed => "failed",
     };
     let key_id = r.uri.split(['?', '&']).find_map(|p| p.strip_prefix("k="));
-    ledger.conn().execute(
+    ledger.sql().execute(
         "INSERT INTO label_sightings (time_ms, gtin, lot, serial, key_id, place, source, verdict) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![now, gtin, lot, serial, key_id, at.place, at.source, verdict],
+        sql_params![now, gtin, lot, serial, key_id, at.place, at.source, verdict],
     )?;
     Ok(())
 }
@@ -186,20 +189,24 @@ pub fn history(
     limit: u32,
 ) -> Result<Vec<SightingRow>> {
     let (g, s) = serial.unwrap_or(("", ""));
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT time_ms, gtin, lot, serial, place, source, verdict FROM label_sightings
-         WHERE (?1 = '' OR (gtin = ?1 AND serial = ?2)) ORDER BY time_ms DESC, id DESC LIMIT ?3",
-    )?;
-    let rows = st.query_map(params![g, s, limit], |x| {
-        Ok(SightingRow {
-            time: text(x.get(0)?),
-            gtin: x.get(1)?,
-            lot: x.get(2)?,
-            serial: x.get(3)?,
-            place: x.get(4)?,
-            source: x.get(5)?,
-            verdict: x.get(6)?,
+    ledger
+        .sql()
+        .query(
+            "SELECT time_ms, gtin, lot, serial, place, source, verdict FROM label_sightings
+             WHERE (?1 = '' OR (gtin = ?1 AND serial = ?2)) ORDER BY time_ms DESC, id DESC LIMIT ?3",
+            sql_params![g, s, limit],
+        )?
+        .iter()
+        .map(|x| {
+            Ok(SightingRow {
+                time: text(x.int(0)?),
+                gtin: x.text(1)?,
+                lot: x.text(2)?,
+                serial: x.text(3)?,
+                place: x.text(4)?,
+                source: x.text(5)?,
+                verdict: x.text(6)?,
+            })
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect()
 }
