@@ -322,24 +322,28 @@ pub fn list(
                 .replace('_', "\\_")
         )
     });
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT m.kind, m.key, m.name, m.seq, e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq
-          WHERE (?1 IS NULL OR m.kind = ?1)
-            AND (?2 IS NULL OR m.key LIKE ?2 ESCAPE '\\' OR m.name LIKE ?2 ESCAPE '\\')
-          ORDER BY m.kind, m.name COLLATE NOCASE, m.key LIMIT ?3",
-    )?;
-    let rows = st.query_map(rusqlite::params![kind, pattern, limit as i64], |r| {
-        let kind: String = r.get(0)?;
-        let payload: String = r.get(4)?;
-        Ok(MasterRecord {
-            kind: kind.trim_start_matches("md.").to_string(),
-            key: r.get(1)?,
-            name: r.get(2)?,
-            seq: r.get::<_, i64>(3)? as u64,
-            record: serde_json::from_str(&payload).unwrap_or(Value::Null),
+    use tradeseal_log::db::Sql;
+    // `lower(name)`, not SQLite's NOCASE: both engines order by it alike.
+    ledger
+        .sql()
+        .query(
+            "SELECT m.kind, m.key, m.name, m.seq, e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq
+              WHERE (?1 IS NULL OR m.kind = ?1)
+                AND (?2 IS NULL OR m.key LIKE ?2 ESCAPE '\\' OR m.name LIKE ?2 ESCAPE '\\')
+              ORDER BY m.kind, lower(m.name), m.key LIMIT ?3",
+            tradeseal_log::sql_params![kind, pattern, limit as i64],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(MasterRecord {
+                kind: r.text(0)?.trim_start_matches("md.").to_string(),
+                key: r.text(1)?,
+                name: r.text(2)?,
+                seq: r.int(3)? as u64,
+                record: serde_json::from_str(&r.text(4)?).unwrap_or(Value::Null),
+            })
         })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        .collect()
 }
 
 /// A plot drawn in a GIS often comes as a Feature or a FeatureCollection: its geometry
@@ -383,13 +387,15 @@ fn unwrap_features(g: Value) -> std::result::Result<Value, String> {
 
 /// The name master data records for a product (GTIN-14 text), if any.
 pub fn product_name(ledger: &crate::ledger::Ledger, gtin: &str) -> Result<Option<String>> {
-    use rusqlite::OptionalExtension;
-    let mut st = ledger
-        .conn()
-        .prepare_cached("SELECT name FROM masterdata WHERE kind = ?1 AND key = ?2")?;
-    Ok(st
-        .query_row([KIND_PRODUCT, gtin], |r| r.get(0))
-        .optional()?)
+    use tradeseal_log::db::Sql;
+    ledger
+        .sql()
+        .query_one(
+            "SELECT name FROM masterdata WHERE kind = ?1 AND key = ?2",
+            tradeseal_log::sql_params![KIND_PRODUCT, gtin],
+        )?
+        .map(|r| r.text(0))
+        .transpose()
 }
 
 /// Checks a GeoJSON Point, Polygon or MultiPolygon (RFC 7946, WGS 84 longitude/latitude),
