@@ -11,8 +11,9 @@ use crate::identity::{self, IdentityCard, CARD_FORMAT};
 use crate::ledger::{index::Record, Ledger, NewEntry};
 use crate::signature::PublicKey;
 use crate::time::Timestamp;
-use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
+use tradeseal_log::db::{Row, Sql};
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 pub const KIND_ADD: &str = "party.add";
@@ -247,16 +248,14 @@ pub struct RotatePayload {
 /// gets the old key's card details, status and revocation. `None` when the old key is
 /// not in the trust store or the new key is already.
 pub fn rotate_entry(
-    conn: &rusqlite::Connection,
+    db: &dyn Sql,
     old_key: &str,
     new_card: &IdentityCard,
     handover: &Hash,
 ) -> Result<Option<NewEntry>> {
     let has = |k: &str| -> Result<bool> {
-        Ok(conn
-            .prepare_cached("SELECT 1 FROM parties WHERE key = ?1")?
-            .query_row([k], |_| Ok(()))
-            .optional()?
+        Ok(db
+            .query_one("SELECT 1 FROM parties WHERE key = ?1", sql_params![k])?
             .is_some())
     };
     if !has(old_key)? || has(&new_card.public_key)? {
@@ -296,10 +295,8 @@ pub fn parse_from(text: &str) -> Result<Timestamp> {
     })
 }
 
-fn row_to_view(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<(String, String, Option<i64>, Option<String>)> {
-    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+fn row_to_view(r: &Row) -> Result<PartyView> {
+    view(&r.text(0)?, &r.text(1)?, r.opt_int(2)?, r.opt_text(3)?)
 }
 
 fn view(
@@ -326,12 +323,11 @@ fn view(
 
 /// Every party, by organisation name.
 pub fn list(ledger: &Ledger) -> Result<Vec<PartyView>> {
-    let mut st = ledger.conn().prepare_cached("SELECT card, status, revoked_from_ms, revoke_reason FROM parties ORDER BY org COLLATE NOCASE, key")?;
-    let rows = st
-        .query_map([], row_to_view)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    rows.into_iter()
-        .map(|(c, s, f, w)| view(&c, &s, f, w))
+    ledger
+        .sql()
+        .query("SELECT card, status, revoked_from_ms, revoke_reason FROM parties ORDER BY lower(org), key", &[])?
+        .iter()
+        .map(row_to_view)
         .collect()
 }
 
@@ -340,49 +336,36 @@ pub fn list(ledger: &Ledger) -> Result<Vec<PartyView>> {
 pub fn find(ledger: &Ledger, id: &str) -> Result<PartyView> {
     let id = id.trim();
     let digits: String = id.chars().filter(|c| !c.is_whitespace()).collect();
-    let mut st = ledger.conn().prepare_cached(
+    let rows = ledger.sql().query(
         "SELECT card, status, revoked_from_ms, revoke_reason FROM parties
           WHERE key = ?1 OR (length(?1) >= 8 AND key LIKE ?1 || '%') OR gln = ?1 OR replace(fingerprint, ' ', '') = ?2",
+        sql_params![id.to_ascii_lowercase(), digits],
     )?;
-    let rows = st
-        .query_map(
-            rusqlite::params![id.to_ascii_lowercase(), digits],
-            row_to_view,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
     match rows.len() {
         0 => Err(Error::NotFound { what: format!("party {id:?}"), hint: "give its public key (or 8+ leading hex digits), GLN or fingerprint; `tradeseal party list` shows them".into() }),
-        1 => {
-            let (c, s, f, w) = rows.into_iter().next().expect("one row");
-            view(&c, &s, f, w)
-        }
+        1 => row_to_view(&rows[0]),
         n => Err(Error::invalid("party", format!("{id:?} matches {n} parties: give more of the public key"))),
     }
 }
 
 /// The trust decisions recorded about a party, oldest first.
 pub fn history(ledger: &Ledger, key: &str) -> Result<Vec<TrustDecision>> {
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT t.seq, e.kind, e.time_ms, e.payload FROM trust_log t JOIN entries e ON e.seq = t.seq WHERE t.key = ?1 ORDER BY t.seq",
-    )?;
-    let rows = st.query_map([key], |r| {
-        Ok((
-            r.get::<_, i64>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, i64>(2)?,
-            r.get::<_, String>(3)?,
-        ))
-    })?;
-    rows.map(|r| {
-        let (seq, kind, ms, payload) = r?;
-        Ok(TrustDecision {
-            seq: seq as u64,
-            kind,
-            time: Timestamp::from_unix_millis(ms)?.to_rfc3339(),
-            payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+    ledger
+        .sql()
+        .query(
+            "SELECT t.seq, e.kind, e.time_ms, e.payload FROM trust_log t JOIN entries e ON e.seq = t.seq WHERE t.key = ?1 ORDER BY t.seq",
+            sql_params![key],
+        )?
+        .iter()
+        .map(|r| {
+            Ok(TrustDecision {
+                seq: r.int(0)? as u64,
+                kind: r.text(1)?,
+                time: Timestamp::from_unix_millis(r.int(2)?)?.to_rfc3339(),
+                payload: serde_json::from_str(&r.text(3)?).unwrap_or(serde_json::Value::Null),
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// The entry recording a received card in `ledger`: `None` when the card is recorded
@@ -404,10 +387,13 @@ pub fn card_entry(ledger: &Ledger, card: &IdentityCard) -> Result<Option<NewEntr
 /// Whether the card is already recorded exactly as given.
 pub fn has_card(ledger: &Ledger, card: &IdentityCard) -> Result<bool> {
     let stored: Option<String> = ledger
-        .conn()
-        .prepare_cached("SELECT card FROM parties WHERE key = ?1")?
-        .query_row([&card.public_key], |r| r.get(0))
-        .optional()?;
+        .sql()
+        .query_one(
+            "SELECT card FROM parties WHERE key = ?1",
+            sql_params![&card.public_key],
+        )?
+        .map(|r| r.text(0))
+        .transpose()?;
     Ok(stored.is_some_and(|s| serde_json::from_str::<IdentityCard>(&s).is_ok_and(|c| c == *card)))
 }
 
@@ -466,12 +452,13 @@ pub fn signer_standing(ledger: &Ledger, key: &str) -> Result<Standing> {
         return Ok(standing(SignerStatus::Own));
     }
     let row: Option<(String, Option<i64>, Option<String>)> = ledger
-        .conn()
-        .prepare_cached(
+        .sql()
+        .query_one(
             "SELECT status, revoked_from_ms, revoke_reason FROM parties WHERE key = ?1",
+            sql_params![key],
         )?
-        .query_row([key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
+        .map(|r| Ok::<_, Error>((r.text(0)?, r.opt_int(1)?, r.opt_text(2)?)))
+        .transpose()?;
     let Some((status, from, why)) = row else {
         return Ok(standing(SignerStatus::Unknown));
     };

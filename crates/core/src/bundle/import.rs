@@ -280,7 +280,7 @@ pub fn import<R: BufRead + Send>(
     // Follow partners' hand-overs: the new key takes the old key's standing (each a
     // ledger entry, like every trust decision).
     for (old, card, hash) in &handovers {
-        if let Some(e) = crate::parties::rotate_entry(app.conn(), old, card, hash)? {
+        if let Some(e) = crate::parties::rotate_entry(&app.sql(), old, card, hash)? {
             app.push(&[e])?;
         }
     }
