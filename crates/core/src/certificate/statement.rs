@@ -296,14 +296,18 @@ pub struct Candidate {
 /// `limit` of each.
 pub fn candidates(ledger: &Ledger, limit: u32) -> Result<Vec<Candidate>> {
     let mut out = Vec::new();
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT o.id FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
-         WHERE o.id LIKE 'https://id.gs1.org/01/%/10/%' AND o.id NOT LIKE '%/21/%'
-         GROUP BY o.id ORDER BY max(e.time_ms) DESC LIMIT ?1",
-    )?;
-    let ids: Vec<String> = st
-        .query_map([limit], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    use tradeseal_log::db::Sql;
+    let ids: Vec<String> = ledger
+        .sql()
+        .query(
+            "SELECT o.id FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+             WHERE o.id LIKE 'https://id.gs1.org/01/%/10/%' AND o.id NOT LIKE '%/21/%'
+             GROUP BY o.id ORDER BY max(e.time_ms) DESC LIMIT ?1",
+            tradeseal_log::sql_params![limit],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_>>()?;
     for id in ids {
         if let Ok(crate::gs1::Gs1Id::Lgtin(g, l)) = crate::gs1::Gs1Id::from_digital_link(&id) {
             let product = crate::masterdata::product_name(ledger, g.as_str())?;

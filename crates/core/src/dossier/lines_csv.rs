@@ -7,7 +7,7 @@ use super::model::*;
 use crate::codelists::parse_csv;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use rusqlite::{params, OptionalExtension};
+use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use ts_rs::TS;
@@ -344,14 +344,15 @@ fn column_marks(
 
 /// The remembered mapping of files with `header`, if any.
 fn remembered(ledger: &Ledger, key: &str) -> Result<Option<ColumnMap>> {
+    use tradeseal_log::db::Sql;
     let m: Option<String> = ledger
-        .conn()
-        .query_row(
+        .sql()
+        .query_one(
             "SELECT mapping FROM csv_mappings WHERE name = ?1",
-            [key],
-            |r| r.get(0),
-        )
-        .optional()?;
+            tradeseal_log::sql_params![key],
+        )?
+        .map(|r| r.text(0))
+        .transpose()?;
     Ok(m.and_then(|m| serde_json::from_str(&m).ok()))
 }
 

@@ -15,10 +15,11 @@ use crate::ledger::Ledger;
 use crate::masterdata::{Location, KIND_LOCATION, KIND_PARTY};
 use crate::parties::SignerStatus;
 use crate::trace::{self, Direction};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeSet;
+use tradeseal_log::db::Sql;
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 /// The EU member states (ISO 3166-1), for EUDR's reach.
@@ -151,9 +152,10 @@ fn made_by(ledger: &Ledger, hash_id: &str, own_org: &str) -> Result<Option<Made>
     };
     type Row = (Option<String>, i64, i64, Option<String>, Option<String>);
     let row: Option<Row> = ledger
-        .conn()
-        .query_row("SELECT origin, seq, time_ms, biz_location, read_point FROM epcis_events WHERE hash = ?1", [&hash], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
-        .optional()?;
+        .sql()
+        .query_one("SELECT origin, seq, time_ms, biz_location, read_point FROM epcis_events WHERE hash = ?1", sql_params![hash])?
+        .map(|r| Ok::<_, crate::Error>((r.opt_text(0)?, r.int(1)?, r.int(2)?, r.opt_text(3)?, r.opt_text(4)?)))
+        .transpose()?;
     let Some((origin, seq, time_ms, biz, read)) = row else {
         return Ok(None);
     };
@@ -161,13 +163,13 @@ fn made_by(ledger: &Ledger, hash_id: &str, own_org: &str) -> Result<Option<Made>
         None => (SignerStatus::Own, Some(own_org.to_string())),
         Some(o) => {
             let author: Option<Vec<u8>> = ledger
-                .conn()
-                .query_row(
+                .sql()
+                .query_one(
                     "SELECT author FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
-                    params![o, seq],
-                    |r| r.get(0),
-                )
-                .optional()?;
+                    sql_params![o, seq],
+                )?
+                .map(|r| r.blob(0))
+                .transpose()?;
             match author {
                 Some(a) => {
                     let key = hex::encode(a);

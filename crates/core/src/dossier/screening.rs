@@ -221,11 +221,16 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
 
 /// The lists imported, with their sizes.
 pub fn lists(ledger: &Ledger) -> Result<Vec<(String, u64)>> {
-    let mut st = ledger
-        .conn()
-        .prepare("SELECT list, count(*) FROM entity_lists GROUP BY list ORDER BY list")?;
-    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    use tradeseal_log::db::Sql;
+    ledger
+        .sql()
+        .query(
+            "SELECT list, count(*) FROM entity_lists GROUP BY list ORDER BY list",
+            &[],
+        )?
+        .iter()
+        .map(|r| Ok((r.text(0)?, r.int(1)? as u64)))
+        .collect()
 }
 
 /// The imported lists, each entity normalised as this version folds names (not as
@@ -237,13 +242,13 @@ pub struct Screen {
 
 impl Screen {
     pub fn load(ledger: &Ledger) -> Result<Screen> {
-        let mut st = ledger
-            .conn()
-            .prepare_cached("SELECT list, name FROM entity_lists")?;
-        let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        use tradeseal_log::db::Sql;
         let mut entities = Vec::new();
-        for row in rows {
-            let (list, entity) = row?;
+        for r in ledger
+            .sql()
+            .query("SELECT list, name FROM entity_lists", &[])?
+        {
+            let (list, entity) = (r.text(0)?, r.text(1)?);
             let norm = normalise(&entity);
             entities.push((list, entity, norm));
         }

@@ -350,7 +350,7 @@ pub fn import<R: Read + Send>(
             total,
         });
         // The document's master data, read against the ledger before the write lock.
-        md = super::master_data::plan(ledger.conn(), lists, &info.vocabularies)?;
+        md = super::master_data::plan(&ledger.sql(), lists, &info.vocabularies)?;
         first = Some(info);
     }
 
@@ -438,7 +438,7 @@ pub fn import<R: Read + Send>(
         }
     } else {
         // One pass: the master data comes with the events, in the same transaction.
-        md = super::master_data::plan(app.conn(), lists, &info.vocabularies)?;
+        md = super::master_data::plan(&app.sql(), lists, &info.vocabularies)?;
         if !md.entries.is_empty() {
             app.push(&md.entries)?;
         }

@@ -98,7 +98,7 @@ fn vtype(v: &Value) -> &str {
 /// The master data to record for `vocabularies`; elements that cannot become a record are
 /// skipped with the reason, never refused: the document's events stand on their own.
 pub fn plan(
-    ledger: &rusqlite::Connection,
+    ledger: &dyn tradeseal_log::db::Sql,
     lists: &CodeLists,
     vocabularies: &[Value],
 ) -> Result<MasterDataPlan> {
@@ -179,21 +179,20 @@ pub fn plan(
 }
 
 /// The latest record of `kind` and `key`, if master data holds one.
-fn latest(ledger: &rusqlite::Connection, kind: &str, key: &str) -> Option<Value> {
-    use rusqlite::OptionalExtension;
-    let mut st = ledger
-        .prepare_cached(
+fn latest(ledger: &dyn tradeseal_log::db::Sql, kind: &str, key: &str) -> Option<Value> {
+    let row = ledger
+        .query_one(
             "SELECT e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq WHERE m.kind = ?1 AND m.key = ?2",
+            tradeseal_log::sql_params![kind, key],
         )
-        .ok()?;
-    let payload: Option<String> = st.query_row([kind, key], |r| r.get(0)).optional().ok()?;
-    payload.and_then(|p| serde_json::from_str(&p).ok())
+        .ok()??;
+    serde_json::from_str(&row.text(0).ok()?).ok()
 }
 
 /// One element as a record: `(kind, key, entry)`, the entry `None` when master data holds
 /// the same already.
 fn record(
-    ledger: &rusqlite::Connection,
+    ledger: &dyn tradeseal_log::db::Sql,
     lists: &CodeLists,
     kind: &str,
     id: &str,
