@@ -6,9 +6,10 @@ use crate::epcis::Role;
 use crate::error::{Error, Result};
 use crate::gs1::{Gs1Id, Gtin, Lot, Serial, Sscc};
 use crate::ledger::{index::gtin_of, Ledger};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use std::collections::{HashMap, VecDeque};
+use tradeseal_log::db::Sql;
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize, TS)]
@@ -177,27 +178,33 @@ fn steps(ledger: &Ledger, id: &str, dir: Direction) -> Result<Vec<Step>> {
         Direction::Back => (Role::Output, Role::Input, Role::Parent, Role::Child),
         Direction::Forward => (Role::Input, Role::Output, Role::Child, Role::Parent),
     };
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT o2.id, o2.event, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type = 'TransformationEvent' FROM epcis_objects o1
-           JOIN epcis_events e ON e.id = o1.event
-           JOIN epcis_objects o2 ON o2.event = o1.event
-          WHERE o1.id = ?1
-            AND ((o1.role = ?2 AND o2.role = ?3 AND e.type = 'TransformationEvent')
-              OR (o1.role = ?4 AND o2.role = ?5 AND e.type = 'AggregationEvent' AND e.action <> 'DELETE'))
-          ORDER BY o2.event, o2.id",
-    )?;
-    let rows = st.query_map(
-        params![id, from_a as u8, to_a as u8, from_b as u8, to_b as u8],
-        |r| {
+    ledger
+        .sql()
+        .query(
+            "SELECT o2.id, o2.event, e.hash, e.type FROM epcis_objects o1
+               JOIN epcis_events e ON e.id = o1.event
+               JOIN epcis_objects o2 ON o2.event = o1.event
+              WHERE o1.id = ?1
+                AND ((o1.role = ?2 AND o2.role = ?3 AND e.type = 'TransformationEvent')
+                  OR (o1.role = ?4 AND o2.role = ?5 AND e.type = 'AggregationEvent' AND e.action <> 'DELETE'))
+              ORDER BY o2.event, o2.id",
+            sql_params![id, from_a as i64, to_a as i64, from_b as i64, to_b as i64],
+        )?
+        .iter()
+        .map(|r| {
             Ok(Step {
-                to: r.get(0)?,
-                event: r.get::<_, i64>(1)? as u64,
-                hash_id: r.get(2)?,
-                transformation: r.get(3)?,
+                to: r.text(0)?,
+                event: r.int(1)? as u64,
+                hash_id: hash_id_of(&r.blob(2)?),
+                transformation: r.text(3)? == "TransformationEvent",
             })
-        },
-    )?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+        .collect()
+}
+
+/// The CBV 2.0 hash id of an event stored by its digest.
+fn hash_id_of(digest: &[u8]) -> String {
+    format!("ni:///sha-256;{}?ver=CBV2.0", hex::encode(digest))
 }
 
 pub fn location_name(ledger: &Ledger, loc: &str) -> Result<Option<String>> {
@@ -205,10 +212,14 @@ pub fn location_name(ledger: &Ledger, loc: &str) -> Result<Option<String>> {
         return Ok(None);
     };
     let gln = gln.get(..13).unwrap_or(gln);
-    let mut st = ledger
-        .conn()
-        .prepare_cached("SELECT name FROM masterdata WHERE kind = 'md.location' AND key = ?1")?;
-    Ok(st.query_row([gln], |r| r.get(0)).optional()?)
+    ledger
+        .sql()
+        .query_one(
+            "SELECT name FROM masterdata WHERE kind = 'md.location' AND key = ?1",
+            sql_params![gln],
+        )?
+        .map(|r| r.text(0))
+        .transpose()
 }
 
 fn product_name(ledger: &Ledger, id: &str) -> Result<Option<String>> {
@@ -220,11 +231,13 @@ fn product_name(ledger: &Ledger, id: &str) -> Result<Option<String>> {
 
 /// Follows the ledger's events from `start` (a canonical Digital Link).
 pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult> {
-    let known: bool = ledger.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM epcis_objects WHERE id = ?1)",
-        [start],
-        |r| r.get(0),
-    )?;
+    let known = ledger
+        .sql()
+        .query_one(
+            "SELECT 1 FROM epcis_objects WHERE id = ?1 LIMIT 1",
+            sql_params![start],
+        )?
+        .is_some();
     if !known {
         return Err(Error::NotFound {
             what: start.to_string(),
@@ -300,13 +313,14 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
     for n in &mut nodes {
         n.product_name = product_name(ledger, &n.id)?;
         let created: Option<(String, Option<String>)> = ledger
-            .conn()
-            .prepare_cached(
-                "SELECT 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', COALESCE(e.biz_location, e.read_point) FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+            .sql()
+            .query_one(
+                "SELECT e.hash, COALESCE(e.biz_location, e.read_point) FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
                   WHERE o.id = ?1 AND ((o.role = 0 AND e.action = 'ADD') OR o.role = 4) ORDER BY e.time_ms, e.id LIMIT 1",
+                sql_params![&n.id],
             )?
-            .query_row([&n.id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+            .map(|r| Ok::<_, Error>((hash_id_of(&r.blob(0)?), r.opt_text(1)?)))
+            .transpose()?;
         if let Some((h, loc)) = created {
             n.created_by = Some(h);
             if let Some(l) = &loc {
@@ -332,12 +346,15 @@ pub fn trace(ledger: &Ledger, start: &str, dir: Direction) -> Result<TraceResult
 
 fn events_of(ledger: &Ledger, nodes: &[TraceNode]) -> Result<Vec<TraceEvent>> {
     let mut named: HashMap<u64, Vec<String>> = HashMap::new();
-    let mut st = ledger
-        .conn()
-        .prepare_cached("SELECT DISTINCT event FROM epcis_objects WHERE id = ?1")?;
     for n in nodes {
-        for event in st.query_map([&n.id], |r| r.get::<_, i64>(0))? {
-            named.entry(event? as u64).or_default().push(n.id.clone());
+        for r in ledger.sql().query(
+            "SELECT DISTINCT event FROM epcis_objects WHERE id = ?1",
+            sql_params![&n.id],
+        )? {
+            named
+                .entry(r.int(0)? as u64)
+                .or_default()
+                .push(n.id.clone());
         }
     }
     let mut events = named
@@ -355,12 +372,15 @@ fn events_of(ledger: &Ledger, nodes: &[TraceNode]) -> Result<Vec<TraceEvent>> {
 
 /// Inputs against outputs of one transformation, in comparable units.
 pub fn balance(ledger: &Ledger, event: u64, hash_id: String) -> Result<MassBalance> {
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT role, quantity, uom FROM epcis_objects WHERE event = ?1 AND role IN (3, 4)",
-    )?;
-    let rows: Vec<(u8, Option<f64>, Option<String>)> = st
-        .query_map([event as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
+    let rows: Vec<(u8, Option<f64>, Option<String>)> = ledger
+        .sql()
+        .query(
+            "SELECT role, quantity, uom FROM epcis_objects WHERE event = ?1 AND role IN (3, 4)",
+            sql_params![event as i64],
+        )?
+        .iter()
+        .map(|r| Ok((r.int(0)? as u8, r.opt_real(1)?, r.opt_text(2)?)))
+        .collect::<Result<_>>()?;
     let mut sums: [HashMap<&str, f64>; 2] = [HashMap::new(), HashMap::new()];
     let mut unmeasured = false;
     let mut unknown_unit = false;

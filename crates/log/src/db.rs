@@ -7,13 +7,21 @@
 
 use crate::error::{Error, Result};
 
-/// A value as both engines store it: `BIGINT`/`INTEGER`, `TEXT`, `BYTEA`/`BLOB`, `NULL`.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A value as both engines store it: `BIGINT`/`INTEGER`, `TEXT`, `BYTEA`/`BLOB`,
+/// `DOUBLE PRECISION`/`REAL` (quantities as EPCIS documents give them), `NULL`.
+#[derive(Clone, Debug, PartialEq)]
 pub enum Value {
     Null,
     Int(i64),
     Text(String),
     Blob(Vec<u8>),
+    Real(f64),
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::Real(v)
+    }
 }
 
 impl From<i64> for Value {
@@ -64,7 +72,7 @@ macro_rules! sql_params {
 }
 
 /// One row of a query's result.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Row(pub Vec<Value>);
 
 impl Row {
@@ -95,6 +103,14 @@ impl Row {
         match self.at(i) {
             Value::Blob(v) => Ok(v.clone()),
             _ => Err(self.wrong(i, "bytes")),
+        }
+    }
+    pub fn opt_real(&self, i: usize) -> Result<Option<f64>> {
+        match self.at(i) {
+            Value::Null => Ok(None),
+            Value::Real(v) => Ok(Some(*v)),
+            Value::Int(v) => Ok(Some(*v as f64)),
+            _ => Err(self.wrong(i, "a number")),
         }
     }
     pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
@@ -325,6 +341,7 @@ fn sqlite_params(params: &[Value]) -> Vec<rusqlite::types::Value> {
             Value::Int(i) => rusqlite::types::Value::Integer(*i),
             Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
             Value::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
+            Value::Real(f) => rusqlite::types::Value::Real(*f),
         })
         .collect()
 }
@@ -344,7 +361,7 @@ fn sqlite_query(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result
                     Value::Text(String::from_utf8_lossy(t).into_owned())
                 }
                 rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-                rusqlite::types::ValueRef::Real(f) => Value::Text(f.to_string()),
+                rusqlite::types::ValueRef::Real(f) => Value::Real(f),
             });
         }
         out.push(Row(row));
@@ -373,6 +390,8 @@ impl postgres::types::ToSql for Value {
             Value::Int(i) => i.to_sql(ty, out),
             Value::Text(s) => s.as_str().to_sql(ty, out),
             Value::Blob(b) => b.as_slice().to_sql(ty, out),
+            Value::Real(f) if *ty == Type::FLOAT4 => (*f as f32).to_sql(ty, out),
+            Value::Real(f) => f.to_sql(ty, out),
         }
     }
     fn accepts(_: &postgres::types::Type) -> bool {
@@ -393,6 +412,8 @@ impl<'a> postgres::types::FromSql<'a> for Value {
             Type::INT2 => Value::Int(i16::from_sql(ty, raw)?.into()),
             Type::BOOL => Value::Int(bool::from_sql(ty, raw)?.into()),
             Type::BYTEA => Value::Blob(raw.to_vec()),
+            Type::FLOAT8 => Value::Real(f64::from_sql(ty, raw)?),
+            Type::FLOAT4 => Value::Real(f32::from_sql(ty, raw)?.into()),
             _ => Value::Text(String::from_sql(ty, raw)?),
         })
     }

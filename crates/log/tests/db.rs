@@ -35,8 +35,8 @@ fn rusqlite_open(p: &std::path::Path) -> rusqlite::Connection {
 
 fn schema(e: Engine) -> &'static str {
     match e {
-        Engine::Sqlite => "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB); CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);",
-        Engine::Postgres => "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT, s TEXT, b BYTEA); CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL); INSERT INTO counter VALUES (1, 0);",
+        Engine::Sqlite => "CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER, s TEXT, b BLOB, r REAL); CREATE TABLE counter (id INTEGER PRIMARY KEY, n INTEGER NOT NULL); INSERT INTO counter VALUES (1, 0);",
+        Engine::Postgres => "CREATE TABLE t (id BIGINT PRIMARY KEY, n BIGINT, s TEXT, b BYTEA, r DOUBLE PRECISION); CREATE TABLE counter (id BIGINT PRIMARY KEY, n BIGINT NOT NULL); INSERT INTO counter VALUES (1, 0);",
     }
 }
 
@@ -48,8 +48,8 @@ fn values_round_trip_and_a_failed_write_leaves_nothing() {
         c.batch(schema(engine)).unwrap();
         c.write(|tx| {
             tx.execute(
-                "INSERT INTO t (id, n, s, b) VALUES (?1, ?2, ?3, ?4)",
-                sql_params![1i64, -5i64, "Café ✓ 'quoted'", vec![0u8, 255, 7]],
+                "INSERT INTO t (id, n, s, b, r) VALUES (?1, ?2, ?3, ?4, ?5)",
+                sql_params![1i64, -5i64, "Café ✓ 'quoted'", vec![0u8, 255, 7], 1.25f64],
             )?;
             tx.execute(
                 "INSERT INTO t (id, n, s, b) VALUES (?1, ?2, ?3, ?4)",
@@ -58,13 +58,17 @@ fn values_round_trip_and_a_failed_write_leaves_nothing() {
         })
         .unwrap();
         let rows = c
-            .query("SELECT id, n, s, b FROM t ORDER BY id", &[])
+            .query("SELECT id, n, s, b, r FROM t ORDER BY id", &[])
             .unwrap();
         assert_eq!(rows.len(), 2, "{engine:?}");
         assert_eq!(rows[0].int(1).unwrap(), -5);
         assert_eq!(rows[0].text(2).unwrap(), "Café ✓ 'quoted'");
         assert_eq!(rows[0].blob(3).unwrap(), vec![0u8, 255, 7]);
-        assert_eq!(rows[1].0[1..], [Value::Null, Value::Null, Value::Null]);
+        assert_eq!(rows[0].opt_real(4).unwrap(), Some(1.25));
+        assert_eq!(
+            rows[1].0[1..],
+            [Value::Null, Value::Null, Value::Null, Value::Null]
+        );
         // A write that fails half-way leaves nothing of itself.
         let r: Result<(), Error> = c.write(|tx| {
             tx.execute(
