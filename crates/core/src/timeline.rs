@@ -98,8 +98,8 @@ fn gln_location(gln: &str) -> Result<String> {
 /// Events matching `f`, newest first, at most `limit`.
 pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec<TimelineEvent>> {
     let mut sql = String::from("SELECT e.id FROM epcis_events e WHERE 1 = 1");
-    let mut args: Vec<rusqlite::types::Value> = Vec::new();
-    use rusqlite::types::Value as V;
+    use tradeseal_log::db::{Sql, Value as V};
+    let mut args: Vec<V> = Vec::new();
     let mut arg = |sql: &mut String, clause: &str, v: V| {
         args.push(v);
         sql.push_str(&clause.replace('?', &format!("?{}", args.len())));
@@ -145,27 +145,27 @@ pub fn timeline(ledger: &Ledger, f: &TimelineFilter, limit: usize) -> Result<Vec
         arg(&mut sql, " AND e.biz_step = ?", V::Text(uri));
     }
     if let Some(t) = f.from_ms {
-        arg(&mut sql, " AND e.time_ms >= ?", V::Integer(t));
+        arg(&mut sql, " AND e.time_ms >= ?", V::Int(t));
     }
     if let Some(t) = f.to_ms {
-        arg(&mut sql, " AND e.time_ms < ?", V::Integer(t));
+        arg(&mut sql, " AND e.time_ms < ?", V::Int(t));
     }
     if let Some((t, s)) = f.before {
-        arg(&mut sql, " AND (e.time_ms < ?", V::Integer(t));
-        arg(&mut sql, " OR (e.time_ms = ?", V::Integer(t));
-        arg(&mut sql, " AND e.id < ?))", V::Integer(s as i64));
+        arg(&mut sql, " AND (e.time_ms < ?", V::Int(t));
+        arg(&mut sql, " OR (e.time_ms = ?", V::Int(t));
+        arg(&mut sql, " AND e.id < ?))", V::Int(s as i64));
     }
     arg(
         &mut sql,
         " ORDER BY e.time_ms DESC, e.id DESC LIMIT ?",
-        V::Integer(limit.min(1000) as i64),
+        V::Int(limit.min(1000) as i64),
     );
-    let seqs: Vec<u64> = {
-        let mut st = ledger.conn().prepare(&sql)?;
-        let rows = st.query_map(rusqlite::params_from_iter(args), |r| r.get::<_, i64>(0))?;
-        rows.map(|r| r.map(|s| s as u64))
-            .collect::<rusqlite::Result<_>>()?
-    };
+    let seqs: Vec<u64> = ledger
+        .sql()
+        .query(&sql, &args)?
+        .iter()
+        .map(|r| r.int(0).map(|s| s as u64))
+        .collect::<Result<_>>()?;
     seqs.into_iter().map(|s| event_row(ledger, s)).collect()
 }
 
@@ -174,7 +174,7 @@ fn label(id: &str) -> String {
 }
 
 pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
-    let conn = ledger.conn();
+    use tradeseal_log::db::Sql;
     struct Row {
         origin: Option<String>,
         seq: u64,
@@ -186,33 +186,38 @@ pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
         disposition: Option<String>,
         location: Option<String>,
     }
-    let row = conn
-        .prepare_cached(
-            "SELECT e.origin, e.seq, 'ni:///sha-256;' || lower(hex(e.hash)) || '?ver=CBV2.0', e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point)
+    let r = ledger
+        .sql()
+        .query_one(
+            "SELECT e.origin, e.seq, e.hash, e.type, e.time_ms, e.action, e.biz_step, e.disposition, COALESCE(e.biz_location, e.read_point)
                FROM epcis_events e WHERE e.id = ?1",
+            tradeseal_log::sql_params![id as i64],
         )?
-        .query_row([id as i64], |r| {
-            Ok(Row {
-                origin: r.get(0)?,
-                seq: r.get::<_, i64>(1)? as u64,
-                hash_id: r.get(2)?,
-                event_type: r.get(3)?,
-                time_ms: r.get(4)?,
-                action: r.get(5)?,
-                biz_step: r.get(6)?,
-                disposition: r.get(7)?,
-                location: r.get(8)?,
-            })
-        })
-        .map_err(|e| match e {
-            rusqlite::Error::QueryReturnedNoRows => Error::NotFound { what: format!("event {id}"), hint: "choose an event from the timeline".into() },
-            e => e.into(),
+        .ok_or_else(|| Error::NotFound {
+            what: format!("event {id}"),
+            hint: "choose an event from the timeline".into(),
         })?;
+    let row = Row {
+        origin: r.opt_text(0)?,
+        seq: r.int(1)? as u64,
+        hash_id: format!("ni:///sha-256;{}?ver=CBV2.0", hex::encode(r.blob(2)?)),
+        event_type: r.text(3)?,
+        time_ms: r.int(4)?,
+        action: r.opt_text(5)?,
+        biz_step: r.opt_text(6)?,
+        disposition: r.opt_text(7)?,
+        location: r.opt_text(8)?,
+    };
     let stored = stored_event(ledger, row.origin.as_deref(), row.seq)?;
-    let ids: Vec<String> = conn
-        .prepare_cached("SELECT id FROM epcis_objects WHERE event = ?1 ORDER BY n")?
-        .query_map([id as i64], |r| r.get::<_, String>(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<String> = ledger
+        .sql()
+        .query(
+            "SELECT id FROM epcis_objects WHERE event = ?1 ORDER BY n",
+            tradeseal_log::sql_params![id as i64],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_>>()?;
     let location_name = match &row.location {
         Some(l) => crate::trace::location_name(ledger, l)?,
         None => None,
@@ -242,16 +247,25 @@ pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
 
 /// The stored form of the event in entry `seq` of the ledger `origin` (own: `None`).
 fn stored_event(ledger: &Ledger, origin: Option<&str>, seq: u64) -> Result<StoredEvent> {
-    let payload: String = match origin {
-        None => ledger
-            .conn()
-            .prepare_cached("SELECT payload FROM entries WHERE seq = ?1")?
-            .query_row([seq as i64], |r| r.get(0))?,
-        Some(o) => ledger
-            .conn()
-            .prepare_cached("SELECT payload FROM foreign_entries WHERE origin = ?1 AND seq = ?2")?
-            .query_row(rusqlite::params![o, seq as i64], |r| r.get(0))?,
+    use tradeseal_log::db::Sql;
+    let row = match origin {
+        None => ledger.sql().query_one(
+            "SELECT payload FROM entries WHERE seq = ?1",
+            tradeseal_log::sql_params![seq as i64],
+        )?,
+        Some(o) => ledger.sql().query_one(
+            "SELECT payload FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+            tradeseal_log::sql_params![o, seq as i64],
+        )?,
     };
+    let payload = row
+        .ok_or_else(|| {
+            Error::invalid(
+                "ledger",
+                format!("entry {seq} of an event is missing: run `tradeseal verify`"),
+            )
+        })?
+        .text(0)?;
     serde_json::from_str(&payload).map_err(|e| {
         Error::invalid(
             "ledger",
@@ -263,23 +277,26 @@ fn stored_event(ledger: &Ledger, origin: Option<&str>, seq: u64) -> Result<Store
 /// One recorded event in full.
 pub fn event_detail(ledger: &Ledger, id: u64) -> Result<EventDetail> {
     let event = event_row(ledger, id)?;
+    use tradeseal_log::db::Sql;
     let objects = ledger
-        .conn()
-        .prepare_cached(
+        .sql()
+        .query(
             "SELECT id, role, quantity, uom FROM epcis_objects WHERE event = ?1 ORDER BY n",
+            tradeseal_log::sql_params![id as i64],
         )?
-        .query_map([id as i64], |r| {
-            let id: String = r.get(0)?;
-            let role: i64 = r.get(1)?;
+        .iter()
+        .map(|r| {
+            let id = r.text(0)?;
+            let role = r.int(1)?;
             Ok(EventObject {
                 label: label(&id),
                 id,
                 role: ROLES.get(role as usize).unwrap_or(&"object").to_string(),
-                quantity: r.get(2)?,
-                uom: r.get(3)?,
+                quantity: r.opt_real(2)?,
+                uom: r.opt_text(3)?,
             })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+        })
+        .collect::<Result<_>>()?;
     let stored = stored_event(ledger, event.origin.as_deref(), event.seq)?;
     let entry = match &event.origin {
         None => ledger.entry(event.seq)?,
@@ -311,20 +328,23 @@ fn foreign_entry(ledger: &Ledger, origin: &str, seq: u64) -> Result<crate::entry
             format!("entry {seq} of {origin} is stored malformed: run `tradeseal verify`"),
         )
     };
-    let row = ledger
-        .conn()
-        .prepare_cached("SELECT author, kind, time_ms, prev, payload, hash, signature FROM foreign_entries WHERE origin = ?1 AND seq = ?2")?
-        .query_row(rusqlite::params![origin, seq as i64], |r| {
-            Ok(ForeignRow {
-                author: r.get(0)?,
-                kind: r.get(1)?,
-                time_ms: r.get(2)?,
-                prev: r.get(3)?,
-                payload: r.get(4)?,
-                hash: r.get(5)?,
-                signature: r.get(6)?,
-            })
-        })?;
+    use tradeseal_log::db::Sql;
+    let r = ledger
+        .sql()
+        .query_one(
+            "SELECT author, kind, time_ms, prev, payload, hash, signature FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+            tradeseal_log::sql_params![origin, seq as i64],
+        )?
+        .ok_or_else(bad)?;
+    let row = ForeignRow {
+        author: r.blob(0)?,
+        kind: r.text(1)?,
+        time_ms: r.int(2)?,
+        prev: r.blob(3)?,
+        payload: r.text(4)?,
+        hash: r.blob(5)?,
+        signature: r.blob(6)?,
+    };
     let ForeignRow {
         author,
         kind,
