@@ -7,9 +7,10 @@ use super::model::*;
 use crate::epcis::Role;
 use crate::error::{Error, Result};
 use crate::ledger::{index::gtin_of, Ledger};
-use rusqlite::{params, OptionalExtension};
 use serde_json::Value;
 use std::collections::BTreeMap;
+use tradeseal_log::db::{Row, Sql};
+use tradeseal_log::sql_params;
 
 /// An identifier shipped, with its quantity and unit where recorded.
 type Shipped = (String, Option<f64>, Option<String>);
@@ -23,25 +24,27 @@ pub(crate) struct Recorded {
 }
 
 pub(crate) fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
-    let known: bool = ledger.conn().query_row(
-        "SELECT EXISTS (SELECT 1 FROM epcis_objects WHERE id = ?1)",
-        [id],
-        |r| r.get(0),
-    )?;
+    let known = ledger
+        .sql()
+        .query_one(
+            "SELECT 1 FROM epcis_objects WHERE id = ?1 LIMIT 1",
+            sql_params![id],
+        )?
+        .is_some();
     // Summed as exact decimals here, not by SQLite in binary floating point
     // (0.1 + 0.2 must be 0.3 when it is compared with what dossiers ship).
-    let mut st = ledger.conn().prepare_cached(
+    let rows = ledger.sql().query(
         "SELECT o.quantity, o.uom FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
           WHERE o.id = ?1 AND o.quantity IS NOT NULL
             AND ((o.role = ?2 AND e.type = 'ObjectEvent' AND e.action = 'ADD') OR (o.role = ?3 AND e.type = 'TransformationEvent'))",
+        sql_params![id, Role::Object as i64, Role::Output as i64],
     )?;
-    let rows = st.query_map(params![id, Role::Object as u8, Role::Output as u8], |r| {
-        Ok((r.get::<_, f64>(0)?, r.get::<_, Option<String>>(1)?))
-    })?;
     let mut created: Option<(Decimal, Option<String>)> = None;
     let mut consistent = true;
-    for row in rows {
-        let (q, uom) = row?;
+    for row in &rows {
+        let (Some(q), uom) = (row.opt_real(0)?, row.opt_text(1)?) else {
+            continue;
+        };
         let Some(q) = Decimal::from_f64(q) else {
             consistent = false;
             continue;
@@ -63,14 +66,14 @@ pub(crate) fn recorded(ledger: &Ledger, id: &str) -> Result<Recorded> {
 
 /// The quantity of `item` declared by the other sealed (not superseded) dossiers.
 fn declared_elsewhere(ledger: &Ledger, this: &str, item: &str) -> Result<Decimal> {
-    let mut st = ledger.conn().prepare_cached(
+    let rows = ledger.sql().query(
         "SELECT i.quantity FROM dossier_items i JOIN dossiers d ON d.id = i.id AND d.version = i.version
           WHERE i.item = ?1 AND i.id <> ?2 AND d.status = 'sealed' AND i.quantity IS NOT NULL",
+        sql_params![item, this],
     )?;
-    let rows = st.query_map(params![item, this], |r| r.get::<_, String>(0))?;
     let mut total = Decimal::ZERO;
-    for q in rows {
-        if let Some(q) = Decimal::parse(&q?) {
+    for r in &rows {
+        if let Some(q) = Decimal::parse(&r.text(0)?) {
             total = total + q;
         }
     }
@@ -102,8 +105,7 @@ pub fn batch_quantity_problem(ledger: &Ledger, ds: &[&Dossier]) -> Result<Option
 }
 
 /// Records the items a sealed version ships (in the seal's transaction).
-pub(crate) fn index_items(conn: &rusqlite::Connection, d: &Dossier) -> Result<()> {
-    let mut st = conn.prepare_cached("INSERT OR REPLACE INTO dossier_items (item, id, version, quantity) VALUES (?1, ?2, ?3, ?4)")?;
+pub(crate) fn index_items(db: &dyn Sql, d: &Dossier) -> Result<()> {
     let mut sums: BTreeMap<&str, Option<Decimal>> = BTreeMap::new();
     for item in d.lines.iter().flat_map(|l| &l.items) {
         let q = item.quantity.as_deref().and_then(Decimal::parse);
@@ -114,7 +116,11 @@ pub(crate) fn index_items(conn: &rusqlite::Connection, d: &Dossier) -> Result<()
         };
     }
     for (item, q) in sums {
-        st.execute(params![item, d.id, d.version, q.map(|q| q.to_string())])?;
+        db.execute(
+            "INSERT INTO dossier_items (item, id, version, quantity) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (item, id, version) DO UPDATE SET quantity = excluded.quantity",
+            sql_params![item, &d.id, d.version, q.map(|q| q.to_string())],
+        )?;
     }
     Ok(())
 }
@@ -198,9 +204,10 @@ pub fn ledger_checks(ledger: &Ledger, d: &Dossier) -> Result<Vec<Check>> {
 
 pub(crate) fn masterdata(ledger: &Ledger, kind: &str, key: &str) -> Result<Option<Value>> {
     let payload: Option<String> = ledger
-        .conn()
-        .query_row("SELECT e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq WHERE m.kind = ?1 AND m.key = ?2", params![kind, key], |r| r.get(0))
-        .optional()?;
+        .sql()
+        .query_one("SELECT e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq WHERE m.kind = ?1 AND m.key = ?2", sql_params![kind, key])?
+        .map(|r| r.text(0))
+        .transpose()?;
     Ok(payload.and_then(|p| serde_json::from_str(&p).ok()))
 }
 
@@ -242,14 +249,14 @@ pub fn shipment_event(ledger: &Ledger, text: &str) -> Result<u64> {
     }
     let id = crate::trace::start_id("sscc", t)?;
     ledger
-        .conn()
-        .query_row(
+        .sql()
+        .query_one(
             "SELECT e.id FROM epcis_events e JOIN epcis_objects o ON o.event = e.id
               WHERE o.id = ?1 AND o.role = 0 AND e.biz_step IN ('shipping', 'https://ref.gs1.org/cbv/BizStep-shipping') ORDER BY e.time_ms DESC LIMIT 1",
-            [&id],
-            |r| r.get::<_, i64>(0),
-        )
-        .optional()?
+            sql_params![&id],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
         .map(|x| x as u64)
         .ok_or_else(|| Error::NotFound { what: format!("a shipping event of SSCC {t}"), hint: "record or import the shipment first, or name the event by its hash id".into() })
 }
@@ -275,21 +282,29 @@ pub fn from_shipment(ledger: &Ledger, event: u64, new_id: &str) -> Result<Dossie
     }
     // (id, quantity, unit) of everything shipped, logistic units opened.
     let mut shipped: Vec<Shipped> = Vec::new();
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT id, quantity, uom FROM epcis_objects WHERE event = ?1 AND role = 0 ORDER BY n",
-    )?;
-    let objects: Vec<Shipped> = st
-        .query_map([event as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut children = ledger.conn().prepare_cached(
-        "SELECT c.id, c.quantity, c.uom FROM epcis_objects p JOIN epcis_events e ON e.id = p.event JOIN epcis_objects c ON c.event = p.event
-          WHERE p.id = ?1 AND p.role = 1 AND c.role = 2 AND e.type = 'AggregationEvent' AND e.action = 'ADD' ORDER BY c.event, c.n",
-    )?;
+    let shipped_row =
+        |r: &Row| -> Result<Shipped> { Ok((r.text(0)?, r.opt_real(1)?, r.opt_text(2)?)) };
+    let objects: Vec<Shipped> = ledger
+        .sql()
+        .query(
+            "SELECT id, quantity, uom FROM epcis_objects WHERE event = ?1 AND role = 0 ORDER BY n",
+            sql_params![event as i64],
+        )?
+        .iter()
+        .map(shipped_row)
+        .collect::<Result<_>>()?;
     for (id, q, u) in objects {
         if id.starts_with("https://id.gs1.org/00/") {
-            let inner: Vec<Shipped> = children
-                .query_map([&id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+            let inner: Vec<Shipped> = ledger
+                .sql()
+                .query(
+                    "SELECT c.id, c.quantity, c.uom FROM epcis_objects p JOIN epcis_events e ON e.id = p.event JOIN epcis_objects c ON c.event = p.event
+                      WHERE p.id = ?1 AND p.role = 1 AND c.role = 2 AND e.type = 'AggregationEvent' AND e.action = 'ADD' ORDER BY c.event, c.n",
+                    sql_params![&id],
+                )?
+                .iter()
+                .map(shipped_row)
+                .collect::<Result<_>>()?;
             shipped.extend(inner);
         } else {
             shipped.push((id, q, u));
@@ -412,14 +427,17 @@ pub fn from_shipment(ledger: &Ledger, event: u64, new_id: &str) -> Result<Dossie
 
 /// The countries of the places where `id` was made (commissioned or output).
 fn origin_countries(ledger: &Ledger, id: &str) -> Result<Vec<String>> {
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT DISTINCT e.biz_location FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
-          WHERE o.id = ?1 AND e.biz_location IS NOT NULL
-            AND ((o.role = 0 AND e.type = 'ObjectEvent' AND e.action = 'ADD') OR (o.role = 4 AND e.type = 'TransformationEvent'))",
-    )?;
-    let locs: Vec<String> = st
-        .query_map([id], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
+    let locs: Vec<String> = ledger
+        .sql()
+        .query(
+            "SELECT DISTINCT e.biz_location FROM epcis_objects o JOIN epcis_events e ON e.id = o.event
+              WHERE o.id = ?1 AND e.biz_location IS NOT NULL
+                AND ((o.role = 0 AND e.type = 'ObjectEvent' AND e.action = 'ADD') OR (o.role = 4 AND e.type = 'TransformationEvent'))",
+            sql_params![id],
+        )?
+        .iter()
+        .map(|r| r.text(0))
+        .collect::<Result<_>>()?;
     let mut out = Vec::new();
     for l in locs {
         let Some(gln) = gln_of(&l) else {

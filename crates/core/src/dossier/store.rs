@@ -616,7 +616,7 @@ pub fn seal_many(
                 ),
             ));
         }
-        super::links::index_items(app.conn(), &d)?;
+        super::links::index_items(&app.sql(), &d)?;
         if let Some(prev) = &d.supersedes {
             app.conn().execute(
                 "UPDATE dossiers SET status = 'superseded' WHERE id = ?1 AND version = ?2 AND status = 'sealed'",
