@@ -117,3 +117,25 @@ fn writers_on_separate_connections_are_serialised() {
         assert_eq!(n.int(0).unwrap(), 100, "{engine:?}");
     }
 }
+
+#[test]
+fn a_bad_or_unreachable_store_is_named_with_what_to_do() {
+    let e = Conn::postgres("postgres://officer@[db.example.com/tradeseal")
+        .err()
+        .expect("refused");
+    assert_eq!(e.code(), tradeseal_log::ErrorCode::InvalidInput, "{e}");
+    assert!(
+        e.to_string()
+            .contains("give a PostgreSQL connection string"),
+        "{e}"
+    );
+    let e = Conn::postgres("host=/nonexistent/socket/folder user=officer dbname=tradeseal")
+        .err()
+        .expect("refused");
+    assert_eq!(e.code(), tradeseal_log::ErrorCode::Unreachable, "{e}");
+    assert!(
+        e.to_string().contains("/nonexistent/socket/folder")
+            && e.to_string().contains("that the server runs"),
+        "{e}"
+    );
+}
