@@ -26,6 +26,9 @@ CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS v2_entries (
     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, time_ms INTEGER NOT NULL,
     author BLOB NOT NULL, payload TEXT NOT NULL, hash BLOB NOT NULL);
+-- The officer-set head (the latest officer.*, key.rotate or ledger.upgrade entry) is
+-- read on every commit: by index, not by scanning the entries.
+CREATE INDEX IF NOT EXISTS v2_entries_kind ON v2_entries (kind, seq);
 CREATE TABLE IF NOT EXISTS v2_nodes (
     level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx));
 CREATE TABLE IF NOT EXISTS v2_commits (
@@ -40,6 +43,9 @@ CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS v2_entries (
     seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, time_ms BIGINT NOT NULL,
     author BYTEA NOT NULL, payload TEXT NOT NULL, hash BYTEA NOT NULL);
+-- The officer-set head (the latest officer.*, key.rotate or ledger.upgrade entry) is
+-- read on every commit: by index, not by scanning the entries.
+CREATE INDEX IF NOT EXISTS v2_entries_kind ON v2_entries (kind, seq);
 CREATE TABLE IF NOT EXISTS v2_nodes (
     level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
 CREATE TABLE IF NOT EXISTS v2_commits (
@@ -147,30 +153,15 @@ impl Ledger {
         size(&self.conn)
     }
 
-    /// Commits `entries` as `author` at `now`: under the write lock, checks the author
-    /// is in the officer set, appends the entries, signs the commit note and stores it,
-    /// all in one transaction. Officer-set kinds are refused here (see [`Ledger::add_officer`]).
+    /// Commits `entries` as `author` at `now` (as [`Ledger::commit_with`], in one go).
     pub fn commit(
         &mut self,
         author: &SigningKey,
         now: Timestamp,
         entries: &[NewEntry],
     ) -> Result<Committed> {
-        for e in entries {
-            check_kind(&e.kind)?;
-            if SET_KINDS.contains(&e.kind.as_str()) {
-                return Err(Error::invalid(
-                    "kind",
-                    format!(
-                        "{} entries are written by their own commands, not as plain entries",
-                        e.kind
-                    ),
-                ));
-            }
-        }
-        let (origin, org) = (self.origin.clone(), self.org);
-        self.conn
-            .write(|tx| append(tx, &origin, &org, author, now, entries.to_vec()))
+        self.commit_with(author, now, |a| a.push(entries.to_vec()))
+            .map(|(_, c)| c)
     }
 
     /// One commit by `author` at `now` written by `write`, which pushes entries (in
@@ -187,13 +178,6 @@ impl Ledger {
         self.conn.write(|tx| {
             let mut a = Appender::open(tx, &origin, &org, author, now)?;
             let v = write(&mut a)?;
-            let set_after = set_head(a.tx)?;
-            if set_after.is_some_and(|s| s >= a.start) {
-                return Err(Error::invalid(
-                    "kind",
-                    "officer-set entries are written by their own commands, not as plain entries",
-                ));
-            }
             Ok((v, a.finish()?))
         })
     }
@@ -501,6 +485,8 @@ pub struct Appender<'t, 'c> {
     frontier: Frontier,
     /// The entry hashes of the commit so far (for its range root).
     hashes: Vec<Hash>,
+    /// Whether officer-set kinds may be pushed: only by the store's own officer commands.
+    set_entries: bool,
 }
 
 impl<'t, 'c> Appender<'t, 'c> {
@@ -542,6 +528,7 @@ impl<'t, 'c> Appender<'t, 'c> {
             start,
             frontier,
             hashes: Vec::new(),
+            set_entries: false,
         })
     }
 
@@ -559,8 +546,19 @@ impl<'t, 'c> Appender<'t, 'c> {
     pub fn push(&mut self, entries: Vec<NewEntry>) -> Result<u64> {
         let first = self.frontier.size();
         let (mut rows, mut node_rows) = (Vec::new(), Vec::new());
-        for e in entries {
+        for e in &entries {
             check_kind(&e.kind)?;
+            if !self.set_entries && SET_KINDS.contains(&e.kind.as_str()) {
+                return Err(Error::invalid(
+                    "kind",
+                    format!(
+                        "{} entries are written by their own commands, not as plain entries",
+                        e.kind
+                    ),
+                ));
+            }
+        }
+        for e in entries {
             let body = BodyV2 {
                 seq: self.frontier.size(),
                 kind: e.kind,
@@ -636,7 +634,8 @@ impl<'t, 'c> Appender<'t, 'c> {
     }
 }
 
-/// Appends one commit of `entries` inside the open write transaction.
+/// Appends one commit of `entries` inside the open write transaction, officer-set kinds
+/// allowed: for the store's officer commands, which check them first.
 fn append(
     tx: &crate::db::Tx<'_>,
     origin: &str,
@@ -646,6 +645,7 @@ fn append(
     entries: Vec<NewEntry>,
 ) -> Result<Committed> {
     let mut a = Appender::open(tx, origin, org, author, now)?;
+    a.set_entries = true;
     a.push(entries)?;
     a.finish()
 }
