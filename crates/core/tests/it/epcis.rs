@@ -291,6 +291,21 @@ fn bad_documents_are_refused_naming_the_place() {
         "]".repeat(10_000)
     );
     rejected(deep.as_bytes(), &["line 1", "deeper than 128 levels"]);
+    // The header and vocabularies are captured whole, then read: nested too deep there,
+    // it is the same refusal, not a panic.
+    for (at, what) in [
+        ("epcisHeader", "epcisHeader"),
+        ("vocabularyList", "vocabularyList"),
+    ] {
+        let nest = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let inner = if at == "epcisHeader" {
+            format!("\"epcisHeader\":{{\"x\":{nest}}},\"epcisBody\":{{\"eventList\":[]}}")
+        } else {
+            format!("\"epcisBody\":{{\"vocabularyList\":[{nest}]}}")
+        };
+        let doc = format!("{{\"type\":\"EPCISDocument\",{inner}}}");
+        rejected(doc.as_bytes(), &[what, "deeper than 128 levels"]);
+    }
 }
 
 #[test]
