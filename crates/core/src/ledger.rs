@@ -23,6 +23,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("ledger/schema_v4.sql"),
     include_str!("ledger/schema_v5.sql"),
     include_str!("ledger/schema_v6.sql"),
+    include_str!("ledger/schema_v7.sql"),
 ];
 
 pub mod index;
@@ -396,7 +397,7 @@ impl Appender<'_> {
                     outcomes.push(Appended::Known { event: 0 });
                     continue;
                 }
-                if let Some(event) = index::event_id(&self.tx, &ev.hash_id)? {
+                if let Some(event) = index::event_id(&self.sql(), &ev.hash_id)? {
                     outcomes.push(Appended::Known { event });
                     continue;
                 }
@@ -449,7 +450,7 @@ impl Appender<'_> {
                 ])
                 .map_err(|e| map_write_error(e, self.path))?;
                 if let Some(rec) = &it.index {
-                    index::insert(&self.tx, b.seq, rec)?;
+                    index::insert(&tradeseal_log::db::Sqlite(&self.tx), b.seq, rec)?;
                 }
                 let mut failed = None;
                 self.frontier
@@ -472,7 +473,7 @@ impl Appender<'_> {
         }
         for (i, hash_id) in repeats {
             let event =
-                index::event_id(&self.tx, hash_id)?.expect("the first copy was just written");
+                index::event_id(&self.sql(), hash_id)?.expect("the first copy was just written");
             outcomes[i] = Appended::Known { event };
         }
         self.next += fresh.len() as u64;

@@ -30,6 +30,6 @@ pub mod view;
 
 // The ledger formats live below the domain, in tradeseal-log; here under their old paths.
 pub use tradeseal_log::{
-    canonical, checkpoint, commit, entry, error, hash, merkle, signature, time,
+    canonical, checkpoint, commit, db, entry, error, hash, merkle, signature, time,
 };
 pub use tradeseal_log::{Error, ErrorCode, Hash, Result, Timestamp};

@@ -370,7 +370,7 @@ fn foreign_entry(ledger: &Ledger, origin: &str, seq: u64) -> Result<crate::entry
 
 /// The event-table row of the recorded event with this hash id.
 pub fn event_id_of_hash(ledger: &Ledger, hash_id: &str) -> Result<u64> {
-    crate::ledger::index::event_id(ledger.conn(), hash_id)?.ok_or_else(|| Error::NotFound {
+    crate::ledger::index::event_id(&ledger.sql(), hash_id)?.ok_or_else(|| Error::NotFound {
         what: hash_id.to_string(),
         hint: "no recorded event has this hash id".into(),
     })

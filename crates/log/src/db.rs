@@ -64,6 +64,16 @@ impl<T: Into<Value>> From<Option<T>> for Value {
         v.map_or(Value::Null, Into::into)
     }
 }
+impl<T: Clone + Into<Value>> From<&Option<T>> for Value {
+    fn from(v: &Option<T>) -> Value {
+        v.clone().map_or(Value::Null, Into::into)
+    }
+}
+impl From<&i64> for Value {
+    fn from(v: &i64) -> Value {
+        Value::Int(*v)
+    }
+}
 
 /// `[a.into(), b.into(), …]`: the parameters of a statement.
 #[macro_export]
@@ -113,6 +123,12 @@ impl Row {
             _ => Err(self.wrong(i, "a number")),
         }
     }
+    pub fn opt_blob(&self, i: usize) -> Result<Option<Vec<u8>>> {
+        match self.at(i) {
+            Value::Null => Ok(None),
+            _ => self.blob(i).map(Some),
+        }
+    }
     pub fn opt_int(&self, i: usize) -> Result<Option<i64>> {
         match self.at(i) {
             Value::Null => Ok(None),
@@ -143,8 +159,75 @@ pub trait Sql {
     /// Several statements without parameters (schema changes).
     fn batch(&self, sql: &str) -> Result<()>;
 
+    /// Whether a transaction is open on the connection (then a [`begin`] joins it).
+    fn in_transaction(&self) -> bool;
+
     fn query_one(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
+    }
+}
+
+/// A write transaction begun on a shared connection by [`begin`]: committed by
+/// [`Write::commit`], rolled back when dropped before (an error, a panic). Inside a
+/// transaction already open it joins that one and commits nothing itself.
+#[must_use = "a write not committed is rolled back"]
+pub struct Write<'a> {
+    db: &'a dyn Sql,
+    own: bool,
+    done: bool,
+}
+
+/// Begins a write transaction holding the ledger's write lock (as [`Conn::write`]:
+/// SQLite `BEGIN IMMEDIATE`, PostgreSQL `BEGIN` and the advisory lock), so that what
+/// is read inside it is not changed by another writer before it commits; or joins the
+/// transaction open on `db`.
+pub fn begin(db: &dyn Sql) -> Result<Write<'_>> {
+    if db.in_transaction() {
+        return Ok(Write {
+            db,
+            own: false,
+            done: false,
+        });
+    }
+    match db.engine() {
+        Engine::Sqlite => db.batch("BEGIN IMMEDIATE")?,
+        Engine::Postgres => {
+            db.batch("BEGIN")?;
+            let w = Write {
+                db,
+                own: true,
+                done: false,
+            };
+            db.execute(
+                "SELECT pg_advisory_xact_lock(?1)",
+                &[Value::Int(PG_WRITE_LOCK)],
+            )?;
+            return Ok(w);
+        }
+    }
+    Ok(Write {
+        db,
+        own: true,
+        done: false,
+    })
+}
+
+impl Write<'_> {
+    /// Commits (durably) what was written, when this write began the transaction.
+    pub fn commit(mut self) -> Result<()> {
+        self.done = true;
+        if self.own {
+            self.db.batch("COMMIT")?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if self.own && !self.done {
+            let _ = self.db.batch("ROLLBACK");
+        }
     }
 }
 
@@ -159,6 +242,8 @@ pub enum Conn {
 pub struct Pg {
     client: postgres::Client,
     prepared: Statements,
+    /// A transaction is open (BEGIN sent, COMMIT or ROLLBACK not yet).
+    open: bool,
 }
 
 type Statements = std::collections::HashMap<String, postgres::Statement>;
@@ -181,6 +266,7 @@ impl Drop for PgTx<'_> {
         if !self.committed {
             if let Ok(mut pg) = self.pg.try_borrow_mut() {
                 let _ = pg.client.batch_execute("ROLLBACK");
+                pg.open = false;
             }
         }
     }
@@ -231,6 +317,7 @@ impl Conn {
         Ok(Conn::Postgres(Box::new(std::cell::RefCell::new(Pg {
             client,
             prepared: Statements::new(),
+            open: false,
         }))))
     }
 
@@ -249,10 +336,7 @@ impl Conn {
                 Ok(v)
             }
             Conn::Postgres(pg) => {
-                pg.borrow_mut()
-                    .client
-                    .batch_execute("BEGIN")
-                    .map_err(|e| pg_error(e, None))?;
+                pg_batch(pg, "BEGIN")?;
                 let tx = Tx::Postgres(PgTx {
                     pg,
                     committed: false,
@@ -265,10 +349,7 @@ impl Conn {
                 let Tx::Postgres(mut t) = tx else {
                     unreachable!()
                 };
-                pg.borrow_mut()
-                    .client
-                    .batch_execute("COMMIT")
-                    .map_err(|e| pg_error(e, None))?;
+                pg_batch(pg, "COMMIT")?;
                 t.committed = true;
                 Ok(v)
             }
@@ -455,7 +536,9 @@ fn pg_run<T>(
     ) -> std::result::Result<T, postgres::Error>,
 ) -> Result<T> {
     let mut pg = pg.borrow_mut();
-    let Pg { client, prepared } = &mut *pg;
+    let Pg {
+        client, prepared, ..
+    } = &mut *pg;
     let st = match prepared.get(sql) {
         Some(st) => st.clone(),
         None => {
@@ -478,10 +561,15 @@ fn pg_query(pg: &std::cell::RefCell<Pg>, sql: &str, params: &[Value]) -> Result<
 }
 
 fn pg_batch(pg: &std::cell::RefCell<Pg>, sql: &str) -> Result<()> {
-    pg.borrow_mut()
-        .client
-        .batch_execute(sql)
-        .map_err(|e| pg_error(e, None))
+    let mut pg = pg.borrow_mut();
+    let r = pg.client.batch_execute(sql).map_err(|e| pg_error(e, None));
+    // The transaction statements the SQL layer sends itself (never in a longer batch).
+    match sql {
+        "BEGIN" => pg.open = r.is_ok(),
+        "COMMIT" | "ROLLBACK" => pg.open = false,
+        _ => {}
+    }
+    r
 }
 
 impl Sql for Conn {
@@ -489,6 +577,12 @@ impl Sql for Conn {
         match self {
             Conn::Sqlite(_) => Engine::Sqlite,
             Conn::Postgres(_) => Engine::Postgres,
+        }
+    }
+    fn in_transaction(&self) -> bool {
+        match self {
+            Conn::Sqlite(c) => !c.is_autocommit(),
+            Conn::Postgres(pg) => pg.borrow().open,
         }
     }
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
@@ -518,6 +612,9 @@ impl Sql for Tx<'_> {
             Tx::Postgres(..) => Engine::Postgres,
         }
     }
+    fn in_transaction(&self) -> bool {
+        true
+    }
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
         match self {
             Tx::Sqlite(c) => sqlite_execute(c, sql, params),
@@ -541,6 +638,9 @@ impl Sql for Tx<'_> {
 impl Sql for Sqlite<'_> {
     fn engine(&self) -> Engine {
         Engine::Sqlite
+    }
+    fn in_transaction(&self) -> bool {
+        !self.0.is_autocommit()
     }
     fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
         sqlite_execute(self.0, sql, params)

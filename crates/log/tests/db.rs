@@ -1,7 +1,7 @@
 //! The SQL layer on both engines: values round-trip, a failed write leaves nothing,
 //! and writers on separate connections are serialised.
 
-use tradeseal_log::db::{Conn, Engine, Sql, Value};
+use tradeseal_log::db::{self, Conn, Engine, Sql, Value};
 use tradeseal_log::{sql_params, Error};
 
 /// How to open a connection to one test database.
@@ -106,6 +106,91 @@ fn writers_on_separate_connections_are_serialised() {
                             tx.execute("UPDATE counter SET n = ?1 WHERE id = 1", sql_params![n + 1])
                         })
                         .unwrap();
+                    }
+                });
+            }
+        });
+        let n = open()
+            .query_one("SELECT n FROM counter", &[])
+            .unwrap()
+            .unwrap();
+        assert_eq!(n.int(0).unwrap(), 100, "{engine:?}");
+    }
+}
+
+#[test]
+fn a_write_begun_on_a_shared_connection_commits_joins_and_rolls_back() {
+    for (engine, open, _dir) in engines() {
+        let c = open();
+        c.batch(schema(engine)).unwrap();
+        let count = |c: &Conn| {
+            c.query_one("SELECT count(*) FROM t", &[])
+                .unwrap()
+                .unwrap()
+                .int(0)
+                .unwrap()
+        };
+        let insert = |db: &dyn Sql, id: i64| {
+            db.execute("INSERT INTO t (id) VALUES (?1)", sql_params![id])
+                .unwrap();
+        };
+        // Committed: there.
+        let w = db::begin(&c).unwrap();
+        assert!(c.in_transaction(), "{engine:?}");
+        insert(&c, 1);
+        w.commit().unwrap();
+        assert!(!c.in_transaction(), "{engine:?}");
+        assert_eq!(count(&c), 1, "{engine:?}");
+        // Dropped before commit (an error on the way): nothing of it, the connection usable.
+        {
+            let _w = db::begin(&c).unwrap();
+            insert(&c, 2);
+        }
+        assert!(!c.in_transaction(), "{engine:?}");
+        assert_eq!(count(&c), 1, "{engine:?}");
+        // An inner write joins the outer one: its commit commits nothing; the outer's
+        // rollback takes both away.
+        {
+            let _outer = db::begin(&c).unwrap();
+            let inner = db::begin(&c).unwrap();
+            insert(&c, 3);
+            inner.commit().unwrap();
+            assert!(c.in_transaction(), "{engine:?}");
+        }
+        assert_eq!(count(&c), 1, "{engine:?}");
+        // A statement that fails inside: rolled back whole when the write is dropped.
+        {
+            let _w = db::begin(&c).unwrap();
+            insert(&c, 4);
+            assert!(c
+                .execute("INSERT INTO t (id) VALUES (?1)", sql_params![4i64])
+                .is_err());
+        }
+        assert_eq!(count(&c), 1, "{engine:?}");
+        insert(&c, 5);
+        assert_eq!(count(&c), 2, "{engine:?}");
+    }
+}
+
+#[test]
+fn writes_begun_on_shared_connections_are_serialised() {
+    for (engine, open, _dir) in engines() {
+        open().batch(schema(engine)).unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                let c = open();
+                s.spawn(move || {
+                    for _ in 0..25 {
+                        let w = db::begin(&c).unwrap();
+                        let n = c
+                            .query_one("SELECT n FROM counter WHERE id = 1", &[])
+                            .unwrap()
+                            .unwrap()
+                            .int(0)
+                            .unwrap();
+                        c.execute("UPDATE counter SET n = ?1 WHERE id = 1", sql_params![n + 1])
+                            .unwrap();
+                        w.commit().unwrap();
                     }
                 });
             }

@@ -237,8 +237,9 @@ pub fn import<R: BufRead + Send>(
                         .map_err(|e| Error::invalid("bundle", e.to_string()))?;
                     let summary = epcis::validate(&ev.event, &ev.namespaces())
                         .map_err(|e| Error::invalid(e.field, e.reason))?;
-                    if index::event_id(conn, &summary.hash_id)?.is_none() {
-                        index::insert_event(conn, Some(&origin), rec.seq, &summary)?;
+                    let sql = app.sql();
+                    if index::event_id(&sql, &summary.hash_id)?.is_none() {
+                        index::insert_event(&sql, Some(&origin), rec.seq, &summary)?;
                     }
                 }
                 new_entries += 1;

@@ -874,28 +874,28 @@ fn known_checkpoints(s: &mut State<'_>) {
         .map(|((o, n), r)| (o.clone(), *n, *r))
         .collect();
     ours.sort();
-    let Ok(mut st) = ledger.conn().prepare_cached(
-        "SELECT size, note FROM foreign_checkpoints WHERE origin = ?1 ORDER BY size",
-    ) else {
-        return;
-    };
+    use tradeseal_log::db::Sql;
+    let db = ledger.sql();
     let mut held: Vec<(String, u64, Hash, String)> = vec![];
     for origin in ours
         .iter()
         .map(|(o, _, _)| o.clone())
         .collect::<std::collections::BTreeSet<_>>()
     {
-        if let Ok(rows) = st.query_map([&origin], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        }) {
-            for (size, note) in rows.flatten() {
+        let Ok(rows) = db.query(
+            "SELECT size, note FROM foreign_checkpoints WHERE origin = ?1 ORDER BY size",
+            tradeseal_log::sql_params![origin.as_str()],
+        ) else {
+            return;
+        };
+        for r in rows {
+            if let (Ok(size), Ok(note)) = (r.int(0), r.text(1)) {
                 if let Ok(cp) = checkpoint::read_verified_earlier(&note) {
                     held.push((origin.clone(), size as u64, cp.root, note));
                 }
             }
         }
     }
-    drop(st);
     let key_of = |s: &State<'_>, origin: &str| {
         s.authors
             .iter()

@@ -7,9 +7,10 @@ use super::model::*;
 use crate::codelists::parse_csv;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use rusqlite::params;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use tradeseal_log::db::{self, Sql};
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 /// The fields a column can fill, with the header names recognised without a mapping.
@@ -344,7 +345,6 @@ fn column_marks(
 
 /// The remembered mapping of files with `header`, if any.
 fn remembered(ledger: &Ledger, key: &str) -> Result<Option<ColumnMap>> {
-    use tradeseal_log::db::Sql;
     let m: Option<String> = ledger
         .sql()
         .query_one(
@@ -595,11 +595,12 @@ pub fn import(
         ));
     }
     d.dossier.lines.extend(read.lines.iter().cloned());
-    let tx = ledger.conn().unchecked_transaction()?;
+    let sql = ledger.sql();
+    let tx = db::begin(&sql)?;
     super::store::save_from(ledger, &d.dossier, &d.revision, now)?;
-    tx.execute(
+    sql.execute(
         "INSERT INTO csv_mappings (name, mapping) VALUES (?1, ?2) ON CONFLICT (name) DO UPDATE SET mapping = excluded.mapping",
-        params![key, serde_json::to_string(&read.mapping).expect("a map is JSON")],
+        sql_params![key, serde_json::to_string(&read.mapping).expect("a map is JSON")],
     )?;
     tx.commit()?;
     Ok(read)

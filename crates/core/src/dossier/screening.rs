@@ -5,8 +5,9 @@
 use crate::codelists::parse_csv;
 use crate::error::{Error, Result};
 use crate::ledger::Ledger;
-use rusqlite::params;
 use serde::Serialize;
+use tradeseal_log::db::{self, Sql};
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 /// Legal-form words dropped from the end of a name before comparing.
@@ -176,8 +177,12 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
             )
         })?;
     let country_col = header.iter().position(|h| h == "country");
-    let tx = ledger.conn().unchecked_transaction()?;
-    tx.execute("DELETE FROM entity_lists WHERE list = ?1", [list])?;
+    let sql = ledger.sql();
+    let tx = db::begin(&sql)?;
+    sql.execute(
+        "DELETE FROM entity_lists WHERE list = ?1",
+        sql_params![list],
+    )?;
     let mut n = 0;
     for r in rows.iter().skip(1) {
         if r.iter().all(|c| c.trim().is_empty()) {
@@ -207,10 +212,10 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
                 format!("{name:?} has no letters or digits"),
             ));
         }
-        n += tx.execute(
-            "INSERT OR IGNORE INTO entity_lists (list, name, norm, country) VALUES (?1, ?2, ?3, ?4)",
-            params![list, name, norm, country_col.and_then(|c| r.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty())],
-        )?;
+        n += sql.execute(
+            "INSERT INTO entity_lists (list, name, norm, country) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+            sql_params![list, name, norm, country_col.and_then(|c| r.get(c)).map(|s| s.trim()).filter(|s| !s.is_empty())],
+        )? as usize;
     }
     if n == 0 {
         return Err(Error::invalid("csv", "the file lists no names"));
@@ -221,7 +226,6 @@ pub fn import_list(ledger: &Ledger, list: &str, csv: &str) -> Result<usize> {
 
 /// The lists imported, with their sizes.
 pub fn lists(ledger: &Ledger) -> Result<Vec<(String, u64)>> {
-    use tradeseal_log::db::Sql;
     ledger
         .sql()
         .query(
@@ -242,7 +246,6 @@ pub struct Screen {
 
 impl Screen {
     pub fn load(ledger: &Ledger) -> Result<Screen> {
-        use tradeseal_log::db::Sql;
         let mut entities = Vec::new();
         for r in ledger
             .sql()

@@ -13,10 +13,11 @@ use crate::hash::Hash;
 use crate::identity::{IdentityCard, Signer};
 use crate::ledger::{Appended, Ledger, NewEntry};
 use crate::time::Timestamp;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use tradeseal_log::db::{self, Row, Sql};
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, TS)]
@@ -155,9 +156,9 @@ pub fn resolve(ledger: &Ledger, text: &str) -> Result<String> {
 /// Stores `d` as a new draft (version `d.version`).
 pub fn create(ledger: &Ledger, d: &Dossier, now: Timestamp) -> Result<()> {
     check_id(&d.id)?;
-    let n = ledger.conn().execute(
-        "INSERT OR IGNORE INTO dossiers (id, version, status, body, created_ms, updated_ms) VALUES (?1, ?2, 'draft', ?3, ?4, ?4)",
-        params![d.id, d.version, body_of(d)?, now.unix_millis()],
+    let n = ledger.sql().execute(
+        "INSERT INTO dossiers (id, version, status, body, created_ms, updated_ms) VALUES (?1, ?2, 'draft', ?3, ?4, ?4) ON CONFLICT DO NOTHING",
+        sql_params![d.id.as_str(), d.version, body_of(d)?, now.unix_millis()],
     )?;
     if n == 0 {
         return Err(Error::invalid(
@@ -189,15 +190,8 @@ fn save_inner(
 ) -> Result<String> {
     // IMMEDIATE: no other writer between reading the revision and writing (inside a
     // caller's transaction, that one holds).
-    let conn = ledger.conn();
-    let tx = if conn.is_autocommit() {
-        Some(rusqlite::Transaction::new_unchecked(
-            conn,
-            rusqlite::TransactionBehavior::Immediate,
-        )?)
-    } else {
-        None
-    };
+    let sql = ledger.sql();
+    let tx = db::begin(&sql)?;
     let current = get(ledger, &d.id, Some(d.version))?;
     if let Some(r) = revision {
         if current.revision != r {
@@ -216,13 +210,11 @@ fn save_inner(
         ));
     }
     let body = body_of(d)?;
-    conn.execute(
+    sql.execute(
         "UPDATE dossiers SET body = ?3, updated_ms = ?4 WHERE id = ?1 AND version = ?2 AND status = 'draft'",
-        params![d.id, d.version, body, now.unix_millis()],
+        sql_params![d.id.as_str(), d.version, body.as_str(), now.unix_millis()],
     )?;
-    if let Some(tx) = tx {
-        tx.commit()?;
-    }
+    tx.commit()?;
     Ok(revision_of(&body))
 }
 
@@ -235,9 +227,9 @@ pub fn discard(ledger: &Ledger, id: &str, version: u32) -> Result<()> {
             "a sealed dossier is kept for good; amend it to correct it",
         ));
     }
-    ledger.conn().execute(
+    ledger.sql().execute(
         "DELETE FROM dossiers WHERE id = ?1 AND version = ?2",
-        params![id, version],
+        sql_params![id, version],
     )?;
     Ok(())
 }
@@ -245,26 +237,22 @@ pub fn discard(ledger: &Ledger, id: &str, version: u32) -> Result<()> {
 /// One version of a dossier; `None`: the latest.
 pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
     check_id(id)?;
-    let row = ledger
-        .conn()
-        .prepare_cached(
-            "SELECT version, status, body, root, seq, created_ms, updated_ms FROM dossiers
-             WHERE id = ?1 AND (?2 IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1",
-        )?
-        .query_row(params![id, version], |r| {
-            Ok((
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<Vec<u8>>>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, i64>(6)?,
-            ))
-        })
-        .optional()?;
-    let Some((status, body, root, seq, created, updated)) = row else {
+    let Some(r) = ledger.sql().query_one(
+        "SELECT version, status, body, root, seq, created_ms, updated_ms FROM dossiers
+         WHERE id = ?1 AND (?2 IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1",
+        sql_params![id, version],
+    )?
+    else {
         return Err(not_found(id, version));
     };
+    let (status, body, root, seq, created, updated) = (
+        r.text(1)?,
+        r.text(2)?,
+        r.opt_blob(3)?,
+        r.opt_int(4)?,
+        r.int(5)?,
+        r.int(6)?,
+    );
     Ok(Stored {
         dossier: parse_body(&body)?,
         status: Status::parse(&status),
@@ -289,23 +277,17 @@ fn not_found(id: &str, version: Option<u32>) -> Error {
 /// The latest version of every dossier, newest first; `search` matches the id, the
 /// LRN and the parties' names (case-insensitive).
 pub fn list(ledger: &Ledger, search: &str) -> Result<Vec<Summary>> {
-    let mut st = ledger.conn().prepare(
+    let rows = ledger.sql().query(
         "SELECT d.version, d.status, d.body, d.updated_ms FROM dossiers d
          WHERE d.version = (SELECT max(version) FROM dossiers x WHERE x.id = d.id)
          ORDER BY d.updated_ms DESC, d.id",
+        &[],
     )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, u32>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-        ))
-    })?;
     let needle = search.trim().to_lowercase();
     let mut out = Vec::new();
-    for row in rows {
-        let (version, status, body, updated) = row?;
+    for r in rows {
+        let (version, status, body, updated) =
+            (version_of(&r, 0)?, r.text(1)?, r.text(2)?, r.int(3)?);
         let d = parse_body(&body)?;
         let s = Summary {
             id: d.id.clone(),
@@ -505,24 +487,16 @@ pub fn seal_many(
     let mut stored = Vec::with_capacity(drafts.len());
     for (id, seed) in drafts {
         check_id(id)?;
-        let row = ledger
-            .conn()
-            .prepare_cached(
-                "SELECT version, status, body, updated_ms FROM dossiers WHERE id = ?1
-                 ORDER BY version DESC LIMIT 1",
-            )?
-            .query_row([id], |r| {
-                Ok((
-                    r.get::<_, u32>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })
-            .optional()?;
-        let Some((version, status, body, saved)) = row else {
+        let Some(r) = ledger.sql().query_one(
+            "SELECT version, status, body, updated_ms FROM dossiers WHERE id = ?1
+             ORDER BY version DESC LIMIT 1",
+            sql_params![id.as_str()],
+        )?
+        else {
             return Err(not_found(id, None));
         };
+        let (version, status, body, saved) =
+            (version_of(&r, 0)?, r.text(1)?, r.text(2)?, r.int(3)?);
         if Status::parse(&status) != Status::Draft {
             return Err(Error::invalid(
                 "dossier",
@@ -600,13 +574,11 @@ pub fn seal_many(
         let Appended::New { seq, .. } = a else {
             unreachable!("a seal is never a known event")
         };
-        let n = app
-            .conn()
-            .prepare_cached(
-                "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
-                 WHERE id = ?1 AND version = ?2 AND status = 'draft' AND updated_ms = ?8",
-            )?
-            .execute(params![d.id, d.version, body, &seed[..], &root.0[..], seq as i64, now.unix_millis(), saved])?;
+        let n = app.sql().execute(
+            "UPDATE dossiers SET status = 'sealed', body = ?3, seed = ?4, root = ?5, seq = ?6, updated_ms = ?7
+             WHERE id = ?1 AND version = ?2 AND status = 'draft' AND updated_ms = ?8",
+            sql_params![d.id.as_str(), d.version, body, &seed[..], &root.0[..], seq as i64, now.unix_millis(), saved],
+        )?;
         if n != 1 {
             return Err(Error::invalid(
                 "dossier",
@@ -618,9 +590,9 @@ pub fn seal_many(
         }
         super::links::index_items(&app.sql(), &d)?;
         if let Some(prev) = &d.supersedes {
-            app.conn().execute(
+            app.sql().execute(
                 "UPDATE dossiers SET status = 'superseded' WHERE id = ?1 AND version = ?2 AND status = 'sealed'",
-                params![d.id, prev.version],
+                sql_params![d.id.as_str(), prev.version],
             )?;
         }
         out.push(SealOutcome {
@@ -639,10 +611,14 @@ pub fn seal_many(
 /// Stores a file's bytes; returns its SHA-256 (hex).
 pub fn attach(ledger: &Ledger, bytes: &[u8]) -> Result<String> {
     let h = Hash::of(bytes);
-    ledger.conn().execute(
-        "INSERT OR IGNORE INTO attachments (sha256, size, bytes) VALUES (?1, ?2, ?3)",
-        params![&h.0[..], bytes.len() as i64, bytes],
-    )?;
+    let sql = ledger.sql();
+    let tx = db::begin(&sql)?;
+    if let Some(id) = new_attachment(&sql, &h, bytes.len() as u64)? {
+        for (n, chunk) in bytes.chunks(CHUNK).enumerate() {
+            put_chunk(&sql, id, n, chunk)?;
+        }
+    }
+    tx.commit()?;
     Ok(h.to_hex())
 }
 
@@ -663,7 +639,7 @@ pub struct NewDocument {
 /// Attaches the file at `path` to the draft `id` as a new document, in one
 /// transaction: refused, nothing stored, when the draft was saved since `revision`
 /// (if given), is sealed, or the file or the dossier's files together would pass their
-/// limits. The bytes go from the file into the database in a stream (64 KiB at a
+/// limits. The bytes go from the file into the database in a stream (1 MiB at a
 /// time), however large the file. Returns the document's file entry.
 pub fn attach_document(
     ledger: &Ledger,
@@ -690,8 +666,8 @@ pub fn attach_document(
     }
     // First pass, outside the write lock: the hash names the row.
     let sha = crate::files::sha256_of(path)?;
-    let conn = ledger.conn();
-    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let sql = ledger.sql();
+    let tx = db::begin(&sql)?;
     let current = get(ledger, id, None)?;
     if let Some(r) = revision {
         if current.revision != r {
@@ -718,7 +694,7 @@ pub fn attach_document(
             ));
         }
     }
-    store_file(conn, path, &sha, size)?;
+    store_file(&sql, path, &sha, size)?;
     let file = Attachment {
         name: path
             .file_name()
@@ -740,28 +716,49 @@ pub fn attach_document(
     Ok(file)
 }
 
-/// Copies the file at `path` into the attachments table under `sha` (hex), unless a
-/// file of that hash is stored already: a stream through SQLite's blob I/O, hashed on
-/// the way, so that a file changed since it was hashed is refused.
-fn store_file(
-    conn: &rusqlite::Connection,
-    path: &std::path::Path,
-    sha: &str,
-    size: u64,
-) -> Result<()> {
-    use sha2::{Digest, Sha256};
-    use std::io::{Read, Write};
-    let h = Hash::from_hex(sha).expect("a hash of ours");
-    let known: Option<i64> = conn
-        .query_row(
+/// Attachments are stored in chunks of this many bytes (schema_v7.sql).
+const CHUNK: usize = 1 << 20;
+
+/// A new attachment row for the file of hash `h` and `size` bytes, its id to add the
+/// chunks to; `None`: that file is stored already.
+fn new_attachment(sql: &dyn Sql, h: &Hash, size: u64) -> Result<Option<i64>> {
+    if sql
+        .query_one(
             "SELECT id FROM attachments WHERE sha256 = ?1",
-            [&h.0[..]],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if known.is_some() {
-        return Ok(());
+            sql_params![&h.0[..]],
+        )?
+        .is_some()
+    {
+        return Ok(None);
     }
+    let row = sql.query_one(
+        "INSERT INTO attachments (sha256, size) VALUES (?1, ?2) RETURNING id",
+        sql_params![&h.0[..], size as i64],
+    )?;
+    Ok(Some(
+        row.ok_or_else(|| Error::invalid("ledger", "an attachment row was not written"))?
+            .int(0)?,
+    ))
+}
+
+fn put_chunk(sql: &dyn Sql, attachment: i64, n: usize, bytes: &[u8]) -> Result<()> {
+    sql.execute(
+        "INSERT INTO attachment_chunks (attachment, n, bytes) VALUES (?1, ?2, ?3)",
+        sql_params![attachment, n as i64, bytes],
+    )?;
+    Ok(())
+}
+
+/// Copies the file at `path` into the attachments under `sha` (hex), unless a file of
+/// that hash is stored already: a stream of 1 MiB chunks, hashed on the way, so that a
+/// file changed since it was hashed is refused. Inside the caller's transaction.
+fn store_file(sql: &dyn Sql, path: &std::path::Path, sha: &str, size: u64) -> Result<()> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let h = Hash::from_hex(sha).expect("a hash of ours");
+    let Some(id) = new_attachment(sql, &h, size)? else {
+        return Ok(());
+    };
     let shown = path.display();
     let changed = || {
         Error::invalid(
@@ -769,30 +766,33 @@ fn store_file(
             format!("{shown} changed while it was read: attach it again"),
         )
     };
-    conn.execute(
-        "INSERT INTO attachments (sha256, size, bytes) VALUES (?1, ?2, zeroblob(?2))",
-        params![&h.0[..], size as i64],
-    )?;
-    let row = conn.last_insert_rowid();
-    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "attachments", "bytes", row, false)?;
-    let mut f = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    let f = std::fs::File::open(path).map_err(|e| Error::io(format!("reading {shown}"), e))?;
+    // One byte past the size it had: a file grown since is noticed, not read on.
+    let mut f = f.take(size + 1);
     let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    let mut written = 0u64;
+    let mut buf = vec![0u8; CHUNK];
+    let (mut written, mut n) = (0u64, 0usize);
     loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| Error::io(format!("reading {shown}"), e))?;
-        if n == 0 {
+        let mut filled = 0;
+        while filled < CHUNK {
+            let k = f
+                .read(&mut buf[filled..])
+                .map_err(|e| Error::io(format!("reading {shown}"), e))?;
+            if k == 0 {
+                break;
+            }
+            filled += k;
+        }
+        if filled == 0 {
             break;
         }
-        if written + n as u64 > size {
+        written += filled as u64;
+        if written > size {
             return Err(changed());
         }
-        hasher.update(&buf[..n]);
-        blob.write_all(&buf[..n])
-            .map_err(|e| Error::io("writing the attachment into the ledger", e))?;
-        written += n as u64;
+        hasher.update(&buf[..filled]);
+        put_chunk(sql, id, n, &buf[..filled])?;
+        n += 1;
     }
     if written != size || hex::encode(hasher.finalize()) != sha {
         return Err(changed());
@@ -820,20 +820,12 @@ pub fn media_type(p: &std::path::Path) -> Option<String> {
 
 /// A stored file, read whole (`None`: not stored). See [`copy_attachment`] to stream.
 pub fn attachment(ledger: &Ledger, sha256: &str) -> Result<Option<Vec<u8>>> {
-    let Some(h) = Hash::from_hex(sha256) else {
-        return Ok(None);
-    };
-    Ok(ledger
-        .conn()
-        .query_row(
-            "SELECT bytes FROM attachments WHERE sha256 = ?1",
-            [&h.0[..]],
-            |r| r.get(0),
-        )
-        .optional()?)
+    let mut out = Vec::new();
+    Ok(copy_attachment(ledger, sha256, &mut out)?.then_some(out))
 }
 
-/// Streams the stored file `sha256` into `out`, 64 KiB at a time; `false`: not stored.
+/// Streams the stored file `sha256` into `out`, a chunk (1 MiB) at a time; `false`: not
+/// stored.
 pub fn copy_attachment(
     ledger: &Ledger,
     sha256: &str,
@@ -842,19 +834,38 @@ pub fn copy_attachment(
     let Some(h) = Hash::from_hex(sha256) else {
         return Ok(false);
     };
-    let conn = ledger.conn();
-    let Some(row) = conn
-        .query_row(
-            "SELECT id FROM attachments WHERE sha256 = ?1",
-            [&h.0[..]],
-            |r| r.get::<_, i64>(0),
-        )
-        .optional()?
+    let sql = ledger.sql();
+    let Some(row) = sql.query_one(
+        "SELECT id, size FROM attachments WHERE sha256 = ?1",
+        sql_params![&h.0[..]],
+    )?
     else {
         return Ok(false);
     };
-    let mut blob = conn.blob_open(rusqlite::MAIN_DB, "attachments", "bytes", row, true)?;
-    std::io::copy(&mut blob, out).map_err(|e| Error::io("copying an attachment", e))?;
+    let (id, size) = (row.int(0)?, row.int(1)? as u64);
+    let mut copied = 0u64;
+    for n in 0.. {
+        if copied >= size {
+            break;
+        }
+        let Some(chunk) = sql.query_one(
+            "SELECT bytes FROM attachment_chunks WHERE attachment = ?1 AND n = ?2",
+            sql_params![id, n as i64],
+        )?
+        else {
+            break;
+        };
+        let bytes = chunk.blob(0)?;
+        out.write_all(&bytes)
+            .map_err(|e| Error::io("copying an attachment", e))?;
+        copied += bytes.len() as u64;
+    }
+    if copied != size {
+        return Err(Error::invalid(
+            "ledger",
+            format!("the stored file {sha256} has {copied} of its {size} bytes: the ledger database is damaged; restore it from a backup"),
+        ));
+    }
     Ok(true)
 }
 
@@ -901,14 +912,19 @@ pub fn inline_attachments(ledger: &Ledger, file: &mut SealedFile) -> Result<()> 
 /// in order (a file named but not stored travels without its bytes).
 pub fn stored_attachments(ledger: &Ledger, file: &SealedFile) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    let mut stmt = ledger
-        .conn()
-        .prepare_cached("SELECT 1 FROM attachments WHERE sha256 = ?1")?;
+    let sql = ledger.sql();
     for h in sealed::attached(&file.dossier) {
         let Some(hash) = Hash::from_hex(h) else {
             continue;
         };
-        if !out.iter().any(|o: &String| o == h) && stmt.exists([&hash.0[..]])? {
+        if !out.iter().any(|o: &String| o == h)
+            && sql
+                .query_one(
+                    "SELECT 1 FROM attachments WHERE sha256 = ?1",
+                    sql_params![&hash.0[..]],
+                )?
+                .is_some()
+        {
             out.push(h.to_string());
         }
     }
@@ -961,21 +977,22 @@ fn sealed_parts(
 ) -> Result<(String, [u8; 32], Seal)> {
     check_id(id)?;
     let row = ledger
-        .conn()
-        .prepare_cached(
+        .sql()
+        .query_one(
             "SELECT version, body, seed, seq FROM dossiers
              WHERE id = ?1 AND status <> 'draft' AND (?2 IS NULL OR version = ?2)
              ORDER BY version DESC LIMIT 1",
+            sql_params![id, version],
         )?
-        .query_row(params![id, version], |r| {
-            Ok((
-                r.get::<_, u32>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<Vec<u8>>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
+        .map(|r| {
+            Ok::<_, Error>((
+                version_of(&r, 0)?,
+                r.text(1)?,
+                r.opt_blob(2)?,
+                r.opt_int(3)?,
             ))
         })
-        .optional()?;
+        .transpose()?;
     let Some((version, body, seed, seq)) = row else {
         let why = match version {
             Some(v) if exists(ledger, id, Some(v))? => {
@@ -1026,7 +1043,20 @@ fn sealed_parts(
 /// Whether dossier `id` (version `version`, or any) is stored.
 fn exists(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<bool> {
     Ok(ledger
-        .conn()
-        .prepare_cached("SELECT 1 FROM dossiers WHERE id = ?1 AND (?2 IS NULL OR version = ?2)")?
-        .exists(params![id, version])?)
+        .sql()
+        .query_one(
+            "SELECT 1 FROM dossiers WHERE id = ?1 AND (?2 IS NULL OR version = ?2)",
+            sql_params![id, version],
+        )?
+        .is_some())
+}
+
+/// A dossier version number as stored.
+fn version_of(r: &Row, i: usize) -> Result<u32> {
+    u32::try_from(r.int(i)?).map_err(|_| {
+        Error::invalid(
+            "dossier",
+            "a stored version number is out of range; run `tradeseal verify`",
+        )
+    })
 }

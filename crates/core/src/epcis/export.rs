@@ -35,7 +35,8 @@ fn for_each(
     sel: &ExportSelection,
     mut f: impl FnMut(u64, StoredEvent) -> Result<()>,
 ) -> Result<()> {
-    let conn = ledger.conn();
+    use tradeseal_log::db::Sql;
+    let db = ledger.sql();
     let parse = |seq: i64, payload: String| -> Result<StoredEvent> {
         serde_json::from_str(&payload).map_err(|e| {
             Error::invalid(
@@ -46,23 +47,26 @@ fn for_each(
     };
     match sel {
         ExportSelection::All => {
-            let mut st = conn.prepare("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.origin IS NULL AND v.seq = e.seq ORDER BY e.seq")?;
-            let mut rows = st.query([])?;
-            while let Some(r) = rows.next()? {
-                let seq: i64 = r.get(0)?;
-                f(seq as u64, parse(seq, r.get(1)?)?)?;
+            // A page at a time (bounded memory on either engine), by entry number.
+            let mut after = -1i64;
+            loop {
+                let rows = db.query("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.origin IS NULL AND v.seq = e.seq WHERE e.seq > ?1 ORDER BY e.seq LIMIT 1000", tradeseal_log::sql_params![after])?;
+                let Some(last) = rows.last() else { break };
+                after = last.int(0)?;
+                for r in rows {
+                    let seq = r.int(0)?;
+                    f(seq as u64, parse(seq, r.text(1)?)?)?;
+                }
             }
         }
         ExportSelection::Events(ids) => {
             let mut ids = ids.clone();
             ids.sort_unstable();
             ids.dedup();
-            let mut st = conn.prepare_cached("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.origin IS NULL AND v.seq = e.seq WHERE v.id = ?1")?;
             for id in ids {
-                let mut rows = st.query([id as i64])?;
-                if let Some(r) = rows.next()? {
-                    let seq: i64 = r.get(0)?;
-                    f(seq as u64, parse(seq, r.get(1)?)?)?;
+                if let Some(r) = db.query_one("SELECT e.seq, e.payload FROM entries e JOIN epcis_events v ON v.origin IS NULL AND v.seq = e.seq WHERE v.id = ?1", tradeseal_log::sql_params![id as i64])? {
+                    let seq = r.int(0)?;
+                    f(seq as u64, parse(seq, r.text(1)?)?)?;
                 }
             }
         }

@@ -380,7 +380,7 @@ pub fn import<R: Read + Send>(
                 Appended::New { seq, .. } => {
                     report.new += 1;
                     let event = if keep_outcomes {
-                        crate::ledger::index::event_id(app.conn(), &hash_id)?.unwrap_or_default()
+                        crate::ledger::index::event_id(&app.sql(), &hash_id)?.unwrap_or_default()
                     } else {
                         0
                     };

@@ -111,15 +111,14 @@ pub struct Request<'a> {
 
 /// The batches already issued for `gtin` and `lot`, with their entry numbers.
 pub fn batches(ledger: &Ledger, gtin: &Gtin, lot: &Lot) -> Result<Vec<(u64, IssuePayload)>> {
-    let mut st = ledger
-        .conn()
-        .prepare_cached("SELECT seq, payload FROM entries WHERE kind = ?1 ORDER BY seq")?;
-    let rows = st.query_map([KIND_ISSUE], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
+    use tradeseal_log::db::Sql;
+    let rows = ledger.sql().query(
+        "SELECT seq, payload FROM entries WHERE kind = ?1 ORDER BY seq",
+        tradeseal_log::sql_params![KIND_ISSUE],
+    )?;
     let mut out = Vec::new();
     for row in rows {
-        let (seq, text) = row?;
+        let (seq, text) = (row.int(0)?, row.text(1)?);
         let p: IssuePayload = serde_json::from_str(&text).map_err(|e| {
             Error::invalid(
                 "ledger",

@@ -268,7 +268,8 @@ pub fn log(
     at: &super::sightings::Sighting<'_>,
     found: &mut [Scanned],
 ) -> Result<()> {
-    let tx = ledger.conn().unchecked_transaction()?;
+    let sql = ledger.sql();
+    let tx = tradeseal_log::db::begin(&sql)?;
     for s in found.iter_mut() {
         if let Some(r) = s.label.as_mut() {
             super::sightings::sight(ledger, at, r)?;

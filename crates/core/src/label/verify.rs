@@ -41,12 +41,12 @@ pub struct Keys {
 impl Keys {
     pub fn of(ledger: &Ledger, own_org: &str) -> crate::Result<Keys> {
         let mut known = Vec::new();
-        let mut st = ledger
-            .conn()
-            .prepare_cached("SELECT DISTINCT author FROM entries")?;
-        let authors = st.query_map([], |r| r.get::<_, Vec<u8>>(0))?;
-        for a in authors {
-            let a: Option<[u8; 32]> = a?.try_into().ok();
+        use tradeseal_log::db::Sql;
+        for a in ledger
+            .sql()
+            .query("SELECT DISTINCT author FROM entries", &[])?
+        {
+            let a: Option<[u8; 32]> = a.blob(0)?.try_into().ok();
             if let Some(k) = a.as_ref().and_then(PublicKey::from_bytes) {
                 known.push((link::key_id(&k), k, own_org.to_string()));
             }

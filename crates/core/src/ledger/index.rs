@@ -2,7 +2,8 @@
 
 use crate::epcis::EventSummary;
 use crate::error::Result;
-use rusqlite::{params, Connection, OptionalExtension};
+use tradeseal_log::db::Sql;
+use tradeseal_log::sql_params;
 
 /// What an entry adds to the query tables.
 #[derive(Clone, Debug)]
@@ -51,15 +52,16 @@ pub fn digest_of_hash_id(hash_id: &str) -> Option<Vec<u8>> {
 }
 
 /// The row id of the recorded event with this hash id, if any (from any ledger).
-pub fn event_id(conn: &Connection, hash_id: &str) -> Result<Option<u64>> {
+pub fn event_id(db: &dyn Sql, hash_id: &str) -> Result<Option<u64>> {
     let Some(digest) = digest_of_hash_id(hash_id) else {
         return Ok(None);
     };
-    let mut st = conn.prepare_cached("SELECT id FROM epcis_events WHERE hash = ?1")?;
-    Ok(st
-        .query_row([digest], |r| r.get::<_, i64>(0))
-        .optional()?
-        .map(|s| s as u64))
+    db.query_one(
+        "SELECT id FROM epcis_events WHERE hash = ?1",
+        sql_params![digest],
+    )?
+    .map(|r| r.int(0).map(|s| s as u64))
+    .transpose()
 }
 
 /// The GTIN-14 inside a canonical Digital Link of a GTIN-based id.
@@ -70,42 +72,37 @@ pub fn gtin_of(id: &str) -> Option<&str> {
 
 /// Indexes an event held in entry `seq` of the ledger `origin` (`None`: this ledger).
 pub(crate) fn insert_event(
-    conn: &Connection,
+    db: &dyn Sql,
     origin: Option<&str>,
     seq: u64,
     ev: &EventSummary,
 ) -> Result<()> {
-    conn.prepare_cached(
-        "INSERT INTO epcis_events (origin, seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-    )?
-    .execute(params![
+    let event = db.query_one(
+        "INSERT INTO epcis_events (origin, seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+    sql_params![
         origin,
         seq as i64,
         digest_of_hash_id(&ev.hash_id).ok_or_else(|| crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id"))?,
-        ev.event_type,
+        &ev.event_type,
         ev.time_ms,
-        ev.action,
-        ev.biz_step,
-        ev.disposition,
-        ev.read_point,
-        ev.biz_location
-    ])?;
-    let event = conn.last_insert_rowid();
-    let mut st = conn.prepare_cached("INSERT INTO epcis_objects (event, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?;
+        &ev.action,
+        &ev.biz_step,
+        &ev.disposition,
+        &ev.read_point,
+        &ev.biz_location
+    ])?
+    .ok_or_else(|| crate::Error::invalid("ledger", "an event row was not written"))?
+    .int(0)?;
     for (n, o) in ev.objects.iter().enumerate() {
-        st.execute(params![
-            event,
-            n as i64,
-            o.id,
-            o.role as u8,
-            o.quantity,
-            o.uom
-        ])?;
+        db.execute(
+            "INSERT INTO epcis_objects (event, n, id, role, quantity, uom) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            sql_params![event, n as i64, o.id.as_str(), o.role as u8 as i64, o.quantity, o.uom.as_deref()],
+        )?;
     }
     Ok(())
 }
 
-pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
+pub(crate) fn insert(conn: &dyn Sql, seq: u64, rec: &Record) -> Result<()> {
     match rec {
         Record::Event(ev) => insert_event(conn, None, seq, ev)?,
         Record::PartyCard {
@@ -122,18 +119,17 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
                         .map(str::to_string)
                 })
                 .unwrap_or_default();
-            conn.prepare_cached(
-                "INSERT INTO parties (key, org, gln, fingerprint, card) VALUES (?1, ?2, ?3, ?4, ?5)
-                 ON CONFLICT (key) DO UPDATE SET org = excluded.org, gln = excluded.gln, card = excluded.card",
-            )?
-            .execute(params![key, org, gln, fp, card])?;
+            conn.execute("INSERT INTO parties (key, org, gln, fingerprint, card) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key) DO UPDATE SET org = excluded.org, gln = excluded.gln, card = excluded.card", sql_params![key, org, gln, fp, card])?;
             log(conn, key, seq)?;
         }
         Record::Trust { key, change } => {
             if let Some(status) = change {
                 known(
-                    conn.prepare_cached("UPDATE parties SET status = ?2 WHERE key = ?1")?
-                        .execute(params![key, status])?,
+                    conn.execute(
+                        "UPDATE parties SET status = ?2 WHERE key = ?1",
+                        sql_params![key, status],
+                    )?,
                     key,
                 )?;
             }
@@ -145,10 +141,10 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
             reason,
         } => {
             known(
-                conn.prepare_cached(
+                conn.execute(
                     "UPDATE parties SET revoked_from_ms = ?2, revoke_reason = ?3 WHERE key = ?1",
-                )?
-                .execute(params![key, from_ms, reason])?,
+                    sql_params![key, from_ms, reason],
+                )?,
                 key,
             )?;
             log(conn, key, seq)?;
@@ -162,36 +158,32 @@ pub(crate) fn insert(conn: &Connection, seq: u64, rec: &Record) -> Result<()> {
             card,
         } => {
             known(
-                conn.prepare_cached(
-                    "INSERT INTO parties (key, org, gln, fingerprint, card, status, revoked_from_ms, revoke_reason)
+                conn.execute("INSERT INTO parties (key, org, gln, fingerprint, card, status, revoked_from_ms, revoke_reason)
                      SELECT ?2, ?3, ?4, ?5, ?6, status, revoked_from_ms, revoke_reason FROM parties WHERE key = ?1
                      ON CONFLICT (key) DO UPDATE SET org = excluded.org, gln = excluded.gln, card = excluded.card,
-                       status = excluded.status, revoked_from_ms = excluded.revoked_from_ms, revoke_reason = excluded.revoke_reason",
-                )?
-                .execute(params![old_key, key, org, gln, fingerprint, card])?,
+                       status = excluded.status, revoked_from_ms = excluded.revoked_from_ms, revoke_reason = excluded.revoke_reason", sql_params![old_key, key, org, gln, fingerprint, card])?,
                 old_key,
             )?;
             log(conn, key, seq)?;
             log(conn, old_key, seq)?;
         }
         Record::MasterData { kind, key, name } => {
-            conn.prepare_cached(
-                "INSERT INTO masterdata (kind, key, seq, name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, name = excluded.name",
-            )?
-            .execute(params![kind, key, seq as i64, name])?;
+            conn.execute("INSERT INTO masterdata (kind, key, seq, name) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (kind, key) DO UPDATE SET seq = excluded.seq, name = excluded.name", sql_params![kind, key, seq as i64, name])?;
         }
     }
     Ok(())
 }
 
-fn log(conn: &Connection, key: &str, seq: u64) -> Result<()> {
-    conn.prepare_cached("INSERT INTO trust_log (key, seq) VALUES (?1, ?2)")?
-        .execute(params![key, seq as i64])?;
+fn log(conn: &dyn Sql, key: &str, seq: u64) -> Result<()> {
+    conn.execute(
+        "INSERT INTO trust_log (key, seq) VALUES (?1, ?2)",
+        sql_params![key, seq as i64],
+    )?;
     Ok(())
 }
 
 /// A decision about a key without a recorded card is refused (the append rolls back).
-fn known(updated: usize, key: &str) -> Result<()> {
+fn known(updated: u64, key: &str) -> Result<()> {
     if updated == 0 {
         return Err(crate::Error::NotFound {
             what: format!("party {key}"),

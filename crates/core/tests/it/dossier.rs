@@ -1699,10 +1699,17 @@ fn an_attachment_over_the_limit_is_refused_before_it_is_read() {
     assert_eq!(stored.documents.last().unwrap().file.as_ref(), Some(&a));
     // Together, a dossier's files are bounded too: four files of 25 MB fit, a fifth
     // does not, and the refusal stores nothing (sparse files of distinct bytes).
-    let rows = |l: &tradeseal_core::ledger::Ledger| -> i64 {
-        l.conn()
-            .query_row("SELECT count(*) FROM attachments", [], |r| r.get(0))
-            .unwrap()
+    let rows = |l: &tradeseal_core::ledger::Ledger| -> (i64, i64) {
+        use tradeseal_core::db::Sql;
+        let n = |t: &str| {
+            l.sql()
+                .query_one(&format!("SELECT count(*) FROM {t}"), &[])
+                .unwrap()
+                .unwrap()
+                .int(0)
+                .unwrap()
+        };
+        (n("attachments"), n("attachment_chunks"))
     };
     for i in 0..5u8 {
         let p = dir.path().join(format!("scan-{i}.pdf"));
