@@ -49,7 +49,9 @@ impl NewEntry {
 }
 
 pub struct Ledger {
-    conn: Connection,
+    /// The database (SQLite for a version 1 ledger), through the SQL layer both engines
+    /// speak for the domain's tables; the v1 store below reads it as SQLite.
+    db: tradeseal_log::db::Conn,
     path: PathBuf,
     origin: String,
     key: PublicKey,
@@ -118,7 +120,7 @@ impl Ledger {
             reason: "the ledger key is not a valid Ed25519 key".into(),
         })?;
         Ok(Ledger {
-            conn,
+            db: tradeseal_log::db::Conn::Sqlite(conn),
             path: path.into(),
             origin,
             key,
@@ -139,18 +141,24 @@ impl Ledger {
     }
 
     pub fn size(&self) -> Result<u64> {
-        size(&self.conn)
+        size(self.conn())
     }
 
-    /// Read access to the ledger's tables, for queries (trace, export, views).
+    /// The version 1 store's SQLite connection (tests reach below the SQL layer with it,
+    /// to tamper).
     pub fn conn(&self) -> &Connection {
-        &self.conn
+        match &self.db {
+            tradeseal_log::db::Conn::Sqlite(c) => c,
+            tradeseal_log::db::Conn::Postgres(_) => {
+                unreachable!("a version 1 ledger is opened from an SQLite file only")
+            }
+        }
     }
 
     /// The ledger's tables through the SQL layer both engines speak (`tradeseal_log::db`):
-    /// what the domain moves onto, module by module, for a team's PostgreSQL ledger.
-    pub fn sql(&self) -> tradeseal_log::db::Sqlite<'_> {
-        tradeseal_log::db::Sqlite(&self.conn)
+    /// what every domain module reads and writes through.
+    pub fn sql(&self) -> &tradeseal_log::db::Conn {
+        &self.db
     }
 
     /// Appends `items` in one durable transaction and re-signs the checkpoint. All or nothing:
@@ -187,10 +195,14 @@ impl Ledger {
                 "this identity does not own the ledger: use the home the ledger belongs to",
             ));
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(|e| map_write_error(e, &self.path))?;
+        let tx = match &mut self.db {
+            tradeseal_log::db::Conn::Sqlite(c) => c,
+            tradeseal_log::db::Conn::Postgres(_) => {
+                unreachable!("a version 1 ledger is opened from an SQLite file only")
+            }
+        }
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(|e| map_write_error(e, &self.path))?;
         let start = size(&tx)?;
         let prev = last_hash(&tx, start)?;
         let frontier = Frontier::load(&TxNodes(&tx), start)?;
@@ -234,7 +246,7 @@ impl Ledger {
 
     /// The ledger's hand-overs, oldest first, as (entry number, hand-over).
     pub fn rotations(&self) -> Result<Vec<(u64, crate::keys::Rotation)>> {
-        let mut st = self.conn.prepare_cached(
+        let mut st = self.conn().prepare_cached(
             "SELECT seq, author, payload FROM entries WHERE kind = 'key.rotate' ORDER BY seq",
         )?;
         let rows = st.query_map([], |r| {
@@ -274,7 +286,7 @@ impl Ledger {
     /// The latest signed checkpoint, as a C2SP signed note.
     pub fn checkpoint_note(&self) -> Result<String> {
         Ok(self
-            .conn
+            .conn()
             .prepare_cached("SELECT note FROM checkpoint WHERE id = 1")?
             .query_row([], |r| r.get(0))?)
     }
@@ -287,7 +299,7 @@ impl Ledger {
     }
 
     pub fn entry(&self, seq: u64) -> Result<Entry> {
-        self.conn
+        self.conn()
             .prepare_cached(&format!("{SELECT_ENTRY} WHERE seq = ?1"))?
             .query_row([seq as i64], row_to_entry)
             .optional()?
@@ -302,7 +314,7 @@ impl Ledger {
 
     /// Entries with `from <= seq < to`, newest first.
     pub fn entries_desc(&self, from: u64, to: u64) -> Result<Vec<Entry>> {
-        let mut st = self.conn.prepare_cached(&format!(
+        let mut st = self.conn().prepare_cached(&format!(
             "{SELECT_ENTRY} WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC"
         ))?;
         let rows = st.query_map(params![from as i64, to as i64], row_to_entry)?;
@@ -315,7 +327,7 @@ impl Ledger {
         chunk: usize,
         mut f: impl FnMut(Vec<StoredRow>) -> Result<bool>,
     ) -> Result<()> {
-        let tx = self.conn.unchecked_transaction()?;
+        let tx = self.conn().unchecked_transaction()?;
         let mut st = tx.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
         let mut rows = st.query([])?;
         let mut buf = Vec::with_capacity(chunk);
@@ -334,7 +346,7 @@ impl Ledger {
     /// Stored Merkle nodes of level >= 1, in (level, idx) order.
     pub fn stored_nodes(&self, mut f: impl FnMut(u32, u64, &[u8]) -> Result<()>) -> Result<()> {
         let mut st = self
-            .conn
+            .conn()
             .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -348,7 +360,7 @@ impl Ledger {
     }
 
     pub(crate) fn nodes(&self) -> impl NodeSource<Error = Error> + '_ {
-        TxNodes(&self.conn)
+        TxNodes(self.conn())
     }
 }
 

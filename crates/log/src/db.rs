@@ -167,6 +167,26 @@ pub trait Sql {
     }
 }
 
+/// A reference runs SQL as what it refers to (`&ledger.sql()` where a `&dyn Sql` is
+/// wanted).
+impl<T: Sql + ?Sized> Sql for &T {
+    fn engine(&self) -> Engine {
+        (**self).engine()
+    }
+    fn execute(&self, sql: &str, params: &[Value]) -> Result<u64> {
+        (**self).execute(sql, params)
+    }
+    fn query(&self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        (**self).query(sql, params)
+    }
+    fn batch(&self, sql: &str) -> Result<()> {
+        (**self).batch(sql)
+    }
+    fn in_transaction(&self) -> bool {
+        (**self).in_transaction()
+    }
+}
+
 /// A write transaction begun on a shared connection by [`begin`]: committed by
 /// [`Write::commit`], rolled back when dropped before (an error, a panic). Inside a
 /// transaction already open it joins that one and commits nothing itself.

@@ -11,6 +11,8 @@ use crate::trace::{self, Direction};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
+use tradeseal_log::db::Sql;
+use tradeseal_log::sql_params;
 
 struct Lines<'w> {
     out: &'w mut dyn Write,
@@ -54,34 +56,28 @@ fn chain_entries(ledger: &Ledger, start: &str) -> Result<BTreeSet<(Option<String
     let mut nodes: BTreeSet<String> = back.nodes.iter().map(|n| n.id.clone()).collect();
     // Containers: parents of aggregations (ADD/OBSERVE) of any node, up the nesting.
     let mut queue: Vec<String> = nodes.iter().cloned().collect();
-    let mut st = ledger.conn().prepare_cached(
-        "SELECT p.id FROM epcis_objects c JOIN epcis_events e ON e.id = c.event JOIN epcis_objects p ON p.event = c.event
-          WHERE c.id = ?1 AND c.role = 2 AND p.role = 1 AND e.type = 'AggregationEvent' AND e.action <> 'DELETE'",
-    )?;
+    let db = ledger.sql();
     while let Some(id) = queue.pop() {
-        for parent in st.query_map([&id], |r| r.get::<_, String>(0))? {
-            let parent = parent?;
+        for parent in db.query(
+            "SELECT p.id FROM epcis_objects c JOIN epcis_events e ON e.id = c.event JOIN epcis_objects p ON p.event = c.event
+              WHERE c.id = ?1 AND c.role = 2 AND p.role = 1 AND e.type = 'AggregationEvent' AND e.action <> 'DELETE'",
+            sql_params![id.as_str()],
+        )? {
+            let parent = parent.text(0)?;
             if nodes.insert(parent.clone()) {
                 queue.push(parent);
             }
         }
     }
-    let mut events = ledger.conn().prepare_cached(
-        "SELECT e.origin, e.seq, e.type, o.role FROM epcis_objects o JOIN epcis_events e ON e.id = o.event WHERE o.id = ?1",
-    )?;
     let mut out = BTreeSet::new();
     for id in &nodes {
-        let rows = events.query_map([id], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, u8>(3)?,
-            ))
-        })?;
-        for row in rows {
-            let (origin, seq, kind, role) = row?;
-            if !(kind == "TransformationEvent" && role == Role::Input as u8) {
+        let rows = db.query(
+            "SELECT e.origin, e.seq, e.type, o.role FROM epcis_objects o JOIN epcis_events e ON e.id = o.event WHERE o.id = ?1",
+            sql_params![id.as_str()],
+        )?;
+        for r in rows {
+            let (origin, seq, kind, role) = (r.opt_text(0)?, r.int(1)?, r.text(2)?, r.int(3)?);
+            if !(kind == "TransformationEvent" && role == Role::Input as u8 as i64) {
                 out.insert((origin, seq as u64));
             }
         }
@@ -145,7 +141,7 @@ pub fn export(
     }
     let (cp, note) = ledger.checkpoint()?;
     let mut chain = chain_entries(ledger, start)?;
-    let conn = ledger.conn();
+    let db = ledger.sql();
 
     // Every entry as a record, keyed by (ledger origin, seq) for the required order.
     let mut entries: BTreeMap<(String, u64), EntryRecord> = BTreeMap::new();
@@ -165,21 +161,13 @@ pub fn export(
     }
     let foreign_origins: BTreeSet<String> = chain.iter().filter_map(|(o, _)| o.clone()).collect();
     for o in &foreign_origins {
-        let mut st = conn.prepare_cached(
+        for r in db.query(
             "SELECT seq FROM foreign_entries WHERE origin = ?1 AND kind = 'key.rotate'",
-        )?;
-        let seqs = st.query_map([o], |r| r.get::<_, i64>(0))?;
-        for seq in seqs {
-            chain.insert((Some(o.clone()), seq? as u64));
+            sql_params![o.as_str()],
+        )? {
+            chain.insert((Some(o.clone()), r.int(0)? as u64));
         }
     }
-    let mut foreign = conn.prepare_cached(
-        "SELECT f.author, f.kind, f.time_ms, f.prev, f.payload, f.hash, f.signature, f.checkpoint, f.proof, c.card
-           FROM foreign_entries f JOIN foreign_cards c ON c.key = lower(hex(f.author))
-          WHERE f.origin = ?1 AND f.seq = ?2",
-    )?;
-    let mut foreign_cp = conn
-        .prepare_cached("SELECT note FROM foreign_checkpoints WHERE origin = ?1 AND size = ?2")?;
     for (origin, seq) in &chain {
         match origin {
             None => {
@@ -198,37 +186,45 @@ pub fn export(
                 );
             }
             Some(o) => {
-                let row = foreign.query_row(rusqlite::params![o, *seq as i64], |r| {
-                    Ok((
-                        r.get::<_, Vec<u8>>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, Vec<u8>>(3)?,
-                        r.get::<_, String>(4)?,
-                        r.get::<_, Vec<u8>>(5)?,
-                        r.get::<_, Vec<u8>>(6)?,
-                        r.get::<_, i64>(7)?,
-                        r.get::<_, Vec<u8>>(8)?,
-                        r.get::<_, String>(9)?,
-                    ))
-                })?;
-                let (
-                    author,
-                    entry_kind,
-                    time_ms,
-                    prev,
-                    payload,
-                    hash,
-                    signature,
-                    size,
-                    proof,
-                    card_json,
-                ) = row;
+                let missing = |what: &str| Error::NotFound {
+                    what: format!("{what} of entry {seq} of {o}"),
+                    hint: "the partner's entries held are damaged: run `tradeseal verify`".into(),
+                };
+                let r = db
+                    .query_one(
+                        "SELECT author, kind, time_ms, prev, payload, hash, signature, checkpoint, proof
+                           FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+                        sql_params![o.as_str(), *seq as i64],
+                    )?
+                    .ok_or_else(|| missing("the record"))?;
+                let (author, entry_kind, time_ms, prev, payload, hash, signature, size, proof) = (
+                    r.blob(0)?,
+                    r.text(1)?,
+                    r.int(2)?,
+                    r.blob(3)?,
+                    r.text(4)?,
+                    r.blob(5)?,
+                    r.blob(6)?,
+                    r.int(7)?,
+                    r.blob(8)?,
+                );
                 let key = hex::encode(&author);
+                let card_json = db
+                    .query_one(
+                        "SELECT card FROM foreign_cards WHERE key = ?1",
+                        sql_params![key.as_str()],
+                    )?
+                    .ok_or_else(|| missing("the author's card"))?
+                    .text(0)?;
                 let author_card = stored_card(&card_json)?;
                 cards.insert(key.clone(), author_card);
-                let cp_note: String =
-                    foreign_cp.query_row(rusqlite::params![o, size], |r| r.get(0))?;
+                let cp_note = db
+                    .query_one(
+                        "SELECT note FROM foreign_checkpoints WHERE origin = ?1 AND size = ?2",
+                        sql_params![o.as_str(), size],
+                    )?
+                    .ok_or_else(|| missing("the checkpoint"))?
+                    .text(0)?;
                 checkpoints.insert((o.clone(), size as u64, cp_note));
                 entries.insert(
                     (o.clone(), *seq),
@@ -278,15 +274,14 @@ pub fn export(
     let origin = ledger.origin().to_string();
     let mut consistency = Vec::new();
     {
-        let mut st = conn.prepare_cached(
-            "SELECT size FROM handed_out WHERE origin = ?1 AND size > 0 AND size < ?2 ORDER BY size DESC LIMIT 64",
-        )?;
-        let sizes = st.query_map(rusqlite::params![origin, cp.size as i64], |r| {
-            r.get::<_, i64>(0)
-        })?;
-        let mut sizes: Vec<u64> = sizes
-            .map(|x| x.map(|v| v as u64))
-            .collect::<rusqlite::Result<_>>()?;
+        let mut sizes: Vec<u64> = db
+            .query(
+                "SELECT size FROM handed_out WHERE origin = ?1 AND size > 0 AND size < ?2 ORDER BY size DESC LIMIT 64",
+                sql_params![origin.as_str(), cp.size as i64],
+            )?
+            .iter()
+            .map(|r| r.int(0).map(|v| v as u64))
+            .collect::<Result<_>>()?;
         sizes.sort_unstable();
         for old in sizes {
             let proof = merkle::consistency_proof(&ledger.nodes(), old, cp.size)?;
@@ -300,9 +295,9 @@ pub fn export(
         }
     }
     // Local bookkeeping; a home opened read-only exports without it.
-    let _ = conn.execute(
-        "INSERT OR IGNORE INTO handed_out (origin, size) VALUES (?1, ?2)",
-        rusqlite::params![origin, cp.size as i64],
+    let _ = db.execute(
+        "INSERT INTO handed_out (origin, size) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+        sql_params![origin.as_str(), cp.size as i64],
     );
 
     let mut w = Lines {

@@ -10,11 +10,12 @@ use crate::error::{Error, Result};
 use crate::identity::Signer;
 use crate::ledger::{index, Ledger, NewEntry};
 use crate::time::Timestamp;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
+use tradeseal_log::db::Sql;
+use tradeseal_log::sql_params;
 use ts_rs::TS;
 
 /// Entry kind recording a bundle import in the importer's own ledger.
@@ -154,15 +155,15 @@ pub fn import<R: BufRead + Send>(
             serde_json::from_str(line.trim_end_matches('\n')).map_err(|e| {
                 Error::invalid("bundle", format!("it changed while it was imported ({e})"))
             })?;
-        let conn = app.conn();
+        let conn = app.sql();
         match value.get("type").and_then(|t| t.as_str()).unwrap_or("") {
             "card" => {
                 let rec: CardRecord = serde_json::from_value(value)
                     .map_err(|e| Error::invalid("bundle", e.to_string()))?;
                 origins.insert(rec.card.public_key.clone(), rec.card.origin.clone());
                 if !own.contains(&rec.card.public_key) {
-                    conn.prepare_cached("INSERT OR IGNORE INTO foreign_cards (key, origin, card) VALUES (?1, ?2, ?3)")?
-                        .execute(params![rec.card.public_key, rec.card.origin, canonical::to_canonical(&rec.card)?])?;
+                    conn.execute("INSERT INTO foreign_cards (key, origin, card) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                        sql_params![rec.card.public_key.as_str(), rec.card.origin.as_str(), canonical::to_canonical(&rec.card)?])?;
                 }
             }
             "checkpoint" => {
@@ -175,8 +176,8 @@ pub fn import<R: BufRead + Send>(
                         origin,
                         &crate::signature::PublicKey::from_hex(&rec.key).expect("verified"),
                     )?;
-                    conn.prepare_cached("INSERT OR IGNORE INTO foreign_checkpoints (origin, size, note) VALUES (?1, ?2, ?3)")?
-                        .execute(params![origin, cp.size as i64, rec.note])?;
+                    conn.execute("INSERT INTO foreign_checkpoints (origin, size, note) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                        sql_params![origin.as_str(), cp.size as i64, rec.note.as_str()])?;
                 }
             }
             "entry" => {
@@ -186,9 +187,12 @@ pub fn import<R: BufRead + Send>(
                 if own.contains(&rec.author) {
                     // Our own entries coming back must be the ones we hold.
                     let ours: Option<Vec<u8>> = conn
-                        .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")?
-                        .query_row([rec.seq as i64], |r| r.get(0))
-                        .optional()?;
+                        .query_one(
+                            "SELECT hash FROM entries WHERE seq = ?1",
+                            sql_params![rec.seq as i64],
+                        )?
+                        .map(|r| r.blob(0))
+                        .transpose()?;
                     if ours.as_deref() != Some(hash.as_slice()) {
                         return Err(Error::invalid("bundle", format!("it holds an entry {} of our own ledger that our ledger does not: refuse it and keep it as evidence", rec.seq)));
                     }
@@ -197,11 +201,12 @@ pub fn import<R: BufRead + Send>(
                 }
                 let origin = origins[&rec.author].clone();
                 let held: Option<Vec<u8>> = conn
-                    .prepare_cached(
+                    .query_one(
                         "SELECT hash FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+                        sql_params![origin.as_str(), rec.seq as i64],
                     )?
-                    .query_row(params![origin, rec.seq as i64], |r| r.get(0))
-                    .optional()?;
+                    .map(|r| r.blob(0))
+                    .transpose()?;
                 match held {
                     Some(h) if h == hash => {
                         known_entries += 1;
@@ -220,10 +225,10 @@ pub fn import<R: BufRead + Send>(
                     .collect::<Result<Vec<_>>>()?
                     .concat();
                 let time = Timestamp::parse_canonical(&rec.time)?;
-                conn.prepare_cached(
+                conn.execute(
                     "INSERT INTO foreign_entries (origin, seq, author, kind, time_ms, prev, payload, hash, signature, checkpoint, proof) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )?
-                .execute(params![origin, rec.seq as i64, blob(&rec.author)?, rec.entry_kind, time.unix_millis(), blob(&rec.prev)?, payload, hash, blob(&rec.signature)?, rec.checkpoint as i64, proof])?;
+                    sql_params![origin.as_str(), rec.seq as i64, blob(&rec.author)?, rec.entry_kind.as_str(), time.unix_millis(), blob(&rec.prev)?, payload.as_str(), hash.as_slice(), blob(&rec.signature)?, rec.checkpoint as i64, proof],
+                )?;
                 if rec.entry_kind == crate::keys::KIND_ROTATE {
                     let author = crate::signature::PublicKey::from_hex(&rec.author)
                         .ok_or_else(|| Error::invalid("bundle", "an author key is invalid"))?;
@@ -237,9 +242,8 @@ pub fn import<R: BufRead + Send>(
                         .map_err(|e| Error::invalid("bundle", e.to_string()))?;
                     let summary = epcis::validate(&ev.event, &ev.namespaces())
                         .map_err(|e| Error::invalid(e.field, e.reason))?;
-                    let sql = app.sql();
-                    if index::event_id(&sql, &summary.hash_id)?.is_none() {
-                        index::insert_event(&sql, Some(&origin), rec.seq, &summary)?;
+                    if index::event_id(&conn, &summary.hash_id)?.is_none() {
+                        index::insert_event(&conn, Some(&origin), rec.seq, &summary)?;
                     }
                 }
                 new_entries += 1;
