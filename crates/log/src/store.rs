@@ -21,36 +21,42 @@ use serde_json::json;
 pub use crate::officers::{Finding, KIND_OFFICER_ADD, KIND_OFFICER_REVOKE};
 use crate::officers::{Findings, OfficerSet, SET_KINDS};
 
+// The ledger's tables (ledger.md §12), named as version 1 named them: a ledger
+// upgraded from v1 goes on in the same `entries` and `merkle_nodes` (`v` tells a v2 row,
+// which has no `prev` and no `signature`). The domain's query tables join `entries`.
 const SQLITE_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS v2_entries (
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entries (
     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, time_ms INTEGER NOT NULL,
-    author BLOB NOT NULL, payload TEXT NOT NULL, hash BLOB NOT NULL);
+    author BLOB NOT NULL, prev BLOB, payload TEXT NOT NULL, hash BLOB NOT NULL,
+    signature BLOB, v INTEGER NOT NULL DEFAULT 2);
 -- The officer-set head (the latest officer.*, key.rotate or ledger.upgrade entry) is
 -- read on every commit: by index, not by scanning the entries.
-CREATE INDEX IF NOT EXISTS v2_entries_kind ON v2_entries (kind, seq);
-CREATE TABLE IF NOT EXISTS v2_nodes (
-    level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx));
-CREATE TABLE IF NOT EXISTS v2_commits (
+CREATE INDEX IF NOT EXISTS entries_kind_seq ON entries (kind, seq);
+CREATE TABLE IF NOT EXISTS merkle_nodes (
+    level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx))
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS commits (
     end_size INTEGER PRIMARY KEY, start INTEGER NOT NULL, author BLOB NOT NULL, note TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS v2_officers (
+CREATE TABLE IF NOT EXISTS officers (
     key BLOB PRIMARY KEY, role TEXT NOT NULL, card TEXT NOT NULL, added INTEGER NOT NULL,
     revoked INTEGER, revoked_from_ms INTEGER);
 ";
 
 const PG_SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS v2_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS v2_entries (
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (
     seq BIGINT PRIMARY KEY, kind TEXT NOT NULL, time_ms BIGINT NOT NULL,
-    author BYTEA NOT NULL, payload TEXT NOT NULL, hash BYTEA NOT NULL);
+    author BYTEA NOT NULL, prev BYTEA, payload TEXT NOT NULL, hash BYTEA NOT NULL,
+    signature BYTEA, v BIGINT NOT NULL DEFAULT 2);
 -- The officer-set head (the latest officer.*, key.rotate or ledger.upgrade entry) is
 -- read on every commit: by index, not by scanning the entries.
-CREATE INDEX IF NOT EXISTS v2_entries_kind ON v2_entries (kind, seq);
-CREATE TABLE IF NOT EXISTS v2_nodes (
+CREATE INDEX IF NOT EXISTS entries_kind_seq ON entries (kind, seq);
+CREATE TABLE IF NOT EXISTS merkle_nodes (
     level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx));
-CREATE TABLE IF NOT EXISTS v2_commits (
+CREATE TABLE IF NOT EXISTS commits (
     end_size BIGINT PRIMARY KEY, start BIGINT NOT NULL, author BYTEA NOT NULL, note TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS v2_officers (
+CREATE TABLE IF NOT EXISTS officers (
     key BYTEA PRIMARY KEY, role TEXT NOT NULL, card TEXT NOT NULL, added BIGINT NOT NULL,
     revoked BIGINT, revoked_from_ms BIGINT);
 ";
@@ -103,14 +109,14 @@ impl Ledger {
         let origin = origin_for(org);
         conn.write(|tx| {
             tx.batch(schema)?;
-            if tx.query_one("SELECT value FROM v2_meta WHERE name = 'origin'", &[])?.is_some() {
+            if tx.query_one("SELECT value FROM meta WHERE key = 'origin'", &[])?.is_some() {
                 return Err(Error::invalid(
                     "store",
                     "the database holds a TradeSeal ledger already: join it instead of creating one",
                 ));
             }
             tx.execute(
-                "INSERT INTO v2_meta (name, value) VALUES ('origin', ?1), ('org_key', ?2)",
+                "INSERT INTO meta (key, value) VALUES ('origin', ?1), ('org_key', ?2), ('format', '2')",
                 sql_params![origin.as_str(), org.to_hex()],
             )?;
             Ok(())
@@ -131,7 +137,7 @@ impl Ledger {
         }
         };
         let meta = conn
-            .query("SELECT name, value FROM v2_meta", &[])
+            .query("SELECT key, value FROM meta", &[])
             .map_err(|_| missing())?;
         let get = |n: &str| -> Option<String> {
             meta.iter()
@@ -139,6 +145,12 @@ impl Ledger {
                 .and_then(|r| r.text(1).ok())
         };
         let origin = get("origin").ok_or_else(missing)?;
+        if get("format").as_deref() != Some("2") {
+            return Err(Error::invalid(
+                "store",
+                format!("the ledger {origin} is a version 1 ledger: `tradeseal ledger upgrade` makes it version 2 (its entries kept as they are)"),
+            ));
+        }
         let org = get("org_key")
             .and_then(|k| PublicKey::from_hex(&k))
             .ok_or_else(missing)?;
@@ -172,14 +184,40 @@ impl Ledger {
         &mut self,
         author: &SigningKey,
         now: Timestamp,
-        write: impl FnOnce(&mut Appender<'_, '_>) -> Result<T>,
+        write: impl FnOnce(&mut Appender<'_>) -> Result<T>,
     ) -> Result<(T, Committed)> {
-        let (origin, org) = (self.origin.clone(), self.org);
-        self.conn.write(|tx| {
-            let mut a = Appender::open(tx, &origin, &org, author, now)?;
-            let v = write(&mut a)?;
-            Ok((v, a.finish()?))
-        })
+        let mut a = self.begin(author, now)?;
+        let v = write(&mut a)?;
+        Ok((v, a.finish()?))
+    }
+
+    /// Opens one commit by `author` at `now`: a write transaction under the ledger's
+    /// write lock, refused when the key is not enrolled or is revoked. Entries and the
+    /// caller's rows go in through the [`Appender`]; [`Appender::finish`] signs the note
+    /// and commits; dropped before, everything rolls back.
+    pub fn begin(&mut self, author: &SigningKey, now: Timestamp) -> Result<Appender<'_>> {
+        Appender::open(&self.conn, &self.origin, &self.org, author, now)
+    }
+
+    /// The ledger's database, for the domain's own tables.
+    pub fn conn(&self) -> &Conn {
+        &self.conn
+    }
+
+    /// The organisation's key (always an administrator).
+    pub fn org(&self) -> &PublicKey {
+        &self.org
+    }
+
+    /// The latest commit note (the ledger's checkpoint), if any commit was made.
+    pub fn latest_note(&self) -> Result<Option<String>> {
+        self.conn
+            .query_one(
+                "SELECT note FROM commits ORDER BY end_size DESC LIMIT 1",
+                &[],
+            )?
+            .map(|r| r.text(0))
+            .transpose()
     }
 
     /// Enrols the officer of `card` with `role`: committed by `admin`.
@@ -218,7 +256,7 @@ impl Ledger {
             };
             let c = append(tx, &origin, &org, admin, now, vec![e])?;
             tx.execute(
-                "INSERT INTO v2_officers (key, role, card, added) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO officers (key, role, card, added) VALUES (?1, ?2, ?3, ?4)",
                 sql_params![key.to_bytes().to_vec(), role.as_str(), crate::canonical::to_canonical(&card)?, c.start as i64],
             )?;
             Ok(c)
@@ -264,7 +302,7 @@ impl Ledger {
             };
             let c = append(tx, &origin, &org, by, now, vec![e])?;
             tx.execute(
-                "UPDATE v2_officers SET revoked = ?2, revoked_from_ms = ?3 WHERE key = ?1",
+                "UPDATE officers SET revoked = ?2, revoked_from_ms = ?3 WHERE key = ?1",
                 sql_params![key.to_bytes().to_vec(), c.start as i64, from.unix_millis()],
             )?;
             Ok(c)
@@ -284,7 +322,7 @@ impl Ledger {
             });
         }
         for r in db.query(
-            "SELECT seq FROM v2_entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
+            "SELECT seq FROM entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
             &[],
         )? {
             want.push(r.int(0)? as u64);
@@ -295,7 +333,7 @@ impl Ledger {
         for &seq in &want {
             let r = db
                 .query_one(
-                    "SELECT kind, time_ms, author, payload FROM v2_entries WHERE seq = ?1",
+                    "SELECT kind, time_ms, author, payload FROM entries WHERE seq = ?1",
                     sql_params![seq as i64],
                 )?
                 .ok_or_else(|| {
@@ -341,14 +379,14 @@ impl Ledger {
             }
             commits.push(commit_of(
                 db,
-                "SELECT end_size, start, author, note FROM v2_commits WHERE end_size > ?1 ORDER BY end_size LIMIT 1",
+                "SELECT end_size, start, author, note FROM commits WHERE end_size > ?1 ORDER BY end_size LIMIT 1",
                 seq as i64,
             )?);
         }
         if commits.last().is_none_or(|c| c.0 != size) {
             commits.push(commit_of(
                 db,
-                "SELECT end_size, start, author, note FROM v2_commits WHERE end_size = ?1",
+                "SELECT end_size, start, author, note FROM commits WHERE end_size = ?1",
                 size as i64,
             )?);
         }
@@ -365,7 +403,7 @@ impl Ledger {
             }
             let leaves = db
                 .query(
-                    "SELECT hash FROM v2_entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+                    "SELECT hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
                     sql_params![*start as i64, *end as i64],
                 )?
                 .iter()
@@ -393,14 +431,14 @@ impl Ledger {
 
 fn size(db: &dyn Sql) -> Result<u64> {
     let r = db
-        .query_one("SELECT max(end_size) FROM v2_commits", &[])?
+        .query_one("SELECT max(end_size) FROM commits", &[])?
         .and_then(|r| r.opt_int(0).ok().flatten());
     Ok(r.map_or(0, |v| v as u64))
 }
 
 fn set_head(db: &dyn Sql) -> Result<Option<u64>> {
     let r = db.query_one(
-        "SELECT max(seq) FROM v2_entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
+        "SELECT max(seq) FROM entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
         &[],
     )?;
     Ok(r.and_then(|r| r.opt_int(0).ok().flatten())
@@ -414,7 +452,7 @@ struct Officer {
 
 fn officer(db: &dyn Sql, key: &PublicKey) -> Result<Option<Officer>> {
     db.query_one(
-        "SELECT role, revoked FROM v2_officers WHERE key = ?1",
+        "SELECT role, revoked FROM officers WHERE key = ?1",
         sql_params![key.to_bytes().to_vec()],
     )?
     .map(|r| {
@@ -455,7 +493,7 @@ impl NodeSource for Nodes<'_> {
         if level == 0 {
             let row = db
                 .query_one(
-                    "SELECT hash FROM v2_entries WHERE seq = ?1",
+                    "SELECT hash FROM entries WHERE seq = ?1",
                     sql_params![index as i64],
                 )?
                 .ok_or_else(missing)?;
@@ -463,7 +501,7 @@ impl NodeSource for Nodes<'_> {
         }
         let row = db
             .query_one(
-                "SELECT hash FROM v2_nodes WHERE level = ?1 AND idx = ?2",
+                "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
                 sql_params![i64::from(level), index as i64],
             )?
             .ok_or_else(missing)?;
@@ -475,8 +513,9 @@ impl NodeSource for Nodes<'_> {
 /// chunks (an import of any size in bounded memory, the caller's own query-table rows
 /// written beside them through [`Appender::sql`]), then [`Appender::finish`] signs the
 /// note. Dropped without `finish`, the transaction rolls back and nothing remains.
-pub struct Appender<'t, 'c> {
-    tx: &'t crate::db::Tx<'c>,
+pub struct Appender<'c> {
+    tx: &'c dyn Sql,
+    write: crate::db::Write<'c>,
     origin: String,
     author: SigningKey,
     key: PublicKey,
@@ -489,16 +528,17 @@ pub struct Appender<'t, 'c> {
     set_entries: bool,
 }
 
-impl<'t, 'c> Appender<'t, 'c> {
+impl<'c> Appender<'c> {
     /// Opens a commit by `author` at `now` on the ledger `origin` of `org`: refused
     /// when the key is not enrolled or is revoked.
     fn open(
-        tx: &'t crate::db::Tx<'c>,
+        tx: &'c dyn Sql,
         origin: &str,
         org: &PublicKey,
         author: &SigningKey,
         now: Timestamp,
     ) -> Result<Self> {
+        let write = crate::db::begin(tx)?;
         let key = PublicKey::of(author);
         if key != *org {
             match officer(tx, &key)? {
@@ -521,6 +561,7 @@ impl<'t, 'c> Appender<'t, 'c> {
         let frontier = Frontier::load(&Nodes(tx), start)?;
         Ok(Appender {
             tx,
+            write,
             origin: origin.to_string(),
             author: author.clone(),
             key,
@@ -544,6 +585,12 @@ impl<'t, 'c> Appender<'t, 'c> {
 
     /// Appends `entries`; returns the number of the first.
     pub fn push(&mut self, entries: Vec<NewEntry>) -> Result<u64> {
+        self.push_hashed(entries).map(|(first, _)| first)
+    }
+
+    /// Appends `entries`; returns the number of the first and their entry hashes.
+    pub fn push_hashed(&mut self, entries: Vec<NewEntry>) -> Result<(u64, Vec<Hash>)> {
+        let from = self.hashes.len();
         let first = self.frontier.size();
         let (mut rows, mut node_rows) = (Vec::new(), Vec::new());
         for e in &entries {
@@ -574,6 +621,7 @@ impl<'t, 'c> Appender<'t, 'c> {
                 Value::Blob(self.key.to_bytes().to_vec()),
                 Value::Text(body.payload),
                 Value::Blob(h.0.to_vec()),
+                Value::Int(2),
             ]);
             self.frontier
                 .push(merkle::leaf_hash(&h.0), |level, idx, hash| {
@@ -587,16 +635,16 @@ impl<'t, 'c> Appender<'t, 'c> {
         }
         insert_rows(
             self.tx,
-            "v2_entries (seq, kind, time_ms, author, payload, hash)",
-            6,
+            "entries (seq, kind, time_ms, author, payload, hash, v)",
+            7,
             &rows,
         )?;
-        insert_rows(self.tx, "v2_nodes (level, idx, hash)", 3, &node_rows)?;
-        Ok(first)
+        insert_rows(self.tx, "merkle_nodes (level, idx, hash)", 3, &node_rows)?;
+        Ok((first, self.hashes[from..].to_vec()))
     }
 
-    /// Signs the commit's note and stores it (the transaction commits when the
-    /// caller's closure returns).
+    /// Signs the commit's note, stores it and commits the transaction (inside one that
+    /// was open already, that one commits it).
     pub fn finish(self) -> Result<Committed> {
         if self.hashes.is_empty() {
             return Err(Error::invalid(
@@ -618,7 +666,7 @@ impl<'t, 'c> Appender<'t, 'c> {
         };
         let note = c.sign(&self.author);
         self.tx.execute(
-            "INSERT INTO v2_commits (end_size, start, author, note) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO commits (end_size, start, author, note) VALUES (?1, ?2, ?3, ?4)",
             sql_params![
                 end as i64,
                 self.start as i64,
@@ -626,6 +674,7 @@ impl<'t, 'c> Appender<'t, 'c> {
                 note.as_str()
             ],
         )?;
+        self.write.commit()?;
         Ok(Committed {
             start: self.start,
             end,
@@ -637,7 +686,7 @@ impl<'t, 'c> Appender<'t, 'c> {
 /// Appends one commit of `entries` inside the open write transaction, officer-set kinds
 /// allowed: for the store's officer commands, which check them first.
 fn append(
-    tx: &crate::db::Tx<'_>,
+    tx: &dyn Sql,
     origin: &str,
     org: &PublicKey,
     author: &SigningKey,
@@ -652,7 +701,7 @@ fn append(
 
 /// Inserts `values` (rows of `width` values each, in order) into `table (columns)`,
 /// many rows a statement: one round trip per 500 rows on PostgreSQL.
-fn insert_rows(tx: &crate::db::Tx<'_>, table: &str, width: usize, values: &[Value]) -> Result<()> {
+fn insert_rows(tx: &dyn Sql, table: &str, width: usize, values: &[Value]) -> Result<()> {
     const ROWS: usize = 500;
     for chunk in values.chunks(ROWS * width) {
         let n = chunk.len() / width;
@@ -689,7 +738,7 @@ impl Report {
 fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
     let mut f = Findings::default();
     let rows = db.query(
-        "SELECT seq, kind, time_ms, author, payload, hash FROM v2_entries ORDER BY seq",
+        "SELECT seq, kind, time_ms, author, payload, hash FROM entries ORDER BY seq",
         &[],
     )?;
     let mut bodies: Vec<(BodyV2, Hash)> = Vec::with_capacity(rows.len());
@@ -726,7 +775,7 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
     }
     let size = bodies.len() as u64;
     let commits = db.query(
-        "SELECT end_size, start, author, note FROM v2_commits ORDER BY end_size",
+        "SELECT end_size, start, author, note FROM commits ORDER BY end_size",
         &[],
     )?;
     let mut officers = OfficerSet::new(

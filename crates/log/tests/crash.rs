@@ -98,7 +98,7 @@ fn sigkill_at_random_moments_loses_no_acknowledged_commit() {
         for (end, note) in &acknowledged {
             let row = db
                 .query_one(
-                    "SELECT note FROM v2_commits WHERE end_size = ?1",
+                    "SELECT note FROM commits WHERE end_size = ?1",
                     sql_params![*end as i64],
                 )
                 .unwrap();

@@ -51,7 +51,7 @@ fn postgres_stopped_mid_import_leaves_nothing_and_the_retry_succeeds() {
     assert!(l.verify().unwrap().intact());
     let db = Conn::postgres(&pg.url).unwrap();
     let n = db
-        .query_one("SELECT count(*) FROM v2_entries", &[])
+        .query_one("SELECT count(*) FROM entries", &[])
         .unwrap()
         .unwrap();
     assert_eq!(n.int(0).unwrap(), 1500);

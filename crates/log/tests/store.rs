@@ -118,12 +118,12 @@ fn forgeries_in_the_database_are_caught_by_verification() {
         // (she cannot sign as Ben): the entry still names Ben, so authorship is forged.
         let db = open();
         let rows = db
-            .query("SELECT note FROM v2_commits WHERE end_size = 4", &[])
+            .query("SELECT note FROM commits WHERE end_size = 4", &[])
             .unwrap();
         let c = commit::read(&rows[0].text(0).unwrap()).unwrap();
         let forged = c.sign(&ana);
         db.execute(
-            "UPDATE v2_commits SET note = ?1, author = ?2 WHERE end_size = 4",
+            "UPDATE commits SET note = ?1, author = ?2 WHERE end_size = 4",
             sql_params![forged.as_str(), PublicKey::of(&ana).to_bytes().to_vec()],
         )
         .unwrap();
@@ -137,7 +137,7 @@ fn forgeries_in_the_database_are_caught_by_verification() {
         assert_eq!(codes, ["author-mismatch"], "{engine}");
         // An entry changed after it was committed.
         db.execute(
-            "UPDATE v2_entries SET payload = ?1 WHERE seq = 2",
+            "UPDATE entries SET payload = ?1 WHERE seq = 2",
             sql_params!["{\"text\":\"Ana's other entry\"}"],
         )
         .unwrap();
@@ -211,7 +211,7 @@ fn four_officers_appending_at_once_make_one_history() {
         for (i, k) in keys.iter().enumerate() {
             let rows = db
                 .query(
-                    "SELECT payload FROM v2_entries WHERE author = ?1 AND kind = 'note'",
+                    "SELECT payload FROM entries WHERE author = ?1 AND kind = 'note'",
                     sql_params![PublicKey::of(k).to_bytes().to_vec()],
                 )
                 .unwrap();
@@ -271,7 +271,7 @@ fn a_commit_written_in_chunks_with_its_own_rows_is_all_or_nothing() {
         });
         assert!(r.is_err());
         let n = |db: &Conn, sql: &str| db.query_one(sql, &[]).unwrap().unwrap().int(0).unwrap();
-        assert_eq!(n(&db, "SELECT count(*) FROM v2_entries"), 300, "{engine}");
+        assert_eq!(n(&db, "SELECT count(*) FROM entries"), 300, "{engine}");
         assert_eq!(n(&db, "SELECT count(*) FROM seen"), 300, "{engine}");
         assert!(l.verify().unwrap().intact());
         // Officer-set kinds cannot slip in through a plain commit.
