@@ -49,15 +49,90 @@ impl NewEntry {
 }
 
 pub struct Ledger {
-    /// The database (SQLite for a version 1 ledger), through the SQL layer both engines
-    /// speak for the domain's tables; the v1 store below reads it as SQLite.
-    db: tradeseal_log::db::Conn,
+    store: Store,
     path: PathBuf,
     origin: String,
     key: PublicKey,
 }
 
+/// Where the entries live: a version 1 ledger (an SQLite file, entries signed one by
+/// one, ledger.md §1-6) or a version 2 one (SQLite or PostgreSQL, signed commits by
+/// officers, §7-12; `tradeseal_log::store`).
+enum Store {
+    V1(tradeseal_log::db::Conn),
+    V2(tradeseal_log::store::Ledger),
+}
+
+/// The domain's tables of a version 2 ledger, by engine (domain schema 1).
+const DOMAIN_SQLITE: &str = include_str!("ledger/domain_sqlite.sql");
+const DOMAIN_POSTGRES: &str = include_str!("ledger/domain_postgres.sql");
+
 impl Ledger {
+    /// Creates a version 2 ledger of the organisation whose key is `org` in the empty
+    /// database `conn` (SQLite or PostgreSQL), with the domain's tables. `name` is how
+    /// messages name it (a home's folder, or the team database).
+    pub fn create_v2(
+        conn: tradeseal_log::db::Conn,
+        org: &PublicKey,
+        name: &Path,
+    ) -> Result<Ledger> {
+        let store = tradeseal_log::store::Ledger::create(conn, org)?;
+        Ledger::with_store(store, name)
+    }
+
+    /// Opens the version 2 ledger in `conn`'s database (its domain tables made if a
+    /// creation was interrupted before them).
+    pub fn open_v2(conn: tradeseal_log::db::Conn, name: &Path) -> Result<Ledger> {
+        Ledger::with_store(tradeseal_log::store::Ledger::open(conn)?, name)
+    }
+
+    fn with_store(store: tradeseal_log::store::Ledger, name: &Path) -> Result<Ledger> {
+        use tradeseal_log::db::{Engine, Sql};
+        let db = store.conn();
+        let schema = db
+            .query_one("SELECT value FROM meta WHERE key = 'domain_schema'", &[])?
+            .map(|r| r.text(0))
+            .transpose()?;
+        match schema.as_deref() {
+            Some("1") => {}
+            None => {
+                let w = tradeseal_log::db::begin(db)?;
+                // Under the write lock: a second desk making them at once waits, then
+                // finds them made.
+                let again = db.query_one("SELECT value FROM meta WHERE key = 'domain_schema'", &[])?;
+                if again.is_none() {
+                    db.batch(match db.engine() {
+                        Engine::Sqlite => DOMAIN_SQLITE,
+                        Engine::Postgres => DOMAIN_POSTGRES,
+                    })?;
+                    db.execute("INSERT INTO meta (key, value) VALUES ('domain_schema', '1')", &[])?;
+                }
+                w.commit()?;
+            }
+            Some(v) => {
+                return Err(Error::NotAHome {
+                    path: name.into(),
+                    reason: format!("the ledger has domain schema {v}, newer than this TradeSeal knows (1): update TradeSeal"),
+                })
+            }
+        }
+        let (origin, key) = (store.origin().to_string(), *store.org());
+        Ok(Ledger {
+            store: Store::V2(store),
+            path: name.into(),
+            origin,
+            key,
+        })
+    }
+
+    /// The ledger format: 1 or 2.
+    pub fn format(&self) -> u8 {
+        match self.store {
+            Store::V1(_) => 1,
+            Store::V2(_) => 2,
+        }
+    }
+
     /// Creates a new ledger file for the log `origin` signed by `signer`, with a signed
     /// checkpoint of the empty tree.
     pub fn create(path: &Path, origin: &str, signer: &Signer, now: Timestamp) -> Result<Ledger> {
@@ -120,7 +195,7 @@ impl Ledger {
             reason: "the ledger key is not a valid Ed25519 key".into(),
         })?;
         Ok(Ledger {
-            db: tradeseal_log::db::Conn::Sqlite(conn),
+            store: Store::V1(tradeseal_log::db::Conn::Sqlite(conn)),
             path: path.into(),
             origin,
             key,
@@ -141,15 +216,27 @@ impl Ledger {
     }
 
     pub fn size(&self) -> Result<u64> {
-        size(self.conn())
+        match &self.store {
+            Store::V1(_) => size(self.conn()),
+            Store::V2(l) => l.size(),
+        }
     }
 
     /// The version 1 store's SQLite connection (tests reach below the SQL layer with it,
     /// to tamper).
+    ///
+    /// # Panics
+    /// On a version 2 ledger, which has no SQLite store of its own (a test's mistake).
     pub fn conn(&self) -> &Connection {
-        match &self.db {
-            tradeseal_log::db::Conn::Sqlite(c) => c,
-            tradeseal_log::db::Conn::Postgres(_) => {
+        match &self.store {
+            Store::V1(tradeseal_log::db::Conn::Sqlite(c)) => c,
+            Store::V2(l) => match l.conn() {
+                tradeseal_log::db::Conn::Sqlite(c) => c,
+                tradeseal_log::db::Conn::Postgres(_) => {
+                    panic!("a PostgreSQL ledger has no SQLite connection")
+                }
+            },
+            Store::V1(tradeseal_log::db::Conn::Postgres(_)) => {
                 unreachable!("a version 1 ledger is opened from an SQLite file only")
             }
         }
@@ -158,7 +245,18 @@ impl Ledger {
     /// The ledger's tables through the SQL layer both engines speak (`tradeseal_log::db`):
     /// what every domain module reads and writes through.
     pub fn sql(&self) -> &tradeseal_log::db::Conn {
-        &self.db
+        match &self.store {
+            Store::V1(c) => c,
+            Store::V2(l) => l.conn(),
+        }
+    }
+
+    /// The version 2 store, for its officers, commits and verification.
+    pub fn v2(&mut self) -> Option<&mut tradeseal_log::store::Ledger> {
+        match &mut self.store {
+            Store::V1(_) => None,
+            Store::V2(l) => Some(l),
+        }
     }
 
     /// Appends `items` in one durable transaction and re-signs the checkpoint. All or nothing:
@@ -189,32 +287,47 @@ impl Ledger {
         signer: &'a Signer,
         now: Timestamp,
     ) -> Result<Appender<'a>> {
+        let conn = match &mut self.store {
+            Store::V2(l) => {
+                return Ok(Appender {
+                    inner: Inner::V2(l.begin(&signer.key, now)?),
+                })
+            }
+            Store::V1(c) => &*c,
+        };
         if signer.public_key() != self.key {
             return Err(Error::invalid(
                 "key",
                 "this identity does not own the ledger: use the home the ledger belongs to",
             ));
         }
-        let tx = match &mut self.db {
-            tradeseal_log::db::Conn::Sqlite(c) => c,
-            tradeseal_log::db::Conn::Postgres(_) => {
-                unreachable!("a version 1 ledger is opened from an SQLite file only")
-            }
+        let tradeseal_log::db::Conn::Sqlite(rc) = conn else {
+            unreachable!("a version 1 ledger is opened from an SQLite file only")
+        };
+        if !rc.is_autocommit() {
+            return Err(Error::invalid(
+                "ledger",
+                "an append is open already on this ledger",
+            ));
         }
-        .transaction_with_behavior(TransactionBehavior::Immediate)
-        .map_err(|e| map_write_error(e, &self.path))?;
-        let start = size(&tx)?;
-        let prev = last_hash(&tx, start)?;
-        let frontier = Frontier::load(&TxNodes(&tx), start)?;
+        rc.execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| map_write_error(e, &self.path))?;
+        let write = tradeseal_log::db::adopt(conn);
+        let start = size(rc)?;
+        let prev = last_hash(rc, start)?;
+        let frontier = Frontier::load(&TxNodes(rc), start)?;
         Ok(Appender {
-            tx,
-            signer,
-            now,
-            frontier,
-            prev,
-            next: start,
-            origin: &self.origin,
-            path: &self.path,
+            inner: Inner::V1(V1Appender {
+                db: conn,
+                write,
+                signer,
+                now,
+                frontier,
+                prev,
+                next: start,
+                origin: &self.origin,
+                path: &self.path,
+            }),
         })
     }
 
@@ -225,40 +338,44 @@ impl Ledger {
     pub fn rotate(&mut self, old: &Signer, new: &Signer, now: Timestamp) -> Result<u64> {
         let payload = crate::keys::rotation_payload(old, new)?;
         let new_key = new.public_key();
-        let mut app = self.begin_append(old, now)?;
-        let seq = match app.push(&[NewEntry {
-            kind: crate::keys::KIND_ROTATE.into(),
-            payload,
-            index: None,
-        }])?[..]
-        {
-            [Appended::New { seq, .. }] => seq,
-            _ => unreachable!("a hand-over is never a known event"),
+        if self.format() != 1 {
+            return Err(Error::invalid("ledger", "a version 2 ledger hands its organisation key over with `key.rotate` in an officer-set commit, which this TradeSeal does not make yet"));
+        }
+        let seq = {
+            let mut app = self.begin_append(old, now)?;
+            let seq = match app.push(&[NewEntry {
+                kind: crate::keys::KIND_ROTATE.into(),
+                payload,
+                index: None,
+            }])?[..]
+            {
+                [Appended::New { seq, .. }] => seq,
+                _ => unreachable!("a hand-over is never a known event"),
+            };
+            let Inner::V1(v1) = app.inner else {
+                unreachable!("checked: version 1")
+            };
+            v1.rc().execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'key'",
+                [new_key.to_hex()],
+            )?;
+            v1.commit_with(&new.key)?;
+            seq
         };
-        app.tx.execute(
-            "UPDATE meta SET value = ?1 WHERE key = 'key'",
-            [new_key.to_hex()],
-        )?;
-        app.commit_with(&new.key)?;
         self.key = new_key;
         Ok(seq)
     }
 
     /// The ledger's hand-overs, oldest first, as (entry number, hand-over).
     pub fn rotations(&self) -> Result<Vec<(u64, crate::keys::Rotation)>> {
-        let mut st = self.conn().prepare_cached(
+        use tradeseal_log::db::Sql;
+        let rows = self.sql().query(
             "SELECT seq, author, payload FROM entries WHERE kind = 'key.rotate' ORDER BY seq",
+            &[],
         )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, Vec<u8>>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
         let mut out = Vec::new();
         for row in rows {
-            let (seq, author, payload) = row?;
+            let (seq, author, payload) = (row.int(0)?, row.blob(1)?, row.text(2)?);
             let author = <[u8; 32]>::try_from(author.as_slice())
                 .ok()
                 .and_then(|a| PublicKey::from_bytes(&a))
@@ -285,21 +402,43 @@ impl Ledger {
 
     /// The latest signed checkpoint, as a C2SP signed note.
     pub fn checkpoint_note(&self) -> Result<String> {
-        Ok(self
-            .conn()
-            .prepare_cached("SELECT note FROM checkpoint WHERE id = 1")?
-            .query_row([], |r| r.get(0))?)
+        match &self.store {
+            Store::V1(_) => Ok(self
+                .conn()
+                .prepare_cached("SELECT note FROM checkpoint WHERE id = 1")?
+                .query_row([], |r| r.get(0))?),
+            Store::V2(l) => l.latest_note()?.ok_or_else(|| Error::NotFound {
+                what: "a checkpoint".into(),
+                hint: "the ledger has no commit yet: record something first".into(),
+            }),
+        }
     }
 
-    /// The latest checkpoint, with its signature checked.
+    /// The latest checkpoint, with its signature checked (v2: the latest commit note,
+    /// checked against the officer who signed it).
     pub fn checkpoint(&self) -> Result<(Checkpoint, String)> {
         let note = self.checkpoint_note()?;
-        let cp = checkpoint::open(&note, &self.origin, &self.key)?;
+        let cp = match &self.store {
+            Store::V1(_) => checkpoint::open(&note, &self.origin, &self.key)?,
+            Store::V2(l) => l.open_note(&note)?.checkpoint,
+        };
         Ok((cp, note))
     }
 
+    /// The SQLite connection of a version 1 ledger, or what to do on a version 2 one
+    /// for `what` (the v1 entry form, with `prev` and a signature, is v1's alone).
+    fn v1(&self, what: &str) -> Result<&Connection> {
+        match &self.store {
+            Store::V1(c) => Ok(sqlite_of(c)),
+            Store::V2(_) => Err(Error::invalid(
+                "ledger",
+                format!("{what} is not made from a version 2 ledger by this TradeSeal yet (issue 16: bundle and proofs v2)"),
+            )),
+        }
+    }
+
     pub fn entry(&self, seq: u64) -> Result<Entry> {
-        self.conn()
+        self.v1("a version 1 entry")?
             .prepare_cached(&format!("{SELECT_ENTRY} WHERE seq = ?1"))?
             .query_row([seq as i64], row_to_entry)
             .optional()?
@@ -314,7 +453,7 @@ impl Ledger {
 
     /// Entries with `from <= seq < to`, newest first.
     pub fn entries_desc(&self, from: u64, to: u64) -> Result<Vec<Entry>> {
-        let mut st = self.conn().prepare_cached(&format!(
+        let mut st = self.v1("the entry list")?.prepare_cached(&format!(
             "{SELECT_ENTRY} WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC"
         ))?;
         let rows = st.query_map(params![from as i64, to as i64], row_to_entry)?;
@@ -327,7 +466,9 @@ impl Ledger {
         chunk: usize,
         mut f: impl FnMut(Vec<StoredRow>) -> Result<bool>,
     ) -> Result<()> {
-        let tx = self.conn().unchecked_transaction()?;
+        let tx = self
+            .v1("a version 1 verification")?
+            .unchecked_transaction()?;
         let mut st = tx.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
         let mut rows = st.query([])?;
         let mut buf = Vec::with_capacity(chunk);
@@ -346,7 +487,7 @@ impl Ledger {
     /// Stored Merkle nodes of level >= 1, in (level, idx) order.
     pub fn stored_nodes(&self, mut f: impl FnMut(u32, u64, &[u8]) -> Result<()>) -> Result<()> {
         let mut st = self
-            .conn()
+            .v1("the stored tree")?
             .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
@@ -360,7 +501,7 @@ impl Ledger {
     }
 
     pub(crate) fn nodes(&self) -> impl NodeSource<Error = Error> + '_ {
-        TxNodes(self.conn())
+        Nodes(self.sql())
     }
 }
 
@@ -380,7 +521,18 @@ pub enum Appended {
 
 /// One open append transaction (see `Ledger::begin_append`).
 pub struct Appender<'a> {
-    tx: rusqlite::Transaction<'a>,
+    inner: Inner<'a>,
+}
+
+enum Inner<'a> {
+    V1(V1Appender<'a>),
+    V2(tradeseal_log::store::Appender<'a>),
+}
+
+/// A version 1 append: entries hash-linked and signed one by one.
+struct V1Appender<'a> {
+    db: &'a tradeseal_log::db::Conn,
+    write: tradeseal_log::db::Write<'a>,
     signer: &'a Signer,
     now: Timestamp,
     frontier: Frontier,
@@ -391,17 +543,20 @@ pub struct Appender<'a> {
 }
 
 impl Appender<'_> {
-    /// Appends `items` (hash-linked, signed, indexed) inside the open transaction.
+    /// Appends `items` (v1: hash-linked and signed; v2: in the commit the note will
+    /// sign) and their query-table rows inside the open transaction. Events whose hash
+    /// id the ledger holds already are skipped (`Appended::Known`).
     pub fn push(&mut self, items: &[NewEntry]) -> Result<Vec<Appended>> {
         for it in items {
             entry::check_kind(&it.kind)?;
         }
-        let author = self.signer.public_key().to_bytes();
+        let sql = self.sql();
         let mut outcomes = Vec::with_capacity(items.len());
         let mut fresh: Vec<&NewEntry> = Vec::with_capacity(items.len());
         let mut in_chunk: std::collections::HashSet<&str> = std::collections::HashSet::new();
         // Events repeated inside this chunk: (outcome index, hash id), resolved once written.
         let mut repeats: Vec<(usize, &str)> = Vec::new();
+        let next = self.next_seq();
         for it in items {
             if let Some(index::Record::Event(ev)) = &it.index {
                 if in_chunk.contains(ev.hash_id.as_str()) {
@@ -409,18 +564,100 @@ impl Appender<'_> {
                     outcomes.push(Appended::Known { event: 0 });
                     continue;
                 }
-                if let Some(event) = index::event_id(&self.sql(), &ev.hash_id)? {
+                if let Some(event) = index::event_id(&sql, &ev.hash_id)? {
                     outcomes.push(Appended::Known { event });
                     continue;
                 }
                 in_chunk.insert(&ev.hash_id);
             }
             outcomes.push(Appended::New {
-                seq: self.next + fresh.len() as u64,
+                seq: next + fresh.len() as u64,
                 hash: Hash::ZERO,
             });
             fresh.push(it);
         }
+        let hashes = match &mut self.inner {
+            Inner::V1(a) => a.push(&fresh)?,
+            Inner::V2(a) => {
+                let (first, hashes) = a.push_hashed(
+                    fresh
+                        .iter()
+                        .map(|it| tradeseal_log::store::NewEntry {
+                            kind: it.kind.clone(),
+                            payload: it.payload.clone(),
+                        })
+                        .collect(),
+                )?;
+                for (i, it) in fresh.iter().enumerate() {
+                    if let Some(rec) = &it.index {
+                        index::insert(a.sql(), first + i as u64, rec)?;
+                    }
+                }
+                hashes
+            }
+        };
+        let mut k = 0;
+        for o in &mut outcomes {
+            if let Appended::New { hash, .. } = o {
+                *hash = hashes[k];
+                k += 1;
+            }
+        }
+        let sql = self.sql();
+        for (i, hash_id) in repeats {
+            let event = index::event_id(&sql, hash_id)?.expect("the first copy was just written");
+            outcomes[i] = Appended::Known { event };
+        }
+        Ok(outcomes)
+    }
+
+    /// The number the next entry pushed gets.
+    pub fn next_seq(&self) -> u64 {
+        match &self.inner {
+            Inner::V1(a) => a.next,
+            Inner::V2(a) => a.next_seq(),
+        }
+    }
+
+    /// Signs (v1: the checkpoint; v2: the commit note) and commits: everything pushed
+    /// becomes durable at once.
+    pub fn commit(self) -> Result<()> {
+        match self.inner {
+            Inner::V1(a) => {
+                let key = a.signer.key.clone();
+                a.commit_with(&key)
+            }
+            Inner::V2(a) => a.end().map(|_| ()),
+        }
+    }
+
+    /// SQL inside the open transaction (sees what was pushed): for the caller's rows.
+    pub fn sql(&self) -> &dyn tradeseal_log::db::Sql {
+        match &self.inner {
+            Inner::V1(a) => a.db,
+            Inner::V2(a) => a.sql(),
+        }
+    }
+}
+
+/// The SQLite connection of a version 1 ledger's database.
+fn sqlite_of(db: &tradeseal_log::db::Conn) -> &Connection {
+    match db {
+        tradeseal_log::db::Conn::Sqlite(c) => c,
+        tradeseal_log::db::Conn::Postgres(_) => {
+            unreachable!("a version 1 ledger is opened from an SQLite file only")
+        }
+    }
+}
+
+impl<'a> V1Appender<'a> {
+    fn rc(&self) -> &'a Connection {
+        sqlite_of(self.db)
+    }
+
+    /// Appends `fresh` (hash-linked, signed, indexed); returns their entry hashes.
+    fn push(&mut self, fresh: &[&NewEntry]) -> Result<Vec<Hash>> {
+        let author = self.signer.public_key().to_bytes();
         let mut bodies = Vec::with_capacity(fresh.len());
         let mut hashes = Vec::with_capacity(fresh.len());
         for (i, it) in fresh.iter().enumerate() {
@@ -444,12 +681,13 @@ impl Appender<'_> {
                 .map(|h| crate::signature::sign(key, &entry::signed_message(h)))
                 .collect()
         };
+        let rc = self.rc();
         {
-            let mut ins = self.tx.prepare_cached("INSERT INTO entries (seq, kind, time_ms, author, prev, payload, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
-            let mut node = self.tx.prepare_cached(
+            let mut ins = rc.prepare_cached("INSERT INTO entries (seq, kind, time_ms, author, prev, payload, hash, signature) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")?;
+            let mut node = rc.prepare_cached(
                 "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?1, ?2, ?3)",
             )?;
-            for (((b, h), s), it) in bodies.iter().zip(&hashes).zip(&signatures).zip(&fresh) {
+            for (((b, h), s), it) in bodies.iter().zip(&hashes).zip(&signatures).zip(fresh) {
                 ins.execute(params![
                     b.seq as i64,
                     b.kind,
@@ -462,7 +700,7 @@ impl Appender<'_> {
                 ])
                 .map_err(|e| map_write_error(e, self.path))?;
                 if let Some(rec) = &it.index {
-                    index::insert(&tradeseal_log::db::Sqlite(&self.tx), b.seq, rec)?;
+                    index::insert(self.db, b.seq, rec)?;
                 }
                 let mut failed = None;
                 self.frontier
@@ -476,26 +714,8 @@ impl Appender<'_> {
                 }
             }
         }
-        let mut k = 0;
-        for o in &mut outcomes {
-            if let Appended::New { hash, .. } = o {
-                *hash = hashes[k];
-                k += 1;
-            }
-        }
-        for (i, hash_id) in repeats {
-            let event =
-                index::event_id(&self.sql(), hash_id)?.expect("the first copy was just written");
-            outcomes[i] = Appended::Known { event };
-        }
         self.next += fresh.len() as u64;
-        Ok(outcomes)
-    }
-
-    /// Re-signs the checkpoint and commits: everything pushed becomes durable at once.
-    pub fn commit(self) -> Result<()> {
-        let key = self.signer.key.clone();
-        self.commit_with(&key)
+        Ok(hashes)
     }
 
     /// Commits with the checkpoint signed by `key` (the new key, after a hand-over).
@@ -506,21 +726,17 @@ impl Appender<'_> {
             root: self.frontier.root(),
         };
         let note = checkpoint::sign(&cp, self.origin, key);
-        self.tx.execute(
+        self.rc().execute(
             "UPDATE checkpoint SET size = ?1, note = ?2 WHERE id = 1",
             params![cp.size as i64, note],
         )?;
-        self.tx.commit().map_err(|e| map_write_error(e, self.path))
-    }
-
-    /// Read access inside the open transaction (sees what was pushed).
-    pub fn conn(&self) -> &Connection {
-        &self.tx
-    }
-
-    /// The open transaction through the SQL layer both engines speak.
-    pub fn sql(&self) -> tradeseal_log::db::Sqlite<'_> {
-        tradeseal_log::db::Sqlite(&self.tx)
+        // Committed here (not by the Write) to tell a read-only file from other errors;
+        // on an error the Write, dropped, rolls back.
+        self.rc()
+            .execute_batch("COMMIT")
+            .map_err(|e| map_write_error(e, self.path))?;
+        self.write.ended();
+        Ok(())
     }
 }
 
@@ -595,6 +811,37 @@ fn row_to_entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Entry>> {
             format!("entry {} is malformed: run `tradeseal verify`", row.seq),
         )
     }))
+}
+
+/// The tree's nodes through the SQL layer (both formats keep them in `entries` and
+/// `merkle_nodes`, on either engine).
+struct Nodes<'a>(&'a dyn tradeseal_log::db::Sql);
+
+impl NodeSource for Nodes<'_> {
+    type Error = Error;
+    fn node(&self, level: u32, index: u64) -> Result<Hash> {
+        use tradeseal_log::sql_params;
+        let missing = || Error::NotFound {
+            what: format!("Merkle node {level}/{index}"),
+            hint: "the ledger is damaged: run `tradeseal verify`".into(),
+        };
+        let row = if level == 0 {
+            self.0.query_one(
+                "SELECT hash FROM entries WHERE seq = ?1",
+                sql_params![index as i64],
+            )?
+        } else {
+            self.0.query_one(
+                "SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2",
+                sql_params![level, index as i64],
+            )?
+        };
+        let h = row.ok_or_else(missing)?.blob(0)?;
+        if level == 0 {
+            return Ok(merkle::leaf_hash(&h));
+        }
+        Hash::from_slice(&h).ok_or_else(missing)
+    }
 }
 
 struct TxNodes<'a>(&'a Connection);

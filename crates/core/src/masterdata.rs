@@ -328,8 +328,8 @@ pub fn list(
         .sql()
         .query(
             "SELECT m.kind, m.key, m.name, m.seq, e.payload FROM masterdata m JOIN entries e ON e.seq = m.seq
-              WHERE (?1 IS NULL OR m.kind = ?1)
-                AND (?2 IS NULL OR m.key LIKE ?2 ESCAPE '\\' OR m.name LIKE ?2 ESCAPE '\\')
+              WHERE (CAST(?1 AS TEXT) IS NULL OR m.kind = ?1)
+                AND (CAST(?2 AS TEXT) IS NULL OR m.key LIKE ?2 ESCAPE '\\' OR m.name LIKE ?2 ESCAPE '\\')
               ORDER BY m.kind, lower(m.name), m.key LIMIT ?3",
             tradeseal_log::sql_params![kind, pattern, limit as i64],
         )?

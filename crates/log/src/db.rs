@@ -151,6 +151,10 @@ pub enum Engine {
 
 /// What runs SQL: a connection, or a transaction open on one. Shared references
 /// suffice, as with rusqlite: a query completes before the next one starts.
+///
+/// SQL written for both engines: `?N` placeholders; a parameter first seen where
+/// PostgreSQL cannot tell its type (`?1 IS NULL`) is cast (`CAST(?1 AS TEXT) IS NULL`);
+/// `ON CONFLICT`, not `INSERT OR`; `RETURNING id`, not `last_insert_rowid()`.
 pub trait Sql {
     fn engine(&self) -> Engine;
     /// Runs one statement; returns the number of rows it changed.
@@ -232,7 +236,22 @@ pub fn begin(db: &dyn Sql) -> Result<Write<'_>> {
     })
 }
 
+/// Takes charge of a write transaction the caller began on `db` itself (to map its
+/// errors its own way): rolled back when dropped, unless committed or [`Write::ended`].
+pub fn adopt(db: &dyn Sql) -> Write<'_> {
+    Write {
+        db,
+        own: true,
+        done: false,
+    }
+}
+
 impl Write<'_> {
+    /// The caller committed the adopted transaction itself.
+    pub fn ended(mut self) {
+        self.done = true;
+    }
+
     /// Commits (durably) what was written, when this write began the transaction.
     pub fn commit(mut self) -> Result<()> {
         self.done = true;
@@ -299,6 +318,26 @@ pub struct Sqlite<'a>(pub &'a rusqlite::Connection);
 const PG_WRITE_LOCK: i64 = 0x5453_4C44;
 
 impl Conn {
+    /// Opens (or creates) the SQLite database at `path` as a ledger wants it: WAL,
+    /// `synchronous = FULL` (a commit survives power loss), foreign keys on, a writer
+    /// waiting up to 10 s for another.
+    pub fn sqlite(path: &std::path::Path) -> Result<Conn> {
+        let c = rusqlite::Connection::open(path)?;
+        c.busy_timeout(std::time::Duration::from_secs(10))?;
+        c.set_prepared_statement_cache_capacity(64);
+        let mode: String = c.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        if mode != "wal" {
+            return Err(Error::invalid(
+                "store",
+                format!("{} cannot be written in WAL mode (it stayed {mode}): put the ledger on a local disk", path.display()),
+            ));
+        }
+        c.execute_batch(
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+        )?;
+        Ok(Conn::Sqlite(c))
+    }
+
     /// Connects to PostgreSQL by a libpq connection string or URL
     /// (`postgres://user@host/db?sslmode=require`, `host=/run/pg dbname=x`). TLS is used
     /// over the network unless `sslmode=disable` (rustls, the system's CA certificates). Every commit is
@@ -431,7 +470,14 @@ fn pg_error(e: postgres::Error, config: Option<&postgres::Config>) -> Error {
             reason: e.to_string(),
         };
     }
-    Error::Database(e.to_string())
+    // The server's own words (what, where), not the client's "db error".
+    match e.as_db_error() {
+        Some(db) => Error::Database(match db.detail() {
+            Some(d) => format!("{} ({d})", db.message()),
+            None => db.message().to_string(),
+        }),
+        None => Error::Database(e.to_string()),
+    }
 }
 
 fn sqlite_params(params: &[Value]) -> Vec<rusqlite::types::Value> {

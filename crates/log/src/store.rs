@@ -161,7 +161,7 @@ impl Ledger {
         &self.origin
     }
 
-    pub fn size(&mut self) -> Result<u64> {
+    pub fn size(&self) -> Result<u64> {
         size(&self.conn)
     }
 
@@ -207,6 +207,35 @@ impl Ledger {
     /// The organisation's key (always an administrator).
     pub fn org(&self) -> &PublicKey {
         &self.org
+    }
+
+    /// Opens a commit note of this ledger: its signature checked against the officer
+    /// (or organisation) key that made that commit.
+    pub fn open_note(&self, note: &str) -> Result<Commit> {
+        let c = commit::read(note)?;
+        let r = self
+            .conn
+            .query_one(
+                "SELECT author FROM commits WHERE end_size = ?1",
+                sql_params![c.end() as i64],
+            )?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("the commit ending at {}", c.end()),
+                hint: "run `tradeseal verify`".into(),
+            })?;
+        let key = <[u8; 32]>::try_from(r.blob(0)?.as_slice())
+            .ok()
+            .and_then(|k| PublicKey::from_bytes(&k))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "ledger",
+                    "a commit's author is not a key: run `tradeseal verify`",
+                )
+            })?;
+        if c.checkpoint.origin != self.origin {
+            return Err(Error::invalid("checkpoint", "the note is another ledger's"));
+        }
+        commit::open(note, &key)
     }
 
     /// The latest commit note (the ledger's checkpoint), if any commit was made.
@@ -641,6 +670,17 @@ impl<'c> Appender<'c> {
         )?;
         insert_rows(self.tx, "merkle_nodes (level, idx, hash)", 3, &node_rows)?;
         Ok((first, self.hashes[from..].to_vec()))
+    }
+
+    /// As [`Appender::finish`] when entries were pushed; otherwise commits the caller's
+    /// rows alone (a commit of no entries has no note: an import of events all recorded
+    /// already, that still writes a partner's records).
+    pub fn end(self) -> Result<Option<Committed>> {
+        if self.hashes.is_empty() {
+            self.write.commit()?;
+            return Ok(None);
+        }
+        self.finish().map(Some)
     }
 
     /// Signs the commit's note, stores it and commits the transaction (inside one that

@@ -14,7 +14,6 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::io::{BufRead, Read};
-use tradeseal_log::db::Sql;
 use tradeseal_log::sql_params;
 use ts_rs::TS;
 

@@ -239,7 +239,7 @@ pub fn get(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<Stored> {
     check_id(id)?;
     let Some(r) = ledger.sql().query_one(
         "SELECT version, status, body, root, seq, created_ms, updated_ms FROM dossiers
-         WHERE id = ?1 AND (?2 IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1",
+         WHERE id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR version = ?2) ORDER BY version DESC LIMIT 1",
         sql_params![id, version],
     )?
     else {
@@ -980,7 +980,7 @@ fn sealed_parts(
         .sql()
         .query_one(
             "SELECT version, body, seed, seq FROM dossiers
-             WHERE id = ?1 AND status <> 'draft' AND (?2 IS NULL OR version = ?2)
+             WHERE id = ?1 AND status <> 'draft' AND (CAST(?2 AS BIGINT) IS NULL OR version = ?2)
              ORDER BY version DESC LIMIT 1",
             sql_params![id, version],
         )?
@@ -1045,7 +1045,7 @@ fn exists(ledger: &Ledger, id: &str, version: Option<u32>) -> Result<bool> {
     Ok(ledger
         .sql()
         .query_one(
-            "SELECT 1 FROM dossiers WHERE id = ?1 AND (?2 IS NULL OR version = ?2)",
+            "SELECT 1 FROM dossiers WHERE id = ?1 AND (CAST(?2 AS BIGINT) IS NULL OR version = ?2)",
             sql_params![id, version],
         )?
         .is_some())

@@ -16,6 +16,7 @@ mod label;
 mod label_clones;
 mod label_vectors;
 mod ledger;
+mod ledger_v2;
 mod ledger_vectors;
 mod merkle_vectors;
 mod parties;

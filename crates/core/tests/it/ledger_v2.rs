@@ -1,0 +1,270 @@
+//! The domain on a version 2 ledger, on SQLite and on PostgreSQL alike: EPCIS import
+//! (all or nothing, each event once), trace, timeline, master data, dossier drafts with
+//! attachments in chunks, screening lists, the scan log kept, commit notes verified.
+
+use crate::epcis::{coffee_chain, import_bytes};
+use crate::{new_home, t};
+use tradeseal_core::db::{Conn, Engine, Sql};
+use tradeseal_core::dossier::{model::Dossier, store};
+use tradeseal_core::ledger::{Ledger, NewEntry};
+use tradeseal_core::trace::{self, Direction};
+
+const R_031: &str = "https://id.gs1.org/01/04012345123456/10/R-2026-031";
+
+/// A fresh v2 ledger on each engine, with the folder that holds the SQLite one.
+fn ledgers(org: &tradeseal_core::signature::PublicKey) -> Vec<(Engine, Ledger, tempfile::TempDir)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.sqlite");
+    let sqlite = Ledger::create_v2(Conn::sqlite(&file).unwrap(), org, &file).unwrap();
+    let url = tradeseal_log::throwaway::database();
+    let pg = Ledger::create_v2(
+        Conn::postgres(&url).unwrap(),
+        org,
+        std::path::Path::new("team"),
+    )
+    .unwrap();
+    vec![
+        (Engine::Sqlite, sqlite, dir),
+        (Engine::Postgres, pg, tempfile::tempdir().unwrap()),
+    ]
+}
+
+#[test]
+fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
+    let (_d, _home, s) = new_home();
+    for (engine, mut l, dir) in ledgers(&s.public_key()) {
+        let e = format!("{engine:?}");
+        assert_eq!(l.format(), 2);
+        // EPCIS: every event once, a second import finds them all known.
+        let r = import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+        assert_eq!((r.events, r.new, r.known), (10, 10, 0), "{e}");
+        let again = import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+        assert_eq!((again.new, again.known), (0, 10), "{e}");
+        assert_eq!(again.outcomes[3].event, r.outcomes[3].event, "{e}");
+        assert_eq!(l.size().unwrap(), 10, "{e}");
+        // A document refused half-way records nothing.
+        let mut broken = coffee_chain();
+        broken.truncate(broken.len() / 2);
+        assert!(import_bytes(&mut l, &s, &broken).is_err(), "{e}");
+        assert_eq!(l.size().unwrap(), 10, "{e}");
+        // The commit note is the checkpoint: size 10, signed by the organisation key.
+        let (cp, note) = l.checkpoint().unwrap();
+        assert_eq!(cp.size, 10, "{e}");
+        assert!(note.contains("tradeseal-commit/v2 0 "), "{e}: {note}");
+        // Trace and timeline read the query tables written in the commit.
+        let back = trace::trace(&l, R_031, Direction::Back).unwrap();
+        assert!(back.nodes.iter().filter(|n| n.origin).count() >= 2, "{e}");
+        let events = tradeseal_core::timeline::timeline(&l, &Default::default(), 100).unwrap();
+        assert_eq!(events.len(), 10, "{e}");
+        let md = tradeseal_core::masterdata::list(&l, None, None, 100).unwrap();
+        // A note, appended as its own commit.
+        l.append(
+            &s,
+            t(5),
+            &[NewEntry::note("received in good order").unwrap()],
+        )
+        .unwrap();
+        assert_eq!(l.size().unwrap(), 11, "{e}");
+        assert_eq!(
+            tradeseal_core::masterdata::list(&l, None, None, 100)
+                .unwrap()
+                .len(),
+            md.len(),
+            "{e}"
+        );
+        // A dossier draft with a 3 MB attachment (three chunks), read back whole.
+        let d = Dossier::new(&store::new_id([7; 8]));
+        store::create(&l, &d, t(6)).unwrap();
+        let big: Vec<u8> = (0..3_000_001u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+            .collect();
+        let p = dir.path().join("scan.pdf");
+        std::fs::write(&p, &big).unwrap();
+        let a = store::attach_document(&l, &d.id, None, &p, Default::default(), t(7)).unwrap();
+        assert_eq!(
+            store::attachment(&l, &a.sha256).unwrap().unwrap(),
+            big,
+            "{e}"
+        );
+        let chunks = l
+            .sql()
+            .query_one("SELECT count(*) FROM attachment_chunks", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap();
+        assert_eq!(chunks, 3, "{e}");
+        // Saved against an old revision: refused.
+        let old = store::get(&l, &d.id, None).unwrap();
+        assert_eq!(old.dossier.documents.len(), 1, "{e}");
+        // Screening lists, replaced whole.
+        let n = tradeseal_core::dossier::screening::import_list(&l, "UFLPA", "name\nAcme Cotton\n")
+            .unwrap();
+        assert_eq!(n, 1, "{e}");
+        // The scan log is only added to, on either engine.
+        l.sql()
+            .execute(
+                "INSERT INTO label_sightings (time_ms, gtin, lot, serial, place, source, verdict) VALUES (1, 'g', 'l', 's', 'p', 'f', 'v')",
+                &[],
+            )
+            .unwrap();
+        assert!(
+            l.sql().execute("DELETE FROM label_sightings", &[]).is_err(),
+            "{e}"
+        );
+        // A sealed dossier stays as sealed (the trigger), on either engine.
+        assert!(
+            l.sql()
+                .execute("UPDATE dossiers SET status = 'superseded'", &[])
+                .is_err(),
+            "{e}: a draft does not jump to superseded"
+        );
+        // The whole ledger verifies: commits tile it, notes sign its roots.
+        let report = l.v2().unwrap().verify().unwrap();
+        assert!(report.intact(), "{e}: {:?}", report.findings);
+        assert_eq!((report.size, report.commits), (11, 2), "{e}");
+    }
+}
+
+#[test]
+fn a_version_2_ledger_reopens_with_its_domain_tables_and_refuses_a_v1_file() {
+    let (_d, home, s) = new_home();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.sqlite");
+    {
+        let mut l =
+            Ledger::create_v2(Conn::sqlite(&file).unwrap(), &s.public_key(), &file).unwrap();
+        import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+    }
+    let l = Ledger::open_v2(Conn::sqlite(&file).unwrap(), &file).unwrap();
+    assert_eq!((l.format(), l.size().unwrap()), (2, 10));
+    assert_eq!(l.origin(), home.card().origin);
+    // A v1 home's ledger is not opened as v2: the error says how to upgrade.
+    let v1 = home.path().join("ledger.sqlite");
+    drop(home.ledger().unwrap());
+    let e = Ledger::open_v2(Conn::sqlite(&v1).unwrap(), &v1)
+        .err()
+        .expect("refused");
+    assert!(e.to_string().contains("tradeseal ledger upgrade"), "{e}");
+}
+
+/// The domain's tables, each with its columns in order, as SQLite says.
+fn sqlite_tables(c: &rusqlite::Connection) -> Vec<(String, Vec<(String, String)>)> {
+    let ledger_tables = [
+        "meta",
+        "entries",
+        "merkle_nodes",
+        "checkpoint",
+        "commits",
+        "officers",
+    ];
+    let names: Vec<String> = c
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .filter(|n: &String| !ledger_tables.contains(&n.as_str()))
+        .collect();
+    names
+        .into_iter()
+        .map(|t| {
+            let cols = c
+                .prepare(&format!("PRAGMA table_info({t})"))
+                .unwrap()
+                .query_map([], |r| Ok((r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+                .unwrap()
+                .map(|r| r.unwrap())
+                .collect();
+            (t, cols)
+        })
+        .collect()
+}
+
+fn sqlite_objects(c: &rusqlite::Connection, kind: &str) -> Vec<String> {
+    c.prepare("SELECT name FROM sqlite_master WHERE type = ?1 AND name NOT LIKE 'sqlite_%' AND name NOT IN ('entries_kind_seq', 'entries_rotations') ORDER BY name")
+        .unwrap()
+        .query_map([kind], |r| r.get(0))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+#[test]
+fn the_domain_schemas_agree_with_the_v1_migrations_and_with_each_other() {
+    let (_d, home, s) = new_home();
+    drop(home.ledger().unwrap());
+    let v1 = rusqlite::Connection::open(home.path().join("ledger.sqlite")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ledger.sqlite");
+    drop(Ledger::create_v2(Conn::sqlite(&file).unwrap(), &s.public_key(), &file).unwrap());
+    let v2 = rusqlite::Connection::open(&file).unwrap();
+    // SQLite: a v1 home migrated to schema 7 and a new v2 ledger have the same domain.
+    let tables = sqlite_tables(&v2);
+    assert_eq!(sqlite_tables(&v1), tables);
+    for kind in ["index", "trigger"] {
+        assert_eq!(
+            sqlite_objects(&v1, kind),
+            sqlite_objects(&v2, kind),
+            "{kind}"
+        );
+    }
+    // PostgreSQL: the same tables and columns, in PostgreSQL's types.
+    let url = tradeseal_log::throwaway::database();
+    let pg = Ledger::create_v2(
+        Conn::postgres(&url).unwrap(),
+        &s.public_key(),
+        std::path::Path::new("team"),
+    )
+    .unwrap();
+    for (t, cols) in &tables {
+        let got: Vec<(String, String)> = pg
+            .sql()
+            .query(
+                "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?1 ORDER BY ordinal_position",
+                tradeseal_log::sql_params![t.as_str()],
+            )
+            .unwrap()
+            .iter()
+            .map(|r| (r.text(0).unwrap(), r.text(1).unwrap()))
+            .collect();
+        let want: Vec<(String, String)> = cols
+            .iter()
+            .map(|(c, ty)| {
+                let pg_ty = match ty.as_str() {
+                    "INTEGER" => "bigint",
+                    "TEXT" => "text",
+                    "BLOB" => "bytea",
+                    "REAL" => "double precision",
+                    other => panic!("{t}.{c}: type {other}"),
+                };
+                (c.clone(), pg_ty.to_string())
+            })
+            .collect();
+        assert_eq!(got, want, "{t}");
+    }
+    let pg_tables = pg
+        .sql()
+        .query(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema() AND table_name NOT IN ('meta', 'entries', 'merkle_nodes', 'commits', 'officers')",
+            &[],
+        )
+        .unwrap()[0]
+        .int(0)
+        .unwrap();
+    assert_eq!(pg_tables as usize, tables.len());
+    let pg_triggers = pg
+        .sql()
+        .query(
+            "SELECT DISTINCT trigger_name FROM information_schema.triggers ORDER BY trigger_name",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.text(0).unwrap())
+        .collect::<Vec<_>>();
+    // SQLite needs two triggers for "only added to"; PostgreSQL one for both.
+    let mut sqlite_triggers = sqlite_objects(&v2, "trigger");
+    sqlite_triggers.retain(|t| t != "label_sightings_not_deleted");
+    assert_eq!(pg_triggers, sqlite_triggers);
+}
