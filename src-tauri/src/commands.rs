@@ -134,15 +134,7 @@ pub async fn ledger_info(state: State<'_, Session>) -> Res<LedgerView> {
 pub async fn entries(state: State<'_, Session>, from: u64, to: u64) -> Res<Vec<EntryView>> {
     let u = state.current()?;
     let to = to.min(from.saturating_add(500));
-    blocking(move || {
-        Ok(u.home
-            .ledger_read_only()?
-            .entries_desc(from, to)?
-            .iter()
-            .map(EntryView::from)
-            .collect())
-    })
-    .await
+    blocking(move || u.home.ledger_read_only()?.entry_views_desc(from, to)).await
 }
 
 #[tauri::command]

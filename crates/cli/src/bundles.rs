@@ -5,7 +5,6 @@ use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::bundle::{self, BundleReport, BundleVerdict, FindingSeverity};
-use tradeseal_core::home::Home;
 use tradeseal_core::trace;
 use tradeseal_core::{Error, Result};
 
@@ -57,7 +56,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
     match cmd {
         BundleCommand::Export { goods, output } => {
             let (kind, start) = goods.start()?;
-            let h = Home::open(home)?;
+            let h = crate::env::home(home)?;
             let ledger = h.ledger_for_export()?;
             let n = tradeseal_core::files::write_atomically(&output, |w| {
                 bundle::export(&ledger, h.card(), kind, &start, w)
@@ -71,7 +70,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         BundleCommand::Import { file, json } => {
-            let h = Home::open(home)?;
+            let h = crate::env::home(home)?;
             let open = || {
                 std::fs::File::open(&file)
                     .map(std::io::BufReader::new)
@@ -115,7 +114,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             paper,
         } => {
             // Judged by this home's trust store when there is one; otherwise every signer is unknown.
-            let h = match Home::open(home) {
+            let h = match crate::env::home(home) {
                 Ok(h) => Some(h),
                 Err(Error::HomeMissing { .. }) => None,
                 Err(e) => return Err(e),

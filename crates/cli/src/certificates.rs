@@ -43,7 +43,7 @@ pub struct IssueArgs {
 }
 
 pub fn run(home: &Path, c: CertificateCommand) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     match c {
         CertificateCommand::Issue(a) => {
             check_pdf(&a.output)?;

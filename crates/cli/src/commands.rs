@@ -34,6 +34,8 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Sightings(a) => crate::labels::sightings(home, a),
         Command::Certificate(c) => crate::certificates::run(home, c),
         Command::Key(KeyCommand::Rotate) => rotate(home),
+        Command::Team(c) => crate::team::team(home, c),
+        Command::Officer(c) => crate::team::officer(home, c),
         Command::Codelists(CodelistsCommand::Unlocode { files }) => unlocode(home, &files),
     }
 }
@@ -86,7 +88,7 @@ fn init(home: &Path, org: &str, gln: Option<&str>) -> Result<ExitCode> {
 }
 
 fn identity(home: &Path, json: bool, output: Option<&Path>, qr: Option<&Path>) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     if let Some(p) = qr {
         let bytes = match p.extension().and_then(|e| e.to_str()) {
             Some("svg") => tradeseal_core::identity::QrModules::of(
@@ -121,7 +123,7 @@ fn identity(home: &Path, json: bool, output: Option<&Path>, qr: Option<&Path>) -
 }
 
 fn rotate(home: &Path) -> Result<ExitCode> {
-    let mut h = Home::open(home)?;
+    let mut h = crate::env::home(home)?;
     let old = h.card().clone();
     let seq = h.rotate_key(
         &env::passphrase(false)?,
@@ -147,7 +149,7 @@ pub(crate) fn append_one(home: &Home, entry: NewEntry) -> Result<(u64, tradeseal
 }
 
 fn note(home: &Path, text: &str) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let entry = NewEntry::note(text)?;
     let (seq, hash) = append_one(&h, entry)?;
     println!("Recorded entry {seq} ({hash})");
@@ -155,10 +157,9 @@ fn note(home: &Path, text: &str) -> Result<ExitCode> {
 }
 
 fn log(home: &Path, json: bool, limit: u64) -> Result<ExitCode> {
-    let ledger = Home::open(home)?.ledger_read_only()?;
+    let ledger = crate::env::home(home)?.ledger_read_only()?;
     let size = ledger.size()?;
-    let entries = ledger.entries_desc(size.saturating_sub(limit), size)?;
-    let views: Vec<EntryView> = entries.iter().map(EntryView::from).collect();
+    let views: Vec<EntryView> = ledger.entry_views_desc(size.saturating_sub(limit), size)?;
     if json {
         print_json(&views);
         return Ok(ExitCode::SUCCESS);
@@ -192,7 +193,7 @@ fn verify(home: &Path, saved: Option<&Path>, json: bool) -> Result<ExitCode> {
             )
         })
         .transpose()?;
-    let ledger = Home::open(home)?.ledger_read_only()?;
+    let ledger = crate::env::home(home)?.ledger_read_only()?;
     let report = verify::verify(&ledger, saved.as_deref(), &mut |_, _| {})?;
     if json {
         print_json(&report);
@@ -229,7 +230,7 @@ fn verify(home: &Path, saved: Option<&Path>, json: bool) -> Result<ExitCode> {
 }
 
 fn checkpoint(home: &Path) -> Result<ExitCode> {
-    let ledger = Home::open(home)?.ledger_read_only()?;
+    let ledger = crate::env::home(home)?.ledger_read_only()?;
     let (_, note) = ledger.checkpoint()?;
     print!("{note}");
     Ok(ExitCode::SUCCESS)
@@ -246,7 +247,7 @@ fn print_proof(label: &str, unit: &str, path: &[String], checkpoint: &str) {
 }
 
 fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
-    let ledger = Home::open(home)?.ledger_read_only()?;
+    let ledger = crate::env::home(home)?.ledger_read_only()?;
     if let Some(seq) = p.seq {
         let pr = proof::inclusion(&ledger, seq)?;
         if p.json {
@@ -279,7 +280,7 @@ fn prove(home: &Path, p: ProveArgs) -> Result<ExitCode> {
 }
 
 fn unlocode(home: &Path, files: &[std::path::PathBuf]) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let mut texts = Vec::with_capacity(files.len());
     for f in files {
         // UNECE publishes the CSV in Latin-1 (ISO 8859-1): read it as such when it is not UTF-8.

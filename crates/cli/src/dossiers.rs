@@ -166,7 +166,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
     if let DossierCommand::Verify { files, json } = cmd {
         return verify(home, &files, json);
     }
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let now = tradeseal_core::system::now();
     match cmd {
         DossierCommand::New {
@@ -706,7 +706,7 @@ fn verify(home: &Path, files: &[PathBuf], json: bool) -> Result<ExitCode> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let h = match Home::open(home) {
+    let h = match crate::env::home(home) {
         Ok(h) => Some(h),
         Err(Error::HomeMissing { .. }) => None,
         Err(e) => return Err(e),

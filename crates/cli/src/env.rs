@@ -1,5 +1,8 @@
-//! What the CLI takes from its environment: the passphrase.
+//! What the CLI takes from its environment: the passphrase, the team ledger.
 
+use std::path::Path;
+use std::sync::OnceLock;
+use tradeseal_core::home::Home;
 use tradeseal_core::{Error, Result};
 use zeroize::Zeroizing;
 
@@ -28,4 +31,16 @@ pub fn passphrase(confirm: bool) -> Result<Zeroizing<String>> {
         ));
     }
     Ok(p)
+}
+
+/// The team ledger given for this run (`--store`, else `TRADESEAL_STORE`).
+static STORE: OnceLock<Option<String>> = OnceLock::new();
+
+pub fn set_store(store: Option<String>) {
+    let _ = STORE.set(store);
+}
+
+/// The home at `path`, writing the team ledger this run names, if it names one.
+pub fn home(path: &Path) -> Result<Home> {
+    Ok(Home::open(path)?.with_store(STORE.get().cloned().flatten()))
 }

@@ -4,7 +4,6 @@ use clap::{ArgGroup, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::dossier::{geojson, store};
-use tradeseal_core::home::Home;
 use tradeseal_core::Result;
 
 #[derive(Subcommand)]
@@ -30,7 +29,7 @@ pub fn run(home: &Path, cmd: EudrCommand) -> Result<ExitCode> {
         lot,
         output,
     } = cmd;
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let ledger = h.ledger_read_only()?;
     let org = h.card().org.clone();
     let plots = match (dossier, lot) {

@@ -5,7 +5,6 @@ use clap::Args;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::bundle::BundleVerdict;
-use tradeseal_core::home::Home;
 use tradeseal_core::label::{self, issue, layout, scan, Serials};
 use tradeseal_core::{Error, Result};
 
@@ -92,7 +91,7 @@ pub struct SightingsArgs {
 }
 
 pub fn sightings(home: &Path, a: SightingsArgs) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let l = h.ledger_read_only()?;
     let serial = match &a.serial {
         Some(text) => {
@@ -195,7 +194,7 @@ fn write_labels(
 }
 
 pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     if let Some(LabelsAgain::Reprint {
         entry,
         layout,
@@ -305,7 +304,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
 }
 
 pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
-    let h = match Home::open(home) {
+    let h = match crate::env::home(home) {
         Ok(h) => Some(h),
         Err(Error::HomeMissing { .. }) => None,
         Err(e) => return Err(e),

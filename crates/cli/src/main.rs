@@ -10,6 +10,7 @@ mod eudr;
 mod labels;
 mod parties;
 mod supply;
+mod team;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -28,6 +29,16 @@ struct Cli {
     /// The home folder (default: $TRADESEAL_HOME, else the platform data folder)
     #[arg(long, global = true, value_name = "DIR")]
     home: Option<PathBuf>,
+    /// The team ledger to write instead of the home's own (a PostgreSQL connection
+    /// string; default: $TRADESEAL_STORE, else the home's setting from `team init`/`join`)
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "TRADESEAL_STORE",
+        hide_env_values = true
+    )]
+    store: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -113,6 +124,12 @@ enum Command {
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),
+    /// A team's ledger in PostgreSQL: found it, join it from an officer's desk
+    #[command(subcommand)]
+    Team(team::TeamCommand),
+    /// The officers of a team ledger: enrol, list, revoke
+    #[command(subcommand)]
+    Officer(team::OfficerCommand),
     /// Replace or add code lists of this home (assets/codelists/README.md)
     #[command(subcommand)]
     Codelists(CodelistsCommand),
@@ -172,6 +189,7 @@ fn main() -> ExitCode {
         .home
         .clone()
         .unwrap_or_else(tradeseal_core::home::default_location);
+    env::set_store(cli.store.clone());
     match commands::run(cli.command, &home) {
         Ok(code) => code,
         Err(e) => {

@@ -4,7 +4,6 @@ use crate::commands::append_one;
 use clap::Subcommand;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tradeseal_core::home::Home;
 use tradeseal_core::parties::{self, PartyView};
 use tradeseal_core::Result;
 
@@ -56,7 +55,7 @@ fn print(p: &PartyView) {
 }
 
 pub fn run(home: &Path, cmd: PartyCommand) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     match cmd {
         PartyCommand::Add { card } => {
             let text = tradeseal_core::files::read_text_limited(

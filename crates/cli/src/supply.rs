@@ -7,7 +7,6 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tradeseal_core::epcis::{self, ExportFormat, ExportSelection};
-use tradeseal_core::home::Home;
 use tradeseal_core::masterdata::{self, Location, Party, Product};
 use tradeseal_core::trace::{self, Direction, TraceResult};
 use tradeseal_core::{Error, Result};
@@ -185,7 +184,7 @@ pub fn epcis_cmd(home: &Path, cmd: EpcisCommand) -> Result<ExitCode> {
 }
 
 fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let open = || {
         std::fs::File::open(file).map_err(|e| Error::io(format!("opening {}", file.display()), e))
     };
@@ -310,7 +309,7 @@ fn export(
         None if by_name => ExportFormat::Xml(epcis::XmlVersion::V2_0),
         None => ExportFormat::JsonLd,
     };
-    let ledger = Home::open(home)?.ledger_read_only()?;
+    let ledger = crate::env::home(home)?.ledger_read_only()?;
     let sel = match lot {
         None => ExportSelection::All,
         Some(l) => ExportSelection::lot_history(&ledger, l)?,
@@ -344,7 +343,7 @@ pub fn trace_cmd(home: &Path, a: TraceArgs) -> Result<ExitCode> {
     } else {
         Direction::Forward
     };
-    let ledger = Home::open(home)?.ledger_read_only()?;
+    let ledger = crate::env::home(home)?.ledger_read_only()?;
     let r = trace::trace(&ledger, &start, dir)?;
     if a.json {
         print_json(&r);
@@ -409,7 +408,7 @@ fn print_trace(r: &TraceResult) {
 }
 
 pub fn master_cmd(home: &Path, cmd: MasterCommand) -> Result<ExitCode> {
-    let h = Home::open(home)?;
+    let h = crate::env::home(home)?;
     let lists = h.codelists()?;
     let entry = match cmd {
         MasterCommand::List { kind, search, json } => {

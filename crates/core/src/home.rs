@@ -1,5 +1,9 @@
 //! The home folder: `ledger.sqlite`, `identity.json` (the public card) and `identity.age`
 //! (the encrypted key). Created whole or not at all; never overwritten.
+//!
+//! A desk of a team (team.rs) keeps the organisation's card in `identity.json`, its
+//! officer's card in `officer.json` and the officer's own key in `identity.age`; its
+//! ledger is the team's, in PostgreSQL (`settings.json`: `store`).
 
 use crate::error::{Error, Result};
 use crate::gs1::Gln;
@@ -16,6 +20,8 @@ pub const CARD_FILE: &str = "identity.json";
 pub const KEY_FILE: &str = "identity.age";
 /// The home's local settings (not signed, not shared): `settings.json`.
 pub const SETTINGS_FILE: &str = "settings.json";
+/// An officer desk's own card (`tradeseal-officer-card/v1`, ledger.md §7).
+pub const OFFICER_FILE: &str = "officer.json";
 
 /// Local settings of a home, as the app keeps them.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -23,12 +29,17 @@ pub const SETTINGS_FILE: &str = "settings.json";
 pub struct Settings {
     /// Minutes without activity after which the desktop app locks the key (1 to 480).
     pub idle_lock_minutes: u32,
+    /// The team ledger this desk writes: a PostgreSQL connection string (`team init`,
+    /// `team join`). None: the home's own `ledger.sqlite`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub store: Option<String>,
 }
 
 impl Default for Settings {
     fn default() -> Settings {
         Settings {
             idle_lock_minutes: 15,
+            store: None,
         }
     }
 }
@@ -47,6 +58,10 @@ pub struct InitOptions<'a> {
 pub struct Home {
     path: PathBuf,
     card: IdentityCard,
+    /// This desk's officer card, on an officer's desk of a team.
+    officer: Option<crate::commit::OfficerCard>,
+    /// A store given for this run (`--store`, `TRADESEAL_STORE`), over the settings'.
+    store: Option<String>,
 }
 
 /// True when `path` exists and is not an empty folder: `init` refuses it.
@@ -67,37 +82,54 @@ impl Home {
             .map(Gln::parse)
             .transpose()?;
         identity::check_passphrase(opts.passphrase)?;
-        if occupied(path) {
-            return Err(Error::HomeExists { path: path.into() });
+        let card = create_whole(path, |dir| Home::build(dir, &org, gln.as_ref(), &opts))?;
+        Ok(Home {
+            path: path.into(),
+            card,
+            officer: None,
+            store: None,
+        })
+    }
+
+    /// Creates an officer's desk of a team at `path` (which must not exist or be an
+    /// empty folder): the organisation's card, the officer's card, the officer's key
+    /// encrypted with `passphrase`, and the team ledger's connection string.
+    pub fn init_officer(
+        path: &Path,
+        org_card: &IdentityCard,
+        officer: &crate::commit::OfficerCard,
+        seed: &[u8; 32],
+        passphrase: &str,
+        kdf_log_n: u8,
+        store: &str,
+    ) -> Result<Home> {
+        identity::check_passphrase(passphrase)?;
+        if PublicKey::of(&SigningKey::from_bytes(seed)).to_hex() != officer.public_key {
+            return Err(Error::invalid(
+                "officer",
+                "the officer card is not this key's",
+            ));
         }
-        let parent = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("home");
-        // Build beside the target and rename into place, so a failed init leaves nothing.
-        let staging = parent.join(format!(".{name}.init-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&staging);
-        private_dir(&staging).map_err(|e| write_error(&staging, e))?;
-        let built = Home::build(&staging, &org, gln.as_ref(), &opts);
-        let placed = built.and_then(|card| {
-            if path.exists() {
-                fs::remove_dir(path).map_err(|e| write_error(path, e))?;
-            }
-            fs::rename(&staging, path).map_err(|e| write_error(path, e))?;
-            Ok(card)
-        });
-        match placed {
-            Ok(card) => Ok(Home {
-                path: path.into(),
-                card,
-            }),
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                Err(e)
-            }
-        }
+        let sealed = identity::encrypt_seed(seed, passphrase, kdf_log_n)?;
+        create_whole(path, |dir| {
+            write_synced(&dir.join(KEY_FILE), &sealed)?;
+            let json = serde_json::to_vec_pretty(org_card).expect("a card serialises");
+            write_synced(&dir.join(CARD_FILE), &json)?;
+            let json = serde_json::to_vec_pretty(officer).expect("a card serialises");
+            write_synced(&dir.join(OFFICER_FILE), &json)?;
+            let settings = Settings {
+                store: Some(store.to_string()),
+                ..Settings::default()
+            };
+            let json = serde_json::to_vec_pretty(&settings).expect("settings serialise");
+            write_synced(&dir.join(SETTINGS_FILE), &json)
+        })?;
+        Ok(Home {
+            path: path.into(),
+            card: org_card.clone(),
+            officer: Some(officer.clone()),
+            store: None,
+        })
     }
 
     fn build(
@@ -173,11 +205,45 @@ impl Home {
         if !path.join(KEY_FILE).is_file() {
             return Err(not_home("the key file identity.age is missing"));
         }
+        let officer = match fs::read(path.join(OFFICER_FILE)) {
+            Ok(b) => {
+                let o: crate::commit::OfficerCard = serde_json::from_slice(&b)
+                    .map_err(|_| not_home("officer.json is not an officer card"))?;
+                o.check()?;
+                Some(o)
+            }
+            Err(_) => None,
+        };
         tighten(path);
         Ok(Home {
             path: path.into(),
             card,
+            officer,
+            store: None,
         })
+    }
+
+    /// This run's store (`--store`, `TRADESEAL_STORE`), over the home's setting.
+    pub fn with_store(mut self, store: Option<String>) -> Home {
+        self.store = store.filter(|s| !s.trim().is_empty());
+        self
+    }
+
+    /// The team ledger's connection string this desk writes, if it writes one.
+    pub fn store(&self) -> Option<String> {
+        self.store.clone().or_else(|| self.settings().store)
+    }
+
+    /// This desk's officer card (an officer's desk of a team).
+    pub fn officer(&self) -> Option<&crate::commit::OfficerCard> {
+        self.officer.as_ref()
+    }
+
+    /// The team ledger this desk writes, opened.
+    fn team_ledger(&self, url: &str) -> Result<Ledger> {
+        let conn = tradeseal_log::db::Conn::postgres(url)?;
+        let label = tradeseal_log::db::store_label(url);
+        self.check_ledger_key(Ledger::open_v2(conn, Path::new(&label))?)
     }
 
     /// Whether a home exists at `path` (used by the app's first-run screen).
@@ -205,7 +271,11 @@ impl Home {
         let file = fs::read(&kp).map_err(|e| Error::io(format!("reading {}", kp.display()), e))?;
         let seed = identity::decrypt_seed(&file, passphrase, &kp)?;
         let key = SigningKey::from_bytes(&seed);
-        if PublicKey::of(&key).to_hex() != self.card.public_key {
+        let own = match &self.officer {
+            Some(o) => &o.public_key,
+            None => &self.card.public_key,
+        };
+        if PublicKey::of(&key).to_hex() != *own {
             return Err(Error::NotAHome {
                 path: self.path.clone(),
                 reason: "identity.age and identity.json hold different keys".into(),
@@ -233,6 +303,12 @@ impl Home {
         now: Timestamp,
         kdf_log_n: u8,
     ) -> Result<u64> {
+        if self.officer.is_some() || self.store().is_some() {
+            return Err(Error::invalid(
+                "key",
+                "a team's keys are rotated in the team ledger (officer.rotate, key.rotate), which this TradeSeal does not do yet: revoke the officer's key and enrol a new one",
+            ));
+        }
         let old = self.unlock(passphrase)?;
         let mut ledger = self.ledger()?;
         let key = SigningKey::from_bytes(&seed);
@@ -258,6 +334,15 @@ impl Home {
 
     /// The ledger, for appending. A home marked read-only is refused before anything is written.
     pub fn ledger(&self) -> Result<Ledger> {
+        if let Some(url) = self.store() {
+            return self.team_ledger(&url);
+        }
+        if self.officer.is_some() {
+            return Err(Error::invalid(
+                "store",
+                "this desk is an officer's of a team and names no team ledger: give --store or set TRADESEAL_STORE",
+            ));
+        }
         let lp = self.path.join(LEDGER_FILE);
         for p in [&self.path, &lp] {
             if fs::metadata(p)
@@ -281,6 +366,10 @@ impl Home {
 
     /// The ledger, for reading only.
     pub fn ledger_read_only(&self) -> Result<Ledger> {
+        if self.store().is_some() || self.officer.is_some() {
+            // A team ledger's reader takes no write lock: the same connection.
+            return self.ledger();
+        }
         self.check_ledger_key(Ledger::open_read_only(&self.path.join(LEDGER_FILE))?)
     }
 
@@ -293,6 +382,35 @@ impl Home {
         }
         Ok(l)
     }
+}
+
+/// Creates the folder `path` whole or not at all: `fill` writes its files into a private
+/// folder beside it, which is then renamed into place. `path` must not exist or be an
+/// empty folder.
+fn create_whole<T>(path: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    if occupied(path) {
+        return Err(Error::HomeExists { path: path.into() });
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| write_error(parent, e))?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("home");
+    let staging = parent.join(format!(".{name}.init-{}", std::process::id()));
+    let _ = fs::remove_dir_all(&staging);
+    private_dir(&staging).map_err(|e| write_error(&staging, e))?;
+    let placed = fill(&staging).and_then(|v| {
+        if path.exists() {
+            fs::remove_dir(path).map_err(|e| write_error(path, e))?;
+        }
+        fs::rename(&staging, path).map_err(|e| write_error(path, e))?;
+        Ok(v)
+    });
+    if placed.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    placed
 }
 
 fn next_files(home: &Path) -> (PathBuf, PathBuf) {

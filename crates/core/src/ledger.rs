@@ -251,6 +251,14 @@ impl Ledger {
         }
     }
 
+    /// The version 2 store, to read.
+    pub fn store_v2(&self) -> Option<&tradeseal_log::store::Ledger> {
+        match &self.store {
+            Store::V1(_) => None,
+            Store::V2(l) => Some(l),
+        }
+    }
+
     /// The version 2 store, for its officers, commits and verification.
     pub fn v2(&mut self) -> Option<&mut tradeseal_log::store::Ledger> {
         match &mut self.store {
@@ -449,6 +457,36 @@ impl Ledger {
                     self.size().unwrap_or(0).saturating_sub(1)
                 ),
             })?
+    }
+
+    /// Entries with `from <= seq < to`, newest first, as the CLI and the app list them
+    /// (either format).
+    pub fn entry_views_desc(&self, from: u64, to: u64) -> Result<Vec<crate::view::EntryView>> {
+        use tradeseal_log::db::Sql;
+        if self.format() == 1 {
+            return Ok(self
+                .entries_desc(from, to)?
+                .iter()
+                .map(crate::view::EntryView::from)
+                .collect());
+        }
+        self.sql()
+            .query(
+                "SELECT seq, kind, time_ms, author, payload, hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC",
+                tradeseal_log::sql_params![from as i64, to as i64],
+            )?
+            .iter()
+            .map(|r| {
+                Ok(crate::view::EntryView::of_v2(
+                    r.int(0)? as u64,
+                    &r.text(1)?,
+                    Timestamp::from_unix_millis(r.int(2)?)?,
+                    &r.blob(3)?,
+                    &r.text(4)?,
+                    &r.blob(5)?,
+                ))
+            })
+            .collect()
     }
 
     /// Entries with `from <= seq < to`, newest first.

@@ -23,6 +23,7 @@ pub mod parties;
 pub mod pdf;
 pub mod proof;
 pub mod system;
+pub mod team;
 pub mod timeline;
 pub mod trace;
 pub mod verify;
@@ -30,6 +31,6 @@ pub mod view;
 
 // The ledger formats live below the domain, in tradeseal-log; here under their old paths.
 pub use tradeseal_log::{
-    canonical, checkpoint, commit, db, entry, error, hash, merkle, signature, time,
+    canonical, checkpoint, commit, db, entry, error, hash, merkle, signature, store, time,
 };
 pub use tradeseal_log::{Error, ErrorCode, Hash, Result, Timestamp};

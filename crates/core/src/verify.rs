@@ -94,6 +94,9 @@ pub fn verify(
     saved_checkpoint: Option<&str>,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Report> {
+    if ledger.format() == 2 {
+        return verify_v2(ledger, saved_checkpoint, progress);
+    }
     let total = ledger.size()?;
     let mut c = Collector {
         findings: Vec::new(),
@@ -392,4 +395,116 @@ fn check_tree(ledger: &Ledger, leaves: &[Hash], c: &mut Collector) -> Result<()>
         );
     }
     Ok(())
+}
+
+/// A version 2 ledger (ledger.md §11): the store checks entries, commits, notes,
+/// attribution and the officer set; a saved commit note must be one this ledger signed
+/// at its size, with the same root.
+fn verify_v2(
+    ledger: &Ledger,
+    saved_checkpoint: Option<&str>,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Report> {
+    use tradeseal_log::db::Sql;
+    let store = ledger.store_v2().expect("format 2");
+    let total = ledger.size()?;
+    let r = store.verify()?;
+    progress(r.size, total.max(r.size));
+    let mut c = Collector {
+        findings: Vec::new(),
+        dropped: 0,
+    };
+    for f in &r.findings {
+        c.add(f.code, f.seq, f.message.clone(), RESTORE);
+    }
+    let (mut checkpoint_size, mut root) = (0, String::new());
+    match ledger.checkpoint() {
+        Ok((cp, _)) => {
+            checkpoint_size = cp.size;
+            root = cp.root.to_hex();
+        }
+        Err(e) if total > 0 => c.add(
+            "checkpoint-invalid",
+            None,
+            format!("the latest commit note does not verify: {e}"),
+            RESTORE,
+        ),
+        Err(_) => root = merkle::empty_root().to_hex(),
+    }
+    let mut saved_checkpoint_size = None;
+    if let Some(note) = saved_checkpoint {
+        match tradeseal_log::commit::read(note) {
+            Err(e) => c.add(
+                "saved-checkpoint-invalid",
+                None,
+                format!("the saved checkpoint is not a commit note of a version 2 ledger: {e}"),
+                "give a checkpoint saved from this ledger (`tradeseal checkpoint`)",
+            ),
+            Ok(saved) if saved.checkpoint.origin != ledger.origin() => c.add(
+                "saved-checkpoint-invalid",
+                None,
+                format!(
+                    "the saved checkpoint is of the ledger {}, not this one",
+                    saved.checkpoint.origin
+                ),
+                "give a checkpoint saved from this ledger (`tradeseal checkpoint`)",
+            ),
+            Ok(saved) => {
+                let size = saved.end();
+                let held = ledger.sql().query_one(
+                    "SELECT note FROM commits WHERE end_size = ?1",
+                    tradeseal_log::sql_params![size as i64],
+                )?;
+                match held {
+                    _ if size > r.size => c.add(
+                        "truncated",
+                        Some(r.size),
+                        format!("the saved checkpoint signs {size} entries but only {} are present", r.size),
+                        RESTORE,
+                    ),
+                    None => c.add(
+                        "history-rewritten",
+                        None,
+                        format!("the ledger has no commit ending at {size}, where the saved checkpoint ends"),
+                        RESTORE,
+                    ),
+                    Some(row) => {
+                        let ours = tradeseal_log::commit::read(&row.text(0)?)?;
+                        if store.open_note(note).is_err() {
+                            c.add(
+                                "saved-checkpoint-invalid",
+                                None,
+                                "the saved checkpoint's signature is not the officer's who made that commit".into(),
+                                "give a checkpoint saved from this ledger (`tradeseal checkpoint`)",
+                            );
+                        } else if ours.checkpoint.root != saved.checkpoint.root {
+                            c.add(
+                                "history-rewritten",
+                                None,
+                                format!("the entries before {size} no longer give the root the saved checkpoint signs"),
+                                RESTORE,
+                            );
+                        } else {
+                            saved_checkpoint_size = Some(size);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let first_bad = c.findings.iter().filter_map(|f| f.seq).min();
+    Ok(Report {
+        verdict: if c.findings.is_empty() {
+            Verdict::Intact
+        } else {
+            Verdict::Failed
+        },
+        origin: ledger.origin().to_string(),
+        entries: r.size,
+        checkpoint_size,
+        root,
+        saved_checkpoint_size,
+        first_bad,
+        findings: c.findings,
+    })
 }

@@ -45,6 +45,34 @@ impl From<&Entry> for EntryView {
     }
 }
 
+impl EntryView {
+    /// A version 2 entry (no `prev`, no signature of its own: its commit's note signs it).
+    pub fn of_v2(
+        seq: u64,
+        kind: &str,
+        time: crate::time::Timestamp,
+        author: &[u8],
+        payload_text: &str,
+        hash: &[u8],
+    ) -> EntryView {
+        let payload: serde_json::Value =
+            serde_json::from_str(payload_text).unwrap_or(serde_json::Value::Null);
+        let summary = summarise(kind, &payload).unwrap_or_else(|| first_line(payload_text, 120));
+        EntryView {
+            seq,
+            kind: kind.to_string(),
+            time: time.to_rfc3339(),
+            time_ms: time.unix_millis() as f64,
+            author: hex::encode(author),
+            prev: String::new(),
+            hash: hex::encode(hash),
+            signature: String::new(),
+            payload,
+            summary,
+        }
+    }
+}
+
 /// One line for an entry of a known kind.
 fn summarise(kind: &str, payload: &serde_json::Value) -> Option<String> {
     let s = |v: &serde_json::Value, k: &str| v.get(k).and_then(|x| x.as_str()).map(str::to_string);

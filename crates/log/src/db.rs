@@ -436,6 +436,26 @@ fn pg_sql(sql: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// How messages name the PostgreSQL database of a connection string: its name and
+/// host, never its password.
+pub fn store_label(url: &str) -> String {
+    match url.parse::<postgres::Config>() {
+        Ok(c) => {
+            let hosts: Vec<String> = c.get_hosts().iter().map(|h| host_text(h).0).collect();
+            format!(
+                "the team ledger (database {} on {})",
+                c.get_dbname().or(c.get_user()).unwrap_or("?"),
+                if hosts.is_empty() {
+                    "localhost".to_string()
+                } else {
+                    hosts.join(", ")
+                }
+            )
+        }
+        Err(_) => "the team ledger".into(),
+    }
+}
+
 /// A host as text, and whether it is a Unix socket folder (local, no TLS).
 fn host_text(h: &postgres::config::Host) -> (String, bool) {
     match h {

@@ -453,7 +453,7 @@ impl Ledger {
     }
 
     /// Every entry's stored fields and every commit, and the checks of ledger.md §11.
-    pub fn verify(&mut self) -> Result<Report> {
+    pub fn verify(&self) -> Result<Report> {
         verify(&self.conn, &self.origin, &self.org)
     }
 }

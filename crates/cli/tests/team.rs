@@ -1,0 +1,161 @@
+//! A team on one PostgreSQL ledger, from the command line: the organisation's desk
+//! founds it, an officer joins from a desk of their own, is enrolled, records, is
+//! revoked and records nothing more; every entry keeps its officer; the ledger verifies.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+const PASS: &str = "correct horse battery";
+
+fn tradeseal(home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tradeseal"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env("TRADESEAL_PASSPHRASE", PASS)
+        .env_remove("TRADESEAL_STORE")
+        .output()
+        .unwrap()
+}
+
+fn ok(o: &Output) -> String {
+    assert!(
+        o.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn err(o: &Output) -> String {
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+#[test]
+fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
+    let url = tradeseal_log::throwaway::database();
+    let dir = tempfile::tempdir().unwrap();
+    let (org, ana) = (dir.path().join("org"), dir.path().join("ana"));
+    ok(&tradeseal(
+        &org,
+        &["init", "--org", "Andes Coffee Export S.A.S."],
+    ));
+    // A home with entries would fork the organisation's history: refused, nothing made.
+    let busy = dir.path().join("busy");
+    ok(&tradeseal(&busy, &["init", "--org", "Busy"]));
+    ok(&tradeseal(&busy, &["note", "one"]));
+    let e = err(&tradeseal(&busy, &["team", "init", &url]));
+    assert!(e.contains("holds 1 entries"), "{e}");
+
+    let out = ok(&tradeseal(&org, &["team", "init", &url]));
+    assert!(out.contains("Founded the team ledger"), "{out}");
+    // Founded once: a second organisation cannot found it again.
+    let other = dir.path().join("other");
+    ok(&tradeseal(&other, &["init", "--org", "Other"]));
+    let e = err(&tradeseal(&other, &["team", "init", &url]));
+    assert!(e.contains("holds a TradeSeal ledger already"), "{e}");
+
+    // Ana joins from her own desk: her own key, her card to hand over.
+    let card = dir.path().join("ana.json");
+    let out = ok(&tradeseal(
+        &ana,
+        &[
+            "team",
+            "join",
+            &url,
+            "--name",
+            "Ana Ruiz",
+            "-o",
+            card.to_str().unwrap(),
+        ],
+    ));
+    assert!(out.contains("Ana Ruiz"), "{out}");
+    let card_text = std::fs::read_to_string(&card).unwrap();
+    assert!(
+        card_text.contains("tradeseal-officer-card/v1"),
+        "{card_text}"
+    );
+    assert!(
+        !ana.join("ledger.sqlite").exists(),
+        "an officer's desk has no ledger of its own"
+    );
+    // Not enrolled yet: her desk records nothing.
+    let e = err(&tradeseal(&ana, &["note", "too early"]));
+    assert!(e.contains("not enrolled"), "{e}");
+    // She cannot enrol herself.
+    let e = err(&tradeseal(
+        &ana,
+        &["officer", "add", card.to_str().unwrap()],
+    ));
+    assert!(
+        e.contains("not enrolled") || e.contains("administrator"),
+        "{e}"
+    );
+
+    ok(&tradeseal(
+        &org,
+        &["officer", "add", card.to_str().unwrap()],
+    ));
+    let list = ok(&tradeseal(&ana, &["officer", "list"]));
+    assert!(
+        list.contains("Ana Ruiz") && list.contains("active"),
+        "{list}"
+    );
+
+    // Both desks record into the one ledger.
+    ok(&tradeseal(&ana, &["note", "bags 1-40 inspected"]));
+    ok(&tradeseal(&org, &["note", "contract signed"]));
+    let log = ok(&tradeseal(&org, &["log", "--json"]));
+    let entries: serde_json::Value = serde_json::from_str(&log).unwrap();
+    let by_text = |t: &str| {
+        entries
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["payload"]["text"] == t)
+            .unwrap_or_else(|| panic!("{t} not in {log}"))["author"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let ana_key = serde_json::from_str::<serde_json::Value>(&card_text).unwrap()["public_key"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(by_text("bags 1-40 inspected"), ana_key);
+    assert_ne!(by_text("contract signed"), ana_key);
+    let v = ok(&tradeseal(&ana, &["verify"]));
+    assert!(v.to_lowercase().contains("intact"), "{v}");
+
+    // Revoked: her desk records nothing more, the list says so, the ledger verifies.
+    ok(&tradeseal(
+        &org,
+        &[
+            "officer",
+            "revoke",
+            &ana_key,
+            "--reason",
+            "left the company",
+        ],
+    ));
+    let e = err(&tradeseal(&ana, &["note", "after leaving"]));
+    assert!(e.contains("revoked"), "{e}");
+    let list = ok(&tradeseal(&org, &["officer", "list"]));
+    assert!(list.contains("revoked at entry"), "{list}");
+    let v = ok(&tradeseal(&org, &["verify"]));
+    assert!(v.to_lowercase().contains("intact"), "{v}");
+
+    // The store given on the command line, for a home that names none.
+    let e = err(&tradeseal(
+        &other,
+        &["--store", "postgres://nobody@127.0.0.1:1/none", "log"],
+    ));
+    assert!(e.contains("127.0.0.1"), "{e}");
+}
