@@ -119,9 +119,18 @@ pub async fn ledger_info(state: State<'_, Session>) -> Res<LedgerView> {
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
+        let size = l.size()?;
+        if size == 0 && l.format() == 2 {
+            // A team ledger before its first commit: no note signs it yet.
+            return Ok(LedgerView {
+                size,
+                root: tradeseal_core::merkle::empty_root().to_hex(),
+                checkpoint: String::new(),
+            });
+        }
         let (cp, note) = l.checkpoint()?;
         Ok(LedgerView {
-            size: l.size()?,
+            size,
             root: cp.root.to_hex(),
             checkpoint: note,
         })
@@ -143,7 +152,7 @@ pub async fn entry_detail(state: State<'_, Session>, seq: u64) -> Res<EntryDetai
     blocking(move || {
         let l = u.home.ledger_read_only()?;
         Ok(EntryDetail {
-            entry: EntryView::from(&l.entry(seq)?),
+            entry: l.entry_view(seq)?,
             proof: proof::inclusion(&l, seq)?,
         })
     })
@@ -157,7 +166,7 @@ pub async fn add_note(state: State<'_, Session>, text: String) -> Res<EntryView>
         let entry = NewEntry::note(&text)?;
         let mut l = u.home.ledger()?;
         let done = l.append(&u.signer, tradeseal_core::system::now(), &[entry])?;
-        Ok(EntryView::from(&l.entry(done[0].0)?))
+        l.entry_view(done[0].0)
     })
     .await
 }

@@ -10,6 +10,7 @@ mod labels;
 mod partners;
 mod session;
 mod supply;
+mod team;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -37,6 +38,11 @@ fn main() {
             commands::entries,
             commands::entry_detail,
             commands::add_note,
+            team::team_info,
+            team::team_init,
+            team::team_join,
+            team::officer_add,
+            team::officer_revoke,
             commands::verify_ledger,
             supply::epcis_import,
             supply::epcis_export,

@@ -169,3 +169,29 @@ export function useDriver({ before, after, name = "app", setup = null, env = {} 
   return ctx;
 }
 
+
+/** A PostgreSQL database for a test: in the cluster scripts/test.sh started
+ * ($TRADESEAL_TEST_POSTGRES), else in a throwaway cluster of our own (initdb in a
+ * temporary folder, a Unix socket). Returns its connection string and stop(). */
+export function postgresDatabase(name) {
+  let base = process.env.TRADESEAL_TEST_POSTGRES;
+  let stop = () => {};
+  const asPg = (cmd, args) => (process.getuid?.() === 0 ? execFileSync("runuser", ["-u", "postgres", "--", cmd, ...args]) : execFileSync(cmd, args));
+  if (!base) {
+    const bin = execFileSync("sh", ["-c", "ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1"], { encoding: "utf8" }).trim();
+    const dir = mkdtempSync(path.join(tmpdir(), "tradeseal-e2e-pg-"));
+    if (process.getuid?.() === 0) execFileSync("chown", ["postgres:postgres", dir]);
+    asPg(path.join(bin, "initdb"), ["-D", path.join(dir, "data"), "-A", "trust", "-U", "tradeseal", "--no-sync", "-E", "UTF8", "--locale", "C"]);
+    asPg(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-o", `-k ${dir} -c listen_addresses=''`, "-l", path.join(dir, "server.log"), "-w", "start"]);
+    base = `host=${dir} user=tradeseal`;
+    stop = () => {
+      try {
+        asPg(path.join(bin, "pg_ctl"), ["-D", path.join(dir, "data"), "-m", "immediate", "stop"]);
+      } catch {}
+      execFileSync("rm", ["-rf", dir]);
+    };
+  }
+  const db = `${name}_${process.pid}_${Date.now()}`;
+  execFileSync("psql", [`${base} dbname=postgres`, "-q", "-c", `CREATE DATABASE ${db}`]);
+  return { url: `${base} dbname=${db}`, stop };
+}

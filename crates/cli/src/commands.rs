@@ -168,8 +168,13 @@ fn log(home: &Path, json: bool, limit: u64) -> Result<ExitCode> {
         println!("The ledger is empty. Add an entry with `tradeseal note \"TEXT\"`.");
     }
     for v in &views {
+        let by = v
+            .officer
+            .as_deref()
+            .map(|o| format!("  ({o})"))
+            .unwrap_or_default();
         println!(
-            "{:>6}  {}  {:<5}  {}  {}",
+            "{:>6}  {}  {:<5}  {}  {}{by}",
             v.seq,
             v.time,
             v.kind,

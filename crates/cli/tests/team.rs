@@ -131,6 +131,12 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
         .to_string();
     assert_eq!(by_text("bags 1-40 inspected"), ana_key);
     assert_ne!(by_text("contract signed"), ana_key);
+    let text = ok(&tradeseal(&org, &["log"]));
+    assert!(text.contains("bags 1-40 inspected  (Ana Ruiz)"), "{text}");
+    assert!(
+        text.contains("officer Ana Ruiz enrolled as officer"),
+        "{text}"
+    );
     let v = ok(&tradeseal(&ana, &["verify"]));
     assert!(v.to_lowercase().contains("intact"), "{v}");
 

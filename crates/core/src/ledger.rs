@@ -460,7 +460,7 @@ impl Ledger {
     }
 
     /// Entries with `from <= seq < to`, newest first, as the CLI and the app list them
-    /// (either format).
+    /// (either format; on a team ledger with the officer who made each).
     pub fn entry_views_desc(&self, from: u64, to: u64) -> Result<Vec<crate::view::EntryView>> {
         use tradeseal_log::db::Sql;
         if self.format() == 1 {
@@ -470,6 +470,7 @@ impl Ledger {
                 .map(crate::view::EntryView::from)
                 .collect());
         }
+        let names = self.author_names()?;
         self.sql()
             .query(
                 "SELECT seq, kind, time_ms, author, payload, hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC",
@@ -477,16 +478,74 @@ impl Ledger {
             )?
             .iter()
             .map(|r| {
-                Ok(crate::view::EntryView::of_v2(
+                let author = r.blob(3)?;
+                let mut v = crate::view::EntryView::of_v2(
                     r.int(0)? as u64,
                     &r.text(1)?,
                     Timestamp::from_unix_millis(r.int(2)?)?,
-                    &r.blob(3)?,
+                    &author,
                     &r.text(4)?,
                     &r.blob(5)?,
-                ))
+                );
+                v.officer = names.get(&author).cloned();
+                Ok(v)
             })
             .collect()
+    }
+
+    /// One entry as the CLI and the app show it (either format).
+    pub fn entry_view(&self, seq: u64) -> Result<crate::view::EntryView> {
+        if self.format() == 1 {
+            return Ok(crate::view::EntryView::from(&self.entry(seq)?));
+        }
+        self.entry_views_desc(seq, seq + 1)?
+            .pop()
+            .ok_or_else(|| Error::NotFound {
+                what: format!("entry {seq}"),
+                hint: format!("the ledger has {} entries", self.size().unwrap_or(0)),
+            })
+    }
+
+    /// The hash of entry `seq` as stored (either format).
+    pub fn entry_hash(&self, seq: u64) -> Result<Hash> {
+        use tradeseal_log::db::Sql;
+        let row = self
+            .sql()
+            .query_one(
+                "SELECT hash FROM entries WHERE seq = ?1",
+                tradeseal_log::sql_params![seq as i64],
+            )?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("entry {seq}"),
+                hint: format!("the ledger has {} entries", self.size().unwrap_or(0)),
+            })?;
+        Hash::from_slice(&row.blob(0)?).ok_or_else(|| {
+            Error::invalid(
+                "ledger",
+                format!("entry {seq}'s hash is malformed: run `tradeseal verify`"),
+            )
+        })
+    }
+
+    /// Who each author key of a version 2 ledger is: officers by name, the organisation
+    /// key by the organisation's name.
+    fn author_names(&self) -> Result<std::collections::HashMap<Vec<u8>, String>> {
+        use tradeseal_log::db::Sql;
+        let mut names = std::collections::HashMap::new();
+        let org = self
+            .sql()
+            .query_one("SELECT value FROM meta WHERE key = 'org_card'", &[])?
+            .and_then(|r| r.text(0).ok())
+            .and_then(|t| serde_json::from_str::<crate::identity::IdentityCard>(&t).ok())
+            .map(|c| c.org)
+            .unwrap_or_else(|| "the organisation".into());
+        names.insert(self.key.to_bytes().to_vec(), org);
+        for r in self.sql().query("SELECT key, card FROM officers", &[])? {
+            if let Ok(card) = serde_json::from_str::<crate::commit::OfficerCard>(&r.text(1)?) {
+                names.insert(r.blob(0)?, card.name);
+            }
+        }
+        Ok(names)
     }
 
     /// Entries with `from <= seq < to`, newest first.

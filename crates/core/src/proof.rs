@@ -55,13 +55,13 @@ pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
             hint,
         });
     }
-    let entry = ledger.entry(seq)?;
-    let leaf = entry.leaf_hash();
+    let hash = ledger.entry_hash(seq)?;
+    let leaf = merkle::leaf_hash(&hash.0);
     let path = path_in(&ledger.nodes(), seq, &leaf, &cp)?;
     Ok(InclusionProof {
         seq,
         size: cp.size,
-        entry_hash: entry.hash.to_hex(),
+        entry_hash: hash.to_hex(),
         leaf_hash: leaf.to_hex(),
         root: cp.root.to_hex(),
         path: hexes(&path),

@@ -224,6 +224,51 @@ pub fn revoke_officer(
         .revoke_officer(&by.key, now, &key, from, reason)
 }
 
+/// What the app's Team screen shows of this desk.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct TeamView {
+    /// The team ledger this desk writes (database and host), if any.
+    pub store: Option<String>,
+    /// This desk's officer, on an officer's desk.
+    pub officer: Option<String>,
+    pub officer_fingerprint: Option<String>,
+    /// Whether this desk may enrol and revoke officers.
+    pub admin: bool,
+    pub officers: Vec<OfficerView>,
+}
+
+/// What joining a team made: the officer card, written where an administrator gets it.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct Joined {
+    pub name: String,
+    pub fingerprint: String,
+    pub card_path: String,
+}
+
+/// This desk's place in its team (`signer`: its unlocked key).
+pub fn desk(home: &Home, signer: &Signer) -> Result<TeamView> {
+    let store = home.store().map(|s| db::store_label(&s));
+    let officers = if store.is_some() {
+        officers(&home.ledger_read_only()?)?
+    } else {
+        Vec::new()
+    };
+    let own = signer.public_key().to_hex();
+    let admin = home.officer().is_none()
+        || officers
+            .iter()
+            .any(|o| o.public_key == own && o.role == "admin" && o.revoked.is_none());
+    Ok(TeamView {
+        store,
+        officer: home.officer().map(|o| o.name.clone()),
+        officer_fingerprint: home.officer().map(|o| o.fingerprint.clone()),
+        admin,
+        officers,
+    })
+}
+
 fn require_team(ledger: &Ledger) -> Result<()> {
     if ledger.format() != 2 {
         return Err(Error::invalid(

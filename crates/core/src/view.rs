@@ -22,6 +22,11 @@ pub struct EntryView {
     pub payload: serde_json::Value,
     /// One line for lists.
     pub summary: String,
+    /// Who made it, on a team ledger: the officer's name (or the organisation's, for
+    /// its own key).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub officer: Option<String>,
 }
 
 impl From<&Entry> for EntryView {
@@ -41,6 +46,7 @@ impl From<&Entry> for EntryView {
             signature: hex::encode(e.signature),
             payload,
             summary,
+            officer: None,
         }
     }
 }
@@ -69,6 +75,7 @@ impl EntryView {
             signature: String::new(),
             payload,
             summary,
+            officer: None,
         }
     }
 }
@@ -123,6 +130,21 @@ fn summarise(kind: &str, payload: &serde_json::Value) -> Option<String> {
             payload.get("new_entries")?.as_u64()?,
             crate::trace::label_of(payload.get("subject")?.get("id")?.as_str()?),
             s(payload, "verdict")?
+        )),
+        tradeseal_log::store::KIND_OFFICER_ADD => {
+            let c = payload.get("card")?;
+            Some(format!(
+                "officer {} enrolled as {} ({})",
+                first_line(&s(c, "name")?, 60),
+                s(payload, "role")?,
+                s(c, "fingerprint")?
+            ))
+        }
+        tradeseal_log::store::KIND_OFFICER_REVOKE => Some(format!(
+            "officer {} revoked from {}: {}",
+            &s(payload, "key")?.get(..16)?,
+            s(payload, "from")?,
+            first_line(&s(payload, "reason")?, 60)
         )),
         crate::parties::KIND_TRUST => Some(format!("trust {}", &s(payload, "key")?.get(..16)?)),
         crate::parties::KIND_DISTRUST => {

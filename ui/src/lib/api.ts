@@ -22,6 +22,8 @@ import type {
   Direction,
   EntryDetail,
   EntryView,
+  Joined,
+  TeamView,
   EventDetail,
   IdentityCard,
   LedgerView,
@@ -93,6 +95,12 @@ export const api = {
   entries: (from: number, to: number) => call<EntryView[]>("entries", { from, to }),
   entryDetail: (seq: number) => call<EntryDetail>("entry_detail", { seq }),
   addNote: (text: string) => call<EntryView>("add_note", { text }),
+  teamInfo: () => call<TeamView>("team_info"),
+  teamInit: (url: string) => call<TeamView>("team_init", { url }),
+  /** Makes this (empty) home an officer's desk of the team ledger at `url`, unlocked. */
+  teamJoin: (url: string, name: string, passphrase: string, cardPath: string) => call<Joined>("team_join", { url, name, passphrase, cardPath }),
+  officerAdd: (cardPath: string, admin: boolean) => call<TeamView>("officer_add", { cardPath, admin }),
+  officerRevoke: (key: string, reason: string) => call<TeamView>("officer_revoke", { key, reason }),
   verifyLedger: () => call<Report>("verify_ledger"),
   /** The user is active: the idle lock's clock starts again. */
   activity: () => call<void>("activity"),

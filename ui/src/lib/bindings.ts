@@ -35,7 +35,38 @@ time_ms: number, author: string, prev: string, hash: string, signature: string, 
 /**
  * One line for lists.
  */
-summary: string, };
+summary: string, 
+/**
+ * Who made it, on a team ledger: the officer's name (or the organisation's, for
+ * its own key).
+ */
+officer?: string, };
+
+export type OfficerView = { name: string, role: string, public_key: string, fingerprint: string, 
+/**
+ * The entry that enrolled them.
+ */
+added: number, 
+/**
+ * The entry that revoked them, and from when.
+ */
+revoked: number | null, revoked_from: string | null, };
+
+export type TeamView = { 
+/**
+ * The team ledger this desk writes (database and host), if any.
+ */
+store: string | null, 
+/**
+ * This desk's officer, on an officer's desk.
+ */
+officer: string | null, officer_fingerprint: string | null, 
+/**
+ * Whether this desk may enrol and revoke officers.
+ */
+admin: boolean, officers: Array<OfficerView>, };
+
+export type Joined = { name: string, fingerprint: string, card_path: string, };
 
 export type SessionView = { 
 /**
