@@ -654,6 +654,15 @@ impl Appender<'_> {
         // Events repeated inside this chunk: (outcome index, hash id), resolved once written.
         let mut repeats: Vec<(usize, &str)> = Vec::new();
         let next = self.next_seq();
+        // The events of this chunk already recorded, asked in one query.
+        let ids: Vec<&str> = items
+            .iter()
+            .filter_map(|it| match &it.index {
+                Some(index::Record::Event(ev)) => Some(ev.hash_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let known = index::known_events(&sql, &ids)?;
         for it in items {
             if let Some(index::Record::Event(ev)) = &it.index {
                 if in_chunk.contains(ev.hash_id.as_str()) {
@@ -661,7 +670,8 @@ impl Appender<'_> {
                     outcomes.push(Appended::Known { event: 0 });
                     continue;
                 }
-                if let Some(event) = index::event_id(&sql, &ev.hash_id)? {
+                let digest = index::digest_of_hash_id(&ev.hash_id);
+                if let Some(&event) = digest.as_ref().and_then(|d| known.get(d)) {
                     outcomes.push(Appended::Known { event });
                     continue;
                 }
@@ -685,11 +695,17 @@ impl Appender<'_> {
                         })
                         .collect(),
                 )?;
+                // Events in a few multi-row statements; the rest (master data,
+                // parties: few) one by one, in entry order.
+                let mut events = Vec::new();
                 for (i, it) in fresh.iter().enumerate() {
-                    if let Some(rec) = &it.index {
-                        index::insert(a.sql(), first + i as u64, rec)?;
+                    match &it.index {
+                        Some(index::Record::Event(ev)) => events.push((first + i as u64, &**ev)),
+                        Some(rec) => index::insert(a.sql(), first + i as u64, rec)?,
+                        None => {}
                     }
                 }
+                index::insert_events(a.sql(), &events)?;
                 hashes
             }
         };

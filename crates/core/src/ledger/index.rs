@@ -64,6 +64,117 @@ pub fn event_id(db: &dyn Sql, hash_id: &str) -> Result<Option<u64>> {
     .transpose()
 }
 
+/// Rows a multi-row statement carries (under SQLite's and PostgreSQL's parameter limits).
+const BATCH: usize = 500;
+
+/// `INSERT INTO {table} VALUES (?1, …), (…)` for `rows` rows of `width` values.
+fn multi_insert(table: &str, width: usize, rows: usize, tail: &str) -> String {
+    let mut sql = format!("INSERT INTO {table} VALUES ");
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ",(" });
+        for c in 0..width {
+            if c > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("?{}", r * width + c + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
+}
+
+/// The row ids of the recorded events among `hash_ids`, by digest: one query for many
+/// (an import's chunk), where [`event_id`] asks one at a time.
+pub fn known_events(
+    db: &dyn Sql,
+    hash_ids: &[&str],
+) -> Result<std::collections::HashMap<Vec<u8>, u64>> {
+    let digests: Vec<Vec<u8>> = hash_ids
+        .iter()
+        .filter_map(|h| digest_of_hash_id(h))
+        .collect();
+    let mut out = std::collections::HashMap::new();
+    for chunk in digests.chunks(BATCH) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("?{i}")).collect();
+        let params: Vec<tradeseal_log::db::Value> =
+            chunk.iter().map(|d| d.as_slice().into()).collect();
+        for r in db.query(
+            &format!(
+                "SELECT hash, id FROM epcis_events WHERE hash IN ({})",
+                marks.join(",")
+            ),
+            &params,
+        )? {
+            out.insert(r.blob(0)?, r.int(1)? as u64);
+        }
+    }
+    Ok(out)
+}
+
+/// Indexes many events of this ledger at once, `(entry seq, event)`: a few multi-row
+/// statements instead of several round trips an event (what a PostgreSQL import needs).
+pub(crate) fn insert_events(db: &dyn Sql, items: &[(u64, &EventSummary)]) -> Result<()> {
+    use tradeseal_log::db::Value as V;
+    for chunk in items.chunks(BATCH) {
+        let mut params = Vec::with_capacity(chunk.len() * 9);
+        for (seq, ev) in chunk {
+            params.extend([
+                V::Int(*seq as i64),
+                V::Blob(digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
+                    crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
+                })?),
+                V::Text(ev.event_type.clone()),
+                V::Int(ev.time_ms),
+                ev.action.clone().into(),
+                ev.biz_step.clone().into(),
+                ev.disposition.clone().into(),
+                ev.read_point.clone().into(),
+                ev.biz_location.clone().into(),
+            ]);
+        }
+        let sql = multi_insert(
+            "epcis_events (seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location)",
+            9,
+            chunk.len(),
+            " RETURNING seq, id",
+        );
+        // Rows come back in no promised order: matched by entry number.
+        let ids: std::collections::HashMap<i64, i64> = db
+            .query(&sql, &params)?
+            .iter()
+            .map(|r| Ok((r.int(0)?, r.int(1)?)))
+            .collect::<Result<_>>()?;
+        let mut objects = Vec::new();
+        for (seq, ev) in chunk {
+            let event = *ids
+                .get(&(*seq as i64))
+                .ok_or_else(|| crate::Error::invalid("ledger", "an event row was not written"))?;
+            for (n, o) in ev.objects.iter().enumerate() {
+                objects.push([
+                    V::Int(event),
+                    V::Int(n as i64),
+                    V::Text(o.id.clone()),
+                    V::Int(o.role as u8 as i64),
+                    o.quantity.into(),
+                    o.uom.clone().into(),
+                ]);
+            }
+        }
+        for rows in objects.chunks(BATCH) {
+            let sql = multi_insert(
+                "epcis_objects (event, n, id, role, quantity, uom)",
+                6,
+                rows.len(),
+                "",
+            );
+            let params: Vec<V> = rows.iter().flatten().cloned().collect();
+            db.execute(&sql, &params)?;
+        }
+    }
+    Ok(())
+}
+
 /// The GTIN-14 inside a canonical Digital Link of a GTIN-based id.
 pub fn gtin_of(id: &str) -> Option<&str> {
     let rest = id.strip_prefix("https://id.gs1.org/01/")?;
