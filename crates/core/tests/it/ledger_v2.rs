@@ -268,3 +268,72 @@ fn the_domain_schemas_agree_with_the_v1_migrations_and_with_each_other() {
     sqlite_triggers.retain(|t| t != "label_sightings_not_deleted");
     assert_eq!(pg_triggers, sqlite_triggers);
 }
+
+/// An EPCIS document of `n` distinct commissioning events.
+fn many_events(n: usize) -> Vec<u8> {
+    let events: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "type": "ObjectEvent",
+                "eventTime": format!("2026-01-15T07:{:02}:{:02}.000Z", (i / 60) % 60, i % 60),
+                "eventTimeZoneOffset": "+00:00",
+                "action": "ADD",
+                "bizStep": "commissioning",
+                "disposition": "active",
+                "readPoint": {"id": "urn:epc:id:sgln:7701234.00001.0"},
+                "epcList": [format!("urn:epc:id:sgtin:7701234.000001.{i}")]
+            })
+        })
+        .collect();
+    serde_json::to_vec(&serde_json::json!({
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-03-20T08:00:00.000Z",
+        "epcisBody": {"eventList": events}
+    }))
+    .unwrap()
+}
+
+#[test]
+fn postgres_stopped_mid_import_records_nothing_and_the_retry_succeeds() {
+    use tradeseal_core::epcis::{self, ImportPhase};
+    use tradeseal_core::ErrorCode;
+    let pg = tradeseal_log::throwaway::Private::new();
+    let (_d, _home, s) = new_home();
+    let team = std::path::Path::new("team");
+    let mut l = Ledger::create_v2(Conn::postgres(&pg.url).unwrap(), &s.public_key(), team).unwrap();
+    let doc = many_events(3000);
+    let lists = tradeseal_core::codelists::CodeLists::builtin();
+    // The server goes away once the first chunk of the import is written.
+    let mut stopped = false;
+    let e = epcis::import(&mut l, &s, t(1), lists, || Ok(&doc[..]), false, &mut |p| {
+        if matches!(p.phase, ImportPhase::Recording) && p.done > 0 && !stopped {
+            pg.stop();
+            stopped = true;
+        }
+    })
+    .unwrap_err();
+    assert!(stopped, "the import got to its second chunk");
+    assert_eq!(e.code(), ErrorCode::Unreachable, "{e}");
+    drop(l);
+    pg.start();
+    // Nothing of it: no entry, no query-table row; the retry records every event.
+    let mut l = Ledger::open_v2(Conn::postgres(&pg.url).unwrap(), team).unwrap();
+    assert_eq!(l.size().unwrap(), 0);
+    let rows = |l: &Ledger| {
+        l.sql()
+            .query_one("SELECT count(*) FROM epcis_events", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap()
+    };
+    assert_eq!(rows(&l), 0);
+    let r = epcis::import(&mut l, &s, t(2), lists, || Ok(&doc[..]), false, &mut |_| {}).unwrap();
+    assert_eq!(r.new, 3000);
+    assert_eq!(rows(&l), 3000);
+    let report = l.v2().unwrap().verify().unwrap();
+    assert!(report.intact(), "{:?}", report.findings);
+    assert_eq!((report.size, report.commits), (3000, 1));
+}

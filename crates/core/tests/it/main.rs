@@ -16,6 +16,7 @@ mod label;
 mod label_clones;
 mod label_vectors;
 mod ledger;
+#[cfg(unix)] // the throwaway PostgreSQL cluster needs Unix sockets
 mod ledger_v2;
 mod ledger_vectors;
 mod merkle_vectors;
