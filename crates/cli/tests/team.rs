@@ -140,6 +140,47 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
     let v = ok(&tradeseal(&ana, &["verify"]));
     assert!(v.to_lowercase().contains("intact"), "{v}");
 
+    // Ana imports the coffee chain into the team ledger; the organisation exports the
+    // lot's chain as a v2 bundle (commit notes and one multiproof, no per-entry
+    // signature), which verifies; an import of it is refused with what to do.
+    let chain = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures/epcis/coffee-chain.jsonld");
+    ok(&tradeseal(
+        &ana,
+        &["epcis", "import", chain.to_str().unwrap()],
+    ));
+    let file = dir.path().join("r031.tsbundle");
+    ok(&tradeseal(
+        &org,
+        &[
+            "bundle",
+            "export",
+            "--lot",
+            "04012345123456/R-2026-031",
+            "-o",
+            file.to_str().unwrap(),
+        ],
+    ));
+    let bytes = std::fs::read_to_string(&file).unwrap();
+    assert!(bytes.contains("tradeseal-bundle/v2"), "{bytes}");
+    let v = ok(&tradeseal(
+        &org,
+        &["bundle", "verify", file.to_str().unwrap()],
+    ));
+    assert!(v.contains("VERIFIED"), "{v}");
+    let other_v = tradeseal(&busy, &["bundle", "verify", file.to_str().unwrap()]);
+    assert_eq!(
+        other_v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&other_v.stdout)
+    );
+    let e = err(&tradeseal(
+        &busy,
+        &["bundle", "import", file.to_str().unwrap()],
+    ));
+    assert!(e.contains("tradeseal-bundle/v2"), "{e}");
+
     // Revoked: her desk records nothing more, the list says so, the ledger verifies.
     ok(&tradeseal(
         &org,

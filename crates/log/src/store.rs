@@ -340,7 +340,7 @@ impl Ledger {
 
     /// An excerpt of the entries `seqs` (bundle.md v2, ledger.md §10), with the
     /// officer-set chain added, proven against the latest commit note.
-    pub fn excerpt(&mut self, seqs: &[u64]) -> Result<crate::excerpt::Excerpt> {
+    pub fn excerpt(&self, seqs: &[u64]) -> Result<crate::excerpt::Excerpt> {
         let db: &dyn Sql = &self.conn;
         let size = size(db)?;
         let mut want: Vec<u64> = seqs.to_vec();

@@ -460,6 +460,42 @@ fn check_one<'c>(
     (p, Some((key, entry::signed_message(&hash), sig)))
 }
 
+/// What an `epcis.event` payload gives (a v2 entry's, read outside a v1 line).
+pub(super) struct EventRead {
+    pub facts: Option<EventFacts>,
+    pub event_id: Option<String>,
+    /// The event's time (`entry_ms` when it has none readable).
+    pub event_ms: i64,
+    pub local: Vec<Local>,
+}
+
+/// Reads the EPCIS event of entry `seq` from its payload, as v1 entry lines are read.
+pub(super) fn read_event(seq: u64, entry_ms: i64, payload: serde_json::Value) -> EventRead {
+    let mut p = Prepared {
+        line: 0,
+        fatal: None,
+        author: String::new(),
+        known_author: false,
+        seq,
+        parsed: None,
+        event_id: None,
+        event_ms: entry_ms,
+        entry_ms,
+        is_event: true,
+        facts: None,
+        origin: String::new(),
+        rotation: None,
+        local: Vec::new(),
+    };
+    event(&mut p, payload);
+    EventRead {
+        facts: p.facts,
+        event_id: p.event_id,
+        event_ms: p.event_ms,
+        local: p.local,
+    }
+}
+
 /// Reads the EPCIS event of an `epcis.event` entry: valid, and its hash id as recorded.
 fn event(p: &mut Prepared, payload: serde_json::Value) {
     let ev = match serde_json::from_value::<StoredEvent>(payload) {

@@ -14,15 +14,15 @@ use std::io::Write;
 use tradeseal_log::db::Sql;
 use tradeseal_log::sql_params;
 
-struct Lines<'w> {
-    out: &'w mut dyn Write,
-    digest: Sha256,
-    count: u64,
+pub(super) struct Lines<'w> {
+    pub(super) out: &'w mut dyn Write,
+    pub(super) digest: Sha256,
+    pub(super) count: u64,
 }
 
 impl Lines<'_> {
     /// Writes the end record (count and digest of every line before it) and flushes.
-    fn finish(mut self) -> Result<()> {
+    pub(super) fn finish(mut self) -> Result<()> {
         let records = self.count;
         let sha256 = hex::encode(self.digest.clone().finalize());
         self.put(&EndRecord {
@@ -35,7 +35,7 @@ impl Lines<'_> {
             .map_err(|e| Error::io("writing the bundle", e))
     }
 
-    fn put<T: serde::Serialize>(&mut self, record: &T) -> Result<()> {
+    pub(super) fn put<T: serde::Serialize>(&mut self, record: &T) -> Result<()> {
         let mut line = canonical::to_canonical(record)?;
         line.push('\n');
         self.digest.update(line.as_bytes());
@@ -51,7 +51,10 @@ impl Lines<'_> {
 /// logistic units they travelled in, and the events about them, but not the
 /// transformations that made other goods from the same inputs (those belong to other
 /// customers' chains).
-fn chain_entries(ledger: &Ledger, start: &str) -> Result<BTreeSet<(Option<String>, u64)>> {
+pub(super) fn chain_entries(
+    ledger: &Ledger,
+    start: &str,
+) -> Result<BTreeSet<(Option<String>, u64)>> {
     let back = trace::trace(ledger, start, Direction::Back)?;
     let mut nodes: BTreeSet<String> = back.nodes.iter().map(|n| n.id.clone()).collect();
     // Containers: parents of aggregations (ADD/OBSERVE) of any node, up the nesting.
@@ -135,6 +138,9 @@ pub fn export(
     start: &str,
     out: &mut dyn Write,
 ) -> Result<u64> {
+    if ledger.format() == 2 {
+        return super::export_v2::export(ledger, card, kind, start, out);
+    }
     let own_key = ledger.key().to_hex();
     if card.public_key != own_key {
         return Err(Error::invalid("card", "the card is not the ledger owner's"));

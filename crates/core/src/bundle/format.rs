@@ -6,6 +6,8 @@ use serde_json::Value;
 use ts_rs::TS;
 
 pub const BUNDLE_FORMAT: &str = "tradeseal-bundle/v1";
+/// Bundles of version 2 ledgers (bundle.md, "Bundle v2").
+pub const BUNDLE_FORMAT_V2: &str = "tradeseal-bundle/v2";
 
 /// Longest line a verifier reads (an entry's payload is at most 1 MiB).
 pub const MAX_LINE: usize = 2 << 20;
@@ -97,4 +99,57 @@ pub struct EndRecord {
     pub records: u64,
     /// SHA-256 of every byte before this line, hex.
     pub sha256: String,
+}
+
+/// v2: the start of one ledger's group; `anchor` is the end of the commit whose note
+/// proves all its entries.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub origin: String,
+    pub anchor: u64,
+}
+
+/// v2: a commit note, with the key of the officer (or organisation) that signed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommitRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub author: String,
+    pub note: String,
+}
+
+/// v2: an entry's body (ledger.md §8.1), field by field; nothing else.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryV2Record {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub seq: u64,
+    pub author: String,
+    pub entry_kind: String,
+    pub time: String,
+    pub payload: Value,
+}
+
+/// v2: the multiproof of the entries carried of one commit in its range tree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RangeRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub end: u64,
+    pub proof: Vec<String>,
+}
+
+/// v2: the multiproof of all the group's entries against the anchor note's root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProofRecord {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub proof: Vec<String>,
 }

@@ -91,6 +91,12 @@ pub fn import<R: BufRead + Send>(
         inner: open()?,
         digest: Sha256::new(),
     };
+    if super::verify::is_v2(&mut first.inner) {
+        return Err(Error::invalid(
+            "bundle",
+            "it is a tradeseal-bundle/v2 (from a team ledger): `tradeseal bundle verify` checks it; importing v2 bundles comes with the next version of TradeSeal",
+        ));
+    }
     let report = verify(&mut first, Some(ledger), progress)?;
     let file_sha = hex::encode(first.digest.finalize());
     // A failed file is not kept; nor is an intact but incomplete chain, whose gaps would

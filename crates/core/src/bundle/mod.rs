@@ -5,6 +5,7 @@
 mod chain;
 mod entries;
 mod export;
+mod export_v2;
 mod format;
 mod import;
 mod lines;
@@ -12,7 +13,7 @@ mod report;
 mod verify;
 
 pub use export::{export, export_ledgers};
-pub use format::{Subject, BUNDLE_FORMAT};
+pub use format::{Subject, BUNDLE_FORMAT, BUNDLE_FORMAT_V2};
 pub use import::{import, BundleImport, KIND_IMPORT};
 pub use report::{headline, report_pdf, save_report_pdf, ReportContext};
 pub use verify::{

@@ -157,6 +157,9 @@ pub struct Handover {
 
 const MAX_FINDINGS: usize = 1000;
 /// Consecutive entry lines checked by one task, their signatures in one batch.
+mod v2;
+pub(in crate::bundle) use v2::is_v2;
+
 const RUN: usize = 512;
 const ASK_AGAIN: &str = "ask the sender for the bundle again; do not import this one";
 
@@ -203,6 +206,8 @@ struct State<'l> {
     consistency: HashMap<(String, u64), (u64, u64, Vec<Hash>)>,
     /// The most severe finding about each party (key), counted even past the list's cap.
     worst: HashMap<String, FindingSeverity>,
+    /// v2: line spans of ledger groups whose proofs failed (no event in them is sound).
+    failed_spans: Vec<(u64, u64)>,
 }
 
 impl State<'_> {
@@ -274,7 +279,7 @@ enum Stage {
 /// and merged in file order; memory stays bounded by a few batches of lines and the
 /// compact summary the chain checks keep of each event.
 pub fn verify<R: BufRead + Send>(
-    r: R,
+    mut r: R,
     ledger: Option<&Ledger>,
     progress: &mut dyn FnMut(u64) -> bool,
 ) -> Result<BundleReport> {
@@ -293,7 +298,12 @@ pub fn verify<R: BufRead + Send>(
         notes: HashMap::new(),
         consistency: HashMap::new(),
         worst: HashMap::new(),
+        failed_spans: Vec::new(),
     };
+    if v2::is_v2(&mut r) {
+        let read = v2::read_records(&mut s, r, progress)?;
+        return Ok(finish(s, read));
+    }
     let (tx, rx) = std::sync::mpsc::sync_channel(2);
     let read = std::thread::scope(|scope| {
         scope.spawn(move || lines::read(r, tx));
@@ -604,7 +614,12 @@ fn finish(mut s: State<'_>, read: Read) -> BundleReport {
                 .get(chain.names.get(e.author))
                 .and_then(|a| a.status.as_deref())
                 .unwrap_or_default();
-            e.sound = !bad_lines.contains(&e.line) && (status == "own" || status == "trusted");
+            let failed = s
+                .failed_spans
+                .iter()
+                .any(|(a, b)| (*a..=*b).contains(&e.line));
+            e.sound =
+                !bad_lines.contains(&e.line) && !failed && (status == "own" || status == "trusted");
         }
         let (problems, share, handed) = chain::check(
             &chain,

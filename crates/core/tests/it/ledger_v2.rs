@@ -337,3 +337,171 @@ fn postgres_stopped_mid_import_records_nothing_and_the_retry_succeeds() {
     assert!(report.intact(), "{:?}", report.findings);
     assert_eq!((report.size, report.commits), (3000, 1));
 }
+
+/// Rewrites the records of a bundle with `f` (each record's JSON, by line) and makes
+/// its end record right again: what a forger who knows the format would do.
+fn reforge(bundle: &[u8], f: impl Fn(usize, &mut serde_json::Value)) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let text = std::str::from_utf8(bundle).unwrap();
+    let mut out = String::new();
+    let mut n = 0;
+    for (i, line) in text.lines().enumerate() {
+        let mut v: serde_json::Value = serde_json::from_str(line).unwrap();
+        if v["type"] == "end" {
+            break;
+        }
+        f(i, &mut v);
+        if v.is_null() {
+            continue; // left out
+        }
+        out.push_str(&tradeseal_core::canonical::value_to_canonical(&v).unwrap());
+        out.push('\n');
+        n += 1;
+    }
+    let end = serde_json::json!({"type": "end", "records": n, "sha256": hex::encode(Sha256::digest(out.as_bytes()))});
+    out.push_str(&tradeseal_core::canonical::value_to_canonical(&end).unwrap());
+    out.push('\n');
+    out.into_bytes()
+}
+
+fn codes(r: &tradeseal_core::bundle::BundleReport) -> Vec<String> {
+    let mut c: Vec<String> = r.findings.iter().map(|f| f.code.clone()).collect();
+    c.sort();
+    c.dedup();
+    c
+}
+
+#[test]
+fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
+    use tradeseal_core::bundle::{self, BundleVerdict};
+    use tradeseal_core::identity::Signer;
+    let (_d, home, org) = new_home();
+    for (engine, mut l, _dir) in ledgers(&org.public_key()) {
+        let e = format!("{engine:?}");
+        // An officer records part of the chain, the organisation the rest.
+        let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
+        let card = tradeseal_core::commit::OfficerCard::new(
+            l.origin(),
+            &home.card().org,
+            "Ana Ruiz",
+            &tradeseal_core::signature::PublicKey::of(&ana_key),
+        );
+        l.v2()
+            .unwrap()
+            .add_officer(&org.key, t(1), &card, tradeseal_core::store::Role::Officer)
+            .unwrap();
+        let ana = Signer {
+            key: ana_key,
+            card: home.card().clone(),
+        };
+        let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+        let mut first = doc.clone();
+        let mut rest = doc.clone();
+        let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
+        first["epcisBody"]["eventList"] = serde_json::Value::Array(all[..4].to_vec());
+        rest["epcisBody"]["eventList"] = serde_json::Value::Array(all[4..].to_vec());
+        import_bytes(&mut l, &ana, &serde_json::to_vec(&first).unwrap()).unwrap();
+        import_bytes(&mut l, &org, &serde_json::to_vec(&rest).unwrap()).unwrap();
+        l.append(&org, t(9), &[NewEntry::note("unrelated").unwrap()])
+            .unwrap();
+
+        let mut bytes = Vec::new();
+        let n = bundle::export(&l, home.card(), "lot", R_031, &mut bytes).unwrap();
+        assert!(n >= 5, "{e}: {n}");
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.starts_with("{\"exporter\":"), "{e}");
+        assert!(text.contains("\"format\":\"tradeseal-bundle/v2\""), "{e}");
+        assert!(
+            !text.contains("\"signature\""),
+            "{e}: no per-entry signature in v2"
+        );
+        assert!(text.contains("\"type\":\"proof\""), "{e}");
+        // Verified against its own ledger: the organisation's own chain.
+        let r = bundle::verify(&bytes[..], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Verified, "{e}: {:?}", r.findings);
+        assert_eq!(r.entries, n, "{e}");
+        assert!(r.events >= 4, "{e}");
+        // By someone who never confirmed the fingerprint: verified, with a warning.
+        let r = bundle::verify(&bytes[..], None, &mut |_| true).unwrap();
+        assert_eq!(
+            r.verdict,
+            BundleVerdict::VerifiedWithWarnings,
+            "{e}: {:?}",
+            r.findings
+        );
+        assert_eq!(codes(&r), ["signer-unknown"], "{e}");
+
+        let entry_line =
+            |v: &serde_json::Value, kind: &str| v["type"] == "entry" && v["entry_kind"] == kind;
+        // A quantity changed in an event (the event's own hash id no longer matches,
+        // and the proofs fail): failed.
+        let forged = reforge(&bytes, |_, v| {
+            if entry_line(v, "epcis.event") {
+                if let Some(q) = v.pointer_mut("/payload/event/quantityList/0/quantity") {
+                    *q = serde_json::json!(999999);
+                }
+            }
+        });
+        let r = bundle::verify(&forged[..], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        assert!(
+            codes(&r).contains(&"inclusion".to_string()),
+            "{e}: {:?}",
+            codes(&r)
+        );
+        // Ana's entries made out as the organisation's: the author is not the signer.
+        let org_hex = org.public_key().to_hex();
+        let ana_hex = ana.public_key().to_hex();
+        let forged = reforge(&bytes, |_, v| {
+            if v["type"] == "entry" && v["author"] == ana_hex.as_str() {
+                v["author"] = serde_json::json!(org_hex);
+            }
+        });
+        let r = bundle::verify(&forged[..], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        assert!(
+            codes(&r).contains(&"author-mismatch".to_string()),
+            "{e}: {:?}",
+            codes(&r)
+        );
+        // Ana's enrolment withheld: who signed her commit cannot be told.
+        let forged = reforge(&bytes, |_, v| {
+            if entry_line(v, "officer.add") {
+                *v = serde_json::Value::Null;
+            }
+        });
+        let r = bundle::verify(&forged[..], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        let c = codes(&r);
+        assert!(
+            c.contains(&"officer-set-incomplete".to_string())
+                && c.contains(&"unknown-author".to_string()),
+            "{e}: {c:?}"
+        );
+        // A commit note's signature broken.
+        let forged = reforge(&bytes, |_, v| {
+            if v["type"] == "commit" {
+                let note = v["note"].as_str().unwrap().replace("— ", "— X");
+                v["note"] = serde_json::json!(note);
+            }
+        });
+        let r = bundle::verify(&forged[..], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        // A byte changed without fixing the end record: the digest says so.
+        let mut cut = bytes.clone();
+        let at = cut.len() / 2;
+        cut[at] ^= 0x01;
+        let r = bundle::verify(&cut[..], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        // Cut short: no end record.
+        let r = bundle::verify(&bytes[..bytes.len() / 2], Some(&l), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        // A v2 bundle is about half a v1 line's size per entry: no signature, no path.
+        assert!(
+            text.lines()
+                .filter(|l| l.contains("\"type\":\"entry\""))
+                .all(|l| !l.contains("\"proof\"")),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,464 @@
+//! Reading and checking a v2 bundle (bundle.md, "Bundle v2"), in one pass: the framing
+//! as v1's, the organisations' cards as v1's, then per ledger group its commit notes,
+//! its entries (each hashed into its leaf and checked against its commit as it is read:
+//! `excerpt::Verifier`), its range proofs and its multiproof; each entry's event goes to
+//! the same chain checks and trust decisions as a v1 entry's, under its organisation.
+
+use super::*;
+use crate::entry::BodyV2;
+use crate::time::Timestamp;
+use sha2::{Digest, Sha256};
+use tradeseal_log::excerpt::Verifier;
+
+/// Whether the bundle `r` starts with a v2 header (looked at, not consumed).
+pub(in crate::bundle) fn is_v2<R: BufRead>(r: &mut R) -> bool {
+    let Ok(buf) = r.fill_buf() else {
+        return false;
+    };
+    let first = buf.split(|b| *b == b'\n').next().unwrap_or(&[]);
+    let want = format!("\"format\":\"{BUNDLE_FORMAT_V2}\"");
+    first.windows(want.len()).any(|w| w == want.as_bytes())
+}
+
+#[derive(PartialEq, PartialOrd, Clone, Copy, Debug)]
+enum Stage {
+    Header,
+    Cards,
+    Ledger,
+    Commits,
+    Entries,
+    Ranges,
+    Proof,
+    Ended,
+}
+
+/// One ledger's group as it is read.
+struct Group {
+    origin: String,
+    anchor: u64,
+    /// The organisation key (hex) whose card the group is judged by.
+    org: Option<String>,
+    commits: Vec<(PublicKey, String)>,
+    verifier: Option<Verifier>,
+    ranges: Vec<(u64, Vec<Hash>)>,
+    first_line: u64,
+    /// (seq, line) of its entries, to name the line of a finding about an entry.
+    lines: Vec<(u64, u64)>,
+    /// A record of it could not be read: its proofs cannot hold.
+    broken: bool,
+}
+
+pub(super) fn read_records<R: BufRead>(
+    s: &mut State<'_>,
+    mut r: R,
+    progress: &mut dyn FnMut(u64) -> bool,
+) -> Result<Read> {
+    let mut out = Read {
+        subject: None,
+        exporter: None,
+        fatal: false,
+    };
+    let mut digest = Sha256::new();
+    let mut stage = Stage::Header;
+    let mut group: Option<Group> = None;
+    let mut buf = Vec::new();
+    let mut line_no = 0u64;
+    let mut origins_seen: Vec<String> = Vec::new();
+    loop {
+        buf.clear();
+        let n = std::io::Read::take(std::io::Read::by_ref(&mut r), MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| Error::io("reading the bundle", e))?;
+        if n == 0 {
+            break;
+        }
+        line_no += 1;
+        if buf.len() > MAX_LINE {
+            s.err(
+                "line-too-long",
+                line_no,
+                None,
+                format!("a line is longer than {} MiB", MAX_LINE >> 20),
+                ASK_AGAIN,
+            );
+            out.fatal = true;
+            return Ok(out);
+        }
+        let before = digest.clone().finalize();
+        digest.update(&buf);
+        if stage == Stage::Ended {
+            trailing(s, line_no);
+            out.fatal = true;
+            return Ok(out);
+        }
+        if buf.last() != Some(&b'\n') {
+            s.err(
+                "truncated",
+                line_no,
+                None,
+                "the last line is cut off: the file is incomplete".into(),
+                ASK_AGAIN,
+            );
+            out.fatal = true;
+            return Ok(out);
+        }
+        let body = &buf[..buf.len() - 1];
+        let Ok(text) = std::str::from_utf8(body) else {
+            s.err(
+                "not-utf8",
+                line_no,
+                None,
+                "the line is not UTF-8 text".into(),
+                ASK_AGAIN,
+            );
+            out.fatal = true;
+            return Ok(out);
+        };
+        let value: serde_json::Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                s.err(
+                    "malformed",
+                    line_no,
+                    None,
+                    format!("the line is not JSON ({e})"),
+                    ASK_AGAIN,
+                );
+                out.fatal = true;
+                return Ok(out);
+            }
+        };
+        let kind = value
+            .get("type")
+            .and_then(|t| t.as_str())
+            .unwrap_or("")
+            .to_string();
+        let want = match kind.as_str() {
+            "header" => Stage::Header,
+            "card" => Stage::Cards,
+            "ledger" => Stage::Ledger,
+            "commit" => Stage::Commits,
+            "consistency" => Stage::Commits,
+            "entry" => Stage::Entries,
+            "range" => Stage::Ranges,
+            "proof" => Stage::Proof,
+            "end" => Stage::Ended,
+            other => {
+                s.err(
+                    "unknown-record",
+                    line_no,
+                    None,
+                    format!("record type {other:?} is not part of {BUNDLE_FORMAT_V2}"),
+                    ASK_AGAIN,
+                );
+                out.fatal = true;
+                return Ok(out);
+            }
+        };
+        // header, cards, then per ledger: ledger, commits, entries, ranges, proof; end.
+        let in_order = match want {
+            Stage::Header => line_no == 1,
+            Stage::Cards => matches!(stage, Stage::Header | Stage::Cards),
+            Stage::Ledger => matches!(stage, Stage::Cards | Stage::Proof),
+            Stage::Commits => matches!(stage, Stage::Ledger | Stage::Commits),
+            Stage::Entries => matches!(stage, Stage::Commits | Stage::Entries),
+            Stage::Ranges => matches!(stage, Stage::Entries | Stage::Ranges),
+            Stage::Proof => matches!(stage, Stage::Entries | Stage::Ranges),
+            Stage::Ended => matches!(stage, Stage::Cards | Stage::Proof),
+        } && (line_no != 1 || want == Stage::Header);
+        if !in_order {
+            s.err(
+                "record-order",
+                line_no,
+                None,
+                format!("a {kind} record is out of place (header, cards, then per ledger: ledger, commits, entries, ranges, proof; end)"),
+                ASK_AGAIN,
+            );
+            out.fatal = true;
+            return Ok(out);
+        }
+        stage = want;
+        if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+            s.err(
+                "not-canonical",
+                line_no,
+                None,
+                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
+                    .into(),
+                ASK_AGAIN,
+            );
+        }
+        match want {
+            Stage::Header => match serde_json::from_value::<Header>(value) {
+                Ok(h) => {
+                    out.subject = Some(h.subject);
+                    out.exporter = Some(h.exporter);
+                }
+                Err(e) => {
+                    s.err(
+                        "malformed",
+                        line_no,
+                        None,
+                        format!("the header is malformed ({e})"),
+                        ASK_AGAIN,
+                    );
+                    out.fatal = true;
+                    return Ok(out);
+                }
+            },
+            Stage::Cards => card(s, line_no, value),
+            Stage::Ledger => {
+                let Some(rec) = record::<LedgerRecord>(s, line_no, value, "ledger") else {
+                    out.fatal = true;
+                    return Ok(out);
+                };
+                if origins_seen.last().is_some_and(|o| *o >= rec.origin) {
+                    s.err(
+                        "record-order",
+                        line_no,
+                        None,
+                        "ledger groups are not in origin order, or one appears twice".into(),
+                        ASK_AGAIN,
+                    );
+                }
+                origins_seen.push(rec.origin.clone());
+                let org = s
+                    .authors
+                    .iter()
+                    .find(|(_, a)| {
+                        a.card.origin == rec.origin
+                            && crate::identity::origin_for(&a.key) == rec.origin
+                    })
+                    .map(|(k, _)| k.clone());
+                if org.is_none() {
+                    s.err(
+                        "unknown-author",
+                        line_no,
+                        None,
+                        format!(
+                            "the bundle holds no organisation card for the ledger {}",
+                            rec.origin
+                        ),
+                        ASK_AGAIN,
+                    );
+                }
+                group = Some(Group {
+                    origin: rec.origin,
+                    anchor: rec.anchor,
+                    org,
+                    commits: Vec::new(),
+                    verifier: None,
+                    ranges: Vec::new(),
+                    first_line: line_no,
+                    lines: Vec::new(),
+                    broken: false,
+                });
+            }
+            Stage::Commits => {
+                let g = group.as_mut().expect("in a group");
+                if kind == "consistency" {
+                    // Proofs against checkpoints a receiver holds: v2 imports keep none
+                    // yet, so there is nothing to check them against.
+                    continue;
+                }
+                let Some(rec) = record::<CommitRecord>(s, line_no, value, "commit") else {
+                    g.broken = true;
+                    continue;
+                };
+                match PublicKey::from_hex(&rec.author) {
+                    Some(k) => g.commits.push((k, rec.note)),
+                    None => {
+                        let party = g.org.clone();
+                        s.err(
+                            "malformed",
+                            line_no,
+                            party.as_deref(),
+                            "a commit's author is not an Ed25519 key".into(),
+                            ASK_AGAIN,
+                        );
+                        g.broken = true;
+                    }
+                }
+            }
+            Stage::Entries => {
+                let g = group.as_mut().expect("in a group");
+                entry(s, g, line_no, value);
+                if s.entries % 4096 == 0 && !progress(s.entries) {
+                    return Err(Error::Cancelled);
+                }
+            }
+            Stage::Ranges => {
+                let g = group.as_mut().expect("in a group");
+                match record::<RangeRecord>(s, line_no, value, "range")
+                    .and_then(|r| hashes(&r.proof).map(|p| (r.end, p)))
+                {
+                    Some(rp) => g.ranges.push(rp),
+                    None => g.broken = true,
+                }
+            }
+            Stage::Proof => {
+                let g = group.take().expect("in a group");
+                let proof = record::<ProofRecord>(s, line_no, value, "proof")
+                    .and_then(|r| hashes(&r.proof));
+                close(s, g, proof, line_no);
+            }
+            Stage::Ended => match serde_json::from_value::<EndRecord>(value) {
+                Ok(end) => {
+                    let have = hex::encode(before);
+                    if end.records != line_no - 1 || end.sha256 != have {
+                        s.err("digest-mismatch", line_no, None, format!("the end record counts {} records with SHA-256 {}, the file has {} with {have}: records were added, removed or changed", end.records, end.sha256, line_no - 1), ASK_AGAIN);
+                    }
+                }
+                Err(e) => s.err(
+                    "malformed",
+                    line_no,
+                    None,
+                    format!("the end record is malformed ({e})"),
+                    ASK_AGAIN,
+                ),
+            },
+        }
+    }
+    if stage != Stage::Ended {
+        s.err(
+            "truncated",
+            line_no + 1,
+            None,
+            "the bundle has no end record: it was cut short".into(),
+            ASK_AGAIN,
+        );
+        if let Some(g) = group {
+            s.failed_spans.push((g.first_line, line_no));
+        }
+    }
+    progress(s.entries);
+    Ok(out)
+}
+
+fn hashes(hex: &[String]) -> Option<Vec<Hash>> {
+    hex.iter().map(|h| Hash::from_hex(h)).collect()
+}
+
+/// One entry of the group: its body into the verifier, its event to the chain checks.
+fn entry(s: &mut State<'_>, g: &mut Group, line: u64, value: serde_json::Value) {
+    let Some(rec) = record::<EntryV2Record>(s, line, value, "entry") else {
+        g.broken = true;
+        return;
+    };
+    let party = g.org.clone();
+    let body = (|| {
+        Some(BodyV2 {
+            seq: rec.seq,
+            kind: rec.entry_kind.clone(),
+            time: Timestamp::parse_canonical(&rec.time).ok()?,
+            author: <[u8; 32]>::try_from(hex::decode(&rec.author).ok()?.as_slice()).ok()?,
+            payload: canonical::value_to_canonical(&rec.payload).ok()?,
+        })
+    })();
+    let Some(body) = body else {
+        s.err(
+            "malformed",
+            line,
+            party.as_deref(),
+            format!("entry {} has a malformed time, author or payload", rec.seq),
+            ASK_AGAIN,
+        );
+        g.broken = true;
+        return;
+    };
+    if g.verifier.is_none() {
+        let v = Verifier::new(
+            &g.origin,
+            &g.org
+                .as_deref()
+                .and_then(PublicKey::from_hex)
+                .unwrap_or_else(|| PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(&[0; 32]))),
+            &g.commits,
+        );
+        if v.anchor().is_some_and(|a| a != g.anchor) {
+            s.err(
+                "commit-malformed",
+                g.first_line,
+                party.as_deref(),
+                format!(
+                    "the group names {} as its anchor, but its latest commit ends at {}",
+                    g.anchor,
+                    v.anchor().unwrap_or(0)
+                ),
+                ASK_AGAIN,
+            );
+        }
+        g.verifier = Some(v);
+    }
+    g.verifier.as_mut().expect("made").entry(&body);
+    g.lines.push((body.seq, line));
+    s.entries += 1;
+    let Some(org) = party else {
+        return;
+    };
+    if let Some(a) = s.authors.get_mut(&org) {
+        a.entries += 1;
+    }
+    let entry_ms = body.time.unix_millis();
+    let mut event_ms = entry_ms;
+    let mut event_id = None;
+    if body.kind == crate::epcis::KIND_EVENT {
+        s.events += 1;
+        let ev = entries::read_event(body.seq, entry_ms, rec.payload);
+        for l in &ev.local {
+            s.add(
+                l.code,
+                FindingSeverity::Error,
+                Some(line),
+                Some(&org),
+                ev.event_id.as_deref(),
+                l.field,
+                l.message.clone(),
+                ASK_AGAIN,
+            );
+        }
+        if let Some(f) = ev.facts {
+            let ce = chain_event(&mut s.chain, f, line, &org, entry_ms);
+            s.chain.events.push(ce);
+        }
+        event_ms = ev.event_ms;
+        event_id = ev.event_id;
+    }
+    signer(s, line, &org, event_ms, event_id.as_deref());
+}
+
+/// The group's last record: the verifier's findings (each on its entry's line, or the
+/// proof's), and a failed group's events counted as unproven.
+fn close(s: &mut State<'_>, g: Group, proof: Option<Vec<Hash>>, line: u64) {
+    let party = g.org.clone();
+    let report = match (g.verifier, proof) {
+        (Some(v), Some(p)) => v.finish(&g.ranges, &p),
+        (None, _) => {
+            s.err(
+                "malformed",
+                line,
+                party.as_deref(),
+                format!("the group of {} holds no entry", g.origin),
+                ASK_AGAIN,
+            );
+            s.failed_spans.push((g.first_line, line));
+            return;
+        }
+        (Some(_), None) => {
+            s.failed_spans.push((g.first_line, line));
+            return;
+        }
+    };
+    let failed = g.broken || g.org.is_none() || !report.findings.is_empty();
+    for f in report.findings {
+        let at = f
+            .seq
+            .and_then(|seq| g.lines.binary_search_by_key(&seq, |(s, _)| *s).ok())
+            .map(|i| g.lines[i].1)
+            .unwrap_or(line);
+        s.err(f.code, at, party.as_deref(), f.message, ASK_AGAIN);
+    }
+    if failed {
+        s.failed_spans.push((g.first_line, line));
+    }
+}
