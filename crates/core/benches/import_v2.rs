@@ -123,6 +123,7 @@ fn main() {
         ("sqlite", Conn::sqlite(&file).unwrap()),
         ("postgres", Conn::postgres(&pg).unwrap()),
     ];
+    let mut v2_sqlite = None;
     for (name, conn) in stores {
         let org = SigningKey::from_bytes(&[0x11; 32]);
         let pk = PublicKey::of(&org);
@@ -154,5 +155,49 @@ fn main() {
             r.new as f64 / secs / 1139.0,
             peak_rss_mib()
         );
+        if name == "sqlite" {
+            v2_sqlite = Some((l, signer));
+        }
     }
+    // Bundle bytes, v2 against v1, for the same chains: the same document in a v1 home,
+    // the bundles of 100 roasted lots from each.
+    let (v2, v2_signer) = v2_sqlite.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (home, s1) = common::bench_home(dir.path(), "Bench", 0x11);
+    let mut v1 = home.ledger().unwrap();
+    epcis::import(
+        &mut v1,
+        &s1,
+        Timestamp::from_unix_millis(1_795_000_000_000).unwrap(),
+        tradeseal_core::codelists::CodeLists::builtin(),
+        || Ok(std::fs::File::open(&doc).unwrap()),
+        false,
+        &mut |_| {},
+    )
+    .unwrap();
+    let (mut b1, mut b2, mut lines1, mut lines2) = (0usize, 0usize, 0usize, 0usize);
+    for k in (0..n / 5).step_by((n / 5 / 100).max(1)).take(100) {
+        let id = tradeseal_core::epcis::digital_link(&common::lot("R", k)).unwrap();
+        let mut out = Vec::new();
+        tradeseal_core::bundle::export(&v1, home.card(), "lot", &id, &mut out).unwrap();
+        lines1 += out
+            .split(|b| *b == b'\n')
+            .filter(|l| l.starts_with(b"{\"author\""))
+            .count();
+        b1 += out.len();
+        let mut out = Vec::new();
+        tradeseal_core::bundle::export(&v2, &v2_signer.card, "lot", &id, &mut out).unwrap();
+        let pat = br#""type":"entry""#;
+        lines2 += out
+            .split(|b| *b == b'\n')
+            .filter(|l| l.windows(pat.len()).any(|w| w == pat))
+            .count();
+        b2 += out.len();
+    }
+    println!(
+        "bundles of 100 roasted lots: v1 {b1} bytes ({lines1} entries, {:.0} B/entry), v2 {b2} bytes ({lines2} entries, {:.0} B/entry): v2 is {:.0}% of v1",
+        b1 as f64 / lines1 as f64,
+        b2 as f64 / lines2 as f64,
+        b2 as f64 * 100.0 / b1 as f64
+    );
 }
