@@ -142,7 +142,7 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
 
     // Ana imports the coffee chain into the team ledger; the organisation exports the
     // lot's chain as a v2 bundle (commit notes and one multiproof, no per-entry
-    // signature), which verifies; an import of it is refused with what to do.
+    // signature), which verifies; a one-desk home imports it and traces the lot.
     let chain = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/fixtures/epcis/coffee-chain.jsonld");
     ok(&tradeseal(
@@ -175,11 +175,16 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
         "{}",
         String::from_utf8_lossy(&other_v.stdout)
     );
-    let e = err(&tradeseal(
+    let imported = ok(&tradeseal(
         &busy,
         &["bundle", "import", file.to_str().unwrap()],
     ));
-    assert!(e.contains("tradeseal-bundle/v2"), "{e}");
+    assert!(imported.contains("Imported 8 new entries"), "{imported}");
+    let traced = ok(&tradeseal(
+        &busy,
+        &["trace", "--lot", "04012345123456/R-2026-031", "--back"],
+    ));
+    assert!(traced.contains("H-2026-017"), "{traced}");
 
     // Revoked: her desk records nothing more, the list says so, the ledger verifies.
     ok(&tradeseal(

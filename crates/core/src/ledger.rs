@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("ledger/schema_v5.sql"),
     include_str!("ledger/schema_v6.sql"),
     include_str!("ledger/schema_v7.sql"),
+    include_str!("ledger/schema_v8.sql"),
 ];
 
 pub mod index;
@@ -63,9 +64,16 @@ enum Store {
     V2(tradeseal_log::store::Ledger),
 }
 
-/// The domain's tables of a version 2 ledger, by engine (domain schema 1).
-const DOMAIN_SQLITE: &str = include_str!("ledger/domain_sqlite.sql");
-const DOMAIN_POSTGRES: &str = include_str!("ledger/domain_postgres.sql");
+/// The domain's tables of a version 2 ledger, by engine: schema 1, then each migration
+/// (the Nth entry makes domain schema N+1). Never edited: add one.
+const DOMAIN_SQLITE: &[&str] = &[
+    include_str!("ledger/domain_sqlite.sql"),
+    include_str!("ledger/domain_sqlite_2.sql"),
+];
+const DOMAIN_POSTGRES: &[&str] = &[
+    include_str!("ledger/domain_postgres.sql"),
+    include_str!("ledger/domain_postgres_2.sql"),
+];
 
 impl Ledger {
     /// Creates a version 2 ledger of the organisation whose key is `org` in the empty
@@ -89,32 +97,46 @@ impl Ledger {
     fn with_store(store: tradeseal_log::store::Ledger, name: &Path) -> Result<Ledger> {
         use tradeseal_log::db::{Engine, Sql};
         let db = store.conn();
-        let schema = db
-            .query_one("SELECT value FROM meta WHERE key = 'domain_schema'", &[])?
-            .map(|r| r.text(0))
-            .transpose()?;
-        match schema.as_deref() {
-            Some("1") => {}
-            None => {
-                let w = tradeseal_log::db::begin(db)?;
-                // Under the write lock: a second desk making them at once waits, then
-                // finds them made.
-                let again = db.query_one("SELECT value FROM meta WHERE key = 'domain_schema'", &[])?;
-                if again.is_none() {
-                    db.batch(match db.engine() {
-                        Engine::Sqlite => DOMAIN_SQLITE,
-                        Engine::Postgres => DOMAIN_POSTGRES,
-                    })?;
-                    db.execute("INSERT INTO meta (key, value) VALUES ('domain_schema', '1')", &[])?;
-                }
-                w.commit()?;
-            }
-            Some(v) => {
-                return Err(Error::NotAHome {
+        let files = match db.engine() {
+            Engine::Sqlite => DOMAIN_SQLITE,
+            Engine::Postgres => DOMAIN_POSTGRES,
+        };
+        let version = |db: &dyn Sql| -> Result<usize> {
+            match db
+                .query_one("SELECT value FROM meta WHERE key = 'domain_schema'", &[])?
+                .map(|r| r.text(0))
+                .transpose()?
+            {
+                None => Ok(0),
+                Some(v) => v.parse().map_err(|_| Error::NotAHome {
                     path: name.into(),
-                    reason: format!("the ledger has domain schema {v}, newer than this TradeSeal knows (1): update TradeSeal"),
-                })
+                    reason: format!("the ledger's domain schema {v:?} is not a number"),
+                }),
             }
+        };
+        let have = version(db)?;
+        if have > files.len() {
+            return Err(Error::NotAHome {
+                path: name.into(),
+                reason: format!("the ledger has domain schema {have}, newer than this TradeSeal knows ({}): update TradeSeal", files.len()),
+            });
+        }
+        if have < files.len() {
+            let w = tradeseal_log::db::begin(db)?;
+            // Under the write lock: a second desk migrating at once waits, then finds
+            // the work done.
+            let have = version(db)?;
+            for sql in &files[have.min(files.len())..] {
+                db.batch(sql)?;
+            }
+            if have < files.len() {
+                db.execute("DELETE FROM meta WHERE key = 'domain_schema'", &[])?;
+                db.execute(
+                    "INSERT INTO meta (key, value) VALUES ('domain_schema', ?1)",
+                    tradeseal_log::sql_params![files.len().to_string()],
+                )?;
+            }
+            w.commit()?;
         }
         let (origin, key) = (store.origin().to_string(), *store.org());
         Ok(Ledger {

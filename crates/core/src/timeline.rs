@@ -253,8 +253,10 @@ fn stored_event(ledger: &Ledger, origin: Option<&str>, seq: u64) -> Result<Store
             "SELECT payload FROM entries WHERE seq = ?1",
             tradeseal_log::sql_params![seq as i64],
         )?,
+        // A partner's entry, received in a v1 bundle or a v2 one.
         Some(o) => ledger.sql().query_one(
-            "SELECT payload FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+            "SELECT payload FROM foreign_entries WHERE origin = ?1 AND seq = ?2
+             UNION ALL SELECT payload FROM foreign_entries_v2 WHERE origin = ?1 AND seq = ?2",
             tradeseal_log::sql_params![o, seq as i64],
         )?,
     };
@@ -299,14 +301,14 @@ pub fn event_detail(ledger: &Ledger, id: u64) -> Result<EventDetail> {
         .collect::<Result<_>>()?;
     let stored = stored_event(ledger, event.origin.as_deref(), event.seq)?;
     let entry = match &event.origin {
-        None => ledger.entry(event.seq)?,
-        Some(o) => foreign_entry(ledger, o, event.seq)?,
+        None => ledger.entry_view(event.seq)?,
+        Some(o) => foreign_entry_view(ledger, o, event.seq)?,
     };
     Ok(EventDetail {
         event,
         objects,
         json: stored.event,
-        entry: EntryView::from(&entry),
+        entry,
     })
 }
 
@@ -320,7 +322,27 @@ struct ForeignRow {
     signature: Vec<u8>,
 }
 
-/// A partner's entry received in a bundle, as an entry (its signature is the partner's).
+/// A partner's entry received in a bundle (v1: with its signature; v2: as its commit
+/// signed it), as the app shows entries.
+fn foreign_entry_view(ledger: &Ledger, origin: &str, seq: u64) -> Result<EntryView> {
+    use tradeseal_log::db::Sql;
+    if let Some(r) = ledger.sql().query_one(
+        "SELECT author, kind, time_ms, payload, hash FROM foreign_entries_v2 WHERE origin = ?1 AND seq = ?2",
+        tradeseal_log::sql_params![origin, seq as i64],
+    )? {
+        return Ok(EntryView::of_v2(
+            seq,
+            &r.text(1)?,
+            crate::time::Timestamp::from_unix_millis(r.int(2)?)?,
+            &r.blob(0)?,
+            &r.text(3)?,
+            &r.blob(4)?,
+        ));
+    }
+    Ok(EntryView::from(&foreign_entry(ledger, origin, seq)?))
+}
+
+/// A partner's entry received in a v1 bundle, as an entry (its signature is the partner's).
 fn foreign_entry(ledger: &Ledger, origin: &str, seq: u64) -> Result<crate::entry::Entry> {
     let bad = || {
         Error::invalid(

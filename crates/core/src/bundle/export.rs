@@ -196,13 +196,21 @@ pub fn export(
                     what: format!("{what} of entry {seq} of {o}"),
                     hint: "the partner's entries held are damaged: run `tradeseal verify`".into(),
                 };
-                let r = db
-                    .query_one(
-                        "SELECT author, kind, time_ms, prev, payload, hash, signature, checkpoint, proof
-                           FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+                let r = db.query_one(
+                    "SELECT author, kind, time_ms, prev, payload, hash, signature, checkpoint, proof
+                       FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
+                    sql_params![o.as_str(), *seq as i64],
+                )?;
+                let Some(r) = r else {
+                    let v2 = db.query_one(
+                        "SELECT 1 FROM foreign_entries_v2 WHERE origin = ?1 AND seq = ?2",
                         sql_params![o.as_str(), *seq as i64],
-                    )?
-                    .ok_or_else(|| missing("the record"))?;
+                    )?;
+                    if v2.is_some() {
+                        return Err(Error::invalid("bundle", format!("entry {seq} of {o} came in a version 2 bundle (a team ledger's): it cannot travel in a version 1 bundle, and passing it on in a v2 bundle comes with the next version of TradeSeal")));
+                    }
+                    return Err(missing("the record"));
+                };
                 let (author, entry_kind, time_ms, prev, payload, hash, signature, size, proof) = (
                     r.blob(0)?,
                     r.text(1)?,

@@ -91,43 +91,12 @@ pub fn import<R: BufRead + Send>(
         inner: open()?,
         digest: Sha256::new(),
     };
-    if super::verify::is_v2(&mut first.inner) {
-        return Err(Error::invalid(
-            "bundle",
-            "it is a tradeseal-bundle/v2 (from a team ledger): `tradeseal bundle verify` checks it; importing v2 bundles comes with the next version of TradeSeal",
-        ));
-    }
+    let v2 = super::verify::is_v2(&mut first.inner);
     let report = verify(&mut first, Some(ledger), progress)?;
     let file_sha = hex::encode(first.digest.finalize());
-    // A failed file is not kept; nor is an intact but incomplete chain, whose gaps would
-    // read as proven custody once recorded beside this organisation's own events.
-    let (severity, what) = match report.verdict {
-        BundleVerdict::Failed => (FindingSeverity::Error, "it failed verification with"),
-        BundleVerdict::Incomplete => (
-            FindingSeverity::Gap,
-            "it is intact, but its chain is incomplete: ask the partner for the missing records; it has",
-        ),
-        _ => (FindingSeverity::Info, ""),
-    };
-    if severity != FindingSeverity::Info {
-        let found: Vec<_> = report
-            .findings
-            .iter()
-            .filter(|f| f.severity == severity)
-            .collect();
-        if let Some(f) = found.first() {
-            return Err(Error::InvalidDocument {
-                place: "the bundle".into(),
-                reason: format!(
-                    "{what} {} {}, the first {} at line {}: {}; run `tradeseal bundle verify` on it for the full report",
-                    found.len(),
-                    if severity == FindingSeverity::Error { "error(s)" } else { "gap(s)" },
-                    f.code,
-                    f.line.unwrap_or(0),
-                    f.message
-                ),
-            });
-        }
+    refuse_unless_verified(&report)?;
+    if v2 {
+        return super::import_v2::import(ledger, signer, now, open()?, report, file_sha);
     }
     let subject = report
         .subject
@@ -272,21 +241,7 @@ pub fn import<R: BufRead + Send>(
             recorded: None,
         });
     }
-    let report_sha = hex::encode(Sha256::digest(canonical::to_canonical(&report)?.as_bytes()));
-    let payload = ImportPayload {
-        subject: &subject,
-        sha256: file_sha,
-        report_sha256: report_sha,
-        verdict: report.verdict,
-        entries: report.entries,
-        new_entries,
-        authors: report.authors.iter().map(|a| a.key.as_str()).collect(),
-    };
-    let entry = NewEntry {
-        kind: KIND_IMPORT.into(),
-        payload: crate::entry::canonical_payload(&payload)?,
-        index: None,
-    };
+    let entry = import_entry(&report, &subject, file_sha, new_entries)?;
     // Follow partners' hand-overs: the new key takes the old key's standing (each a
     // ledger entry, like every trust decision).
     for (old, card, hash) in &handovers {
@@ -305,5 +260,63 @@ pub fn import<R: BufRead + Send>(
         new_entries,
         known_entries,
         recorded,
+    })
+}
+
+/// A failed file is not kept; nor is an intact but incomplete chain, whose gaps would
+/// read as proven custody once recorded beside this organisation's own events.
+pub(super) fn refuse_unless_verified(report: &BundleReport) -> Result<()> {
+    let (severity, what) = match report.verdict {
+        BundleVerdict::Failed => (FindingSeverity::Error, "it failed verification with"),
+        BundleVerdict::Incomplete => (
+            FindingSeverity::Gap,
+            "it is intact, but its chain is incomplete: ask the partner for the missing records; it has",
+        ),
+        _ => (FindingSeverity::Info, ""),
+    };
+    if severity != FindingSeverity::Info {
+        let found: Vec<_> = report
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .collect();
+        if let Some(f) = found.first() {
+            return Err(Error::InvalidDocument {
+                place: "the bundle".into(),
+                reason: format!(
+                    "{what} {} {}, the first {} at line {}: {}; run `tradeseal bundle verify` on it for the full report",
+                    found.len(),
+                    if severity == FindingSeverity::Error { "error(s)" } else { "gap(s)" },
+                    f.code,
+                    f.line.unwrap_or(0),
+                    f.message
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// What an import records of itself in the importer's own ledger.
+pub(super) fn import_entry(
+    report: &BundleReport,
+    subject: &Subject,
+    file_sha: String,
+    new_entries: u64,
+) -> Result<NewEntry> {
+    let report_sha = hex::encode(Sha256::digest(canonical::to_canonical(report)?.as_bytes()));
+    let payload = ImportPayload {
+        subject,
+        sha256: file_sha,
+        report_sha256: report_sha,
+        verdict: report.verdict,
+        entries: report.entries,
+        new_entries,
+        authors: report.authors.iter().map(|a| a.key.as_str()).collect(),
+    };
+    Ok(NewEntry {
+        kind: KIND_IMPORT.into(),
+        payload: crate::entry::canonical_payload(&payload)?,
+        index: None,
     })
 }

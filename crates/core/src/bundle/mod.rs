@@ -8,6 +8,7 @@ mod export;
 mod export_v2;
 mod format;
 mod import;
+mod import_v2;
 mod lines;
 mod report;
 mod verify;

@@ -162,17 +162,33 @@ fn made_by(ledger: &Ledger, hash_id: &str, own_org: &str) -> Result<Option<Made>
     let (status, signer_name) = match origin {
         None => (SignerStatus::Own, Some(own_org.to_string())),
         Some(o) => {
-            let author: Option<Vec<u8>> = ledger
+            let mut author: Option<String> = ledger
                 .sql()
                 .query_one(
                     "SELECT author FROM foreign_entries WHERE origin = ?1 AND seq = ?2",
-                    sql_params![o, seq],
+                    sql_params![o.as_str(), seq],
                 )?
-                .map(|r| r.blob(0))
+                .map(|r| r.blob(0).map(hex::encode))
                 .transpose()?;
+            if author.is_none() {
+                // From a v2 bundle: the organisation answers for its officers' entries.
+                let held = ledger.sql().query_one(
+                    "SELECT 1 FROM foreign_entries_v2 WHERE origin = ?1 AND seq = ?2",
+                    sql_params![o.as_str(), seq],
+                )?;
+                if held.is_some() {
+                    author = ledger
+                        .sql()
+                        .query_one(
+                            "SELECT key FROM foreign_cards WHERE origin = ?1",
+                            sql_params![o.as_str()],
+                        )?
+                        .map(|r| r.text(0))
+                        .transpose()?;
+                }
+            }
             match author {
-                Some(a) => {
-                    let key = hex::encode(a);
+                Some(key) => {
                     let status = crate::parties::signer_standing(ledger, &key)?.at(time_ms);
                     let name = crate::parties::find(ledger, &key).ok().map(|p| p.card.org);
                     (status, name)

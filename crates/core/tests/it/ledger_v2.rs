@@ -376,8 +376,14 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
     use tradeseal_core::bundle::{self, BundleVerdict};
     use tradeseal_core::identity::Signer;
     let (_d, home, org) = new_home();
+    let (mut exported, mut receivers) = (Vec::new(), Vec::new());
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
         let e = format!("{engine:?}");
+        if engine == Engine::Postgres {
+            // The same organisation key, another history (checked at the end).
+            l.append(&org, t(0), &[NewEntry::note("another history").unwrap()])
+                .unwrap();
+        }
         // An officer records part of the chain, the organisation the rest.
         let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
         let card = tradeseal_core::commit::OfficerCard::new(
@@ -503,5 +509,52 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
                 .all(|l| !l.contains("\"proof\"")),
             "{e}"
         );
+
+        // A one-desk partner imports it: the team's entries kept as signed, their events
+        // traced beside its own, the import recorded; a second import changes nothing.
+        let (rd, receiver, rs) = crate::home_of("Roastery Berlin", None, 0x55);
+        let mut rl = receiver.ledger().unwrap();
+        let before = rl.size().unwrap();
+        let forged_bytes = reforge(&bytes, |_, v| {
+            if entry_line(v, "epcis.event") {
+                if let Some(q) = v.pointer_mut("/payload/event/quantityList/0/quantity") {
+                    *q = serde_json::json!(1);
+                }
+            }
+        });
+        let refused = bundle::import(&mut rl, &rs, t(20), || Ok(&forged_bytes[..]), &mut |_| true)
+            .err()
+            .expect("a forged bundle is refused");
+        assert!(
+            refused.to_string().contains("failed verification"),
+            "{e}: {refused}"
+        );
+        assert_eq!(rl.size().unwrap(), before, "{e}: nothing recorded");
+        let got = bundle::import(&mut rl, &rs, t(20), || Ok(&bytes[..]), &mut |_| true).unwrap();
+        assert_eq!((got.new_entries, got.known_entries), (n, 0), "{e}");
+        assert!(got.recorded.is_some(), "{e}");
+        let back = trace::trace(&rl, R_031, Direction::Back).unwrap();
+        assert!(back.nodes.iter().filter(|n| n.origin).count() >= 2, "{e}");
+        let again = bundle::import(&mut rl, &rs, t(21), || Ok(&bytes[..]), &mut |_| true).unwrap();
+        assert_eq!(
+            (again.new_entries, again.known_entries, again.recorded),
+            (0, n, None),
+            "{e}"
+        );
+        // Its own export of the lot cannot carry the team's entries in a v1 bundle yet,
+        // and says so.
+        let mut out = Vec::new();
+        let why = bundle::export(&rl, receiver.card(), "lot", R_031, &mut out).unwrap_err();
+        assert!(why.to_string().contains("version 2 bundle"), "{e}: {why}");
+        exported.push(bytes);
+        receivers.push((rd, receiver, rs));
     }
+    // The same organisation's ledger with another history (the other engine's ledger has
+    // the same key, so the same origin): the first receiver refuses it as two histories.
+    let (_rd, receiver, rs) = &receivers[0];
+    let mut rl = receiver.ledger().unwrap();
+    let size = rl.size().unwrap();
+    let e = bundle::import(&mut rl, rs, t(30), || Ok(&exported[1][..]), &mut |_| true).unwrap_err();
+    assert!(e.to_string().contains("two histories"), "{e}");
+    assert_eq!(rl.size().unwrap(), size);
 }

@@ -1,0 +1,205 @@
+//! Importing a verified v2 bundle (bundle.md, "Bundle v2"): its partners' entries and
+//! the commit notes that prove them are kept as signed (`foreign_entries_v2`,
+//! `foreign_commits`), their events join the event index, and the import is recorded
+//! in this organisation's own ledger; all in one transaction, or nothing.
+
+use super::format::*;
+use super::import::{import_entry, BundleImport, Hashing};
+use super::verify::BundleReport;
+use crate::canonical;
+use crate::entry::BodyV2;
+use crate::epcis::{self, StoredEvent};
+use crate::error::{Error, Result};
+use crate::identity::Signer;
+use crate::ledger::{index, Ledger};
+use crate::time::Timestamp;
+use sha2::{Digest, Sha256};
+use std::io::BufRead;
+use tradeseal_log::sql_params;
+
+/// Reads the bundle a second time (`r`, which must be the file verified: its SHA-256 is
+/// `file_sha`) and records what it holds that this home does not.
+pub(super) fn import<R: BufRead>(
+    ledger: &mut Ledger,
+    signer: &Signer,
+    now: Timestamp,
+    r: R,
+    report: BundleReport,
+    file_sha: String,
+) -> Result<BundleImport> {
+    let subject = report
+        .subject
+        .clone()
+        .ok_or_else(|| Error::invalid("bundle", "no header"))?;
+    let own_origin = ledger.origin().to_string();
+    let own_key = ledger.key().to_hex();
+    let mut second = Hashing {
+        inner: r,
+        digest: Sha256::new(),
+    };
+    let mut app = ledger.begin_append(signer, now)?;
+    let (mut new_entries, mut known_entries) = (0u64, 0u64);
+    let mut origin = String::new();
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if second
+            .read_line(&mut line)
+            .map_err(|e| Error::io("reading the bundle", e))?
+            == 0
+        {
+            break;
+        }
+        let changed = |e: serde_json::Error| {
+            Error::invalid("bundle", format!("it changed while it was imported ({e})"))
+        };
+        let value: serde_json::Value =
+            serde_json::from_str(line.trim_end_matches('\n')).map_err(changed)?;
+        let db = app.sql();
+        match value.get("type").and_then(|t| t.as_str()).unwrap_or("") {
+            "card" => {
+                let rec: CardRecord = serde_json::from_value(value).map_err(changed)?;
+                if rec.card.public_key != own_key {
+                    db.execute(
+                        "INSERT INTO foreign_cards (key, origin, card) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
+                        sql_params![rec.card.public_key.as_str(), rec.card.origin.as_str(), canonical::to_canonical(&rec.card)?],
+                    )?;
+                }
+            }
+            "ledger" => {
+                let rec: LedgerRecord = serde_json::from_value(value).map_err(changed)?;
+                origin = rec.origin;
+            }
+            "commit" if origin != own_origin => {
+                let rec: CommitRecord = serde_json::from_value(value).map_err(changed)?;
+                let c = tradeseal_log::commit::read(&rec.note)?;
+                let held = db
+                    .query_one(
+                        "SELECT note FROM foreign_commits WHERE origin = ?1 AND end_size = ?2",
+                        sql_params![origin.as_str(), c.end() as i64],
+                    )?
+                    .map(|r| r.text(0))
+                    .transpose()?;
+                match held {
+                    Some(n)
+                        if tradeseal_log::commit::read(&n)?.checkpoint.root
+                            != c.checkpoint.root =>
+                    {
+                        return Err(Error::invalid("bundle", format!("the commit of {origin} ending at {} differs from the one received earlier: the ledger signed two histories; keep both bundles as evidence", c.end())));
+                    }
+                    Some(_) => {}
+                    None => {
+                        db.execute(
+                            "INSERT INTO foreign_commits (origin, end_size, start, author, note) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            sql_params![
+                                origin.as_str(),
+                                c.end() as i64,
+                                c.start as i64,
+                                hex::decode(&rec.author).map_err(|_| Error::invalid("bundle", "a commit author is not hex"))?,
+                                rec.note.as_str()
+                            ],
+                        )?;
+                    }
+                }
+            }
+            "entry" => {
+                let rec: EntryV2Record = serde_json::from_value(value).map_err(changed)?;
+                let body = BodyV2 {
+                    seq: rec.seq,
+                    kind: rec.entry_kind.clone(),
+                    time: Timestamp::parse_canonical(&rec.time)?,
+                    author: hex::decode(&rec.author)
+                        .ok()
+                        .and_then(|a| <[u8; 32]>::try_from(a.as_slice()).ok())
+                        .ok_or_else(|| Error::invalid("bundle", "an author is not a key"))?,
+                    payload: canonical::value_to_canonical(&rec.payload)?,
+                };
+                let hash = body.hash();
+                if origin == own_origin {
+                    // Our own entries coming back must be the ones we hold.
+                    let ours = db
+                        .query_one(
+                            "SELECT hash FROM entries WHERE seq = ?1",
+                            sql_params![rec.seq as i64],
+                        )?
+                        .map(|r| r.blob(0))
+                        .transpose()?;
+                    if ours.as_deref() != Some(&hash.0[..]) {
+                        return Err(Error::invalid("bundle", format!("it holds an entry {} of our own ledger that our ledger does not: refuse it and keep it as evidence", rec.seq)));
+                    }
+                    known_entries += 1;
+                    continue;
+                }
+                let held = db
+                    .query_one(
+                        "SELECT hash FROM foreign_entries_v2 WHERE origin = ?1 AND seq = ?2",
+                        sql_params![origin.as_str(), rec.seq as i64],
+                    )?
+                    .map(|r| r.blob(0))
+                    .transpose()?;
+                match held {
+                    Some(h) if h == hash.0 => {
+                        known_entries += 1;
+                        continue;
+                    }
+                    Some(_) => {
+                        return Err(Error::invalid("bundle", format!("entry {} of {origin} differs from the one received earlier: the author signed two histories; keep both bundles as evidence", rec.seq)));
+                    }
+                    None => {}
+                }
+                db.execute(
+                    "INSERT INTO foreign_entries_v2 (origin, seq, author, kind, time_ms, payload, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    sql_params![
+                        origin.as_str(),
+                        rec.seq as i64,
+                        &body.author[..],
+                        body.kind.as_str(),
+                        body.time.unix_millis(),
+                        body.payload.as_str(),
+                        &hash.0[..]
+                    ],
+                )?;
+                if rec.entry_kind == epcis::KIND_EVENT {
+                    let ev: StoredEvent = serde_json::from_value(rec.payload)
+                        .map_err(|e| Error::invalid("bundle", e.to_string()))?;
+                    let summary = epcis::validate(&ev.event, &ev.namespaces())
+                        .map_err(|e| Error::invalid(e.field, e.reason))?;
+                    if index::event_id(&db, &summary.hash_id)?.is_none() {
+                        index::insert_event(&db, Some(&origin), rec.seq, &summary)?;
+                    }
+                }
+                new_entries += 1;
+            }
+            _ => {}
+        }
+    }
+    if hex::encode(second.digest.finalize()) != file_sha {
+        return Err(Error::invalid(
+            "bundle",
+            "the file changed while it was imported: nothing was imported; try again",
+        ));
+    }
+    if new_entries == 0 {
+        // Everything is held already: the second import of a bundle changes nothing.
+        drop(app);
+        return Ok(BundleImport {
+            report,
+            new_entries,
+            known_entries,
+            recorded: None,
+        });
+    }
+    let entry = import_entry(&report, &subject, file_sha, new_entries)?;
+    let out = app.push(&[entry])?;
+    app.commit()?;
+    let recorded = match out.first() {
+        Some(crate::ledger::Appended::New { seq, .. }) => Some(*seq),
+        _ => None,
+    };
+    Ok(BundleImport {
+        report,
+        new_entries,
+        known_entries,
+        recorded,
+    })
+}
