@@ -168,6 +168,75 @@ pub fn multiproof_root(size: u64, leaves: &[(u64, Hash)], proof: &[Hash]) -> Opt
     it.next().is_none().then_some(root)
 }
 
+/// A multiproof of `subset` (sorted, a subset of the leaves' indices) derived from a
+/// multiproof of `leaves` alone, without the rest of the tree: every range the subset's
+/// proof needs is one the first proof's recursion computed, since both split the tree
+/// the same way. For passing on part of what a partner proved. `None` when `proof` does
+/// not check out, or `subset` is not within `leaves`.
+pub fn sub_multiproof(
+    size: u64,
+    leaves: &[(u64, Hash)],
+    proof: &[Hash],
+    subset: &[u64],
+) -> Option<Vec<Hash>> {
+    use std::collections::HashMap;
+    fn known(
+        lo: u64,
+        hi: u64,
+        leaves: &[(u64, Hash)],
+        proof: &mut std::slice::Iter<'_, Hash>,
+        memo: &mut HashMap<(u64, u64), Hash>,
+    ) -> Option<Hash> {
+        let h = if leaves.is_empty() {
+            *proof.next()?
+        } else if hi - lo == 1 {
+            leaves[0].1
+        } else {
+            let k = largest_pow2_below(hi - lo);
+            let split = leaves.partition_point(|&(i, _)| i < lo + k);
+            let l = known(lo, lo + k, &leaves[..split], proof, memo)?;
+            let r = known(lo + k, hi, &leaves[split..], proof, memo)?;
+            node_hash(&l, &r)
+        };
+        memo.insert((lo, hi), h);
+        Some(h)
+    }
+    fn take(
+        lo: u64,
+        hi: u64,
+        idx: &[u64],
+        memo: &HashMap<(u64, u64), Hash>,
+        out: &mut Vec<Hash>,
+    ) -> Option<()> {
+        if idx.is_empty() {
+            out.push(*memo.get(&(lo, hi))?);
+            return Some(());
+        }
+        if hi - lo == 1 {
+            return Some(());
+        }
+        let k = largest_pow2_below(hi - lo);
+        let split = idx.partition_point(|&i| i < lo + k);
+        take(lo, lo + k, &idx[..split], memo, out)?;
+        take(lo + k, hi, &idx[split..], memo, out)
+    }
+    multiproof_root(size, leaves, proof)?;
+    if !subset.windows(2).all(|w| w[0] < w[1])
+        || !subset
+            .iter()
+            .all(|i| leaves.binary_search_by_key(i, |(j, _)| *j).is_ok())
+    {
+        return None;
+    }
+    let mut memo = HashMap::new();
+    known(0, size, leaves, &mut proof.iter(), &mut memo)?;
+    let mut out = Vec::new();
+    if size > 0 {
+        take(0, size, subset, &memo, &mut out)?;
+    }
+    Some(out)
+}
+
 /// The perfect subtrees of a list of leaf hashes held in memory (every level built
 /// once): for proofs within one commit's own tree.
 pub struct Levels(Vec<Vec<Hash>>);
