@@ -3,11 +3,20 @@
 
 use super::export::{chain_entries, Lines};
 use super::format::*;
+use crate::entry::BodyV2;
 use crate::error::{Error, Result};
+use crate::hash::Hash;
 use crate::identity::IdentityCard;
 use crate::ledger::Ledger;
+use crate::merkle;
+use crate::signature::PublicKey;
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 use std::io::Write;
+use tradeseal_log::db::Sql;
+use tradeseal_log::excerpt::Excerpt;
+use tradeseal_log::officers::SET_KINDS;
+use tradeseal_log::sql_params;
 
 /// Writes the v2 bundle of everything `start` came from, as recorded in the v2
 /// `ledger` of the organisation whose card is `card`; returns the number of entries.
@@ -28,20 +37,32 @@ pub fn export(
         ));
     }
     let chain = chain_entries(ledger, start)?;
-    if chain.iter().any(|(o, _)| o.is_some()) {
-        return Err(Error::invalid(
-            "bundle",
-            "the chain holds partners' entries received in bundles: a version 2 ledger passes them on in the next version of TradeSeal; export the chain from your own entries only for now",
-        ));
-    }
-    let seqs: Vec<u64> = chain.iter().map(|(_, s)| *s).collect();
-    if seqs.is_empty() {
+    if chain.is_empty() {
         return Err(Error::NotFound {
             what: format!("an event of {start}"),
             hint: "record or import its events first".into(),
         });
     }
-    let x = store.excerpt(&seqs)?;
+    // Per ledger, sorted by origin: our own (from the store) and partners' (as received).
+    let mut wanted: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for (o, seq) in &chain {
+        wanted
+            .entry(o.clone().unwrap_or_else(|| ledger.origin().to_string()))
+            .or_default()
+            .push(*seq);
+    }
+    let mut groups = Vec::new();
+    let mut cards: BTreeMap<String, IdentityCard> = BTreeMap::new();
+    cards.insert(card.public_key.clone(), card.clone());
+    for (origin, seqs) in &wanted {
+        if origin == ledger.origin() {
+            groups.push(store.excerpt(seqs)?);
+        } else {
+            let (x, c) = foreign_group(ledger, origin, seqs)?;
+            cards.insert(c.public_key.clone(), c);
+            groups.push(x);
+        }
+    }
     let mut w = Lines {
         out,
         digest: Sha256::new(),
@@ -56,10 +77,22 @@ pub fn export(
         },
         exporter: ledger.origin().to_string(),
     })?;
-    w.put(&CardRecord {
-        kind: "card".into(),
-        card: card.clone(),
-    })?;
+    for c in cards.into_values() {
+        w.put(&CardRecord {
+            kind: "card".into(),
+            card: c,
+        })?;
+    }
+    let mut n = 0;
+    for x in &groups {
+        n += put_group(&mut w, x)?;
+    }
+    w.finish()?;
+    Ok(n)
+}
+
+/// Writes one ledger's group; returns its number of entries.
+fn put_group(w: &mut Lines<'_>, x: &Excerpt) -> Result<u64> {
     let anchor =
         tradeseal_log::commit::read(&x.commits.last().expect("an excerpt has an anchor").1)?;
     w.put(&LedgerRecord {
@@ -103,7 +136,162 @@ pub fn export(
         kind: "proof".into(),
         proof: x.proof.iter().map(|h| h.to_hex()).collect(),
     })?;
-    let n = x.entries.len() as u64;
-    w.finish()?;
-    Ok(n)
+    Ok(x.entries.len() as u64)
+}
+
+/// A partner's entries `seqs` of the ledger `origin`, as received in one v2 bundle (the
+/// newest group holding them all), with proofs derived from that group's, the
+/// officer-set entries it carried, and the partner's card.
+fn foreign_group(ledger: &Ledger, origin: &str, seqs: &[u64]) -> Result<(Excerpt, IdentityCard)> {
+    let db = ledger.sql();
+    let v1 = db.query_one(
+        "SELECT 1 FROM foreign_entries WHERE origin = ?1 LIMIT 1",
+        sql_params![origin],
+    )?;
+    let card: IdentityCard = db
+        .query(
+            "SELECT card FROM foreign_cards WHERE origin = ?1",
+            sql_params![origin],
+        )?
+        .iter()
+        .filter_map(|r| r.text(0).ok())
+        .filter_map(|t| serde_json::from_str::<IdentityCard>(&t).ok())
+        .find(|c| {
+            c.public_key()
+                .is_ok_and(|k| crate::identity::origin_for(&k) == origin)
+        })
+        .ok_or_else(|| Error::NotFound {
+            what: format!("the card of {origin}"),
+            hint: "the partner's records held are damaged: run `tradeseal verify`".into(),
+        })?;
+    let mut group = None;
+    for r in db.query(
+        "SELECT anchor, seqs, ranges, proof FROM foreign_groups WHERE origin = ?1 ORDER BY anchor DESC, id DESC",
+        sql_params![origin],
+    )? {
+        let held: Vec<u64> = serde_json::from_str(&r.text(1)?).unwrap_or_default();
+        if seqs.iter().all(|s| held.binary_search(s).is_ok()) {
+            group = Some((r.int(0)? as u64, held, r.text(2)?, r.blob(3)?));
+            break;
+        }
+    }
+    let Some((anchor, held, ranges, proof)) = group else {
+        return Err(Error::invalid(
+            "bundle",
+            if v1.is_some() {
+                format!("the chain holds entries of {origin} received in a version 1 bundle: they cannot travel in a version 2 bundle yet")
+            } else {
+                format!("the chain's entries of {origin} came in different bundles: ask the partner for one bundle of the whole chain, import it, and export again")
+            },
+        ));
+    };
+    let damaged = || {
+        Error::invalid(
+            "ledger",
+            format!("the records of {origin} held are damaged: run `tradeseal verify`"),
+        )
+    };
+    // Every entry of the group, as held.
+    let mut bodies = Vec::with_capacity(held.len());
+    for &seq in &held {
+        let r = db
+            .query_one(
+                "SELECT author, kind, time_ms, payload FROM foreign_entries_v2 WHERE origin = ?1 AND seq = ?2",
+                sql_params![origin, seq as i64],
+            )?
+            .ok_or_else(damaged)?;
+        bodies.push(BodyV2 {
+            seq,
+            kind: r.text(1)?,
+            time: crate::time::Timestamp::from_unix_millis(r.int(2)?)?,
+            author: r.blob(0)?.try_into().map_err(|_| damaged())?,
+            payload: r.text(3)?,
+        });
+    }
+    // What goes: the chain's entries and the officer-set entries the group carried.
+    let mut want: Vec<u64> = seqs.to_vec();
+    want.extend(
+        bodies
+            .iter()
+            .filter(|b| SET_KINDS.contains(&b.kind.as_str()))
+            .map(|b| b.seq),
+    );
+    want.sort_unstable();
+    want.dedup();
+    let leaves: Vec<(u64, Hash)> = bodies.iter().map(|b| (b.seq, b.leaf_hash())).collect();
+    let proof0: Vec<Hash> = proof.chunks(32).filter_map(Hash::from_slice).collect();
+    let proof = merkle::sub_multiproof(anchor, &leaves, &proof0, &want).ok_or_else(damaged)?;
+    // The commits holding them, and the anchor's.
+    let commit_of = |sql: &str, at: i64| -> Result<(u64, u64, PublicKey, String)> {
+        let r = db
+            .query_one(sql, sql_params![origin, at])?
+            .ok_or_else(damaged)?;
+        let key = <[u8; 32]>::try_from(r.blob(2)?.as_slice())
+            .ok()
+            .and_then(|k| PublicKey::from_bytes(&k))
+            .ok_or_else(damaged)?;
+        Ok((r.int(0)? as u64, r.int(1)? as u64, key, r.text(3)?))
+    };
+    let mut commits: Vec<(u64, u64, PublicKey, String)> = Vec::new();
+    for &seq in &want {
+        if commits.last().is_some_and(|c| seq < c.0) {
+            continue;
+        }
+        commits.push(commit_of(
+            "SELECT end_size, start, author, note FROM foreign_commits WHERE origin = ?1 AND end_size > ?2 ORDER BY end_size LIMIT 1",
+            seq as i64,
+        )?);
+    }
+    if commits.last().is_none_or(|c| c.0 != anchor) {
+        commits.push(commit_of(
+            "SELECT end_size, start, author, note FROM foreign_commits WHERE origin = ?1 AND end_size = ?2",
+            anchor as i64,
+        )?);
+    }
+    // Range proofs for commits carried in part: from the commit's leaves when the group
+    // held it whole, else derived from the group's own range proof.
+    let ranges0: Vec<(u64, Vec<String>)> = serde_json::from_str(&ranges).unwrap_or_default();
+    let mut ranges = Vec::new();
+    for (end, start, _, _) in &commits {
+        let mine: Vec<u64> = want
+            .iter()
+            .filter(|&&s| (*start..*end).contains(&s))
+            .map(|s| s - start)
+            .collect();
+        if mine.is_empty() || mine.len() as u64 == end - start {
+            continue;
+        }
+        let in_group: Vec<(u64, Hash)> = leaves
+            .iter()
+            .filter(|(s, _)| (*start..*end).contains(s))
+            .map(|(s, h)| (s - start, *h))
+            .collect();
+        let p = if in_group.len() as u64 == end - start {
+            let levels = merkle::Levels::new(in_group.iter().map(|(_, h)| *h).collect());
+            let Ok(p) = merkle::multiproof(&levels, end - start, &mine);
+            p
+        } else {
+            let r0: Vec<Hash> = ranges0
+                .iter()
+                .find(|(e, _)| e == end)
+                .map(|(_, p)| p.iter().filter_map(|h| Hash::from_hex(h)).collect())
+                .ok_or_else(damaged)?;
+            merkle::sub_multiproof(end - start, &in_group, &r0, &mine).ok_or_else(damaged)?
+        };
+        ranges.push((*end, p));
+    }
+    let entries = bodies
+        .into_iter()
+        .filter(|b| want.binary_search(&b.seq).is_ok())
+        .collect();
+    Ok((
+        Excerpt {
+            origin: origin.to_string(),
+            commits: commits.into_iter().map(|(_, _, k, n)| (k, n)).collect(),
+            entries,
+            ranges,
+            proof,
+        },
+        card,
+    ))
 }

@@ -40,6 +40,8 @@ pub(super) fn import<R: BufRead>(
     let mut app = ledger.begin_append(signer, now)?;
     let (mut new_entries, mut known_entries) = (0u64, 0u64);
     let mut origin = String::new();
+    // The group being read: its anchor, the seqs it proves, its range proofs.
+    let mut group: (u64, Vec<u64>, Vec<serde_json::Value>) = (0, Vec::new(), Vec::new());
     let mut line = String::new();
     loop {
         line.clear();
@@ -69,6 +71,41 @@ pub(super) fn import<R: BufRead>(
             "ledger" => {
                 let rec: LedgerRecord = serde_json::from_value(value).map_err(changed)?;
                 origin = rec.origin;
+                group = (rec.anchor, Vec::new(), Vec::new());
+            }
+            "range" if origin != own_origin => {
+                let rec: RangeRecord = serde_json::from_value(value).map_err(changed)?;
+                group.2.push(serde_json::json!([rec.end, rec.proof]));
+            }
+            "proof" if origin != own_origin => {
+                // The group as received: part of it can be passed on later.
+                let rec: ProofRecord = serde_json::from_value(value).map_err(changed)?;
+                let seqs = serde_json::to_string(&group.1).expect("numbers");
+                let held = db.query_one(
+                    "SELECT 1 FROM foreign_groups WHERE origin = ?1 AND anchor = ?2 AND seqs = ?3",
+                    sql_params![origin.as_str(), group.0 as i64, seqs.as_str()],
+                )?;
+                if held.is_none() {
+                    let proof: Vec<u8> = rec
+                        .proof
+                        .iter()
+                        .map(|h| {
+                            hex::decode(h)
+                                .map_err(|_| Error::invalid("bundle", "a proof hash is not hex"))
+                        })
+                        .collect::<Result<Vec<_>>>()?
+                        .concat();
+                    db.execute(
+                        "INSERT INTO foreign_groups (origin, anchor, seqs, ranges, proof) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        sql_params![
+                            origin.as_str(),
+                            group.0 as i64,
+                            seqs,
+                            serde_json::to_string(&group.2).expect("JSON"),
+                            proof
+                        ],
+                    )?;
+                }
             }
             "commit" if origin != own_origin => {
                 let rec: CommitRecord = serde_json::from_value(value).map_err(changed)?;
@@ -115,6 +152,7 @@ pub(super) fn import<R: BufRead>(
                     payload: canonical::value_to_canonical(&rec.payload)?,
                 };
                 let hash = body.hash();
+                group.1.push(rec.seq);
                 if origin == own_origin {
                     // Our own entries coming back must be the ones we hold.
                     let ours = db

@@ -21,3 +21,14 @@ CREATE TABLE foreign_entries_v2 (
     hash    BLOB    NOT NULL,
     PRIMARY KEY (origin, seq)
 ) WITHOUT ROWID;
+-- Each ledger group received (its anchor, the entries it proved and its proofs), so that
+-- part of it can be passed on in a later bundle with proofs derived from these.
+CREATE TABLE foreign_groups (
+    id     INTEGER PRIMARY KEY,
+    origin TEXT    NOT NULL,
+    anchor INTEGER NOT NULL,
+    seqs   TEXT    NOT NULL,
+    ranges TEXT    NOT NULL,
+    proof  BLOB    NOT NULL
+);
+CREATE INDEX foreign_groups_origin ON foreign_groups (origin, anchor);

@@ -558,3 +558,103 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
     assert!(e.to_string().contains("two histories"), "{e}");
     assert_eq!(rl.size().unwrap(), size);
 }
+
+#[test]
+fn a_team_passes_a_partners_v2_entries_on_with_derived_proofs() {
+    use tradeseal_core::bundle::{self, BundleVerdict};
+    use tradeseal_core::identity::Signer;
+    // The exporter in Colombia (a team ledger on SQLite) and the roaster in Germany (a
+    // team ledger on PostgreSQL), each founded by its organisation's key.
+    let (_da, home_a, a) = crate::home_of("Andes Coffee Export", None, 0x31);
+    let (_db, home_b, b) = crate::home_of("Rösterei Hamburg", None, 0x32);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.sqlite");
+    let mut la = Ledger::create_v2(Conn::sqlite(&file).unwrap(), &a.public_key(), &file).unwrap();
+    let url = tradeseal_log::throwaway::database();
+    let mut lb = Ledger::create_v2(
+        Conn::postgres(&url).unwrap(),
+        &b.public_key(),
+        std::path::Path::new("b"),
+    )
+    .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+    let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
+    let part = |r: std::ops::Range<usize>| {
+        let mut d = doc.clone();
+        d["epcisBody"]["eventList"] = serde_json::Value::Array(all[r].to_vec());
+        serde_json::to_vec(&d).unwrap()
+    };
+    import_bytes(&mut la, &a, &part(0..4)).unwrap();
+    // A's bundle of the shipment: the two lots, the packing, the shipping.
+    let sscc = "https://id.gs1.org/00/077012340000000172";
+    let mut ab = Vec::new();
+    assert_eq!(
+        bundle::export(&la, home_a.card(), "sscc", sscc, &mut ab).unwrap(),
+        4
+    );
+    // B imports it (A is not trusted yet: verified with a warning), then records its own.
+    let got = bundle::import(&mut lb, &b, t(30), || Ok(&ab[..]), &mut |_| true).unwrap();
+    assert_eq!(got.new_entries, 4);
+    import_bytes(&mut lb, &b, &part(4..10)).unwrap();
+    let signer_b = Signer {
+        key: b.key.clone(),
+        card: home_b.card().clone(),
+    };
+    // B's bundles of its roasted lots carry A's entries as A's commit signed them, with
+    // proofs derived from what A sent: the whole group for R-2026-031, part of it for
+    // R-2026-032 (lot H-2026-018 is not in it).
+    let (_dc, receiver, c) = crate::home_of("Café Lyon", None, 0x33);
+    for (lot, from_a) in [
+        ("https://id.gs1.org/01/04012345123456/10/R-2026-031", 4),
+        ("https://id.gs1.org/01/04012345123456/10/R-2026-032", 3),
+    ] {
+        let mut bb = Vec::new();
+        bundle::export(&lb, &signer_b.card, "lot", lot, &mut bb).unwrap();
+        let text = String::from_utf8(bb.clone()).unwrap();
+        let groups: Vec<&str> = text
+            .lines()
+            .filter(|l| l.contains("\"type\":\"ledger\""))
+            .collect();
+        assert_eq!(groups.len(), 2, "{lot}: {groups:?}");
+        let a_entries = text
+            .lines()
+            .filter(|l| l.contains("\"type\":\"entry\"") && l.contains(&a.public_key().to_hex()))
+            .count();
+        assert_eq!(a_entries, from_a, "{lot}");
+        // A third party verifies both ledgers' proofs, and imports the chain.
+        let mut lc = receiver.ledger().unwrap();
+        let r = bundle::verify(&bb[..], Some(&lc), &mut |_| true).unwrap();
+        assert_eq!(
+            r.verdict,
+            BundleVerdict::VerifiedWithWarnings,
+            "{lot}: {:?}",
+            r.findings
+        );
+        assert!(
+            r.findings.iter().all(|f| f.code == "signer-unknown"),
+            "{lot}: {:?}",
+            r.findings
+        );
+        assert_eq!(r.authors.len(), 2, "{lot}");
+        let imported = bundle::import(&mut lc, &c, t(40), || Ok(&bb[..]), &mut |_| true).unwrap();
+        assert!(
+            imported.new_entries > 0 || imported.known_entries > 0,
+            "{lot}"
+        );
+        let back = trace::trace(&lc, lot, Direction::Back).unwrap();
+        assert!(back.nodes.iter().any(|n| n.origin), "{lot}");
+        // A's entry changed on the way through B: caught, A's group fails.
+        let forged = reforge(&bb, |_, v| {
+            if v["type"] == "entry"
+                && v["author"] == a.public_key().to_hex().as_str()
+                && v["entry_kind"] == "epcis.event"
+            {
+                if let Some(q) = v.pointer_mut("/payload/event/quantityList/0/quantity") {
+                    *q = serde_json::json!(5000);
+                }
+            }
+        });
+        let r = bundle::verify(&forged[..], Some(&lc), &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{lot}");
+    }
+}
