@@ -144,6 +144,12 @@ impl Verifier {
     /// Checks the next entry (entries come in seq order): the commit holding it, its
     /// author and time; keeps its leaf.
     pub fn entry(&mut self, b: &BodyV2) {
+        self.entry_hashed(b, b.leaf_hash());
+    }
+
+    /// As [`Verifier::entry`], with the entry's leaf hash computed already (on another
+    /// thread: the hashing is most of an entry's cost).
+    pub fn entry_hashed(&mut self, b: &BodyV2, leaf: Hash) {
         if !self.usable || self.disordered {
             return;
         }
@@ -156,7 +162,6 @@ impl Verifier {
         while self.ci < self.commits.len() && self.commits[self.ci].1.end() <= b.seq {
             self.ci += 1;
         }
-        let leaf = b.leaf_hash();
         self.leaves.push((b.seq, leaf));
         let ci = self.ci;
         let holder = self.commits.get(ci).filter(|(_, c)| c.start <= b.seq);

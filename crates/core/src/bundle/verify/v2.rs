@@ -64,6 +64,8 @@ pub(super) fn read_records<R: BufRead>(
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     let mut origins_seen: Vec<String> = Vec::new();
+    // Entry lines waiting to be checked together (in parallel), in file order.
+    let mut batch: Vec<(u64, String)> = Vec::new();
     loop {
         buf.clear();
         let n = std::io::Read::take(std::io::Read::by_ref(&mut r), MAX_LINE as u64 + 1)
@@ -114,6 +116,25 @@ pub(super) fn read_records<R: BufRead>(
             out.fatal = true;
             return Ok(out);
         };
+        // An entry line (canonical JSON: `{"author":…,"entry_kind":…`): kept for the batch.
+        if matches!(stage, Stage::Commits | Stage::Entries)
+            && text.starts_with("{\"author\":")
+            && text.ends_with("\"type\":\"entry\"}")
+        {
+            stage = Stage::Entries;
+            batch.push((line_no, text.to_string()));
+            if batch.len() == BATCH {
+                let g = group.as_mut().expect("in a group");
+                flush(s, g, &mut batch);
+                if !progress(s.entries) {
+                    return Err(Error::Cancelled);
+                }
+            }
+            continue;
+        }
+        if let Some(g) = group.as_mut() {
+            flush(s, g, &mut batch);
+        }
         let value: serde_json::Value = match serde_json::from_str(text) {
             Ok(v) => v,
             Err(e) => {
@@ -178,7 +199,10 @@ pub(super) fn read_records<R: BufRead>(
             return Ok(out);
         }
         stage = want;
-        if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+        // (An entry line's form is checked with the entry.)
+        if want != Stage::Entries
+            && canonical::value_to_canonical(&value).ok().as_deref() != Some(text)
+        {
             s.err(
                 "not-canonical",
                 line_no,
@@ -281,11 +305,10 @@ pub(super) fn read_records<R: BufRead>(
                 }
             }
             Stage::Entries => {
+                // Not in the canonical shape: checked alone (and flagged not canonical).
                 let g = group.as_mut().expect("in a group");
-                entry(s, g, line_no, value);
-                if s.entries % 4096 == 0 && !progress(s.entries) {
-                    return Err(Error::Cancelled);
-                }
+                let mut one = vec![(line_no, text.to_string())];
+                flush(s, g, &mut one);
             }
             Stage::Ranges => {
                 let g = group.as_mut().expect("in a group");
@@ -319,6 +342,9 @@ pub(super) fn read_records<R: BufRead>(
             },
         }
     }
+    if let Some(g) = group.as_mut() {
+        flush(s, g, &mut batch);
+    }
     if stage != Stage::Ended {
         s.err(
             "truncated",
@@ -339,13 +365,54 @@ fn hashes(hex: &[String]) -> Option<Vec<Hash>> {
     hex.iter().map(|h| Hash::from_hex(h)).collect()
 }
 
-/// One entry of the group: its body into the verifier, its event to the chain checks.
-fn entry(s: &mut State<'_>, g: &mut Group, line: u64, value: serde_json::Value) {
-    let Some(rec) = record::<EntryV2Record>(s, line, value, "entry") else {
-        g.broken = true;
-        return;
+/// Entry lines checked together: parsed, hashed and their events read on every core,
+/// then merged in file order.
+const BATCH: usize = 2048;
+
+/// What one entry line gives, before it is merged.
+struct Prepared {
+    line: u64,
+    /// The line's own findings (framing, canonical form).
+    local: Vec<(&'static str, String)>,
+    /// The entry, with its leaf hash, when the line could be read as one.
+    entry: Option<(BodyV2, Hash)>,
+    event: Option<entries::EventRead>,
+    broken: bool,
+}
+
+fn prepare(line: u64, text: &str) -> Prepared {
+    let mut p = Prepared {
+        line,
+        local: Vec::new(),
+        entry: None,
+        event: None,
+        broken: false,
     };
-    let party = g.org.clone();
+    let value: serde_json::Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            p.local
+                .push(("malformed", format!("the line is not JSON ({e})")));
+            p.broken = true;
+            return p;
+        }
+    };
+    if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+        p.local.push((
+            "not-canonical",
+            "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
+                .into(),
+        ));
+    }
+    let rec: EntryV2Record = match serde_json::from_value(value) {
+        Ok(r) => r,
+        Err(e) => {
+            p.local
+                .push(("malformed", format!("an entry record is malformed ({e})")));
+            p.broken = true;
+            return p;
+        }
+    };
     let body = (|| {
         Some(BodyV2 {
             seq: rec.seq,
@@ -356,16 +423,51 @@ fn entry(s: &mut State<'_>, g: &mut Group, line: u64, value: serde_json::Value) 
         })
     })();
     let Some(body) = body else {
-        s.err(
+        p.local.push((
             "malformed",
-            line,
-            party.as_deref(),
             format!("entry {} has a malformed time, author or payload", rec.seq),
-            ASK_AGAIN,
-        );
+        ));
+        p.broken = true;
+        return p;
+    };
+    if body.kind == crate::epcis::KIND_EVENT {
+        p.event = Some(entries::read_event(
+            body.seq,
+            body.time.unix_millis(),
+            rec.payload,
+        ));
+    }
+    let leaf = body.leaf_hash();
+    p.entry = Some((body, leaf));
+    p
+}
+
+/// Checks the batched entry lines on every core, then merges them in file order: each
+/// into the group's verifier, its event to the chain checks, its signer's standing.
+fn flush(s: &mut State<'_>, g: &mut Group, batch: &mut Vec<(u64, String)>) {
+    use rayon::prelude::*;
+    if batch.is_empty() {
+        return;
+    }
+    let prepared: Vec<Prepared> = batch.par_iter().map(|(l, t)| prepare(*l, t)).collect();
+    batch.clear();
+    for p in prepared {
+        merge(s, g, p);
+    }
+}
+
+fn merge(s: &mut State<'_>, g: &mut Group, p: Prepared) {
+    let party = g.org.clone();
+    for (code, message) in p.local {
+        s.err(code, p.line, party.as_deref(), message, ASK_AGAIN);
+    }
+    if p.broken {
         g.broken = true;
+    }
+    let Some((body, leaf)) = p.entry else {
         return;
     };
+    let line = p.line;
     if g.verifier.is_none() {
         let v = Verifier::new(
             &g.origin,
@@ -390,7 +492,7 @@ fn entry(s: &mut State<'_>, g: &mut Group, line: u64, value: serde_json::Value) 
         }
         g.verifier = Some(v);
     }
-    g.verifier.as_mut().expect("made").entry(&body);
+    g.verifier.as_mut().expect("made").entry_hashed(&body, leaf);
     g.lines.push((body.seq, line));
     s.entries += 1;
     let Some(org) = party else {
@@ -402,9 +504,8 @@ fn entry(s: &mut State<'_>, g: &mut Group, line: u64, value: serde_json::Value) 
     let entry_ms = body.time.unix_millis();
     let mut event_ms = entry_ms;
     let mut event_id = None;
-    if body.kind == crate::epcis::KIND_EVENT {
+    if let Some(ev) = p.event {
         s.events += 1;
-        let ev = entries::read_event(body.seq, entry_ms, rec.payload);
         for l in &ev.local {
             s.add(
                 l.code,
