@@ -106,7 +106,7 @@ pub fn import<R: BufRead + Send>(
     for (_, r) in ledger.rotations()? {
         own.insert(r.old.to_hex());
     }
-    let mut app = ledger.begin_append(signer, now)?;
+    let app = ledger.begin_append(signer, now)?;
     // Partners' key hand-overs, to follow in the trust store: (old key, new card, entry hash).
     let mut handovers: Vec<(String, crate::identity::IdentityCard, crate::hash::Hash)> = vec![];
     let mut second = Hashing {
@@ -212,20 +212,39 @@ pub fn import<R: BufRead + Send>(
                     handovers.push((rec.author.clone(), r.new_card, hash));
                 }
                 if rec.entry_kind == epcis::KIND_EVENT {
-                    let ev: StoredEvent = serde_json::from_value(rec.payload)
-                        .map_err(|e| Error::invalid("bundle", e.to_string()))?;
-                    let summary = epcis::validate(&ev.event, &ev.namespaces())
-                        .map_err(|e| Error::invalid(e.field, e.reason))?;
-                    if index::event_id(&conn, &summary.hash_id)?.is_none() {
-                        index::insert_event(&conn, Some(&origin), rec.seq, &summary)?;
-                    }
+                    index_partner_event(conn, &origin, rec.seq, rec.payload)?;
                 }
                 new_entries += 1;
             }
             _ => {}
         }
     }
-    if hex::encode(second.digest.finalize()) != file_sha {
+    let read = hex::encode(second.digest.finalize());
+    let counts = (new_entries, known_entries);
+    finish(app, report, &subject, (file_sha, read), counts, |app| {
+        // Follow partners' hand-overs: the new key takes the old key's standing (each
+        // a ledger entry, like every trust decision), one after the other.
+        for (old, card, hash) in &handovers {
+            if let Some(e) = crate::parties::rotate_entry(app.sql(), old, card, hash)? {
+                app.push(&[e])?;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Ends an import read twice (`shas`: the file's SHA-256 when verified and when
+/// imported, which must agree): nothing recorded when every entry was held already;
+/// else what `follow` appends and the import's own entry, committed with the rest.
+pub(super) fn finish(
+    mut app: crate::ledger::Appender<'_>,
+    report: BundleReport,
+    subject: &Subject,
+    (file_sha, read): (String, String),
+    (new_entries, known_entries): (u64, u64),
+    follow: impl FnOnce(&mut crate::ledger::Appender<'_>) -> Result<()>,
+) -> Result<BundleImport> {
+    if read != file_sha {
         return Err(Error::invalid(
             "bundle",
             "the file changed while it was imported: nothing was imported; try again",
@@ -241,14 +260,8 @@ pub fn import<R: BufRead + Send>(
             recorded: None,
         });
     }
-    let entry = import_entry(&report, &subject, file_sha, new_entries)?;
-    // Follow partners' hand-overs: the new key takes the old key's standing (each a
-    // ledger entry, like every trust decision).
-    for (old, card, hash) in &handovers {
-        if let Some(e) = crate::parties::rotate_entry(&app.sql(), old, card, hash)? {
-            app.push(&[e])?;
-        }
-    }
+    let entry = import_entry(&report, subject, file_sha, new_entries)?;
+    follow(&mut app)?;
     let out = app.push(&[entry])?;
     app.commit()?;
     let recorded = match out.first() {
@@ -261,6 +274,24 @@ pub fn import<R: BufRead + Send>(
         known_entries,
         recorded,
     })
+}
+
+/// Adds a partner's event (an `epcis.event` payload, checked) to the event index under
+/// its ledger `origin`, unless the event is held already.
+pub(super) fn index_partner_event(
+    db: &dyn tradeseal_log::db::Sql,
+    origin: &str,
+    seq: u64,
+    payload: serde_json::Value,
+) -> Result<()> {
+    let ev: StoredEvent =
+        serde_json::from_value(payload).map_err(|e| Error::invalid("bundle", e.to_string()))?;
+    let summary = epcis::validate(&ev.event, &ev.namespaces())
+        .map_err(|e| Error::invalid(e.field, e.reason))?;
+    if index::event_id(db, &summary.hash_id)?.is_none() {
+        index::insert_event(db, Some(origin), seq, &summary)?;
+    }
+    Ok(())
 }
 
 /// A failed file is not kept; nor is an intact but incomplete chain, whose gaps would
@@ -298,7 +329,7 @@ pub(super) fn refuse_unless_verified(report: &BundleReport) -> Result<()> {
 }
 
 /// What an import records of itself in the importer's own ledger.
-pub(super) fn import_entry(
+fn import_entry(
     report: &BundleReport,
     subject: &Subject,
     file_sha: String,

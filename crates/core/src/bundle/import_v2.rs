@@ -4,14 +4,14 @@
 //! in this organisation's own ledger; all in one transaction, or nothing.
 
 use super::format::*;
-use super::import::{import_entry, BundleImport, Hashing};
+use super::import::{finish, index_partner_event, BundleImport, Hashing};
 use super::verify::BundleReport;
 use crate::canonical;
 use crate::entry::BodyV2;
-use crate::epcis::{self, StoredEvent};
+use crate::epcis;
 use crate::error::{Error, Result};
 use crate::identity::Signer;
-use crate::ledger::{index, Ledger};
+use crate::ledger::Ledger;
 use crate::time::Timestamp;
 use sha2::{Digest, Sha256};
 use std::io::BufRead;
@@ -37,7 +37,7 @@ pub(super) fn import<R: BufRead>(
         inner: r,
         digest: Sha256::new(),
     };
-    let mut app = ledger.begin_append(signer, now)?;
+    let app = ledger.begin_append(signer, now)?;
     let (mut new_entries, mut known_entries) = (0u64, 0u64);
     let mut origin = String::new();
     // The group being read: its anchor, the seqs it proves, its range proofs.
@@ -198,46 +198,14 @@ pub(super) fn import<R: BufRead>(
                     ],
                 )?;
                 if rec.entry_kind == epcis::KIND_EVENT {
-                    let ev: StoredEvent = serde_json::from_value(rec.payload)
-                        .map_err(|e| Error::invalid("bundle", e.to_string()))?;
-                    let summary = epcis::validate(&ev.event, &ev.namespaces())
-                        .map_err(|e| Error::invalid(e.field, e.reason))?;
-                    if index::event_id(&db, &summary.hash_id)?.is_none() {
-                        index::insert_event(&db, Some(&origin), rec.seq, &summary)?;
-                    }
+                    index_partner_event(db, &origin, rec.seq, rec.payload)?;
                 }
                 new_entries += 1;
             }
             _ => {}
         }
     }
-    if hex::encode(second.digest.finalize()) != file_sha {
-        return Err(Error::invalid(
-            "bundle",
-            "the file changed while it was imported: nothing was imported; try again",
-        ));
-    }
-    if new_entries == 0 {
-        // Everything is held already: the second import of a bundle changes nothing.
-        drop(app);
-        return Ok(BundleImport {
-            report,
-            new_entries,
-            known_entries,
-            recorded: None,
-        });
-    }
-    let entry = import_entry(&report, &subject, file_sha, new_entries)?;
-    let out = app.push(&[entry])?;
-    app.commit()?;
-    let recorded = match out.first() {
-        Some(crate::ledger::Appended::New { seq, .. }) => Some(*seq),
-        _ => None,
-    };
-    Ok(BundleImport {
-        report,
-        new_entries,
-        known_entries,
-        recorded,
-    })
+    let read = hex::encode(second.digest.finalize());
+    let counts = (new_entries, known_entries);
+    finish(app, report, &subject, (file_sha, read), counts, |_| Ok(()))
 }
