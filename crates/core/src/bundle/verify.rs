@@ -405,42 +405,14 @@ fn read_records(
             out.fatal = true;
             return Ok(out);
         }
-        if bytes.last() != Some(&b'\n') {
-            s.err(
-                "truncated",
-                line_no,
-                None,
-                "the last line is cut off: the file is incomplete".into(),
-                ASK_AGAIN,
-            );
-            out.fatal = true;
-            return Ok(out);
-        }
-        let body = &bytes[..bytes.len() - 1];
-        let Ok(text) = std::str::from_utf8(body) else {
-            s.err(
-                "not-utf8",
-                line_no,
-                None,
-                "the line is not UTF-8 text".into(),
-                ASK_AGAIN,
-            );
+        let Some(text) = line_text(s, line_no, &bytes) else {
             out.fatal = true;
             return Ok(out);
         };
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                s.err(
-                    "malformed",
-                    line_no,
-                    None,
-                    format!("the line is not JSON ({e})"),
-                    ASK_AGAIN,
-                );
-                out.fatal = true;
-                return Ok(out);
-            }
+        let body = text.as_bytes();
+        let Some(value) = line_json(s, line_no, text) else {
+            out.fatal = true;
+            return Ok(out);
         };
         let kind = value
             .get("type")
@@ -553,6 +525,47 @@ fn read_records(
     }
     progress(s.entries);
     Ok(out)
+}
+
+/// A line's text without its newline, or `None` after the finding that stops reading
+/// (cut off, not UTF-8).
+fn line_text<'b>(s: &mut State<'_>, line: u64, bytes: &'b [u8]) -> Option<&'b str> {
+    if bytes.last() != Some(&b'\n') {
+        s.err(
+            "truncated",
+            line,
+            None,
+            "the last line is cut off: the file is incomplete".into(),
+            ASK_AGAIN,
+        );
+        return None;
+    }
+    let text = std::str::from_utf8(&bytes[..bytes.len() - 1]).ok();
+    if text.is_none() {
+        s.err(
+            "not-utf8",
+            line,
+            None,
+            "the line is not UTF-8 text".into(),
+            ASK_AGAIN,
+        );
+    }
+    text
+}
+
+/// A line's JSON, or `None` after the `malformed` finding that stops reading.
+fn line_json(s: &mut State<'_>, line: u64, text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text)
+        .map_err(|e| {
+            s.err(
+                "malformed",
+                line,
+                None,
+                format!("the line is not JSON ({e})"),
+                ASK_AGAIN,
+            )
+        })
+        .ok()
 }
 
 fn trailing(s: &mut State<'_>, line: u64) {

@@ -93,26 +93,7 @@ pub(super) fn read_records<R: BufRead>(
             out.fatal = true;
             return Ok(out);
         }
-        if buf.last() != Some(&b'\n') {
-            s.err(
-                "truncated",
-                line_no,
-                None,
-                "the last line is cut off: the file is incomplete".into(),
-                ASK_AGAIN,
-            );
-            out.fatal = true;
-            return Ok(out);
-        }
-        let body = &buf[..buf.len() - 1];
-        let Ok(text) = std::str::from_utf8(body) else {
-            s.err(
-                "not-utf8",
-                line_no,
-                None,
-                "the line is not UTF-8 text".into(),
-                ASK_AGAIN,
-            );
+        let Some(text) = line_text(s, line_no, &buf) else {
             out.fatal = true;
             return Ok(out);
         };
@@ -135,19 +116,9 @@ pub(super) fn read_records<R: BufRead>(
         if let Some(g) = group.as_mut() {
             flush(s, g, &mut batch);
         }
-        let value: serde_json::Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                s.err(
-                    "malformed",
-                    line_no,
-                    None,
-                    format!("the line is not JSON ({e})"),
-                    ASK_AGAIN,
-                );
-                out.fatal = true;
-                return Ok(out);
-            }
+        let Some(value) = line_json(s, line_no, text) else {
+            out.fatal = true;
+            return Ok(out);
         };
         let kind = value
             .get("type")
