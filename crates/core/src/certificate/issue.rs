@@ -34,6 +34,14 @@ pub fn issue(
     kind: CertificateType,
     target: &Target,
 ) -> Result<Certificate> {
+    if ledger.format() == 2 {
+        // Its payload carries a version 1 entry and proof; refused before anything is
+        // recorded.
+        return Err(Error::invalid(
+            "ledger",
+            "certificates are not issued from a team ledger by this TradeSeal yet (their QR payload carries a version 1 proof): issue them from the organisation's one-desk home",
+        ));
+    }
     let st = statement::state(ledger, &signer.card.org, kind, target)?;
     let entry = NewEntry {
         kind: KIND_CERTIFICATE.into(),

@@ -315,6 +315,14 @@ pub fn sample(plan: &Plan, key: &crate::signature::PublicKey, batch: u64) -> Vec
 }
 
 pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request) -> Result<Batch> {
+    if ledger.format() == 2 {
+        // A label is signed by the key partners check it against (the organisation's);
+        // an officer's desk holds its own key. Refused before anything is recorded.
+        return Err(Error::invalid(
+            "ledger",
+            "labels are not issued from a team ledger by this TradeSeal yet (an officer's key is not the one partners check labels against): issue them from the organisation's one-desk home",
+        ));
+    }
     let Plan {
         gtin,
         lot,

@@ -119,6 +119,37 @@ fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
                 .is_err(),
             "{e}: a draft does not jump to superseded"
         );
+        // Labels and certificates carry version 1 proofs: refused on a v2 ledger before
+        // anything is recorded, saying why.
+        let size = l.size().unwrap();
+        let e1 = tradeseal_core::label::issue::issue(
+            &mut l,
+            &s,
+            t(8),
+            &tradeseal_core::label::Request {
+                gtin: "07701234000011",
+                lot: "L2026-117",
+                serials: tradeseal_core::label::Serials::Next(1),
+                resolver: "https://id.acme-coffee.example",
+                product: None,
+            },
+        )
+        .err()
+        .expect("refused");
+        assert!(e1.to_string().contains("team ledger"), "{e}: {e1}");
+        let e2 = tradeseal_core::certificate::issue::issue(
+            &mut l,
+            &s,
+            t(8),
+            tradeseal_core::certificate::statement::CertificateType::Authenticity,
+            &tradeseal_core::certificate::statement::Target::Lot(
+                "04012345123456/R-2026-031".into(),
+            ),
+        )
+        .err()
+        .expect("refused");
+        assert!(e2.to_string().contains("team ledger"), "{e}: {e2}");
+        assert_eq!(l.size().unwrap(), size, "{e}: nothing recorded");
         // The whole ledger verifies: commits tile it, notes sign its roots.
         let report = l.v2().unwrap().verify().unwrap();
         assert!(report.intact(), "{e}: {:?}", report.findings);
