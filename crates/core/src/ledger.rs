@@ -462,7 +462,7 @@ impl Ledger {
             Store::V1(c) => Ok(sqlite_of(c)),
             Store::V2(_) => Err(Error::invalid(
                 "ledger",
-                format!("{what} is not made from a version 2 ledger by this TradeSeal yet (issue 16: bundle and proofs v2)"),
+                format!("{what} is not made from a team (version 2) ledger by this TradeSeal yet: sealed dossiers' files and certificates carry version 1 proofs"),
             )),
         }
     }
