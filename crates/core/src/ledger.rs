@@ -68,7 +68,8 @@ enum Store {
 /// (the Nth entry makes domain schema N+1). Never edited: add one.
 const DOMAIN_SQLITE: &[&str] = &[
     include_str!("ledger/domain_sqlite.sql"),
-    include_str!("ledger/domain_sqlite_2.sql"),
+    // What a one-desk home's schema 8 adds, the same statements.
+    include_str!("ledger/schema_v8.sql"),
 ];
 const DOMAIN_POSTGRES: &[&str] = &[
     include_str!("ledger/domain_postgres.sql"),
@@ -345,7 +346,7 @@ impl Ledger {
         let write = tradeseal_log::db::adopt(conn);
         let start = size(rc)?;
         let prev = last_hash(rc, start)?;
-        let frontier = Frontier::load(&TxNodes(rc), start)?;
+        let frontier = Frontier::load(&Nodes(conn), start)?;
         Ok(Appender {
             inner: Inner::V1(V1Appender {
                 db: conn,
@@ -975,34 +976,6 @@ impl NodeSource for Nodes<'_> {
         if level == 0 {
             return Ok(merkle::leaf_hash(&h));
         }
-        Hash::from_slice(&h).ok_or_else(missing)
-    }
-}
-
-struct TxNodes<'a>(&'a Connection);
-
-impl NodeSource for TxNodes<'_> {
-    type Error = Error;
-    fn node(&self, level: u32, index: u64) -> Result<Hash> {
-        let missing = || Error::NotFound {
-            what: format!("Merkle node {level}/{index}"),
-            hint: "the ledger is damaged: run `tradeseal verify`".into(),
-        };
-        if level == 0 {
-            let h: Vec<u8> = self
-                .0
-                .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")?
-                .query_row([index as i64], |r| r.get(0))
-                .optional()?
-                .ok_or_else(missing)?;
-            return Ok(merkle::leaf_hash(&h));
-        }
-        let h: Vec<u8> = self
-            .0
-            .prepare_cached("SELECT hash FROM merkle_nodes WHERE level = ?1 AND idx = ?2")?
-            .query_row(params![level, index as i64], |r| r.get(0))
-            .optional()?
-            .ok_or_else(missing)?;
         Hash::from_slice(&h).ok_or_else(missing)
     }
 }

@@ -91,6 +91,29 @@ pub fn export(
     Ok(n)
 }
 
+/// An entry's bundle record (its v2 body, field by field).
+fn entry_record(
+    seq: u64,
+    author: &[u8],
+    kind: &str,
+    time: crate::time::Timestamp,
+    payload: &str,
+) -> Result<EntryV2Record> {
+    Ok(EntryV2Record {
+        kind: "entry".into(),
+        seq,
+        author: hex::encode(author),
+        entry_kind: kind.to_string(),
+        time: time.to_rfc3339(),
+        payload: serde_json::from_str(payload).map_err(|e| {
+            Error::invalid(
+                "ledger",
+                format!("entry {seq} has an unreadable payload ({e}): run `tradeseal verify`"),
+            )
+        })?,
+    })
+}
+
 /// Writes one ledger's group; returns its number of entries.
 fn put_group(w: &mut Lines<'_>, x: &Excerpt) -> Result<u64> {
     let anchor =
@@ -108,22 +131,9 @@ fn put_group(w: &mut Lines<'_>, x: &Excerpt) -> Result<u64> {
         })?;
     }
     for b in &x.entries {
-        w.put(&EntryV2Record {
-            kind: "entry".into(),
-            seq: b.seq,
-            author: hex::encode(b.author),
-            entry_kind: b.kind.clone(),
-            time: b.time.to_rfc3339(),
-            payload: serde_json::from_str(&b.payload).map_err(|e| {
-                Error::invalid(
-                    "ledger",
-                    format!(
-                        "entry {} has an unreadable payload ({e}): run `tradeseal verify`",
-                        b.seq
-                    ),
-                )
-            })?,
-        })?;
+        w.put(&entry_record(
+            b.seq, &b.author, &b.kind, b.time, &b.payload,
+        )?)?;
     }
     for (end, proof) in &x.ranges {
         w.put(&RangeRecord {
@@ -363,17 +373,15 @@ pub fn export_ledgers_v2(
             let Some(last) = rows.last() else { break };
             after = last.int(0)?;
             for r in rows {
-                let seq = r.int(0)? as u64;
-                w.put(&EntryV2Record {
-                    kind: "entry".into(),
-                    seq,
-                    author: hex::encode(r.blob(1)?),
-                    entry_kind: r.text(2)?,
-                    time: crate::time::Timestamp::from_unix_millis(r.int(3)?)?.to_rfc3339(),
-                    payload: serde_json::from_str(&r.text(4)?).map_err(|e| {
-                        Error::invalid("ledger", format!("entry {seq} has an unreadable payload ({e}): run `tradeseal verify`"))
-                    })?,
-                })?;
+                let time = crate::time::Timestamp::from_unix_millis(r.int(3)?)?;
+                let rec = entry_record(
+                    r.int(0)? as u64,
+                    &r.blob(1)?,
+                    &r.text(2)?,
+                    time,
+                    &r.text(4)?,
+                )?;
+                w.put(&rec)?;
                 n += 1;
             }
         }

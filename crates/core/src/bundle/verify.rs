@@ -460,54 +460,15 @@ fn read_records(
             }
             continue;
         }
-        if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
-            s.err(
-                "not-canonical",
-                line_no,
-                None,
-                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
-                    .into(),
-                ASK_AGAIN,
-            );
-        }
+        canonical_form(s, line_no, &value, text);
         match stage {
-            Stage::Ended => match serde_json::from_value::<EndRecord>(value) {
-                Ok(end) => {
-                    let have = hex::encode(digest_before);
-                    if end.records != line_no - 1 || end.sha256 != have {
-                        s.err("digest-mismatch", line_no, None, format!("the end record counts {} records with SHA-256 {}, the file has {} with {have}: records were added, removed or changed", end.records, end.sha256, line_no - 1), ASK_AGAIN);
-                    }
-                }
-                Err(e) => s.err(
-                    "malformed",
-                    line_no,
-                    None,
-                    format!("the end record is malformed ({e})"),
-                    ASK_AGAIN,
-                ),
-            },
-            Stage::Header => match serde_json::from_value::<Header>(value) {
-                Ok(h) if h.format == BUNDLE_FORMAT => {
-                    out.subject = Some(h.subject);
-                    out.exporter = Some(h.exporter);
-                }
-                Ok(h) => {
-                    s.err("bundle-format", line_no, None, format!("format {:?} is not {BUNDLE_FORMAT}: update TradeSeal or ask for a v1 bundle", h.format), "update TradeSeal, or ask the sender for a tradeseal-bundle/v1 file");
+            Stage::Ended => end_record(s, line_no, value, &digest_before),
+            Stage::Header => {
+                if !header(s, line_no, value, BUNDLE_FORMAT, &mut out) {
                     out.fatal = true;
                     return Ok(out);
                 }
-                Err(e) => {
-                    s.err(
-                        "malformed",
-                        line_no,
-                        None,
-                        format!("the header is malformed ({e})"),
-                        ASK_AGAIN,
-                    );
-                    out.fatal = true;
-                    return Ok(out);
-                }
-            },
+            }
             Stage::Cards => card(s, line_no, value),
             Stage::Checkpoints => checkpoint_record(s, line_no, value),
             Stage::Consistency => consistency_record(s, line_no, value),
@@ -525,6 +486,80 @@ fn read_records(
     }
     progress(s.entries);
     Ok(out)
+}
+
+/// Notes a line that is not in canonical JSON form (it was rewritten after export).
+fn canonical_form(s: &mut State<'_>, line: u64, value: &serde_json::Value, text: &str) {
+    if canonical::value_to_canonical(value).ok().as_deref() != Some(text) {
+        s.err(
+            "not-canonical",
+            line,
+            None,
+            "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
+                .into(),
+            ASK_AGAIN,
+        );
+    }
+}
+
+/// The header: its subject and exporter into `out` when it is of the `format` being
+/// read; `false` (a finding made) when reading cannot go on.
+fn header(
+    s: &mut State<'_>,
+    line: u64,
+    value: serde_json::Value,
+    format: &str,
+    out: &mut Read,
+) -> bool {
+    match serde_json::from_value::<Header>(value) {
+        Ok(h) if h.format == format => {
+            out.subject = Some(h.subject);
+            out.exporter = Some(h.exporter);
+            true
+        }
+        Ok(h) => {
+            s.err(
+                "bundle-format",
+                line,
+                None,
+                format!(
+                    "format {:?} is not {format}: update TradeSeal or ask for another bundle",
+                    h.format
+                ),
+                "update TradeSeal, or ask the sender for a tradeseal-bundle/v1 or v2 file",
+            );
+            false
+        }
+        Err(e) => {
+            s.err(
+                "malformed",
+                line,
+                None,
+                format!("the header is malformed ({e})"),
+                ASK_AGAIN,
+            );
+            false
+        }
+    }
+}
+
+/// The end record: the count and SHA-256 of every line before it (`digest_before`).
+fn end_record(s: &mut State<'_>, line: u64, value: serde_json::Value, digest_before: &[u8]) {
+    match serde_json::from_value::<EndRecord>(value) {
+        Ok(end) => {
+            let have = hex::encode(digest_before);
+            if end.records != line - 1 || end.sha256 != have {
+                s.err("digest-mismatch", line, None, format!("the end record counts {} records with SHA-256 {}, the file has {} with {have}: records were added, removed or changed", end.records, end.sha256, line - 1), ASK_AGAIN);
+            }
+        }
+        Err(e) => s.err(
+            "malformed",
+            line,
+            None,
+            format!("the end record is malformed ({e})"),
+            ASK_AGAIN,
+        ),
+    }
 }
 
 /// A line's text without its newline, or `None` after the finding that stops reading

@@ -1,4 +1,4 @@
--- Domain schema 2 of a version 2 ledger (PostgreSQL): domain_sqlite_2.sql in
+-- Domain schema 2 of a version 2 ledger (PostgreSQL): schema_v8.sql in
 -- PostgreSQL's types.
 -- Partners' version 2 entries received in bundles (bundle.md, "Bundle v2", import):
 -- each entry's body as its commit signed it, and the commit notes that prove them.

@@ -171,36 +171,16 @@ pub(super) fn read_records<R: BufRead>(
         }
         stage = want;
         // (An entry line's form is checked with the entry.)
-        if want != Stage::Entries
-            && canonical::value_to_canonical(&value).ok().as_deref() != Some(text)
-        {
-            s.err(
-                "not-canonical",
-                line_no,
-                None,
-                "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
-                    .into(),
-                ASK_AGAIN,
-            );
+        if want != Stage::Entries {
+            canonical_form(s, line_no, &value, text);
         }
         match want {
-            Stage::Header => match serde_json::from_value::<Header>(value) {
-                Ok(h) => {
-                    out.subject = Some(h.subject);
-                    out.exporter = Some(h.exporter);
-                }
-                Err(e) => {
-                    s.err(
-                        "malformed",
-                        line_no,
-                        None,
-                        format!("the header is malformed ({e})"),
-                        ASK_AGAIN,
-                    );
+            Stage::Header => {
+                if !header(s, line_no, value, BUNDLE_FORMAT_V2, &mut out) {
                     out.fatal = true;
                     return Ok(out);
                 }
-            },
+            }
             Stage::Cards => card(s, line_no, value),
             Stage::Ledger => {
                 let Some(rec) = record::<LedgerRecord>(s, line_no, value, "ledger") else {
@@ -296,21 +276,7 @@ pub(super) fn read_records<R: BufRead>(
                     .and_then(|r| hashes(&r.proof));
                 close(s, g, proof, line_no);
             }
-            Stage::Ended => match serde_json::from_value::<EndRecord>(value) {
-                Ok(end) => {
-                    let have = hex::encode(before);
-                    if end.records != line_no - 1 || end.sha256 != have {
-                        s.err("digest-mismatch", line_no, None, format!("the end record counts {} records with SHA-256 {}, the file has {} with {have}: records were added, removed or changed", end.records, end.sha256, line_no - 1), ASK_AGAIN);
-                    }
-                }
-                Err(e) => s.err(
-                    "malformed",
-                    line_no,
-                    None,
-                    format!("the end record is malformed ({e})"),
-                    ASK_AGAIN,
-                ),
-            },
+            Stage::Ended => end_record(s, line_no, value, &before),
         }
     }
     if let Some(g) = group.as_mut() {
