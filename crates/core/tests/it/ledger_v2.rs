@@ -689,3 +689,72 @@ fn a_team_passes_a_partners_v2_entries_on_with_derived_proofs() {
         assert_eq!(r.verdict, BundleVerdict::Failed, "{lot}");
     }
 }
+
+#[test]
+fn bad_officer_cards_are_refused_with_the_reason_and_nothing_recorded() {
+    use tradeseal_core::team;
+    let (_d, home, org) = new_home();
+    for (engine, mut l, _dir) in ledgers(&org.public_key()) {
+        let e = format!("{engine:?}");
+        let key = tradeseal_core::signature::PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(
+            &[0x44; 32],
+        ));
+        let good = tradeseal_core::commit::OfficerCard::new(
+            l.origin(),
+            &home.card().org,
+            "Ben Ortiz",
+            &key,
+        );
+        let as_text = |c: &tradeseal_core::commit::OfficerCard| serde_json::to_string(c).unwrap();
+        let mut altered = good.clone();
+        altered.fingerprint = home.card().fingerprint.clone();
+        let mut elsewhere = good.clone();
+        elsewhere.origin = "tradeseal/0011223344556677".into();
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        for (card, why) in [
+            (
+                "{\"format\": \"tradeseal-officer-card/v1\"".to_string(),
+                "not an officer card",
+            ),
+            (deep, "not an officer card"),
+            (as_text(&altered), "altered"),
+            (as_text(&elsewhere), "not this one"),
+        ] {
+            let r = team::add_officer(
+                &mut l,
+                &org,
+                t(1),
+                &card,
+                tradeseal_core::store::Role::Officer,
+            );
+            let msg = r.err().expect("refused").to_string();
+            assert!(msg.contains(why), "{e}: {msg}");
+            assert_eq!(l.size().unwrap(), 0, "{e}: nothing recorded");
+        }
+        team::add_officer(
+            &mut l,
+            &org,
+            t(1),
+            &as_text(&good),
+            tradeseal_core::store::Role::Officer,
+        )
+        .unwrap();
+        // Enrolled once: the same card again is refused.
+        let again = team::add_officer(
+            &mut l,
+            &org,
+            t(2),
+            &as_text(&good),
+            tradeseal_core::store::Role::Admin,
+        );
+        assert!(
+            again
+                .err()
+                .expect("refused")
+                .to_string()
+                .contains("enrolled already"),
+            "{e}"
+        );
+        assert_eq!(l.size().unwrap(), 1, "{e}");
+    }
+}
