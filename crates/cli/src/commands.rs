@@ -1,6 +1,6 @@
 //! One function per subcommand: read arguments, call the core, print the result.
 
-use crate::{env, CodelistsCommand, Command, KeyCommand, ProveArgs};
+use crate::{env, CodelistsCommand, Command, KeyCommand, LedgerCommand, ProveArgs};
 use serde::Serialize;
 use std::path::Path;
 use std::process::ExitCode;
@@ -34,6 +34,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Sightings(a) => crate::labels::sightings(home, a),
         Command::Certificate(c) => crate::certificates::run(home, c),
         Command::Key(KeyCommand::Rotate) => rotate(home),
+        Command::Ledger(LedgerCommand::Upgrade { yes }) => upgrade(home, yes),
         Command::Team(c) => crate::team::team(home, c),
         Command::Officer(c) => crate::team::officer(home, c),
         Command::Codelists(CodelistsCommand::Unlocode { files }) => unlocode(home, &files),
@@ -137,6 +138,34 @@ fn rotate(home: &Path) -> Result<ExitCode> {
     println!();
     println!("Partners follow the hand-over from your next bundle. Give them your new card");
     println!("(`tradeseal identity -o FILE`) and read the new fingerprint to them.");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn upgrade(home: &Path, yes: bool) -> Result<ExitCode> {
+    let h = crate::env::home(home)?;
+    let ledger = h.ledger_read_only()?;
+    if ledger.format() != 1 {
+        println!("The ledger is version 2 already: nothing to upgrade.");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let size = ledger.size()?;
+    drop(ledger);
+    if !yes {
+        println!("`tradeseal ledger upgrade --yes` makes this ledger version 2 (docs/spec/ledger.md §8.3):");
+        println!("  - its {size} entries stay as they are, verified as version 1 entries;");
+        println!("  - one last version 1 entry records the upgrade, signed with your key;");
+        println!(
+            "  - from then on each transaction is one signed commit, and bundles are version 2"
+        );
+        println!("    (partners need a TradeSeal that reads them).");
+        println!("Not yet on version 2 in this TradeSeal: labels and certificates (they carry");
+        println!("version 1 proofs), and bundles of entries recorded before the upgrade.");
+        println!("It cannot be undone: keep a backup of the home first. Nothing was changed.");
+        return Ok(ExitCode::from(1));
+    }
+    let seq = h.upgrade_ledger(&env::passphrase(false)?, tradeseal_core::system::now())?;
+    println!("Upgraded the ledger to version 2: entry {seq} records the upgrade; entries 0 to {seq} stay version 1.");
+    println!("Run `tradeseal verify` to check both parts.");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -124,6 +124,9 @@ enum Command {
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The ledger's format: upgrade a version 1 ledger to version 2
+    #[command(subcommand)]
+    Ledger(LedgerCommand),
     /// A team's ledger in PostgreSQL: found it, join it from an officer's desk
     #[command(subcommand)]
     Team(team::TeamCommand),
@@ -150,6 +153,18 @@ enum KeyCommand {
     /// Replace the signing key: the ledger records the hand-over signed by both keys,
     /// the new key is saved under the same passphrase, the old one is destroyed
     Rotate,
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Make this home's version 1 ledger version 2 in place (signed commits, officers,
+    /// compact bundles): one last version 1 entry records the upgrade; nothing before it
+    /// is rewritten. It cannot be undone
+    Upgrade {
+        /// Confirm the upgrade (without it, say what it does and change nothing)
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Args)]

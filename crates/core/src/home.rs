@@ -332,6 +332,27 @@ impl Home {
         Ok(seq)
     }
 
+    /// Upgrades this one-desk home's ledger to version 2 in place (ledger.md §8.3),
+    /// signed with the organisation's key unlocked by `passphrase`. Returns the number
+    /// of the upgrade entry, the last version 1 entry.
+    pub fn upgrade_ledger(&self, passphrase: &str, now: Timestamp) -> Result<u64> {
+        if self.officer.is_some() || self.store().is_some() {
+            return Err(Error::invalid(
+                "ledger",
+                "a team ledger is version 2 already: nothing to upgrade",
+            ));
+        }
+        let mut ledger = self.ledger()?;
+        if ledger.format() != 1 {
+            return Err(Error::invalid(
+                "ledger",
+                "the ledger is version 2 already: nothing to upgrade",
+            ));
+        }
+        let signer = self.unlock(passphrase)?;
+        ledger.upgrade(&signer, now)
+    }
+
     /// The ledger, for appending. A home marked read-only is refused before anything is written.
     pub fn ledger(&self) -> Result<Ledger> {
         if let Some(url) = self.store() {

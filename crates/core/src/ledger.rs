@@ -148,6 +148,58 @@ impl Ledger {
         })
     }
 
+    /// Upgrades this version 1 ledger to version 2 in place (ledger.md §8.3): one last
+    /// v1 entry, `ledger.upgrade`, signed by `signer` (the organisation's key), and the
+    /// version 2 tables and meta, in one transaction; nothing before it is rewritten.
+    /// From then on the ledger takes signed commits. Returns the upgrade entry's number.
+    pub fn upgrade(&mut self, signer: &Signer, now: Timestamp) -> Result<u64> {
+        if self.format() != 1 {
+            return Err(Error::invalid(
+                "ledger",
+                "the ledger is version 2 already: nothing to upgrade",
+            ));
+        }
+        let seq = {
+            let mut app = self.begin_append(signer, now)?;
+            let seq = match app.push(&[NewEntry {
+                kind: tradeseal_log::store::KIND_LEDGER_UPGRADE.into(),
+                payload: UPGRADE_PAYLOAD.into(),
+                index: None,
+            }])?[..]
+            {
+                [Appended::New { seq, .. }] => seq,
+                _ => unreachable!("an upgrade is never a known event"),
+            };
+            let Inner::V1(v1) = app.inner else {
+                unreachable!("checked: version 1")
+            };
+            tradeseal_log::store::Ledger::upgrade_in(v1.db, &signer.public_key())?;
+            // A home's schema 8 holds the same domain tables as domain schema 2.
+            const _: () = assert!(MIGRATIONS.len() == 8 && DOMAIN_SQLITE.len() == 2);
+            v1.rc().execute(
+                "INSERT INTO meta (key, value) VALUES ('domain_schema', ?1), ('org_card', ?2)",
+                [
+                    DOMAIN_SQLITE.len().to_string(),
+                    crate::canonical::to_canonical(&signer.card)?,
+                ],
+            )?;
+            v1.commit_with(&signer.key)?;
+            seq
+        };
+        let path = self.path.clone();
+        *self = Ledger::open(&path)?;
+        Ok(seq)
+    }
+
+    /// Where the version 2 part begins: 0 on a ledger made version 2, the upgrade
+    /// entry's number + 1 on an upgraded one, `None` on a version 1 ledger.
+    pub fn v2_start(&self) -> Option<u64> {
+        match &self.store {
+            Store::V1(_) => None,
+            Store::V2(l) => Some(l.v2_start()),
+        }
+    }
+
     /// The ledger format: 1 or 2.
     pub fn format(&self) -> u8 {
         match self.store {
@@ -184,10 +236,14 @@ impl Ledger {
         Ledger::from_conn(conn, path)
     }
 
-    /// Opens an existing ledger for reading and appending.
+    /// Opens an existing ledger file for reading and appending (version 1, or
+    /// version 2 after `upgrade`).
     pub fn open(path: &Path) -> Result<Ledger> {
         let mut conn = open_existing(path, OpenFlags::SQLITE_OPEN_READ_WRITE)?;
         configure(&conn).map_err(|e| map_open_error(e, path))?;
+        if upgraded(&conn) {
+            return Ledger::open_v2(tradeseal_log::db::Conn::Sqlite(conn), path);
+        }
         migrate(&mut conn, path)?;
         Ledger::from_conn(conn, path)
     }
@@ -196,6 +252,9 @@ impl Ledger {
     pub fn open_read_only(path: &Path) -> Result<Ledger> {
         let conn = open_existing(path, OpenFlags::SQLITE_OPEN_READ_ONLY)?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        if upgraded(&conn) {
+            return Ledger::open_v2(tradeseal_log::db::Conn::Sqlite(conn), path);
+        }
         let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         if version as usize != MIGRATIONS.len() {
             return Err(Error::NotAHome { path: path.into(), reason: format!("the ledger has schema version {version}; open it once read-write to upgrade it, or update TradeSeal") });
@@ -438,11 +497,29 @@ impl Ledger {
                 .conn()
                 .prepare_cached("SELECT note FROM checkpoint WHERE id = 1")?
                 .query_row([], |r| r.get(0))?),
-            Store::V2(l) => l.latest_note()?.ok_or_else(|| Error::NotFound {
-                what: "a checkpoint".into(),
-                hint: "the ledger has no commit yet: record something first".into(),
-            }),
+            Store::V2(l) => match l.latest_note()? {
+                Some(n) => Ok(n),
+                // Upgraded, no commit yet: the version 1 part's last checkpoint.
+                None if l.v2_start() > 0 => self.v1_checkpoint_note(),
+                None => Err(Error::NotFound {
+                    what: "a checkpoint".into(),
+                    hint: "the ledger has no commit yet: record something first".into(),
+                }),
+            },
         }
+    }
+
+    /// The version 1 checkpoint (of an upgraded ledger: the v1 part's last).
+    pub fn v1_checkpoint_note(&self) -> Result<String> {
+        use tradeseal_log::db::Sql;
+        self.sql()
+            .query_one("SELECT note FROM checkpoint WHERE id = 1", &[])?
+            .ok_or_else(|| Error::NotFound {
+                what: "the version 1 checkpoint".into(),
+                hint: "the ledger was not upgraded from version 1".into(),
+            })?
+            .text(0)
+            .map_err(Into::into)
     }
 
     /// The latest checkpoint, with its signature checked (v2: the latest commit note,
@@ -450,8 +527,10 @@ impl Ledger {
     pub fn checkpoint(&self) -> Result<(Checkpoint, String)> {
         let note = self.checkpoint_note()?;
         let cp = match &self.store {
-            Store::V1(_) => checkpoint::open(&note, &self.origin, &self.key)?,
-            Store::V2(l) => l.open_note(&note)?.checkpoint,
+            Store::V2(l) if tradeseal_log::commit::read(&note).is_ok() => {
+                l.open_note(&note)?.checkpoint
+            }
+            _ => checkpoint::open(&note, &self.origin, &self.key)?,
         };
         Ok((cp, note))
     }
@@ -468,9 +547,26 @@ impl Ledger {
         }
     }
 
+    /// The SQLite connection and size of the version 1 part: the whole of a version 1
+    /// ledger, or what an upgraded ledger holds before its upgrade (ledger.md §8.3).
+    fn v1_part(&self) -> Option<(&Connection, u64)> {
+        match &self.store {
+            Store::V1(c) => Some((sqlite_of(c), u64::MAX >> 1)),
+            Store::V2(l) => match l.conn() {
+                tradeseal_log::db::Conn::Sqlite(c) if l.v2_start() > 0 => Some((c, l.v2_start())),
+                _ => None,
+            },
+        }
+    }
+
+    /// Entry `seq` in the version 1 form (a version 1 ledger's, or an upgraded
+    /// ledger's before its upgrade).
     pub fn entry(&self, seq: u64) -> Result<Entry> {
-        self.v1("a version 1 entry")?
-            .prepare_cached(&format!("{SELECT_ENTRY} WHERE seq = ?1"))?
+        let conn = match self.v1_part() {
+            Some((c, limit)) if seq < limit => c,
+            _ => self.v1("a version 1 entry")?,
+        };
+        conn.prepare_cached(&format!("{SELECT_ENTRY} WHERE seq = ?1"))?
             .query_row([seq as i64], row_to_entry)
             .optional()?
             .ok_or_else(|| Error::NotFound {
@@ -496,11 +592,15 @@ impl Ledger {
         let names = self.author_names()?;
         self.sql()
             .query(
-                "SELECT seq, kind, time_ms, author, payload, hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC",
+                "SELECT seq, kind, time_ms, author, payload, hash, v FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq DESC",
                 tradeseal_log::sql_params![from as i64, to as i64],
             )?
             .iter()
             .map(|r| {
+                if r.int(6)? == 1 {
+                    // Before the upgrade: a version 1 entry.
+                    return Ok(crate::view::EntryView::from(&self.entry(r.int(0)? as u64)?));
+                }
                 let author = r.blob(3)?;
                 let mut v = crate::view::EntryView::of_v2(
                     r.int(0)? as u64,
@@ -580,17 +680,20 @@ impl Ledger {
         rows.map(|r| r?).collect()
     }
 
-    /// Calls `f` with entries in order, `chunk` at a time, from one read snapshot.
+    /// Calls `f` with the version 1 entries in order, `chunk` at a time, from one read
+    /// snapshot (of an upgraded ledger: those before the upgrade).
     pub fn for_each_chunk(
         &self,
         chunk: usize,
         mut f: impl FnMut(Vec<StoredRow>) -> Result<bool>,
     ) -> Result<()> {
-        let tx = self
-            .v1("a version 1 verification")?
-            .unchecked_transaction()?;
-        let mut st = tx.prepare(&format!("{SELECT_ENTRY} ORDER BY seq"))?;
-        let mut rows = st.query([])?;
+        let Some((conn, limit)) = self.v1_part() else {
+            self.v1("a version 1 verification")?;
+            return Ok(());
+        };
+        let tx = conn.unchecked_transaction()?;
+        let mut st = tx.prepare(&format!("{SELECT_ENTRY} WHERE seq < ?1 ORDER BY seq"))?;
+        let mut rows = st.query([limit as i64])?;
         let mut buf = Vec::with_capacity(chunk);
         while let Some(r) = rows.next()? {
             buf.push(StoredRow::read(r)?);
@@ -606,9 +709,12 @@ impl Ledger {
 
     /// Stored Merkle nodes of level >= 1, in (level, idx) order.
     pub fn stored_nodes(&self, mut f: impl FnMut(u32, u64, &[u8]) -> Result<()>) -> Result<()> {
-        let mut st = self
-            .v1("the stored tree")?
-            .prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
+        let conn = match self.v1_part() {
+            Some((c, _)) => c,
+            None => self.v1("the stored tree")?,
+        };
+        let mut st =
+            conn.prepare("SELECT level, idx, hash FROM merkle_nodes ORDER BY level, idx")?;
         let mut rows = st.query([])?;
         while let Some(r) = rows.next()? {
             f(
@@ -1000,6 +1106,17 @@ fn last_hash(conn: &Connection, size: u64) -> Result<Hash> {
             "the last entry's hash is malformed: run `tradeseal verify`",
         )
     })
+}
+
+/// The payload of `ledger.upgrade` (ledger.md §8.3), canonical.
+pub const UPGRADE_PAYLOAD: &str = r#"{"format":2}"#;
+
+/// Whether the ledger file was upgraded to version 2 (`meta.format` = 2).
+fn upgraded(conn: &Connection) -> bool {
+    conn.query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+        r.get::<_, String>(0)
+    })
+    .is_ok_and(|f| f == "2")
 }
 
 fn open_existing(path: &Path, flags: OpenFlags) -> Result<Connection> {

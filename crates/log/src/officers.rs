@@ -12,12 +12,11 @@ use std::collections::HashMap;
 pub const KIND_OFFICER_ADD: &str = "officer.add";
 pub const KIND_OFFICER_REVOKE: &str = "officer.revoke";
 /// Kinds that change the officer set; only the store writes them.
-pub const SET_KINDS: [&str; 5] = [
+pub const SET_KINDS: [&str; 4] = [
     KIND_OFFICER_ADD,
     KIND_OFFICER_REVOKE,
     "officer.rotate",
     "key.rotate",
-    "ledger.upgrade",
 ];
 
 /// One finding of a verification (ledger.md §5, §11; bundle.md v2 codes).
@@ -54,6 +53,13 @@ impl Findings {
                     hex::encode(b.author),
                     key.to_hex()
                 ),
+            );
+        }
+        if b.kind == crate::store::KIND_LEDGER_UPGRADE {
+            self.add(
+                "entry-malformed",
+                Some(b.seq),
+                "ledger.upgrade is a version 1 entry, never a version 2 one (ledger.md §8.3)",
             );
         }
         if b.time != time {

@@ -97,7 +97,17 @@ pub struct Ledger {
     conn: Conn,
     origin: String,
     org: PublicKey,
+    /// Where the version 2 part begins: 0, or the size of the version 1 ledger this one
+    /// was upgraded from (ledger.md §8.3; its last entry is `ledger.upgrade`).
+    v2_start: u64,
 }
+
+/// The kind of the last version 1 entry of an upgraded ledger (ledger.md §8.3).
+pub const KIND_LEDGER_UPGRADE: &str = "ledger.upgrade";
+
+/// The officer-set kinds (§8.2) as SQL, for the chain's entries (the version 2 part's).
+const SET_KINDS_SQL: &str =
+    "kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate') AND v = 2";
 
 impl Ledger {
     /// Creates the ledger of the organisation whose key is `org` in an empty database.
@@ -125,6 +135,7 @@ impl Ledger {
             conn,
             origin,
             org: *org,
+            v2_start: 0,
         })
     }
 
@@ -154,7 +165,72 @@ impl Ledger {
         let org = get("org_key")
             .and_then(|k| PublicKey::from_hex(&k))
             .ok_or_else(missing)?;
-        Ok(Ledger { conn, origin, org })
+        let v2_start = match get("v2_start") {
+            None => 0,
+            Some(v) => v.parse().map_err(|_| {
+                Error::invalid(
+                    "ledger",
+                    format!("the ledger's v2_start {v:?} is not a number: run `tradeseal verify`"),
+                )
+            })?,
+        };
+        Ok(Ledger {
+            conn,
+            origin,
+            org,
+            v2_start,
+        })
+    }
+
+    /// Makes the version 1 ledger in the open write transaction `tx` a version 2 one
+    /// (ledger.md §8.3), after its last v1 entry, `ledger.upgrade`, was appended and
+    /// signed by `org`, the organisation's key now: the commit and officer tables, the
+    /// `v` column (1 for every entry there is), and `meta`. Nothing of the v1 part is
+    /// rewritten. SQLite only: version 1 ledgers are SQLite files.
+    pub fn upgrade_in(tx: &dyn Sql, org: &PublicKey) -> Result<u64> {
+        if tx.engine() != Engine::Sqlite {
+            return Err(Error::invalid(
+                "store",
+                "a version 1 ledger is an SQLite file",
+            ));
+        }
+        let size = tx
+            .query_one("SELECT max(seq) + 1 FROM entries", &[])?
+            .and_then(|r| r.opt_int(0).ok().flatten())
+            .unwrap_or(0);
+        let last = tx
+            .query_one(
+                "SELECT kind, author FROM entries WHERE seq = ?1",
+                sql_params![size - 1],
+            )?
+            .map(|r| Ok::<_, Error>((r.text(0)?, r.blob(1)?)))
+            .transpose()?;
+        if last.as_ref().map(|(k, a)| (k.as_str(), a.as_slice()))
+            != Some((KIND_LEDGER_UPGRADE, &org.to_bytes()[..]))
+        {
+            return Err(Error::invalid(
+                "ledger",
+                "the last entry of a ledger to upgrade is its ledger.upgrade entry, signed by the organisation's key",
+            ));
+        }
+        tx.batch(
+            "ALTER TABLE entries ADD COLUMN v INTEGER NOT NULL DEFAULT 1;
+             CREATE TABLE commits (
+                 end_size INTEGER PRIMARY KEY, start INTEGER NOT NULL, author BLOB NOT NULL, note TEXT NOT NULL);
+             CREATE TABLE officers (
+                 key BLOB PRIMARY KEY, role TEXT NOT NULL, card TEXT NOT NULL, added INTEGER NOT NULL,
+                 revoked INTEGER, revoked_from_ms INTEGER);",
+        )?;
+        tx.execute(
+            "INSERT INTO meta (key, value) VALUES ('org_key', ?1), ('format', '2'), ('v2_start', ?2)",
+            sql_params![org.to_hex(), size.to_string()],
+        )?;
+        Ok(size as u64)
+    }
+
+    /// Where the version 2 part begins (0 unless upgraded from version 1).
+    pub fn v2_start(&self) -> u64 {
+        self.v2_start
     }
 
     pub fn origin(&self) -> &str {
@@ -162,7 +238,7 @@ impl Ledger {
     }
 
     pub fn size(&self) -> Result<u64> {
-        size(&self.conn)
+        size(&self.conn, self.v2_start)
     }
 
     /// Commits `entries` as `author` at `now` (as [`Ledger::commit_with`], in one go).
@@ -196,7 +272,12 @@ impl Ledger {
     /// caller's rows go in through the [`Appender`]; [`Appender::finish`] signs the note
     /// and commits; dropped before, everything rolls back.
     pub fn begin(&mut self, author: &SigningKey, now: Timestamp) -> Result<Appender<'_>> {
-        Appender::open(&self.conn, &self.origin, &self.org, author, now)
+        Appender::open(
+            &self.conn,
+            (&self.origin, &self.org, self.v2_start),
+            author,
+            now,
+        )
     }
 
     /// The ledger's database, for the domain's own tables.
@@ -267,7 +348,7 @@ impl Ledger {
                 ),
             ));
         }
-        let (origin, org) = (self.origin.clone(), self.org);
+        let (origin, org, v2_start) = (self.origin.clone(), self.org, self.v2_start);
         let card = card.clone();
         self.conn.write(|tx| {
             require_admin(tx, &org, &PublicKey::of(admin))?;
@@ -283,7 +364,7 @@ impl Ledger {
                 kind: KIND_OFFICER_ADD.into(),
                 payload: crate::canonical::value_to_canonical(&payload)?,
             };
-            let c = append(tx, &origin, &org, admin, now, vec![e])?;
+            let c = append(tx, (&origin, &org, v2_start), admin, now, vec![e])?;
             tx.execute(
                 "INSERT INTO officers (key, role, card, added) VALUES (?1, ?2, ?3, ?4)",
                 sql_params![key.to_bytes().to_vec(), role.as_str(), crate::canonical::to_canonical(&card)?, c.start as i64],
@@ -308,7 +389,7 @@ impl Ledger {
                 "a revocation cannot start later than it is made",
             ));
         }
-        let (origin, org) = (self.origin.clone(), self.org);
+        let (origin, org, v2_start) = (self.origin.clone(), self.org, self.v2_start);
         self.conn.write(|tx| {
             let by_key = PublicKey::of(by);
             if by_key != *key {
@@ -329,7 +410,7 @@ impl Ledger {
                 kind: KIND_OFFICER_REVOKE.into(),
                 payload: crate::canonical::value_to_canonical(&payload)?,
             };
-            let c = append(tx, &origin, &org, by, now, vec![e])?;
+            let c = append(tx, (&origin, &org, v2_start), by, now, vec![e])?;
             tx.execute(
                 "UPDATE officers SET revoked = ?2, revoked_from_ms = ?3 WHERE key = ?1",
                 sql_params![key.to_bytes().to_vec(), c.start as i64, from.unix_millis()],
@@ -342,7 +423,7 @@ impl Ledger {
     /// officer-set chain added, proven against the latest commit note.
     pub fn excerpt(&self, seqs: &[u64]) -> Result<crate::excerpt::Excerpt> {
         let db: &dyn Sql = &self.conn;
-        let size = size(db)?;
+        let size = size(db, self.v2_start)?;
         let mut want: Vec<u64> = seqs.to_vec();
         if let Some(&bad) = want.iter().find(|&&s| s >= size) {
             return Err(Error::NotFound {
@@ -350,8 +431,14 @@ impl Ledger {
                 hint: format!("the ledger has {size} entries"),
             });
         }
+        if let Some(&old) = want.iter().find(|&&s| s < self.v2_start) {
+            return Err(Error::invalid(
+                "entries",
+                format!("entry {old} was recorded before the ledger's upgrade to version 2 (entries 0 to {}): this TradeSeal proves only version 2 entries in a version 2 bundle", self.v2_start - 1),
+            ));
+        }
         for r in db.query(
-            "SELECT seq FROM entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
+            &format!("SELECT seq FROM entries WHERE {SET_KINDS_SQL}"),
             &[],
         )? {
             want.push(r.int(0)? as u64);
@@ -454,20 +541,21 @@ impl Ledger {
 
     /// Every entry's stored fields and every commit, and the checks of ledger.md §11.
     pub fn verify(&self) -> Result<Report> {
-        verify(&self.conn, &self.origin, &self.org)
+        verify(&self.conn, &self.origin, &self.org, self.v2_start)
     }
 }
 
-fn size(db: &dyn Sql) -> Result<u64> {
+/// The ledger's size: where its last commit ends (or its version 1 part, before any).
+fn size(db: &dyn Sql, v2_start: u64) -> Result<u64> {
     let r = db
         .query_one("SELECT max(end_size) FROM commits", &[])?
         .and_then(|r| r.opt_int(0).ok().flatten());
-    Ok(r.map_or(0, |v| v as u64))
+    Ok(r.map_or(v2_start, |v| v as u64))
 }
 
 fn set_head(db: &dyn Sql) -> Result<Option<u64>> {
     let r = db.query_one(
-        "SELECT max(seq) FROM entries WHERE kind IN ('officer.add', 'officer.revoke', 'officer.rotate', 'key.rotate', 'ledger.upgrade')",
+        &format!("SELECT max(seq) FROM entries WHERE {SET_KINDS_SQL}"),
         &[],
     )?;
     Ok(r.and_then(|r| r.opt_int(0).ok().flatten())
@@ -562,8 +650,7 @@ impl<'c> Appender<'c> {
     /// when the key is not enrolled or is revoked.
     fn open(
         tx: &'c dyn Sql,
-        origin: &str,
-        org: &PublicKey,
+        (origin, org, v2_start): (&str, &PublicKey, u64),
         author: &SigningKey,
         now: Timestamp,
     ) -> Result<Self> {
@@ -586,7 +673,7 @@ impl<'c> Appender<'c> {
                 Some(_) => {}
             }
         }
-        let start = size(tx)?;
+        let start = size(tx, v2_start)?;
         let frontier = Frontier::load(&Nodes(tx), start)?;
         Ok(Appender {
             tx,
@@ -624,6 +711,12 @@ impl<'c> Appender<'c> {
         let (mut rows, mut node_rows) = (Vec::new(), Vec::new());
         for e in &entries {
             check_kind(&e.kind)?;
+            if e.kind == KIND_LEDGER_UPGRADE {
+                return Err(Error::invalid(
+                    "kind",
+                    "ledger.upgrade is the last version 1 entry of an upgraded ledger, never a version 2 entry",
+                ));
+            }
             if !self.set_entries && SET_KINDS.contains(&e.kind.as_str()) {
                 return Err(Error::invalid(
                     "kind",
@@ -650,6 +743,9 @@ impl<'c> Appender<'c> {
                 Value::Blob(self.key.to_bytes().to_vec()),
                 Value::Text(body.payload),
                 Value::Blob(h.0.to_vec()),
+                // Empty, not NULL: a table made by version 1 (§8.3) holds them NOT NULL.
+                Value::Blob(Vec::new()),
+                Value::Blob(Vec::new()),
                 Value::Int(2),
             ]);
             self.frontier
@@ -664,8 +760,8 @@ impl<'c> Appender<'c> {
         }
         insert_rows(
             self.tx,
-            "entries (seq, kind, time_ms, author, payload, hash, v)",
-            7,
+            "entries (seq, kind, time_ms, author, payload, hash, prev, signature, v)",
+            9,
             &rows,
         )?;
         insert_rows(self.tx, "merkle_nodes (level, idx, hash)", 3, &node_rows)?;
@@ -727,13 +823,12 @@ impl<'c> Appender<'c> {
 /// allowed: for the store's officer commands, which check them first.
 fn append(
     tx: &dyn Sql,
-    origin: &str,
-    org: &PublicKey,
+    ledger: (&str, &PublicKey, u64),
     author: &SigningKey,
     now: Timestamp,
     entries: Vec<NewEntry>,
 ) -> Result<Committed> {
-    let mut a = Appender::open(tx, origin, org, author, now)?;
+    let mut a = Appender::open(tx, ledger, author, now)?;
     a.set_entries = true;
     a.push(entries)?;
     a.finish()
@@ -775,22 +870,55 @@ impl Report {
     }
 }
 
-fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
+/// Verifies the version 2 part, from `v2_start` (the version 1 part before it is
+/// verified by version 1's rules, by the caller; here its entry hashes are leaves).
+fn verify(db: &Conn, origin: &str, org: &PublicKey, v2_start: u64) -> Result<Report> {
     let mut f = Findings::default();
+    let mut frontier = Frontier::load(&merkle::Levels::new(vec![]), 0).expect("in memory");
+    let v1_rows = db.query(
+        "SELECT seq, hash, v FROM entries WHERE seq < ?1 ORDER BY seq",
+        sql_params![v2_start as i64],
+    )?;
+    if v1_rows.len() as u64 != v2_start {
+        f.add(
+            "seq-gap",
+            Some(v1_rows.len() as u64),
+            "an entry of the version 1 part is missing",
+        );
+    }
+    for row in &v1_rows {
+        if row.int(2)? != 1 {
+            f.add(
+                "entry-malformed",
+                Some(row.int(0)? as u64),
+                "an entry of the version 1 part is marked as a version 2 entry",
+            );
+        }
+        let h = row.blob(1)?;
+        frontier.push(merkle::leaf_hash(&h), |_, _, _| {});
+    }
     let rows = db.query(
-        "SELECT seq, kind, time_ms, author, payload, hash FROM entries ORDER BY seq",
-        &[],
+        "SELECT seq, kind, time_ms, author, payload, hash, v FROM entries WHERE seq >= ?1 ORDER BY seq",
+        sql_params![v2_start as i64],
     )?;
     let mut bodies: Vec<(BodyV2, Hash)> = Vec::with_capacity(rows.len());
     for (i, row) in rows.iter().enumerate() {
+        let i = i as u64 + v2_start;
         let seq = row.int(0)? as u64;
-        if seq != i as u64 {
+        if seq != i {
             f.add(
                 "seq-gap",
-                Some(i as u64),
+                Some(i),
                 format!("entry {i} is missing or out of place"),
             );
             break;
+        }
+        if row.int(6)? != 2 {
+            f.add(
+                "entry-malformed",
+                Some(seq),
+                "an entry of the version 2 part is marked as a version 1 entry",
+            );
         }
         let Ok(author) = <[u8; 32]>::try_from(row.blob(3)?) else {
             f.add("entry-malformed", Some(seq), "the author is not 32 bytes");
@@ -813,7 +941,7 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
         }
         bodies.push((body, h));
     }
-    let size = bodies.len() as u64;
+    let size = v2_start + bodies.len() as u64;
     let commits = db.query(
         "SELECT end_size, start, author, note FROM commits ORDER BY end_size",
         &[],
@@ -825,8 +953,7 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
             .map(|(b, _)| b)
             .filter(|b| SET_KINDS.contains(&b.kind.as_str())),
     );
-    let mut frontier = Frontier::load(&merkle::Levels::new(vec![]), 0).expect("in memory");
-    let mut at = 0u64;
+    let mut at = v2_start;
     for row in &commits {
         let (end, start) = (row.int(0)? as u64, row.int(1)? as u64);
         if start != at || end <= start || end > size {
@@ -839,7 +966,7 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey) -> Result<Report> {
             );
             break;
         }
-        let entries = &bodies[start as usize..end as usize];
+        let entries = &bodies[(start - v2_start) as usize..(end - v2_start) as usize];
         at = end;
         let key = <[u8; 32]>::try_from(row.blob(2)?.as_slice())
             .ok()

@@ -24,6 +24,7 @@ mod parties;
 mod report;
 mod rotation;
 mod tamper;
+mod upgrade;
 
 use tradeseal_core::home::{Home, InitOptions};
 use tradeseal_core::identity::Signer;
