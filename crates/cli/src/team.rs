@@ -17,6 +17,12 @@ pub enum TeamCommand {
         /// The database: postgres://USER@HOST/DB (TLS unless sslmode=disable) or host=/run/postgresql dbname=DB
         url: String,
     },
+    /// Move this home's ledger (version 2: `tradeseal ledger upgrade` first) into an
+    /// empty PostgreSQL database, verified before and after; this home then writes it
+    Migrate {
+        /// The database, as for `team init`
+        url: String,
+    },
     /// Make an officer's desk for a team ledger in a new home folder (--home): the
     /// officer's own key, encrypted here, and the officer card to give an administrator
     Join {
@@ -75,6 +81,21 @@ pub fn team(home: &Path, c: TeamCommand) -> Result<ExitCode> {
             println!("This home now writes the team ledger. Officers join from their own desks:");
             println!("  tradeseal --home DESK team join URL --name NAME -o officer.json");
             println!("and you enrol each card: tradeseal officer add officer.json");
+            Ok(ExitCode::SUCCESS)
+        }
+        TeamCommand::Migrate { url } => {
+            let h = env::home(home)?;
+            let m = tradeseal_core::migrate::migrate(&h, &url, &mut |t, n| {
+                eprintln!("  {t}: {n} rows");
+            })?;
+            println!(
+                "Moved {} entries ({} rows in {} tables) into {}, verified: root {}",
+                m.entries, m.rows, m.tables, m.store, m.root
+            );
+            println!("Ledger        {}", m.origin);
+            println!("This home now writes the team ledger; its own ledger.sqlite stays as it was, unused.");
+            println!("Officers join from their own desks:");
+            println!("  tradeseal --home DESK team join URL --name NAME -o officer.json");
             Ok(ExitCode::SUCCESS)
         }
         TeamCommand::Join { url, name, output } => {

@@ -211,3 +211,40 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
     ));
     assert!(e.contains("127.0.0.1"), "{e}");
 }
+
+#[test]
+fn a_one_desk_home_is_upgraded_then_moved_into_a_team_database() {
+    let url = tradeseal_log::throwaway::database();
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    ok(&tradeseal(
+        &org,
+        &["init", "--org", "Andes Coffee Export S.A.S."],
+    ));
+    ok(&tradeseal(&org, &["note", "recorded on one desk"]));
+    // A team ledger is version 2: the upgrade comes first, and only when confirmed.
+    assert!(err(&tradeseal(&org, &["team", "migrate", &url])).contains("ledger upgrade"));
+    let o = tradeseal(&org, &["ledger", "upgrade"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stdout).contains("Nothing was changed"));
+    assert!(ok(&tradeseal(&org, &["log"])).contains("recorded on one desk"));
+    let out = ok(&tradeseal(&org, &["ledger", "upgrade", "--yes"]));
+    assert!(out.contains("entry 1 records the upgrade"), "{out}");
+    ok(&tradeseal(&org, &["note", "first commit"]));
+    let out = ok(&tradeseal(&org, &["team", "migrate", &url]));
+    assert!(out.contains("Moved 3 entries"), "{out}");
+    // The home writes the team ledger now: both parts verify there, and it goes on.
+    ok(&tradeseal(&org, &["note", "in the team ledger"]));
+    let out = ok(&tradeseal(&org, &["verify"]));
+    assert!(out.contains("intact: 4 entries"), "{out}");
+    let log = ok(&tradeseal(&org, &["log"]));
+    for text in [
+        "in the team ledger",
+        "first commit",
+        "ledger.upgrade",
+        "recorded on one desk",
+    ] {
+        assert!(log.contains(text), "{log}");
+    }
+    assert!(ok(&tradeseal(&org, &["ledger", "upgrade", "--yes"])).contains("version 2 already"));
+}

@@ -71,7 +71,7 @@ const DOMAIN_SQLITE: &[&str] = &[
     // What a one-desk home's schema 8 adds, the same statements.
     include_str!("ledger/schema_v8.sql"),
 ];
-const DOMAIN_POSTGRES: &[&str] = &[
+pub(crate) const DOMAIN_POSTGRES: &[&str] = &[
     include_str!("ledger/domain_postgres.sql"),
     include_str!("ledger/domain_postgres_2.sql"),
 ];
@@ -519,7 +519,6 @@ impl Ledger {
                 hint: "the ledger was not upgraded from version 1".into(),
             })?
             .text(0)
-            .map_err(Into::into)
     }
 
     /// The latest checkpoint, with its signature checked (v2: the latest commit note,
@@ -559,9 +558,41 @@ impl Ledger {
         }
     }
 
+    /// The version 1 part of an upgraded ledger moved into PostgreSQL (`team migrate`):
+    /// its SQL and size.
+    fn v1_part_sql(&self) -> Option<(&dyn tradeseal_log::db::Sql, u64)> {
+        match &self.store {
+            Store::V2(l) if l.v2_start() > 0 && self.v1_part().is_none() => {
+                Some((l.conn(), l.v2_start()))
+            }
+            _ => None,
+        }
+    }
+
     /// Entry `seq` in the version 1 form (a version 1 ledger's, or an upgraded
     /// ledger's before its upgrade).
     pub fn entry(&self, seq: u64) -> Result<Entry> {
+        let not_found = || Error::NotFound {
+            what: format!("entry {seq}"),
+            hint: format!(
+                "the ledger has entries 0 to {}",
+                self.size().unwrap_or(0).saturating_sub(1)
+            ),
+        };
+        if let Some((db, _)) = self.v1_part_sql().filter(|(_, l)| seq < *l) {
+            let row = db
+                .query_one(
+                    &format!("{SELECT_ENTRY} WHERE seq = ?1"),
+                    tradeseal_log::sql_params![seq as i64],
+                )?
+                .ok_or_else(not_found)?;
+            return StoredRow::of(&row).to_entry().ok_or_else(|| {
+                Error::invalid(
+                    "ledger",
+                    format!("entry {seq} is malformed: run `tradeseal verify`"),
+                )
+            });
+        }
         let conn = match self.v1_part() {
             Some((c, limit)) if seq < limit => c,
             _ => self.v1("a version 1 entry")?,
@@ -687,6 +718,25 @@ impl Ledger {
         chunk: usize,
         mut f: impl FnMut(Vec<StoredRow>) -> Result<bool>,
     ) -> Result<()> {
+        if let Some((db, limit)) = self.v1_part_sql() {
+            let mut from = 0u64;
+            while from < limit {
+                let rows: Vec<StoredRow> = db
+                    .query(
+                        &format!("{SELECT_ENTRY} WHERE seq >= ?1 AND seq < ?2 ORDER BY seq LIMIT {chunk}"),
+                        tradeseal_log::sql_params![from as i64, limit as i64],
+                    )?
+                    .iter()
+                    .map(StoredRow::of)
+                    .collect();
+                let Some(last) = rows.last() else { break };
+                from = last.seq as u64 + 1;
+                if !f(rows)? {
+                    break;
+                }
+            }
+            return Ok(());
+        }
         let Some((conn, limit)) = self.v1_part() else {
             self.v1("a version 1 verification")?;
             return Ok(());
@@ -709,6 +759,23 @@ impl Ledger {
 
     /// Stored Merkle nodes of level >= 1, in (level, idx) order.
     pub fn stored_nodes(&self, mut f: impl FnMut(u32, u64, &[u8]) -> Result<()>) -> Result<()> {
+        if let Some((db, _)) = self.v1_part_sql() {
+            // Page by key: a million entries' nodes never in memory at once.
+            let (mut level, mut idx) = (-1i64, -1i64);
+            loop {
+                let rows = db.query(
+                    "SELECT level, idx, hash FROM merkle_nodes WHERE level > ?1 OR (level = ?1 AND idx > ?2) ORDER BY level, idx LIMIT 10000",
+                    tradeseal_log::sql_params![level, idx],
+                )?;
+                for r in &rows {
+                    (level, idx) = (r.int(0)?, r.int(1)?);
+                    f(level as u32, idx as u64, &r.blob(2)?)?;
+                }
+                if rows.len() < 10000 {
+                    return Ok(());
+                }
+            }
+        }
         let conn = match self.v1_part() {
             Some((c, _)) => c,
             None => self.v1("the stored tree")?,
@@ -999,6 +1066,35 @@ pub struct StoredRow {
 }
 
 impl StoredRow {
+    /// A row read through the SQL layer (PostgreSQL's columns are typed: a field of
+    /// the wrong type cannot be stored there).
+    fn of(r: &tradeseal_log::db::Row) -> StoredRow {
+        use tradeseal_log::db::Value;
+        let at = |i: usize| r.0.get(i).unwrap_or(&Value::Null);
+        let text = |i| match at(i) {
+            Value::Text(t) => t.clone(),
+            other => format!("{other:?}"),
+        };
+        let blob = |i| match at(i) {
+            Value::Blob(b) => b.clone(),
+            _ => Vec::new(),
+        };
+        let int = |i| match at(i) {
+            Value::Int(v) => *v,
+            _ => i64::MIN,
+        };
+        StoredRow {
+            seq: int(0),
+            kind: text(1),
+            time_ms: int(2),
+            author: blob(3),
+            prev: blob(4),
+            payload: text(5),
+            hash: blob(6),
+            signature: blob(7),
+        }
+    }
+
     fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredRow> {
         let text = |i| -> rusqlite::Result<String> {
             Ok(match r.get_ref(i)? {

@@ -17,6 +17,7 @@ pub mod keys;
 pub mod label;
 pub mod ledger;
 pub mod masterdata;
+pub mod migrate;
 #[cfg(windows)]
 mod owner_only;
 pub mod parties;

@@ -50,7 +50,7 @@ pub fn init(home: &Home, signer: &Signer, url: &str) -> Result<Founded> {
     if n > 0 {
         return Err(Error::invalid(
             "team",
-            format!("this home's ledger holds {n} entries: founding a second ledger of the same organisation would fork its history. Start the team from a new home, or move this one into the team database when `tradeseal team migrate` is available"),
+            format!("this home's ledger holds {n} entries: founding a second ledger of the same organisation would fork its history. Start the team from a new home, or move this one into the team database: `tradeseal team migrate URL` (a version 1 ledger after `tradeseal ledger upgrade --yes`)"),
         ));
     }
     drop(own);

@@ -61,6 +61,14 @@ CREATE TABLE IF NOT EXISTS officers (
     revoked BIGINT, revoked_from_ms BIGINT);
 ";
 
+/// The ledger's own tables (§12) on `engine`, for a database a ledger is moved into.
+pub fn schema(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => SQLITE_SCHEMA,
+        Engine::Postgres => PG_SCHEMA,
+    }
+}
+
 /// An entry to commit: its kind and canonical JSON payload.
 #[derive(Clone, Debug)]
 pub struct NewEntry {

@@ -758,3 +758,130 @@ fn bad_officer_cards_are_refused_with_the_reason_and_nothing_recorded() {
         assert_eq!(l.size().unwrap(), 1, "{e}");
     }
 }
+
+#[test]
+fn a_one_desk_home_moves_into_a_team_database_whole_and_verified() {
+    use tradeseal_core::home::Home;
+    use tradeseal_core::migrate::migrate;
+    use tradeseal_core::verify::{verify, Verdict};
+    let (dir, home, s) = new_home();
+    let url = tradeseal_log::throwaway::database();
+    // A desk's history in version 1: events, a partner, a dossier with a document, a
+    // screening list, labels.
+    let mut l = home.ledger().unwrap();
+    import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+    let (_p, partner, _) = crate::home_of("Finca El Mirador", None, 41);
+    l.append(
+        &s,
+        t(1),
+        &[tradeseal_core::parties::add_entry(partner.card()).unwrap()],
+    )
+    .unwrap();
+    let d = Dossier::new(&store::new_id([7; 8]));
+    store::create(&l, &d, t(2)).unwrap();
+    let doc: Vec<u8> = (0..1_500_000u32).map(|i| (i % 251) as u8).collect();
+    let p = dir.path().join("invoice.pdf");
+    std::fs::write(&p, &doc).unwrap();
+    let a = store::attach_document(&l, &d.id, None, &p, Default::default(), t(3)).unwrap();
+    tradeseal_core::dossier::screening::import_list(&l, "UFLPA", "name\nAcme Cotton\n").unwrap();
+    tradeseal_core::label::issue::issue(
+        &mut l,
+        &s,
+        t(4),
+        &tradeseal_core::label::Request {
+            gtin: "07701234000011",
+            lot: "L2026-117",
+            serials: tradeseal_core::label::Serials::Next(3),
+            resolver: "https://id.acme-coffee.example",
+            product: None,
+        },
+    )
+    .unwrap();
+    drop(l);
+
+    // Version 1 is not moved: the reason and what to do, nothing written there.
+    let e = migrate(&home, &url, &mut |_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("ledger upgrade"), "{e}");
+    home.upgrade_ledger(crate::PASS, t(5)).unwrap();
+    let mut l = home.ledger().unwrap();
+    l.append(
+        &s,
+        t(6),
+        &[NewEntry::note("last note on this desk").unwrap()],
+    )
+    .unwrap();
+    let before = verify(&l, None, &mut |_, _| {}).unwrap();
+    let size = l.size().unwrap();
+    drop(l);
+
+    // A copy that fails half-way (a column the team schema lacks) leaves the database
+    // empty and the home on its own ledger; the retry moves it.
+    home.ledger()
+        .unwrap()
+        .conn()
+        .execute_batch("ALTER TABLE csv_mappings ADD COLUMN extra TEXT")
+        .unwrap();
+    let e = migrate(&home, &url, &mut |_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("csv_mappings"), "{e}");
+    let pg = Conn::postgres(&url).unwrap();
+    assert!(pg
+        .query_one(
+            "SELECT 1 FROM information_schema.tables WHERE table_name = 'meta'",
+            &[]
+        )
+        .unwrap()
+        .is_none());
+    assert_eq!(Home::open(home.path()).unwrap().store(), None);
+    home.ledger()
+        .unwrap()
+        .conn()
+        .execute_batch("ALTER TABLE csv_mappings DROP COLUMN extra")
+        .unwrap();
+    let mut tables = Vec::new();
+    let m = migrate(&home, &url, &mut |t, n| tables.push((t.to_string(), n))).unwrap();
+    assert_eq!((m.entries, &m.root), (before.entries, &before.root));
+    let entries_first = tables.iter().position(|(t, _)| t == "attachments").unwrap()
+        < tables
+            .iter()
+            .position(|(t, _)| t == "attachment_chunks")
+            .unwrap();
+    assert!(entries_first, "{tables:?}");
+
+    // The home now writes the team ledger: everything there, and it goes on.
+    let home = Home::open(home.path()).unwrap();
+    assert_eq!(home.store().as_deref(), Some(url.as_str()));
+    let mut l = home.ledger().unwrap();
+    assert_eq!(l.sql().engine(), Engine::Postgres);
+    assert_eq!((l.size().unwrap(), l.v2_start()), (size, Some(size - 1)));
+    let r = verify(&l, None, &mut |_, _| {}).unwrap();
+    assert_eq!(r.verdict, Verdict::Intact, "{:?}", r.findings);
+    assert_eq!(l.entry(3).unwrap(), {
+        let local = Ledger::open(&home.path().join("ledger.sqlite")).unwrap();
+        local.entry(3).unwrap()
+    });
+    assert_eq!(store::attachment(&l, &a.sha256).unwrap().unwrap(), doc);
+    assert_eq!(tradeseal_core::parties::list(&l).unwrap().len(), 1);
+    let back = trace::trace(&l, R_031, Direction::Back).unwrap();
+    assert!(back.nodes.iter().filter(|n| n.origin).count() >= 2);
+    let again = import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+    assert_eq!(again.new, 0);
+    let more = import_bytes(&mut l, &s, &many_events(5)).unwrap();
+    assert_eq!(more.new, 5, "new rows get new ids after the copied ones");
+    let d2 = Dossier::new(&store::new_id([8; 8]));
+    store::create(&l, &d2, t(7)).unwrap();
+    store::attach_document(&l, &d2.id, None, &p, Default::default(), t(8)).unwrap();
+    let r = verify(&l, None, &mut |_, _| {}).unwrap();
+    assert_eq!(r.verdict, Verdict::Intact, "{:?}", r.findings);
+    // A second home, or this one again, is not moved into a database holding a ledger.
+    let e = migrate(&home, &url, &mut |_, _| {}).unwrap_err();
+    assert!(e.to_string().contains("already"), "{e}");
+    let (_d2, other, s2) = crate::home_of("Other", None, 42);
+    let mut ol = other.ledger().unwrap();
+    ol.upgrade(&s2, t(1)).unwrap();
+    drop(ol);
+    let e = migrate(&other, &url, &mut |_, _| {}).unwrap_err();
+    assert!(
+        e.to_string().contains("holds a TradeSeal ledger already"),
+        "{e}"
+    );
+}
