@@ -16,8 +16,8 @@ const TAG_SIGN1: u64 = 18;
 /// A payload never inflates beyond this (a QR code holds under 3 KB).
 const MAX_INFLATED: u64 = 64 * 1024;
 
-/// The certificate's claims: the issuer, its `certificate.issue` entry, the entry's
-/// inclusion proof and the checkpoint it proves against.
+/// The certificate's claims: the issuer, its `certificate.issue` entry, and how the
+/// entry is proven (§5: claims version 1; §5.1: version 2).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Claims {
     pub org: String,
@@ -25,12 +25,32 @@ pub struct Claims {
     pub key: PublicKey,
     pub seq: u64,
     pub time_ms: u64,
-    pub prev: Hash,
     /// The entry's payload: the statement as RFC 8785 JSON text.
     pub payload: String,
-    pub entry_signature: [u8; 64],
+    pub entry: EntryForm,
+    /// v1: the entry's RFC 9162 inclusion path in the checkpoint's tree; v2: the
+    /// multiproof of the entry in its commit's range tree (ledger.md §10.2).
     pub proof: Vec<Hash>,
+    /// v1: a signed checkpoint; v2: the signed note of the entry's commit.
     pub checkpoint: String,
+}
+
+/// The entry's form: a version 1 entry (hash-linked, signed on its own), or a version
+/// 2 entry that its commit's note authenticates.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EntryForm {
+    V1 { prev: Hash, signature: [u8; 64] },
+    V2,
+}
+
+impl Claims {
+    /// The claims version: 1 or 2.
+    pub fn version(&self) -> u8 {
+        match self.entry {
+            EntryForm::V1 { .. } => 1,
+            EntryForm::V2 => 2,
+        }
+    }
 }
 
 /// Why a payload could not be read: the finding code and what is wrong.
@@ -66,22 +86,27 @@ fn cbor(v: &Value) -> Vec<u8> {
 
 fn claims_value(c: &Claims) -> Value {
     let u = |n: u64| Value::Integer(Integer::from(n));
-    Value::Map(vec![
-        (int(1), int(1)),
+    let mut m = vec![
+        (int(1), int(c.version().into())),
         (int(2), Value::Text(c.org.clone())),
         (int(3), Value::Text(c.origin.clone())),
         (int(4), Value::Bytes(c.key.to_bytes().to_vec())),
         (int(5), u(c.seq)),
         (int(6), u(c.time_ms)),
-        (int(7), Value::Bytes(c.prev.0.to_vec())),
-        (int(8), Value::Text(c.payload.clone())),
-        (int(9), Value::Bytes(c.entry_signature.to_vec())),
-        (
-            int(10),
-            Value::Array(c.proof.iter().map(|h| Value::Bytes(h.0.to_vec())).collect()),
-        ),
-        (int(11), Value::Text(c.checkpoint.clone())),
-    ])
+    ];
+    if let EntryForm::V1 { prev, .. } = &c.entry {
+        m.push((int(7), Value::Bytes(prev.0.to_vec())));
+    }
+    m.push((int(8), Value::Text(c.payload.clone())));
+    if let EntryForm::V1 { signature, .. } = &c.entry {
+        m.push((int(9), Value::Bytes(signature.to_vec())));
+    }
+    m.push((
+        int(10),
+        Value::Array(c.proof.iter().map(|h| Value::Bytes(h.0.to_vec())).collect()),
+    ));
+    m.push((int(11), Value::Text(c.checkpoint.clone())));
+    Value::Map(m)
 }
 
 /// The COSE `Sig_structure` for a COSE_Sign1 (RFC 9052 §4.4), as signed bytes.
@@ -229,8 +254,24 @@ fn claims_of(v: &Value) -> std::result::Result<Claims, String> {
         Value::Integer(i) => u64::try_from(*i).map_err(|_| format!("claim {k} is negative")),
         _ => Err(format!("claim {k} is not a number")),
     };
-    if uint(1)? != 1 {
-        return Err("its claims are not of version 1".into());
+    let version = uint(1)?;
+    let keys: Vec<i64> = match v {
+        Value::Map(m) => m.iter().filter_map(|(k, _)| as_i64(k)).collect(),
+        _ => return Err("its claims are not a map".into()),
+    };
+    let expected: &[i64] = match version {
+        1 => &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+        2 => &[1, 2, 3, 4, 5, 6, 8, 10, 11],
+        _ => {
+            return Err(format!(
+                "its claims are of version {version}, which this TradeSeal does not read"
+            ))
+        }
+    };
+    if keys != expected {
+        return Err(format!(
+            "its claims {keys:?} are not those of version {version}"
+        ));
     }
     let key = PublicKey::from_bytes(&bytes(4, 32)?.try_into().expect("32 bytes"))
         .ok_or("claim 4 is not an Ed25519 public key")?;
@@ -245,15 +286,22 @@ fn claims_of(v: &Value) -> std::result::Result<Claims, String> {
             .ok_or("claim 10 is not a list of 32-byte hashes")?,
         _ => return Err("claim 10 is not a list".into()),
     };
+    let entry = if version == 1 {
+        EntryForm::V1 {
+            prev: Hash::from_slice(&bytes(7, 32)?).expect("32 bytes"),
+            signature: bytes(9, 64)?.try_into().expect("64 bytes"),
+        }
+    } else {
+        EntryForm::V2
+    };
     Ok(Claims {
         org: text(2)?,
         origin: text(3)?,
         key,
         seq: uint(5)?,
         time_ms: uint(6)?,
-        prev: Hash::from_slice(&bytes(7, 32)?).expect("32 bytes"),
         payload: text(8)?,
-        entry_signature: bytes(9, 64)?.try_into().expect("64 bytes"),
+        entry,
         proof,
         checkpoint: text(11)?,
     })

@@ -2,7 +2,7 @@
 //! durable, then its inclusion proof and the checkpoint that signs it packed with the
 //! claims into the signed payload of the QR code (docs/spec/qr.md §5).
 
-use super::cose::{self, Claims};
+use super::cose::{self, Claims, EntryForm};
 use super::statement::{self, CertificateType, Statement, Target, KIND_CERTIFICATE};
 use crate::error::{Error, Result};
 use crate::hash::Hash;
@@ -34,13 +34,9 @@ pub fn issue(
     kind: CertificateType,
     target: &Target,
 ) -> Result<Certificate> {
-    if ledger.format() == 2 {
-        // Its payload carries a version 1 entry and proof; refused before anything is
-        // recorded.
-        return Err(Error::invalid(
-            "ledger",
-            "certificates are not issued from a team ledger by this TradeSeal yet (their QR payload carries a version 1 proof): issue them from the organisation's one-desk home",
-        ));
+    if ledger.format() == 2 && signer.public_key() != *ledger.key() {
+        // Refused before anything is recorded.
+        return Err(officer_refused());
     }
     let st = statement::state(ledger, &signer.card.org, kind, target)?;
     let entry = NewEntry {
@@ -52,9 +48,22 @@ pub fn issue(
     packed(ledger, signer, seq)
 }
 
-/// The certificate of entry `seq` (a `certificate.issue` of this home's key), with a
-/// proof against the ledger's latest checkpoint: to print an issued certificate again.
+/// A certificate's QR code is checked against the organisation's key alone (qr.md §5):
+/// an officer's key would need its enrolment carried in the code.
+fn officer_refused() -> Error {
+    Error::invalid(
+        "certificate",
+        "certificates are issued with the organisation's key, the one partners check them against: issue it from the organisation's desk (the administrator holding that key); an officer's certificate would have to carry her enrolment, which this TradeSeal does not do yet",
+    )
+}
+
+/// The certificate of entry `seq` (a `certificate.issue` of this home's key): on a
+/// version 1 ledger with a proof against its latest checkpoint; on a version 2 one with
+/// its commit's note. To print an issued certificate again.
 pub fn packed(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Certificate> {
+    if ledger.v2_start().is_some_and(|start| seq >= start) {
+        return packed_v2(ledger, signer, seq);
+    }
     let entry = ledger.entry(seq)?;
     let key = signer.public_key();
     if entry.body.kind != KIND_CERTIFICATE {
@@ -88,9 +97,85 @@ pub fn packed(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Certificate>
         key,
         seq,
         time_ms: entry.body.time.unix_millis() as u64,
-        prev: entry.body.prev,
         payload: entry.body.payload.clone(),
-        entry_signature: entry.signature,
+        entry: EntryForm::V1 {
+            prev: entry.body.prev,
+            signature: entry.signature,
+        },
+        proof,
+        checkpoint: note,
+    };
+    let text = cose::to_text(&cose::sign1(&claims, &signer.key));
+    Ok(Certificate {
+        statement,
+        claims,
+        text,
+    })
+}
+
+/// Claims version 2 (qr.md §5.1): the entry proven by its commit's note, which the
+/// organisation's key signed, and its place in the commit's range tree.
+fn packed_v2(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Certificate> {
+    use tradeseal_log::db::Sql;
+    let key = signer.public_key();
+    let v = ledger.entry_view(seq)?;
+    if v.kind != KIND_CERTIFICATE {
+        return Err(Error::invalid(
+            "certificate",
+            format!("entry {seq} is a {:?}, not a certificate", v.kind),
+        ));
+    }
+    let row = ledger
+        .sql()
+        .query_one(
+            "SELECT end_size, note, author FROM commits WHERE end_size > ?1 ORDER BY end_size LIMIT 1",
+            tradeseal_log::sql_params![seq as i64],
+        )?
+        .ok_or_else(|| {
+            Error::invalid("ledger", format!("entry {seq} is in no commit: run `tradeseal verify`"))
+        })?;
+    if row.blob(2)? != key.to_bytes() {
+        return Err(officer_refused());
+    }
+    let note = row.text(1)?;
+    let commit = tradeseal_log::commit::open(&note, &key)?;
+    let body = ledger
+        .sql()
+        .query_one(
+            "SELECT time_ms, payload FROM entries WHERE seq = ?1",
+            tradeseal_log::sql_params![seq as i64],
+        )?
+        .ok_or_else(|| Error::NotFound {
+            what: format!("entry {seq}"),
+            hint: "run `tradeseal verify`".into(),
+        })?;
+    let (time_ms, payload) = (body.int(0)?, body.text(1)?);
+    let statement: Statement = serde_json::from_str(&payload).map_err(|e| {
+        Error::invalid(
+            "certificate",
+            format!("entry {seq}'s statement is unreadable ({e}): run `tradeseal verify`"),
+        )
+    })?;
+    let (start, end) = (commit.start, commit.end());
+    let leaves = ledger
+        .sql()
+        .query(
+            "SELECT hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+            tradeseal_log::sql_params![start as i64, end as i64],
+        )?
+        .iter()
+        .map(|r| r.blob(0).map(|h| crate::merkle::leaf_hash(&h)))
+        .collect::<std::result::Result<Vec<Hash>, _>>()?;
+    let levels = tradeseal_log::merkle::Levels::new(leaves);
+    let Ok(proof) = tradeseal_log::merkle::multiproof(&levels, end - start, &[seq - start]);
+    let claims = Claims {
+        org: signer.card.org.clone(),
+        origin: ledger.origin().to_string(),
+        key,
+        seq,
+        time_ms: time_ms as u64,
+        payload,
+        entry: EntryForm::V2,
         proof,
         checkpoint: note,
     };

@@ -89,45 +89,94 @@ pub fn verify(text: &str, ledger: Option<&Ledger>) -> CertificateReport {
         }
     };
     r.issued = Some(time.to_rfc3339());
-    let body = Body {
-        seq: c.seq,
-        kind: KIND_CERTIFICATE.into(),
-        time,
-        author: c.key.to_bytes(),
-        prev: c.prev,
-        payload: c.payload.clone(),
-    };
-    let hash = body.hash();
-    if !c.key.verify(&signed_message(&hash), &c.entry_signature) {
-        f.error(
-            "cert-entry",
-            "/9",
-            None,
-            "the ledger entry the certificate carries is not signed by the issuer's key",
-            "treat the certificate as forged: do not rely on it",
-        );
-    }
-    match crate::checkpoint::open(&c.checkpoint, &c.origin, &c.key) {
-        Ok(cp) => {
-            r.checkpoint_size = Some(cp.size);
-            if !merkle::verify_inclusion(
-                &merkle::leaf_hash(&hash.0),
-                c.seq,
-                cp.size,
-                &c.proof,
-                &cp.root,
-            ) {
-                f.error("cert-inclusion", "/10", None, "the certificate's entry is not in the issuer's ledger as its checkpoint signs it", "treat the certificate as forged: do not rely on it");
+    let hash = match &c.entry {
+        cose::EntryForm::V1 { prev, signature } => {
+            let body = Body {
+                seq: c.seq,
+                kind: KIND_CERTIFICATE.into(),
+                time,
+                author: c.key.to_bytes(),
+                prev: *prev,
+                payload: c.payload.clone(),
+            };
+            let hash = body.hash();
+            if !c.key.verify(&signed_message(&hash), signature) {
+                f.error(
+                    "cert-entry",
+                    "/9",
+                    None,
+                    "the ledger entry the certificate carries is not signed by the issuer's key",
+                    "treat the certificate as forged: do not rely on it",
+                );
             }
+            match crate::checkpoint::open(&c.checkpoint, &c.origin, &c.key) {
+                Ok(cp) => {
+                    r.checkpoint_size = Some(cp.size);
+                    if !merkle::verify_inclusion(
+                        &merkle::leaf_hash(&hash.0),
+                        c.seq,
+                        cp.size,
+                        &c.proof,
+                        &cp.root,
+                    ) {
+                        f.error("cert-inclusion", "/10", None, "the certificate's entry is not in the issuer's ledger as its checkpoint signs it", "treat the certificate as forged: do not rely on it");
+                    }
+                }
+                Err(e) => f.error(
+                    "cert-checkpoint",
+                    "/11",
+                    None,
+                    format!("the issuer's checkpoint does not verify: {e}"),
+                    "treat the certificate as forged: do not rely on it",
+                ),
+            }
+            hash
         }
-        Err(e) => f.error(
-            "cert-checkpoint",
-            "/11",
-            None,
-            format!("the issuer's checkpoint does not verify: {e}"),
-            "treat the certificate as forged: do not rely on it",
-        ),
-    }
+        cose::EntryForm::V2 => {
+            let body = tradeseal_log::entry::BodyV2 {
+                seq: c.seq,
+                kind: KIND_CERTIFICATE.into(),
+                time,
+                author: c.key.to_bytes(),
+                payload: c.payload.clone(),
+            };
+            let hash = body.hash();
+            match tradeseal_log::commit::open(&c.checkpoint, &c.key) {
+                Ok(commit) if commit.checkpoint.origin == c.origin => {
+                    r.checkpoint_size = Some(commit.end());
+                    let inside =
+                        (commit.start..commit.end()).contains(&c.seq) && commit.time == time;
+                    let root = inside
+                        .then(|| {
+                            merkle::multiproof_root(
+                                commit.end() - commit.start,
+                                &[(c.seq - commit.start, merkle::leaf_hash(&hash.0))],
+                                &c.proof,
+                            )
+                        })
+                        .flatten();
+                    if root != Some(commit.range_root) {
+                        f.error("cert-inclusion", "/10", None, "the certificate's entry is not in the commit whose note the issuer signed", "treat the certificate as forged: do not rely on it");
+                    }
+                }
+                Ok(_) => f.error(
+                    "cert-checkpoint",
+                    "/11",
+                    None,
+                    "the issuer's commit note is of another ledger than the certificate names",
+                    "treat the certificate as forged: do not rely on it",
+                ),
+                Err(e) => f.error(
+                    "cert-checkpoint",
+                    "/11",
+                    None,
+                    format!("the issuer's commit note does not verify: {e}"),
+                    "treat the certificate as forged: do not rely on it",
+                ),
+            }
+            hash
+        }
+    };
     match serde_json::from_str::<Statement>(&c.payload) {
         Ok(s) if crate::canonical::to_canonical(&s).ok().as_deref() == Some(c.payload.as_str()) => {
             r.statement = Some(s)
@@ -138,7 +187,7 @@ pub fn verify(text: &str, ledger: Option<&Ledger>) -> CertificateReport {
         let key = c.key.to_hex();
         if ledger.is_own_key(&key).unwrap_or(false) {
             let same = c.origin == ledger.origin()
-                && ledger.entry(c.seq).ok().is_some_and(|e| e.hash == hash);
+                && ledger.entry_hash(c.seq).ok().is_some_and(|h| h == hash);
             if !same {
                 f.error(
                     "cert-not-issued",

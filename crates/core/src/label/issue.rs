@@ -315,12 +315,12 @@ pub fn sample(plan: &Plan, key: &crate::signature::PublicKey, batch: u64) -> Vec
 }
 
 pub fn issue(ledger: &mut Ledger, signer: &Signer, now: Timestamp, req: &Request) -> Result<Batch> {
-    if ledger.format() == 2 {
+    if signer.public_key() != *ledger.key() {
         // A label is signed by the key partners check it against (the organisation's);
         // an officer's desk holds its own key. Refused before anything is recorded.
         return Err(Error::invalid(
             "ledger",
-            "labels are not issued from a team ledger by this TradeSeal yet (an officer's key is not the one partners check labels against): issue them from the organisation's one-desk home",
+            "labels are signed with the organisation's key, the one partners check them against: issue them from the organisation's desk (the administrator holding that key), not an officer's",
         ));
     }
     let Plan {
@@ -379,23 +379,23 @@ pub fn reprint(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Batch> {
             ),
         });
     }
-    let e = ledger.entry(seq)?;
-    if e.body.kind != KIND_ISSUE {
+    let e = ledger.entry_view(seq)?;
+    if e.kind != KIND_ISSUE {
         return Err(Error::invalid(
             "entry",
             format!(
                 "entry {seq} is a {} entry, not a label batch (label.issue)",
-                e.body.kind
+                e.kind
             ),
         ));
     }
-    if e.body.author != signer.public_key().to_bytes() {
+    if e.author != signer.public_key().to_hex() {
         return Err(Error::invalid(
             "entry",
             format!("the labels of entry {seq} were signed by an earlier key of this organisation; the current key cannot sign them again as they were: issue new labels"),
         ));
     }
-    let payload: IssuePayload = serde_json::from_str(&e.body.payload).map_err(|err| {
+    let payload: IssuePayload = serde_json::from_value(e.payload).map_err(|err| {
         Error::invalid("entry", format!("entry {seq}'s batch is unreadable: {err}"))
     })?;
     let gtin = Gtin::parse(&payload.gtin)?;

@@ -40,16 +40,15 @@ pub struct Keys {
 
 impl Keys {
     pub fn of(ledger: &Ledger, own_org: &str) -> crate::Result<Keys> {
-        let mut known = Vec::new();
-        use tradeseal_log::db::Sql;
-        for a in ledger
-            .sql()
-            .query("SELECT DISTINCT author FROM entries", &[])?
-        {
-            let a: Option<[u8; 32]> = a.blob(0)?.try_into().ok();
-            if let Some(k) = a.as_ref().and_then(PublicKey::from_bytes) {
-                known.push((link::key_id(&k), k, own_org.to_string()));
-            }
+        // The organisation's keys, now and before each hand-over (never an officer's:
+        // labels are signed with the organisation's key).
+        let mut known = vec![(
+            link::key_id(ledger.key()),
+            *ledger.key(),
+            own_org.to_string(),
+        )];
+        for (_, r) in ledger.rotations()? {
+            known.push((link::key_id(&r.old), r.old, own_org.to_string()));
         }
         for p in crate::parties::list(ledger)? {
             if let Some(k) = PublicKey::from_hex(&p.card.public_key) {
@@ -201,12 +200,13 @@ pub(crate) fn standing(f: &mut Checks, status: SignerStatus, name: &str, path: &
 
 /// The `label.issue` payload, time and author (hex) of entry `seq`.
 fn batch_entry(ledger: &Ledger, seq: u64) -> Option<(IssuePayload, i64, String)> {
-    let e = ledger.entry(seq).ok()?;
-    if e.body.kind != KIND_ISSUE {
+    // Either ledger format: the entry as the ledger views it.
+    let e = ledger.entry_view(seq).ok()?;
+    if e.kind != KIND_ISSUE {
         return None;
     }
-    let p = serde_json::from_str(&e.body.payload).ok()?;
-    Some((p, e.body.time.unix_millis(), hex::encode(e.body.author)))
+    let p = serde_json::from_value(e.payload).ok()?;
+    Some((p, e.time_ms as i64, e.author))
 }
 
 fn finish(mut r: LabelReport, f: Checks) -> LabelReport {

@@ -333,3 +333,82 @@ fn an_origin_certificate_needs_every_origin_verified_an_authenticity_one_does_no
         BundleVerdict::Verified
     );
 }
+
+#[test]
+fn a_certificate_of_a_version_2_ledger_is_proven_by_its_commit_note() {
+    let (d, home, s, mut l) = coffee_home();
+    let v1 = roasted(&mut l, &s, CertificateType::Origin);
+    l.upgrade(&s, t(11)).unwrap();
+    let c = roasted(&mut l, &s, CertificateType::Origin);
+    assert_eq!(c.claims.version(), 2);
+    assert_eq!(
+        c.statement, v1.statement,
+        "the same statement, another proof"
+    );
+    assert!(
+        c.claims.proof.is_empty(),
+        "a commit of one entry needs no range proof"
+    );
+    assert!(
+        c.text.len() + 250 < v1.text.len(),
+        "no entry signature, no prev, no inclusion path: {} against {} characters",
+        c.text.len(),
+        v1.text.len()
+    );
+    let r = certificate::verify(&c.text, Some(&l));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    assert_eq!(r.checkpoint_size, Some(c.seq() + 1));
+    let (_r, partner) = crate::receiver(home.card(), "trusted");
+    let r = certificate::verify(&c.text, Some(&partner));
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:?}", r.findings);
+    // Printed: zbar reads exactly the payload.
+    let fingerprint = home.card().fingerprint.clone();
+    let issuer = pdf::Issuer {
+        org: &home.card().org,
+        fingerprint: &fingerprint,
+    };
+    let (found, _) = decode_pdf(
+        d.path(),
+        &pdf::certificate_pdf(&c, &issuer, PageSize::A4),
+        300,
+    );
+    assert_eq!(found, vec![c.text.clone()]);
+    // Printed again after more commits: the same code, its proof does not grow.
+    l.append(
+        &s,
+        t(12),
+        &[tradeseal_core::ledger::NewEntry::note("later").unwrap()],
+    )
+    .unwrap();
+    assert_eq!(certificate::packed(&l, &s, c.seq()).unwrap().text, c.text);
+
+    // Altered claims fail for their reason.
+    let opened = cose::open(&cose::from_text(&c.text).unwrap())
+        .unwrap()
+        .claims;
+    let mut moved = opened.clone();
+    moved.seq += 1;
+    let mut padded = opened.clone();
+    padded.proof.push(tradeseal_core::Hash([7; 32]));
+    let (_o, _other, os) = crate::home_of("Someone Else", None, 9);
+    let mut foreign = opened.clone();
+    foreign.key = os.public_key();
+    for (name, claims, key, want) in [
+        ("another seq", moved, &s.key, "cert-inclusion"),
+        ("a proof padded", padded, &s.key, "cert-inclusion"),
+        ("another key", foreign, &os.key, "cert-checkpoint"),
+    ] {
+        let r = certificate::verify(&cose::to_text(&cose::sign1(&claims, key)), Some(&partner));
+        assert!(codes(&r).contains(&want), "{name}: {:?}", r.findings);
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{name}");
+    }
+    // A version 2 claims map carrying a version 1 claim is not read.
+    let mut mixed = opened.clone();
+    mixed.entry = cose::EntryForm::V1 {
+        prev: tradeseal_core::Hash([0; 32]),
+        signature: [0; 64],
+    };
+    let text = cose::to_text(&cose::sign1(&mixed, &s.key));
+    let r = certificate::verify(&text, Some(&partner));
+    assert_eq!(r.verdict, BundleVerdict::Failed, "{:?}", r.findings);
+}

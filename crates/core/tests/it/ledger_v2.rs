@@ -119,25 +119,33 @@ fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
                 .is_err(),
             "{e}: a draft does not jump to superseded"
         );
-        // Labels and certificates carry version 1 proofs: refused on a v2 ledger before
-        // anything is recorded, saying why.
-        let size = l.size().unwrap();
-        let e1 = tradeseal_core::label::issue::issue(
+        // Labels, signed with the organisation's key; each verifies against the batch
+        // entry of this ledger.
+        let batch = tradeseal_core::label::issue::issue(
             &mut l,
             &s,
             t(8),
             &tradeseal_core::label::Request {
                 gtin: "07701234000011",
                 lot: "L2026-117",
-                serials: tradeseal_core::label::Serials::Next(1),
+                serials: tradeseal_core::label::Serials::Next(2),
                 resolver: "https://id.acme-coffee.example",
                 product: None,
             },
         )
-        .err()
-        .expect("refused");
-        assert!(e1.to_string().contains("team ledger"), "{e}: {e1}");
-        let e2 = tradeseal_core::certificate::issue::issue(
+        .unwrap();
+        let keys = tradeseal_core::label::verify::Keys::of(&l, "Acme").unwrap();
+        let r = tradeseal_core::label::verify::verify(&batch.labels[1].uri, Some(&l), Some(&keys));
+        assert_eq!(
+            r.verdict,
+            tradeseal_core::bundle::BundleVerdict::Verified,
+            "{e}: {:?}",
+            r.findings
+        );
+        let again = tradeseal_core::label::issue::reprint(&l, &s, batch.seq).unwrap();
+        assert_eq!(again.labels[1].uri, batch.labels[1].uri, "{e}");
+        // A certificate, issued with the organisation's key, proven by its commit note.
+        let c = tradeseal_core::certificate::issue::issue(
             &mut l,
             &s,
             t(8),
@@ -146,14 +154,19 @@ fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
                 "04012345123456/R-2026-031".into(),
             ),
         )
-        .err()
-        .expect("refused");
-        assert!(e2.to_string().contains("team ledger"), "{e}: {e2}");
-        assert_eq!(l.size().unwrap(), size, "{e}: nothing recorded");
+        .unwrap();
+        assert_eq!(c.claims.version(), 2, "{e}");
+        let r = tradeseal_core::certificate::verify(&c.text, Some(&l));
+        assert_eq!(
+            r.verdict,
+            tradeseal_core::bundle::BundleVerdict::Verified,
+            "{e}: {:?}",
+            r.findings
+        );
         // The whole ledger verifies: commits tile it, notes sign its roots.
         let report = l.v2().unwrap().verify().unwrap();
         assert!(report.intact(), "{e}: {:?}", report.findings);
-        assert_eq!((report.size, report.commits), (11, 2), "{e}");
+        assert_eq!((report.size, report.commits), (13, 4), "{e}");
     }
 }
 
@@ -884,4 +897,64 @@ fn a_one_desk_home_moves_into_a_team_database_whole_and_verified() {
         e.to_string().contains("holds a TradeSeal ledger already"),
         "{e}"
     );
+}
+
+#[test]
+fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
+    use tradeseal_core::identity::Signer;
+    let (_d, home, org) = new_home();
+    for (engine, mut l, _dir) in ledgers(&org.public_key()) {
+        let e = format!("{engine:?}");
+        import_bytes(&mut l, &org, &coffee_chain()).unwrap();
+        let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
+        let card = tradeseal_core::commit::OfficerCard::new(
+            l.origin(),
+            &home.card().org,
+            "Ana Ruiz",
+            &tradeseal_core::signature::PublicKey::of(&ana_key),
+        );
+        l.v2()
+            .unwrap()
+            .add_officer(&org.key, t(1), &card, tradeseal_core::store::Role::Officer)
+            .unwrap();
+        let ana = Signer {
+            key: ana_key,
+            card: home.card().clone(),
+        };
+        let size = l.size().unwrap();
+        let label = tradeseal_core::label::issue::issue(
+            &mut l,
+            &ana,
+            t(2),
+            &tradeseal_core::label::Request {
+                gtin: "07701234000011",
+                lot: "L2026-117",
+                serials: tradeseal_core::label::Serials::Next(1),
+                resolver: "https://id.acme-coffee.example",
+                product: None,
+            },
+        )
+        .err()
+        .expect("refused");
+        assert!(
+            label.to_string().contains("organisation's key"),
+            "{e}: {label}"
+        );
+        let cert = tradeseal_core::certificate::issue::issue(
+            &mut l,
+            &ana,
+            t(2),
+            tradeseal_core::certificate::statement::CertificateType::Authenticity,
+            &tradeseal_core::certificate::statement::Target::Lot(
+                "04012345123456/R-2026-031".into(),
+            ),
+        )
+        .err()
+        .expect("refused");
+        assert!(
+            cert.to_string().contains("organisation's key"),
+            "{e}: {cert}"
+        );
+        assert_eq!(l.size().unwrap(), size, "{e}: nothing recorded");
+    }
 }
