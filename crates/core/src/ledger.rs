@@ -702,6 +702,79 @@ impl Ledger {
         Ok(names)
     }
 
+    /// Entry `seq` of the version 2 part with what proves it on its own (ledger.md
+    /// §10.2): its body, the note of its commit, and its multiproof in the commit's
+    /// range tree. For certificates and sealed files, which carry one entry.
+    pub fn entry_in_commit(&self, seq: u64) -> Result<InCommit> {
+        use tradeseal_log::db::Sql;
+        use tradeseal_log::sql_params;
+        if !self.v2_start().is_some_and(|s| seq >= s) {
+            return Err(Error::invalid(
+                "ledger",
+                format!("entry {seq} is not a version 2 entry"),
+            ));
+        }
+        let row = self
+            .sql()
+            .query_one(
+                "SELECT end_size, start, author, note FROM commits WHERE end_size > ?1 ORDER BY end_size LIMIT 1",
+                sql_params![seq as i64],
+            )?
+            .ok_or_else(|| {
+                Error::invalid("ledger", format!("entry {seq} is in no commit: run `tradeseal verify`"))
+            })?;
+        let (end, start) = (row.int(0)? as u64, row.int(1)? as u64);
+        let committer = <[u8; 32]>::try_from(row.blob(2)?.as_slice())
+            .ok()
+            .and_then(|k| PublicKey::from_bytes(&k))
+            .ok_or_else(|| {
+                Error::invalid(
+                    "ledger",
+                    "a commit's author is not a key: run `tradeseal verify`",
+                )
+            })?;
+        let note = row.text(3)?;
+        let e = self
+            .sql()
+            .query_one(
+                "SELECT kind, time_ms, author, payload FROM entries WHERE seq = ?1",
+                sql_params![seq as i64],
+            )?
+            .ok_or_else(|| Error::NotFound {
+                what: format!("entry {seq}"),
+                hint: "run `tradeseal verify`".into(),
+            })?;
+        let body = tradeseal_log::entry::BodyV2 {
+            seq,
+            kind: e.text(0)?,
+            time: Timestamp::from_unix_millis(e.int(1)?)?,
+            author: e.blob(2)?.try_into().map_err(|_| {
+                Error::invalid(
+                    "ledger",
+                    "an author is not 32 bytes: run `tradeseal verify`",
+                )
+            })?,
+            payload: e.text(3)?,
+        };
+        let leaves = self
+            .sql()
+            .query(
+                "SELECT hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+                sql_params![start as i64, end as i64],
+            )?
+            .iter()
+            .map(|r| r.blob(0).map(|h| merkle::leaf_hash(&h)))
+            .collect::<std::result::Result<Vec<Hash>, _>>()?;
+        let levels = tradeseal_log::merkle::Levels::new(leaves);
+        let Ok(proof) = tradeseal_log::merkle::multiproof(&levels, end - start, &[seq - start]);
+        Ok(InCommit {
+            body,
+            committer,
+            note,
+            proof,
+        })
+    }
+
     /// Entries with `from <= seq < to`, newest first.
     pub fn entries_desc(&self, from: u64, to: u64) -> Result<Vec<Entry>> {
         let mut st = self.v1("the entry list")?.prepare_cached(&format!(
@@ -796,6 +869,18 @@ impl Ledger {
     pub(crate) fn nodes(&self) -> impl NodeSource<Error = Error> + '_ {
         Nodes(self.sql())
     }
+}
+
+/// A version 2 entry with what proves it on its own (`Ledger::entry_in_commit`).
+#[derive(Clone, Debug)]
+pub struct InCommit {
+    pub body: tradeseal_log::entry::BodyV2,
+    /// Who signed its commit (its author, when the ledger verifies).
+    pub committer: PublicKey,
+    /// The commit's signed note.
+    pub note: String,
+    /// The entry's multiproof in the commit's range tree.
+    pub proof: Vec<Hash>,
 }
 
 /// What became of one item given to `Appender::push`.

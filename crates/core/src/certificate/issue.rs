@@ -116,68 +116,33 @@ pub fn packed(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Certificate>
 /// Claims version 2 (qr.md §5.1): the entry proven by its commit's note, which the
 /// organisation's key signed, and its place in the commit's range tree.
 fn packed_v2(ledger: &Ledger, signer: &Signer, seq: u64) -> Result<Certificate> {
-    use tradeseal_log::db::Sql;
     let key = signer.public_key();
-    let v = ledger.entry_view(seq)?;
-    if v.kind != KIND_CERTIFICATE {
+    let x = ledger.entry_in_commit(seq)?;
+    if x.body.kind != KIND_CERTIFICATE {
         return Err(Error::invalid(
             "certificate",
-            format!("entry {seq} is a {:?}, not a certificate", v.kind),
+            format!("entry {seq} is a {:?}, not a certificate", x.body.kind),
         ));
     }
-    let row = ledger
-        .sql()
-        .query_one(
-            "SELECT end_size, note, author FROM commits WHERE end_size > ?1 ORDER BY end_size LIMIT 1",
-            tradeseal_log::sql_params![seq as i64],
-        )?
-        .ok_or_else(|| {
-            Error::invalid("ledger", format!("entry {seq} is in no commit: run `tradeseal verify`"))
-        })?;
-    if row.blob(2)? != key.to_bytes() {
+    if x.committer != key || x.body.author != key.to_bytes() {
         return Err(officer_refused());
     }
-    let note = row.text(1)?;
-    let commit = tradeseal_log::commit::open(&note, &key)?;
-    let body = ledger
-        .sql()
-        .query_one(
-            "SELECT time_ms, payload FROM entries WHERE seq = ?1",
-            tradeseal_log::sql_params![seq as i64],
-        )?
-        .ok_or_else(|| Error::NotFound {
-            what: format!("entry {seq}"),
-            hint: "run `tradeseal verify`".into(),
-        })?;
-    let (time_ms, payload) = (body.int(0)?, body.text(1)?);
-    let statement: Statement = serde_json::from_str(&payload).map_err(|e| {
+    let statement: Statement = serde_json::from_str(&x.body.payload).map_err(|e| {
         Error::invalid(
             "certificate",
             format!("entry {seq}'s statement is unreadable ({e}): run `tradeseal verify`"),
         )
     })?;
-    let (start, end) = (commit.start, commit.end());
-    let leaves = ledger
-        .sql()
-        .query(
-            "SELECT hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
-            tradeseal_log::sql_params![start as i64, end as i64],
-        )?
-        .iter()
-        .map(|r| r.blob(0).map(|h| crate::merkle::leaf_hash(&h)))
-        .collect::<std::result::Result<Vec<Hash>, _>>()?;
-    let levels = tradeseal_log::merkle::Levels::new(leaves);
-    let Ok(proof) = tradeseal_log::merkle::multiproof(&levels, end - start, &[seq - start]);
     let claims = Claims {
         org: signer.card.org.clone(),
         origin: ledger.origin().to_string(),
         key,
         seq,
-        time_ms: time_ms as u64,
-        payload,
+        time_ms: x.body.time.unix_millis() as u64,
+        payload: x.body.payload,
         entry: EntryForm::V2,
-        proof,
-        checkpoint: note,
+        proof: x.proof,
+        checkpoint: x.note,
     };
     let text = cose::to_text(&cose::sign1(&claims, &signer.key));
     Ok(Certificate {

@@ -22,6 +22,8 @@ use std::collections::BTreeMap;
 use ts_rs::TS;
 
 pub const SEALED_FORMAT: &str = "tradeseal-sealed-dossier/1";
+/// A sealed file whose seal entry is a version 2 ledger entry (dossier.md §4.1).
+pub const SEALED_FORMAT_V2: &str = "tradeseal-sealed-dossier/2";
 pub const KIND_SEAL: &str = "dossier.seal";
 
 /// The payload of a `dossier.seal` entry: what the signature covers.
@@ -39,7 +41,10 @@ pub struct SealPayload {
     pub supersedes: Option<String>,
 }
 
-/// A ledger entry as the seal carries it, with its inclusion proof.
+/// A ledger entry as the seal carries it, with its proof: a version 1 entry (with
+/// `prev` and its signature; the proof its RFC 9162 inclusion path against the
+/// checkpoint) or a version 2 one (neither; the proof its multiproof in its commit's
+/// range tree, the checkpoint its commit's note).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SealEntry {
@@ -47,12 +52,21 @@ pub struct SealEntry {
     pub seq: u64,
     pub kind: String,
     pub time: String,
-    pub prev: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev: Option<String>,
     pub payload: Value,
     pub hash: String,
-    pub signature: String,
-    /// RFC 9162 inclusion path, leaf first, hex, against `checkpoint`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// Hex hashes: v1, the inclusion path, leaf first; v2, the range multiproof.
     pub proof: Vec<String>,
+}
+
+impl SealEntry {
+    /// Whether this is a version 2 entry (no `prev`, no signature of its own).
+    pub fn is_v2(&self) -> bool {
+        self.prev.is_none() && self.signature.is_none()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -124,8 +138,13 @@ pub fn make(doc: Value, seed: &[u8; 32], hide: &[String], seal: Seal) -> Result<
         }
         (salts, hidden)
     };
+    let format = if seal.entry.is_v2() {
+        SEALED_FORMAT_V2
+    } else {
+        SEALED_FORMAT
+    };
     Ok(SealedFile {
-        format: SEALED_FORMAT.into(),
+        format: format.into(),
         dossier: disclosed,
         salts,
         hidden,
@@ -237,6 +256,15 @@ fn remove(doc: &mut Value, path: &Path) {
 /// hashes, keys and signature in base64url without padding.
 pub fn qr_text(seal: &Seal) -> Result<String> {
     let e = &seal.entry;
+    if e.is_v2() {
+        return qr_text_v2(seal);
+    }
+    let (Some(prev), Some(signature)) = (&e.prev, &e.signature) else {
+        return Err(Error::invalid(
+            "seal",
+            "a version 1 seal entry has both its prev and its signature",
+        ));
+    };
     let p: SealPayload = serde_json::from_value(e.payload.clone()).map_err(|x| {
         Error::invalid(
             "seal",
@@ -257,15 +285,94 @@ pub fn qr_text(seal: &Seal) -> Result<String> {
         e.seq,
         time.unix_millis(),
         b64(&p.root)?,
-        b64(&e.prev)?,
+        b64(prev)?,
         b64(&e.author)?,
-        b64(&e.signature)?
+        b64(signature)?
     );
     if let Some(s) = &p.supersedes {
         out.push('.');
         out.push_str(&b64(s)?);
     }
     Ok(out)
+}
+
+/// `TSD2.<id>.<version>.<fields>.<seq>.<time ms>.<root>.<author>.<origin>.<start>.<end>.
+/// <tree root>.<set>.<note signature>.<proof>[.<supersedes>]` (dossier.md §5.1): the seal
+/// entry, and its commit's note rebuilt from its parts.
+fn qr_text_v2(seal: &Seal) -> Result<String> {
+    let e = &seal.entry;
+    let p: SealPayload = serde_json::from_value(e.payload.clone()).map_err(|x| {
+        Error::invalid(
+            "seal",
+            format!("the seal entry's payload is not a dossier seal ({x})"),
+        )
+    })?;
+    let b64 = |bytes: &[u8]| data_encoding::BASE64URL_NOPAD.encode(bytes);
+    let hex32 = |hex_text: &str| -> Result<Vec<u8>> {
+        hex::decode(hex_text)
+            .ok()
+            .filter(|b| b.len() == 32)
+            .ok_or_else(|| {
+                Error::invalid("seal", "a hash in the seal entry is not 32 bytes of hex")
+            })
+    };
+    let c = tradeseal_log::commit::read(&seal.checkpoint)?;
+    let origin = c
+        .checkpoint
+        .origin
+        .strip_prefix("tradeseal/")
+        .filter(|o| o.len() == 16 && o.bytes().all(|b| b.is_ascii_hexdigit()))
+        .ok_or_else(|| {
+            Error::invalid(
+                "seal",
+                "the commit note's origin is not a TradeSeal ledger's",
+            )
+        })?;
+    let sig = seal_note_signature(&seal.checkpoint)?;
+    let mut proof = String::new();
+    for h in &e.proof {
+        proof.push_str(&b64(&hex32(h)?));
+    }
+    let time = Timestamp::parse_canonical(&e.time)?;
+    let mut out = format!(
+        "TSD2.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}.{}",
+        p.dossier,
+        p.version,
+        p.fields,
+        e.seq,
+        time.unix_millis(),
+        b64(&hex32(&p.root)?),
+        b64(&hex32(&e.author)?),
+        origin,
+        c.start,
+        c.end(),
+        b64(&c.checkpoint.root.0),
+        c.set.map_or("-".to_string(), |s| s.to_string()),
+        b64(&sig),
+        proof,
+    );
+    if let Some(s) = &p.supersedes {
+        out.push('.');
+        out.push_str(&b64(&hex32(s)?));
+    }
+    Ok(out)
+}
+
+/// The 64 bytes of a signed note's one signature.
+fn seal_note_signature(note: &str) -> Result<Vec<u8>> {
+    let bad = || Error::invalid("seal", "the commit note does not carry one signature");
+    let line = note
+        .split("\n\n")
+        .nth(1)
+        .and_then(|s| s.lines().next())
+        .ok_or_else(bad)?;
+    let blob = line.rsplit(' ').next().ok_or_else(bad)?;
+    let bytes = data_encoding::BASE64
+        .decode(blob.as_bytes())
+        .map_err(|_| bad())?;
+    (bytes.len() == 68)
+        .then(|| bytes[4..].to_vec())
+        .ok_or_else(bad)
 }
 
 /// A seal read from a QR code.
@@ -294,8 +401,11 @@ pub struct QrSeal {
 pub fn verify_qr(text: &str) -> Result<QrSeal> {
     let bad = |why: &str| Error::invalid("qr", format!("not a TradeSeal dossier seal: {why}"));
     let parts: Vec<&str> = text.trim().split('.').collect();
+    if parts.first() == Some(&"TSD2") {
+        return verify_qr_v2(&parts);
+    }
     if parts.first() != Some(&"TSD1") {
-        return Err(bad("it does not start with TSD1"));
+        return Err(bad("it does not start with TSD1 or TSD2"));
     }
     if !(parts.len() == 10 || parts.len() == 11) {
         return Err(bad("it has the wrong number of parts"));
@@ -349,6 +459,119 @@ pub fn verify_qr(text: &str) -> Result<QrSeal> {
     let key =
         PublicKey::from_bytes(&author).ok_or_else(|| bad("the key is not a valid Ed25519 key"))?;
     let signature_valid = key.verify(&signed_message(&body.hash()), &sig);
+    Ok(QrSeal {
+        id,
+        version,
+        fields,
+        seq,
+        sealed_at: time.to_rfc3339(),
+        root,
+        key: key.to_hex(),
+        fingerprint: crate::identity::fingerprint(&key),
+        supersedes,
+        signature_valid,
+    })
+}
+
+/// A decimal number as a seal's QR text writes it: digits, no sign, no leading zero.
+fn qr_number(s: &str) -> Option<u64> {
+    Some(s)
+        .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|s| s.len() == 1 || !s.starts_with('0'))
+        .and_then(|s| s.parse::<u64>().ok())
+}
+
+/// `TSD2` (dossier.md §5.1): the entry rebuilt as a version 2 body, its leaf led by the
+/// proof to the commit's range root, and the commit note rebuilt and its signature
+/// checked under the author's key.
+fn verify_qr_v2(parts: &[&str]) -> Result<QrSeal> {
+    let bad = |why: &str| Error::invalid("qr", format!("not a TradeSeal dossier seal: {why}"));
+    if !(parts.len() == 15 || parts.len() == 16) {
+        return Err(bad("it has the wrong number of parts"));
+    }
+    let num = |s: &str| qr_number(s).ok_or_else(|| bad("a number is malformed"));
+    let bytes = |s: &str, n: usize| -> Result<Vec<u8>> {
+        data_encoding::BASE64URL_NOPAD
+            .decode(s.as_bytes())
+            .ok()
+            .filter(|b| b.len() == n)
+            .ok_or_else(|| bad("a hash, key or signature is malformed"))
+    };
+    let (id, version, fields, seq, ms) = (
+        parts[1].to_string(),
+        u32::try_from(num(parts[2])?).map_err(|_| bad("the version is out of range"))?,
+        num(parts[3])?,
+        num(parts[4])?,
+        i64::try_from(num(parts[5])?).map_err(|_| bad("the time is out of range"))?,
+    );
+    let root = hex::encode(bytes(parts[6], 32)?);
+    let author: [u8; 32] = bytes(parts[7], 32)?.try_into().expect("32 bytes");
+    let origin = Some(parts[8])
+        .filter(|o| o.len() == 16 && o.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
+        .map(|o| format!("tradeseal/{o}"))
+        .ok_or_else(|| bad("the ledger origin is malformed"))?;
+    let (start, end) = (num(parts[9])?, num(parts[10])?);
+    let tree_root = Hash::from_slice(&bytes(parts[11], 32)?).expect("32 bytes");
+    let set = match parts[12] {
+        "-" => None,
+        s => Some(num(s)?),
+    };
+    let sig = bytes(parts[13], 64)?;
+    let proof_text = parts[14];
+    if proof_text.len() % 43 != 0 {
+        return Err(bad("the proof is malformed"));
+    }
+    let proof = (0..proof_text.len() / 43)
+        .map(|i| {
+            bytes(&proof_text[i * 43..(i + 1) * 43], 32)
+                .map(|b| Hash::from_slice(&b).expect("32 bytes"))
+        })
+        .collect::<Result<Vec<Hash>>>()?;
+    let supersedes = parts
+        .get(15)
+        .map(|s| bytes(s, 32).map(hex::encode))
+        .transpose()?;
+    let payload = SealPayload {
+        dossier: id.clone(),
+        version,
+        root: root.clone(),
+        fields,
+        supersedes: supersedes.clone(),
+    };
+    let time = Timestamp::from_unix_millis(ms)?;
+    let body = tradeseal_log::entry::BodyV2 {
+        seq,
+        kind: KIND_SEAL.into(),
+        time,
+        author,
+        payload: canonical::to_canonical(&payload)?,
+    };
+    let key =
+        PublicKey::from_bytes(&author).ok_or_else(|| bad("the key is not a valid Ed25519 key"))?;
+    let range_root = (start <= seq && seq < end)
+        .then(|| merkle::multiproof_root(end - start, &[(seq - start, body.leaf_hash())], &proof))
+        .flatten();
+    let signature_valid = range_root.is_some_and(|range_root| {
+        let commit = tradeseal_log::commit::Commit {
+            checkpoint: Checkpoint {
+                origin: origin.clone(),
+                size: end,
+                root: tree_root,
+            },
+            start,
+            time,
+            range_root,
+            set,
+        };
+        let mut blob = checkpoint::key_id(&origin, &key).to_vec();
+        blob.extend_from_slice(&sig);
+        let note = format!(
+            "{}\n\u{2014} {origin} {}\n",
+            commit.body(),
+            data_encoding::BASE64.encode(&blob)
+        );
+        tradeseal_log::commit::open(&note, &key).is_ok()
+    });
     Ok(QrSeal {
         id,
         version,
@@ -485,6 +708,26 @@ struct PendingSignature {
 struct Opened(std::sync::Mutex<std::collections::HashMap<(String, String, String), Checkpoint>>);
 
 impl Opened {
+    /// A version 2 commit note of the ledger `origin`, signed by `key`.
+    fn open_commit(
+        &self,
+        note: &str,
+        origin: &str,
+        key: &PublicKey,
+    ) -> Result<tradeseal_log::commit::Commit> {
+        let c = tradeseal_log::commit::open(note, key)?;
+        if c.checkpoint.origin != origin {
+            return Err(Error::invalid(
+                "checkpoint",
+                format!(
+                    "the note is of the ledger {}, not the signer's {origin}",
+                    c.checkpoint.origin
+                ),
+            ));
+        }
+        Ok(c)
+    }
+
     fn open(&self, note: &str, origin: &str, key: &PublicKey) -> Result<Checkpoint> {
         let k = (note.to_string(), origin.to_string(), key.to_hex());
         if let Some(cp) = self.0.lock().expect("not poisoned").get(&k) {
@@ -583,7 +826,7 @@ fn examine(text: &str, lists: &crate::codelists::CodeLists, opened: &Opened) -> 
                 .and_then(|v| v.get("format"))
                 .and_then(Value::as_str);
             match format {
-                Some(fm) if fm != SEALED_FORMAT => f.error("sealed-format", "/format", None, format!("the file is {fm:?}, not {SEALED_FORMAT}"), "update TradeSeal, or ask the sender for a file in the format this version reads"),
+                Some(fm) if fm != SEALED_FORMAT && fm != SEALED_FORMAT_V2 => f.error("sealed-format", "/format", None, format!("the file is {fm:?}, not {SEALED_FORMAT}"), "update TradeSeal, or ask the sender for a file in the format this version reads"),
                 _ => f.error("malformed", "", None, format!("not a sealed dossier file: {e}"), "ask the sender for the file again: it was cut short or is another kind of file"),
             }
             return Examined {
@@ -594,7 +837,33 @@ fn examine(text: &str, lists: &crate::codelists::CodeLists, opened: &Opened) -> 
             };
         }
     };
-    if file.format != SEALED_FORMAT {
+    let v2 = file.format == SEALED_FORMAT_V2;
+    if v2 != file.seal.entry.is_v2()
+        || (!v2 && (file.seal.entry.prev.is_none() || file.seal.entry.signature.is_none()))
+    {
+        f.error(
+            "malformed",
+            "/seal/entry",
+            None,
+            format!(
+                "a {} file's seal entry has {}",
+                file.format,
+                if v2 {
+                    "a prev or a signature of its own (version 1's)"
+                } else {
+                    "no prev or no signature"
+                }
+            ),
+            "ask the sender for the file again: it was altered or is damaged",
+        );
+        return Examined {
+            r,
+            f,
+            signature: None,
+            signer: None,
+        };
+    }
+    if file.format != SEALED_FORMAT && !v2 {
         f.error(
             "sealed-format",
             "/format",
@@ -667,72 +936,92 @@ fn examine(text: &str, lists: &crate::codelists::CodeLists, opened: &Opened) -> 
             f.error("seal-signer", "/seal/entry/author", None, "the seal entry was not signed by the key of the card it carries", "ask the sender for the dossier again; a seal made before a key rotation is not exported by this version");
         }
     }
-    let body = (|| -> Option<Body> {
-        Some(Body {
-            seq: e.seq,
-            kind: e.kind.clone(),
-            time: Timestamp::parse_canonical(&e.time).ok()?,
-            author: hex::decode(&e.author).ok()?.try_into().ok()?,
-            prev: Hash::from_hex(&e.prev)?,
-            payload: canonical::value_to_canonical(&e.payload).ok()?,
-        })
-    })();
-    let entry_hash = Hash::from_hex(&e.hash);
     let mut signature_pending = None;
-    match (&body, entry_hash) {
-        (Some(b), Some(h)) if b.hash() == h => {
-            let sig: Option<[u8; 64]> = hex::decode(&e.signature)
-                .ok()
-                .and_then(|v| v.try_into().ok());
-            match (sig, PublicKey::from_bytes(&b.author)) {
-                (Some(signature), Some(key)) => {
-                    signature_pending = Some(PendingSignature {
-                        key,
-                        message: signed_message(&h),
-                        signature,
-                    })
+    if v2 {
+        check_v2_entry(
+            e,
+            &s.checkpoint,
+            card.as_ref(),
+            key.as_ref(),
+            opened,
+            &mut f,
+        );
+    } else {
+        let body = (|| -> Option<Body> {
+            Some(Body {
+                seq: e.seq,
+                kind: e.kind.clone(),
+                time: Timestamp::parse_canonical(&e.time).ok()?,
+                author: hex::decode(&e.author).ok()?.try_into().ok()?,
+                prev: Hash::from_hex(e.prev.as_deref()?)?,
+                payload: canonical::value_to_canonical(&e.payload).ok()?,
+            })
+        })();
+        let entry_hash = Hash::from_hex(&e.hash);
+        match (&body, entry_hash) {
+            (Some(b), Some(h)) if b.hash() == h => {
+                let sig: Option<[u8; 64]> = e
+                    .signature
+                    .as_deref()
+                    .and_then(|t| hex::decode(t).ok())
+                    .and_then(|v| v.try_into().ok());
+                match (sig, PublicKey::from_bytes(&b.author)) {
+                    (Some(signature), Some(key)) => {
+                        signature_pending = Some(PendingSignature {
+                            key,
+                            message: signed_message(&h),
+                            signature,
+                        })
+                    }
+                    _ => f.error(
+                        "seal-signature",
+                        "/seal/entry/signature",
+                        None,
+                        "the seal entry's signature does not verify",
+                        "the seal was forged or altered: do not rely on this dossier",
+                    ),
                 }
-                _ => f.error(
-                    "seal-signature",
-                    "/seal/entry/signature",
+            }
+            _ => f.error(
+                "seal-entry-hash",
+                "/seal/entry",
+                None,
+                "the seal entry does not hash to its entry hash: it was altered after signing",
+                "do not rely on this dossier; ask the sender for it again",
+            ),
+        }
+        if let (Some(c), Some(k), Some(h)) = (&card, &key, entry_hash) {
+            match opened.open(&s.checkpoint, &c.origin, k) {
+                Ok(cp) => {
+                    let proof: Option<Vec<Hash>> =
+                        e.proof.iter().map(|x| Hash::from_hex(x)).collect();
+                    let ok = proof.is_some_and(|p| {
+                        merkle::verify_inclusion(
+                            &merkle::leaf_hash(&h.0),
+                            e.seq,
+                            cp.size,
+                            &p,
+                            &cp.root,
+                        )
+                    });
+                    if !ok {
+                        f.error(
+                            "seal-inclusion",
+                            "/seal/entry/proof",
+                            None,
+                            "the seal entry is not in the signer's ledger as its checkpoint signs it",
+                            "ask the sender for the dossier again",
+                        );
+                    }
+                }
+                Err(x) => f.error(
+                    "seal-checkpoint",
+                    "/seal/checkpoint",
                     None,
-                    "the seal entry's signature does not verify",
-                    "the seal was forged or altered: do not rely on this dossier",
+                    format!("the checkpoint does not verify: {x}"),
+                    "ask the sender for the dossier again",
                 ),
             }
-        }
-        _ => f.error(
-            "seal-entry-hash",
-            "/seal/entry",
-            None,
-            "the seal entry does not hash to its entry hash: it was altered after signing",
-            "do not rely on this dossier; ask the sender for it again",
-        ),
-    }
-    if let (Some(c), Some(k), Some(h)) = (&card, &key, entry_hash) {
-        match opened.open(&s.checkpoint, &c.origin, k) {
-            Ok(cp) => {
-                let proof: Option<Vec<Hash>> = e.proof.iter().map(|x| Hash::from_hex(x)).collect();
-                let ok = proof.is_some_and(|p| {
-                    merkle::verify_inclusion(&merkle::leaf_hash(&h.0), e.seq, cp.size, &p, &cp.root)
-                });
-                if !ok {
-                    f.error(
-                        "seal-inclusion",
-                        "/seal/entry/proof",
-                        None,
-                        "the seal entry is not in the signer's ledger as its checkpoint signs it",
-                        "ask the sender for the dossier again",
-                    );
-                }
-            }
-            Err(x) => f.error(
-                "seal-checkpoint",
-                "/seal/checkpoint",
-                None,
-                format!("the checkpoint does not verify: {x}"),
-                "ask the sender for the dossier again",
-            ),
         }
     }
 
@@ -829,6 +1118,72 @@ fn examine(text: &str, lists: &crate::codelists::CodeLists, opened: &Opened) -> 
         f,
         signature: signature_pending,
         signer,
+    }
+}
+
+/// Step 2 for a version 2 seal entry (dossier.md §4.1): the body rebuilt hashes to
+/// `hash` (`seal-entry-hash`); the commit note verifies under the card's key and names
+/// its origin (`seal-checkpoint`: the note's signature is what authenticates the
+/// entry); the entry is in the commit at its time and the range multiproof leads from
+/// its leaf to the note's range root (`seal-inclusion`).
+fn check_v2_entry(
+    e: &SealEntry,
+    note: &str,
+    card: Option<&IdentityCard>,
+    key: Option<&PublicKey>,
+    opened: &Opened,
+    f: &mut Checks,
+) {
+    let body = (|| -> Option<tradeseal_log::entry::BodyV2> {
+        Some(tradeseal_log::entry::BodyV2 {
+            seq: e.seq,
+            kind: e.kind.clone(),
+            time: Timestamp::parse_canonical(&e.time).ok()?,
+            author: hex::decode(&e.author).ok()?.try_into().ok()?,
+            payload: canonical::value_to_canonical(&e.payload).ok()?,
+        })
+    })();
+    let Some(body) = body.filter(|b| Hash::from_hex(&e.hash) == Some(b.hash())) else {
+        f.error(
+            "seal-entry-hash",
+            "/seal/entry",
+            None,
+            "the seal entry does not hash to its entry hash: it was altered after its commit",
+            "do not rely on this dossier; ask the sender for it again",
+        );
+        return;
+    };
+    let (Some(c), Some(k)) = (card, key) else {
+        return;
+    };
+    match opened.open_commit(note, &c.origin, k) {
+        Ok(commit) => {
+            let proof: Option<Vec<Hash>> = e.proof.iter().map(|x| Hash::from_hex(x)).collect();
+            let inside = (commit.start..commit.end()).contains(&e.seq) && commit.time == body.time;
+            let root = proof.filter(|_| inside).and_then(|p| {
+                merkle::multiproof_root(
+                    commit.end() - commit.start,
+                    &[(e.seq - commit.start, body.leaf_hash())],
+                    &p,
+                )
+            });
+            if root != Some(commit.range_root) {
+                f.error(
+                    "seal-inclusion",
+                    "/seal/entry/proof",
+                    None,
+                    "the seal entry is not in the commit whose note the signer signed",
+                    "ask the sender for the dossier again",
+                );
+            }
+        }
+        Err(x) => f.error(
+            "seal-checkpoint",
+            "/seal/checkpoint",
+            None,
+            format!("the commit note does not verify: {x}"),
+            "the seal was forged or altered: do not rely on this dossier",
+        ),
     }
 }
 

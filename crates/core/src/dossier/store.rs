@@ -955,6 +955,32 @@ pub fn export_many(
         .collect()
 }
 
+/// The seal of a version 2 seal entry (dossier.md §4.1): the entry, its multiproof in
+/// its commit, and the commit's note, which the organisation's key (the card's) signed.
+fn seal_v2(ledger: &Ledger, card: &IdentityCard, seq: u64) -> Result<Seal> {
+    let x = ledger.entry_in_commit(seq)?;
+    if x.committer.to_hex() != card.public_key || hex::encode(x.body.author) != card.public_key {
+        return Err(Error::invalid("dossier", "this version was sealed by an officer of the team: a sealed file is checked against the organisation's key, and a file carrying the officer's enrolment is not made by this TradeSeal yet; dossiers meant for export are sealed from the organisation's desk"));
+    }
+    Ok(Seal {
+        card: card.clone(),
+        entry: SealEntry {
+            author: hex::encode(x.body.author),
+            seq,
+            kind: x.body.kind.clone(),
+            time: x.body.time.to_rfc3339(),
+            prev: None,
+            payload: serde_json::from_str(&x.body.payload).map_err(|e| {
+                Error::invalid("ledger", format!("the seal entry is unreadable ({e})"))
+            })?,
+            hash: x.body.hash().to_hex(),
+            signature: None,
+            proof: x.proof.iter().map(Hash::to_hex).collect(),
+        },
+        checkpoint: x.note,
+    })
+}
+
 /// A sealed version's stored body: the document exactly as it was hashed.
 fn parse_sealed(id: &str, body: &str) -> Result<Value> {
     serde_json::from_str(body).map_err(|_| {
@@ -1015,6 +1041,9 @@ fn sealed_parts(
         .and_then(|s| s.try_into().ok())
         .ok_or_else(|| damaged("salt seed"))?;
     let seq = seq.ok_or_else(|| damaged("seal entry number"))? as u64;
+    if ledger.v2_start().is_some_and(|s| seq >= s) {
+        return Ok((body, seed, seal_v2(ledger, card, seq)?));
+    }
     let entry = ledger.entry(seq)?;
     if entry.body.author != card.public_key()?.to_bytes() {
         return Err(Error::invalid("dossier", "this version was sealed before the key rotation: this TradeSeal cannot export its seal yet"));
@@ -1027,12 +1056,12 @@ fn sealed_parts(
             seq,
             kind: entry.body.kind.clone(),
             time: entry.body.time.to_rfc3339(),
-            prev: entry.body.prev.to_hex(),
+            prev: Some(entry.body.prev.to_hex()),
             payload: serde_json::from_str(&entry.body.payload).map_err(|e| {
                 Error::invalid("ledger", format!("the seal entry is unreadable ({e})"))
             })?,
             hash: entry.hash.to_hex(),
-            signature: hex::encode(entry.signature),
+            signature: Some(hex::encode(entry.signature)),
             proof,
         },
         checkpoint: note.clone(),

@@ -1866,3 +1866,113 @@ fn coordinates_keep_their_decimals_as_written() {
         .iter()
         .any(|c| c.code == "eudr-geolocation-precision"));
 }
+
+#[test]
+fn a_dossier_sealed_on_a_version_2_ledger_is_proven_by_its_commit_note() {
+    use tradeseal_core::dossier::pdf::dossier_pdf;
+    use tradeseal_core::pdf::PageSize;
+    let (dir, home, s, mut l) = coffee_home();
+    l.upgrade(&s, t(3)).unwrap();
+    let mut d = draft_from_shipment(&l);
+    complete(&mut d);
+    store::save(&l, &d, t(4)).unwrap();
+    store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    let seq = store::get(&l, &d.id, None).unwrap().seq.unwrap();
+    assert!(seq >= l.v2_start().unwrap());
+    // Whole and redacted, the file is version 2 and verifies.
+    let full = store::export(&l, home.card(), &d.id, None, &[]).unwrap();
+    assert_eq!(full.format, "tradeseal-sealed-dossier/2");
+    assert!(full.seal.entry.prev.is_none() && full.seal.entry.signature.is_none());
+    assert!(full.seal.checkpoint.contains("tradeseal-commit/v2 "));
+    let text = serde_json::to_string(&full).unwrap();
+    assert!(!text.contains("\"signature\""));
+    let r = verify_text(&text, &l);
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:#?}", r.findings);
+    let red = serde_json::to_string(
+        &store::export(&l, home.card(), &d.id, None, &["/lines/*/value".into()]).unwrap(),
+    )
+    .unwrap();
+    let r = verify_text(&red, &l);
+    assert_eq!(r.verdict, BundleVerdict::Verified, "{:#?}", r.findings);
+    // Tampering with the seal is caught for its reason, alone and in a batch.
+    let codes = tampered(&text, &l, |v| {
+        v["seal"]["entry"]["payload"]["root"] = json!("11".repeat(32))
+    });
+    assert!(codes.contains(&"seal-entry-hash".into()), "{codes:?}");
+    let codes = tampered(&text, &l, |v| {
+        v["seal"]["entry"]["seq"] = json!(seq + 1);
+    });
+    assert!(codes.contains(&"seal-entry-hash".into()), "{codes:?}");
+    let codes = tampered(&text, &l, |v| {
+        v["seal"]["checkpoint"] = json!(v["seal"]["checkpoint"]
+            .as_str()
+            .unwrap()
+            .replacen('\n', "\n1", 1))
+    });
+    assert!(codes.contains(&"seal-checkpoint".into()), "{codes:?}");
+    let codes = tampered(&text, &l, |v| {
+        v["seal"]["entry"]["proof"] = json!(["00".repeat(32)]);
+    });
+    assert!(codes.contains(&"seal-inclusion".into()), "{codes:?}");
+    // A version 1 seal entry in a version 2 file (or the reverse) is not read.
+    let codes = tampered(&text, &l, |v| {
+        v["seal"]["entry"]["signature"] = json!("00".repeat(64));
+    });
+    assert!(codes.contains(&"malformed".into()), "{codes:?}");
+    let codes = tampered(&text, &l, |v| {
+        v["format"] = json!("tradeseal-sealed-dossier/1")
+    });
+    assert!(codes.contains(&"malformed".into()), "{codes:?}");
+
+    // The printed QR code (TSD2) verifies the seal offline, read by zbar.
+    let path = dir.path().join("dossier.pdf");
+    std::fs::write(&path, dossier_pdf(&full, PageSize::A4)).unwrap();
+    let prefix = dir.path().join("page");
+    crate::card_qr::run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut decoded = None;
+    for e in std::fs::read_dir(dir.path()).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "png") {
+            let out = std::process::Command::new("zbarimg")
+                .args(["-q", "--raw", p.to_str().unwrap()])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                decoded = Some(
+                    String::from_utf8(out.stdout)
+                        .unwrap()
+                        .trim_end()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    let qr = decoded.expect("a page with the seal's QR code");
+    assert!(qr.starts_with("TSD2."), "{qr}");
+    let q = sealed::verify_qr(&qr).unwrap();
+    assert!(q.signature_valid);
+    assert_eq!((q.id.as_str(), q.seq), (d.id.as_str(), seq));
+    assert_eq!(q.key, s.public_key().to_hex());
+    // One character of the note's signature or of the root changed: not valid.
+    let parts: Vec<&str> = qr.split('.').collect();
+    for i in [6, 11, 13] {
+        let mut p = parts.clone();
+        let flipped = if p[i].starts_with('A') {
+            format!("B{}", &p[i][1..])
+        } else {
+            format!("A{}", &p[i][1..])
+        };
+        p[i] = &flipped;
+        let q = sealed::verify_qr(&p.join(".")).unwrap();
+        assert!(!q.signature_valid, "part {i} changed");
+    }
+}
