@@ -40,6 +40,7 @@ echo "== ledger, bundle, dossier seal, label and certificate vectors, checked in
 python3 tests/vectors/ledger/check.py
 python3 tests/vectors/bundle/check.py --vectors
 python3 tests/vectors/dossier/check.py
+python3 tests/vectors/dossier/check_sealed_v2.py
 python3 tests/vectors/label/check.py
 python3 tests/vectors/certificate/check.py
 

@@ -18,7 +18,7 @@ const LOT_018: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-018";
 
 const ORG: &str = "Acme Coffee Importers";
 
-fn lists() -> &'static CodeLists {
+pub(crate) fn lists() -> &'static CodeLists {
     CodeLists::builtin()
 }
 
@@ -226,6 +226,17 @@ fn validation_names_each_missing_or_wrong_field() {
         .unwrap();
     assert_eq!(c.value.as_deref(), Some("CSQU3054384"));
     assert!(c.action.contains("check digit is 3"), "{}", c.action);
+}
+
+/// As [`sealed_dossier`], sealed after the ledger's upgrade to version 2.
+pub(crate) fn sealed_dossier_v2() -> (tempfile::TempDir, Home, Signer, Ledger, Dossier) {
+    let (dir, home, s, mut l) = coffee_home();
+    l.upgrade(&s, t(3)).unwrap();
+    let mut d = draft_from_shipment(&l);
+    complete(&mut d);
+    store::save(&l, &d, t(4)).unwrap();
+    store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    (dir, home, s, l, d)
 }
 
 pub(crate) fn sealed_dossier() -> (tempfile::TempDir, Home, Signer, Ledger, Dossier) {
@@ -1871,12 +1882,7 @@ fn coordinates_keep_their_decimals_as_written() {
 fn a_dossier_sealed_on_a_version_2_ledger_is_proven_by_its_commit_note() {
     use tradeseal_core::dossier::pdf::dossier_pdf;
     use tradeseal_core::pdf::PageSize;
-    let (dir, home, s, mut l) = coffee_home();
-    l.upgrade(&s, t(3)).unwrap();
-    let mut d = draft_from_shipment(&l);
-    complete(&mut d);
-    store::save(&l, &d, t(4)).unwrap();
-    store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
+    let (dir, home, s, l, d) = sealed_dossier_v2();
     let seq = store::get(&l, &d.id, None).unwrap().seq.unwrap();
     assert!(seq >= l.v2_start().unwrap());
     // Whole and redacted, the file is version 2 and verifies.
