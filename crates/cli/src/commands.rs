@@ -158,8 +158,8 @@ fn upgrade(home: &Path, yes: bool) -> Result<ExitCode> {
             "  - from then on each transaction is one signed commit, and bundles are version 2"
         );
         println!("    (partners need a TradeSeal that reads them).");
-        println!("Not yet on version 2 in this TradeSeal: labels and certificates (they carry");
-        println!("version 1 proofs), and bundles of entries recorded before the upgrade.");
+        println!("Not yet on version 2 in this TradeSeal: bundles of entries recorded before the");
+        println!("upgrade (they stay in the ledger and verify), and key rotation.");
         println!("It cannot be undone: keep a backup of the home first. Nothing was changed.");
         return Ok(ExitCode::from(1));
     }

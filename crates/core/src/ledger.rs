@@ -541,7 +541,7 @@ impl Ledger {
             Store::V1(c) => Ok(sqlite_of(c)),
             Store::V2(_) => Err(Error::invalid(
                 "ledger",
-                format!("{what} is not made from a team (version 2) ledger by this TradeSeal yet: sealed dossiers' files and certificates carry version 1 proofs"),
+                format!("{what} exists only in a version 1 ledger, or before a version 2 ledger's upgrade entry"),
             )),
         }
     }
