@@ -25,6 +25,10 @@ use tradeseal_log::Timestamp;
 mod common;
 use common::{peak_rss_mib, write_document};
 
+// The allocator of the CLI and the app, which this bench stands for.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let n: usize = std::env::args()
         .skip(1)

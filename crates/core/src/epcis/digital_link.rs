@@ -228,20 +228,48 @@ fn gtin_body(cp: &str, iref: &str) -> String {
 /// The canonical Digital Link of an EPC URN, EPC class or EPC pattern; `None` when `urn`
 /// is none of those (or not well formed).
 pub fn from_epc(urn: &str) -> Option<String> {
+    // Every pattern begins `urn:epc:`.
+    if !urn.starts_with("urn:epc:") {
+        return None;
+    }
+    // Events name the same places, parties and lots again and again: each thread keeps
+    // the identifiers it converted last (bounded), so the patterns run once for each.
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::HashMap<String, Option<String>>> =
+            std::cell::RefCell::new(std::collections::HashMap::new());
+    }
+    const MEMO_MAX: usize = 4096;
+    if let Some(hit) = MEMO.with(|m| m.borrow().get(urn).cloned()) {
+        return hit;
+    }
+    let out = convert_epc(urn);
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.len() >= MEMO_MAX {
+            m.clear();
+        }
+        m.insert(urn.to_string(), out.clone());
+    });
+    out
+}
+
+fn convert_epc(urn: &str) -> Option<String> {
     let p = &*P;
+    // Each pattern is anchored on its scheme's prefix: tried only when the URN has it.
+    let m = |prefix: &str, r: &Regex| urn.starts_with(prefix) && r.is_match(urn);
     let rest_after = |prefix: &str| urn.strip_prefix(prefix).map(str::to_string);
-    if p.sgtin.is_match(urn) {
+    if m("urn:epc:id:sgtin:", &p.sgtin) {
         let f = fields(urn, "urn:epc:id:sgtin:");
         let serial = urn["urn:epc:id:sgtin:".len() + f[0].len() + f[1].len() + 2..].to_string();
         let g = with_check(gtin_body(f[0], f[1]));
         return Some(format!("{BASE}/01/{g}/21/{}", web_escape(&serial)));
     }
-    if p.sscc.is_match(urn) {
+    if m("urn:epc:id:sscc:", &p.sscc) {
         let f = fields(urn, "urn:epc:id:sscc:");
         let s = with_check(format!("{}{}{}", &f[1][..1], f[0], &f[1][1..]));
         return Some(format!("{BASE}/00/{s}"));
     }
-    if p.sgln.is_match(urn) {
+    if m("urn:epc:id:sgln:", &p.sgln) {
         let f = fields(urn, "urn:epc:id:sgln:");
         let ext = urn["urn:epc:id:sgln:".len() + f[0].len() + f[1].len() + 2..].to_string();
         let g = with_check(format!("{}{}", f[0], f[1]));
@@ -251,19 +279,19 @@ pub fn from_epc(urn: &str) -> Option<String> {
             format!("{BASE}/414/{g}/254/{}", web_escape(&ext))
         });
     }
-    if p.grai.is_match(urn) {
+    if m("urn:epc:id:grai:", &p.grai) {
         let f = fields(urn, "urn:epc:id:grai:");
         let serial = urn["urn:epc:id:grai:".len() + f[0].len() + f[1].len() + 2..].to_string();
         let g = with_check(format!("0{}{}", f[0], f[1]));
         return Some(format!("{BASE}/8003/{g}{}", web_escape(&serial)));
     }
-    if p.giai.is_match(urn) {
+    if m("urn:epc:id:giai:", &p.giai) {
         let rest = rest_after("urn:epc:id:giai:")?;
         let (cp, asset) = rest.split_once('.')?;
         return Some(format!("{BASE}/8004/{cp}{}", web_escape(asset)));
     }
-    if p.gsrn.is_match(urn) || p.gsrnp.is_match(urn) {
-        let (scheme, ai) = if p.gsrn.is_match(urn) {
+    if m("urn:epc:id:gsrn:", &p.gsrn) || m("urn:epc:id:gsrnp:", &p.gsrnp) {
+        let (scheme, ai) = if m("urn:epc:id:gsrn:", &p.gsrn) {
             ("urn:epc:id:gsrn:", "8018")
         } else {
             ("urn:epc:id:gsrnp:", "8017")
@@ -274,13 +302,13 @@ pub fn from_epc(urn: &str) -> Option<String> {
             with_check(format!("{}{}", f[0], f[1]))
         ));
     }
-    if p.gdti.is_match(urn) {
+    if m("urn:epc:id:gdti:", &p.gdti) {
         let f = fields(urn, "urn:epc:id:gdti:");
         let serial = urn["urn:epc:id:gdti:".len() + f[0].len() + f[1].len() + 2..].to_string();
         let g = with_check(format!("{}{}", f[0], f[1]));
         return Some(format!("{BASE}/253/{g}{}", web_escape(&serial)));
     }
-    if p.cpi.is_match(urn) {
+    if m("urn:epc:id:cpi:", &p.cpi) {
         let rest = rest_after("urn:epc:id:cpi:")?;
         let (cp, tail) = rest.split_once('.')?;
         let (part, serial) = tail.rsplit_once('.')?;
@@ -289,25 +317,25 @@ pub fn from_epc(urn: &str) -> Option<String> {
             web_escape(&format!("{cp}{part}"))
         ));
     }
-    if p.sgcn.is_match(urn) {
+    if m("urn:epc:id:sgcn:", &p.sgcn) {
         let f = fields(urn, "urn:epc:id:sgcn:");
         let serial = &urn["urn:epc:id:sgcn:".len() + f[0].len() + f[1].len() + 2..];
         let g = with_check(format!("{}{}", f[0], f[1]));
         return Some(format!("{BASE}/255/{g}{serial}"));
     }
-    if p.ginc.is_match(urn) {
+    if m("urn:epc:id:ginc:", &p.ginc) {
         let rest = rest_after("urn:epc:id:ginc:")?;
         let (cp, r) = rest.split_once('.')?;
         return Some(format!("{BASE}/401/{cp}{}", web_escape(r)));
     }
-    if p.gsin.is_match(urn) {
+    if m("urn:epc:id:gsin:", &p.gsin) {
         let f = fields(urn, "urn:epc:id:gsin:");
         return Some(format!(
             "{BASE}/402/{}",
             with_check(format!("{}{}", f[0], f[1]))
         ));
     }
-    if p.itip.is_match(urn) {
+    if m("urn:epc:id:itip:", &p.itip) {
         let f = fields(urn, "urn:epc:id:itip:");
         let serial = urn["urn:epc:id:itip:".len() + f[0].len() + f[1].len() + 8..].to_string();
         let g = with_check(gtin_body(f[0], f[1]));
@@ -318,27 +346,27 @@ pub fn from_epc(urn: &str) -> Option<String> {
             web_escape(&serial)
         ));
     }
-    if p.upui.is_match(urn) {
+    if m("urn:epc:id:upui:", &p.upui) {
         let f = fields(urn, "urn:epc:id:upui:");
         let serial = urn["urn:epc:id:upui:".len() + f[0].len() + f[1].len() + 2..].to_string();
         let g = with_check(gtin_body(f[0], f[1]));
         return Some(format!("{BASE}/01/{g}/235/{}", web_escape(&serial)));
     }
-    if p.pgln.is_match(urn) {
+    if m("urn:epc:id:pgln:", &p.pgln) {
         let f = fields(urn, "urn:epc:id:pgln:");
         return Some(format!(
             "{BASE}/417/{}",
             with_check(format!("{}{}", f[0], f[1]))
         ));
     }
-    if p.lgtin.is_match(urn) {
+    if m("urn:epc:class:lgtin:", &p.lgtin) {
         let f = fields(urn, "urn:epc:class:lgtin:");
         let lot = urn["urn:epc:class:lgtin:".len() + f[0].len() + f[1].len() + 2..].to_string();
         let g = with_check(gtin_body(f[0], f[1]));
         return Some(format!("{BASE}/01/{g}/10/{}", web_escape(&lot)));
     }
-    if p.pat_sgtin.is_match(urn) || p.pat_upui.is_match(urn) {
-        let scheme = if p.pat_sgtin.is_match(urn) {
+    if m("urn:epc:idpat:sgtin:", &p.pat_sgtin) || m("urn:epc:idpat:upui:", &p.pat_upui) {
+        let scheme = if m("urn:epc:idpat:sgtin:", &p.pat_sgtin) {
             "urn:epc:idpat:sgtin:"
         } else {
             "urn:epc:idpat:upui:"
@@ -346,15 +374,15 @@ pub fn from_epc(urn: &str) -> Option<String> {
         let f = fields(urn, scheme);
         return Some(format!("{BASE}/01/{}", with_check(gtin_body(f[0], f[1]))));
     }
-    if p.pat_grai.is_match(urn) {
+    if m("urn:epc:idpat:grai:", &p.pat_grai) {
         let f = fields(urn, "urn:epc:idpat:grai:");
         return Some(format!(
             "{BASE}/8003/{}",
             with_check(format!("0{}{}", f[0], f[1]))
         ));
     }
-    if p.pat_gdti.is_match(urn) || p.pat_sgcn.is_match(urn) {
-        let (scheme, ai) = if p.pat_gdti.is_match(urn) {
+    if m("urn:epc:idpat:gdti:", &p.pat_gdti) || m("urn:epc:idpat:sgcn:", &p.pat_sgcn) {
+        let (scheme, ai) = if m("urn:epc:idpat:gdti:", &p.pat_gdti) {
             ("urn:epc:idpat:gdti:", "253")
         } else {
             ("urn:epc:idpat:sgcn:", "255")
@@ -365,7 +393,7 @@ pub fn from_epc(urn: &str) -> Option<String> {
             with_check(format!("{}{}", f[0], f[1]))
         ));
     }
-    if p.pat_cpi.is_match(urn) {
+    if m("urn:epc:idpat:cpi:", &p.pat_cpi) {
         let rest = rest_after("urn:epc:idpat:cpi:")?;
         let (cp, tail) = rest.split_once('.')?;
         let (part, _) = tail.rsplit_once('.')?;
@@ -374,7 +402,7 @@ pub fn from_epc(urn: &str) -> Option<String> {
             web_escape(&format!("{cp}{part}"))
         ));
     }
-    if p.pat_itip.is_match(urn) {
+    if m("urn:epc:idpat:itip:", &p.pat_itip) {
         let f = fields(urn, "urn:epc:idpat:itip:");
         let g = with_check(gtin_body(f[0], f[1]));
         return Some(format!("{BASE}/8006/{g}{}{}", f[2], f[3]));

@@ -46,6 +46,8 @@ struct Group {
     lines: Vec<(u64, u64)>,
     /// A record of it could not be read: its proofs cannot hold.
     broken: bool,
+    /// Entry lines checked, waiting to be merged (while the next batch is checked).
+    pending: Vec<Prepared>,
 }
 
 pub(super) fn read_records<R: BufRead>(
@@ -106,7 +108,7 @@ pub(super) fn read_records<R: BufRead>(
             batch.push((line_no, text.to_string()));
             if batch.len() == BATCH {
                 let g = group.as_mut().expect("in a group");
-                flush(s, g, &mut batch);
+                check_batch(s, g, &mut batch);
                 if !progress(s.entries) {
                     return Err(Error::Cancelled);
                 }
@@ -227,6 +229,7 @@ pub(super) fn read_records<R: BufRead>(
                     first_line: line_no,
                     lines: Vec::new(),
                     broken: false,
+                    pending: Vec::new(),
                 });
             }
             Stage::Commits => {
@@ -317,6 +320,15 @@ struct Prepared {
     broken: bool,
 }
 
+/// The payload member's text in a canonical entry line (`{"author":…,"entry_kind":…,
+/// "payload":{…},"seq":…`): the members before it are strings without `,"payload":`
+/// inside (a hex key and a kind name), and after it comes `,"seq":` and digits.
+fn payload_slice(line: &str) -> Option<&str> {
+    let start = line.find(",\"payload\":")? + ",\"payload\":".len();
+    let end = line.rfind(",\"seq\":")?;
+    (start <= end).then(|| &line[start..end])
+}
+
 fn prepare(line: u64, text: &str) -> Prepared {
     let mut p = Prepared {
         line,
@@ -334,7 +346,8 @@ fn prepare(line: u64, text: &str) -> Prepared {
             return p;
         }
     };
-    if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+    let canonical_line = canonical::value_to_canonical(&value).ok().as_deref() == Some(text);
+    if !canonical_line {
         p.local.push((
             "not-canonical",
             "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
@@ -350,13 +363,20 @@ fn prepare(line: u64, text: &str) -> Prepared {
             return p;
         }
     };
+    // A canonical line holds its payload's canonical text as it is: between
+    // `"payload":` and `,"seq":` (members in RFC 8785 order), not written again.
+    let payload_text = canonical_line
+        .then(|| payload_slice(text))
+        .flatten()
+        .map(str::to_string)
+        .or_else(|| canonical::value_to_canonical(&rec.payload).ok());
     let body = (|| {
         Some(BodyV2 {
             seq: rec.seq,
             kind: rec.entry_kind.clone(),
             time: Timestamp::parse_canonical(&rec.time).ok()?,
             author: <[u8; 32]>::try_from(hex::decode(&rec.author).ok()?.as_slice()).ok()?,
-            payload: canonical::value_to_canonical(&rec.payload).ok()?,
+            payload: payload_text?,
         })
     })();
     let Some(body) = body else {
@@ -379,16 +399,29 @@ fn prepare(line: u64, text: &str) -> Prepared {
     p
 }
 
-/// Checks the batched entry lines on every core, then merges them in file order: each
-/// into the group's verifier, its event to the chain checks, its signer's standing.
-fn flush(s: &mut State<'_>, g: &mut Group, batch: &mut Vec<(u64, String)>) {
+/// Checks the batched entry lines on the pool's threads while this thread merges the
+/// batch checked before (in file order: each into the group's verifier, its event to
+/// the chain checks, its signer's standing); the batch checked waits to be merged.
+fn check_batch(s: &mut State<'_>, g: &mut Group, batch: &mut Vec<(u64, String)>) {
     use rayon::prelude::*;
-    if batch.is_empty() {
-        return;
+    let pending = std::mem::take(&mut g.pending);
+    let mut next = Vec::new();
+    let lines = std::mem::take(batch);
+    rayon::in_place_scope(|sc| {
+        sc.spawn(|_| next = lines.par_iter().map(|(l, t)| prepare(*l, t)).collect());
+        for p in pending {
+            merge(s, g, p);
+        }
+    });
+    g.pending = next;
+}
+
+/// Checks and merges every entry line batched or waiting: before any other record.
+fn flush(s: &mut State<'_>, g: &mut Group, batch: &mut Vec<(u64, String)>) {
+    if !batch.is_empty() {
+        check_batch(s, g, batch);
     }
-    let prepared: Vec<Prepared> = batch.par_iter().map(|(l, t)| prepare(*l, t)).collect();
-    batch.clear();
-    for p in prepared {
+    for p in std::mem::take(&mut g.pending) {
         merge(s, g, p);
     }
 }
