@@ -405,6 +405,29 @@ fn claims_gs1(uri: &str) -> bool {
 
 /// An identifier: GS1 ids are checked (check digits, lengths) and made canonical; other
 /// absolute URIs are kept as given.
+/// The EPC URNs a thread read last (bounded) as (is a class, canonical Digital Link):
+/// events name the same places, parties and lots again and again. `Some(v)` records
+/// `v`; `None` looks `uri` up.
+fn epc_memo(uri: &str, record: Option<(bool, String)>) -> Option<(bool, String)> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static MEMO: RefCell<HashMap<String, (bool, String)>> = RefCell::new(HashMap::new());
+    }
+    const MAX: usize = 4096;
+    MEMO.with(|m| match record {
+        None => m.borrow().get(uri).cloned(),
+        Some(v) => {
+            let mut m = m.borrow_mut();
+            if m.len() >= MAX {
+                m.clear();
+            }
+            m.insert(uri.to_string(), v);
+            None
+        }
+    })
+}
+
 fn identifier(field: &str, uri: &str, class: bool) -> Result<String, FieldError> {
     if uri.trim() != uri || uri.is_empty() {
         return err(field, format!("{uri:?} has surrounding spaces or is empty"));
@@ -421,10 +444,15 @@ fn identifier(field: &str, uri: &str, class: bool) -> Result<String, FieldError>
         err(field, format!("{uri:?} is not {want} identifier"))
     };
     if uri.starts_with("urn:epc:") {
+        if let Some((is_class, canonical)) = epc_memo(uri, None) {
+            return kind(is_class, canonical);
+        }
         let modelled = Gs1Id::from_epc_urn(uri);
         if let Ok(id) = &modelled {
             let is_class = matches!(id, Gs1Id::Gtin(_) | Gs1Id::Lgtin(..));
-            return kind(is_class, canonical_link(id.clone()));
+            let canonical = canonical_link(id.clone());
+            epc_memo(uri, Some((is_class, canonical.clone())));
+            return kind(is_class, canonical);
         }
         // Every other GS1 key of the Tag Data Standard 2.x (GRAI, GIAI, GDTI, CPI, SGCN,
         // ITIP, UPUI, GSRN, …), as instance, class or pattern.

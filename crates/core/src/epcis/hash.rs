@@ -511,17 +511,24 @@ fn member_prehash(n: &mut Node, order: &[Spec]) -> String {
         };
         has("time") && !has("offset")
     };
-    let text = if text.is_empty() {
-        String::new()
-    } else if is_time(&n.name) {
-        format!("={}", utc_millis(text))
-    } else {
-        format!("={}", canonical_value(text))
-    };
     if text.is_empty() && grand.is_empty() {
         return String::new();
     }
-    format!("{}{text}{grand}", n.name)
+    let value = if text.is_empty() {
+        String::new()
+    } else if is_time(&n.name) {
+        utc_millis(text)
+    } else {
+        canonical_value(text)
+    };
+    let mut out = String::with_capacity(n.name.len() + 1 + value.len() + grand.len());
+    out.push_str(&n.name);
+    if !text.is_empty() {
+        out.push('=');
+        out.push_str(&value);
+    }
+    out.push_str(&grand);
+    out
 }
 
 fn generic(items: &[Item]) -> String {

@@ -537,6 +537,39 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
         });
         let r = bundle::verify(&forged[..], Some(&l), &mut |_| true).unwrap();
         assert_eq!(r.verdict, BundleVerdict::Failed, "{e}");
+        // An entry line written again in another form (a space; its members reordered),
+        // the end record made right: flagged, by the batched path and the single one.
+        for (from, to) in [
+            (",\"seq\":", ",\"seq\": "),
+            ("{\"author\":", "{\"type\":\"entry\",\"author\":"),
+        ] {
+            use sha2::{Digest, Sha256};
+            let mut out = String::new();
+            let mut n = 0;
+            let mut done = false;
+            for line in text.lines() {
+                if line.starts_with("{\"records\":") || line.contains("\"type\":\"end\"") {
+                    break;
+                }
+                let mut l = line.to_string();
+                if !done && l.contains("\"entry_kind\":\"epcis.event\"") {
+                    l = l.replacen(from, to, 1);
+                    if to.starts_with("{\"type\"") {
+                        l = l.replacen(",\"type\":\"entry\"}", "}", 1);
+                    }
+                    done = true;
+                }
+                out.push_str(&l);
+                out.push('\n');
+                n += 1;
+            }
+            let end = serde_json::json!({"type": "end", "records": n, "sha256": hex::encode(Sha256::digest(out.as_bytes()))});
+            out.push_str(&tradeseal_core::canonical::value_to_canonical(&end).unwrap());
+            out.push('\n');
+            let r = bundle::verify(out.as_bytes(), Some(&l), &mut |_| true).unwrap();
+            assert_eq!(r.verdict, BundleVerdict::Failed, "{e}: {to}");
+            assert_eq!(codes(&r), ["not-canonical"], "{e}: {to}");
+        }
         // A byte changed without fixing the end record: the digest says so.
         let mut cut = bytes.clone();
         let at = cut.len() / 2;

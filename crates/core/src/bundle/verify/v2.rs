@@ -320,13 +320,18 @@ struct Prepared {
     broken: bool,
 }
 
-/// The payload member's text in a canonical entry line (`{"author":…,"entry_kind":…,
-/// "payload":{…},"seq":…`): the members before it are strings without `,"payload":`
-/// inside (a hex key and a kind name), and after it comes `,"seq":` and digits.
-fn payload_slice(line: &str) -> Option<&str> {
-    let start = line.find(",\"payload\":")? + ",\"payload\":".len();
-    let end = line.rfind(",\"seq\":")?;
-    (start <= end).then(|| &line[start..end])
+/// The RFC 8785 text of an entry record whose payload's canonical text is `payload`:
+/// its members in code-point order (author, entry_kind, payload, seq, time, type).
+fn canonical_entry_line(rec: &EntryV2Record, payload: &str) -> Option<String> {
+    let string = |t: &str| canonical::value_to_canonical(&serde_json::Value::String(t.into())).ok();
+    Some(format!(
+        "{{\"author\":{},\"entry_kind\":{},\"payload\":{payload},\"seq\":{},\"time\":{},\"type\":{}}}",
+        string(&rec.author)?,
+        string(&rec.entry_kind)?,
+        rec.seq,
+        string(&rec.time)?,
+        string(&rec.kind)?,
+    ))
 }
 
 fn prepare(line: u64, text: &str) -> Prepared {
@@ -337,39 +342,49 @@ fn prepare(line: u64, text: &str) -> Prepared {
         event: None,
         broken: false,
     };
-    let value: serde_json::Value = match serde_json::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            p.local
-                .push(("malformed", format!("the line is not JSON ({e})")));
-            p.broken = true;
-            return p;
+    // The usual line: read straight into its record (the payload parsed once), and its
+    // canonical form checked by writing the record again, the payload's text being the
+    // one the entry hashes anyway.
+    let direct = serde_json::from_str::<EntryV2Record>(text)
+        .ok()
+        .and_then(|rec| {
+            let payload = canonical::value_to_canonical(&rec.payload).ok()?;
+            let canonical_line = canonical_entry_line(&rec, &payload).as_deref() == Some(text);
+            Some((rec, payload, canonical_line))
+        });
+    let (rec, payload_text) = match direct {
+        Some((rec, payload, true)) => (rec, Some(payload)),
+        _ => {
+            // Anything else the slow way, for the same findings in the same order.
+            let value: serde_json::Value = match serde_json::from_str(text) {
+                Ok(v) => v,
+                Err(e) => {
+                    p.local
+                        .push(("malformed", format!("the line is not JSON ({e})")));
+                    p.broken = true;
+                    return p;
+                }
+            };
+            if canonical::value_to_canonical(&value).ok().as_deref() != Some(text) {
+                p.local.push((
+                    "not-canonical",
+                    "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
+                        .into(),
+                ));
+            }
+            let rec: EntryV2Record = match serde_json::from_value(value) {
+                Ok(r) => r,
+                Err(e) => {
+                    p.local
+                        .push(("malformed", format!("an entry record is malformed ({e})")));
+                    p.broken = true;
+                    return p;
+                }
+            };
+            let payload = canonical::value_to_canonical(&rec.payload).ok();
+            (rec, payload)
         }
     };
-    let canonical_line = canonical::value_to_canonical(&value).ok().as_deref() == Some(text);
-    if !canonical_line {
-        p.local.push((
-            "not-canonical",
-            "the line is not in canonical JSON form (RFC 8785): it was rewritten after export"
-                .into(),
-        ));
-    }
-    let rec: EntryV2Record = match serde_json::from_value(value) {
-        Ok(r) => r,
-        Err(e) => {
-            p.local
-                .push(("malformed", format!("an entry record is malformed ({e})")));
-            p.broken = true;
-            return p;
-        }
-    };
-    // A canonical line holds its payload's canonical text as it is: between
-    // `"payload":` and `,"seq":` (members in RFC 8785 order), not written again.
-    let payload_text = canonical_line
-        .then(|| payload_slice(text))
-        .flatten()
-        .map(str::to_string)
-        .or_else(|| canonical::value_to_canonical(&rec.payload).ok());
     let body = (|| {
         Some(BodyV2 {
             seq: rec.seq,
