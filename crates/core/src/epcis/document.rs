@@ -90,6 +90,44 @@ pub fn is_xml<R: Read>(r: R) -> Result<bool> {
 /// Reads the document from `r`, calling `on_event` for each event in order. The format is
 /// told from the content (`{` JSON-LD, `<` XML), never from a file name. Stops at the first
 /// error, which names where it is.
+/// The prefixes of a JSON-LD document's `@context` when it comes before its `epcisBody`
+/// (as writers put it): its events' hash ids are then known as they are read. `None`
+/// when the body comes first, or the document is not a JSON object (the reader says
+/// what is wrong with it).
+pub(crate) fn context_first<R: Read>(r: R) -> Option<Namespaces> {
+    struct Peek<'a>(&'a RefCell<Option<Option<Namespaces>>>);
+    impl<'de> Visitor<'de> for Peek<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<(), A::Error> {
+            while let Some(key) = m.next_key::<String>()? {
+                match key.as_str() {
+                    "@context" => {
+                        let ctx: Value = m.next_value()?;
+                        *self.0.borrow_mut() = Some(Some(Namespaces::from_context(Some(&ctx))));
+                        break;
+                    }
+                    "epcisBody" => {
+                        *self.0.borrow_mut() = Some(None);
+                        break;
+                    }
+                    _ => {
+                        m.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            // Stops here: the rest is the reader's.
+            Err(de::Error::custom("peeked"))
+        }
+    }
+    let found = RefCell::new(None);
+    let mut de = serde_json::Deserializer::from_reader(std::io::BufReader::new(r));
+    let _ = de::Deserializer::deserialize_map(&mut de, Peek(&found));
+    found.into_inner().flatten()
+}
+
 pub fn read<R: Read>(
     r: R,
     mut on_event: impl FnMut(Incoming) -> Result<()>,

@@ -287,10 +287,11 @@ fn prepare(chunk: Vec<Incoming>, ns: &Namespaces, one_pass: bool) -> Result<Prep
 ///
 /// Events are read one at a time and worked on in chunks of `CHUNK`, checked, hashed and
 /// signed in parallel; memory stays bounded by the chunk, whatever the document's size.
-/// A JSON-LD document is read twice: every event checked before the write lock is taken
-/// (its `@context`, which its events' hash ids depend on, may come last). An XML document
-/// is read once: its events carry their own prefixes, and an error rolls the transaction
-/// back, so that it records nothing all the same.
+/// A JSON-LD document whose `@context` comes after its events is read twice: every
+/// event checked before the write lock is taken (the hash ids depend on the context).
+/// Any other document is read once: an XML event carries its own prefixes, a JSON-LD
+/// document's context is known before its first event, and an error rolls the
+/// transaction back, so that it records nothing all the same.
 pub fn import<R: Read + Send>(
     ledger: &mut Ledger,
     signer: &Signer,
@@ -301,11 +302,19 @@ pub fn import<R: Read + Send>(
     progress: &mut dyn FnMut(ImportProgress),
 ) -> Result<ImportReport> {
     use rayon::prelude::*;
-    let one_pass = document::is_xml(open()?)?;
+    // XML events carry their own prefixes; a JSON-LD document whose `@context` comes
+    // before its body gives them before the first event. Either is read once.
+    let xml = document::is_xml(open()?)?;
+    let context = if xml {
+        None
+    } else {
+        document::context_first(open()?)
+    };
+    let one_pass = xml || context.is_some();
     let mut warnings = Vec::new();
     let mut warning_count = 0;
     let mut total = None;
-    let mut ns = Namespaces::default();
+    let mut ns = context.clone().unwrap_or_default();
     let mut md = super::MasterDataPlan::default();
     let mut first: Option<DocumentInfo> = None;
     if !one_pass {
@@ -437,6 +446,12 @@ pub fn import<R: Read + Send>(
             });
         }
     } else {
+        if context.as_ref().is_some_and(|c| *c != info.namespaces) {
+            return Err(Error::InvalidDocument {
+                place: "@context".into(),
+                reason: "the document gives its @context twice, differently: give it once".into(),
+            });
+        }
         // One pass: the master data comes with the events, in the same transaction.
         md = super::master_data::plan(&app.sql(), lists, &info.vocabularies)?;
         if !md.entries.is_empty() {

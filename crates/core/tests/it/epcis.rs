@@ -724,3 +724,85 @@ fn trace_start_ids_are_canonical_and_checked() {
     let e = trace::start_id("lot", "07701234000011").unwrap_err();
     assert!(e.to_string().contains("GTIN/LOT"), "{e}");
 }
+
+/// The coffee chain with its members written in `order` (`@context` first is read in one
+/// pass; the body first, in two).
+fn coffee_chain_in_order(order: &[&str]) -> Vec<u8> {
+    let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+    let members: Vec<String> = order
+        .iter()
+        .filter(|k| doc.get(**k).is_some())
+        .map(|k| format!("{}:{}", serde_json::to_string(k).unwrap(), doc[*k]))
+        .collect();
+    format!("{{{}}}", members.join(",")).into_bytes()
+}
+
+#[test]
+fn the_context_before_or_after_the_events_gives_the_same_hash_ids() {
+    let want = std::fs::read_to_string(root().join("tests/vectors/epcis-hash/coffee-chain.hashes"))
+        .unwrap();
+    let first = [
+        "@context",
+        "type",
+        "schemaVersion",
+        "creationDate",
+        "epcisHeader",
+        "epcisBody",
+    ];
+    let last = [
+        "type",
+        "schemaVersion",
+        "creationDate",
+        "epcisBody",
+        "epcisHeader",
+        "@context",
+    ];
+    for order in [first, last] {
+        let (_d, home, s) = new_home();
+        let mut l = home.ledger().unwrap();
+        let doc = coffee_chain_in_order(&order);
+        let r = import_bytes(&mut l, &s, &doc).unwrap();
+        let got: Vec<&str> = r.outcomes.iter().map(|o| o.hash_id.as_str()).collect();
+        assert_eq!(got, want.lines().collect::<Vec<_>>(), "{order:?}");
+        assert_eq!(r.new, 10);
+    }
+    // An extension field under a prefix of the context: its hash id depends on the
+    // context, wherever the context stands.
+    let mut ids = Vec::new();
+    for order in [first, last] {
+        let mut doc: serde_json::Value =
+            serde_json::from_slice(&coffee_chain_in_order(&order)).unwrap();
+        doc["@context"] = serde_json::json!([
+            "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld",
+            {"ex": "https://ex.example/epcis/"}
+        ]);
+        doc["epcisBody"]["eventList"][0]["ex:temperature"] = serde_json::json!("4");
+        let members: Vec<String> = order
+            .iter()
+            .filter(|k| doc.get(**k).is_some())
+            .map(|k| format!("{}:{}", serde_json::to_string(k).unwrap(), doc[*k]))
+            .collect();
+        let (_d, home, s) = new_home();
+        let mut l = home.ledger().unwrap();
+        let r = import_bytes(&mut l, &s, format!("{{{}}}", members.join(",")).as_bytes()).unwrap();
+        ids.push(r.outcomes[0].hash_id.clone());
+    }
+    assert_eq!(ids[0], ids[1]);
+    assert_ne!(
+        ids[0],
+        want.lines().next().unwrap(),
+        "the extension is in the hash"
+    );
+    // Read in one pass, a document refused at its last event records nothing.
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&coffee_chain_in_order(&first)).unwrap();
+    doc["epcisBody"]["eventList"][9]["eventTime"] = serde_json::json!("yesterday");
+    rejected(&serde_json::to_vec(&doc).unwrap(), &["event 9"]);
+    // A second @context, unlike the first: refused.
+    let text = String::from_utf8(coffee_chain_in_order(&first)).unwrap();
+    let twice = format!(
+        "{},\"@context\":[\"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld\",{{\"other\":\"https://other.example/\"}}]}}",
+        &text[..text.len() - 1]
+    );
+    rejected(twice.as_bytes(), &["@context"]);
+}
