@@ -58,11 +58,8 @@ fn main() {
             String::from_utf8_lossy(&out.stderr)
         );
         let secs = t.elapsed().as_secs_f64();
-        // `-b` writes the hashes beside the file, as FILE.hashes.
-        let listed = doc.with_file_name(format!(
-            "{}.hashes",
-            doc.file_name().unwrap().to_string_lossy()
-        ));
+        // `-b` writes the hashes beside the file, its extension replaced by `.hashes`.
+        let listed = doc.with_extension("hashes");
         let hashes = std::fs::read_to_string(&listed)
             .unwrap_or_default()
             .lines()
