@@ -681,6 +681,35 @@ impl Ledger {
         })
     }
 
+    /// Who made entry `seq` of this ledger, on a team (version 2) ledger: the officer's
+    /// name, or the organisation's for its own key; `None` for a version 1 entry.
+    pub fn officer_of(&self, seq: u64) -> Result<Option<String>> {
+        use tradeseal_log::db::Sql;
+        if !self.v2_start().is_some_and(|s| seq >= s) {
+            return Ok(None);
+        }
+        let Some(row) = self.sql().query_one(
+            "SELECT author FROM entries WHERE seq = ?1",
+            tradeseal_log::sql_params![seq as i64],
+        )?
+        else {
+            return Ok(None);
+        };
+        let author = row.blob(0)?;
+        if author == self.key.to_bytes() {
+            return Ok(self.author_names()?.remove(&author));
+        }
+        Ok(self
+            .sql()
+            .query_one(
+                "SELECT card FROM officers WHERE key = ?1",
+                tradeseal_log::sql_params![author],
+            )?
+            .and_then(|r| r.text(0).ok())
+            .and_then(|c| serde_json::from_str::<crate::commit::OfficerCard>(&c).ok())
+            .map(|c| c.name))
+    }
+
     /// Who each author key of a version 2 ledger is: officers by name, the organisation
     /// key by the organisation's name.
     fn author_names(&self) -> Result<std::collections::HashMap<Vec<u8>, String>> {

@@ -62,6 +62,10 @@ pub struct TimelineEvent {
     /// The identifiers the event names, as short labels (first 5).
     pub objects: Vec<String>,
     pub more_objects: u32,
+    /// Who recorded it, on a team ledger (an own event): the officer's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub officer: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, TS)]
@@ -222,6 +226,10 @@ pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
         Some(l) => crate::trace::location_name(ledger, l)?,
         None => None,
     };
+    let officer = match &row.origin {
+        None => ledger.officer_of(row.seq)?,
+        Some(_) => None,
+    };
     Ok(TimelineEvent {
         id,
         origin: row.origin,
@@ -242,6 +250,7 @@ pub(crate) fn event_row(ledger: &Ledger, id: u64) -> Result<TimelineEvent> {
         location_name,
         more_objects: ids.len().saturating_sub(5) as u32,
         objects: ids.iter().take(5).map(|i| label(i)).collect(),
+        officer,
     })
 }
 

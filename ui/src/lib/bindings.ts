@@ -330,7 +330,11 @@ eventTime: string, action: string | null, bizStep: string | null, disposition: s
 /**
  * The identifiers the event names, as short labels (first 5).
  */
-objects: Array<string>, moreObjects: number, };
+objects: Array<string>, moreObjects: number, 
+/**
+ * Who recorded it, on a team ledger (an own event): the officer's name.
+ */
+officer?: string, };
 
 export type EventObject = { id: string, label: string, 
 /**
@@ -405,7 +409,11 @@ eventTime: string, action: string | null, bizStep: string | null, disposition: s
 /**
  * The identifiers the event names, as short labels (first 5).
  */
-objects: Array<string>, moreObjects: number, };
+objects: Array<string>, moreObjects: number, 
+/**
+ * Who recorded it, on a team ledger (an own event): the officer's name.
+ */
+officer?: string, };
 
 export type MassBalance = { 
 /**
@@ -651,7 +659,11 @@ seq?: number, created: string, updated: string,
  */
 revision: string, };
 
-export type Summary = { id: string, version: number, status: Status, lrn?: string, declaration_type?: string, exporter?: string, consignee?: string, declaration_date?: string, lines: number, updated: string, };
+export type Summary = { id: string, version: number, status: Status, lrn?: string, declaration_type?: string, exporter?: string, consignee?: string, declaration_date?: string, lines: number, updated: string, 
+/**
+ * Who sealed it, on a team ledger: the officer's name.
+ */
+sealed_by?: string, };
 
 export type SealOutcome = { id: string, version: number, root: string, seq: number, fields: number, 
 /**

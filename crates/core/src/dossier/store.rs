@@ -82,6 +82,10 @@ pub struct Summary {
     pub declaration_date: Option<String>,
     pub lines: u32,
     pub updated: String,
+    /// Who sealed it, on a team ledger: the officer's name.
+    #[ts(optional)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sealed_by: Option<String>,
 }
 
 fn time_text(ms: i64) -> String {
@@ -278,7 +282,7 @@ fn not_found(id: &str, version: Option<u32>) -> Error {
 /// LRN and the parties' names (case-insensitive).
 pub fn list(ledger: &Ledger, search: &str) -> Result<Vec<Summary>> {
     let rows = ledger.sql().query(
-        "SELECT d.version, d.status, d.body, d.updated_ms FROM dossiers d
+        "SELECT d.version, d.status, d.body, d.updated_ms, d.seq FROM dossiers d
          WHERE d.version = (SELECT max(version) FROM dossiers x WHERE x.id = d.id)
          ORDER BY d.updated_ms DESC, d.id",
         &[],
@@ -300,6 +304,10 @@ pub fn list(ledger: &Ledger, search: &str) -> Result<Vec<Summary>> {
             declaration_date: d.header.declaration_date.clone(),
             lines: d.lines.len() as u32,
             updated: time_text(updated),
+            sealed_by: match r.opt_int(4)? {
+                Some(seq) => ledger.officer_of(seq as u64)?,
+                None => None,
+            },
         };
         let hay = [
             Some(&s.id),

@@ -92,6 +92,11 @@ fn place(
         .unwrap()
 }
 
+/// For other test modules: [`draft_from_shipment`].
+pub(crate) fn draft_from_shipment_pub(l: &Ledger) -> Dossier {
+    draft_from_shipment(l)
+}
+
 fn draft_from_shipment(l: &Ledger) -> Dossier {
     let ev = links::shipment_event(l, "077012340000000172").unwrap();
     let d = links::from_shipment(l, ev, "D0000000000000001").unwrap();

@@ -991,3 +991,72 @@ fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
         assert_eq!(l.size().unwrap(), size, "{e}: nothing recorded");
     }
 }
+
+#[test]
+fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
+    use tradeseal_core::identity::Signer;
+    let (_d, home, org) = new_home();
+    for (engine, mut l, _dir) in ledgers(&org.public_key()) {
+        let e = format!("{engine:?}");
+        let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
+        let card = tradeseal_core::commit::OfficerCard::new(
+            l.origin(),
+            &home.card().org,
+            "Ana Ruiz",
+            &tradeseal_core::signature::PublicKey::of(&ana_key),
+        );
+        l.v2()
+            .unwrap()
+            .add_officer(&org.key, t(1), &card, tradeseal_core::store::Role::Officer)
+            .unwrap();
+        let ana = Signer {
+            key: ana_key,
+            card: home.card().clone(),
+        };
+        let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+        let (mut first, mut rest) = (doc.clone(), doc.clone());
+        let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
+        first["epcisBody"]["eventList"] = serde_json::Value::Array(all[..4].to_vec());
+        rest["epcisBody"]["eventList"] = serde_json::Value::Array(all[4..].to_vec());
+        import_bytes(&mut l, &ana, &serde_json::to_vec(&first).unwrap()).unwrap();
+        import_bytes(&mut l, &org, &serde_json::to_vec(&rest).unwrap()).unwrap();
+        let events = tradeseal_core::timeline::timeline(&l, &Default::default(), 100).unwrap();
+        let ana_n = events
+            .iter()
+            .filter(|v| v.officer.as_deref() == Some("Ana Ruiz"))
+            .count();
+        // (No organisation card in this ledger's meta: the organisation is named so.)
+        let org_n = events
+            .iter()
+            .filter(|v| v.officer.as_deref() == Some("the organisation"))
+            .count();
+        assert_eq!((ana_n, org_n), (4, 6), "{e}");
+    }
+    // A dossier sealed by an officer (the coffee chain's home, upgraded): the list says
+    // who; her seal is not exported as the organisation's (it would carry her enrolment).
+    let (_dir, home, s, mut l) = crate::dossier::coffee_home();
+    l.upgrade(&s, t(3)).unwrap();
+    let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
+    let card = tradeseal_core::commit::OfficerCard::new(
+        l.origin(),
+        &home.card().org,
+        "Ana Ruiz",
+        &tradeseal_core::signature::PublicKey::of(&ana_key),
+    );
+    l.v2()
+        .unwrap()
+        .add_officer(&s.key, t(3), &card, tradeseal_core::store::Role::Officer)
+        .unwrap();
+    let ana = Signer {
+        key: ana_key,
+        card: home.card().clone(),
+    };
+    let mut d = crate::dossier::draft_from_shipment_pub(&l);
+    crate::dossier::complete(&mut d);
+    store::save(&l, &d, t(4)).unwrap();
+    store::seal(&mut l, &ana, t(5), &d.id, [9; 32], crate::dossier::lists()).unwrap();
+    let list = store::list(&l, "").unwrap();
+    assert_eq!(list[0].sealed_by.as_deref(), Some("Ana Ruiz"));
+    let err = store::export(&l, home.card(), &d.id, None, &[]).unwrap_err();
+    assert!(err.to_string().contains("officer"), "{err}");
+}
