@@ -149,6 +149,7 @@ fn upgrade(home: &Path, yes: bool) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let size = ledger.size()?;
+    let rotated = !ledger.rotations()?.is_empty();
     drop(ledger);
     if !yes {
         println!("`tradeseal ledger upgrade --yes` makes this ledger version 2 (docs/spec/ledger.md §8.3):");
@@ -160,6 +161,12 @@ fn upgrade(home: &Path, yes: bool) -> Result<ExitCode> {
         println!("    (partners need a TradeSeal that reads them).");
         println!("Not yet on version 2 in this TradeSeal: bundles of entries recorded before the");
         println!("upgrade (they stay in the ledger and verify), and key rotation.");
+        if rotated {
+            println!("This ledger's key was handed over (key rotation): its version 2 bundles would have");
+            println!(
+                "to carry the hand-over, which this TradeSeal does not do yet; they are refused."
+            );
+        }
         println!("It cannot be undone: keep a backup of the home first. Nothing was changed.");
         return Ok(ExitCode::from(1));
     }

@@ -36,6 +36,15 @@ pub fn export(
             "the card is not the ledger's organisation's",
         ));
     }
+    // Partners hold a ledger's key by its origin (the founding key's): a key handed over
+    // (v1's key.rotate, before an upgrade) needs the hand-over carried, which v2 bundles
+    // do not do yet. Refused here rather than written for every partner to refuse.
+    if crate::identity::origin_for(ledger.key()) != ledger.origin() {
+        return Err(Error::invalid(
+            "ledger",
+            "this ledger's key was handed over (key rotation) before its upgrade to version 2: a version 2 bundle would have to carry the hand-over, which this TradeSeal does not do yet, and partners would not recognise the key",
+        ));
+    }
     let chain = chain_entries(ledger, start)?;
     if chain.is_empty() {
         return Err(Error::NotFound {

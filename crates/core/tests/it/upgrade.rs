@@ -87,6 +87,11 @@ fn a_version_1_home_upgrades_in_place_and_goes_on_in_version_2() {
     assert_eq!(r.saved_checkpoint_size, Some(11), "{:?}", r.findings);
     let r = verified(&l, Some(&note));
     assert_eq!(r.saved_checkpoint_size, Some(14), "{:?}", r.findings);
+    // Its key was handed over before the upgrade: a v2 bundle, which would not carry the
+    // hand-over, is refused with the reason (not written for partners to refuse).
+    let e =
+        tradeseal_core::bundle::export(&l, home.card(), "lot", R_031, &mut Vec::new()).unwrap_err();
+    assert!(e.to_string().contains("handed over"), "{e}");
     // Read-only opening, and a second upgrade refused with the reason.
     assert_eq!(home.ledger_read_only().unwrap().format(), 2);
     let e = home.upgrade_ledger(PASS, t(5)).unwrap_err();
