@@ -214,6 +214,13 @@ impl OfficerCard {
     }
 }
 
+/// What an officer's new key signs in `officer.rotate` (ledger.md §8.2):
+/// `"tradeseal/v2/officer-rotate" || 0x00 || SHA-256(origin || 0x00 || old || new)`.
+pub fn officer_rotate_message(origin: &str, old: &PublicKey, new: &PublicKey) -> Vec<u8> {
+    let digest = Hash::of_parts(&[origin.as_bytes(), &[0], &old.to_bytes(), &new.to_bytes()]);
+    crate::signature::domain_message(OFFICER_ROTATE_CONTEXT, &digest.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -55,6 +55,7 @@ pub fn verify(x: &Excerpt, org: &PublicKey) -> ExcerptReport {
 /// notes first, then each entry (kept as its leaf, 40 bytes, and dropped; officer-set
 /// entries are kept whole, they are few), then the range proofs and the multiproof.
 pub struct Verifier {
+    origin: String,
     org: PublicKey,
     f: Findings,
     commits: Vec<(PublicKey, Commit)>,
@@ -120,6 +121,7 @@ impl Verifier {
         }
         let n = commits.len();
         Verifier {
+            origin: origin.to_string(),
             org: *org,
             f,
             commits,
@@ -202,7 +204,11 @@ impl Verifier {
         let mut f = std::mem::take(&mut self.f);
         // The officer set, replayed: each commit checked at its first carried entry,
         // each set entry applied at its place.
-        let mut officers = OfficerSet::new(self.org, self.set_entries.iter().map(|(b, _)| b));
+        let mut officers = OfficerSet::new(
+            &self.origin,
+            self.org,
+            self.set_entries.iter().map(|(b, _)| b),
+        );
         let mut steps: Vec<(u64, u8, usize)> = self
             .first_of
             .iter()

@@ -11,11 +11,12 @@ use std::collections::HashMap;
 
 pub const KIND_OFFICER_ADD: &str = "officer.add";
 pub const KIND_OFFICER_REVOKE: &str = "officer.revoke";
+pub const KIND_OFFICER_ROTATE: &str = "officer.rotate";
 /// Kinds that change the officer set; only the store writes them.
 pub const SET_KINDS: [&str; 4] = [
     KIND_OFFICER_ADD,
     KIND_OFFICER_REVOKE,
-    "officer.rotate",
+    KIND_OFFICER_ROTATE,
     "key.rotate",
 ];
 
@@ -80,6 +81,7 @@ struct Member {
 
 /// The officer set of one ledger as its entries are replayed.
 pub struct OfficerSet {
+    origin: String,
     org: PublicKey,
     members: HashMap<[u8; 32], Member>,
     /// Revocations reach back to their `from` time (the earliest, per key).
@@ -92,8 +94,13 @@ pub struct OfficerSet {
 impl OfficerSet {
     /// The set before the first entry; `set_entries` are all the officer-set entries
     /// the verifier holds (revocations reach back, so they are read first).
-    pub fn new<'a>(org: PublicKey, set_entries: impl IntoIterator<Item = &'a BodyV2>) -> Self {
+    pub fn new<'a>(
+        origin: &str,
+        org: PublicKey,
+        set_entries: impl IntoIterator<Item = &'a BodyV2>,
+    ) -> Self {
         let mut s = OfficerSet {
+            origin: origin.to_string(),
             org,
             members: HashMap::new(),
             revoked_from: HashMap::new(),
@@ -240,8 +247,71 @@ impl OfficerSet {
                     "the revocation names no key or time",
                 ),
             },
+            KIND_OFFICER_ROTATE => self.rotate(f, by, b, &p),
             _ => {}
         }
+    }
+}
+
+impl OfficerSet {
+    /// `officer.rotate` (§8.2), committed by the officer's old key `by`: the new card is
+    /// whole and of this ledger, its key new to the set, its signature over the hand-over
+    /// strict; then the new key takes the old one's role and the old key commits nothing
+    /// more.
+    fn rotate(&mut self, f: &mut Findings, by: &PublicKey, b: &BodyV2, p: &Json) {
+        let invalid = |f: &mut Findings, why: &str| {
+            f.add("officer-entry-invalid", Some(b.seq), why.to_string())
+        };
+        let role = match self.members.get(&by.to_bytes()) {
+            Some(m) if m.revoked_at.is_none() => m.role.clone(),
+            _ => {
+                return invalid(
+                    f,
+                    "the hand-over is not committed by an enrolled officer's key in force",
+                )
+            }
+        };
+        let card: Option<OfficerCard> = p
+            .get("new_card")
+            .and_then(|c| serde_json::from_value(c.clone()).ok());
+        let Some(Ok(new)) = card
+            .as_ref()
+            .filter(|c| c.origin == self.origin)
+            .map(OfficerCard::check)
+        else {
+            return invalid(
+                f,
+                "the new officer card does not check, or is another ledger's",
+            );
+        };
+        if new == self.org || new == *by || self.members.contains_key(&new.to_bytes()) {
+            return invalid(
+                f,
+                "the new key is the organisation's, the old one, or enrolled already",
+            );
+        }
+        let sig: Option<[u8; 64]> = p
+            .get("new_signature")
+            .and_then(Json::as_str)
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|v| v.try_into().ok());
+        let message = crate::commit::officer_rotate_message(&self.origin, by, &new);
+        if !sig.is_some_and(|s| new.verify(&message, &s)) {
+            return invalid(
+                f,
+                "the new key's signature over the hand-over does not verify",
+            );
+        }
+        if let Some(m) = self.members.get_mut(&by.to_bytes()) {
+            m.revoked_at = Some(b.seq);
+        }
+        self.members.insert(
+            new.to_bytes(),
+            Member {
+                role,
+                revoked_at: None,
+            },
+        );
     }
 }
 

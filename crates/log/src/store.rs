@@ -427,6 +427,79 @@ impl Ledger {
         })
     }
 
+    /// Hands the officer role of `old` (an officer's key, not the organisation's) to the
+    /// key of `new_card` (ledger.md §8.2 `officer.rotate`): committed by `old`, with the
+    /// new key's `new_signature` over the hand-over
+    /// ([`crate::commit::officer_rotate_message`]). The new key takes the old one's role;
+    /// the old key commits nothing more. For a desk replacing its officer's key.
+    pub fn rotate_officer(
+        &mut self,
+        old: &SigningKey,
+        now: Timestamp,
+        new_card: &OfficerCard,
+        new_signature: &[u8; 64],
+    ) -> Result<Committed> {
+        let old_key = PublicKey::of(old);
+        let new_key = new_card.check()?;
+        if new_card.origin != self.origin {
+            return Err(Error::invalid(
+                "officer card",
+                format!(
+                    "the new card is for the ledger {}, not this one ({})",
+                    new_card.origin, self.origin
+                ),
+            ));
+        }
+        if old_key == self.org {
+            return Err(Error::invalid(
+                "officer",
+                "the organisation's key is handed over with key.rotate, not as an officer's",
+            ));
+        }
+        let message = crate::commit::officer_rotate_message(&self.origin, &old_key, &new_key);
+        if !new_key.verify(&message, new_signature) {
+            return Err(Error::invalid(
+                "officer card",
+                "the new key's signature over the hand-over does not verify",
+            ));
+        }
+        let (origin, org, v2_start) = (self.origin.clone(), self.org, self.v2_start);
+        let new_card = new_card.clone();
+        self.conn.write(|tx| {
+            let role = match officer(tx, &old_key)? {
+                Some(o) if o.revoked.is_none() => o.role,
+                _ => {
+                    return Err(Error::invalid(
+                        "officer",
+                        "this key is not an enrolled officer's in force: it hands nothing over",
+                    ))
+                }
+            };
+            if new_key == org || officer(tx, &new_key)?.is_some() {
+                return Err(Error::invalid(
+                    "officer card",
+                    "the new key is enrolled already, or was: a key is enrolled once",
+                ));
+            }
+            let after = set_head(tx)?;
+            let payload = json!({"after": after, "new_card": new_card, "new_signature": hex::encode(new_signature)});
+            let e = NewEntry {
+                kind: crate::officers::KIND_OFFICER_ROTATE.into(),
+                payload: crate::canonical::value_to_canonical(&payload)?,
+            };
+            let c = append(tx, (&origin, &org, v2_start), old, now, vec![e])?;
+            tx.execute(
+                "UPDATE officers SET revoked = ?2 WHERE key = ?1",
+                sql_params![old_key.to_bytes().to_vec(), c.start as i64],
+            )?;
+            tx.execute(
+                "INSERT INTO officers (key, role, card, added) VALUES (?1, ?2, ?3, ?4)",
+                sql_params![new_key.to_bytes().to_vec(), role.as_str(), crate::canonical::to_canonical(&new_card)?, c.start as i64],
+            )?;
+            Ok(c)
+        })
+    }
+
     /// An excerpt of the entries `seqs` (bundle.md v2, ledger.md §10), with the
     /// officer-set chain added, proven against the latest commit note.
     pub fn excerpt(&self, seqs: &[u64]) -> Result<crate::excerpt::Excerpt> {
@@ -955,6 +1028,7 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey, v2_start: u64) -> Result<Rep
         &[],
     )?;
     let mut officers = OfficerSet::new(
+        origin,
         *org,
         bodies
             .iter()

@@ -289,3 +289,72 @@ fn a_commit_written_in_chunks_with_its_own_rows_is_all_or_nothing() {
         );
     }
 }
+
+#[test]
+fn an_officer_hands_her_role_to_a_new_key_of_hers() {
+    for (engine, open, _dir) in engines() {
+        let org = key(0x11);
+        let mut l = Ledger::create(open(), &PublicKey::of(&org)).unwrap();
+        let (ana, ana2, mallory) = (key(0x22), key(0x23), key(0x66));
+        l.add_officer(&org, t(1), &card(&l, "Ana Ruiz", &ana), Role::Admin)
+            .unwrap();
+        l.commit(&ana, t(2), &[note("with the old key")]).unwrap();
+        let new_card = card(&l, "Ana Ruiz", &ana2);
+        let msg =
+            commit::officer_rotate_message(l.origin(), &PublicKey::of(&ana), &PublicKey::of(&ana2));
+        // A signature by another key than the new card's: refused, nothing written.
+        let size = l.size().unwrap();
+        let forged = tradeseal_log::signature::sign(&mallory, &msg);
+        let e = l
+            .rotate_officer(&ana, t(3), &new_card, &forged)
+            .unwrap_err();
+        assert!(e.to_string().contains("signature"), "{engine}: {e}");
+        assert_eq!(l.size().unwrap(), size);
+        // The hand-over: the new key takes her role (admin), the old commits no more.
+        let sig = tradeseal_log::signature::sign(&ana2, &msg);
+        l.rotate_officer(&ana, t(3), &new_card, &sig).unwrap();
+        let e = l.commit(&ana, t(4), &[note("old key")]).unwrap_err();
+        assert!(e.to_string().contains("revoked"), "{engine}: {e}");
+        l.commit(&ana2, t(4), &[note("with the new key")]).unwrap();
+        l.add_officer(&ana2, t(5), &card(&l, "Ben", &key(0x33)), Role::Officer)
+            .unwrap();
+        let r = l.verify().unwrap();
+        assert!(r.intact(), "{engine}: {:?}", r.findings);
+        // An excerpt of the new key's entry checks by the organisation's key alone:
+        // the enrolment and the hand-over travel with it.
+        let x = l.excerpt(&[4]).unwrap();
+        let rep = tradeseal_log::excerpt::verify(&x, &PublicKey::of(&org));
+        assert!(rep.verified(), "{engine}: {:?}", rep.findings);
+        // The hand-over's signature altered in the database: verification flags it,
+        // and the new key's commits with it.
+        let db = open();
+        let row = db
+            .query_one(
+                "SELECT seq, payload FROM entries WHERE kind = 'officer.rotate'",
+                &[],
+            )
+            .unwrap()
+            .unwrap();
+        let (seq, payload) = (row.int(0).unwrap(), row.text(1).unwrap());
+        let i = payload.find("\"new_signature\":\"").unwrap() + 17;
+        let flipped = if &payload[i..i + 1] == "0" { "1" } else { "0" };
+        let tampered = format!("{}{flipped}{}", &payload[..i], &payload[i + 1..]);
+        db.execute(
+            "UPDATE entries SET payload = ?1 WHERE seq = ?2",
+            sql_params![tampered.as_str(), seq],
+        )
+        .unwrap();
+        let codes: Vec<&str> = l
+            .verify()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(
+            codes.contains(&"officer-entry-invalid"),
+            "{engine}: {codes:?}"
+        );
+        assert!(codes.contains(&"unknown-author"), "{engine}: {codes:?}");
+    }
+}
