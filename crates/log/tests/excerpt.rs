@@ -74,7 +74,7 @@ fn codes(x: &Excerpt, org: &SigningKey) -> Vec<&'static str> {
 #[test]
 fn an_excerpt_proves_its_entries_and_their_officers() {
     for (engine, conn, _dir) in ledgers() {
-        let (mut l, org, ana, _ben) = ledger(conn);
+        let (l, org, ana, _ben) = ledger(conn);
         let x = l.excerpt(&[3, 7, 9]).unwrap();
         // The officer-set chain came along; parts of two commits carry range proofs.
         let seqs: Vec<u64> = x.entries.iter().map(|e| e.seq).collect();
@@ -95,7 +95,7 @@ fn an_excerpt_proves_its_entries_and_their_officers() {
 #[test]
 fn every_kind_of_tampering_is_caught_for_its_reason() {
     for (engine, conn, _dir) in ledgers() {
-        let (mut l, org, ana, _ben) = ledger(conn);
+        let (l, org, ana, _ben) = ledger(conn);
         let x = l.excerpt(&[3, 7, 9]).unwrap();
         let tamper = |f: &dyn Fn(&mut Excerpt)| {
             let mut y = x.clone();
