@@ -62,6 +62,14 @@ pub enum OfficerCommand {
         #[arg(long, default_value = "")]
         reason: String,
     },
+    /// Replace this officer's key with a new one (on the officer's own desk): the old key
+    /// commits the hand-over, the new key signs it and takes the role; the new key is
+    /// saved under the same passphrase, the old one destroyed
+    Rotate {
+        /// Also write the new officer card to FILE
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -178,6 +186,29 @@ pub fn officer(home: &Path, c: OfficerCommand) -> Result<ExitCode> {
                 role,
             )?;
             committed("Enrolled", &c);
+            Ok(ExitCode::SUCCESS)
+        }
+        OfficerCommand::Rotate { output } => {
+            let mut h = h;
+            let old = h.officer().cloned();
+            let seq = h.rotate_officer_key(
+                &env::passphrase(false)?,
+                tradeseal_core::system::random_seed()?,
+                tradeseal_core::system::now(),
+                tradeseal_core::identity::DEFAULT_KDF_LOG_N,
+            )?;
+            let new = h.officer().cloned().expect("an officer's desk");
+            println!("Handed {}'s role to a new key at entry {seq} of the team ledger (signed by both keys).", new.name);
+            if let Some(o) = old {
+                println!("Old fingerprint  {}", o.fingerprint);
+            }
+            println!("New fingerprint  {}", new.fingerprint);
+            if let Some(path) = output {
+                let json = serde_json::to_vec_pretty(&new).expect("a card serialises");
+                std::fs::write(&path, json)
+                    .map_err(|e| Error::io(format!("writing {}", path.display()), e))?;
+                println!("New officer card written to {}", path.display());
+            }
             Ok(ExitCode::SUCCESS)
         }
         OfficerCommand::Revoke { who, from, reason } => {

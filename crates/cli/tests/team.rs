@@ -186,6 +186,27 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
     ));
     assert!(traced.contains("H-2026-017"), "{traced}");
 
+    // Ana replaces her key on her own desk: the old one hands the role over, the new
+    // one records; the ledger verifies and names her for both.
+    let new_card = dir.path().join("ana-new.json");
+    let out = ok(&tradeseal(
+        &ana,
+        &["officer", "rotate", "-o", new_card.to_str().unwrap()],
+    ));
+    assert!(out.contains("New fingerprint"), "{out}");
+    let ana_key =
+        serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&new_card).unwrap())
+            .unwrap()["public_key"]
+            .as_str()
+            .unwrap()
+            .to_string();
+    ok(&tradeseal(&ana, &["note", "with my new key"]));
+    let text = ok(&tradeseal(&org, &["log"]));
+    assert!(text.contains("with my new key  (Ana Ruiz)"), "{text}");
+    let v = ok(&tradeseal(&org, &["verify"]));
+    assert!(v.to_lowercase().contains("intact"), "{v}");
+    assert!(!ana.join("identity.age.next").exists() && !ana.join("officer.json.next").exists());
+
     // Revoked: her desk records nothing more, the list says so, the ledger verifies.
     ok(&tradeseal(
         &org,

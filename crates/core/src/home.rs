@@ -243,7 +243,109 @@ impl Home {
     fn team_ledger(&self, url: &str) -> Result<Ledger> {
         let conn = tradeseal_log::db::Conn::postgres(url)?;
         let label = tradeseal_log::db::store_label(url);
-        self.check_ledger_key(Ledger::open_v2(conn, Path::new(&label))?)
+        let l = self.check_ledger_key(Ledger::open_v2(conn, Path::new(&label))?)?;
+        self.recover_officer_rotation(&l)?;
+        Ok(l)
+    }
+
+    /// Replaces this officer's key (ledger.md §8.2 `officer.rotate`): unlocks the old key
+    /// with `passphrase`, makes the new one from `seed` (32 random bytes from the caller),
+    /// commits the hand-over (the new key's signature over it, committed by the old key),
+    /// and replaces the key file (encrypted with the same passphrase) and officer.json.
+    /// Returns the hand-over's entry number.
+    ///
+    /// Crash-safe as the organisation's rotation: the new key and card are written beside
+    /// the old ones first (`*.next`), then the ledger commits, then they are renamed into
+    /// place; the next opening of the team ledger finishes or drops an interrupted one by
+    /// what the ledger says.
+    pub fn rotate_officer_key(
+        &mut self,
+        passphrase: &str,
+        seed: [u8; 32],
+        now: Timestamp,
+        kdf_log_n: u8,
+    ) -> Result<u64> {
+        let Some(officer) = self.officer.clone() else {
+            return Err(Error::invalid(
+                "key",
+                "this desk is not an officer's: the organisation's key is rotated with `tradeseal key rotate`",
+            ));
+        };
+        let old = self.unlock(passphrase)?;
+        let mut ledger = self.ledger()?;
+        let new_key = SigningKey::from_bytes(&seed);
+        let new_pk = PublicKey::of(&new_key);
+        let card =
+            crate::commit::OfficerCard::new(&officer.origin, &officer.org, &officer.name, &new_pk);
+        let message = tradeseal_log::commit::officer_rotate_message(
+            &officer.origin,
+            &old.public_key(),
+            &new_pk,
+        );
+        let signature = crate::signature::sign(&new_key, &message);
+        let sealed = identity::encrypt_seed(&seed, passphrase, kdf_log_n)?;
+        let (key_next, officer_next) = officer_next_files(&self.path);
+        write_synced(&key_next, &sealed)?;
+        let json = serde_json::to_vec_pretty(&card).expect("a card serialises");
+        write_synced(&officer_next, &json)?;
+        let committed = ledger
+            .v2()
+            .ok_or_else(|| Error::invalid("ledger", "an officer's desk writes a team ledger"))
+            .and_then(|l| {
+                l.rotate_officer(&old.key, now, &card, &signature)
+                    .map_err(Into::into)
+            });
+        let c = match committed {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = fs::remove_file(&key_next);
+                let _ = fs::remove_file(&officer_next);
+                return Err(e);
+            }
+        };
+        fs::rename(&key_next, self.path.join(KEY_FILE)).map_err(|e| write_error(&self.path, e))?;
+        fs::rename(&officer_next, self.path.join(OFFICER_FILE))
+            .map_err(|e| write_error(&self.path, e))?;
+        self.officer = Some(card);
+        Ok(c.start)
+    }
+
+    /// After an interrupted officer key rotation: if the team ledger enrolled the new
+    /// card's key, move the new files into place (this desk is that key's now); if not,
+    /// remove them.
+    fn recover_officer_rotation(&self, l: &Ledger) -> Result<()> {
+        use tradeseal_log::db::Sql;
+        let (key_next, officer_next) = officer_next_files(&self.path);
+        if !key_next.exists() && !officer_next.exists() {
+            return Ok(());
+        }
+        let next = fs::read(&officer_next)
+            .ok()
+            .and_then(|b| serde_json::from_slice::<crate::commit::OfficerCard>(&b).ok())
+            .and_then(|c| PublicKey::from_hex(&c.public_key));
+        let enrolled = match &next {
+            Some(k) => l
+                .sql()
+                .query_one(
+                    "SELECT 1 FROM officers WHERE key = ?1",
+                    tradeseal_log::sql_params![k.to_bytes().to_vec()],
+                )?
+                .is_some(),
+            None => false,
+        };
+        if enrolled && key_next.exists() {
+            fs::rename(&key_next, self.path.join(KEY_FILE))
+                .map_err(|e| write_error(&self.path, e))?;
+            fs::rename(&officer_next, self.path.join(OFFICER_FILE))
+                .map_err(|e| write_error(&self.path, e))?;
+            return Err(Error::invalid(
+                "key",
+                "this desk's officer key was replaced by a rotation that had not finished: it is finished now; run the command again",
+            ));
+        }
+        let _ = fs::remove_file(&key_next);
+        let _ = fs::remove_file(&officer_next);
+        Ok(())
     }
 
     /// Whether a home exists at `path` (used by the app's first-run screen).
@@ -303,10 +405,16 @@ impl Home {
         now: Timestamp,
         kdf_log_n: u8,
     ) -> Result<u64> {
-        if self.officer.is_some() || self.store().is_some() {
+        if self.officer.is_some() {
             return Err(Error::invalid(
                 "key",
-                "a team's keys are rotated in the team ledger (officer.rotate, key.rotate), which this TradeSeal does not do yet: revoke the officer's key and enrol a new one",
+                "this desk is an officer's: its key is replaced with `tradeseal officer rotate`",
+            ));
+        }
+        if self.store().is_some() {
+            return Err(Error::invalid(
+                "key",
+                "a team ledger's organisation key is handed over with key.rotate, which this TradeSeal does not do yet",
             ));
         }
         let old = self.unlock(passphrase)?;
@@ -432,6 +540,13 @@ fn create_whole<T>(path: &Path, fill: impl FnOnce(&Path) -> Result<T>) -> Result
         let _ = fs::remove_dir_all(&staging);
     }
     placed
+}
+
+fn officer_next_files(home: &Path) -> (PathBuf, PathBuf) {
+    (
+        home.join(format!("{KEY_FILE}.next")),
+        home.join(format!("{OFFICER_FILE}.next")),
+    )
 }
 
 fn next_files(home: &Path) -> (PathBuf, PathBuf) {

@@ -1060,3 +1060,79 @@ fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
     let err = store::export(&l, home.card(), &d.id, None, &[]).unwrap_err();
     assert!(err.to_string().contains("officer"), "{err}");
 }
+
+#[test]
+fn an_interrupted_officer_key_rotation_is_finished_or_dropped_by_what_the_ledger_says() {
+    use tradeseal_core::home::Home;
+    let (dir, home, org) = new_home();
+    let url = tradeseal_log::throwaway::database();
+    tradeseal_core::team::init(&home, &org, &url).unwrap();
+    let desk = dir.path().join("ana");
+    let (ana, card) =
+        tradeseal_core::team::join(&desk, &url, "Ana Ruiz", [0x22; 32], crate::PASS, 10).unwrap();
+    let mut l = Home::open(home.path()).unwrap().ledger().unwrap();
+    tradeseal_core::team::add_officer(
+        &mut l,
+        &org,
+        t(1),
+        &serde_json::to_string(&card).unwrap(),
+        tradeseal_core::store::Role::Officer,
+    )
+    .unwrap();
+    // Interrupted before the commit: files of a key the ledger never enrolled are dropped.
+    let stray = tradeseal_core::commit::OfficerCard::new(
+        &card.origin,
+        &card.org,
+        "Ana Ruiz",
+        &tradeseal_core::signature::PublicKey::of(&ed25519_dalek::SigningKey::from_bytes(
+            &[0x44; 32],
+        )),
+    );
+    std::fs::write(desk.join("identity.age.next"), b"not a key").unwrap();
+    std::fs::write(
+        desk.join("officer.json.next"),
+        serde_json::to_vec(&stray).unwrap(),
+    )
+    .unwrap();
+    ana.ledger().unwrap();
+    assert!(!desk.join("identity.age.next").exists() && !desk.join("officer.json.next").exists());
+    // Interrupted after the commit: the ledger enrolled the new key, so the new files
+    // go into place and the desk is that key's.
+    let mut ana = Home::open(&desk).unwrap();
+    let seq = ana
+        .rotate_officer_key(crate::PASS, [0x23; 32], t(2), 10)
+        .unwrap();
+    let new_card = ana.officer().unwrap().clone();
+    assert_ne!(new_card.public_key, card.public_key);
+    assert!(seq > 0);
+    let signer = ana.unlock(crate::PASS).unwrap();
+    assert_eq!(signer.public_key().to_hex(), new_card.public_key);
+    let mut l = ana.ledger().unwrap();
+    l.append(&signer, t(3), &[NewEntry::note("new key").unwrap()])
+        .unwrap();
+    // (Simulated: the rename after the commit did not happen.)
+    let (key_now, officer_now) = (
+        std::fs::read(desk.join("identity.age")).unwrap(),
+        std::fs::read(desk.join("officer.json")).unwrap(),
+    );
+    std::fs::write(desk.join("identity.age.next"), &key_now).unwrap();
+    std::fs::write(desk.join("officer.json.next"), &officer_now).unwrap();
+    std::fs::write(
+        desk.join("officer.json"),
+        serde_json::to_vec(&card).unwrap(),
+    )
+    .unwrap();
+    let reopened = Home::open(&desk).unwrap();
+    let e = reopened.ledger().err().expect("finished, and said so");
+    assert!(e.to_string().contains("finished now"), "{e}");
+    let reopened = Home::open(&desk).unwrap();
+    assert_eq!(reopened.officer().unwrap().public_key, new_card.public_key);
+    let r =
+        tradeseal_core::verify::verify(&reopened.ledger().unwrap(), None, &mut |_, _| {}).unwrap();
+    assert_eq!(
+        r.verdict,
+        tradeseal_core::verify::Verdict::Intact,
+        "{:?}",
+        r.findings
+    );
+}
