@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks tests/vectors/ledger/v1.json and v2.json independently of the Rust code.
+"""Checks tests/vectors/ledger/v1.json, v2.json and v2-rotate.json independently of the Rust code.
 v1: bodies hash to the entry hashes, entries link, leaf hashes and the RFC 9162 root, the
 signed messages, and every Ed25519 signature and the checkpoint note. v2: bodies, the
 commits tiling the ledger with their range roots, roots and signed notes, attribution
@@ -44,6 +44,7 @@ blob = base64.b64decode(blob)
 assert name == doc["origin"] and blob[:4] == sha(name.encode() + b"\n\x01" + pk)[:4]
 assert doc["origin"] == "tradeseal/" + sha(b"tradeseal/v1/origin\x00" + pk)[:8].hex()
 try:
+    from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 except ImportError:
     # A check that cannot run must not pass: the signatures are half of what it checks.
@@ -179,5 +180,71 @@ assert refused(lambda: open_commit(bad["note-altered"]["note"], officer_pk)) == 
 extra = bad["multiproof-extra-hash"]
 assert multiproof_root(len(leaves2), [(i, leaves2[i]) for i in extra["indices"]], [bytes.fromhex(h) for h in extra["proof"]]) is None
 
+# officer.rotate (ledger.md §8.2), v2-rotate.json: replay the officer set; the hand-over
+# needs the new card whole and of this ledger and the new key's signature over
+# "tradeseal/v2/officer-rotate" || 0x00 || SHA-256(origin || 0x00 || old || new); the
+# old key commits nothing after it.
+rot = json.load(open(os.path.join(os.path.dirname(__file__), "v2-rotate.json"), encoding="utf-8"))
+assert rot["origin"] == origin and rot["org_public_key"] == org_pk.hex()
+
+def rotation_checks(p, old):
+    """The new key of an officer.rotate payload committed by `old`, if it checks."""
+    new_card = p["new_card"]
+    new = bytes.fromhex(new_card["public_key"])
+    assert new_card["origin"] == origin and new_card["fingerprint"] == fingerprint(new), "officer-entry-invalid"
+    msg = b"tradeseal/v2/officer-rotate\x00" + sha(origin.encode() + b"\x00" + old + new)
+    assert msg.hex() == rot["rotate_message_hex"]
+    try:
+        Ed25519PublicKey.from_public_bytes(new).verify(bytes.fromhex(p["new_signature"]), msg)
+    except InvalidSignature:
+        raise AssertionError("officer-entry-invalid")
+    return new
+
+def replay(entry_bodies):
+    rbodies, rleaves = [], []
+    for i, text in enumerate(entry_bodies):
+        body, h, leaf = v2_body({"body": text}, i)
+        assert body["seq"] == i, i
+        rbodies.append(body)
+        rleaves.append(leaf)
+    active, retired, head, end = set(), set(), None, 0
+    for c_json in rot["commits"]:
+        author = bytes.fromhex(c_json["author"])
+        c = open_commit(c_json["note"], author)
+        assert c["start"] == end, "commit-gap"
+        assert author not in retired, "officer-revoked"
+        check_commit(c, author, rbodies, rleaves, {org_pk}, active)
+        for i in range(c["start"], c["end"]):
+            b = rbodies[i]
+            p = b["payload"]
+            if b["kind"] in ("officer.add", "officer.rotate"):
+                assert p["after"] == head, "officer-entry-invalid"
+                head = i
+            if b["kind"] == "officer.add":
+                assert author == org_pk, "not-an-admin"
+                active.add(bytes.fromhex(p["card"]["public_key"]))
+            elif b["kind"] == "officer.rotate":
+                assert author in active, "officer-entry-invalid"
+                new = rotation_checks(p, author)
+                active.discard(author)
+                retired.add(author)
+                active.add(new)
+        assert c["set"] == head, "officer-set-mismatch"
+        end = c["end"]
+    assert end == len(rbodies)
+    return rbodies
+
+rbodies = replay([e["body"] for e in rot["entries"]])
+assert [b["kind"] for b in rbodies] == ["officer.add", "note", "officer.rotate", "note"]
+# The hand-over's signature altered: refused by the rotation's own check (and the whole
+# replay refuses it too, its entry no longer giving the signed roots).
+altered = json.loads(rot["mutated"]["rotation-signature-altered"])
+old_key = bytes.fromhex(rbodies[2]["author"])
+assert refused(lambda: rotation_checks(altered["payload"], old_key)) == "officer-entry-invalid"
+entries_altered = [e["body"] for e in rot["entries"]]
+entries_altered[2] = rot["mutated"]["rotation-signature-altered"]
+assert refused(lambda: replay(entries_altered)) is not None
+
 print("ledger vectors: v1 hashes, links, tree, checkpoint and all signatures OK; "
-      "v2 bodies, commits, officer set, multiproofs and all signatures OK, its forgeries refused")
+      "v2 bodies, commits, officer set, multiproofs and all signatures OK, its forgeries refused; "
+      "an officer's key rotation replayed, its altered hand-over refused")

@@ -279,3 +279,91 @@ fn ledger_v2_vectors_are_reproduced_exactly() {
         "the ledger v2 vectors changed: bless them only while v2 is unreleased"
     );
 }
+
+/// `officer.rotate` (docs/spec/ledger.md §8.2): the organisation (seed 0x11) enrols Ana
+/// (0x22), she commits a note, hands her role to a new key of hers (0x23), which commits
+/// a note; written by the store on SQLite (the clock handed in). Checked by
+/// tests/vectors/ledger/check.py, which also refuses the altered hand-over.
+#[test]
+fn ledger_v2_officer_rotation_vector_is_current() {
+    use tradeseal_core::commit::OfficerCard;
+    use tradeseal_log::store::{Ledger, NewEntry, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("l.sqlite");
+    let org = ed25519_dalek::SigningKey::from_bytes(&[0x11; 32]);
+    let (ana, ana2) = (
+        ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]),
+        ed25519_dalek::SigningKey::from_bytes(&[0x23; 32]),
+    );
+    let t = |i: i64| Timestamp::from_unix_millis(1_795_000_000_000 + i * 60_000).unwrap();
+    let mut l = Ledger::create(
+        tradeseal_core::db::Conn::sqlite(&file).unwrap(),
+        &PublicKey::of(&org),
+    )
+    .unwrap();
+    let origin = l.origin().to_string();
+    let card = |k: &ed25519_dalek::SigningKey| {
+        OfficerCard::new(
+            &origin,
+            "Acme Coffee Importers",
+            "Ana Ruiz",
+            &PublicKey::of(k),
+        )
+    };
+    let note = |text: &str| NewEntry {
+        kind: "note".into(),
+        payload: canonical_payload(&NotePayload::new(text).unwrap()).unwrap(),
+    };
+    l.add_officer(&org, t(0), &card(&ana), Role::Officer)
+        .unwrap();
+    l.commit(&ana, t(1), &[note("with the old key")]).unwrap();
+    let message = tradeseal_log::commit::officer_rotate_message(
+        &origin,
+        &PublicKey::of(&ana),
+        &PublicKey::of(&ana2),
+    );
+    let signature = tradeseal_core::signature::sign(&ana2, &message);
+    l.rotate_officer(&ana, t(2), &card(&ana2), &signature)
+        .unwrap();
+    l.commit(&ana2, t(3), &[note("with the new key")]).unwrap();
+    assert!(l.verify().unwrap().intact());
+    use tradeseal_core::db::Sql;
+    let entries: Vec<serde_json::Value> = l
+        .conn()
+        .query("SELECT seq, kind, time_ms, author, payload FROM entries ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body = tradeseal_core::entry::BodyV2 {
+                seq: r.int(0).unwrap() as u64,
+                kind: r.text(1).unwrap(),
+                time: Timestamp::from_unix_millis(r.int(2).unwrap()).unwrap(),
+                author: r.blob(3).unwrap().try_into().unwrap(),
+                payload: r.text(4).unwrap(),
+            };
+            json!({"body": String::from_utf8(body.to_bytes()).unwrap(), "entry_hash": body.hash().to_hex()})
+        })
+        .collect();
+    let commits: Vec<serde_json::Value> = l
+        .conn()
+        .query("SELECT start, end_size, author, note FROM commits ORDER BY end_size", &[])
+        .unwrap()
+        .iter()
+        .map(|r| json!({"start": r.int(0).unwrap(), "end": r.int(1).unwrap(), "author": hex::encode(r.blob(2).unwrap()), "note": r.text(3).unwrap()}))
+        .collect();
+    let rotate = entries[2]["body"].as_str().unwrap();
+    let i = rotate.find("\"new_signature\":\"").unwrap() + 17;
+    let flipped = if &rotate[i..i + 1] == "0" { "1" } else { "0" };
+    crate::vector_is_current(
+        "tests/vectors/ledger/v2-rotate.json",
+        &json!({
+            "description": "TradeSeal ledger format v2, officer.rotate (ledger.md §8.2): the organisation key (seed 0x11 x 32) enrols Ana (seed 0x22 x 32) in commit 0; her note is commit 1; she hands her role to her new key (seed 0x23 x 32) in commit 2, committed by the old key with the new key's signature over SHA-256(origin || 0x00 || old || new) in the context tradeseal/v2/officer-rotate; the new key's note is commit 3",
+            "origin": origin,
+            "org_public_key": PublicKey::of(&org).to_hex(),
+            "rotate_message_hex": hex::encode(&message),
+            "entries": entries,
+            "commits": commits,
+            "mutated": {"rotation-signature-altered": format!("{}{flipped}{}", &rotate[..i], &rotate[i + 1..])},
+        }),
+    );
+}
