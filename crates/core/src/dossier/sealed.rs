@@ -411,27 +411,8 @@ pub fn verify_qr(text: &str) -> Result<QrSeal> {
         return Err(bad("it has the wrong number of parts"));
     }
     // One text a seal: decimal digits as written, no sign, no leading zero.
-    let num = |s: &str| {
-        Some(s)
-            .filter(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
-            .filter(|s| s.len() == 1 || !s.starts_with('0'))
-            .and_then(|s| s.parse::<u64>().ok())
-            .ok_or_else(|| bad("a number is malformed"))
-    };
-    let bytes = |s: &str, n: usize| -> Result<Vec<u8>> {
-        data_encoding::BASE64URL_NOPAD
-            .decode(s.as_bytes())
-            .ok()
-            .filter(|b| b.len() == n)
-            .ok_or_else(|| bad("a hash, key or signature is malformed"))
-    };
-    let (id, version, fields, seq, ms) = (
-        parts[1].to_string(),
-        u32::try_from(num(parts[2])?).map_err(|_| bad("the version is out of range"))?,
-        num(parts[3])?,
-        num(parts[4])?,
-        i64::try_from(num(parts[5])?).map_err(|_| bad("the time is out of range"))?,
-    );
+    let bytes = qr_bytes;
+    let (id, version, fields, seq, ms) = qr_head(&parts)?;
     let root = hex::encode(bytes(parts[6], 32)?);
     let prev = Hash::from_slice(&bytes(parts[7], 32)?).expect("32 bytes");
     let author: [u8; 32] = bytes(parts[8], 32)?.try_into().expect("32 bytes");
@@ -473,6 +454,31 @@ pub fn verify_qr(text: &str) -> Result<QrSeal> {
     })
 }
 
+fn qr_bad(why: &str) -> Error {
+    Error::invalid("qr", format!("not a TradeSeal dossier seal: {why}"))
+}
+
+/// `n` bytes in base64url without padding, as a seal's QR text writes them.
+fn qr_bytes(s: &str, n: usize) -> Result<Vec<u8>> {
+    data_encoding::BASE64URL_NOPAD
+        .decode(s.as_bytes())
+        .ok()
+        .filter(|b| b.len() == n)
+        .ok_or_else(|| qr_bad("a hash, key or signature is malformed"))
+}
+
+/// The parts both `TSD1` and `TSD2` begin with: id, version, fields, seq, time (ms).
+fn qr_head(parts: &[&str]) -> Result<(String, u32, u64, u64, i64)> {
+    let num = |s: &str| qr_number(s).ok_or_else(|| qr_bad("a number is malformed"));
+    Ok((
+        parts[1].to_string(),
+        u32::try_from(num(parts[2])?).map_err(|_| qr_bad("the version is out of range"))?,
+        num(parts[3])?,
+        num(parts[4])?,
+        i64::try_from(num(parts[5])?).map_err(|_| qr_bad("the time is out of range"))?,
+    ))
+}
+
 /// A decimal number as a seal's QR text writes it: digits, no sign, no leading zero.
 fn qr_number(s: &str) -> Option<u64> {
     Some(s)
@@ -490,20 +496,8 @@ fn verify_qr_v2(parts: &[&str]) -> Result<QrSeal> {
         return Err(bad("it has the wrong number of parts"));
     }
     let num = |s: &str| qr_number(s).ok_or_else(|| bad("a number is malformed"));
-    let bytes = |s: &str, n: usize| -> Result<Vec<u8>> {
-        data_encoding::BASE64URL_NOPAD
-            .decode(s.as_bytes())
-            .ok()
-            .filter(|b| b.len() == n)
-            .ok_or_else(|| bad("a hash, key or signature is malformed"))
-    };
-    let (id, version, fields, seq, ms) = (
-        parts[1].to_string(),
-        u32::try_from(num(parts[2])?).map_err(|_| bad("the version is out of range"))?,
-        num(parts[3])?,
-        num(parts[4])?,
-        i64::try_from(num(parts[5])?).map_err(|_| bad("the time is out of range"))?,
-    );
+    let bytes = qr_bytes;
+    let (id, version, fields, seq, ms) = qr_head(parts)?;
     let root = hex::encode(bytes(parts[6], 32)?);
     let author: [u8; 32] = bytes(parts[7], 32)?.try_into().expect("32 bytes");
     let origin = Some(parts[8])

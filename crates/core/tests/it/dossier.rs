@@ -1145,6 +1145,43 @@ fn uflpa_finds_a_xinjiang_node_and_a_listed_entity() {
 
 // The PDF: text read back by poppler, the seal's QR code decoded by zbar.
 
+/// The text zbar (independent of our scanner) reads from a QR code on the pages of the
+/// PDF `bytes`, rendered at 150 dpi by pdftoppm.
+fn seal_qr_on_pages(dir: &std::path::Path, bytes: &[u8]) -> Option<String> {
+    let path = dir.join("dossier.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let prefix = dir.join("page");
+    crate::card_qr::run(
+        "pdftoppm",
+        &[
+            "-r",
+            "150",
+            "-png",
+            path.to_str().unwrap(),
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let mut decoded = None;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "png") {
+            let out = std::process::Command::new("zbarimg")
+                .args(["-q", "--raw", p.to_str().unwrap()])
+                .output()
+                .unwrap();
+            if out.status.success() {
+                decoded = Some(
+                    String::from_utf8(out.stdout)
+                        .unwrap()
+                        .trim_end()
+                        .to_string(),
+                );
+            }
+        }
+    }
+    decoded
+}
+
 fn pdf_text(dir: &std::path::Path, bytes: &[u8], name: &str) -> String {
     let path = dir.join(format!("{name}.pdf"));
     std::fs::write(&path, bytes).unwrap();
@@ -1216,38 +1253,8 @@ fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
         assert!(info.contains(size), "{info}");
     }
     // The QR code on the printed page, read by zbar, verifies the seal.
-    let path = dir.path().join("dossier.pdf");
-    std::fs::write(&path, dossier_pdf(&file, PageSize::A4)).unwrap();
-    let prefix = dir.path().join("page");
-    crate::card_qr::run(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-png",
-            path.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let mut decoded = None;
-    for e in std::fs::read_dir(dir.path()).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "png") {
-            let out = std::process::Command::new("zbarimg")
-                .args(["-q", "--raw", p.to_str().unwrap()])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                decoded = Some(
-                    String::from_utf8(out.stdout)
-                        .unwrap()
-                        .trim_end()
-                        .to_string(),
-                );
-            }
-        }
-    }
-    let text = decoded.expect("a page with the seal's QR code");
+    let text = seal_qr_on_pages(dir.path(), &dossier_pdf(&file, PageSize::A4))
+        .expect("a page with the seal's QR code");
     let q = sealed::verify_qr(&text).unwrap();
     assert!(q.signature_valid);
     assert_eq!(
@@ -1936,38 +1943,8 @@ fn a_dossier_sealed_on_a_version_2_ledger_is_proven_by_its_commit_note() {
     assert!(codes.contains(&"malformed".into()), "{codes:?}");
 
     // The printed QR code (TSD2) verifies the seal offline, read by zbar.
-    let path = dir.path().join("dossier.pdf");
-    std::fs::write(&path, dossier_pdf(&full, PageSize::A4)).unwrap();
-    let prefix = dir.path().join("page");
-    crate::card_qr::run(
-        "pdftoppm",
-        &[
-            "-r",
-            "150",
-            "-png",
-            path.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let mut decoded = None;
-    for e in std::fs::read_dir(dir.path()).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "png") {
-            let out = std::process::Command::new("zbarimg")
-                .args(["-q", "--raw", p.to_str().unwrap()])
-                .output()
-                .unwrap();
-            if out.status.success() {
-                decoded = Some(
-                    String::from_utf8(out.stdout)
-                        .unwrap()
-                        .trim_end()
-                        .to_string(),
-                );
-            }
-        }
-    }
-    let qr = decoded.expect("a page with the seal's QR code");
+    let qr = seal_qr_on_pages(dir.path(), &dossier_pdf(&full, PageSize::A4))
+        .expect("a page with the seal's QR code");
     assert!(qr.starts_with("TSD2."), "{qr}");
     let q = sealed::verify_qr(&qr).unwrap();
     assert!(q.signature_valid);

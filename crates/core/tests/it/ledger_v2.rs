@@ -418,7 +418,6 @@ fn codes(r: &tradeseal_core::bundle::BundleReport) -> Vec<String> {
 #[test]
 fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
     use tradeseal_core::bundle::{self, BundleVerdict};
-    use tradeseal_core::identity::Signer;
     let (_d, home, org) = new_home();
     let (mut exported, mut receivers) = (Vec::new(), Vec::new());
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
@@ -429,21 +428,7 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
                 .unwrap();
         }
         // An officer records part of the chain, the organisation the rest.
-        let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
-        let card = tradeseal_core::commit::OfficerCard::new(
-            l.origin(),
-            &home.card().org,
-            "Ana Ruiz",
-            &tradeseal_core::signature::PublicKey::of(&ana_key),
-        );
-        l.v2()
-            .unwrap()
-            .add_officer(&org.key, t(1), &card, tradeseal_core::store::Role::Officer)
-            .unwrap();
-        let ana = Signer {
-            key: ana_key,
-            card: home.card().clone(),
-        };
+        let ana = enrol_ana(&mut l, home.card(), &org, t(1));
         let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
         let mut first = doc.clone();
         let mut rest = doc.clone();
@@ -934,26 +919,11 @@ fn a_one_desk_home_moves_into_a_team_database_whole_and_verified() {
 
 #[test]
 fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
-    use tradeseal_core::identity::Signer;
     let (_d, home, org) = new_home();
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
         let e = format!("{engine:?}");
         import_bytes(&mut l, &org, &coffee_chain()).unwrap();
-        let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
-        let card = tradeseal_core::commit::OfficerCard::new(
-            l.origin(),
-            &home.card().org,
-            "Ana Ruiz",
-            &tradeseal_core::signature::PublicKey::of(&ana_key),
-        );
-        l.v2()
-            .unwrap()
-            .add_officer(&org.key, t(1), &card, tradeseal_core::store::Role::Officer)
-            .unwrap();
-        let ana = Signer {
-            key: ana_key,
-            card: home.card().clone(),
-        };
+        let ana = enrol_ana(&mut l, home.card(), &org, t(1));
         let size = l.size().unwrap();
         let label = tradeseal_core::label::issue::issue(
             &mut l,
@@ -994,25 +964,10 @@ fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
 
 #[test]
 fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
-    use tradeseal_core::identity::Signer;
     let (_d, home, org) = new_home();
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
         let e = format!("{engine:?}");
-        let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
-        let card = tradeseal_core::commit::OfficerCard::new(
-            l.origin(),
-            &home.card().org,
-            "Ana Ruiz",
-            &tradeseal_core::signature::PublicKey::of(&ana_key),
-        );
-        l.v2()
-            .unwrap()
-            .add_officer(&org.key, t(1), &card, tradeseal_core::store::Role::Officer)
-            .unwrap();
-        let ana = Signer {
-            key: ana_key,
-            card: home.card().clone(),
-        };
+        let ana = enrol_ana(&mut l, home.card(), &org, t(1));
         let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
         let (mut first, mut rest) = (doc.clone(), doc.clone());
         let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
@@ -1036,21 +991,7 @@ fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
     // who; her seal is not exported as the organisation's (it would carry her enrolment).
     let (_dir, home, s, mut l) = crate::dossier::coffee_home();
     l.upgrade(&s, t(3)).unwrap();
-    let ana_key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
-    let card = tradeseal_core::commit::OfficerCard::new(
-        l.origin(),
-        &home.card().org,
-        "Ana Ruiz",
-        &tradeseal_core::signature::PublicKey::of(&ana_key),
-    );
-    l.v2()
-        .unwrap()
-        .add_officer(&s.key, t(3), &card, tradeseal_core::store::Role::Officer)
-        .unwrap();
-    let ana = Signer {
-        key: ana_key,
-        card: home.card().clone(),
-    };
+    let ana = enrol_ana(&mut l, home.card(), &s, t(3));
     let mut d = crate::dossier::draft_from_shipment_pub(&l);
     crate::dossier::complete(&mut d);
     store::save(&l, &d, t(4)).unwrap();
@@ -1135,4 +1076,28 @@ fn an_interrupted_officer_key_rotation_is_finished_or_dropped_by_what_the_ledger
         "{:?}",
         r.findings
     );
+}
+
+/// Ana Ruiz (seed 0x22) enrolled as an officer by `admin` at `at`; her signer.
+fn enrol_ana(
+    l: &mut Ledger,
+    org_card: &tradeseal_core::identity::IdentityCard,
+    admin: &tradeseal_core::identity::Signer,
+    at: tradeseal_core::Timestamp,
+) -> tradeseal_core::identity::Signer {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[0x22; 32]);
+    let card = tradeseal_core::commit::OfficerCard::new(
+        l.origin(),
+        &org_card.org,
+        "Ana Ruiz",
+        &tradeseal_core::signature::PublicKey::of(&key),
+    );
+    l.v2()
+        .unwrap()
+        .add_officer(&admin.key, at, &card, tradeseal_core::store::Role::Officer)
+        .unwrap();
+    tradeseal_core::identity::Signer {
+        key,
+        card: org_card.clone(),
+    }
 }
