@@ -763,28 +763,7 @@ impl Ledger {
                 )
             })?;
         let note = row.text(3)?;
-        let e = self
-            .sql()
-            .query_one(
-                "SELECT kind, time_ms, author, payload FROM entries WHERE seq = ?1",
-                sql_params![seq as i64],
-            )?
-            .ok_or_else(|| Error::NotFound {
-                what: format!("entry {seq}"),
-                hint: "run `tradeseal verify`".into(),
-            })?;
-        let body = tradeseal_log::entry::BodyV2 {
-            seq,
-            kind: e.text(0)?,
-            time: Timestamp::from_unix_millis(e.int(1)?)?,
-            author: e.blob(2)?.try_into().map_err(|_| {
-                Error::invalid(
-                    "ledger",
-                    "an author is not 32 bytes: run `tradeseal verify`",
-                )
-            })?,
-            payload: e.text(3)?,
-        };
+        let body = tradeseal_log::store::body_v2(self.sql(), seq)?;
         let leaves = self
             .sql()
             .query(

@@ -528,29 +528,7 @@ impl Ledger {
         want.dedup();
         let mut entries = Vec::with_capacity(want.len());
         for &seq in &want {
-            let r = db
-                .query_one(
-                    "SELECT kind, time_ms, author, payload FROM entries WHERE seq = ?1",
-                    sql_params![seq as i64],
-                )?
-                .ok_or_else(|| {
-                    Error::invalid(
-                        "ledger",
-                        format!("entry {seq} is missing: run `tradeseal verify`"),
-                    )
-                })?;
-            entries.push(BodyV2 {
-                seq,
-                kind: r.text(0)?,
-                time: Timestamp::from_unix_millis(r.int(1)?)?,
-                author: r.blob(2)?.try_into().map_err(|_| {
-                    Error::invalid(
-                        "ledger",
-                        "an author is not 32 bytes: run `tradeseal verify`",
-                    )
-                })?,
-                payload: r.text(3)?,
-            });
+            entries.push(body_v2(db, seq)?);
         }
         // The commits holding them, and the anchor (the latest).
         let mut commits: Vec<(u64, u64, PublicKey, String)> = Vec::new();
@@ -624,6 +602,33 @@ impl Ledger {
     pub fn verify(&self) -> Result<Report> {
         verify(&self.conn, &self.origin, &self.org, self.v2_start)
     }
+}
+
+/// The v2 body of entry `seq`, as stored.
+pub fn body_v2(db: &dyn Sql, seq: u64) -> Result<BodyV2> {
+    let r = db
+        .query_one(
+            "SELECT kind, time_ms, author, payload FROM entries WHERE seq = ?1",
+            sql_params![seq as i64],
+        )?
+        .ok_or_else(|| {
+            Error::invalid(
+                "ledger",
+                format!("entry {seq} is missing: run `tradeseal verify`"),
+            )
+        })?;
+    Ok(BodyV2 {
+        seq,
+        kind: r.text(0)?,
+        time: Timestamp::from_unix_millis(r.int(1)?)?,
+        author: r.blob(2)?.try_into().map_err(|_| {
+            Error::invalid(
+                "ledger",
+                "an author is not 32 bytes: run `tradeseal verify`",
+            )
+        })?,
+        payload: r.text(3)?,
+    })
 }
 
 /// The ledger's size: where its last commit ends (or its version 1 part, before any).
