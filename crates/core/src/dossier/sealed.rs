@@ -512,7 +512,8 @@ fn verify_qr_v2(parts: &[&str]) -> Result<QrSeal> {
     };
     let sig = bytes(parts[13], 64)?;
     let proof_text = parts[14];
-    if proof_text.len() % 43 != 0 {
+    // Sliced by bytes below: only ASCII (base64url) can be, any other text is refused.
+    if !proof_text.is_ascii() || proof_text.len() % 43 != 0 {
         return Err(bad("the proof is malformed"));
     }
     let proof = (0..proof_text.len() / 43)

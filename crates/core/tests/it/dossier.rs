@@ -1950,6 +1950,13 @@ fn a_dossier_sealed_on_a_version_2_ledger_is_proven_by_its_commit_note() {
     assert!(q.signature_valid);
     assert_eq!((q.id.as_str(), q.seq), (d.id.as_str(), seq));
     assert_eq!(q.key, s.public_key().to_hex());
+    // A proof part of other than base64url (multi-byte characters, a length not of
+    // 43-character hashes): refused as not a seal, no panic.
+    for proof in ["é".repeat(43), "A".repeat(42)] {
+        let mut p: Vec<&str> = qr.split('.').collect();
+        p[14] = &proof;
+        assert!(sealed::verify_qr(&p.join(".")).is_err(), "{proof}");
+    }
     // One character of the note's signature or of the root changed: not valid.
     let parts: Vec<&str> = qr.split('.').collect();
     for i in [6, 11, 13] {
