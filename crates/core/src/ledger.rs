@@ -936,6 +936,11 @@ impl Appender<'_> {
         for it in items {
             entry::check_kind(&it.kind)?;
         }
+        if let Inner::V2(a) = &self.inner {
+            if a.sql().engine() == tradeseal_log::db::Engine::Sqlite {
+                return self.push_row_by_row(items);
+            }
+        }
         let sql = self.sql();
         let mut outcomes = Vec::with_capacity(items.len());
         let mut fresh: Vec<&NewEntry> = Vec::with_capacity(items.len());
@@ -1009,6 +1014,87 @@ impl Appender<'_> {
         for (i, hash_id) in repeats {
             let event = index::event_id(&sql, hash_id)?.expect("the first copy was just written");
             outcomes[i] = Appended::Known { event };
+        }
+        Ok(outcomes)
+    }
+
+    /// `push` on a version 2 ledger in SQLite, where a statement costs no round trip:
+    /// each event's row is written first, unless its hash id is there already (the
+    /// unique index answers, one look-up instead of two), then the entries of the new
+    /// ones and their objects.
+    fn push_row_by_row(&mut self, items: &[NewEntry]) -> Result<Vec<Appended>> {
+        use tradeseal_log::db::Value as V;
+        let Inner::V2(a) = &mut self.inner else {
+            unreachable!("called for a version 2 ledger")
+        };
+        let next = a.next_seq();
+        let mut outcomes = Vec::with_capacity(items.len());
+        let mut fresh: Vec<&NewEntry> = Vec::with_capacity(items.len());
+        // (event row id, event) of the new events, for their objects.
+        let mut rows: Vec<(i64, &crate::epcis::EventSummary)> = Vec::with_capacity(items.len());
+        for it in items {
+            let seq = next + fresh.len() as u64;
+            if let Some(index::Record::Event(ev)) = &it.index {
+                let digest = index::digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
+                    Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
+                })?;
+                let values = [
+                    V::Int(seq as i64),
+                    V::Blob(digest),
+                    V::Text(ev.event_type.clone()),
+                    V::Int(ev.time_ms),
+                    ev.action.clone().into(),
+                    ev.biz_step.clone().into(),
+                    ev.disposition.clone().into(),
+                    ev.read_point.clone().into(),
+                    ev.biz_location.clone().into(),
+                ];
+                match a
+                    .sql()
+                    .insert_unless(index::EVENT_COLUMNS, &values, "hash")?
+                {
+                    Some(id) => rows.push((id, ev)),
+                    None => {
+                        let V::Blob(digest) = &values[1] else {
+                            unreachable!("the digest is the second value")
+                        };
+                        let event = index::event_of_digest(a.sql(), digest)?.ok_or_else(|| {
+                            Error::invalid("ledger", "an event row neither new nor there")
+                        })?;
+                        outcomes.push(Appended::Known { event });
+                        continue;
+                    }
+                }
+            }
+            outcomes.push(Appended::New {
+                seq,
+                hash: Hash::ZERO,
+            });
+            fresh.push(it);
+        }
+        let (first, hashes) = a.push_hashed(
+            fresh
+                .iter()
+                .map(|it| tradeseal_log::store::NewEntry {
+                    kind: it.kind.clone(),
+                    payload: it.payload.clone(),
+                })
+                .collect(),
+        )?;
+        debug_assert_eq!(first, next);
+        index::insert_objects(a.sql(), &rows)?;
+        for (i, it) in fresh.iter().enumerate() {
+            match &it.index {
+                Some(index::Record::Event(_)) | None => {}
+                Some(rec) => index::insert(a.sql(), first + i as u64, rec)?,
+            }
+        }
+        let mut k = 0;
+        for o in &mut outcomes {
+            if let Appended::New { hash, .. } = o {
+                *hash = hashes[k];
+                k += 1;
+            }
         }
         Ok(outcomes)
     }

@@ -169,6 +169,173 @@ pub trait Sql {
     fn query_one(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
+
+    /// Inserts rows of `width` values each (`values` row after row) into `into`
+    /// (`"table (col, …)"`); with `returning` (columns), returns them for each row, in
+    /// no promised order (return a column that tells the rows apart). PostgreSQL: multi-row statements, a few round trips for many
+    /// rows. SQLite: one prepared single-row statement run per row (no statement
+    /// journal, which a multi-row statement inside a transaction writes).
+    fn insert_rows(
+        &self,
+        into: &str,
+        width: usize,
+        values: &[Value],
+        returning: Option<&str>,
+    ) -> Result<Vec<Row>> {
+        multi_row_insert(self, into, width, values, returning)
+    }
+
+    /// Inserts one row into `into` (`"table (col, …)"`) unless it conflicts on the
+    /// unique columns `unique`; returns the new row's `id`, or `None` when a row with
+    /// the same `unique` values was there.
+    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
+        returning_insert_unless(self, into, values, unique)
+    }
+}
+
+fn returning_insert_unless<S: Sql + ?Sized>(
+    db: &S,
+    into: &str,
+    values: &[Value],
+    unique: &str,
+) -> Result<Option<i64>> {
+    let sql = format!(
+        "INSERT INTO {into} VALUES ({}) ON CONFLICT ({unique}) DO NOTHING RETURNING id",
+        placeholders(values.len())
+    );
+    db.query_one(&sql, values)?.map(|r| r.int(0)).transpose()
+}
+
+/// `?1,?2,…,?n`.
+fn placeholders(n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("?{i}"))
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// SQLite: without `RETURNING` (a trigger to SQLite, which would keep a statement
+/// journal); the new row's id is its rowid.
+fn sqlite_insert_unless(
+    c: &rusqlite::Connection,
+    into: &str,
+    values: &[Value],
+    unique: &str,
+) -> Result<Option<i64>> {
+    let mut st = c.prepare_cached(&format!(
+        "INSERT INTO {into} VALUES ({}) ON CONFLICT ({unique}) DO NOTHING",
+        placeholders(values.len())
+    ))?;
+    for (i, v) in values.iter().enumerate() {
+        st.raw_bind_parameter(i + 1, v)?;
+    }
+    Ok((st.raw_execute()? == 1).then(|| c.last_insert_rowid()))
+}
+
+/// Rows a multi-row statement carries (under PostgreSQL's 65,535 parameters).
+const ROWS_A_STATEMENT: usize = 500;
+
+fn multi_row_insert<S: Sql + ?Sized>(
+    db: &S,
+    into: &str,
+    width: usize,
+    values: &[Value],
+    returning: Option<&str>,
+) -> Result<Vec<Row>> {
+    use std::fmt::Write as _;
+    assert!(width > 0 && values.len() % width == 0, "whole rows");
+    let mut out = Vec::new();
+    for chunk in values.chunks(ROWS_A_STATEMENT * width) {
+        let n = chunk.len() / width;
+        let mut sql = format!("INSERT INTO {into} VALUES ");
+        for r in 0..n {
+            sql.push_str(if r == 0 { "(" } else { ",(" });
+            for c in 0..width {
+                if c > 0 {
+                    sql.push(',');
+                }
+                let _ = write!(sql, "?{}", r * width + c + 1);
+            }
+            sql.push(')');
+        }
+        match returning {
+            None => {
+                db.execute(&sql, chunk)?;
+            }
+            Some(cols) => {
+                let _ = write!(sql, " RETURNING {cols}");
+                let rows = db.query(&sql, chunk)?;
+                if rows.len() != n {
+                    return Err(Error::Database(format!(
+                        "{n} rows inserted into {into}, {} returned",
+                        rows.len()
+                    )));
+                }
+                out.extend(rows);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// SQLite: one cached single-row statement, its parameters bound from `values` in place.
+fn sqlite_insert_rows(
+    c: &rusqlite::Connection,
+    into: &str,
+    width: usize,
+    values: &[Value],
+    returning: Option<&str>,
+) -> Result<Vec<Row>> {
+    use std::fmt::Write as _;
+    assert!(width > 0 && values.len() % width == 0, "whole rows");
+    let mut sql = format!("INSERT INTO {into} VALUES (");
+    for i in 1..=width {
+        let _ = write!(sql, "{}?{i}", if i > 1 { "," } else { "" });
+    }
+    sql.push(')');
+    let mut st = c.prepare_cached(&sql)?;
+    // `RETURNING` is a trigger to SQLite, and a statement with a trigger keeps a
+    // statement journal: the row is read back by its rowid instead.
+    let mut back = match returning {
+        Some(cols) => {
+            let table = into.split([' ', '(']).next().unwrap_or(into);
+            Some(c.prepare_cached(&format!("SELECT {cols} FROM {table} WHERE rowid = ?1"))?)
+        }
+        None => None,
+    };
+    let mut out = Vec::with_capacity(if returning.is_some() {
+        values.len() / width
+    } else {
+        0
+    });
+    for row in values.chunks(width) {
+        for (i, v) in row.iter().enumerate() {
+            st.raw_bind_parameter(i + 1, v)?;
+        }
+        st.raw_execute()?;
+        if let Some(back) = &mut back {
+            let n = back.column_count();
+            let mut rows = back.query([c.last_insert_rowid()])?;
+            let r = rows.next()?.ok_or_else(|| {
+                Error::Database(format!("the row just inserted into {into} is not there"))
+            })?;
+            out.push(sqlite_row(r, n)?);
+        }
+    }
+    Ok(out)
+}
+
+impl rusqlite::ToSql for Value {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Value::Null => ValueRef::Null,
+            Value::Int(i) => ValueRef::Integer(*i),
+            Value::Text(s) => ValueRef::Text(s.as_bytes()),
+            Value::Blob(b) => ValueRef::Blob(b),
+            Value::Real(f) => ValueRef::Real(*f),
+        }))
+    }
 }
 
 /// A reference runs SQL as what it refers to (`&ledger.sql()` where a `&dyn Sql` is
@@ -188,6 +355,18 @@ impl<T: Sql + ?Sized> Sql for &T {
     }
     fn in_transaction(&self) -> bool {
         (**self).in_transaction()
+    }
+    fn insert_rows(
+        &self,
+        into: &str,
+        width: usize,
+        values: &[Value],
+        returning: Option<&str>,
+    ) -> Result<Vec<Row>> {
+        (**self).insert_rows(into, width, values, returning)
+    }
+    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
+        (**self).insert_unless(into, values, unique)
     }
 }
 
@@ -337,7 +516,7 @@ impl Conn {
             ));
         }
         c.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
         )?;
         Ok(Conn::Sqlite(c))
     }
@@ -504,45 +683,36 @@ fn pg_error(e: postgres::Error, config: Option<&postgres::Config>) -> Error {
     }
 }
 
-fn sqlite_params(params: &[Value]) -> Vec<rusqlite::types::Value> {
-    params
-        .iter()
-        .map(|v| match v {
-            Value::Null => rusqlite::types::Value::Null,
-            Value::Int(i) => rusqlite::types::Value::Integer(*i),
-            Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
-            Value::Blob(b) => rusqlite::types::Value::Blob(b.clone()),
-            Value::Real(f) => rusqlite::types::Value::Real(*f),
-        })
-        .collect()
-}
-
 fn sqlite_query(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
     let mut st = c.prepare_cached(sql)?;
     let n = st.column_count();
-    let mut rows = st.query(rusqlite::params_from_iter(sqlite_params(params)))?;
+    let mut rows = st.query(rusqlite::params_from_iter(params))?;
     let mut out = Vec::new();
     while let Some(r) = rows.next()? {
-        let mut row = Vec::with_capacity(n);
-        for i in 0..n {
-            row.push(match r.get_ref(i)? {
-                rusqlite::types::ValueRef::Null => Value::Null,
-                rusqlite::types::ValueRef::Integer(v) => Value::Int(v),
-                rusqlite::types::ValueRef::Text(t) => {
-                    Value::Text(String::from_utf8_lossy(t).into_owned())
-                }
-                rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
-                rusqlite::types::ValueRef::Real(f) => Value::Real(f),
-            });
-        }
-        out.push(Row(row));
+        out.push(sqlite_row(r, n)?);
     }
     Ok(out)
 }
 
+fn sqlite_row(r: &rusqlite::Row<'_>, n: usize) -> Result<Row> {
+    let mut row = Vec::with_capacity(n);
+    for i in 0..n {
+        row.push(match r.get_ref(i)? {
+            rusqlite::types::ValueRef::Null => Value::Null,
+            rusqlite::types::ValueRef::Integer(v) => Value::Int(v),
+            rusqlite::types::ValueRef::Text(t) => {
+                Value::Text(String::from_utf8_lossy(t).into_owned())
+            }
+            rusqlite::types::ValueRef::Blob(b) => Value::Blob(b.to_vec()),
+            rusqlite::types::ValueRef::Real(f) => Value::Real(f),
+        });
+    }
+    Ok(Row(row))
+}
+
 fn sqlite_execute(c: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<u64> {
     let mut st = c.prepare_cached(sql)?;
-    Ok(st.execute(rusqlite::params_from_iter(sqlite_params(params)))? as u64)
+    Ok(st.execute(rusqlite::params_from_iter(params))? as u64)
 }
 
 impl postgres::types::ToSql for Value {
@@ -693,6 +863,24 @@ impl Sql for Conn {
             Conn::Postgres(pg) => pg_batch(pg, sql),
         }
     }
+    fn insert_rows(
+        &self,
+        into: &str,
+        width: usize,
+        values: &[Value],
+        returning: Option<&str>,
+    ) -> Result<Vec<Row>> {
+        match self {
+            Conn::Sqlite(c) => sqlite_insert_rows(c, into, width, values, returning),
+            Conn::Postgres(_) => multi_row_insert(self, into, width, values, returning),
+        }
+    }
+    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
+        match self {
+            Conn::Sqlite(c) => sqlite_insert_unless(c, into, values, unique),
+            Conn::Postgres(_) => returning_insert_unless(self, into, values, unique),
+        }
+    }
 }
 
 impl Sql for Tx<'_> {
@@ -723,6 +911,24 @@ impl Sql for Tx<'_> {
             Tx::Postgres(t) => pg_batch(t.pg, sql),
         }
     }
+    fn insert_rows(
+        &self,
+        into: &str,
+        width: usize,
+        values: &[Value],
+        returning: Option<&str>,
+    ) -> Result<Vec<Row>> {
+        match self {
+            Tx::Sqlite(c) => sqlite_insert_rows(c, into, width, values, returning),
+            Tx::Postgres(_) => multi_row_insert(self, into, width, values, returning),
+        }
+    }
+    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
+        match self {
+            Tx::Sqlite(c) => sqlite_insert_unless(c, into, values, unique),
+            Tx::Postgres(_) => returning_insert_unless(self, into, values, unique),
+        }
+    }
 }
 
 impl Sql for Sqlite<'_> {
@@ -740,6 +946,18 @@ impl Sql for Sqlite<'_> {
     }
     fn batch(&self, sql: &str) -> Result<()> {
         Ok(self.0.execute_batch(sql)?)
+    }
+    fn insert_rows(
+        &self,
+        into: &str,
+        width: usize,
+        values: &[Value],
+        returning: Option<&str>,
+    ) -> Result<Vec<Row>> {
+        sqlite_insert_rows(self.0, into, width, values, returning)
+    }
+    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
+        sqlite_insert_unless(self.0, into, values, unique)
     }
 }
 

@@ -424,20 +424,39 @@ pub fn import<R: Read + Send>(
         });
         Ok(())
     };
-    let mut pending = None;
-    let info = chunked(open()?, |chunk| {
-        std::thread::scope(|s| {
-            let next = s.spawn(|| prepare(chunk, &ns, one_pass));
-            if let Some(p) = pending.take() {
-                record(p, &mut report)?;
+    // Three stages, each on a thread of its own for the whole import: the document
+    // read (`chunked`), each chunk prepared (on every core), each chunk recorded (here).
+    let doc = open()?;
+    let (ptx, prx) = std::sync::mpsc::sync_channel::<Result<Prepared>>(1);
+    let info = std::thread::scope(|s| {
+        let ns = &ns;
+        let stage = s.spawn(move || {
+            chunked(doc, |chunk| {
+                let p = prepare(chunk, ns, one_pass);
+                let failed = p.is_err();
+                // The recording side stops listening when it fails: stop reading too.
+                ptx.send(p)
+                    .map_err(|_| Error::invalid("import", "stopped"))?;
+                if failed {
+                    return Err(Error::invalid("import", "stopped"));
+                }
+                Ok(())
+            })
+        });
+        let mut failed = None;
+        for p in prx.iter() {
+            if let Err(e) = p.and_then(|p| record(p, &mut report)) {
+                failed = Some(e);
+                break;
             }
-            pending = Some(next.join().expect("preparing a chunk does not panic")?);
-            Ok(())
-        })
+        }
+        drop(prx);
+        let read = stage.join().expect("the preparing stage does not panic");
+        match failed {
+            Some(e) => Err(e),
+            None => read,
+        }
     })?;
-    if let Some(p) = pending.take() {
-        record(p, &mut report)?;
-    }
     if let Some(f) = &first {
         if info.events != f.events {
             return Err(Error::InvalidDocument {

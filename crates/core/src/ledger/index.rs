@@ -53,9 +53,18 @@ pub fn digest_of_hash_id(hash_id: &str) -> Option<Vec<u8>> {
 
 /// The row id of the recorded event with this hash id, if any (from any ledger).
 pub fn event_id(db: &dyn Sql, hash_id: &str) -> Result<Option<u64>> {
-    let Some(digest) = digest_of_hash_id(hash_id) else {
-        return Ok(None);
-    };
+    match digest_of_hash_id(hash_id) {
+        Some(digest) => event_of_digest(db, &digest),
+        None => Ok(None),
+    }
+}
+
+/// The columns of an event's row written by an append of this ledger.
+pub(crate) const EVENT_COLUMNS: &str =
+    "epcis_events (seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location)";
+
+/// The row id of the recorded event with this SHA-256 digest, if any.
+pub(crate) fn event_of_digest(db: &dyn Sql, digest: &[u8]) -> Result<Option<u64>> {
     db.query_one(
         "SELECT id FROM epcis_events WHERE hash = ?1",
         sql_params![digest],
@@ -66,23 +75,6 @@ pub fn event_id(db: &dyn Sql, hash_id: &str) -> Result<Option<u64>> {
 
 /// Rows a multi-row statement carries (under SQLite's and PostgreSQL's parameter limits).
 const BATCH: usize = 500;
-
-/// `INSERT INTO {table} VALUES (?1, …), (…)` for `rows` rows of `width` values.
-fn multi_insert(table: &str, width: usize, rows: usize, tail: &str) -> String {
-    let mut sql = format!("INSERT INTO {table} VALUES ");
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ",(" });
-        for c in 0..width {
-            if c > 0 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("?{}", r * width + c + 1));
-        }
-        sql.push(')');
-    }
-    sql.push_str(tail);
-    sql
-}
 
 /// The row ids of the recorded events among `hash_ids`, by digest: one query for many
 /// (an import's chunk), where [`event_id`] asks one at a time.
@@ -116,62 +108,62 @@ pub fn known_events(
 /// statements instead of several round trips an event (what a PostgreSQL import needs).
 pub(crate) fn insert_events(db: &dyn Sql, items: &[(u64, &EventSummary)]) -> Result<()> {
     use tradeseal_log::db::Value as V;
-    for chunk in items.chunks(BATCH) {
-        let mut params = Vec::with_capacity(chunk.len() * 9);
-        for (seq, ev) in chunk {
-            params.extend([
-                V::Int(*seq as i64),
-                V::Blob(digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
-                    crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
-                })?),
-                V::Text(ev.event_type.clone()),
-                V::Int(ev.time_ms),
-                ev.action.clone().into(),
-                ev.biz_step.clone().into(),
-                ev.disposition.clone().into(),
-                ev.read_point.clone().into(),
-                ev.biz_location.clone().into(),
+    let mut params = Vec::with_capacity(items.len() * 9);
+    for (seq, ev) in items {
+        params.extend([
+            V::Int(*seq as i64),
+            V::Blob(digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
+                crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
+            })?),
+            V::Text(ev.event_type.clone()),
+            V::Int(ev.time_ms),
+            ev.action.clone().into(),
+            ev.biz_step.clone().into(),
+            ev.disposition.clone().into(),
+            ev.read_point.clone().into(),
+            ev.biz_location.clone().into(),
+        ]);
+    }
+    // Rows come back in no promised order: matched by entry number.
+    let ids: std::collections::HashMap<i64, i64> = db
+        .insert_rows(EVENT_COLUMNS, 9, &params, Some("seq, id"))?
+        .iter()
+        .map(|r| Ok((r.int(0)?, r.int(1)?)))
+        .collect::<Result<_>>()?;
+    let rows = items
+        .iter()
+        .map(|(seq, ev)| {
+            ids.get(&(*seq as i64))
+                .map(|&id| (id, *ev))
+                .ok_or_else(|| crate::Error::invalid("ledger", "an event row was not written"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    insert_objects(db, &rows)
+}
+
+/// The objects of events whose rows are written, `(event row id, event)`.
+pub(crate) fn insert_objects(db: &dyn Sql, events: &[(i64, &EventSummary)]) -> Result<()> {
+    use tradeseal_log::db::Value as V;
+    let mut objects =
+        Vec::with_capacity(events.iter().map(|(_, ev)| ev.objects.len()).sum::<usize>() * 6);
+    for &(event, ev) in events {
+        for (n, o) in ev.objects.iter().enumerate() {
+            objects.extend([
+                V::Int(event),
+                V::Int(n as i64),
+                V::Text(o.id.clone()),
+                V::Int(o.role as u8 as i64),
+                o.quantity.into(),
+                o.uom.clone().into(),
             ]);
         }
-        let sql = multi_insert(
-            "epcis_events (seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location)",
-            9,
-            chunk.len(),
-            " RETURNING seq, id",
-        );
-        // Rows come back in no promised order: matched by entry number.
-        let ids: std::collections::HashMap<i64, i64> = db
-            .query(&sql, &params)?
-            .iter()
-            .map(|r| Ok((r.int(0)?, r.int(1)?)))
-            .collect::<Result<_>>()?;
-        let mut objects = Vec::new();
-        for (seq, ev) in chunk {
-            let event = *ids
-                .get(&(*seq as i64))
-                .ok_or_else(|| crate::Error::invalid("ledger", "an event row was not written"))?;
-            for (n, o) in ev.objects.iter().enumerate() {
-                objects.push([
-                    V::Int(event),
-                    V::Int(n as i64),
-                    V::Text(o.id.clone()),
-                    V::Int(o.role as u8 as i64),
-                    o.quantity.into(),
-                    o.uom.clone().into(),
-                ]);
-            }
-        }
-        for rows in objects.chunks(BATCH) {
-            let sql = multi_insert(
-                "epcis_objects (event, n, id, role, quantity, uom)",
-                6,
-                rows.len(),
-                "",
-            );
-            let params: Vec<V> = rows.iter().flatten().cloned().collect();
-            db.execute(&sql, &params)?;
-        }
     }
+    db.insert_rows(
+        "epcis_objects (event, n, id, role, quantity, uom)",
+        6,
+        &objects,
+        None,
+    )?;
     Ok(())
 }
 

@@ -30,6 +30,35 @@ fn ledgers(org: &tradeseal_core::signature::PublicKey) -> Vec<(Engine, Ledger, t
 }
 
 #[test]
+fn an_event_named_twice_or_recorded_before_is_recorded_once_on_both_engines() {
+    let (_d, _home, s) = new_home();
+    for (engine, mut l, _dir) in ledgers(&s.public_key()) {
+        let e = format!("{engine:?}");
+        let r = import_bytes(&mut l, &s, &coffee_chain()).unwrap();
+        // A new event twice, with a recorded one between: recorded once, the repeat and
+        // the recorded one known by their rows.
+        let mut doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+        let list = doc["epcisBody"]["eventList"].as_array_mut().unwrap();
+        let mut fresh = list[0].clone();
+        fresh["eventTime"] = "2026-05-01T00:00:00Z".into();
+        let mut repeat = fresh.clone();
+        repeat["recordTime"] = "2026-05-02T00:00:00Z".into();
+        *list = vec![fresh, list[4].clone(), repeat];
+        let twice = import_bytes(&mut l, &s, &serde_json::to_vec(&doc).unwrap()).unwrap();
+        assert_eq!((twice.events, twice.new, twice.known), (3, 1, 2), "{e}");
+        assert_eq!(twice.outcomes[0].entry, Some(10), "{e}");
+        assert!(twice.outcomes[0].event > 0, "{e}");
+        assert_eq!(twice.outcomes[1].event, r.outcomes[4].event, "{e}");
+        assert_eq!(twice.outcomes[1].entry, None, "{e}");
+        assert_eq!(twice.outcomes[2].event, twice.outcomes[0].event, "{e}");
+        assert_eq!(twice.outcomes[2].entry, None, "{e}");
+        assert_eq!(l.size().unwrap(), 11, "{e}");
+        let report = l.v2().unwrap().verify().unwrap();
+        assert!(report.intact(), "{e}: {:?}", report.findings);
+    }
+}
+
+#[test]
 fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
     let (_d, _home, s) = new_home();
     for (engine, mut l, dir) in ledgers(&s.public_key()) {
