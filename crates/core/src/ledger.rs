@@ -936,10 +936,8 @@ impl Appender<'_> {
         for it in items {
             entry::check_kind(&it.kind)?;
         }
-        if let Inner::V2(a) = &self.inner {
-            if a.sql().engine() == tradeseal_log::db::Engine::Sqlite {
-                return self.push_row_by_row(items);
-            }
+        if self.row_by_row() {
+            return self.push_row_by_row(items.to_vec()).map(|(o, _)| o);
         }
         let sql = self.sql();
         let mut outcomes = Vec::with_capacity(items.len());
@@ -1018,21 +1016,42 @@ impl Appender<'_> {
         Ok(outcomes)
     }
 
-    /// `push` on a version 2 ledger in SQLite, where a statement costs no round trip:
-    /// each event's row is written first, unless its hash id is there already (the
-    /// unique index answers, one look-up instead of two), then the entries of the new
-    /// ones and their objects.
-    fn push_row_by_row(&mut self, items: &[NewEntry]) -> Result<Vec<Appended>> {
+    /// As [`Appender::push`], taking the items (an import's chunks: their payloads are
+    /// moved into the entries, not copied); gives back what remains of them (their
+    /// query-table records), for the caller to free where it costs the writer nothing.
+    pub fn push_owned(&mut self, items: Vec<NewEntry>) -> Result<(Vec<Appended>, Vec<NewEntry>)> {
+        if self.row_by_row() {
+            return self.push_row_by_row(items);
+        }
+        let outcomes = self.push(&items)?;
+        Ok((outcomes, items))
+    }
+
+    /// A version 2 ledger in SQLite, where a statement costs no round trip.
+    fn row_by_row(&self) -> bool {
+        matches!(&self.inner, Inner::V2(a) if a.sql().engine() == tradeseal_log::db::Engine::Sqlite)
+    }
+
+    /// `push` on a version 2 ledger in SQLite: each event's row is written first,
+    /// unless its hash id is there already (the unique index answers, one look-up
+    /// instead of two), then the entries of the new ones and their objects.
+    fn push_row_by_row(
+        &mut self,
+        mut items: Vec<NewEntry>,
+    ) -> Result<(Vec<Appended>, Vec<NewEntry>)> {
+        for it in &items {
+            entry::check_kind(&it.kind)?;
+        }
         use tradeseal_log::db::Value as V;
         let Inner::V2(a) = &mut self.inner else {
             unreachable!("called for a version 2 ledger")
         };
         let next = a.next_seq();
         let mut outcomes = Vec::with_capacity(items.len());
-        let mut fresh: Vec<&NewEntry> = Vec::with_capacity(items.len());
-        // (event row id, event) of the new events, for their objects.
-        let mut rows: Vec<(i64, &crate::epcis::EventSummary)> = Vec::with_capacity(items.len());
-        for it in items {
+        // Indexes into `items` of the new ones, and the row ids of new events.
+        let mut fresh: Vec<usize> = Vec::with_capacity(items.len());
+        let mut rows: Vec<Option<i64>> = Vec::with_capacity(items.len());
+        for (i, it) in items.iter().enumerate() {
             let seq = next + fresh.len() as u64;
             if let Some(index::Record::Event(ev)) = &it.index {
                 let digest = index::digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
@@ -1053,7 +1072,7 @@ impl Appender<'_> {
                     .sql()
                     .insert_unless(index::EVENT_COLUMNS, &values, "hash")?
                 {
-                    Some(id) => rows.push((id, ev)),
+                    Some(id) => rows.push(Some(id)),
                     None => {
                         let V::Blob(digest) = &values[1] else {
                             unreachable!("the digest is the second value")
@@ -1065,30 +1084,34 @@ impl Appender<'_> {
                         continue;
                     }
                 }
+            } else {
+                rows.push(None);
             }
             outcomes.push(Appended::New {
                 seq,
                 hash: Hash::ZERO,
             });
-            fresh.push(it);
+            fresh.push(i);
         }
         let (first, hashes) = a.push_hashed(
             fresh
                 .iter()
-                .map(|it| tradeseal_log::store::NewEntry {
-                    kind: it.kind.clone(),
-                    payload: it.payload.clone(),
+                .map(|&i| tradeseal_log::store::NewEntry {
+                    kind: std::mem::take(&mut items[i].kind),
+                    payload: std::mem::take(&mut items[i].payload),
                 })
                 .collect(),
         )?;
         debug_assert_eq!(first, next);
-        index::insert_objects(a.sql(), &rows)?;
-        for (i, it) in fresh.iter().enumerate() {
-            match &it.index {
-                Some(index::Record::Event(_)) | None => {}
-                Some(rec) => index::insert(a.sql(), first + i as u64, rec)?,
+        let mut objects = Vec::with_capacity(fresh.len());
+        for (k, (&i, row)) in fresh.iter().zip(&rows).enumerate() {
+            match (&items[i].index, row) {
+                (Some(index::Record::Event(ev)), Some(id)) => objects.push((*id, &**ev)),
+                (Some(index::Record::Event(_)), None) | (None, _) => {}
+                (Some(rec), _) => index::insert(a.sql(), first + k as u64, rec)?,
             }
         }
+        index::insert_objects(a.sql(), &objects)?;
         let mut k = 0;
         for o in &mut outcomes {
             if let Appended::New { hash, .. } = o {
@@ -1096,7 +1119,7 @@ impl Appender<'_> {
                 k += 1;
             }
         }
-        Ok(outcomes)
+        Ok((outcomes, items))
     }
 
     /// The number the next entry pushed gets.

@@ -516,7 +516,7 @@ impl Conn {
             ));
         }
         c.execute_batch(
-            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+            "PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -65536;",
         )?;
         Ok(Conn::Sqlite(c))
     }

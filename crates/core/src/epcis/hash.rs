@@ -12,6 +12,7 @@
 use super::normalise::canonical_value;
 use crate::hash::Hash;
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// Namespace prefixes a document declares in its `@context` (`"example": "https://…/"`).
@@ -61,23 +62,23 @@ impl Namespaces {
         })
     }
 
-    fn key(&self, key: &str) -> String {
+    fn key<'a>(&self, key: &'a str) -> Cow<'a, str> {
         match key.split_once(':') {
             Some((p, rest)) => match self.uri(p) {
-                Some(uri) => format!("{{{uri}}}{rest}"),
-                None => key.to_string(),
+                Some(uri) => format!("{{{uri}}}{rest}").into(),
+                None => key.into(),
             },
-            None => key.to_string(),
+            None => key.into(),
         }
     }
 
-    fn value(&self, value: &str) -> String {
+    fn value<'a>(&self, value: &'a str) -> Cow<'a, str> {
         match value.split_once(':') {
             Some((p, rest)) => match self.uri(p) {
-                Some(uri) => format!("{uri}{rest}"),
-                None => value.to_string(),
+                Some(uri) => format!("{uri}{rest}").into(),
+                None => value.into(),
             },
-            None => value.to_string(),
+            None => value.into(),
         }
     }
 }
@@ -116,13 +117,13 @@ pub fn hash_id_of_prehash(prehash: &str) -> String {
 /// The canonical pre-hash string of `event`.
 pub fn prehash(event: &Value, ns: &Namespaces) -> String {
     let event_type = event.get("type").and_then(Value::as_str).unwrap_or("");
-    let mut root = correct(build_one("", event, "", ns));
+    let mut root = correct(build_one(Cow::Borrowed(""), event, "", ns));
     let mut out = format!("eventType={event_type}");
     out.push_str(&ordered(&mut root.children, EVENT_ORDER));
-    let rest: Vec<Item> = root
+    let rest: Vec<Item<'_>> = root
         .children
         .into_iter()
-        .filter(|i| !matches!(i, Item::Node(n) if IGNORED.contains(&n.name.as_str())))
+        .filter(|i| !matches!(i, Item::Node(n) if IGNORED.contains(&n.name.as_ref())))
         .collect();
     out.push_str(&generic(&rest));
     out
@@ -256,24 +257,30 @@ const EVENT_ORDER: &[Spec] = &[
     },
 ];
 
+/// A field of the event as the reference tool sees it; names and texts borrow from the
+/// event wherever they are written as they stand (most of them).
 #[derive(Clone, Debug)]
-struct Node {
-    name: String,
-    text: String,
-    children: Vec<Item>,
+struct Node<'a> {
+    name: Cow<'a, str>,
+    text: Cow<'a, str>,
+    children: Vec<Item<'a>>,
 }
 
 #[derive(Clone, Debug)]
-enum Item {
-    Node(Node),
+enum Item<'a> {
+    Node(Node<'a>),
     /// A `bizTransactionList`/`sourceList`/`destinationList` member: its type, then its value.
-    Pair(Vec<Node>),
+    Pair(Vec<Node<'a>>),
 }
 
-fn node(name: &str, text: String, children: Vec<Item>) -> Node {
+fn node<'a>(
+    name: impl Into<Cow<'a, str>>,
+    text: impl Into<Cow<'a, str>>,
+    children: Vec<Item<'a>>,
+) -> Node<'a> {
     Node {
-        name: name.to_string(),
-        text,
+        name: name.into(),
+        text: text.into(),
         children,
     }
 }
@@ -295,43 +302,50 @@ fn vocabulary_prefix(parent: &str, key: &str) -> Option<&'static str> {
     })
 }
 
-fn scalar_text(v: &Value) -> String {
+fn scalar_text(v: &Value) -> Cow<'_, str> {
     match v {
-        Value::String(s) => s.clone(),
+        Value::String(s) => s.as_str().into(),
         Value::Number(n) => match n.as_f64() {
-            Some(f) if !(n.is_i64() || n.is_u64()) => super::normalise::format_number(f),
-            _ => n.to_string(),
+            Some(f) if !(n.is_i64() || n.is_u64()) => super::normalise::format_number(f).into(),
+            _ => n.to_string().into(),
         },
         // As written in JSON and in XML (GS1's tool writes Python's `True` for JSON only).
         Value::Bool(true) => "true".into(),
         Value::Bool(false) => "false".into(),
         Value::Null => "None".into(),
-        _ => String::new(),
+        _ => "".into(),
     }
 }
 
 /// The nodes a member `key: v` of an object with key `parent` becomes (one per element of
 /// an array).
-fn build(key: &str, v: &Value, parent: &str, ns: &Namespaces) -> Vec<Node> {
+fn build<'a>(
+    key: &Cow<'a, str>,
+    v: &'a Value,
+    parent: &str,
+    ns: &Namespaces,
+    out: &mut Vec<Item<'a>>,
+) {
     match v {
-        Value::Array(items) => items
-            .iter()
-            .map(|it| match it {
-                Value::Array(inner) => {
-                    let children = inner
-                        .iter()
-                        .map(|x| Item::Node(build_one("", x, key, ns)))
-                        .collect();
-                    node(key, String::new(), children)
-                }
-                _ => build_one(key, it, parent, ns),
-            })
-            .collect(),
-        _ => vec![build_one(key, v, parent, ns)],
+        Value::Array(items) => {
+            for it in items {
+                out.push(Item::Node(match it {
+                    Value::Array(inner) => {
+                        let children = inner
+                            .iter()
+                            .map(|x| Item::Node(build_one(Cow::Borrowed(""), x, key, ns)))
+                            .collect();
+                        node(key.clone(), "", children)
+                    }
+                    _ => build_one(key.clone(), it, parent, ns),
+                }));
+            }
+        }
+        _ => out.push(Item::Node(build_one(key.clone(), v, parent, ns))),
     }
 }
 
-fn build_one(key: &str, v: &Value, parent: &str, ns: &Namespaces) -> Node {
+fn build_one<'a>(key: Cow<'a, str>, v: &'a Value, parent: &str, ns: &Namespaces) -> Node<'a> {
     match v {
         Value::Object(m) => {
             let text = m.get("#text").map(scalar_text).unwrap_or_default();
@@ -342,17 +356,15 @@ fn build_one(key: &str, v: &Value, parent: &str, ns: &Namespaces) -> Node {
                     continue;
                 }
                 let name = ns.key(k);
-                for n in build(&name, val, key, ns) {
-                    children.push(Item::Node(n));
-                }
+                build(&name, val, &key, ns, &mut children);
             }
             node(key, text, children)
         }
         Value::String(s) => {
             let mut text = ns.value(s);
-            if let Some(prefix) = vocabulary_prefix(parent, key) {
+            if let Some(prefix) = vocabulary_prefix(parent, &key) {
                 if !s.contains(':') && !s.is_empty() {
-                    text = format!("{prefix}{s}");
+                    text = format!("{prefix}{s}").into();
                 }
             }
             node(key, text, vec![])
@@ -362,15 +374,18 @@ fn build_one(key: &str, v: &Value, parent: &str, ns: &Namespaces) -> Node {
 }
 
 /// Evens out the JSON and XML data models, as the reference tool does.
-fn correct(mut n: Node) -> Node {
+fn correct(mut n: Node<'_>) -> Node<'_> {
     let mut rest = Vec::new();
-    let mut lists: Vec<(String, Vec<Node>)> = Vec::new();
+    let mut lists: Vec<(Cow<'_, str>, Vec<Node<'_>>)> = Vec::new();
     let mut child_epcs = Vec::new();
     for item in std::mem::take(&mut n.children) {
         match item {
             Item::Node(c) if c.name.ends_with("List") && c.name.len() > 4 => {
-                let stem = c.name[..c.name.len() - 4].to_string();
-                let member = node(&stem, c.text, c.children);
+                let stem = match &c.name {
+                    Cow::Borrowed(b) => Cow::Borrowed(&b[..b.len() - 4]),
+                    Cow::Owned(o) => Cow::Owned(o[..o.len() - 4].to_string()),
+                };
+                let member = node(stem, c.text, c.children);
                 match lists.iter_mut().find(|(name, _)| *name == c.name) {
                     Some((_, members)) => members.push(member),
                     None => lists.push((c.name, vec![member])),
@@ -382,7 +397,7 @@ fn correct(mut n: Node) -> Node {
             other => rest.push(other),
         }
     }
-    let mut children: Vec<Item> = Vec::with_capacity(rest.len() + lists.len() + 1);
+    let mut children: Vec<Item<'_>> = Vec::with_capacity(rest.len() + lists.len() + 1);
     for item in rest {
         children.push(match item {
             Item::Node(c) => Item::Node(correct(c)),
@@ -391,10 +406,10 @@ fn correct(mut n: Node) -> Node {
     }
     for (name, members) in lists {
         if matches!(
-            name.as_str(),
+            name.as_ref(),
             "sourceList" | "destinationList" | "bizTransactionList"
         ) {
-            let value_name = &name[..name.len() - 4];
+            let value_name = name[..name.len() - 4].to_string();
             let pairs = members
                 .into_iter()
                 .map(|m| {
@@ -412,33 +427,33 @@ fn correct(mut n: Node) -> Node {
                     Item::Pair(typed.into_iter().chain(value).collect())
                 })
                 .collect();
-            children.push(Item::Node(node(&name, String::new(), pairs)));
+            children.push(Item::Node(node(name, "", pairs)));
         } else {
             let members = members
                 .into_iter()
                 .map(|m| Item::Node(correct(m)))
                 .collect();
-            children.push(Item::Node(node(&name, String::new(), members)));
+            children.push(Item::Node(node(name, "", members)));
         }
     }
     if !child_epcs.is_empty() {
-        children.push(Item::Node(node("childEPCs", String::new(), child_epcs)));
+        children.push(Item::Node(node("childEPCs", "", child_epcs)));
     }
     n.children = children;
     let quantity_element = matches!(
-        n.name.as_str(),
+        n.name.as_ref(),
         "inputQuantity" | "outputQuantity" | "childQuantity"
     ) || (n.name == "quantity" && !n.children.is_empty());
     if n.name == "inputEPC" || n.name == "outputEPC" {
-        n.name = "epc".into();
+        n.name = Cow::Borrowed("epc");
     } else if quantity_element {
-        n.name = "quantityElement".into();
+        n.name = Cow::Borrowed("quantityElement");
     }
     n
 }
 
 /// Writes the children `order` names, in that order, and removes those fully written.
-fn ordered(children: &mut Vec<Item>, order: &[Spec]) -> String {
+fn ordered(children: &mut Vec<Item<'_>>, order: &[Spec]) -> String {
     let extensions = take_extensions(children);
     let mut out = String::new();
     for spec in order {
@@ -472,7 +487,7 @@ fn ordered(children: &mut Vec<Item>, order: &[Spec]) -> String {
 
 /// User extensions (`{namespace/}name`) inside a structure go after its standard fields;
 /// at the event's top level they stay with the remaining fields.
-fn take_extensions(children: &mut Vec<Item>) -> Vec<Item> {
+fn take_extensions<'a>(children: &mut Vec<Item<'a>>) -> Vec<Item<'a>> {
     if children.len() <= 1 {
         return vec![];
     }
@@ -484,13 +499,13 @@ fn take_extensions(children: &mut Vec<Item>) -> Vec<Item> {
     }
     let is_ext =
         |i: &Item| matches!(i, Item::Node(n) if n.name.contains('{') && n.name.contains("/}"));
-    let (ext, keep): (Vec<Item>, Vec<Item>) =
+    let (ext, keep): (Vec<Item<'a>>, Vec<Item<'a>>) =
         std::mem::take(children).into_iter().partition(is_ext);
     *children = keep;
     ext
 }
 
-fn member_prehash(n: &mut Node, order: &[Spec]) -> String {
+fn member_prehash(n: &mut Node<'_>, order: &[Spec]) -> String {
     let grand = if order.is_empty() {
         String::new()
     } else {
@@ -531,7 +546,7 @@ fn member_prehash(n: &mut Node, order: &[Spec]) -> String {
     out
 }
 
-fn generic(items: &[Item]) -> String {
+fn generic(items: &[Item<'_>]) -> String {
     let mut values: Vec<String> = items
         .iter()
         .map(|item| match item {
@@ -550,7 +565,7 @@ fn generic(items: &[Item]) -> String {
         })
         .collect();
     let keep_order = items.iter().any(|i| {
-        matches!(i, Item::Node(n) if matches!(n.name.as_str(), "bizTransaction" | "source" | "destination"))
+        matches!(i, Item::Node(n) if matches!(n.name.as_ref(), "bizTransaction" | "source" | "destination"))
     });
     if values.len() > 1 && !keep_order {
         values.sort();

@@ -382,8 +382,14 @@ pub fn import<R: Read + Send>(
     }
     // While one chunk is written (and signed) here, the next is checked, hashed and
     // canonicalised on the other threads.
+    // What the writer is done with is freed on a thread of its own, which ends with the
+    // import (when `record`, holding the sender, is dropped).
+    let (spent_tx, spent_rx) = std::sync::mpsc::channel::<Vec<NewEntry>>();
+    std::thread::spawn(move || spent_rx.into_iter().for_each(drop));
     let mut record = |p: Prepared, report: &mut ImportReport| -> Result<()> {
-        let outcomes = app.push(&p.entries)?;
+        let (outcomes, spent) = app.push_owned(p.entries)?;
+        // Freed on another thread: the writer's time is the import's.
+        let _ = spent_tx.send(spent);
         for ((index, hash_id), o) in p.ids.into_iter().zip(outcomes) {
             let (event, entry) = match o {
                 Appended::New { seq, .. } => {
