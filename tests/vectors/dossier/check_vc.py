@@ -49,7 +49,9 @@ def main(path):
     assert "VerifiableCredential" in payload["type"], payload["type"]
     assert payload["issuer"]["id"] == did, "issuer is not the signing key"
     sealed = payload["credentialSubject"][0]["sealedDossier"]
-    assert sealed["format"] == "tradeseal-sealed-dossier/1", sealed["format"]
+    # Version 1 (a home's own ledger) or 2 (a ledger of signed commits): the seal names
+    # the organisation's card either way (docs/spec/dossier.md §4, §4.1).
+    assert sealed["format"] in ("tradeseal-sealed-dossier/1", "tradeseal-sealed-dossier/2"), sealed["format"]
     assert sealed["seal"]["card"]["public_key"] == raw[2:].hex(), "the seal is by another key"
     try:
         pyjwt.decode(jwt, key, algorithms=["EdDSA"], options={"verify_aud": False, "verify_exp": False, "verify_nbf": False, "verify_iat": False})

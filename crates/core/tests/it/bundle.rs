@@ -156,6 +156,10 @@ fn a_partner_trusts_revokes_and_the_verdict_follows() {
 
 #[test]
 fn attack_cases_beyond_the_vector_files_are_refused() {
+    if crate::version_1_only("version 1 bundle attack cases (rewritten for version 2 in ledger_v2)")
+    {
+        return;
+    }
     // The common cases are files in tests/vectors/bundle (see the test below).
     let (_d, _home, _s, out) = exported();
     let text = String::from_utf8(out.clone()).unwrap();
@@ -730,6 +734,9 @@ fn attack_vector_files_are_refused_with_their_codes() {
 
 #[test]
 fn a_long_verification_can_be_cancelled() {
+    if crate::version_1_only("a version 1 bundle verification") {
+        return;
+    }
     let (_d, home, s) = new_home();
     let mut l = home.ledger().unwrap();
     let notes: Vec<_> = (0..4200)
@@ -763,6 +770,9 @@ fn a_long_verification_can_be_cancelled() {
 /// without a proof says so.
 #[test]
 fn checkpoints_held_from_earlier_bundles_must_be_extended() {
+    if crate::version_1_only("version 1 bundle consistency proofs") {
+        return;
+    }
     let (_d, home, s, first) = exported();
     let (_rd, roaster, rs) = partner();
     let mut rl = roaster.ledger().unwrap();

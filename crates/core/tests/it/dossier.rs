@@ -272,19 +272,24 @@ fn sealing_refuses_errors_and_fixes_the_dossier() {
     let stored = store::get(&l, &d.id, None).unwrap();
     assert_eq!(stored.status, Status::Sealed);
     let seq = stored.seq.unwrap();
-    assert_eq!(l.entry(seq).unwrap().body.kind, "dossier.seal");
+    assert_eq!(crate::kind_and_payload(&l, seq).0, "dossier.seal");
     // Neither the API nor SQL changes a sealed dossier.
     assert!(store::save(&l, &d, t(6))
         .unwrap_err()
         .to_string()
         .contains("amend"));
-    let sql = l
-        .conn()
-        .execute("UPDATE dossiers SET body = '{}' WHERE id = ?1", [&d.id]);
+    use tradeseal_core::db::Sql;
+    let sql = l.sql().execute(
+        "UPDATE dossiers SET body = '{}' WHERE id = ?1",
+        tradeseal_log::sql_params![&d.id],
+    );
     assert!(sql.unwrap_err().to_string().contains("cannot be changed"));
     assert!(l
-        .conn()
-        .execute("DELETE FROM dossiers WHERE id = ?1", [&d.id])
+        .sql()
+        .execute(
+            "DELETE FROM dossiers WHERE id = ?1",
+            tradeseal_log::sql_params![&d.id]
+        )
         .is_err());
     assert_eq!(
         tradeseal_core::verify::verify(&l, None, &mut |_, _| {})
@@ -316,9 +321,9 @@ fn a_correction_supersedes_and_both_versions_stay() {
     assert_eq!((list.len(), list[0].version), (1, 2));
     // Both seals are entries; the later names the root it supersedes.
     let seals: Vec<String> = (0..l.size().unwrap())
-        .map(|i| l.entry(i).unwrap())
-        .filter(|e| e.body.kind == "dossier.seal")
-        .map(|e| e.body.payload)
+        .map(|i| crate::kind_and_payload(&l, i))
+        .filter(|(kind, _)| kind == "dossier.seal")
+        .map(|(_, payload)| payload)
         .collect();
     assert_eq!(seals.len(), 2);
     assert!(seals[1].contains(&v1.root.unwrap()));
@@ -441,6 +446,9 @@ fn salts_in_another_order_or_form_verify_the_general_way() {
 
 #[test]
 fn tampering_with_a_sealed_export_is_detected() {
+    if crate::version_1_only("a version 1 seal (entry signature, inclusion proof)") {
+        return;
+    }
     let (_dir, home, _s, l, d) = sealed_dossier();
     let full =
         serde_json::to_string(&store::export(&l, home.card(), &d.id, None, &[]).unwrap()).unwrap();
@@ -1892,6 +1900,9 @@ fn coordinates_keep_their_decimals_as_written() {
 
 #[test]
 fn a_dossier_sealed_on_a_version_2_ledger_is_proven_by_its_commit_note() {
+    if crate::version_1_only("upgrades a version 1 home") {
+        return;
+    }
     use tradeseal_core::dossier::pdf::dossier_pdf;
     use tradeseal_core::pdf::PageSize;
     let (dir, home, s, l, d) = sealed_dossier_v2();

@@ -322,24 +322,20 @@ fn gs1s_tool_reads_tradeseals_exports_with_the_recorded_ids() {
         .unwrap();
     }
     let rows: Vec<(u64, String, serde_json::Value)> = {
-        let mut st = l
-            .conn()
-            .prepare("SELECT v.id, e.payload FROM epcis_events v JOIN entries e ON e.seq = v.seq WHERE v.origin IS NULL ORDER BY e.seq")
-            .unwrap();
-        st.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
-        })
-        .unwrap()
-        .map(|r| {
-            let (id, payload) = r.unwrap();
-            let v: serde_json::Value = serde_json::from_str(&payload).unwrap();
-            (
-                id,
-                v["hashId"].as_str().unwrap().to_string(),
-                v["event"].clone(),
-            )
-        })
-        .collect()
+        use tradeseal_core::db::Sql;
+        l.sql()
+            .query("SELECT v.id, e.payload FROM epcis_events v JOIN entries e ON e.seq = v.seq WHERE v.origin IS NULL ORDER BY e.seq", &[])
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let v: serde_json::Value = serde_json::from_str(&r.text(1).unwrap()).unwrap();
+                (
+                    r.int(0).unwrap() as u64,
+                    v["hashId"].as_str().unwrap().to_string(),
+                    v["event"].clone(),
+                )
+            })
+            .collect()
     };
     assert!(rows.len() > 80, "{} events recorded", rows.len());
     let export = |sel: &ExportSelection, f: ExportFormat| {

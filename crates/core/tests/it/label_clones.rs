@@ -107,10 +107,11 @@ fn a_serial_seen_at_two_places_within_a_day_is_a_probable_copy() {
     );
     assert_eq!(one[1].verdict, "failed");
     // The log only grows.
-    assert!(l.conn().execute("DELETE FROM label_sightings", []).is_err());
+    use tradeseal_core::db::Sql;
+    assert!(l.sql().execute("DELETE FROM label_sightings", &[]).is_err());
     assert!(l
-        .conn()
-        .execute("UPDATE label_sightings SET place = 'x'", [])
+        .sql()
+        .execute("UPDATE label_sightings SET place = 'x'", &[])
         .is_err());
     assert_eq!(sightings::history(&l, None, 100).unwrap().len(), 6);
 }

@@ -56,6 +56,9 @@ fn appended_entries_link_verify_and_prove() {
 
 #[test]
 fn entries_chain_by_hash_and_carry_the_given_time() {
+    if crate::version_1_only("the version 1 ledger file") {
+        return;
+    }
     let (_d, home, signer) = new_home();
     let mut l = home.ledger().unwrap();
     let a = l.append(&signer, t(1), &notes(2)).unwrap();
@@ -108,6 +111,9 @@ fn another_identity_cannot_append() {
 
 #[test]
 fn two_writers_at_once_are_serialised() {
+    if crate::version_1_only("the version 1 ledger file") {
+        return;
+    }
     let (_d, home, signer) = new_home();
     let signer = std::sync::Arc::new(signer);
     let path = home.path().join("ledger.sqlite");

@@ -31,6 +31,9 @@ fn ledgers(org: &tradeseal_core::signature::PublicKey) -> Vec<(Engine, Ledger, t
 
 #[test]
 fn an_event_named_twice_or_recorded_before_is_recorded_once_on_both_engines() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     let (_d, _home, s) = new_home();
     for (engine, mut l, _dir) in ledgers(&s.public_key()) {
         let e = format!("{engine:?}");
@@ -60,6 +63,9 @@ fn an_event_named_twice_or_recorded_before_is_recorded_once_on_both_engines() {
 
 #[test]
 fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     let (_d, _home, s) = new_home();
     for (engine, mut l, dir) in ledgers(&s.public_key()) {
         let e = format!("{engine:?}");
@@ -201,6 +207,9 @@ fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
 
 #[test]
 fn a_version_2_ledger_reopens_with_its_domain_tables_and_refuses_a_v1_file() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     let (_d, home, s) = new_home();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ledger.sqlite");
@@ -265,6 +274,9 @@ fn sqlite_objects(c: &rusqlite::Connection, kind: &str) -> Vec<String> {
 
 #[test]
 fn the_domain_schemas_agree_with_the_v1_migrations_and_with_each_other() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     let (_d, home, s) = new_home();
     drop(home.ledger().unwrap());
     let v1 = rusqlite::Connection::open(home.path().join("ledger.sqlite")).unwrap();
@@ -370,6 +382,9 @@ fn many_events(n: usize) -> Vec<u8> {
 
 #[test]
 fn postgres_stopped_mid_import_records_nothing_and_the_retry_succeeds() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     use tradeseal_core::epcis::{self, ImportPhase};
     use tradeseal_core::ErrorCode;
     let pg = tradeseal_log::throwaway::Private::new();
@@ -446,6 +461,9 @@ fn codes(r: &tradeseal_core::bundle::BundleReport) -> Vec<String> {
 
 #[test]
 fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     use tradeseal_core::bundle::{self, BundleVerdict};
     let (_d, home, org) = new_home();
     let (mut exported, mut receivers) = (Vec::new(), Vec::new());
@@ -652,6 +670,9 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
 
 #[test]
 fn a_team_passes_a_partners_v2_entries_on_with_derived_proofs() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     use tradeseal_core::bundle::{self, BundleVerdict};
     use tradeseal_core::identity::Signer;
     // The exporter in Colombia (a team ledger on SQLite) and the roaster in Germany (a
@@ -752,6 +773,9 @@ fn a_team_passes_a_partners_v2_entries_on_with_derived_proofs() {
 
 #[test]
 fn bad_officer_cards_are_refused_with_the_reason_and_nothing_recorded() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     use tradeseal_core::team;
     let (_d, home, org) = new_home();
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
@@ -821,6 +845,9 @@ fn bad_officer_cards_are_refused_with_the_reason_and_nothing_recorded() {
 
 #[test]
 fn a_one_desk_home_moves_into_a_team_database_whole_and_verified() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     use tradeseal_core::home::Home;
     use tradeseal_core::migrate::migrate;
     use tradeseal_core::verify::{verify, Verdict};
@@ -948,6 +975,9 @@ fn a_one_desk_home_moves_into_a_team_database_whole_and_verified() {
 
 #[test]
 fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     let (_d, home, org) = new_home();
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
         let e = format!("{engine:?}");
@@ -993,6 +1023,9 @@ fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
 
 #[test]
 fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     let (_d, home, org) = new_home();
     for (engine, mut l, _dir) in ledgers(&org.public_key()) {
         let e = format!("{engine:?}");
@@ -1033,6 +1066,9 @@ fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
 
 #[test]
 fn an_interrupted_officer_key_rotation_is_finished_or_dropped_by_what_the_ledger_says() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
     use tradeseal_core::home::Home;
     let (dir, home, org) = new_home();
     let url = tradeseal_log::throwaway::database();

@@ -57,7 +57,49 @@ pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Ho
     )
     .unwrap();
     let signer = home.unlock(PASS).unwrap();
+    // TRADESEAL_TEST_STORE=postgres: the home writes a team ledger (version 2) in a
+    // throwaway PostgreSQL database instead of its own SQLite file.
+    #[cfg(unix)]
+    if on_postgres() {
+        tradeseal_core::team::init(&home, &signer, &tradeseal_log::throwaway::database()).unwrap();
+    }
     (dir, home, signer)
+}
+
+/// Whether homes' ledgers are team ledgers in PostgreSQL in this run
+/// (`TRADESEAL_TEST_STORE=postgres`, a second run of this suite by scripts/test.sh).
+pub fn on_postgres() -> bool {
+    cfg!(unix) && std::env::var("TRADESEAL_TEST_STORE").as_deref() == Ok("postgres")
+}
+
+/// For a test of what only a home's own version 1 ledger file has (its SQLite bytes,
+/// entry signatures, `key rotate`, version 1 formats): true, saying so, on a run whose
+/// homes write a team ledger in PostgreSQL.
+pub fn version_1_only(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("not run on a team ledger: {what}");
+    }
+    on_postgres()
+}
+
+/// For a test that makes its own ledgers (on both engines): true, saying so, on the
+/// second run, where it would only repeat itself.
+pub fn runs_once(what: &str) -> bool {
+    if on_postgres() {
+        eprintln!("run once, in the first run: {what}");
+    }
+    on_postgres()
+}
+
+/// The kind and payload of entry `seq`, in a ledger of either format.
+pub fn kind_and_payload(l: &tradeseal_core::ledger::Ledger, seq: u64) -> (String, String) {
+    if l.format() == 1 {
+        let e = l.entry(seq).unwrap();
+        (e.body.kind, e.body.payload)
+    } else {
+        let e = l.entry_in_commit(seq).unwrap();
+        (e.body.kind, e.body.payload)
+    }
 }
 
 /// A receiver's home (a broker, seed 77) holding `issuer`'s card: `"trusted"`,

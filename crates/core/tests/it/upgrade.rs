@@ -21,6 +21,9 @@ fn codes(r: &Report) -> Vec<&str> {
 
 #[test]
 fn a_version_1_home_upgrades_in_place_and_goes_on_in_version_2() {
+    if crate::version_1_only("upgrades a version 1 home") {
+        return;
+    }
     let (_d, mut home, signer) = new_home();
     let mut l = home.ledger().unwrap();
     import_bytes(&mut l, &signer, &coffee_chain()).unwrap();
@@ -135,6 +138,9 @@ fn upgraded() -> (tempfile::TempDir, Home, std::path::PathBuf, Vec<u8>) {
 
 #[test]
 fn tampering_with_either_part_of_an_upgraded_ledger_is_caught() {
+    if crate::version_1_only("upgrades a version 1 home") {
+        return;
+    }
     let (_d, _home, path, bytes) = upgraded();
     let check = |sql: &str| -> Report {
         let _ = std::fs::remove_file(path.with_extension("sqlite-wal"));
@@ -198,6 +204,9 @@ fn tampering_with_either_part_of_an_upgraded_ledger_is_caught() {
 
 #[test]
 fn an_upgrade_that_fails_half_way_leaves_the_version_1_ledger_as_it_was() {
+    if crate::version_1_only("upgrades a version 1 home") {
+        return;
+    }
     let (_d, home, signer) = new_home();
     let mut l = home.ledger().unwrap();
     l.append(&signer, t(1), &[NewEntry::note("kept").unwrap()])
@@ -217,6 +226,9 @@ fn an_upgrade_that_fails_half_way_leaves_the_version_1_ledger_as_it_was() {
 
 #[test]
 fn an_upgraded_ledger_proves_its_version_2_entries_in_a_bundle_and_names_the_older() {
+    if crate::version_1_only("upgrades a version 1 home") {
+        return;
+    }
     use tradeseal_core::bundle::{self, BundleVerdict};
     // Events recorded before the upgrade: the reason, not a broken bundle.
     let (_d, home, signer) = new_home();
