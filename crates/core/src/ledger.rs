@@ -1054,20 +1054,7 @@ impl Appender<'_> {
         for (i, it) in items.iter().enumerate() {
             let seq = next + fresh.len() as u64;
             if let Some(index::Record::Event(ev)) = &it.index {
-                let digest = index::digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
-                    Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
-                })?;
-                let values = [
-                    V::Int(seq as i64),
-                    V::Blob(digest),
-                    V::Text(ev.event_type.clone()),
-                    V::Int(ev.time_ms),
-                    ev.action.clone().into(),
-                    ev.biz_step.clone().into(),
-                    ev.disposition.clone().into(),
-                    ev.read_point.clone().into(),
-                    ev.biz_location.clone().into(),
-                ];
+                let values = index::event_row(seq, ev)?;
                 match a
                     .sql()
                     .insert_unless(index::EVENT_COLUMNS, &values, "hash")?

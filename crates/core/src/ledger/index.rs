@@ -63,6 +63,24 @@ pub fn event_id(db: &dyn Sql, hash_id: &str) -> Result<Option<u64>> {
 pub(crate) const EVENT_COLUMNS: &str =
     "epcis_events (seq, hash, type, time_ms, action, biz_step, disposition, read_point, biz_location)";
 
+/// The values of an event's row, in the order of [`EVENT_COLUMNS`]; the digest second.
+pub(crate) fn event_row(seq: u64, ev: &EventSummary) -> Result<[tradeseal_log::db::Value; 9]> {
+    use tradeseal_log::db::Value as V;
+    Ok([
+        V::Int(seq as i64),
+        V::Blob(digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
+            crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
+        })?),
+        V::Text(ev.event_type.clone()),
+        V::Int(ev.time_ms),
+        ev.action.clone().into(),
+        ev.biz_step.clone().into(),
+        ev.disposition.clone().into(),
+        ev.read_point.clone().into(),
+        ev.biz_location.clone().into(),
+    ])
+}
+
 /// The row id of the recorded event with this SHA-256 digest, if any.
 pub(crate) fn event_of_digest(db: &dyn Sql, digest: &[u8]) -> Result<Option<u64>> {
     db.query_one(
@@ -107,22 +125,9 @@ pub fn known_events(
 /// Indexes many events of this ledger at once, `(entry seq, event)`: a few multi-row
 /// statements instead of several round trips an event (what a PostgreSQL import needs).
 pub(crate) fn insert_events(db: &dyn Sql, items: &[(u64, &EventSummary)]) -> Result<()> {
-    use tradeseal_log::db::Value as V;
     let mut params = Vec::with_capacity(items.len() * 9);
     for (seq, ev) in items {
-        params.extend([
-            V::Int(*seq as i64),
-            V::Blob(digest_of_hash_id(&ev.hash_id).ok_or_else(|| {
-                crate::Error::invalid("hashId", "not a CBV 2.0 SHA-256 event hash id")
-            })?),
-            V::Text(ev.event_type.clone()),
-            V::Int(ev.time_ms),
-            ev.action.clone().into(),
-            ev.biz_step.clone().into(),
-            ev.disposition.clone().into(),
-            ev.read_point.clone().into(),
-            ev.biz_location.clone().into(),
-        ]);
+        params.extend(event_row(*seq, ev)?);
     }
     // Rows come back in no promised order: matched by entry number.
     let ids: std::collections::HashMap<i64, i64> = db
