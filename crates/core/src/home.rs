@@ -243,9 +243,47 @@ impl Home {
     fn team_ledger(&self, url: &str) -> Result<Ledger> {
         let conn = tradeseal_log::db::Conn::postgres(url)?;
         let label = tradeseal_log::db::store_label(url);
-        let l = self.check_ledger_key(Ledger::open_v2(conn, Path::new(&label))?)?;
+        let l = Ledger::open_v2(conn, Path::new(&label))?;
+        if self.officer.is_none() {
+            // The organisation's desk: an interrupted hand-over of its key finished or
+            // dropped by what the ledger says.
+            recover_team_rotation(&self.path, &l)?;
+        } else if l.key().to_hex() != self.card.public_key && l.origin() == self.card.origin {
+            // An officer's desk after the organisation's key was handed over: its copy
+            // of the organisation's card follows the ledger's latest hand-over.
+            // (This process's `card` stays the one it opened with.)
+            self.follow_org_card(&l)?;
+            self.recover_officer_rotation(&l)?;
+            return Ok(l);
+        }
+        let l = self.check_ledger_key(l)?;
         self.recover_officer_rotation(&l)?;
         Ok(l)
+    }
+
+    /// Replaces this officer desk's copy of the organisation's card with the new card of
+    /// the ledger's latest `key.rotate`, when that card is the ledger's key's.
+    fn follow_org_card(&self, l: &Ledger) -> Result<()> {
+        use tradeseal_log::db::Sql;
+        let card = l
+            .sql()
+            .query_one(
+                "SELECT payload FROM entries WHERE kind = 'key.rotate' AND v = 2 ORDER BY seq DESC LIMIT 1",
+                &[],
+            )?
+            .map(|r| r.text(0))
+            .transpose()?
+            .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
+            .and_then(|p| serde_json::from_value::<IdentityCard>(p["new_card"].clone()).ok())
+            .filter(|c| c.public_key == l.key().to_hex() && c.origin == l.origin())
+            .ok_or_else(|| Error::NotAHome {
+                path: self.path.clone(),
+                reason: "the team ledger names another organisation key than this desk's card, and no hand-over to it: run `tradeseal verify`".into(),
+            })?;
+        let json = serde_json::to_vec_pretty(&card).expect("a card serialises");
+        let tmp = self.path.join(format!("{CARD_FILE}.follow"));
+        write_synced(&tmp, &json)?;
+        fs::rename(&tmp, self.path.join(CARD_FILE)).map_err(|e| write_error(&self.path, e))
     }
 
     /// Replaces this officer's key (ledger.md §8.2 `officer.rotate`): unlocks the old key
@@ -411,12 +449,6 @@ impl Home {
                 "this desk is an officer's: its key is replaced with `tradeseal officer rotate`",
             ));
         }
-        if self.store().is_some() {
-            return Err(Error::invalid(
-                "key",
-                "a team ledger's organisation key is handed over with key.rotate, which this TradeSeal does not do yet",
-            ));
-        }
         let old = self.unlock(passphrase)?;
         let mut ledger = self.ledger()?;
         let key = SigningKey::from_bytes(&seed);
@@ -575,6 +607,15 @@ fn recover_rotation(home: &Path) -> Result<()> {
         .ok()
         .and_then(|b| serde_json::from_slice::<IdentityCard>(&b).ok())
         .map(|c| c.public_key);
+    // A home that writes a team ledger: what that ledger says is read when it is
+    // opened (`recover_team_rotation`), not here.
+    let team = fs::read(home.join(SETTINGS_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Settings>(&b).ok())
+        .is_some_and(|s| s.store.is_some());
+    if team {
+        return Ok(());
+    }
     let ledger_key = Ledger::open_read_only(&home.join(LEDGER_FILE))
         .ok()
         .map(|l| l.key().to_hex());
@@ -588,6 +629,28 @@ fn recover_rotation(home: &Path) -> Result<()> {
         // The ledger cannot be read: leave everything for the user to look at.
         (_, None) => Ok(()),
     }
+}
+
+/// As [`recover_rotation`], for the organisation's desk of a team ledger.
+fn recover_team_rotation(home: &Path, l: &Ledger) -> Result<()> {
+    let (key_next, card_next) = next_files(home);
+    if !key_next.exists() && !card_next.exists() {
+        return Ok(());
+    }
+    let next_key = fs::read(&card_next)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<IdentityCard>(&b).ok())
+        .map(|c| c.public_key);
+    if next_key == Some(l.key().to_hex()) && key_next.exists() {
+        finish_rotation(home)?;
+        return Err(Error::invalid(
+            "key",
+            "the organisation's key was handed over by a rotation that had not finished: it is finished now; run the command again",
+        ));
+    }
+    let _ = fs::remove_file(&key_next);
+    let _ = fs::remove_file(&card_next);
+    Ok(())
 }
 
 fn write_error(path: &Path, e: std::io::Error) -> Error {

@@ -428,8 +428,27 @@ impl Ledger {
     pub fn rotate(&mut self, old: &Signer, new: &Signer, now: Timestamp) -> Result<u64> {
         let payload = crate::keys::rotation_payload(old, new)?;
         let new_key = new.public_key();
-        if self.format() != 1 {
-            return Err(Error::invalid("ledger", "a version 2 ledger hands its organisation key over with `key.rotate` in an officer-set commit, which this TradeSeal does not make yet"));
+        if let Some(v2) = self.v2() {
+            // Version 2: an officer-set commit by the old key (ledger.md §8.2).
+            let p: crate::keys::RotatePayload =
+                serde_json::from_str(&payload).expect("made just above");
+            let sig: [u8; 64] = hex::decode(&p.new_signature)
+                .ok()
+                .and_then(|v| v.try_into().ok())
+                .expect("a signature made just above");
+            let card = |c: &crate::identity::IdentityCard| {
+                serde_json::to_value(c).expect("a card serialises")
+            };
+            let c = v2.rotate_org(
+                &old.key,
+                now,
+                &card(&p.old_card),
+                &card(&p.new_card),
+                &new_key,
+                &sig,
+            )?;
+            self.key = new_key;
+            return Ok(c.start);
         }
         let seq = {
             let mut app = self.begin_append(old, now)?;

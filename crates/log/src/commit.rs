@@ -20,6 +20,9 @@ pub const COMMIT_LINE: &str = "tradeseal-commit/v2";
 pub const OFFICER_CARD_FORMAT: &str = "tradeseal-officer-card/v1";
 /// The context of an officer's new key's signature in `officer.rotate`.
 pub const OFFICER_ROTATE_CONTEXT: &[u8] = b"tradeseal/v2/officer-rotate";
+/// The context of the organisation key's hand-over (`key.rotate`, identity.md), the
+/// same in version 1 and version 2 ledgers.
+pub const KEY_ROTATE_CONTEXT: &[u8] = b"tradeseal/v1/key-rotate";
 
 /// A commit: the entries `[start, checkpoint.size)`, all by one author at one time.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -219,6 +222,13 @@ impl OfficerCard {
 pub fn officer_rotate_message(origin: &str, old: &PublicKey, new: &PublicKey) -> Vec<u8> {
     let digest = Hash::of_parts(&[origin.as_bytes(), &[0], &old.to_bytes(), &new.to_bytes()]);
     crate::signature::domain_message(OFFICER_ROTATE_CONTEXT, &digest.0)
+}
+
+/// What the organisation's new key signs in `key.rotate` (identity.md):
+/// `"tradeseal/v1/key-rotate" || 0x00 || SHA-256(origin || 0x00 || old || new)`.
+pub fn key_rotate_message(origin: &str, old: &PublicKey, new: &PublicKey) -> Vec<u8> {
+    let digest = Hash::of_parts(&[origin.as_bytes(), &[0], &old.to_bytes(), &new.to_bytes()]);
+    crate::signature::domain_message(KEY_ROTATE_CONTEXT, &digest.0)
 }
 
 #[cfg(test)]

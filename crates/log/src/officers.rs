@@ -12,12 +12,14 @@ use std::collections::HashMap;
 pub const KIND_OFFICER_ADD: &str = "officer.add";
 pub const KIND_OFFICER_REVOKE: &str = "officer.revoke";
 pub const KIND_OFFICER_ROTATE: &str = "officer.rotate";
+/// The organisation key's hand-over (identity.md; ledger.md §8.2).
+pub const KIND_KEY_ROTATE: &str = "key.rotate";
 /// Kinds that change the officer set; only the store writes them.
 pub const SET_KINDS: [&str; 4] = [
     KIND_OFFICER_ADD,
     KIND_OFFICER_REVOKE,
     KIND_OFFICER_ROTATE,
-    "key.rotate",
+    KIND_KEY_ROTATE,
 ];
 
 /// One finding of a verification (ledger.md §5, §11; bundle.md v2 codes).
@@ -88,6 +90,8 @@ pub struct OfficerSet {
     revoked_from: HashMap<[u8; 32], i64>,
     /// (seq, key) of officer.revoke entries an officer committed for their own key.
     self_revocations: Vec<(u64, [u8; 32])>,
+    /// Organisation keys handed over (`key.rotate`): they commit nothing more.
+    retired: Vec<[u8; 32]>,
     head: Option<u64>,
 }
 
@@ -105,6 +109,7 @@ impl OfficerSet {
             members: HashMap::new(),
             revoked_from: HashMap::new(),
             self_revocations: Vec::new(),
+            retired: Vec::new(),
             head: None,
         };
         for b in set_entries
@@ -128,6 +133,11 @@ impl OfficerSet {
         self.head
     }
 
+    /// The organisation's key in force after the entries replayed.
+    pub fn org(&self) -> &PublicKey {
+        &self.org
+    }
+
     fn is_admin(&self, key: &PublicKey) -> bool {
         *key == self.org
             || self
@@ -148,6 +158,16 @@ impl OfficerSet {
     ) {
         if *key == self.org {
             return;
+        }
+        if self.retired.contains(&key.to_bytes()) {
+            return f.add(
+                "key-retired",
+                Some(start),
+                format!(
+                    "commit [{start}, {end}) is signed by {}, an organisation key handed over before it",
+                    key.to_hex()
+                ),
+            );
         }
         let Some(m) = self.members.get(&key.to_bytes()) else {
             return f.add(
@@ -248,6 +268,7 @@ impl OfficerSet {
                 ),
             },
             KIND_OFFICER_ROTATE => self.rotate(f, by, b, &p),
+            KIND_KEY_ROTATE => self.hand_over(f, by, b, &p),
             _ => {}
         }
     }
@@ -312,6 +333,65 @@ impl OfficerSet {
                 revoked_at: None,
             },
         );
+    }
+}
+
+impl OfficerSet {
+    /// `key.rotate` (identity.md, ledger.md §8.2), committed by the organisation's key
+    /// in force `by`: the old card is `by`'s, the new card is of this ledger and its key
+    /// new to the set, and the new key's signature over the hand-over is strict; then
+    /// the new key is the organisation's and the old one commits nothing more.
+    fn hand_over(&mut self, f: &mut Findings, by: &PublicKey, b: &BodyV2, p: &Json) {
+        let invalid =
+            |f: &mut Findings, why: &str| f.add("rotation-invalid", Some(b.seq), why.to_string());
+        if *by != self.org {
+            return invalid(
+                f,
+                "the hand-over is not committed by the organisation's key in force",
+            );
+        }
+        let card_key = |c: &str| {
+            p.get(c)
+                .and_then(|c| c.get("public_key"))
+                .and_then(Json::as_str)
+                .and_then(PublicKey::from_hex)
+        };
+        let origin_of = |c: &str| {
+            p.get(c)
+                .and_then(|c| c.get("origin"))
+                .and_then(Json::as_str)
+        };
+        if card_key("old_card") != Some(*by) || origin_of("old_card") != Some(&self.origin) {
+            return invalid(f, "the old card is not the handing key's, of this ledger");
+        }
+        let Some(new) =
+            card_key("new_card").filter(|_| origin_of("new_card") == Some(&self.origin))
+        else {
+            return invalid(f, "the new card names no key, or another ledger");
+        };
+        if new == *by
+            || self.members.contains_key(&new.to_bytes())
+            || self.retired.contains(&new.to_bytes())
+        {
+            return invalid(
+                f,
+                "the new key is the old one, an officer's, or was the organisation's",
+            );
+        }
+        let sig: Option<[u8; 64]> = p
+            .get("new_signature")
+            .and_then(Json::as_str)
+            .and_then(|h| hex::decode(h).ok())
+            .and_then(|v| v.try_into().ok());
+        let message = crate::commit::key_rotate_message(&self.origin, by, &new);
+        if !sig.is_some_and(|s| new.verify(&message, &s)) {
+            return invalid(
+                f,
+                "the new key's signature over the hand-over does not verify",
+            );
+        }
+        self.retired.push(by.to_bytes());
+        self.org = new;
     }
 }
 

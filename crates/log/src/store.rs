@@ -17,6 +17,7 @@ use crate::sql_params;
 use crate::time::Timestamp;
 use ed25519_dalek::SigningKey;
 use serde_json::json;
+use serde_json::Value as Json;
 
 pub use crate::officers::{Finding, KIND_OFFICER_ADD, KIND_OFFICER_REVOKE};
 use crate::officers::{Findings, OfficerSet, SET_KINDS};
@@ -236,6 +237,32 @@ impl Ledger {
         Ok(size as u64)
     }
 
+    /// The organisation's key when the version 2 part began: the author of the first
+    /// version 2 `key.rotate`, or the key in force when there is none.
+    pub fn first_org(&self) -> Result<PublicKey> {
+        let first = self.conn.query_one(
+            "SELECT author FROM entries WHERE kind = 'key.rotate' AND v = 2 ORDER BY seq LIMIT 1",
+            &[],
+        )?;
+        Ok(match first {
+            Some(r) => PublicKey::from_bytes(
+                &<[u8; 32]>::try_from(r.blob(0)?.as_slice()).map_err(|_| {
+                    Error::invalid(
+                        "ledger",
+                        "a hand-over's author is not a key: run `tradeseal verify`",
+                    )
+                })?,
+            )
+            .ok_or_else(|| {
+                Error::invalid(
+                    "ledger",
+                    "a hand-over's author is not a key: run `tradeseal verify`",
+                )
+            })?,
+            None => self.org,
+        })
+    }
+
     /// Where the version 2 part begins (0 unless upgraded from version 1).
     pub fn v2_start(&self) -> u64 {
         self.v2_start
@@ -425,6 +452,77 @@ impl Ledger {
             )?;
             Ok(c)
         })
+    }
+
+    /// Hands the ledger over from the organisation's key `old` (its key in force) to
+    /// `new_key` (identity.md, ledger.md §8.2 `key.rotate`): one `key.rotate` entry
+    /// committed by `old`, its payload `{after, old_card, new_card, new_signature}`
+    /// where `new_signature` is the new key's over the hand-over
+    /// ([`crate::commit::key_rotate_message`]); the cards are the caller's (identity
+    /// cards, checked by the domain), naming their keys and this ledger. From the next
+    /// commit on, `new_key` is the organisation's and `old` commits nothing more.
+    pub fn rotate_org(
+        &mut self,
+        old: &SigningKey,
+        now: Timestamp,
+        old_card: &Json,
+        new_card: &Json,
+        new_key: &PublicKey,
+        new_signature: &[u8; 64],
+    ) -> Result<Committed> {
+        let old_key = PublicKey::of(old);
+        if old_key != self.org {
+            return Err(Error::invalid(
+                "key",
+                "only the organisation's key in force hands the ledger over",
+            ));
+        }
+        let names = |c: &Json, k: &PublicKey| {
+            c.get("public_key").and_then(Json::as_str) == Some(k.to_hex().as_str())
+                && c.get("origin").and_then(Json::as_str) == Some(self.origin.as_str())
+        };
+        if !names(old_card, &old_key) || !names(new_card, new_key) {
+            return Err(Error::invalid(
+                "card",
+                "the cards of a hand-over name its two keys and this ledger",
+            ));
+        }
+        let message = crate::commit::key_rotate_message(&self.origin, &old_key, new_key);
+        if *new_key == old_key || !new_key.verify(&message, new_signature) {
+            return Err(Error::invalid(
+                "key",
+                "the new key's signature over the hand-over does not verify",
+            ));
+        }
+        let (origin, org, v2_start) = (self.origin.clone(), self.org, self.v2_start);
+        let (old_card, new_card, new_key) = (old_card.clone(), new_card.clone(), *new_key);
+        let c = self.conn.write(|tx| {
+            if officer(tx, &new_key)?.is_some() {
+                return Err(Error::invalid(
+                    "key",
+                    "the new key is an officer's, or was: the organisation takes a key of its own",
+                ));
+            }
+            let after = set_head(tx)?;
+            let payload = json!({"after": after, "old_card": old_card, "new_card": new_card, "new_signature": hex::encode(new_signature)});
+            let e = NewEntry {
+                kind: crate::officers::KIND_KEY_ROTATE.into(),
+                payload: crate::canonical::value_to_canonical(&payload)?,
+            };
+            let c = append(tx, (&origin, &org, v2_start), old, now, vec![e])?;
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'org_key'",
+                sql_params![new_key.to_hex()],
+            )?;
+            // A team ledger keeps the organisation's card for desks that join it.
+            tx.execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'org_card'",
+                sql_params![crate::canonical::value_to_canonical(&new_card)?],
+            )?;
+            Ok(c)
+        })?;
+        self.org = new_key;
+        Ok(c)
     }
 
     /// Hands the officer role of `old` (an officer's key, not the organisation's) to the
@@ -1016,9 +1114,27 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey, v2_start: u64) -> Result<Rep
         "SELECT end_size, start, author, note FROM commits ORDER BY end_size",
         &[],
     )?;
+    // The organisation's key at the start of the version 2 part: the author of its
+    // first hand-over, if any (checked there to be the key in force), else the key the
+    // ledger names now. A ledger made version 2 holds its origin's own key first.
+    let first = bodies
+        .iter()
+        .find(|(b, _)| b.kind == crate::officers::KIND_KEY_ROTATE)
+        .and_then(|(b, _)| PublicKey::from_bytes(&b.author))
+        .unwrap_or(*org);
+    if v2_start == 0 && origin_for(&first) != origin {
+        f.add(
+            "key-not-handed-over",
+            Some(0),
+            format!(
+                "the ledger's first key {} is not the one its origin {origin} derives from",
+                first.to_hex()
+            ),
+        );
+    }
     let mut officers = OfficerSet::new(
         origin,
-        *org,
+        first,
         bodies
             .iter()
             .map(|(b, _)| b)
@@ -1110,6 +1226,17 @@ fn verify(db: &Conn, origin: &str, org: &PublicKey, v2_start: u64) -> Result<Rep
             "unsigned-entries",
             Some(at),
             format!("entries from {at} on are in no commit"),
+        );
+    }
+    if officers.org() != org {
+        f.add(
+            "key-not-handed-over",
+            None,
+            format!(
+                "the ledger names {} as the organisation's key, but its hand-overs end at {}",
+                org.to_hex(),
+                officers.org().to_hex()
+            ),
         );
     }
     Ok(Report {

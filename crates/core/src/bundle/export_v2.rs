@@ -37,12 +37,13 @@ pub fn export(
         ));
     }
     // Partners hold a ledger's key by its origin (the founding key's): a key handed over
-    // (v1's key.rotate, before an upgrade) needs the hand-over carried, which v2 bundles
-    // do not do yet. Refused here rather than written for every partner to refuse.
+    // (key.rotate, in version 1 before an upgrade or in version 2) needs the hand-over
+    // carried, which v2 bundles do not do yet. Refused here rather than written for
+    // every partner to refuse.
     if crate::identity::origin_for(ledger.key()) != ledger.origin() {
         return Err(Error::invalid(
             "ledger",
-            "this ledger's key was handed over (key rotation) before its upgrade to version 2: a version 2 bundle would have to carry the hand-over, which this TradeSeal does not do yet, and partners would not recognise the key",
+            "this ledger's organisation key was handed over (key rotation): a version 2 bundle would have to carry the hand-over for partners to recognise the new key, which this TradeSeal does not do yet",
         ));
     }
     let chain = chain_entries(ledger, start)?;

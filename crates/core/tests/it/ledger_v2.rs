@@ -1166,3 +1166,144 @@ fn enrol_ana(
         card: org_card.clone(),
     }
 }
+
+#[test]
+fn the_organisation_hands_a_team_ledger_over_to_a_new_key() {
+    if crate::runs_once("makes its own team ledger") {
+        return;
+    }
+    use tradeseal_core::home::Home;
+    use tradeseal_core::verify::{verify, Verdict};
+    let (dir, home, org) = new_home();
+    let url = tradeseal_log::throwaway::database();
+    tradeseal_core::team::init(&home, &org, &url).unwrap();
+    let desk = dir.path().join("ana");
+    let (ana, card) =
+        tradeseal_core::team::join(&desk, &url, "Ana Ruiz", [0x22; 32], crate::PASS, 10).unwrap();
+    let mut l = Home::open(home.path()).unwrap().ledger().unwrap();
+    tradeseal_core::team::add_officer(
+        &mut l,
+        &org,
+        t(1),
+        &serde_json::to_string(&card).unwrap(),
+        tradeseal_core::store::Role::Officer,
+    )
+    .unwrap();
+    drop(l);
+    // The organisation's desk hands the ledger over: one key.rotate commit by the old
+    // key, the desk's files replaced, the old key gone.
+    let mut desk_org = Home::open(home.path()).unwrap();
+    let seq = desk_org
+        .rotate_key(crate::PASS, [0x31; 32], t(2), 10)
+        .unwrap();
+    let new_org = desk_org.unlock(crate::PASS).unwrap();
+    assert_ne!(new_org.public_key(), org.public_key());
+    assert_eq!(new_org.card.origin, org.card.origin);
+    let mut l = desk_org.ledger().unwrap();
+    assert_eq!(*l.key(), new_org.public_key());
+    assert_eq!(tradeseal_core::team::officers(&l).unwrap().len(), 1);
+    // The new key commits and administers; the old one commits nothing more.
+    l.append(&new_org, t(3), &[NewEntry::note("new key").unwrap()])
+        .unwrap();
+    let refused = l.append(&org, t(4), &[NewEntry::note("old key").unwrap()]);
+    assert!(refused.is_err(), "the retired key committed");
+    let r = verify(&l, None, &mut |_, _| {}).unwrap();
+    assert_eq!(r.verdict, Verdict::Intact, "{:?}", r.findings);
+    assert!(seq > 0);
+    // An officer's desk follows: its copy of the organisation's card is the new one.
+    let ana = Home::open(&desk).unwrap();
+    let signer = ana.unlock(crate::PASS).unwrap();
+    let mut al = ana.ledger().unwrap();
+    assert_eq!(
+        Home::open(&desk).unwrap().card().public_key,
+        new_org.public_key().to_hex()
+    );
+    al.append(
+        &signer,
+        t(5),
+        &[NewEntry::note("Ana after the hand-over").unwrap()],
+    )
+    .unwrap();
+    // A commit the old key signs after the hand-over, written below the domain, is
+    // flagged by whole-ledger verification.
+    use tradeseal_core::db::Sql;
+    let v2 = al.v2().unwrap();
+    let size = v2.size().unwrap();
+    let forged = v2
+        .commit_with(&org.key, t(6), |a| {
+            a.push(vec![tradeseal_log::store::NewEntry {
+                kind: "note".into(),
+                payload: r#"{"text":"forged"}"#.into(),
+            }])
+        })
+        .map(|_| ());
+    // The store refuses it outright; if it did not, verify would say key-retired.
+    assert!(
+        forged.is_err() || {
+            let r = v2.verify().unwrap();
+            r.findings.iter().any(|f| f.code == "key-retired")
+        }
+    );
+    assert_eq!(al.v2().unwrap().size().unwrap(), size);
+    let _ = al.sql().engine();
+}
+
+#[test]
+fn a_forged_hand_over_of_a_team_ledger_is_refused_and_flagged() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
+    let (_d, _home, s) = new_home();
+    for (engine, mut l, _dir) in ledgers(&s.public_key()) {
+        let e = format!("{engine:?}");
+        let v2 = l.v2().unwrap();
+        let new = ed25519_dalek::SigningKey::from_bytes(&[0x41; 32]);
+        let new_key = tradeseal_core::signature::PublicKey::of(&new);
+        let old_card = serde_json::to_value(&s.card).unwrap();
+        let mut new_card = old_card.clone();
+        new_card["public_key"] = new_key.to_hex().into();
+        // A signature by another key than the new one: refused, nothing written.
+        let wrong = ed25519_dalek::SigningKey::from_bytes(&[0x42; 32]);
+        let msg = tradeseal_log::commit::key_rotate_message(v2.origin(), &s.public_key(), &new_key);
+        let bad = tradeseal_core::signature::sign(&wrong, &msg);
+        assert!(
+            v2.rotate_org(&s.key, t(1), &old_card, &new_card, &new_key, &bad)
+                .is_err(),
+            "{e}"
+        );
+        assert_eq!(v2.size().unwrap(), 0, "{e}");
+        // The right one: the new key is the organisation's, the ledger verifies.
+        let good = tradeseal_core::signature::sign(&new, &msg);
+        v2.rotate_org(&s.key, t(1), &old_card, &new_card, &new_key, &good)
+            .unwrap();
+        assert_eq!(*v2.org(), new_key, "{e}");
+        let r = v2.verify().unwrap();
+        assert!(r.intact(), "{e}: {:?}", r.findings);
+        // The stored hand-over's signature altered below the store: flagged.
+        use tradeseal_core::db::Sql;
+        let payload = v2
+            .conn()
+            .query_one("SELECT payload FROM entries WHERE kind = 'key.rotate'", &[])
+            .unwrap()
+            .unwrap()
+            .text(0)
+            .unwrap();
+        let mut p: serde_json::Value = serde_json::from_str(&payload).unwrap();
+        p["new_signature"] = hex::encode(bad).into();
+        let forged = tradeseal_log::canonical::value_to_canonical(&p).unwrap();
+        v2.conn()
+            .execute(
+                "UPDATE entries SET payload = ?1 WHERE kind = 'key.rotate'",
+                tradeseal_log::sql_params![forged],
+            )
+            .unwrap();
+        let codes: Vec<&str> = v2
+            .verify()
+            .unwrap()
+            .findings
+            .iter()
+            .map(|f| f.code)
+            .collect();
+        assert!(codes.contains(&"rotation-invalid"), "{e}: {codes:?}");
+    }
+}

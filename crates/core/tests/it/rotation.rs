@@ -31,9 +31,7 @@ fn inspection() -> Vec<u8> {
 
 #[test]
 fn a_rotated_ledger_verifies_and_signs_with_the_new_key() {
-    if crate::version_1_only(
-        "key rotate of a version 1 ledger (a team ledger's key.rotate is not built yet)",
-    ) {
+    if crate::version_1_only("key rotate of a version 1 ledger (a team ledger's: ledger_v2)") {
         return;
     }
     let (_d, mut home, old) = new_home();
@@ -85,9 +83,7 @@ fn a_rotated_ledger_verifies_and_signs_with_the_new_key() {
 
 #[test]
 fn a_forged_hand_over_is_found_by_verification() {
-    if crate::version_1_only(
-        "key rotate of a version 1 ledger (a team ledger's key.rotate is not built yet)",
-    ) {
+    if crate::version_1_only("key rotate of a version 1 ledger (a team ledger's: ledger_v2)") {
         return;
     }
     let (_d, home, old) = new_home();
@@ -124,9 +120,7 @@ fn a_forged_hand_over_is_found_by_verification() {
 
 #[test]
 fn an_interrupted_rotation_is_finished_or_dropped_by_what_the_ledger_says() {
-    if crate::version_1_only(
-        "key rotate of a version 1 ledger (a team ledger's key.rotate is not built yet)",
-    ) {
+    if crate::version_1_only("key rotate of a version 1 ledger (a team ledger's: ledger_v2)") {
         return;
     }
     // Before the ledger committed: the new files are dropped, the old key stays.
@@ -173,9 +167,7 @@ fn an_interrupted_rotation_is_finished_or_dropped_by_what_the_ledger_says() {
 /// roaster that trusted the old key verifies the bundle and follows the hand-over.
 #[test]
 fn partners_follow_a_rotation_in_a_bundle() {
-    if crate::version_1_only(
-        "key rotate of a version 1 ledger (a team ledger's key.rotate is not built yet)",
-    ) {
+    if crate::version_1_only("key rotate of a version 1 ledger (a team ledger's: ledger_v2)") {
         return;
     }
     let (_d, mut home, old) = new_home();
@@ -374,9 +366,7 @@ fn rotated_bundle() -> (
 /// `attack_vector_files_are_refused_with_their_codes`).
 #[test]
 fn a_bundle_without_its_hand_over_or_with_a_retired_key_fails() {
-    if crate::version_1_only(
-        "key rotate of a version 1 ledger (a team ledger's key.rotate is not built yet)",
-    ) {
+    if crate::version_1_only("key rotate of a version 1 ledger (a team ledger's: ledger_v2)") {
         return;
     }
     let (_d, home, old, out) = rotated_bundle();
