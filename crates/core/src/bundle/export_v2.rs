@@ -18,6 +18,44 @@ use tradeseal_log::excerpt::Excerpt;
 use tradeseal_log::officers::SET_KINDS;
 use tradeseal_log::sql_params;
 
+/// The founding key's card when the ledger's key was handed over in version 2 (the
+/// old card of its first `key.rotate`), `None` when the key in force is the founding
+/// one; refused when the key was handed over in version 1.
+fn founding_card(ledger: &Ledger) -> Result<Option<IdentityCard>> {
+    use tradeseal_log::db::Sql;
+    if crate::identity::origin_for(ledger.key()) == ledger.origin() {
+        return Ok(None);
+    }
+    let refused = || {
+        Error::invalid(
+            "ledger",
+            "this ledger's key was handed over (key rotation) before its upgrade to version 2: a version 2 bundle would have to carry that version 1 hand-over, which this TradeSeal does not do yet, and partners would not recognise the key",
+        )
+    };
+    let first = ledger
+        .sql()
+        .query_one(
+            "SELECT payload FROM entries WHERE kind = 'key.rotate' AND v = 2 ORDER BY seq LIMIT 1",
+            &[],
+        )?
+        .ok_or_else(refused)?
+        .text(0)?;
+    let card = serde_json::from_str::<serde_json::Value>(&first)
+        .ok()
+        .and_then(|p| serde_json::from_value::<IdentityCard>(p["old_card"].clone()).ok())
+        .ok_or_else(|| {
+            Error::invalid(
+                "ledger",
+                "the ledger's first hand-over holds no card: run `tradeseal verify`",
+            )
+        })?;
+    let key = card.public_key()?;
+    if crate::identity::origin_for(&key) != ledger.origin() {
+        return Err(refused());
+    }
+    Ok(Some(card))
+}
+
 /// Writes the v2 bundle of everything `start` came from, as recorded in the v2
 /// `ledger` of the organisation whose card is `card`; returns the number of entries.
 pub fn export(
@@ -36,16 +74,12 @@ pub fn export(
             "the card is not the ledger's organisation's",
         ));
     }
-    // Partners hold a ledger's key by its origin (the founding key's): a key handed over
-    // (key.rotate, in version 1 before an upgrade or in version 2) needs the hand-over
-    // carried, which v2 bundles do not do yet. Refused here rather than written for
-    // every partner to refuse.
-    if crate::identity::origin_for(ledger.key()) != ledger.origin() {
-        return Err(Error::invalid(
-            "ledger",
-            "this ledger's organisation key was handed over (key rotation): a version 2 bundle would have to carry the hand-over for partners to recognise the new key, which this TradeSeal does not do yet",
-        ));
-    }
+    // Partners hold a ledger's key by its origin (the founding key's). A key handed
+    // over in version 2 is followed by the verifier through the `key.rotate` entries
+    // every excerpt carries (officer-set entries), from the founding key, whose card
+    // the bundle then carries too (the first hand-over's old card). A key handed over
+    // in version 1 (before an upgrade) would need v1 entries carried: refused.
+    let founding = founding_card(ledger)?;
     let chain = chain_entries(ledger, start)?;
     if chain.is_empty() {
         return Err(Error::NotFound {
@@ -64,6 +98,9 @@ pub fn export(
     let mut groups = Vec::new();
     let mut cards: BTreeMap<String, IdentityCard> = BTreeMap::new();
     cards.insert(card.public_key.clone(), card.clone());
+    if let Some(f) = founding {
+        cards.insert(f.public_key.clone(), f);
+    }
     for (origin, seqs) in &wanted {
         if origin == ledger.origin() {
             groups.push(store.excerpt(seqs)?);

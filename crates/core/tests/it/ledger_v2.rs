@@ -1307,3 +1307,60 @@ fn a_forged_hand_over_of_a_team_ledger_is_refused_and_flagged() {
         assert!(codes.contains(&"rotation-invalid"), "{e}: {codes:?}");
     }
 }
+
+#[test]
+fn a_version_2_bundle_carries_the_organisations_hand_over_for_partners_to_follow() {
+    if crate::runs_once("makes its own ledgers on both engines") {
+        return;
+    }
+    use tradeseal_core::bundle::{self, BundleVerdict};
+    let (_d, home, org) = new_home();
+    for (engine, mut l, _dir) in ledgers(&org.public_key()) {
+        let e = format!("{engine:?}");
+        // Part of the chain under the founding key, the rest after the hand-over.
+        let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+        let (mut first, mut rest) = (doc.clone(), doc.clone());
+        let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
+        first["epcisBody"]["eventList"] = serde_json::Value::Array(all[..4].to_vec());
+        rest["epcisBody"]["eventList"] = serde_json::Value::Array(all[4..].to_vec());
+        import_bytes(&mut l, &org, &serde_json::to_vec(&first).unwrap()).unwrap();
+        let key = ed25519_dalek::SigningKey::from_bytes(&[0x51; 32]);
+        let new = tradeseal_core::identity::Signer {
+            card: tradeseal_core::keys::successor_card(
+                home.card(),
+                &tradeseal_core::signature::PublicKey::of(&key),
+            )
+            .unwrap(),
+            key,
+        };
+        l.rotate(&org, &new, t(2)).unwrap();
+        import_bytes(&mut l, &new, &serde_json::to_vec(&rest).unwrap()).unwrap();
+
+        let mut bytes = Vec::new();
+        let n = bundle::export(&l, &new.card, "lot", R_031, &mut bytes).unwrap();
+        assert!(n >= 5, "{e}: {n}");
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert!(text.contains("\"entry_kind\":\"key.rotate\""), "{e}");
+        assert!(
+            text.contains(&org.public_key().to_hex()),
+            "{e}: the founding card"
+        );
+        // A partner who never confirmed the fingerprint: verified, with that warning only.
+        let r = bundle::verify(&bytes[..], None, &mut |_| true).unwrap();
+        assert_eq!(
+            r.verdict,
+            BundleVerdict::VerifiedWithWarnings,
+            "{e}: {:?}",
+            r.findings
+        );
+        assert_eq!(codes(&r), ["signer-unknown"], "{e}");
+        // The hand-over's new signature altered: the partner's verifier refuses it.
+        let forged = reforge(&bytes, |_, v| {
+            if v["type"] == "entry" && v["entry_kind"] == "key.rotate" {
+                v["payload"]["new_signature"] = "00".repeat(64).into();
+            }
+        });
+        let r = bundle::verify(&forged[..], None, &mut |_| true).unwrap();
+        assert_eq!(r.verdict, BundleVerdict::Failed, "{e}: {:?}", r.findings);
+    }
+}

@@ -480,6 +480,23 @@ fn merge(s: &mut State<'_>, g: &mut Group, p: Prepared) {
     g.verifier.as_mut().expect("made").entry_hashed(&body, leaf);
     g.lines.push((body.seq, line));
     s.entries += 1;
+    if body.kind == crate::keys::KIND_ROTATE {
+        // The organisation's hand-over (checked by the group's verifier, which replays
+        // it in the officer set): its new key's card, carried in the bundle, is this
+        // ledger's from then on.
+        let new = serde_json::from_str::<serde_json::Value>(&body.payload)
+            .ok()
+            .and_then(|p| p["new_card"]["public_key"].as_str().map(str::to_string));
+        if let Some(new) = new {
+            s.handed_to.insert(
+                new,
+                super::HandOver {
+                    seq: body.seq,
+                    from: hex::encode(body.author),
+                },
+            );
+        }
+    }
     let Some(org) = party else {
         return;
     };
