@@ -603,10 +603,7 @@ fn recover_rotation(home: &Path) -> Result<()> {
     if !key_next.exists() && !card_next.exists() {
         return Ok(());
     }
-    let next_key = fs::read(&card_next)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<IdentityCard>(&b).ok())
-        .map(|c| c.public_key);
+    let next_key = next_card_key(&card_next);
     // A home that writes a team ledger: what that ledger says is read when it is
     // opened (`recover_team_rotation`), not here.
     let team = fs::read(home.join(SETTINGS_FILE))
@@ -631,17 +628,21 @@ fn recover_rotation(home: &Path) -> Result<()> {
     }
 }
 
+/// The key (hex) of the card an unfinished rotation wrote, if it reads as a card.
+fn next_card_key(card_next: &Path) -> Option<String> {
+    fs::read(card_next)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<IdentityCard>(&b).ok())
+        .map(|c| c.public_key)
+}
+
 /// As [`recover_rotation`], for the organisation's desk of a team ledger.
 fn recover_team_rotation(home: &Path, l: &Ledger) -> Result<()> {
     let (key_next, card_next) = next_files(home);
     if !key_next.exists() && !card_next.exists() {
         return Ok(());
     }
-    let next_key = fs::read(&card_next)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<IdentityCard>(&b).ok())
-        .map(|c| c.public_key);
-    if next_key == Some(l.key().to_hex()) && key_next.exists() {
+    if next_card_key(&card_next) == Some(l.key().to_hex()) && key_next.exists() {
         finish_rotation(home)?;
         return Err(Error::invalid(
             "key",

@@ -1071,20 +1071,7 @@ fn an_interrupted_officer_key_rotation_is_finished_or_dropped_by_what_the_ledger
     }
     use tradeseal_core::home::Home;
     let (dir, home, org) = new_home();
-    let url = tradeseal_log::throwaway::database();
-    tradeseal_core::team::init(&home, &org, &url).unwrap();
-    let desk = dir.path().join("ana");
-    let (ana, card) =
-        tradeseal_core::team::join(&desk, &url, "Ana Ruiz", [0x22; 32], crate::PASS, 10).unwrap();
-    let mut l = Home::open(home.path()).unwrap().ledger().unwrap();
-    tradeseal_core::team::add_officer(
-        &mut l,
-        &org,
-        t(1),
-        &serde_json::to_string(&card).unwrap(),
-        tradeseal_core::store::Role::Officer,
-    )
-    .unwrap();
+    let (desk, ana, card, _l) = team_with_ana(dir.path(), &home, &org);
     // Interrupted before the commit: files of a key the ledger never enrolled are dropped.
     let stray = tradeseal_core::commit::OfficerCard::new(
         &card.origin,
@@ -1144,6 +1131,39 @@ fn an_interrupted_officer_key_rotation_is_finished_or_dropped_by_what_the_ledger
 }
 
 /// Ana Ruiz (seed 0x22) enrolled as an officer by `admin` at `at`; her signer.
+/// `home`'s team ledger founded in a throwaway database, with Ana Ruiz's desk (in
+/// `dir`/ana, seed 0x22) joined and enrolled as an officer by `org`: the desk's folder,
+/// its home, her card, and the organisation's ledger.
+fn team_with_ana(
+    dir: &std::path::Path,
+    home: &tradeseal_core::home::Home,
+    org: &tradeseal_core::identity::Signer,
+) -> (
+    std::path::PathBuf,
+    tradeseal_core::home::Home,
+    tradeseal_core::commit::OfficerCard,
+    Ledger,
+) {
+    let url = tradeseal_log::throwaway::database();
+    tradeseal_core::team::init(home, org, &url).unwrap();
+    let desk = dir.join("ana");
+    let (ana, card) =
+        tradeseal_core::team::join(&desk, &url, "Ana Ruiz", [0x22; 32], crate::PASS, 10).unwrap();
+    let mut l = tradeseal_core::home::Home::open(home.path())
+        .unwrap()
+        .ledger()
+        .unwrap();
+    tradeseal_core::team::add_officer(
+        &mut l,
+        org,
+        t(1),
+        &serde_json::to_string(&card).unwrap(),
+        tradeseal_core::store::Role::Officer,
+    )
+    .unwrap();
+    (desk, ana, card, l)
+}
+
 fn enrol_ana(
     l: &mut Ledger,
     org_card: &tradeseal_core::identity::IdentityCard,
@@ -1175,20 +1195,7 @@ fn the_organisation_hands_a_team_ledger_over_to_a_new_key() {
     use tradeseal_core::home::Home;
     use tradeseal_core::verify::{verify, Verdict};
     let (dir, home, org) = new_home();
-    let url = tradeseal_log::throwaway::database();
-    tradeseal_core::team::init(&home, &org, &url).unwrap();
-    let desk = dir.path().join("ana");
-    let (ana, card) =
-        tradeseal_core::team::join(&desk, &url, "Ana Ruiz", [0x22; 32], crate::PASS, 10).unwrap();
-    let mut l = Home::open(home.path()).unwrap().ledger().unwrap();
-    tradeseal_core::team::add_officer(
-        &mut l,
-        &org,
-        t(1),
-        &serde_json::to_string(&card).unwrap(),
-        tradeseal_core::store::Role::Officer,
-    )
-    .unwrap();
+    let (desk, _ana, _card, l) = team_with_ana(dir.path(), &home, &org);
     drop(l);
     // The organisation's desk hands the ledger over: one key.rotate commit by the old
     // key, the desk's files replaced, the old key gone.
