@@ -25,9 +25,10 @@ export TRADESEAL_TEST_POSTGRES="host=$PGDIR user=tradeseal"
 echo "== core and CLI tests (no GTK needed)"
 cargo test --workspace --exclude tradeseal-app
 
-echo "== the core's tests again, every home writing a team ledger (version 2) in PostgreSQL"
-# Tests of what only a home's own version 1 file has, and those that make their own
-# ledgers on both engines, say so and return (tests/it/main.rs: version_1_only, runs_once).
+echo "== the core's tests again, every home's ledger version 2 from entry 0 (its own SQLite file), then a team ledger in PostgreSQL"
+# Tests of version 1 ledgers, and those that make their own ledgers on both engines,
+# say so and return (tests/it/main.rs: version_1_only, runs_once).
+TRADESEAL_TEST_STORE=sqlite-v2 cargo test -p tradeseal-core --test it
 TRADESEAL_TEST_STORE=postgres cargo test -p tradeseal-core --test it
 
 echo "== the core built for Windows (its owner-only home folder uses Windows' access lists)"

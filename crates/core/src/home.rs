@@ -73,8 +73,22 @@ pub fn occupied(path: &Path) -> bool {
 }
 
 impl Home {
-    /// Creates a new home at `path`, which must not exist or be an empty folder.
+    /// Creates a new home at `path`, which must not exist or be an empty folder. Its
+    /// ledger is version 1 still: `tradeseal ledger upgrade` makes it version 2, and a
+    /// team ledger is version 2 from entry 0. (One-desk homes become version 2 from
+    /// entry 0 once a chain received in several v2 bundles can be passed on: see
+    /// [`Home::init_v2`].)
     pub fn init(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
+        Home::init_format(path, opts, 1)
+    }
+
+    /// Creates a new home whose ledger is version 2 (ledger.md §8) from entry 0: what
+    /// [`Home::init`] will make. The core's tests run on such homes too.
+    pub fn init_v2(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
+        Home::init_format(path, opts, 2)
+    }
+
+    fn init_format(path: &Path, opts: InitOptions<'_>, format: u8) -> Result<Home> {
         let org = identity::check_org(opts.org)?;
         let gln = opts
             .gln
@@ -82,7 +96,9 @@ impl Home {
             .map(Gln::parse)
             .transpose()?;
         identity::check_passphrase(opts.passphrase)?;
-        let card = create_whole(path, |dir| Home::build(dir, &org, gln.as_ref(), &opts))?;
+        let card = create_whole(path, |dir| {
+            Home::build(dir, &org, gln.as_ref(), &opts, format)
+        })?;
         Ok(Home {
             path: path.into(),
             card,
@@ -137,6 +153,7 @@ impl Home {
         org: &str,
         gln: Option<&Gln>,
         opts: &InitOptions<'_>,
+        format: u8,
     ) -> Result<IdentityCard> {
         let key = SigningKey::from_bytes(&opts.seed);
         let pk = PublicKey::of(&key);
@@ -153,7 +170,19 @@ impl Home {
         // SQLite creates its files 0644; an empty private file first makes the
         // database, and the WAL and shared-memory files that take its mode, private.
         write_synced(&dir.join(LEDGER_FILE), b"")?;
-        Ledger::create(&dir.join(LEDGER_FILE), &origin, &signer, opts.now)?;
+        if format == 1 {
+            Ledger::create(&dir.join(LEDGER_FILE), &origin, &signer, opts.now)?;
+        } else {
+            let conn = tradeseal_log::db::Conn::sqlite(&dir.join(LEDGER_FILE))?;
+            // Marked as TradeSeal's, as a version 1 file is (`Ledger::open` looks).
+            if let tradeseal_log::db::Conn::Sqlite(c) = &conn {
+                c.execute_batch(&format!(
+                    "PRAGMA application_id = {}",
+                    crate::ledger::APPLICATION_ID
+                ))?;
+            }
+            Ledger::create_v2(conn, &pk, &dir.join(LEDGER_FILE))?;
+        }
         Ok(card)
     }
 

@@ -89,7 +89,7 @@ fn another_identity_cannot_append() {
     let (_d2, _, other) = {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("h");
-        let h = tradeseal_core::home::Home::init(
+        let h = crate::init_home(
             &p,
             tradeseal_core::home::InitOptions {
                 org: "Other",

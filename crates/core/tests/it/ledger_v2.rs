@@ -207,7 +207,7 @@ fn the_domain_runs_on_a_version_2_ledger_on_both_engines() {
 
 #[test]
 fn a_version_2_ledger_reopens_with_its_domain_tables_and_refuses_a_v1_file() {
-    if crate::runs_once("makes its own ledgers on both engines") {
+    if crate::version_1_only("a version 1 file refused where a version 2 one is wanted") {
         return;
     }
     let (_d, home, s) = new_home();
@@ -621,7 +621,7 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
 
         // A one-desk partner imports it: the team's entries kept as signed, their events
         // traced beside its own, the import recorded; a second import changes nothing.
-        let (rd, receiver, rs) = crate::home_of("Roastery Berlin", None, 0x55);
+        let (rd, receiver, rs) = crate::v2_home_of("Roastery Berlin", None, 0x55);
         let mut rl = receiver.ledger().unwrap();
         let before = rl.size().unwrap();
         let forged_bytes = reforge(&bytes, |_, v| {
@@ -650,11 +650,13 @@ fn a_version_2_bundle_proves_a_chain_by_commit_notes_and_one_multiproof() {
             (0, n, None),
             "{e}"
         );
-        // Its own export of the lot cannot carry the team's entries in a v1 bundle yet,
-        // and says so.
+        // Its own export of the lot (its ledger version 2 too) passes the team's
+        // entries on, with proofs derived from the ones received.
         let mut out = Vec::new();
-        let why = bundle::export(&rl, receiver.card(), "lot", R_031, &mut out).unwrap_err();
-        assert!(why.to_string().contains("version 2 bundle"), "{e}: {why}");
+        let n2 = bundle::export(&rl, receiver.card(), "lot", R_031, &mut out).unwrap();
+        assert!(n2 >= n, "{e}: {n2} < {n}");
+        let r = bundle::verify(&out[..], None, &mut |_| true).unwrap();
+        assert_ne!(r.verdict, BundleVerdict::Failed, "{e}: {:?}", r.findings);
         exported.push(bytes);
         receivers.push((rd, receiver, rs));
     }
@@ -845,7 +847,7 @@ fn bad_officer_cards_are_refused_with_the_reason_and_nothing_recorded() {
 
 #[test]
 fn a_one_desk_home_moves_into_a_team_database_whole_and_verified() {
-    if crate::runs_once("makes its own ledgers on both engines") {
+    if crate::version_1_only("upgrades a version 1 home, then moves it") {
         return;
     }
     use tradeseal_core::home::Home;
@@ -1023,7 +1025,7 @@ fn an_officer_issues_no_labels_or_certificates_partners_could_not_check() {
 
 #[test]
 fn the_events_and_dossiers_views_name_the_officer_who_recorded_them() {
-    if crate::runs_once("makes its own ledgers on both engines") {
+    if crate::version_1_only("upgrades a version 1 home") {
         return;
     }
     let (_d, home, org) = new_home();

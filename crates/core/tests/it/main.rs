@@ -36,7 +36,38 @@ pub fn t(ms: i64) -> Timestamp {
     Timestamp::from_unix_millis(1_795_000_000_000 + ms).unwrap()
 }
 
-/// A fresh home in a temporary folder, unlocked.
+thread_local! {
+    /// Set by [`version_1_only`]: the homes this test (its thread) makes are version 1.
+    static V1_HOMES: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether this run makes homes whose ledger is version 2 from entry 0: with
+/// `TRADESEAL_TEST_STORE=sqlite-v2` (their own SQLite file) or `postgres` (a team ledger
+/// in a throwaway PostgreSQL database), the runs of this suite after the first in
+/// scripts/test.sh.
+pub fn v2_homes() -> bool {
+    matches!(
+        std::env::var("TRADESEAL_TEST_STORE").as_deref(),
+        Ok("sqlite-v2") | Ok("postgres")
+    )
+}
+
+/// Whether homes' ledgers are team ledgers in PostgreSQL in this run.
+pub fn on_postgres() -> bool {
+    cfg!(unix) && std::env::var("TRADESEAL_TEST_STORE").as_deref() == Ok("postgres")
+}
+
+/// `Home::init` (a version 1 ledger), or `Home::init_v2` on a run of version 2 homes,
+/// except in a test that is [`version_1_only`].
+pub fn init_home(path: &std::path::Path, opts: InitOptions<'_>) -> tradeseal_core::Result<Home> {
+    if v2_homes() && !V1_HOMES.get() {
+        Home::init_v2(path, opts)
+    } else {
+        Home::init(path, opts)
+    }
+}
+
+/// A fresh home in a temporary folder, unlocked (see [`init_home`]).
 pub fn new_home() -> (tempfile::TempDir, Home, Signer) {
     home_of("Acme Coffee Importers", Some("4012345000009"), 3)
 }
@@ -44,7 +75,7 @@ pub fn new_home() -> (tempfile::TempDir, Home, Signer) {
 /// A fresh home of `org` whose key comes from `seed` (32 times the byte), unlocked.
 pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Home, Signer) {
     let dir = tempfile::tempdir().unwrap();
-    let home = Home::init(
+    let home = init_home(
         &dir.path().join("home"),
         InitOptions {
             org,
@@ -57,38 +88,52 @@ pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Ho
     )
     .unwrap();
     let signer = home.unlock(PASS).unwrap();
-    // TRADESEAL_TEST_STORE=postgres: the home writes a team ledger (version 2) in a
-    // throwaway PostgreSQL database instead of its own SQLite file.
     #[cfg(unix)]
-    if on_postgres() {
+    if on_postgres() && !V1_HOMES.get() {
         tradeseal_core::team::init(&home, &signer, &tradeseal_log::throwaway::database()).unwrap();
     }
     (dir, home, signer)
 }
 
-/// Whether homes' ledgers are team ledgers in PostgreSQL in this run
-/// (`TRADESEAL_TEST_STORE=postgres`, a second run of this suite by scripts/test.sh).
-pub fn on_postgres() -> bool {
-    cfg!(unix) && std::env::var("TRADESEAL_TEST_STORE").as_deref() == Ok("postgres")
+/// A fresh home of `org` whose ledger is version 2 from entry 0 on every run, unlocked.
+pub fn v2_home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Home, Signer) {
+    let dir = tempfile::tempdir().unwrap();
+    let home = Home::init_v2(
+        &dir.path().join("home"),
+        InitOptions {
+            org,
+            gln,
+            passphrase: PASS,
+            seed: [seed; 32],
+            now: t(0),
+            kdf_log_n: 10,
+        },
+    )
+    .unwrap();
+    let signer = home.unlock(PASS).unwrap();
+    (dir, home, signer)
 }
 
-/// For a test of what only a home's own version 1 ledger file has (its SQLite bytes,
-/// entry signatures, `key rotate`, version 1 formats): true, saying so, on a run whose
-/// homes write a team ledger in PostgreSQL.
+/// For a test of version 1 ledgers (a v1 file's bytes, entry signatures, v1 formats and
+/// vectors, the upgrade, `key rotate` of a v1 home): every home it makes is a version 1
+/// home, on the first run; on the runs of version 2 homes it says so and is skipped
+/// (true): it would only repeat itself.
 pub fn version_1_only(what: &str) -> bool {
-    if on_postgres() {
-        eprintln!("not run on a team ledger: {what}");
+    if v2_homes() {
+        eprintln!("run once, in the first run: {what}");
+        return true;
     }
-    on_postgres()
+    V1_HOMES.set(true);
+    false
 }
 
 /// For a test that makes its own ledgers (on both engines): true, saying so, on the
-/// second run, where it would only repeat itself.
+/// runs of version 2 homes, where it would only repeat itself.
 pub fn runs_once(what: &str) -> bool {
-    if on_postgres() {
+    if v2_homes() {
         eprintln!("run once, in the first run: {what}");
     }
-    on_postgres()
+    v2_homes()
 }
 
 /// The kind and payload of entry `seq`, in a ledger of either format.

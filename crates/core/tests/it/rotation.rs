@@ -212,7 +212,7 @@ fn partners_follow_a_rotation_in_a_bundle() {
 
     // The roaster trusted the importer's old card; the new key inherits that.
     let dir = tempfile::tempdir().unwrap();
-    let roaster = Home::init(
+    let roaster = crate::init_home(
         &dir.path().join("roaster"),
         InitOptions {
             org: "Roaster",
@@ -314,7 +314,7 @@ fn new_home_named(
     seed: [u8; 32],
 ) -> (tempfile::TempDir, Home, tradeseal_core::identity::Signer) {
     let dir = tempfile::tempdir().unwrap();
-    let home = Home::init(
+    let home = crate::init_home(
         &dir.path().join("h"),
         InitOptions {
             org,
