@@ -76,8 +76,8 @@ impl Home {
     /// Creates a new home at `path`, which must not exist or be an empty folder. Its
     /// ledger is version 1 still: `tradeseal ledger upgrade` makes it version 2, and a
     /// team ledger is version 2 from entry 0. (One-desk homes become version 2 from
-    /// entry 0 once a chain received in several v2 bundles can be passed on: see
-    /// [`Home::init_v2`].)
+    /// entry 0, [`Home::init_v2`], once the CLI's transcripts and the app's tests are
+    /// moved to them.)
     pub fn init(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
         Home::init_format(path, opts, 1)
     }

@@ -105,9 +105,9 @@ pub fn export(
         if origin == ledger.origin() {
             groups.push(store.excerpt(seqs)?);
         } else {
-            let (x, c) = foreign_group(ledger, origin, seqs)?;
+            let (xs, c) = foreign_groups(ledger, origin, seqs)?;
             cards.insert(c.public_key.clone(), c);
-            groups.push(x);
+            groups.extend(xs);
         }
     }
     let mut w = Lines {
@@ -196,10 +196,15 @@ fn put_group(w: &mut Lines<'_>, x: &Excerpt) -> Result<u64> {
     Ok(x.entries.len() as u64)
 }
 
-/// A partner's entries `seqs` of the ledger `origin`, as received in one v2 bundle (the
-/// newest group holding them all), with proofs derived from that group's, the
-/// officer-set entries it carried, and the partner's card.
-fn foreign_group(ledger: &Ledger, origin: &str, seqs: &[u64]) -> Result<(Excerpt, IdentityCard)> {
+/// A partner's entries `seqs` of the ledger `origin`, as received in v2 bundles: one
+/// group for each received group that holds some of them (the newest first takes what
+/// it holds), oldest anchor first, with proofs derived from the received ones; and the
+/// partner's card.
+fn foreign_groups(
+    ledger: &Ledger,
+    origin: &str,
+    seqs: &[u64],
+) -> Result<(Vec<Excerpt>, IdentityCard)> {
     let db = ledger.sql();
     let v1 = db.query_one(
         "SELECT 1 FROM foreign_entries WHERE origin = ?1 LIMIT 1",
@@ -221,27 +226,52 @@ fn foreign_group(ledger: &Ledger, origin: &str, seqs: &[u64]) -> Result<(Excerpt
             what: format!("the card of {origin}"),
             hint: "the partner's records held are damaged: run `tradeseal verify`".into(),
         })?;
-    let mut group = None;
+    // The groups received, newest first: each takes the wanted entries it holds that
+    // no newer one took (entries that came in several bundles travel in several groups).
+    let mut left: Vec<u64> = seqs.to_vec();
+    let mut out = Vec::new();
     for r in db.query(
         "SELECT anchor, seqs, ranges, proof FROM foreign_groups WHERE origin = ?1 ORDER BY anchor DESC, id DESC",
         sql_params![origin],
     )? {
         let held: Vec<u64> = serde_json::from_str(&r.text(1)?).unwrap_or_default();
-        if seqs.iter().all(|s| held.binary_search(s).is_ok()) {
-            group = Some((r.int(0)? as u64, held, r.text(2)?, r.blob(3)?));
+        let (mine, rest): (Vec<u64>, Vec<u64>) =
+            left.iter().partition(|s| held.binary_search(s).is_ok());
+        if mine.is_empty() {
+            continue;
+        }
+        left = rest;
+        let group = (r.int(0)? as u64, held, r.text(2)?, r.blob(3)?);
+        out.push(derived_excerpt(ledger, origin, &mine, group)?);
+        if left.is_empty() {
             break;
         }
     }
-    let Some((anchor, held, ranges, proof)) = group else {
+    if !left.is_empty() {
         return Err(Error::invalid(
             "bundle",
             if v1.is_some() {
                 format!("the chain holds entries of {origin} received in a version 1 bundle: they cannot travel in a version 2 bundle yet")
             } else {
-                format!("the chain's entries of {origin} came in different bundles: ask the partner for one bundle of the whole chain, import it, and export again")
+                format!("the chain's entries of {origin} were not all received in a version 2 bundle: ask the partner for a bundle of the whole chain, import it, and export again")
             },
         ));
-    };
+    }
+    // In the bundle's order: by anchor, oldest first.
+    out.reverse();
+    Ok((out, card))
+}
+
+/// A partner's entries `seqs` of the ledger `origin` as received in one v2 bundle's
+/// group (`anchor`, the entries it held, its range proofs and multiproof), with proofs
+/// derived from that group's and the officer-set entries it carried.
+fn derived_excerpt(
+    ledger: &Ledger,
+    origin: &str,
+    seqs: &[u64],
+    (anchor, held, ranges, proof): (u64, Vec<u64>, String, Vec<u8>),
+) -> Result<Excerpt> {
+    let db = ledger.sql();
     let damaged = || {
         Error::invalid(
             "ledger",
@@ -341,16 +371,13 @@ fn foreign_group(ledger: &Ledger, origin: &str, seqs: &[u64]) -> Result<(Excerpt
         .into_iter()
         .filter(|b| want.binary_search(&b.seq).is_ok())
         .collect();
-    Ok((
-        Excerpt {
-            origin: origin.to_string(),
-            commits: commits.into_iter().map(|(_, _, k, n)| (k, n)).collect(),
-            entries,
-            ranges,
-            proof,
-        },
-        card,
-    ))
+    Ok(Excerpt {
+        origin: origin.to_string(),
+        commits: commits.into_iter().map(|(_, _, k, n)| (k, n)).collect(),
+        entries,
+        ranges,
+        proof,
+    })
 }
 
 /// Writes a v2 bundle holding every entry of each of the given v2 ledgers, with their

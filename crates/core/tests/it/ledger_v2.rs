@@ -1373,3 +1373,74 @@ fn a_version_2_bundle_carries_the_organisations_hand_over_for_partners_to_follow
         assert_eq!(r.verdict, BundleVerdict::Failed, "{e}: {:?}", r.findings);
     }
 }
+
+#[test]
+fn a_partners_entries_received_in_two_bundles_are_passed_on_in_one() {
+    if crate::runs_once("makes its own version 2 homes") {
+        return;
+    }
+    use tradeseal_core::bundle::{self, BundleVerdict};
+    const H_017: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-017";
+    const H_018: &str = "https://id.gs1.org/01/07701234000011/10/H-2026-018";
+    let (_fd, farm, fs) = crate::v2_home_of("Finca El Mirador", None, 0x61);
+    let (_cd, coop, cs) = crate::v2_home_of("Cooperativa del Huila", None, 0x62);
+    let (mut fl, mut cl) = (farm.ledger().unwrap(), coop.ledger().unwrap());
+    let doc: serde_json::Value = serde_json::from_slice(&coffee_chain()).unwrap();
+    let all = doc["epcisBody"]["eventList"].as_array().unwrap().clone();
+    let part = |events: &[serde_json::Value]| {
+        let mut d = doc.clone();
+        d["epcisBody"]["eventList"] = serde_json::Value::Array(events.to_vec());
+        serde_json::to_vec(&d).unwrap()
+    };
+    // The farm harvests one lot and sends its bundle; then the other, and another bundle.
+    for (i, lot) in [(0, H_017), (1, H_018)] {
+        import_bytes(&mut fl, &fs, &part(&all[i..=i])).unwrap();
+        let mut b = Vec::new();
+        bundle::export(&fl, farm.card(), "lot", lot, &mut b).unwrap();
+        bundle::import(&mut cl, &cs, t(10 + i as i64), || Ok(&b[..]), &mut |_| true).unwrap();
+    }
+    // The cooperative packs both lots and ships them: its bundle of the shipment carries
+    // the farm's entries of both bundles, in two groups of the farm's ledger.
+    import_bytes(&mut cl, &cs, &part(&all[2..4])).unwrap();
+    let mut out = Vec::new();
+    let n = bundle::export(
+        &cl,
+        coop.card(),
+        "sscc",
+        "https://id.gs1.org/00/077012340000000172",
+        &mut out,
+    )
+    .unwrap();
+    assert_eq!(n, 4, "two harvests, packing, shipping");
+    let text = String::from_utf8(out.clone()).unwrap();
+    let farm_groups = text
+        .lines()
+        .filter(|l| l.contains("\"type\":\"ledger\"") && l.contains(fl.origin()))
+        .count();
+    assert_eq!(farm_groups, 2, "{text}");
+    let r = bundle::verify(&out[..], None, &mut |_| true).unwrap();
+    assert_ne!(r.verdict, BundleVerdict::Failed, "{:?}", r.findings);
+    assert_eq!((r.entries, r.events), (4, 4));
+    // Two groups of one ledger out of order are refused.
+    let mut lines: Vec<&str> = text.lines().collect();
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.contains("\"type\":\"ledger\"") && l.contains(fl.origin()))
+        .map(|(i, _)| i)
+        .collect();
+    let end = lines
+        .iter()
+        .enumerate()
+        .skip(starts[1])
+        .find(|(_, l)| l.contains("\"type\":\"proof\""))
+        .map(|(i, _)| i)
+        .unwrap();
+    let second: Vec<&str> = lines.drain(starts[1]..=end).collect();
+    for (k, l) in second.into_iter().enumerate() {
+        lines.insert(starts[0] + k, l);
+    }
+    let swapped = lines.join("\n") + "\n";
+    let r = bundle::verify(swapped.as_bytes(), None, &mut |_| true).unwrap();
+    assert_eq!(r.verdict, BundleVerdict::Failed);
+}

@@ -65,7 +65,9 @@ pub(super) fn read_records<R: BufRead>(
     let mut group: Option<Group> = None;
     let mut buf = Vec::new();
     let mut line_no = 0u64;
-    let mut origins_seen: Vec<String> = Vec::new();
+    // (origin, anchor) of the groups read: a ledger's entries received in several
+    // bundles travel in several groups, by anchor.
+    let mut origins_seen: Vec<(String, u64)> = Vec::new();
     // Entry lines waiting to be checked together (in parallel), in file order.
     let mut batch: Vec<(u64, String)> = Vec::new();
     loop {
@@ -189,7 +191,10 @@ pub(super) fn read_records<R: BufRead>(
                     out.fatal = true;
                     return Ok(out);
                 };
-                if origins_seen.last().is_some_and(|o| *o >= rec.origin) {
+                if origins_seen
+                    .last()
+                    .is_some_and(|(o, a)| (o.as_str(), *a) >= (rec.origin.as_str(), rec.anchor))
+                {
                     s.err(
                         "record-order",
                         line_no,
@@ -198,7 +203,7 @@ pub(super) fn read_records<R: BufRead>(
                         ASK_AGAIN,
                     );
                 }
-                origins_seen.push(rec.origin.clone());
+                origins_seen.push((rec.origin.clone(), rec.anchor));
                 let org = s
                     .authors
                     .iter()
