@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Checks tests/vectors/ledger/v1.json, v2.json and v2-rotate.json independently of the Rust code.
+"""Checks tests/vectors/ledger/v1.json, v2.json, v2-rotate.json and v2-key-rotate.json independently of the Rust code.
 v1: bodies hash to the entry hashes, entries link, leaf hashes and the RFC 9162 root, the
 signed messages, and every Ed25519 signature and the checkpoint note. v2: bodies, the
 commits tiling the ledger with their range roots, roots and signed notes, attribution
@@ -245,6 +245,67 @@ entries_altered = [e["body"] for e in rot["entries"]]
 entries_altered[2] = rot["mutated"]["rotation-signature-altered"]
 assert refused(lambda: replay(entries_altered)) is not None
 
+# key.rotate (ledger.md §8.2, identity.md), v2-key-rotate.json: the organisation's key in
+# force hands the ledger over; the old card is its, the new card of this ledger, the new
+# key's signature over "tradeseal/v1/key-rotate" || 0x00 || SHA-256(origin || 0x00 || old
+# || new); from the next commit the new key is the organisation's, the old one retired.
+kr = json.load(open(os.path.join(os.path.dirname(__file__), "v2-key-rotate.json"), encoding="utf-8"))
+kr_origin = kr["origin"]
+assert kr_origin == origin, "the same founding key (seed 0x11) as v2.json"
+founding = bytes.fromhex(kr["org_public_key"])
+
+def key_rotation_checks(p, old):
+    """The new organisation key of a key.rotate payload committed by `old`, if it checks."""
+    assert p["old_card"]["public_key"] == old.hex() and p["old_card"]["origin"] == kr_origin, "rotation-invalid"
+    new = bytes.fromhex(p["new_card"]["public_key"])
+    assert p["new_card"]["origin"] == kr_origin and p["new_card"]["fingerprint"] == fingerprint(new), "rotation-invalid"
+    assert new != old, "rotation-invalid"
+    msg = b"tradeseal/v1/key-rotate\x00" + sha(kr_origin.encode() + b"\x00" + old + new)
+    assert msg.hex() == kr["rotate_message_hex"]
+    try:
+        Ed25519PublicKey.from_public_bytes(new).verify(bytes.fromhex(p["new_signature"]), msg)
+    except InvalidSignature:
+        raise AssertionError("rotation-invalid")
+    return new
+
+def replay_org(entry_bodies):
+    kbodies, kleaves = [], []
+    for i, text in enumerate(entry_bodies):
+        body, h, leaf = v2_body({"body": text}, i)
+        assert body["seq"] == i, i
+        kbodies.append(body)
+        kleaves.append(leaf)
+    org, retired, head, end = founding, set(), None, 0
+    for c_json in kr["commits"]:
+        author = bytes.fromhex(c_json["author"])
+        c = open_commit(c_json["note"], author)
+        assert c["start"] == end, "commit-gap"
+        assert author not in retired, "key-retired"
+        check_commit(c, author, kbodies, kleaves, {org}, set())
+        for i in range(c["start"], c["end"]):
+            b = kbodies[i]
+            if b["kind"] == "key.rotate":
+                p = b["payload"]
+                assert p["after"] == head, "officer-entry-invalid"
+                head = i
+                assert author == org, "rotation-invalid"
+                new = key_rotation_checks(p, author)
+                retired.add(org)
+                org = new
+        assert c["set"] == head, "officer-set-mismatch"
+        end = c["end"]
+    assert end == len(kbodies)
+    return kbodies, org
+
+kbodies, org_now = replay_org([e["body"] for e in kr["entries"]])
+assert [b["kind"] for b in kbodies] == ["note", "key.rotate", "note"]
+assert org_now.hex() == kr["new_public_key"]
+altered = json.loads(kr["mutated"]["rotation-signature-altered"])
+assert refused(lambda: key_rotation_checks(altered["payload"], founding)) == "rotation-invalid"
+k_altered = [e["body"] for e in kr["entries"]]
+k_altered[1] = kr["mutated"]["rotation-signature-altered"]
+assert refused(lambda: replay_org(k_altered)) is not None
+
 print("ledger vectors: v1 hashes, links, tree, checkpoint and all signatures OK; "
       "v2 bodies, commits, officer set, multiproofs and all signatures OK, its forgeries refused; "
-      "an officer's key rotation replayed, its altered hand-over refused")
+      "an officer's key rotation and the organisation's replayed, their altered hand-overs refused")

@@ -367,3 +367,99 @@ fn ledger_v2_officer_rotation_vector_is_current() {
         }),
     );
 }
+
+/// `key.rotate` in a version 2 ledger (docs/spec/ledger.md §8.2, identity.md): the
+/// organisation (seed 0x11) commits a note, hands the ledger over to its new key (0x12)
+/// in an officer-set commit by the old key with the new key's signature, and the new key
+/// commits a note; written by the store on SQLite. Checked by
+/// tests/vectors/ledger/check.py, which also refuses the altered hand-over.
+#[test]
+fn ledger_v2_key_rotation_vector_is_current() {
+    use tradeseal_core::identity::IdentityCard;
+    use tradeseal_log::store::{Ledger, NewEntry};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("l.sqlite");
+    let (old, new) = (
+        ed25519_dalek::SigningKey::from_bytes(&[0x11; 32]),
+        ed25519_dalek::SigningKey::from_bytes(&[0x12; 32]),
+    );
+    let t = |i: i64| Timestamp::from_unix_millis(1_795_000_000_000 + i * 60_000).unwrap();
+    let mut l = Ledger::create(
+        tradeseal_core::db::Conn::sqlite(&file).unwrap(),
+        &PublicKey::of(&old),
+    )
+    .unwrap();
+    let origin = l.origin().to_string();
+    let note = |text: &str| NewEntry {
+        kind: "note".into(),
+        payload: canonical_payload(&NotePayload::new(text).unwrap()).unwrap(),
+    };
+    l.commit(&old, t(0), &[note("with the founding key")])
+        .unwrap();
+    let card = |k: &ed25519_dalek::SigningKey| {
+        serde_json::to_value(IdentityCard::new(
+            "Acme Coffee Importers",
+            None,
+            &PublicKey::of(k),
+            &origin,
+        ))
+        .unwrap()
+    };
+    let message = tradeseal_log::commit::key_rotate_message(
+        &origin,
+        &PublicKey::of(&old),
+        &PublicKey::of(&new),
+    );
+    let signature = tradeseal_core::signature::sign(&new, &message);
+    l.rotate_org(
+        &old,
+        t(1),
+        &card(&old),
+        &card(&new),
+        &PublicKey::of(&new),
+        &signature,
+    )
+    .unwrap();
+    l.commit(&new, t(2), &[note("with the new key")]).unwrap();
+    assert!(l.verify().unwrap().intact());
+    use tradeseal_core::db::Sql;
+    let entries: Vec<serde_json::Value> = l
+        .conn()
+        .query("SELECT seq, kind, time_ms, author, payload FROM entries ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body = tradeseal_core::entry::BodyV2 {
+                seq: r.int(0).unwrap() as u64,
+                kind: r.text(1).unwrap(),
+                time: Timestamp::from_unix_millis(r.int(2).unwrap()).unwrap(),
+                author: r.blob(3).unwrap().try_into().unwrap(),
+                payload: r.text(4).unwrap(),
+            };
+            json!({"body": String::from_utf8(body.to_bytes()).unwrap(), "entry_hash": body.hash().to_hex()})
+        })
+        .collect();
+    let commits: Vec<serde_json::Value> = l
+        .conn()
+        .query("SELECT start, end_size, author, note FROM commits ORDER BY end_size", &[])
+        .unwrap()
+        .iter()
+        .map(|r| json!({"start": r.int(0).unwrap(), "end": r.int(1).unwrap(), "author": hex::encode(r.blob(2).unwrap()), "note": r.text(3).unwrap()}))
+        .collect();
+    let rotate = entries[1]["body"].as_str().unwrap();
+    let i = rotate.find("\"new_signature\":\"").unwrap() + 17;
+    let flipped = if &rotate[i..i + 1] == "0" { "1" } else { "0" };
+    crate::vector_is_current(
+        "tests/vectors/ledger/v2-key-rotate.json",
+        &json!({
+            "description": "TradeSeal ledger format v2, key.rotate (ledger.md §8.2, identity.md): the founding organisation key (seed 0x11 x 32) commits a note (commit 0), hands the ledger over to the new key (seed 0x12 x 32) in commit 1, committed by the old key with the new key's signature over SHA-256(origin || 0x00 || old || new) in the context tradeseal/v1/key-rotate; the new key's note is commit 2",
+            "origin": origin,
+            "org_public_key": PublicKey::of(&old).to_hex(),
+            "new_public_key": PublicKey::of(&new).to_hex(),
+            "rotate_message_hex": hex::encode(&message),
+            "entries": entries,
+            "commits": commits,
+            "mutated": {"rotation-signature-altered": format!("{}{flipped}{}", &rotate[..i], &rotate[i + 1..])},
+        }),
+    );
+}
