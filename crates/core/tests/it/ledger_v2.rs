@@ -1399,9 +1399,44 @@ fn a_partners_entries_received_in_two_bundles_are_passed_on_in_one() {
         bundle::export(&fl, farm.card(), "lot", lot, &mut b).unwrap();
         bundle::import(&mut cl, &cs, t(10 + i as i64), || Ok(&b[..]), &mut |_| true).unwrap();
     }
+    // (Two bundles of one state of a ledger, another farm's: two groups with one anchor.)
+    let (_f2d, farm2, f2s) = crate::v2_home_of("Finca La Esperanza", None, 0x63);
+    let mut f2l = farm2.ledger().unwrap();
+    let mut two = doc.clone();
+    let mut evs = vec![all[0].clone(), all[1].clone()];
+    for (e, lot) in evs.iter_mut().zip(["H-2026-917", "H-2026-918"]) {
+        e["quantityList"][0]["epcClass"] =
+            format!("urn:epc:class:lgtin:7701234.000001.{lot}").into();
+        e["eventTime"] = "2026-02-01T08:00:00.000-05:00".into();
+    }
+    two["epcisBody"]["eventList"] = serde_json::Value::Array(evs);
+    import_bytes(&mut f2l, &f2s, &serde_json::to_vec(&two).unwrap()).unwrap();
+    let mut anchors = Vec::new();
+    for lot in ["H-2026-917", "H-2026-918"] {
+        let mut b = Vec::new();
+        let id = format!("https://id.gs1.org/01/07701234000011/10/{lot}");
+        bundle::export(&f2l, farm2.card(), "lot", &id, &mut b).unwrap();
+        anchors.push(
+            String::from_utf8(b.clone())
+                .unwrap()
+                .lines()
+                .find(|l| l.contains("\"type\":\"ledger\""))
+                .unwrap()
+                .to_string(),
+        );
+        bundle::import(&mut cl, &cs, t(12), || Ok(&b[..]), &mut |_| true).unwrap();
+    }
+    assert_eq!(anchors[0], anchors[1], "one state, one anchor");
     // The cooperative packs both lots and ships them: its bundle of the shipment carries
     // the farm's entries of both bundles, in two groups of the farm's ledger.
-    import_bytes(&mut cl, &cs, &part(&all[2..4])).unwrap();
+    let mut pack = all[2].clone();
+    pack["childQuantityList"]
+        .as_array_mut()
+        .unwrap()
+        .extend(["H-2026-917", "H-2026-918"].map(|lot| {
+            serde_json::json!({"epcClass": format!("urn:epc:class:lgtin:7701234.000001.{lot}"), "quantity": 1000, "uom": "KGM"})
+        }));
+    import_bytes(&mut cl, &cs, &part(&[pack, all[3].clone()])).unwrap();
     let mut out = Vec::new();
     let n = bundle::export(
         &cl,
@@ -1411,16 +1446,21 @@ fn a_partners_entries_received_in_two_bundles_are_passed_on_in_one() {
         &mut out,
     )
     .unwrap();
-    assert_eq!(n, 4, "two harvests, packing, shipping");
+    assert_eq!(n, 6, "four harvests, packing, shipping");
     let text = String::from_utf8(out.clone()).unwrap();
     let farm_groups = text
         .lines()
         .filter(|l| l.contains("\"type\":\"ledger\"") && l.contains(fl.origin()))
         .count();
     assert_eq!(farm_groups, 2, "{text}");
+    let farm2_groups = text
+        .lines()
+        .filter(|l| l.contains("\"type\":\"ledger\"") && l.contains(f2l.origin()))
+        .count();
+    assert_eq!(farm2_groups, 2, "{text}");
     let r = bundle::verify(&out[..], None, &mut |_| true).unwrap();
     assert_ne!(r.verdict, BundleVerdict::Failed, "{:?}", r.findings);
-    assert_eq!((r.entries, r.events), (4, 4));
+    assert_eq!((r.entries, r.events), (6, 6));
     // Two groups of one ledger out of order are refused.
     let mut lines: Vec<&str> = text.lines().collect();
     let starts: Vec<usize> = lines

@@ -66,7 +66,8 @@ pub(super) fn read_records<R: BufRead>(
     let mut buf = Vec::new();
     let mut line_no = 0u64;
     // (origin, anchor) of the groups read: a ledger's entries received in several
-    // bundles travel in several groups, by anchor.
+    // bundles travel in several groups, by anchor (two bundles of one state of a
+    // ledger give two groups with one anchor).
     let mut origins_seen: Vec<(String, u64)> = Vec::new();
     // Entry lines waiting to be checked together (in parallel), in file order.
     let mut batch: Vec<(u64, String)> = Vec::new();
@@ -193,7 +194,7 @@ pub(super) fn read_records<R: BufRead>(
                 };
                 if origins_seen
                     .last()
-                    .is_some_and(|(o, a)| (o.as_str(), *a) >= (rec.origin.as_str(), rec.anchor))
+                    .is_some_and(|(o, a)| (o.as_str(), *a) > (rec.origin.as_str(), rec.anchor))
                 {
                     s.err(
                         "record-order",
