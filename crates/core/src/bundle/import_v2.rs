@@ -10,7 +10,7 @@ use crate::canonical;
 use crate::entry::BodyV2;
 use crate::epcis;
 use crate::error::{Error, Result};
-use crate::identity::Signer;
+use crate::identity::{IdentityCard, Signer};
 use crate::ledger::Ledger;
 use crate::time::Timestamp;
 use sha2::{Digest, Sha256};
@@ -39,6 +39,8 @@ pub(super) fn import<R: BufRead>(
     };
     let app = ledger.begin_append(signer, now)?;
     let (mut new_entries, mut known_entries) = (0u64, 0u64);
+    // Partners' organisation key hand-overs, to follow in the trust store.
+    let mut handovers: Vec<(String, IdentityCard, crate::hash::Hash)> = Vec::new();
     let mut origin = String::new();
     // The group being read: its anchor, the seqs it proves, its range proofs.
     let mut group: (u64, Vec<u64>, Vec<serde_json::Value>) = (0, Vec::new(), Vec::new());
@@ -197,6 +199,17 @@ pub(super) fn import<R: BufRead>(
                         &hash.0[..]
                     ],
                 )?;
+                if rec.entry_kind == crate::keys::KIND_ROTATE {
+                    // The organisation's hand-over (checked by verification): followed in
+                    // the trust store below, as a version 1 bundle's is.
+                    let card = rec
+                        .payload
+                        .get("new_card")
+                        .and_then(|c| serde_json::from_value::<IdentityCard>(c.clone()).ok());
+                    if let Some(card) = card {
+                        handovers.push((hex::encode(body.author), card, hash));
+                    }
+                }
                 if rec.entry_kind == epcis::KIND_EVENT {
                     index_partner_event(db, &origin, rec.seq, rec.payload)?;
                 }
@@ -207,5 +220,13 @@ pub(super) fn import<R: BufRead>(
     }
     let read = hex::encode(second.digest.finalize());
     let counts = (new_entries, known_entries);
-    finish(app, report, &subject, (file_sha, read), counts, |_| Ok(()))
+    finish(app, report, &subject, (file_sha, read), counts, |app| {
+        // Follow partners' hand-overs: the new key takes the old key's standing.
+        for (old, card, hash) in &handovers {
+            if let Some(e) = crate::parties::rotate_entry(app.sql(), old, card, hash)? {
+                app.push(&[e])?;
+            }
+        }
+        Ok(())
+    })
 }

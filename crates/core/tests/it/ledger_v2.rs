@@ -1363,6 +1363,36 @@ fn a_version_2_bundle_carries_the_organisations_hand_over_for_partners_to_follow
             r.findings
         );
         assert_eq!(codes(&r), ["signer-unknown"], "{e}");
+        // A partner who trusts the founding card imports it and follows the hand-over:
+        // the new key takes the old one's standing, as a trust decision of its own.
+        let (_rd, rh, rs) = crate::v2_home_of("Roastery Berlin", None, 0x56);
+        let mut rl = rh.ledger().unwrap();
+        rl.append(
+            &rs,
+            t(3),
+            &[
+                tradeseal_core::parties::add_entry(home.card()).unwrap(),
+                tradeseal_core::parties::trust_entry(&home.card().public_key).unwrap(),
+            ],
+        )
+        .unwrap();
+        let got = bundle::import(&mut rl, &rs, t(4), || Ok(&bytes[..]), &mut |_| true).unwrap();
+        assert_eq!(
+            got.report.verdict,
+            BundleVerdict::Verified,
+            "{e}: {:?}",
+            got.report.findings
+        );
+        let parties = tradeseal_core::parties::list(&rl).unwrap();
+        let new_party = parties
+            .iter()
+            .find(|p| p.card.public_key == new.card.public_key)
+            .unwrap_or_else(|| panic!("{e}: the new key followed: {parties:?}"));
+        assert_eq!(
+            new_party.status,
+            tradeseal_core::parties::TrustStatus::Trusted,
+            "{e}"
+        );
         // The hand-over's new signature altered: the partner's verifier refuses it.
         let forged = reforge(&bytes, |_, v| {
             if v["type"] == "entry" && v["entry_kind"] == "key.rotate" {
