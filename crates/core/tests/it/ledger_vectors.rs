@@ -327,30 +327,7 @@ fn ledger_v2_officer_rotation_vector_is_current() {
         .unwrap();
     l.commit(&ana2, t(3), &[note("with the new key")]).unwrap();
     assert!(l.verify().unwrap().intact());
-    use tradeseal_core::db::Sql;
-    let entries: Vec<serde_json::Value> = l
-        .conn()
-        .query("SELECT seq, kind, time_ms, author, payload FROM entries ORDER BY seq", &[])
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let body = tradeseal_core::entry::BodyV2 {
-                seq: r.int(0).unwrap() as u64,
-                kind: r.text(1).unwrap(),
-                time: Timestamp::from_unix_millis(r.int(2).unwrap()).unwrap(),
-                author: r.blob(3).unwrap().try_into().unwrap(),
-                payload: r.text(4).unwrap(),
-            };
-            json!({"body": String::from_utf8(body.to_bytes()).unwrap(), "entry_hash": body.hash().to_hex()})
-        })
-        .collect();
-    let commits: Vec<serde_json::Value> = l
-        .conn()
-        .query("SELECT start, end_size, author, note FROM commits ORDER BY end_size", &[])
-        .unwrap()
-        .iter()
-        .map(|r| json!({"start": r.int(0).unwrap(), "end": r.int(1).unwrap(), "author": hex::encode(r.blob(2).unwrap()), "note": r.text(3).unwrap()}))
-        .collect();
+    let (entries, commits) = v2_rows(&l);
     let rotate = entries[2]["body"].as_str().unwrap();
     let i = rotate.find("\"new_signature\":\"").unwrap() + 17;
     let flipped = if &rotate[i..i + 1] == "0" { "1" } else { "0" };
@@ -422,30 +399,7 @@ fn ledger_v2_key_rotation_vector_is_current() {
     .unwrap();
     l.commit(&new, t(2), &[note("with the new key")]).unwrap();
     assert!(l.verify().unwrap().intact());
-    use tradeseal_core::db::Sql;
-    let entries: Vec<serde_json::Value> = l
-        .conn()
-        .query("SELECT seq, kind, time_ms, author, payload FROM entries ORDER BY seq", &[])
-        .unwrap()
-        .iter()
-        .map(|r| {
-            let body = tradeseal_core::entry::BodyV2 {
-                seq: r.int(0).unwrap() as u64,
-                kind: r.text(1).unwrap(),
-                time: Timestamp::from_unix_millis(r.int(2).unwrap()).unwrap(),
-                author: r.blob(3).unwrap().try_into().unwrap(),
-                payload: r.text(4).unwrap(),
-            };
-            json!({"body": String::from_utf8(body.to_bytes()).unwrap(), "entry_hash": body.hash().to_hex()})
-        })
-        .collect();
-    let commits: Vec<serde_json::Value> = l
-        .conn()
-        .query("SELECT start, end_size, author, note FROM commits ORDER BY end_size", &[])
-        .unwrap()
-        .iter()
-        .map(|r| json!({"start": r.int(0).unwrap(), "end": r.int(1).unwrap(), "author": hex::encode(r.blob(2).unwrap()), "note": r.text(3).unwrap()}))
-        .collect();
+    let (entries, commits) = v2_rows(&l);
     let rotate = entries[1]["body"].as_str().unwrap();
     let i = rotate.find("\"new_signature\":\"").unwrap() + 17;
     let flipped = if &rotate[i..i + 1] == "0" { "1" } else { "0" };
@@ -462,4 +416,33 @@ fn ledger_v2_key_rotation_vector_is_current() {
             "mutated": {"rotation-signature-altered": format!("{}{flipped}{}", &rotate[..i], &rotate[i + 1..])},
         }),
     );
+}
+
+/// A v2 store's entries (body text and entry hash) and commits, as the vectors list them.
+fn v2_rows(l: &tradeseal_log::store::Ledger) -> (Vec<serde_json::Value>, Vec<serde_json::Value>) {
+    use tradeseal_core::db::Sql;
+    let entries = l
+        .conn()
+        .query("SELECT seq, kind, time_ms, author, payload FROM entries ORDER BY seq", &[])
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let body = tradeseal_core::entry::BodyV2 {
+                seq: r.int(0).unwrap() as u64,
+                kind: r.text(1).unwrap(),
+                time: Timestamp::from_unix_millis(r.int(2).unwrap()).unwrap(),
+                author: r.blob(3).unwrap().try_into().unwrap(),
+                payload: r.text(4).unwrap(),
+            };
+            json!({"body": String::from_utf8(body.to_bytes()).unwrap(), "entry_hash": body.hash().to_hex()})
+        })
+        .collect();
+    let commits = l
+        .conn()
+        .query("SELECT start, end_size, author, note FROM commits ORDER BY end_size", &[])
+        .unwrap()
+        .iter()
+        .map(|r| json!({"start": r.int(0).unwrap(), "end": r.int(1).unwrap(), "author": hex::encode(r.blob(2).unwrap()), "note": r.text(3).unwrap()}))
+        .collect();
+    (entries, commits)
 }

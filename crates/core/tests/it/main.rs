@@ -74,20 +74,7 @@ pub fn new_home() -> (tempfile::TempDir, Home, Signer) {
 
 /// A fresh home of `org` whose key comes from `seed` (32 times the byte), unlocked.
 pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Home, Signer) {
-    let dir = tempfile::tempdir().unwrap();
-    let home = init_home(
-        &dir.path().join("home"),
-        InitOptions {
-            org,
-            gln,
-            passphrase: PASS,
-            seed: [seed; 32],
-            now: t(0),
-            kdf_log_n: 10,
-        },
-    )
-    .unwrap();
-    let signer = home.unlock(PASS).unwrap();
+    let (dir, home, signer) = made_home(init_home, org, gln, seed);
     #[cfg(unix)]
     if on_postgres() && !V1_HOMES.get() {
         tradeseal_core::team::init(&home, &signer, &tradeseal_log::throwaway::database()).unwrap();
@@ -97,8 +84,18 @@ pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Ho
 
 /// A fresh home of `org` whose ledger is version 2 from entry 0 on every run, unlocked.
 pub fn v2_home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Home, Signer) {
+    made_home(Home::init_v2, org, gln, seed)
+}
+
+/// A home made by `init` in a temporary folder, with the test passphrase, unlocked.
+fn made_home(
+    init: impl FnOnce(&std::path::Path, InitOptions<'_>) -> tradeseal_core::Result<Home>,
+    org: &str,
+    gln: Option<&str>,
+    seed: u8,
+) -> (tempfile::TempDir, Home, Signer) {
     let dir = tempfile::tempdir().unwrap();
-    let home = Home::init_v2(
+    let home = init(
         &dir.path().join("home"),
         InitOptions {
             org,
