@@ -293,17 +293,8 @@ impl Home {
     /// Replaces this officer desk's copy of the organisation's card with the new card of
     /// the ledger's latest `key.rotate`, when that card is the ledger's key's.
     fn follow_org_card(&self, l: &Ledger) -> Result<()> {
-        use tradeseal_log::db::Sql;
-        let card = l
-            .sql()
-            .query_one(
-                "SELECT payload FROM entries WHERE kind = 'key.rotate' AND v = 2 ORDER BY seq DESC LIMIT 1",
-                &[],
-            )?
-            .map(|r| r.text(0))
-            .transpose()?
-            .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
-            .and_then(|p| serde_json::from_value::<IdentityCard>(p["new_card"].clone()).ok())
+        let card = crate::keys::v2_hand_over(l, true)?
+            .map(|p| p.new_card)
             .filter(|c| c.public_key == l.key().to_hex() && c.origin == l.origin())
             .ok_or_else(|| Error::NotAHome {
                 path: self.path.clone(),

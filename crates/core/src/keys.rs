@@ -29,6 +29,40 @@ pub struct RotatePayload {
     pub new_signature: String,
 }
 
+/// The payload of a version 2 `key.rotate` entry (ledger.md §8.2): v1's fields, and
+/// `after`, the `seq` of the officer-set entry before it (`null` for the first). The
+/// officer set (tradeseal-log) checks it as it replays the ledger; this reads its cards.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RotatePayloadV2 {
+    pub after: Option<u64>,
+    pub old_card: IdentityCard,
+    pub new_card: IdentityCard,
+    pub new_signature: String,
+}
+
+/// The first (`newest` false) or the latest hand-over of a version 2 ledger, if any.
+pub fn v2_hand_over(
+    ledger: &crate::ledger::Ledger,
+    newest: bool,
+) -> Result<Option<RotatePayloadV2>> {
+    use tradeseal_log::db::Sql;
+    let sql = format!(
+        "SELECT seq, payload FROM entries WHERE kind = '{KIND_ROTATE}' AND v = 2 ORDER BY seq {} LIMIT 1",
+        if newest { "DESC" } else { "ASC" }
+    );
+    let Some(row) = ledger.sql().query_one(&sql, &[])? else {
+        return Ok(None);
+    };
+    let (seq, payload) = (row.int(0)?, row.text(1)?);
+    serde_json::from_str(&payload).map(Some).map_err(|e| {
+        Error::invalid(
+            format!("entry {seq}"),
+            format!("not a key hand-over ({e}): the entry is damaged; run `tradeseal verify`"),
+        )
+    })
+}
+
 /// A hand-over that checked out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rotation {

@@ -166,6 +166,10 @@ pub trait Sql {
     /// Whether a transaction is open on the connection (then a [`begin`] joins it).
     fn in_transaction(&self) -> bool;
 
+    /// The SQLite connection underneath, where the engine is SQLite: the bulk inserts
+    /// below take SQLite's own faster path on it.
+    fn sqlite(&self) -> Option<&rusqlite::Connection>;
+
     fn query_one(&self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
         Ok(self.query(sql, params)?.into_iter().next())
     }
@@ -182,14 +186,20 @@ pub trait Sql {
         values: &[Value],
         returning: Option<&str>,
     ) -> Result<Vec<Row>> {
-        multi_row_insert(self, into, width, values, returning)
+        match self.sqlite() {
+            Some(c) => sqlite_insert_rows(c, into, width, values, returning),
+            None => multi_row_insert(self, into, width, values, returning),
+        }
     }
 
     /// Inserts one row into `into` (`"table (col, …)"`) unless it conflicts on the
     /// unique columns `unique`; returns the new row's `id`, or `None` when a row with
     /// the same `unique` values was there.
     fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
-        returning_insert_unless(self, into, values, unique)
+        match self.sqlite() {
+            Some(c) => sqlite_insert_unless(c, into, values, unique),
+            None => returning_insert_unless(self, into, values, unique),
+        }
     }
 }
 
@@ -356,17 +366,8 @@ impl<T: Sql + ?Sized> Sql for &T {
     fn in_transaction(&self) -> bool {
         (**self).in_transaction()
     }
-    fn insert_rows(
-        &self,
-        into: &str,
-        width: usize,
-        values: &[Value],
-        returning: Option<&str>,
-    ) -> Result<Vec<Row>> {
-        (**self).insert_rows(into, width, values, returning)
-    }
-    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
-        (**self).insert_unless(into, values, unique)
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        (**self).sqlite()
     }
 }
 
@@ -863,22 +864,10 @@ impl Sql for Conn {
             Conn::Postgres(pg) => pg_batch(pg, sql),
         }
     }
-    fn insert_rows(
-        &self,
-        into: &str,
-        width: usize,
-        values: &[Value],
-        returning: Option<&str>,
-    ) -> Result<Vec<Row>> {
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
         match self {
-            Conn::Sqlite(c) => sqlite_insert_rows(c, into, width, values, returning),
-            Conn::Postgres(_) => multi_row_insert(self, into, width, values, returning),
-        }
-    }
-    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
-        match self {
-            Conn::Sqlite(c) => sqlite_insert_unless(c, into, values, unique),
-            Conn::Postgres(_) => returning_insert_unless(self, into, values, unique),
+            Conn::Sqlite(c) => Some(c),
+            Conn::Postgres(_) => None,
         }
     }
 }
@@ -911,22 +900,10 @@ impl Sql for Tx<'_> {
             Tx::Postgres(t) => pg_batch(t.pg, sql),
         }
     }
-    fn insert_rows(
-        &self,
-        into: &str,
-        width: usize,
-        values: &[Value],
-        returning: Option<&str>,
-    ) -> Result<Vec<Row>> {
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
         match self {
-            Tx::Sqlite(c) => sqlite_insert_rows(c, into, width, values, returning),
-            Tx::Postgres(_) => multi_row_insert(self, into, width, values, returning),
-        }
-    }
-    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
-        match self {
-            Tx::Sqlite(c) => sqlite_insert_unless(c, into, values, unique),
-            Tx::Postgres(_) => returning_insert_unless(self, into, values, unique),
+            Tx::Sqlite(c) => Some(c),
+            Tx::Postgres(_) => None,
         }
     }
 }
@@ -947,17 +924,8 @@ impl Sql for Sqlite<'_> {
     fn batch(&self, sql: &str) -> Result<()> {
         Ok(self.0.execute_batch(sql)?)
     }
-    fn insert_rows(
-        &self,
-        into: &str,
-        width: usize,
-        values: &[Value],
-        returning: Option<&str>,
-    ) -> Result<Vec<Row>> {
-        sqlite_insert_rows(self.0, into, width, values, returning)
-    }
-    fn insert_unless(&self, into: &str, values: &[Value], unique: &str) -> Result<Option<i64>> {
-        sqlite_insert_unless(self.0, into, values, unique)
+    fn sqlite(&self) -> Option<&rusqlite::Connection> {
+        Some(self.0)
     }
 }
 

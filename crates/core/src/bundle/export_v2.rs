@@ -22,7 +22,6 @@ use tradeseal_log::sql_params;
 /// old card of its first `key.rotate`), `None` when the key in force is the founding
 /// one; refused when the key was handed over in version 1.
 fn founding_card(ledger: &Ledger) -> Result<Option<IdentityCard>> {
-    use tradeseal_log::db::Sql;
     if crate::identity::origin_for(ledger.key()) == ledger.origin() {
         return Ok(None);
     }
@@ -32,23 +31,9 @@ fn founding_card(ledger: &Ledger) -> Result<Option<IdentityCard>> {
             "this ledger's key was handed over (key rotation) before its upgrade to version 2: a version 2 bundle would have to carry that version 1 hand-over, which this TradeSeal does not do yet, and partners would not recognise the key",
         )
     };
-    let first = ledger
-        .sql()
-        .query_one(
-            "SELECT payload FROM entries WHERE kind = 'key.rotate' AND v = 2 ORDER BY seq LIMIT 1",
-            &[],
-        )?
+    let card = crate::keys::v2_hand_over(ledger, false)?
         .ok_or_else(refused)?
-        .text(0)?;
-    let card = serde_json::from_str::<serde_json::Value>(&first)
-        .ok()
-        .and_then(|p| serde_json::from_value::<IdentityCard>(p["old_card"].clone()).ok())
-        .ok_or_else(|| {
-            Error::invalid(
-                "ledger",
-                "the ledger's first hand-over holds no card: run `tradeseal verify`",
-            )
-        })?;
+        .old_card;
     let key = card.public_key()?;
     if crate::identity::origin_for(&key) != ledger.origin() {
         return Err(refused());

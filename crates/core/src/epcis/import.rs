@@ -182,38 +182,53 @@ fn place(inc: &Incoming, hash_id: Option<&str>) -> String {
 /// parsing overlaps with the work on the previous chunk.
 fn chunked<R: Read + Send>(
     r: R,
-    mut f: impl FnMut(Vec<Incoming>) -> Result<()>,
+    f: impl FnMut(Vec<Incoming>) -> Result<()>,
 ) -> Result<DocumentInfo> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Incoming>>(2);
-    std::thread::scope(|s| {
-        let reader = s.spawn(move || {
+    staged(
+        2,
+        move |send| {
             let mut buf = Vec::with_capacity(CHUNK);
             let info = document::read_unconverted(r, |inc| {
                 buf.push(inc);
                 if buf.len() == CHUNK {
-                    tx.send(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)))
-                        .map_err(|_| Error::invalid("import", "stopped"))?;
+                    send(std::mem::replace(&mut buf, Vec::with_capacity(CHUNK)))?;
                 }
                 Ok(())
             })?;
             if !buf.is_empty() {
-                tx.send(buf)
-                    .map_err(|_| Error::invalid("import", "stopped"))?;
+                send(buf)?;
             }
-            Ok::<DocumentInfo, Error>(info)
+            Ok(info)
+        },
+        f,
+    )
+}
+
+/// Runs `produce` on a thread of its own and hands what it sends to `consume` here, at
+/// most `ahead` items waiting. The first error stops both sides: the consumer's error
+/// wins (the producer's next send then fails), else the producer's result is returned.
+fn staged<T: Send, O: Send>(
+    ahead: usize,
+    produce: impl FnOnce(&dyn Fn(T) -> Result<()>) -> Result<O> + Send,
+    mut consume: impl FnMut(T) -> Result<()>,
+) -> Result<O> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<T>(ahead);
+    std::thread::scope(|s| {
+        let stage = s.spawn(move || {
+            produce(&|t| tx.send(t).map_err(|_| Error::invalid("import", "stopped")))
         });
         let mut failed = None;
-        for chunk in rx.iter() {
-            if let Err(e) = f(chunk) {
+        for t in rx.iter() {
+            if let Err(e) = consume(t) {
                 failed = Some(e);
                 break;
             }
         }
         drop(rx);
-        let read = reader.join().expect("the document reader does not panic");
+        let produced = stage.join().expect("an import stage does not panic");
         match failed {
             Some(e) => Err(e),
-            None => read,
+            None => produced,
         }
     })
 }
@@ -433,36 +448,12 @@ pub fn import<R: Read + Send>(
     // Three stages, each on a thread of its own for the whole import: the document
     // read (`chunked`), each chunk prepared (on every core), each chunk recorded (here).
     let doc = open()?;
-    let (ptx, prx) = std::sync::mpsc::sync_channel::<Result<Prepared>>(1);
-    let info = std::thread::scope(|s| {
-        let ns = &ns;
-        let stage = s.spawn(move || {
-            chunked(doc, |chunk| {
-                let p = prepare(chunk, ns, one_pass);
-                let failed = p.is_err();
-                // The recording side stops listening when it fails: stop reading too.
-                ptx.send(p)
-                    .map_err(|_| Error::invalid("import", "stopped"))?;
-                if failed {
-                    return Err(Error::invalid("import", "stopped"));
-                }
-                Ok(())
-            })
-        });
-        let mut failed = None;
-        for p in prx.iter() {
-            if let Err(e) = p.and_then(|p| record(p, &mut report)) {
-                failed = Some(e);
-                break;
-            }
-        }
-        drop(prx);
-        let read = stage.join().expect("the preparing stage does not panic");
-        match failed {
-            Some(e) => Err(e),
-            None => read,
-        }
-    })?;
+    let ns = &ns;
+    let info = staged(
+        1,
+        move |send| chunked(doc, |chunk| send(prepare(chunk, ns, one_pass)?)),
+        |p| record(p, &mut report),
+    )?;
     if let Some(f) = &first {
         if info.events != f.events {
             return Err(Error::InvalidDocument {
