@@ -139,7 +139,8 @@ test("build a dossier from the shipment, fix an error, seal, preview and export 
       })
       .filter(Boolean);
     assert.equal(codes.length, 1, "one QR code");
-    assert.match(codes[0], /^TSD1\.D[0-9a-f]{16}\.1\./);
+    // A home is version 2: the seal QR payload carries its commit proof (TSD2, docs/spec/dossier.md).
+    assert.match(codes[0], /^TSD2\.D[0-9a-f]{16}\.1\./);
 
     // A second dossier, empty, whose goods lines come from rows pasted from a spreadsheet.
     await app.type(await app.find('[data-testid="dossier-shipment"]'), CLEAR);

@@ -233,15 +233,24 @@ fn a_team_founds_joins_enrols_records_and_revokes_on_one_postgresql_ledger() {
     assert!(e.contains("127.0.0.1"), "{e}");
 }
 
+/// A copy of a home TradeSeal made with a version 1 ledger (tests/fixtures/homes/v4:
+/// 18 entries, the passphrase of these tests), in `dir`.
+fn version_1_home(dir: &Path) -> std::path::PathBuf {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/homes/v4");
+    let dst = dir.join("org");
+    std::fs::create_dir(&dst).unwrap();
+    for e in std::fs::read_dir(&src).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, dst.join(p.file_name().unwrap())).unwrap();
+    }
+    dst
+}
+
 #[test]
-fn a_one_desk_home_is_upgraded_then_moved_into_a_team_database() {
+fn a_version_1_home_is_upgraded_then_moved_into_a_team_database() {
     let url = tradeseal_log::throwaway::database();
     let dir = tempfile::tempdir().unwrap();
-    let org = dir.path().join("org");
-    ok(&tradeseal(
-        &org,
-        &["init", "--org", "Andes Coffee Export S.A.S."],
-    ));
+    let org = version_1_home(dir.path());
     ok(&tradeseal(&org, &["note", "recorded on one desk"]));
     // A team ledger is version 2: the upgrade comes first, and only when confirmed.
     assert!(err(&tradeseal(&org, &["team", "migrate", &url])).contains("ledger upgrade"));
@@ -250,22 +259,46 @@ fn a_one_desk_home_is_upgraded_then_moved_into_a_team_database() {
     assert!(String::from_utf8_lossy(&o.stdout).contains("Nothing was changed"));
     assert!(ok(&tradeseal(&org, &["log"])).contains("recorded on one desk"));
     let out = ok(&tradeseal(&org, &["ledger", "upgrade", "--yes"]));
-    assert!(out.contains("entry 1 records the upgrade"), "{out}");
+    assert!(out.contains("entry 19 records the upgrade"), "{out}");
     ok(&tradeseal(&org, &["note", "first commit"]));
     let out = ok(&tradeseal(&org, &["team", "migrate", &url]));
-    assert!(out.contains("Moved 3 entries"), "{out}");
+    assert!(out.contains("Moved 21 entries"), "{out}");
     // The home writes the team ledger now: both parts verify there, and it goes on.
     ok(&tradeseal(&org, &["note", "in the team ledger"]));
     let out = ok(&tradeseal(&org, &["verify"]));
-    assert!(out.contains("intact: 4 entries"), "{out}");
-    let log = ok(&tradeseal(&org, &["log"]));
+    assert!(out.contains("intact: 22 entries"), "{out}");
+    let log = ok(&tradeseal(&org, &["log", "--limit", "30"]));
     for text in [
         "in the team ledger",
         "first commit",
         "ledger.upgrade",
         "recorded on one desk",
+        "Received 20 bags of green coffee",
     ] {
         assert!(log.contains(text), "{log}");
     }
     assert!(ok(&tradeseal(&org, &["ledger", "upgrade", "--yes"])).contains("version 2 already"));
+}
+
+#[test]
+fn a_new_one_desk_home_is_version_2_and_moves_into_a_team_database_as_it_is() {
+    let url = tradeseal_log::throwaway::database();
+    let dir = tempfile::tempdir().unwrap();
+    let org = dir.path().join("org");
+    ok(&tradeseal(
+        &org,
+        &["init", "--org", "Andes Coffee Export S.A.S."],
+    ));
+    ok(&tradeseal(&org, &["note", "recorded on one desk"]));
+    assert!(ok(&tradeseal(&org, &["ledger", "upgrade", "--yes"])).contains("version 2 already"));
+    let out = ok(&tradeseal(&org, &["team", "migrate", &url]));
+    assert!(out.contains("Moved 1 entries"), "{out}");
+    ok(&tradeseal(&org, &["note", "in the team ledger"]));
+    let out = ok(&tradeseal(&org, &["verify"]));
+    assert!(out.contains("intact: 2 entries"), "{out}");
+    let log = ok(&tradeseal(&org, &["log"]));
+    assert!(
+        log.contains("recorded on one desk") && log.contains("in the team ledger"),
+        "{log}"
+    );
 }

@@ -74,18 +74,17 @@ pub fn occupied(path: &Path) -> bool {
 
 impl Home {
     /// Creates a new home at `path`, which must not exist or be an empty folder. Its
-    /// ledger is version 1 still: `tradeseal ledger upgrade` makes it version 2, and a
-    /// team ledger is version 2 from entry 0. (One-desk homes become version 2 from
-    /// entry 0, [`Home::init_v2`], once the CLI's transcripts and the app's tests are
-    /// moved to them.)
+    /// ledger is version 2 (ledger.md §8) from entry 0: commits signed once, bundles
+    /// with one proof per partner ledger.
     pub fn init(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
-        Home::init_format(path, opts, 1)
+        Home::init_format(path, opts, 2)
     }
 
-    /// Creates a new home whose ledger is version 2 (ledger.md §8) from entry 0: what
-    /// [`Home::init`] will make. The core's tests run on such homes too.
-    pub fn init_v2(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
-        Home::init_format(path, opts, 2)
+    /// Creates a new home whose ledger is version 1 (ledger.md §1-7), as TradeSeal made
+    /// them before version 2: to test that such homes open, verify, upgrade and move
+    /// into a team. Nothing a user runs makes one.
+    pub fn init_v1(path: &Path, opts: InitOptions<'_>) -> Result<Home> {
+        Home::init_format(path, opts, 1)
     }
 
     fn init_format(path: &Path, opts: InitOptions<'_>, format: u8) -> Result<Home> {

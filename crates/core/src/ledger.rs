@@ -714,26 +714,25 @@ impl Ledger {
         else {
             return Ok(None);
         };
-        let author = row.blob(0)?;
-        if author == self.key.to_bytes() {
-            return Ok(self.author_names()?.remove(&author));
-        }
-        Ok(self
-            .sql()
-            .query_one(
-                "SELECT card FROM officers WHERE key = ?1",
-                tradeseal_log::sql_params![author],
-            )?
-            .and_then(|r| r.text(0).ok())
-            .and_then(|c| serde_json::from_str::<crate::commit::OfficerCard>(&c).ok())
-            .map(|c| c.name))
+        Ok(self.author_names()?.remove(&row.blob(0)?))
     }
 
-    /// Who each author key of a version 2 ledger is: officers by name, the organisation
-    /// key by the organisation's name.
+    /// Who each author key of a version 2 ledger is, on a ledger with officers:
+    /// officers by name, the organisation's keys (the one in force and those it handed
+    /// over) by the organisation's name. Empty on a ledger without officers (one desk),
+    /// where every entry is the organisation's and naming it on each says nothing.
     fn author_names(&self) -> Result<std::collections::HashMap<Vec<u8>, String>> {
         use tradeseal_log::db::Sql;
         let mut names = std::collections::HashMap::new();
+        let officers = self.sql().query("SELECT key, card FROM officers", &[])?;
+        if officers.is_empty() {
+            return Ok(names);
+        }
+        for r in officers {
+            if let Ok(card) = serde_json::from_str::<crate::commit::OfficerCard>(&r.text(1)?) {
+                names.insert(r.blob(0)?, card.name);
+            }
+        }
         let org = self
             .sql()
             .query_one("SELECT value FROM meta WHERE key = 'org_card'", &[])?
@@ -741,10 +740,20 @@ impl Ledger {
             .and_then(|t| serde_json::from_str::<crate::identity::IdentityCard>(&t).ok())
             .map(|c| c.org)
             .unwrap_or_else(|| "the organisation".into());
-        names.insert(self.key.to_bytes().to_vec(), org);
-        for r in self.sql().query("SELECT key, card FROM officers", &[])? {
-            if let Ok(card) = serde_json::from_str::<crate::commit::OfficerCard>(&r.text(1)?) {
-                names.insert(r.blob(0)?, card.name);
+        names.insert(self.key.to_bytes().to_vec(), org.clone());
+        let handed_over = self.sql().query(
+            &format!(
+                "SELECT payload FROM entries WHERE kind = '{}' AND v = 2",
+                crate::keys::KIND_ROTATE
+            ),
+            &[],
+        )?;
+        for r in handed_over {
+            let old = serde_json::from_str::<crate::keys::RotatePayloadV2>(&r.text(0)?)
+                .ok()
+                .and_then(|p| p.old_card.public_key().ok());
+            if let Some(old) = old {
+                names.insert(old.to_bytes().to_vec(), org.clone());
             }
         }
         Ok(names)

@@ -44,6 +44,14 @@ fn hexes(v: &[Hash]) -> Vec<String> {
 }
 
 pub fn inclusion(ledger: &Ledger, seq: u64) -> Result<InclusionProof> {
+    if ledger.size()? == 0 {
+        // A version 2 ledger has no checkpoint before its first commit: say what is
+        // missing, the entry.
+        return Err(Error::NotFound {
+            what: format!("entry {seq}"),
+            hint: "the ledger has no entries yet".into(),
+        });
+    }
     let (cp, note) = ledger.checkpoint()?;
     if seq >= cp.size {
         let hint = match cp.size {

@@ -516,7 +516,7 @@ fn verify_v2(
             Err(e) => c.add(
                 "saved-checkpoint-invalid",
                 None,
-                format!("the saved checkpoint is not a commit note of a version 2 ledger: {e}"),
+                format!("the saved checkpoint is not one of this ledger's commit notes: {e}"),
                 "give a checkpoint saved from this ledger (`tradeseal checkpoint`)",
             ),
             Ok(saved) if saved.checkpoint.origin != ledger.origin() => c.add(

@@ -253,7 +253,10 @@ fn multi_row_insert<S: Sql + ?Sized>(
     returning: Option<&str>,
 ) -> Result<Vec<Row>> {
     use std::fmt::Write as _;
-    assert!(width > 0 && values.len().is_multiple_of(width), "whole rows");
+    assert!(
+        width > 0 && values.len().is_multiple_of(width),
+        "whole rows"
+    );
     let mut out = Vec::new();
     for chunk in values.chunks(ROWS_A_STATEMENT * width) {
         let n = chunk.len() / width;
@@ -297,7 +300,10 @@ fn sqlite_insert_rows(
     returning: Option<&str>,
 ) -> Result<Vec<Row>> {
     use std::fmt::Write as _;
-    assert!(width > 0 && values.len().is_multiple_of(width), "whole rows");
+    assert!(
+        width > 0 && values.len().is_multiple_of(width),
+        "whole rows"
+    );
     let mut sql = format!("INSERT INTO {into} VALUES (");
     for i in 1..=width {
         let _ = write!(sql, "{}?{i}", if i > 1 { "," } else { "" });

@@ -1233,6 +1233,19 @@ fn the_organisation_hands_a_team_ledger_over_to_a_new_key() {
         &[NewEntry::note("Ana after the hand-over").unwrap()],
     )
     .unwrap();
+    // Who made each entry: the hand-over (the old key's) and the new key's note are the
+    // organisation's, Ana's note hers.
+    let views = al.entry_views_desc(0, al.size().unwrap()).unwrap();
+    let by = |kind: &str, text: &str| {
+        views
+            .iter()
+            .find(|v| v.kind == kind && v.summary.contains(text))
+            .and_then(|v| v.officer.clone())
+    };
+    let org_name = Some(org.card.org.clone());
+    assert_eq!(by("key.rotate", ""), org_name, "{views:?}");
+    assert_eq!(by("note", "new key"), org_name);
+    assert_eq!(by("note", "Ana after").as_deref(), Some("Ana Ruiz"));
     // A commit the old key signs after the hand-over, written below the domain, is
     // flagged by whole-ledger verification.
     use tradeseal_core::db::Sql;

@@ -57,13 +57,14 @@ pub fn on_postgres() -> bool {
     cfg!(unix) && std::env::var("TRADESEAL_TEST_STORE").as_deref() == Ok("postgres")
 }
 
-/// `Home::init` (a version 1 ledger), or `Home::init_v2` on a run of version 2 homes,
-/// except in a test that is [`version_1_only`].
+/// `Home::init_v1` (a version 1 ledger) on the first run, or `Home::init` (version 2
+/// from entry 0, as a user's home) on a run of version 2 homes, except in a test that
+/// is [`version_1_only`].
 pub fn init_home(path: &std::path::Path, opts: InitOptions<'_>) -> tradeseal_core::Result<Home> {
     if v2_homes() && !V1_HOMES.get() {
-        Home::init_v2(path, opts)
-    } else {
         Home::init(path, opts)
+    } else {
+        Home::init_v1(path, opts)
     }
 }
 
@@ -84,7 +85,7 @@ pub fn home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Ho
 
 /// A fresh home of `org` whose ledger is version 2 from entry 0 on every run, unlocked.
 pub fn v2_home_of(org: &str, gln: Option<&str>, seed: u8) -> (tempfile::TempDir, Home, Signer) {
-    made_home(Home::init_v2, org, gln, seed)
+    made_home(Home::init, org, gln, seed)
 }
 
 /// A home made by `init` in a temporary folder, with the test passphrase, unlocked.
