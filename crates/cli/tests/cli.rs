@@ -29,7 +29,10 @@ fn redact(s: &str, home: &Path) -> String {
         (r"\b[0-9a-f]{16}\b", "[HEX16]"),
         (r"(?m)^[A-Za-z0-9+/]{43}=$", "[ROOT]"),
         // A v2 commit note's extension line: the range root hashes entries with times.
-        (r"(tradeseal-commit/v2 \d+ \S+) [A-Za-z0-9+/]{43}=", "$1 [RANGE]"),
+        (
+            r"(tradeseal-commit/v2 \d+ \S+) [A-Za-z0-9+/]{43}=",
+            "$1 [RANGE]",
+        ),
         (r"\\n[A-Za-z0-9+/]{43}=\\n", "\\n[ROOT]\\n"),
         (r"(\u{2014} \S+) [A-Za-z0-9+/]{90,}={0,2}", "$1 [SIGNATURE]"),
         (r"\d{5} \d{5} \d{5} \d{5} \d{5} \d{5}", "[FINGERPRINT]"),
