@@ -74,8 +74,8 @@ pub enum DossierCommand {
     /// Write a sealed dossier, with chosen fields hidden: FILE.json (the sealed file,
     /// docs/spec/dossier.md), FILE.pdf (to print; its QR code verifies the seal) or
     /// FILE.jwt (a W3C Verifiable Credential 2.0, vc+jwt, signed by this organisation).
-    /// Several dossiers (or a folder as -o): one file each in the folder, named
-    /// ID-vVERSION.json (or --format pdf|jwt)
+    /// Several dossiers, or a folder as -o (an existing one, or DIR/, made when missing):
+    /// one file each in the folder, named ID-vVERSION.json (or --format pdf|jwt)
     Export {
         #[arg(required = true)]
         ids: Vec<String>,
@@ -429,7 +429,13 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 }
                 resolved.push(id);
             }
-            let into_folder = resolved.len() > 1 || output.is_dir();
+            // Several dossiers, an existing folder, or a path ending in a separator
+            // (`-o outbox/`): a folder of files, made when missing.
+            let names_folder = output
+                .as_os_str()
+                .to_string_lossy()
+                .ends_with(['/', std::path::MAIN_SEPARATOR]);
+            let into_folder = resolved.len() > 1 || output.is_dir() || names_folder;
             if !into_folder {
                 if format.is_some() {
                     return Err(Error::invalid("format", "--format is for a folder of files: the extension of -o FILE names the form of one file"));

@@ -2,7 +2,8 @@
 //! commands, their exit codes and output. Values that differ per run (keys, hashes, times,
 //! signatures) are replaced by placeholders. `TRADESEAL_BLESS=1 cargo test` rewrites them.
 
-use regex::Regex;
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -20,36 +21,13 @@ fn fixtures() -> PathBuf {
 }
 
 fn redact(s: &str, home: &Path) -> String {
-    let rules = [
-        (r"tradeseal/[0-9a-f]{16}", "tradeseal/[ORIGIN]"),
-        (r"\+[0-9a-f]{8}\+[A-Za-z0-9+/]{44}", "+[KEYID]+[VKEY]"),
-        (r"[0-9a-f]{64}", "[HEX64]"),
-        (r"\bD[0-9a-f]{16}\b", "[DOSSIER]"),
-        (r"did:key:z[1-9A-HJ-NP-Za-km-z]+", "did:key:[DID]"),
-        (r"\b[0-9a-f]{16}\b", "[HEX16]"),
-        (r"(?m)^[A-Za-z0-9+/]{43}=$", "[ROOT]"),
-        // A v2 commit note's extension line: the range root hashes entries with times.
-        (
-            r"(tradeseal-commit/v2 \d+ \S+) [A-Za-z0-9+/]{43}=",
-            "$1 [RANGE]",
-        ),
-        (r"\\n[A-Za-z0-9+/]{43}=\\n", "\\n[ROOT]\\n"),
-        (r"(\u{2014} \S+) [A-Za-z0-9+/]{90,}={0,2}", "$1 [SIGNATURE]"),
-        (r"\d{5} \d{5} \d{5} \d{5} \d{5} \d{5}", "[FINGERPRINT]"),
-        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", "[TIME]"),
-        // The QR version of a label depends on its random key's signature (segments).
-        (r"QR version up to \d+", "QR version up to [V]"),
-    ];
     let mut out = s
         .replace(&home.display().to_string(), "HOME")
         .replace(&fixtures().display().to_string(), "FIXTURES");
     if let Some(dir) = home.parent() {
         out = out.replace(&dir.display().to_string(), "DIR");
     }
-    for (re, to) in rules {
-        out = Regex::new(re).unwrap().replace_all(&out, to).into_owned();
-    }
-    out
+    common::redact_values(&out)
 }
 
 /// Splits a command line on spaces, honouring double quotes and backslash escapes.
@@ -488,7 +466,7 @@ fn labels_whose_print_failed_are_printed_again_not_lost() {
     let o = tradeseal(&home, &a.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
-    let entry: String = Regex::new(r"labels reprint (\d+)")
+    let entry: String = regex::Regex::new(r"labels reprint (\d+)")
         .unwrap()
         .captures(&err)
         .expect("names the entry")[1]

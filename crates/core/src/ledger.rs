@@ -765,6 +765,19 @@ impl Ledger {
     pub fn entry_in_commit(&self, seq: u64) -> Result<InCommit> {
         use tradeseal_log::db::Sql;
         use tradeseal_log::sql_params;
+        let size = self.size()?;
+        if seq >= size {
+            return Err(Error::NotFound {
+                what: format!("ledger entry {seq}"),
+                hint: match size {
+                    0 => "the ledger has no entries yet".into(),
+                    n => format!(
+                        "the ledger has entries 0 to {}: `tradeseal log` lists them",
+                        n - 1
+                    ),
+                },
+            });
+        }
         if !self.v2_start().is_some_and(|s| seq >= s) {
             return Err(Error::invalid(
                 "ledger",
