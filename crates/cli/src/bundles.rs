@@ -78,7 +78,7 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             };
             open()?;
             let mut ledger = h.ledger()?;
-            let signer = h.unlock(&crate::env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             let r = bundle::import(
                 &mut ledger,
                 &signer,

@@ -56,7 +56,7 @@ pub fn run(home: &Path, c: CertificateCommand) -> Result<ExitCode> {
             let mut ledger = h.ledger()?;
             // The statement is checked before the passphrase is asked for.
             certificate::statement::state(&ledger, &h.card().org, kind, &target)?;
-            let signer = h.unlock(&crate::env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             let now = tradeseal_core::system::now();
             let c = certificate::issue(&mut ledger, &signer, now, kind, &target)?;
             write(&h, &c, a.paper, &a.output)?;
@@ -71,7 +71,7 @@ pub fn run(home: &Path, c: CertificateCommand) -> Result<ExitCode> {
         } => {
             check_pdf(&output)?;
             let ledger = h.ledger()?;
-            let signer = h.unlock(&crate::env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             let c = certificate::packed(&ledger, &signer, entry)?;
             write(&h, &c, paper, &output)?;
             println!("{}", described(&c));

@@ -33,6 +33,19 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Scan(a) => crate::labels::scan(home, a),
         Command::Sightings(a) => crate::labels::sightings(home, a),
         Command::Certificate(c) => crate::certificates::run(home, c),
+        Command::Unlock { minutes } => unlock(home, minutes),
+        Command::Lock => {
+            if crate::agent::lock(home) {
+                println!("Locked: the next signing command asks for the passphrase.");
+            } else {
+                println!("The key was not unlocked for a session: nothing to lock.");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Agent { idle_seconds } => {
+            crate::agent::serve(home, idle_seconds)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Key(KeyCommand::Rotate) => rotate(home),
         Command::Ledger(LedgerCommand::Upgrade { yes }) => upgrade(home, yes),
         Command::Team(c) => crate::team::team(home, c),
@@ -123,7 +136,33 @@ fn identity(home: &Path, json: bool, output: Option<&Path>, qr: Option<&Path>) -
     Ok(ExitCode::SUCCESS)
 }
 
+fn unlock(home: &Path, minutes: Option<u32>) -> Result<ExitCode> {
+    let h = crate::env::home(home)?;
+    let minutes = minutes.unwrap_or(h.settings().idle_lock_minutes);
+    if !(1..=480).contains(&minutes) {
+        return Err(Error::invalid(
+            "minutes",
+            "lock after 1 to 480 minutes without use",
+        ));
+    }
+    // As the app: TRADESEAL_IDLE_LOCK_SECONDS overrides the lock time (a kiosk, tests).
+    let seconds = std::env::var("TRADESEAL_IDLE_LOCK_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(u64::from(minutes) * 60);
+    let signer = crate::env::signer(&h)?;
+    let seed = zeroize::Zeroizing::new(signer.key.to_bytes());
+    crate::agent::start(h.path(), &seed, seconds)?;
+    println!(
+        "Unlocked for this session: signing commands use the key without asking until it is unused for {}, or `tradeseal lock`.",
+        if seconds % 60 == 0 { format!("{} minute(s)", seconds / 60) } else { format!("{seconds} s") }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
 fn rotate(home: &Path) -> Result<ExitCode> {
+    // The session's key is the one handed over: locked first, gone with it.
+    crate::agent::lock(home);
     let mut h = crate::env::home(home)?;
     let old = h.card().clone();
     let seq = h.rotate_key(
@@ -160,7 +199,7 @@ fn upgrade(home: &Path, yes: bool) -> Result<ExitCode> {
         );
         println!("    (partners need a TradeSeal that reads them).");
         println!("Not yet on version 2 in this TradeSeal: bundles of entries recorded before the");
-        println!("upgrade (they stay in the ledger and verify), and key rotation.");
+        println!("upgrade (they stay in the ledger and verify).");
         if rotated {
             println!("This ledger's key was handed over (key rotation): its version 2 bundles would have");
             println!(
@@ -180,7 +219,7 @@ fn upgrade(home: &Path, yes: bool) -> Result<ExitCode> {
 /// and entry hash.
 pub(crate) fn append_one(home: &Home, entry: NewEntry) -> Result<(u64, tradeseal_core::Hash)> {
     let mut ledger = home.ledger()?;
-    let signer = home.unlock(&env::passphrase(false)?)?;
+    let signer = env::signer(home)?;
     Ok(ledger.append(&signer, tradeseal_core::system::now(), &[entry])?[0])
 }
 

@@ -387,7 +387,7 @@ pub fn run(home: &Path, cmd: DossierCommand) -> Result<ExitCode> {
                 }
                 drafts.push((id, tradeseal_core::system::random_seed()?));
             }
-            let signer = h.unlock(&crate::env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             for out in store::seal_many(&mut ledger, &signer, now, &drafts, &lists)? {
                 println!(
                     "Sealed {} version {}: root {} over {} fields, ledger entry {}",
@@ -525,7 +525,7 @@ fn write_export(
     let mut own = None;
     let slot = signer.unwrap_or(&mut own);
     if jwt && slot.is_none() {
-        *slot = Some(h.unlock(&crate::env::passphrase(false)?)?);
+        *slot = Some(crate::env::signer(&h)?);
     }
     dossier::write_export(ledger, file, path, paper.size(), slot.as_ref())?;
     println!(

@@ -33,6 +33,17 @@ pub fn passphrase(confirm: bool) -> Result<Zeroizing<String>> {
     Ok(p)
 }
 
+/// This desk's key, unlocked: from the session agent (`tradeseal unlock`) when one holds
+/// it, else with the passphrase.
+pub fn signer(h: &Home) -> Result<tradeseal_core::identity::Signer> {
+    if let Some(seed) = crate::agent::key(h.path()) {
+        if let Ok(s) = h.signer_of(&seed) {
+            return Ok(s);
+        }
+    }
+    h.unlock(&passphrase(false)?)
+}
+
 /// The team ledger given for this run (`--store`, else `TRADESEAL_STORE`).
 static STORE: OnceLock<Option<String>> = OnceLock::new();
 

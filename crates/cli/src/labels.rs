@@ -204,7 +204,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         let stock = layout::Layout::by_name(&layout)?;
         label::Output::of(&output)?;
         let ledger = h.ledger_read_only()?;
-        let signer = h.unlock(&crate::env::passphrase(false)?)?;
+        let signer = crate::env::signer(&h)?;
         let batch = issue::reprint(&ledger, &signer, entry)?;
         let wrote = write_labels(&batch, stock, &output, tradeseal_core::system::now())?;
         println!(
@@ -257,7 +257,7 @@ pub fn labels(home: &Path, a: LabelArgs) -> Result<ExitCode> {
         Some(p) => Some(p),
         None => tradeseal_core::masterdata::product_name(&ledger, gtin.as_str())?,
     };
-    let signer = h.unlock(&crate::env::passphrase(false)?)?;
+    let signer = crate::env::signer(&h)?;
     let now = tradeseal_core::system::now();
     let batch = issue::issue(
         &mut ledger,

@@ -1,6 +1,7 @@
 //! `tradeseal`: the command-line face of the core. Exit codes: 0 success or valid,
 //! 1 verification failed, 2 bad input, usage or environment error.
 
+mod agent;
 mod bundles;
 mod certificates;
 mod commands;
@@ -121,6 +122,22 @@ enum Command {
     /// code that verifies offline
     #[command(subcommand)]
     Certificate(certificates::CertificateCommand),
+    /// Keep the key unlocked for this session: signing commands use it without asking for
+    /// the passphrase until it is unused for the lock time (the app's, 15 minutes unless
+    /// set), `tradeseal lock`, or a key hand-over. It stays in memory only.
+    Unlock {
+        /// Lock after this many minutes without use (1 to 480; default: the home's lock time)
+        #[arg(long, value_name = "MINUTES")]
+        minutes: Option<u32>,
+    },
+    /// Lock the key now: the next signing command asks for the passphrase again
+    Lock,
+    /// The session agent that holds the unlocked key (started by `tradeseal unlock`)
+    #[command(hide = true)]
+    Agent {
+        #[arg(long)]
+        idle_seconds: u64,
+    },
     /// The organisation's signing key
     #[command(subcommand)]
     Key(KeyCommand),

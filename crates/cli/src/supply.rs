@@ -1,6 +1,5 @@
 //! Supply-chain subcommands: EPCIS import and export, trace, master data.
 
-use crate::env;
 use clap::{ArgGroup, Args, Subcommand};
 use serde::Serialize;
 use std::io::Write;
@@ -190,7 +189,7 @@ fn import(home: &Path, file: &Path, json: bool) -> Result<ExitCode> {
     };
     open()?;
     let mut ledger = h.ledger()?;
-    let signer = h.unlock(&env::passphrase(false)?)?;
+    let signer = crate::env::signer(&h)?;
     let report = epcis::import(
         &mut ledger,
         &signer,

@@ -82,7 +82,7 @@ pub fn team(home: &Path, c: TeamCommand) -> Result<ExitCode> {
     match c {
         TeamCommand::Init { url } => {
             let h = env::home(home)?;
-            let signer = h.unlock(&env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             let f = team::init(&h, &signer, &url)?;
             println!("Founded {} for {}", f.store, h.card().org);
             println!("Ledger        {}", f.origin);
@@ -173,7 +173,7 @@ pub fn officer(home: &Path, c: OfficerCommand) -> Result<ExitCode> {
             let text =
                 tradeseal_core::files::read_text_limited(&card, 64 * 1024, "an officer card")?;
             let mut ledger = h.ledger()?;
-            let signer = h.unlock(&env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             let role = match role {
                 RoleArg::Officer => Role::Officer,
                 RoleArg::Admin => Role::Admin,
@@ -189,6 +189,8 @@ pub fn officer(home: &Path, c: OfficerCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         OfficerCommand::Rotate { output } => {
+            // The session's key is the one handed over: locked first, gone with it.
+            crate::agent::lock(h.path());
             let mut h = h;
             let old = h.officer().cloned();
             let seq = h.rotate_officer_key(
@@ -218,7 +220,7 @@ pub fn officer(home: &Path, c: OfficerCommand) -> Result<ExitCode> {
                 None => now,
             };
             let mut ledger = h.ledger()?;
-            let signer = h.unlock(&env::passphrase(false)?)?;
+            let signer = crate::env::signer(&h)?;
             let c = team::revoke_officer(&mut ledger, &signer, now, &who, from, &reason)?;
             committed("Revoked", &c);
             Ok(ExitCode::SUCCESS)

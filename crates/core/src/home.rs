@@ -429,7 +429,13 @@ impl Home {
         let kp = self.path.join(KEY_FILE);
         let file = fs::read(&kp).map_err(|e| Error::io(format!("reading {}", kp.display()), e))?;
         let seed = identity::decrypt_seed(&file, passphrase, &kp)?;
-        let key = SigningKey::from_bytes(&seed);
+        self.signer_of(&seed)
+    }
+
+    /// The signer whose key is `seed`, if it is this desk's key (the organisation's,
+    /// or this officer's): for a key kept unlocked by a session agent.
+    pub fn signer_of(&self, seed: &[u8; 32]) -> Result<Signer> {
+        let key = SigningKey::from_bytes(seed);
         let own = match &self.officer {
             Some(o) => &o.public_key,
             None => &self.card.public_key,
