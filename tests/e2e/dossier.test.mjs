@@ -54,7 +54,7 @@ test("build a dossier from the shipment, fix an error, seal, preview and export 
     const geo = path.join(work, "ACME-2026-0042-plots.geojson");
     await app.type(await app.find('[data-testid="geojson-path"]'), geo);
     await app.click(await app.find('[data-testid="geojson-write"]'));
-    await app.waitFor('[data-testid="geojson-written"]', (t) => t.includes("2 plot(s) written"), 30000);
+    await app.waitFor('[data-testid="geojson-written"]', (t) => t.includes("2 plots written"), 30000);
     execFileSync("python3", [path.join(ROOT, "tests/fixtures/eudr/validate_geojson.py"), geo]);
     shot("dossier-eudr.png");
 

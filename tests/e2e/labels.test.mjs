@@ -61,7 +61,7 @@ test("print a label sheet, then scan an image of it", async () => {
     const againPdf = path.join(work, "labels-again.pdf");
     await app.type(await app.find('[data-testid="labels-again-path"]'), againPdf);
     await app.click(await app.find('[data-testid="labels-reprint"]'));
-    await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("Printed again 6 label(s), serials 000001 to 000006") && t.includes("nothing new issued"));
+    await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("Printed again 6 labels, serials 000001 to 000006") && t.includes("nothing new issued"));
     execFileSync("pdftoppm", ["-r", "200", "-gray", "-png", "-singlefile", againPdf, path.join(work, "page-again")]);
     const againCodes = execFileSync("zbarimg", ["-q", "--raw", path.join(work, "page-again.png")], { encoding: "utf8" }).trim().split("\n").sort();
     assert.deepEqual(againCodes, codes, "the same labels");

@@ -61,6 +61,44 @@ fn unit(v: String, u: &str) -> String {
     }
 }
 
+/// A header total: as declared at `ptr`; when not declared, the sum of the lines'
+/// `field`, said to be one, if every line gives it (none withheld); else "–".
+fn total(v: &View<'_>, ptr: &str, field: &str, u: &str) -> String {
+    use super::decimal::Decimal;
+    let declared = v.get(ptr);
+    if declared != "–" {
+        return if u.is_empty() {
+            declared
+        } else {
+            unit(declared, u)
+        };
+    }
+    let n = v.len("/lines");
+    let mut sum = Decimal::from_int(0);
+    for i in 0..n {
+        let at = format!("/lines/{i}/{field}");
+        let value = match v.doc.pointer(&at) {
+            Some(Value::String(s)) => Decimal::parse(s),
+            Some(Value::Number(x)) => x.as_i64().map(Decimal::from_int),
+            _ => None,
+        };
+        match value {
+            Some(d) => sum = sum + d,
+            None if v.withheld(&at) => return "withheld".into(),
+            None => return "–".into(),
+        }
+    }
+    if n == 0 {
+        return "–".into();
+    }
+    let sum = if u.is_empty() {
+        sum.to_string()
+    } else {
+        unit(sum.to_string(), u)
+    };
+    format!("{sum} (sum of the lines)")
+}
+
 /// The PDF of a sealed (possibly redacted) dossier file.
 pub fn dossier_pdf(file: &SealedFile, page: PageSize) -> Vec<u8> {
     draw(file, page).finish()
@@ -158,10 +196,13 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
                     offices
                 },
             ),
-            ("Total packages", v.get("/header/total_packages")),
+            (
+                "Total packages",
+                total(&v, "/header/total_packages", "packages", ""),
+            ),
             (
                 "Total gross mass",
-                unit(v.get("/header/total_gross_mass_kg"), "kg"),
+                total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
             ),
         ],
         40.0,
@@ -463,4 +504,53 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         );
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{total, View};
+    use serde_json::json;
+
+    #[test]
+    fn a_total_not_declared_is_the_sum_of_the_lines_unless_one_is_missing_or_withheld() {
+        let doc = json!({"header": {}, "lines": [
+            {"gross_mass_kg": "1224.00", "packages": 20},
+            {"gross_mass_kg": "816.5", "packages": 14}
+        ]});
+        let v = View {
+            doc: &doc,
+            hidden: vec![],
+        };
+        assert_eq!(
+            total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+            "2040.50 kg (sum of the lines)"
+        );
+        assert_eq!(
+            total(&v, "/header/total_packages", "packages", ""),
+            "34 (sum of the lines)"
+        );
+        let declared = json!({"header": {"total_packages": 40}, "lines": []});
+        let v = View {
+            doc: &declared,
+            hidden: vec![],
+        };
+        assert_eq!(total(&v, "/header/total_packages", "packages", ""), "40");
+        let partial = json!({"header": {}, "lines": [{"gross_mass_kg": "1"}, {}]});
+        let v = View {
+            doc: &partial,
+            hidden: vec!["/lines/1/gross_mass_kg".into()],
+        };
+        assert_eq!(
+            total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+            "withheld"
+        );
+        let v = View {
+            doc: &partial,
+            hidden: vec![],
+        };
+        assert_eq!(
+            total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+            "–"
+        );
+    }
 }
