@@ -5,6 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { ROOT, launch, useDriver } from "./webdriver.mjs";
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 const FIXTURES = path.join(ROOT, "tests/fixtures/epcis");
 const PASS = "correct horse battery";
@@ -136,6 +137,26 @@ test("import, timeline, bad input, record an event, master data, trace graph", a
     await app.type(await app.active(), "\uE007");
     await app.waitFor('[data-testid="node-events"]', (t) => t.includes("commissioning"));
     shot("trace.png");
+
+    // Names instead of codes: the farm lot's place by its master-data name, the GLN beside
+    // it; the roasted lot's place is not in master data and offers to add it.
+    await app.script("document.querySelector(\"[data-id='https://id.gs1.org/01/07701234000011/10/H-2026-018']\").focus()");
+    await app.type(await app.active(), "\uE007");
+    await app.waitFor('[data-testid="node-created-at"]', (t) => t.includes("Finca El Mirador") && t.includes("GLN 7701234000042"));
+    await app.script("document.querySelector(\"[data-id='https://id.gs1.org/01/04012345123456/10/R-2026-031']\").focus()");
+    await app.type(await app.active(), "\uE007");
+    await app.waitFor('[data-testid="node-created-at"]', (t) => t.includes("not in master data") && t.includes("GLN 4012345000023"));
+    shot("trace-names.png");
+    await app.click(await app.find('[data-testid="node-created-at"] [data-testid="code-add"]'));
+    const prefilled = await app.waitFor('[data-testid="field-gln"]');
+    assert.equal(await app.script("return arguments[0].value", [{ [ELEMENT]: prefilled }]), "4012345000023");
+
+    // In Events too: the harvest's place by name.
+    await app.click(await app.find('[data-testid="tab-events"]'));
+    await app.type(await app.waitFor('[data-testid="filter-lot"]'), "07701234000011/H-2026-018");
+    await waitRows(app, '[data-testid="timeline-row"]', 3);
+    const names = await app.script("return [...document.querySelectorAll('[data-testid=where-name]')].map(n => n.textContent)");
+    assert.ok(names.includes("Finca El Mirador"), JSON.stringify(names));
   } catch (e) {
     try {
       shot("failed-supply.png");

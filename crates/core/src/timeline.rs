@@ -74,6 +74,8 @@ pub struct TimelineEvent {
 pub struct EventObject {
     pub id: String,
     pub label: String,
+    /// The product's name in master data (by its GTIN), when recorded.
+    pub name: Option<String>,
     /// `object`, `parent`, `child`, `input` or `output`.
     pub role: String,
     pub quantity: Option<f64>,
@@ -301,6 +303,7 @@ pub fn event_detail(ledger: &Ledger, id: u64) -> Result<EventDetail> {
             let role = r.int(1)?;
             Ok(EventObject {
                 label: label(&id),
+                name: crate::trace::product_name(ledger, &id)?,
                 id,
                 role: ROLES.get(role as usize).unwrap_or(&"object").to_string(),
                 quantity: r.opt_real(2)?,

@@ -222,7 +222,8 @@ pub fn location_name(ledger: &Ledger, loc: &str) -> Result<Option<String>> {
         .transpose()
 }
 
-fn product_name(ledger: &Ledger, id: &str) -> Result<Option<String>> {
+/// The master-data name of the product a Digital Link `id` names, if it is recorded.
+pub fn product_name(ledger: &Ledger, id: &str) -> Result<Option<String>> {
     match gtin_of(id) {
         Some(g) => crate::masterdata::product_name(ledger, g),
         None => Ok(None),

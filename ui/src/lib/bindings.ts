@@ -338,6 +338,10 @@ officer?: string, };
 
 export type EventObject = { id: string, label: string, 
 /**
+ * The product's name in master data (by its GTIN), when recorded.
+ */
+name: string | null, 
+/**
  * `object`, `parent`, `child`, `input` or `output`.
  */
 role: string, quantity: number | null, uom: string | null, };
