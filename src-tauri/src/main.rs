@@ -18,6 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let home = tradeseal_core::home::default_location();
     tauri::Builder::default()
+        // Open and save dialogs only (the capability file grants no other dialog).
+        .plugin(tauri_plugin_dialog::init())
         .manage(session::Session::new(home))
         .setup(|app| {
             use tauri::Manager;

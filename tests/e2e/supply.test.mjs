@@ -4,7 +4,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
-import { ROOT, launch, useDriver } from "./webdriver.mjs";
+import { ROOT, answerFileDialog, launch, useDriver } from "./webdriver.mjs";
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
 
 const FIXTURES = path.join(ROOT, "tests/fixtures/epcis");
@@ -37,10 +37,17 @@ test("import, timeline, bad input, record an event, master data, trace graph", a
     await app.click(await app.find('[data-testid="create-identity"]'));
     await app.waitFor('[data-testid="note-text"]');
 
-    // Import the fixture document by path (what a drop on the window also does).
+    // Import the fixture document chosen through the platform's open dialog (a path
+    // typed or a file dropped on the window do the same).
     await app.click(await app.find('[data-testid="tab-events"]'));
     const pathField = await app.waitFor('[data-testid="import-path"]');
-    await app.type(pathField, path.join(FIXTURES, "coffee-chain.jsonld"));
+    await app.click(await app.find('[data-testid="import-browse"]'));
+    const chosen = path.join(FIXTURES, "coffee-chain.jsonld");
+    await answerFileDialog(e2e.driver.display, "Open File", chosen);
+    for (let i = 0; i < 100 && (await app.script("return arguments[0].value", [{ [ELEMENT]: pathField }])) !== chosen; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await app.script("return arguments[0].value", [{ [ELEMENT]: pathField }]), chosen);
+    // Its folder is offered first the next time a file is chosen.
+    assert.equal(await app.script("return localStorage.getItem('tradeseal.lastFolder')"), FIXTURES);
     await app.click(await app.find('[data-testid="import-run"]'));
     const result = await app.waitFor('[data-testid="import-result"]', (t) => t.length > 0, 30000);
     assert.match(await app.text(result), /Imported 10 events from the EPCISDocument: 10 new, 0 already recorded/);

@@ -195,3 +195,26 @@ export function postgresDatabase(name) {
   execFileSync("psql", [`${base} dbname=postgres`, "-q", "-c", `CREATE DATABASE ${db}`]);
   return { url: `${base} dbname=${db}`, stop };
 }
+
+/** Answers the platform's open or save dialog (GTK's file chooser, titled `title`) on
+ * `display` as a user does: focus it, Ctrl+L for the location, type `file`, Enter. */
+export async function answerFileDialog(display, title, file) {
+  const { execFileSync } = await import("node:child_process");
+  const env = { ...process.env, DISPLAY: display };
+  const x = (...args) => execFileSync("xdotool", args, { env, encoding: "utf8" }).trim();
+  let id = "";
+  for (let i = 0; i < 100 && !id; i++) {
+    try {
+      id = x("search", "--onlyvisible", "--name", `^${title}$`).split("\n")[0];
+    } catch {
+      await sleep(100);
+    }
+  }
+  if (!id) throw new Error(`no "${title}" dialog appeared`);
+  x("windowfocus", "--sync", id);
+  x("key", "--window", id, "--clearmodifiers", "ctrl+l");
+  await sleep(300);
+  x("type", "--window", id, "--delay", "10", file);
+  await sleep(200);
+  x("key", "--window", id, "Return");
+}
