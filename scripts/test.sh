@@ -31,13 +31,14 @@ echo "== the core's tests again, every home's ledger version 2 from entry 0 (its
 TRADESEAL_TEST_STORE=sqlite-v2 cargo test -p tradeseal-core --test it
 TRADESEAL_TEST_STORE=postgres cargo test -p tradeseal-core --test it
 
-echo "== the core built for Windows (its owner-only home folder uses Windows' access lists)"
+echo "== the core and the CLI built for Windows (the home folder's owner-only access lists; no session agent there)"
 # Compiled, tests included, not run: they run on Windows (Wine keeps no access lists).
 SUDO=""; if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 dpkg-query -W -f='${Status}' gcc-mingw-w64-x86-64 2>/dev/null | grep -q "install ok installed" \
   || DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq gcc-mingw-w64-x86-64 >/dev/null
 rustup target list --installed | grep -qx x86_64-pc-windows-gnu || rustup target add x86_64-pc-windows-gnu
 cargo check --target x86_64-pc-windows-gnu -p tradeseal-core --lib --tests
+cargo check --target x86_64-pc-windows-gnu -p tradeseal-cli --bins
 
 echo "== fuzz smoke pass of every parser (proptest, 2,000 cases each; fuzz/ for long runs)"
 TRADESEAL_FUZZ_CASES=2000 cargo test -p tradeseal-core --test it fuzz
@@ -62,4 +63,9 @@ cargo test -p tradeseal-app
 
 echo "== end to end in the real window (Xvfb + tauri-driver + WebKitWebDriver)"
 node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/*.test.mjs
+
+echo "== installers: the .deb and .rpm built (scripts/package.sh, from the debug build), the .deb installed here, the installed app in the real window"
+bash scripts/package.sh --debug
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall ./target/debug/bundle/deb/TradeSeal_*_amd64.deb >/dev/null
+TRADESEAL_APP=/usr/bin/tradeseal-app node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/app.test.mjs tests/e2e/installed.test.mjs
 echo "screenshots: target/e2e/"

@@ -98,6 +98,18 @@ pub fn lock_now(state: State<'_, Session>) {
     state.lock();
 }
 
+/// The file the app was started to open (its file associations), once: the UI routes it
+/// to the screen that handles its kind after the key is unlocked.
+#[tauri::command]
+pub fn opened_file(state: State<'_, Session>) -> Option<String> {
+    state
+        .opened
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .take()
+        .map(|p| p.display().to_string())
+}
+
 /// Sets, and keeps in the home's settings, the minutes without activity after which
 /// the key is locked.
 #[tauri::command]

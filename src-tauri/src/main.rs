@@ -17,10 +17,17 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let home = tradeseal_core::home::default_location();
+    let session = session::Session::new(home);
+    // Started to open a file (a file association passes its path).
+    if let Some(file) = std::env::args_os().nth(1).map(std::path::PathBuf::from) {
+        if file.is_file() {
+            *session.opened.lock().unwrap_or_else(|e| e.into_inner()) = Some(file);
+        }
+    }
     tauri::Builder::default()
         // Open and save dialogs only (the capability file grants no other dialog).
         .plugin(tauri_plugin_dialog::init())
-        .manage(session::Session::new(home))
+        .manage(session)
         .setup(|app| {
             use tauri::Manager;
             if let Some(window) = app.get_webview_window("main") {
@@ -35,6 +42,7 @@ fn main() {
             commands::unlock,
             commands::activity,
             commands::lock_now,
+            commands::opened_file,
             commands::set_idle_lock,
             commands::ledger_info,
             commands::entries,

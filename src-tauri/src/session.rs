@@ -18,6 +18,9 @@ pub struct Session {
     pub last_bundle: Arc<Mutex<Option<(PathBuf, tradeseal_core::bundle::BundleReport, String)>>>,
     /// When the user last did something, and after how long idle the key is locked.
     pub idle: Mutex<Idle>,
+    /// A file the app was started to open (a file association: `tradeseal-app FILE`),
+    /// until the UI takes it.
+    pub opened: Mutex<Option<PathBuf>>,
 }
 
 /// The idle lock's clock.
@@ -62,6 +65,7 @@ impl Session {
                 last: Instant::now(),
                 after: Duration::from_secs(60 * u64::from(DEFAULT_IDLE_MINUTES)),
             }),
+            opened: Mutex::new(None),
         }
     }
 

@@ -84,9 +84,9 @@ async function wd(base, method, url, body) {
   return json.value;
 }
 
-/** A session = one launch of the app. */
-export async function launch(driver) {
-  const v = await wd(driver.base, "POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP } } } });
+/** A session = one launch of the app (`args`: its command line, e.g. a file to open). */
+export async function launch(driver, args = []) {
+  const v = await wd(driver.base, "POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args } } } });
   const id = v.sessionId;
   const s = (m, u, b) => wd(driver.base, m, `/session/${id}${u}`, b);
   const session = {

@@ -10,11 +10,14 @@
 //! same user (the peer's credentials checked on every connection). Where there are no
 //! Unix sockets (Windows), there is no agent: every command asks for the passphrase.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
+#[cfg(unix)]
+use std::path::PathBuf;
 use tradeseal_core::{Error, Result};
 use zeroize::Zeroizing;
 
 /// The agent's socket: in the home folder, reachable by its owner only.
+#[cfg(unix)]
 pub fn socket(home: &Path) -> PathBuf {
     home.join("agent.sock")
 }
