@@ -18,6 +18,9 @@ test("first run: create the identity, add a note, see it, verify the ledger", as
     await app.type(await app.find('[data-testid="field-gln"]'), "4012345000008");
     await app.type(await app.find('[data-testid="field-passphrase"]'), PASS);
     await app.type(await app.find('[data-testid="field-passphrase2"]'), PASS);
+    // What the passphrase protects and where the key will live, and how strong it is.
+    assert.equal(await app.script("return document.querySelector('[data-testid=passphrase-strength]').dataset.level"), "3");
+    assert.ok((await app.text(await app.find('[data-testid="key-location"]'))).includes(`${e2e.driver.home}/identity.age`));
     await app.click(await app.find('[data-testid="create-identity"]'));
     const glnError = await app.waitFor('[data-testid="error-gln"]', (t) => t.length > 0);
     assert.match(await app.text(glnError), /check digit/);
