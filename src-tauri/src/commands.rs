@@ -73,6 +73,42 @@ pub async fn create_identity(
     Ok(state.set(u))
 }
 
+/// Opens the demo home (the coffee chain of the README's tour, tradeseal_core::demo):
+/// a home of its own beside this one (`HOME-demo`), made and filled the first time,
+/// unlocked with the demo passphrase. Locking leaves it; nothing of it touches this home.
+#[tauri::command]
+pub async fn open_demo(state: State<'_, Session>) -> Res<IdentityCard> {
+    let mut name = state.path.file_name().unwrap_or_default().to_os_string();
+    name.push("-demo");
+    let path = state.path.with_file_name(name);
+    let u = blocking(move || {
+        use tradeseal_core::demo;
+        if !Home::exists(&path) {
+            let home = Home::init(
+                &path,
+                InitOptions {
+                    org: demo::ORG,
+                    gln: Some(demo::GLN),
+                    passphrase: demo::PASSPHRASE,
+                    seed: tradeseal_core::system::random_seed()?,
+                    now: tradeseal_core::system::now(),
+                    kdf_log_n: DEFAULT_KDF_LOG_N,
+                },
+            )?;
+            let signer = home.unlock(demo::PASSPHRASE)?;
+            if let Err(e) = demo::fill(&home, &signer, tradeseal_core::system::now()) {
+                // Half a demo is no demo: made again next time.
+                let _ = std::fs::remove_dir_all(&path);
+                return Err(e);
+            }
+        }
+        Unlocked::open(Home::open(&path)?, demo::PASSPHRASE)
+    })
+    .await?;
+    state.idle_after(u.home.settings().idle_lock_minutes);
+    Ok(state.set(u))
+}
+
 #[tauri::command]
 pub async fn unlock(state: State<'_, Session>, passphrase: String) -> Res<IdentityCard> {
     let path = state.path.clone();

@@ -42,6 +42,7 @@ fn main() {
             commands::unlock,
             commands::activity,
             commands::lock_now,
+            commands::open_demo,
             commands::opened_file,
             commands::set_idle_lock,
             commands::ledger_info,

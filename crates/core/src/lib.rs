@@ -7,6 +7,7 @@ pub mod bindings;
 pub mod bundle;
 pub mod certificate;
 pub mod codelists;
+pub mod demo;
 pub mod dossier;
 pub mod epcis;
 pub mod files;

@@ -106,6 +106,7 @@ export const api = {
   activity: () => call<void>("activity"),
   lockNow: () => call<void>("lock_now"),
   openedFile: () => call<string | null>("opened_file"),
+  openDemo: () => call<IdentityCard>("open_demo"),
   setIdleLock: (minutes: number) => call<number>("set_idle_lock", { minutes }),
   /** The key was locked: after the idle time, or because the computer slept. */
   onLocked: (f: (reason: "idle" | "sleep") => void): Promise<UnlistenFn> => listen<"idle" | "sleep">("session-locked", (e) => f(e.payload)),

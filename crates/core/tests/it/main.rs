@@ -5,6 +5,7 @@ pub mod card_qr;
 mod certificate;
 mod certificate_vectors;
 mod crash;
+mod demo;
 mod dossier;
 mod dossier_vectors;
 mod epcis;
