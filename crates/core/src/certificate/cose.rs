@@ -6,7 +6,7 @@ use crate::hash::Hash;
 use crate::signature::PublicKey;
 use ciborium::value::{Integer, Value};
 use ed25519_dalek::SigningKey;
-use std::io::{Read, Write};
+use std::io::Read;
 
 pub const PREFIX: &str = "TSC1:";
 /// COSE `alg` EdDSA.
@@ -145,10 +145,8 @@ pub fn sign1(claims: &Claims, key: &SigningKey) -> Vec<u8> {
 
 /// The QR text of a COSE_Sign1: `TSC1:` and Base45 of its zlib compression.
 pub fn to_text(sign1: &[u8]) -> String {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    z.write_all(sign1)
-        .expect("compressing to memory does not fail");
-    let packed = z.finish().expect("compressing to memory does not fail");
+    // miniz_oxide at level 9 (flate2's `best`), whatever flate2's backend is in a build.
+    let packed = miniz_oxide::deflate::compress_to_vec_zlib(sign1, 9);
     format!("{PREFIX}{}", base45_encode(&packed))
 }
 

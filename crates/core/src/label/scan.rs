@@ -54,6 +54,11 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>> {
             ),
         })?
         .to_luma8();
+    Ok(decode_gray(img))
+}
+
+/// The codes in one picture in shades of grey, in reading order (see [`decode_image`]).
+fn decode_gray(img: image::GrayImage) -> Vec<String> {
     let (w, h) = img.dimensions();
     // Reading order: rows of codes top to bottom (a row is a twentieth of the image
     // high), left to right in a row.
@@ -80,7 +85,7 @@ pub fn decode_image(bytes: &[u8]) -> Result<Vec<String>> {
         }
     }
     found.sort_by_key(|(x, y, _)| (*y / row, *x));
-    Ok(found.into_iter().map(|f| f.2).collect())
+    found.into_iter().map(|f| f.2).collect()
 }
 
 /// ZXing's reader (the rxing port): a hybrid (local) binarizer for uneven light, several
@@ -128,85 +133,83 @@ pub const MAX_PDF_PAGES: u32 = 50;
 /// How long rendering a PDF may take before it is stopped.
 pub const PDF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
-/// The pages of a PDF, by poppler's `pdfinfo`, when it can tell.
-fn pdf_pages(path: &Path) -> Option<u32> {
-    let out = std::process::Command::new("pdfinfo")
-        .arg(path)
-        .output()
-        .ok()?;
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .and_then(|n| n.trim().parse().ok())
-}
-
-/// The codes on each page of a PDF, rendered at 300 dpi by poppler's `pdftoppm`: at
-/// most [`MAX_PDF_PAGES`] pages, stopped after [`PDF_TIMEOUT`].
-pub fn decode_pdf(path: &Path) -> Result<Vec<(u32, String)>> {
-    if let Some(n) = pdf_pages(path).filter(|n| *n > MAX_PDF_PAGES) {
+/// The codes on each page of a PDF (`bytes`, read from `path`), rendered at 300 dpi in
+/// this process by hayro, a PDF rasterizer in pure Rust (no external tool, on every
+/// platform): at most [`MAX_PDF_PAGES`] pages, given up after [`PDF_TIMEOUT`].
+pub fn decode_pdf(path: &Path, bytes: Vec<u8>) -> Result<Vec<(u32, String)>> {
+    let unreadable = |why: String| {
+        Error::invalid(
+            "pdf",
+            format!("{} could not be read as a PDF ({why}): export it again, or scan an image of the page", path.display()),
+        )
+    };
+    let pdf = hayro::hayro_syntax::Pdf::new(bytes).map_err(|e| unreadable(format!("{e:?}")))?;
+    let n = pdf.pages().len();
+    if n > MAX_PDF_PAGES as usize {
         return Err(Error::invalid(
             "pdf",
-            format!("{} has {n} pages; codes are read on at most {MAX_PDF_PAGES}: split it (e.g. `pdfseparate`) or scan the pages that carry codes", path.display()),
+            format!("{} has {n} pages; codes are read on at most {MAX_PDF_PAGES}: split it or scan the pages that carry codes", path.display()),
         ));
     }
-    let dir = tempfile::tempdir()
-        .map_err(|e| Error::io("creating a folder for the rendered pages", e))?;
-    let mut child = std::process::Command::new("pdftoppm")
-        .args(["-r", "300", "-gray", "-png", "-l", &MAX_PDF_PAGES.to_string()])
-        .arg(path)
-        .arg(dir.path().join("page"))
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .map_err(|_| {
-            Error::invalid(
-                "pdf",
-                "reading a PDF's codes needs poppler's pdftoppm: install poppler-utils (`sudo apt install poppler-utils`), or scan an image of the page",
-            )
-        })?;
-    let started = std::time::Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(_)) => break,
-            Ok(None) if started.elapsed() > PDF_TIMEOUT => {
-                let _ = child.kill();
-                let _ = child.wait();
+    // Rendered on a thread of its own, page after page, so that a file that takes too
+    // long is given up on (the thread ends with its page); each page is read here as it
+    // comes.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<image::GrayImage>(1);
+    std::thread::spawn(move || {
+        use hayro::hayro_interpret::InterpreterSettings;
+        let cache = hayro::RenderCache::new();
+        let scale = 300.0 / 72.0;
+        let pixmap = hayro::PixmapSettings {
+            x_scale: scale,
+            y_scale: scale,
+            bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+        };
+        let settings = InterpreterSettings::default();
+        for page in pdf.pages().iter() {
+            let pix = hayro::render(
+                page,
+                &cache,
+                &settings,
+                &hayro::RenderSettings::default(),
+                &pixmap,
+            );
+            if tx.send(gray_of(&pix)).is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + PDF_TIMEOUT;
+    let mut found = Vec::new();
+    for page in 1..=n as u32 {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        let img = match rx.recv_timeout(left) {
+            Ok(img) => img,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
                 return Err(Error::invalid(
                     "pdf",
                     format!("rendering {} took longer than {} s and was stopped: scan an image of the page instead", path.display(), PDF_TIMEOUT.as_secs()),
-                ));
+                ))
             }
-            Ok(None) => std::thread::sleep(std::time::Duration::from_millis(20)),
-            Err(e) => return Err(Error::io("rendering a PDF", e)),
-        }
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| Error::io("rendering a PDF", e))?;
-    if !out.status.success() {
-        return Err(Error::invalid(
-            "pdf",
-            format!(
-                "{} could not be rendered: {}",
-                path.display(),
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-        ));
-    }
-    let mut pages: Vec<std::path::PathBuf> = std::fs::read_dir(dir.path())
-        .map_err(|e| Error::io("reading the rendered pages", e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    // page-01.png, page-02.png … (zero-padded to the same width).
-    pages.sort();
-    let mut found = Vec::new();
-    for (i, p) in pages.iter().enumerate() {
-        let bytes = std::fs::read(p).map_err(|e| Error::io("reading a rendered page", e))?;
-        for text in decode_image(&bytes)? {
-            found.push((i as u32 + 1, text));
+            Err(_) => return Err(unreadable(format!("page {page} could not be rendered"))),
+        };
+        for text in decode_gray(img) {
+            found.push((page, text));
         }
     }
     Ok(found)
+}
+
+/// A rendered page (on white) in shades of grey.
+fn gray_of(pix: &hayro::vello_cpu::Pixmap) -> image::GrayImage {
+    let (w, h) = (u32::from(pix.width()), u32::from(pix.height()));
+    let luma = pix
+        .data()
+        .iter()
+        .map(|p| {
+            ((u32::from(p.r) * 299 + u32::from(p.g) * 587 + u32::from(p.b) * 114) / 1000) as u8
+        })
+        .collect();
+    image::GrayImage::from_raw(w, h, luma).expect("one byte a pixel")
 }
 
 /// The codes of a file: a PDF (by its first bytes) or an image.
@@ -228,7 +231,7 @@ pub fn decode_file(path: &Path) -> Result<Vec<(Option<u32>, String)>> {
     let bytes =
         std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
     if bytes.starts_with(b"%PDF") {
-        Ok(decode_pdf(path)?
+        Ok(decode_pdf(path, bytes)?
             .into_iter()
             .map(|(p, t)| (Some(p), t))
             .collect())

@@ -14,7 +14,6 @@ use crate::time::Timestamp;
 use printpdf::{FontId, ParsedFont};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
-use std::io::Write as _;
 
 const PT: f32 = 72.0 / 25.4;
 
@@ -475,9 +474,7 @@ pub fn preview(layout: &Layout, product: Option<&str>, labels: &[Label]) -> Resu
 }
 
 fn deflate(bytes: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::new(6));
-    e.write_all(bytes).expect("writing to memory");
-    e.finish().expect("writing to memory")
+    miniz_oxide::deflate::compress_to_vec_zlib(bytes, 6)
 }
 
 /// A PDF literal string (ASCII) or hex UTF-16 string (anything else).
