@@ -66,6 +66,7 @@ fn main() {
             "certificates_issue",
             "certificates_print",
             "print_file",
+            "print_pages",
         ]),
     ))
     .expect("tauri build script failed");

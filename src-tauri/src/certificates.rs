@@ -165,6 +165,31 @@ pub async fn certificates_print(
 
 /// Sends a saved file to the default printer (CUPS `lp`): a PDF as a document, a ZPL
 /// file as raw printer language for a Zebra printer.
+/// The pages of a saved PDF as pictures (PNG data URLs, 200 dpi) for the webview's print
+/// dialog: printing through the platform, on every platform, without CUPS.
+#[tauri::command]
+pub async fn print_pages(path: String) -> Res<Vec<String>> {
+    blocking(move || {
+        use base64::Engine as _;
+        let p = file_path(&path)?;
+        let bytes = tradeseal_core::files::read_limited(
+            &p,
+            tradeseal_core::label::scan::MAX_SCAN_BYTES,
+            "a PDF to print",
+        )?;
+        Ok(tradeseal_core::label::scan::pdf_pages_png(bytes, 200.0)?
+            .into_iter()
+            .map(|png| {
+                format!(
+                    "data:image/png;base64,{}",
+                    base64::engine::general_purpose::STANDARD.encode(png)
+                )
+            })
+            .collect())
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn print_file(path: String) -> Res<String> {
     blocking(move || {

@@ -100,6 +100,7 @@ fn main() {
             certificates::certificates_issue,
             certificates::certificates_print,
             certificates::print_file,
+            certificates::print_pages,
         ])
         .run(tauri::generate_context!())
         .expect("the TradeSeal window could not start");

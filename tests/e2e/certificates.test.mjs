@@ -79,8 +79,13 @@ test("issue an origin certificate, read its code, verify it on the Scan screen",
     assert.equal(againCodes.length, 1);
     assert.match(againCodes[0], /^TSC1:/);
 
-    // Printing on a machine with no printer says what to do instead.
+    // Printed through the platform's print dialog (stood in for, as in the labels test);
+    // by CUPS on a machine with no printer, what to do instead.
+    await app.script("window.__printed = null; window.print = () => { window.__printed = document.querySelectorAll('#print-sheet img').length; };");
     await app.click(await app.find('[data-testid="cert-print"]'));
+    await app.waitFor('[data-testid="cert-result"]', (t) => t.includes("The print dialog has the page."));
+    assert.equal(await app.script("return window.__printed"), 1);
+    await app.click(await app.find('[data-testid="cert-print-lp"]'));
     await app.waitFor('[data-testid="cert-error"]', (t) => t.includes("print it from your PDF viewer"));
 
     // The Scan screen verifies the saved PDF.

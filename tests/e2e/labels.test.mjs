@@ -45,8 +45,18 @@ test("print a label sheet, then scan an image of it", async () => {
     await app.click(await app.find('[data-testid="labels-issue"]'));
     await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("Issued 6 labels, serials 000001 to 000006"));
     assert.ok(existsSync(pdf));
-    // Printing on a machine with no printer says what to do instead.
+    const seq = (await app.text(await app.find('[data-testid="labels-result"]'))).match(/ledger entry (\d+)/)[1];
+    // Printing through the platform's print dialog: the sheet's page as a picture in the
+    // print-only sheet (GTK's dialog is stood in for by a function that notes what the
+    // page held when it was called).
+    await app.script("window.__printed = null; window.print = () => { window.__printed = [...document.querySelectorAll('#print-sheet img')].map((i) => [i.naturalWidth, i.naturalHeight]); };");
     await app.click(await app.find('[data-testid="labels-print"]'));
+    await app.waitFor('[data-testid="labels-result"]', (t) => t.includes("The print dialog has the page."));
+    const printed = await app.script("return window.__printed");
+    assert.equal(printed.length, 1);
+    assert.ok(Math.abs(printed[0][0] - 1653) <= 2 && Math.abs(printed[0][1] - 2338) <= 2, JSON.stringify(printed));
+    // CUPS on a machine with no printer says what to do instead.
+    await app.click(await app.find('[data-testid="labels-print-lp"]'));
     await app.waitFor('[data-testid="labels-error"]', (t) => t.includes("print it from your PDF viewer"));
     // zbar reads every code of the printed page.
     execFileSync("pdftoppm", ["-r", "200", "-gray", "-png", "-singlefile", pdf, path.join(work, "page")]);
@@ -55,7 +65,6 @@ test("print a label sheet, then scan an image of it", async () => {
     assert.equal(codes.length, 6);
     for (const [i, c] of codes.entries()) assert.match(c, new RegExp(`^https://id\\.acme-coffee\\.example/01/07701234000011/10/L2026-117/21/00000${i + 1}\\?k=`));
     // The batch printed again from its ledger entry: the same codes, nothing new issued.
-    const seq = (await app.text(await app.find('[data-testid="labels-result"]'))).match(/ledger entry (\d+)/)[1];
     await app.click(await app.find("details.again summary"));
     await app.type(await app.waitFor('[data-testid="labels-again-entry"]'), seq);
     const againPdf = path.join(work, "labels-again.pdf");

@@ -167,6 +167,7 @@ export const api = {
   certificatesIssue: (a: CertificateRequest, path: string) => call<CertificateDrawn>("certificates_issue", { ...a, path }),
   certificatesPrint: (entry: number, letter: boolean, path: string) => call<CertificateDrawn>("certificates_print", { entry, letter, path }),
   printFile: (path: string) => call<string>("print_file", { path }),
+  printPages: (path: string) => call<string[]>("print_pages", { path }),
 };
 
 /** What the Certificates screen asks for: a lot (GTIN/LOT) or a dossier, one of the two. */

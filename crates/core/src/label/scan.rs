@@ -199,6 +199,47 @@ pub fn decode_pdf(path: &Path, bytes: Vec<u8>) -> Result<Vec<(u32, String)>> {
     Ok(found)
 }
 
+/// The pages of a PDF as PNG images at `dpi` (on white), for printing through the
+/// platform's print dialog: at most [`MAX_PDF_PAGES`] pages.
+pub fn pdf_pages_png(bytes: Vec<u8>, dpi: f32) -> Result<Vec<Vec<u8>>> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    let pdf = hayro::hayro_syntax::Pdf::new(bytes)
+        .map_err(|e| Error::invalid("pdf", format!("not a PDF this version reads ({e:?})")))?;
+    let n = pdf.pages().len();
+    if n > MAX_PDF_PAGES as usize {
+        return Err(Error::invalid(
+            "pdf",
+            format!("{n} pages; at most {MAX_PDF_PAGES} are printed at once: split the file"),
+        ));
+    }
+    let cache = hayro::RenderCache::new();
+    let scale = dpi / 72.0;
+    let pixmap = hayro::PixmapSettings {
+        x_scale: scale,
+        y_scale: scale,
+        bg_color: hayro::vello_cpu::color::palette::css::WHITE,
+    };
+    let settings = InterpreterSettings::default();
+    let mut out = Vec::with_capacity(n);
+    for page in pdf.pages().iter() {
+        let pix = hayro::render(
+            page,
+            &cache,
+            &settings,
+            &hayro::RenderSettings::default(),
+            &pixmap,
+        );
+        let (w, h) = (u32::from(pix.width()), u32::from(pix.height()));
+        let rgb: Vec<u8> = pix.data().iter().flat_map(|p| [p.r, p.g, p.b]).collect();
+        let img = image::RgbImage::from_raw(w, h, rgb).expect("three bytes a pixel");
+        let mut png = Vec::new();
+        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .map_err(|e| Error::invalid("pdf", format!("a page could not be encoded ({e})")))?;
+        out.push(png);
+    }
+    Ok(out)
+}
+
 /// A rendered page (on white) in shades of grey.
 fn gray_of(pix: &hayro::vello_cpu::Pixmap) -> image::GrayImage {
     let (w, h) = (u32::from(pix.width()), u32::from(pix.height()));

@@ -255,6 +255,17 @@ fn a_printed_sheet_decodes_by_zbar_and_every_code_verifies() {
     let in_order: Vec<String> = ours.into_iter().map(|(_, t)| t).collect();
     let issued: Vec<String> = labels.iter().map(|x| x.uri.clone()).collect();
     assert_eq!(in_order, issued);
+    // The pages as pictures for the platform's print dialog: two pages, A4 at 150 dpi,
+    // every code on them readable.
+    let pngs = tradeseal_core::label::scan::pdf_pages_png(pdf.clone(), 150.0).unwrap();
+    assert_eq!(pngs.len(), 2);
+    let first = image::load_from_memory(&pngs[0]).unwrap();
+    assert_eq!((first.width(), first.height()), (1240, 1753));
+    let printed: Vec<String> = pngs
+        .iter()
+        .flat_map(|p| tradeseal_core::label::scan::decode_image(p).unwrap())
+        .collect();
+    assert_eq!(printed, issued);
     for s in [
         "Café de Huila, 500 g",
         "(01) 07701234000011",
