@@ -48,7 +48,10 @@ pub async fn certificates_candidates(
     .await
 }
 
+/// A certificate drawn: a draft (no number) or issued and saved.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "CertificateDrawn"))]
 pub struct Drawn {
     statement: Statement,
     pages: Vec<PreviewPage>,

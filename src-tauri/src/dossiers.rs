@@ -12,6 +12,8 @@ use tradeseal_core::Error;
 
 /// A draft as edited, with everything TradeSeal checks of it.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "OpenedDossier"))]
 pub struct Opened {
     stored: Stored,
     review: store::Review,

@@ -9,6 +9,8 @@ use tradeseal_core::label::{self, issue, layout::Layout, scan, sheet, Serials};
 use tradeseal_core::Error;
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "LabelStock"))]
 pub struct Stock {
     name: &'static str,
     what: &'static str,
@@ -81,8 +83,11 @@ pub async fn labels_preview(
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "LabelsIssued"))]
 pub struct Issued {
     count: usize,
+    #[cfg_attr(test, ts(type = "number"))]
     seq: u64,
     first: String,
     last: String,
@@ -172,6 +177,7 @@ fn write_batch(
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ScannedFile {
     file: String,
     codes: Vec<scan::Scanned>,

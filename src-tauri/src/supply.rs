@@ -14,7 +14,10 @@ use tradeseal_core::trace::{self, Direction, TraceResult};
 use tradeseal_core::Error;
 
 #[derive(Clone, Serialize)]
-struct ImportProgressView {
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "ImportProgress"))]
+pub(crate) struct ImportProgressView {
+    #[cfg_attr(test, ts(type = "\"checking\" | \"recording\""))]
     phase: &'static str,
     done: usize,
     total: Option<usize>,
@@ -157,6 +160,7 @@ pub fn check_identifier(text: String) -> Res<String> {
 }
 
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Vocabularies {
     biz_steps: Vec<&'static str>,

@@ -37,39 +37,14 @@ import type {
   UiError,
   DecimalMark,
   NumberReading,
+  ImportReport,
 } from "./bindings";
 
 export type * from "./bindings";
+export type * from "./bindings-app";
+import type { CertificateDrawn, ImportProgress, LabelsIssued, LabelStock, OpenedDossier, ScannedFile, Vocabularies } from "./bindings-app";
 
-/** Summary of an EPCIS import (ImportReport in the core). */
-export interface ImportReport {
-  documentType: string;
-  /** "JSON-LD", "XML 2.0" or "XML 1.2". */
-  format: string;
-  events: number;
-  new: number;
-  known: number;
-  masterDataRecorded: number;
-  masterData?: { id: string; kind?: string; outcome: string; reason?: string }[];
-  warningCount: number;
-  warnings?: { index: number; message: string }[];
-}
-export interface ImportProgress {
-  phase: "checking" | "recording";
-  done: number;
-  total: number | null;
-}
-export interface Vocabularies {
-  bizSteps: string[];
-  dispositions: string[];
-  eventTypes: string[];
-}
 export type TraceKind = "lot" | "serial" | "sscc" | "id";
-/** A dossier as the builder edits it, with its review (dossiers.rs `Opened`). */
-export interface OpenedDossier {
-  stored: Stored;
-  review: Review;
-}
 export type MasterKind = "product" | "location" | "party";
 
 /** Every failed command rejects with a UiError; anything else is wrapped into one. */
@@ -178,18 +153,7 @@ export interface CertificateRequest {
   letter: boolean;
 }
 
-/** A certificate drawn (certificates.rs `Drawn`): a draft (no number) or issued and saved. */
-export interface CertificateDrawn {
-  statement: Statement;
-  pages: PreviewPage[];
-  number: string | null;
-  path: string | null;
-}
 
-export interface LabelStock {
-  name: string;
-  what: string;
-}
 
 /** What the Labels screen asks for: the next `count` serials of a GTIN and lot. */
 export interface LabelRequest {
@@ -201,16 +165,4 @@ export interface LabelRequest {
   product: string;
 }
 
-export interface LabelsIssued {
-  count: number;
-  seq: number;
-  first: string;
-  last: string;
-  path: string;
-}
 
-export interface ScannedFile {
-  file: string;
-  codes: Scanned[];
-  error: string | null;
-}

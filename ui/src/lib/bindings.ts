@@ -279,6 +279,57 @@ recorded: number | null, };
 
 export type Direction = "back" | "forward";
 
+export type ImportReport = { documentType: string, format: Format, events: number, new: number, known: number, 
+/**
+ * Master-data records (locations, products, parties) recorded from the document.
+ */
+masterDataRecorded: number, 
+/**
+ * What became of each master-data element of the document.
+ */
+masterData: Array<MasterDataOutcome> | undefined, 
+/**
+ * How many warnings there were (the first 1,000 are listed).
+ */
+warningCount: number, warnings: Array<ImportWarning> | undefined, 
+/**
+ * Every event's outcome, when asked for.
+ */
+outcomes: Array<ImportOutcome> | undefined, };
+
+export type ImportWarning = { index: number, message: string, };
+
+export type ImportOutcome = { index: number, hashId: string, 
+/**
+ * The event's row in the ledger's event table (the same for a repeated event).
+ */
+event: number, 
+/**
+ * The ledger entry written for it; `None` when the ledger already held the event.
+ */
+entry: number | null, };
+
+export type MasterDataOutcome = { 
+/**
+ * The element's id as the document wrote it.
+ */
+id: string, 
+/**
+ * `location`, `product` or `party`; `None` when the element is not master data
+ * TradeSeal keeps.
+ */
+kind?: string, 
+/**
+ * `recorded` (a new record or version), `unchanged` or `skipped`.
+ */
+outcome: string, 
+/**
+ * Why it was skipped.
+ */
+reason?: string, };
+
+export type Format = "JSON-LD" | "XML 2.0" | "XML 1.2";
+
 export type TimelineFilter = { 
 /**
  * A GTIN (any length).

@@ -11,7 +11,8 @@ use std::fmt;
 use std::io::Read;
 
 /// The syntax a document was written in.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
 pub enum Format {
     #[default]
     #[serde(rename = "JSON-LD")]

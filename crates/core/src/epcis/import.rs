@@ -114,14 +114,17 @@ pub struct ImportProgress {
     pub total: Option<usize>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
 pub struct ImportOutcome {
     pub index: usize,
     #[serde(rename = "hashId")]
     pub hash_id: String,
     /// The event's row in the ledger's event table (the same for a repeated event).
+    #[ts(type = "number")]
     pub event: u64,
     /// The ledger entry written for it; `None` when the ledger already held the event.
+    #[ts(type = "number | null")]
     pub entry: Option<u64>,
 }
 
@@ -132,7 +135,8 @@ impl ImportOutcome {
 }
 
 /// Something accepted although it looks wrong, with the event it is in.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
 pub struct ImportWarning {
     pub index: usize,
     pub message: String,
@@ -141,7 +145,8 @@ pub struct ImportWarning {
 /// Warnings kept in a report; the count says how many there were.
 const MAX_WARNINGS: usize = 1000;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
 pub struct ImportReport {
     #[serde(rename = "documentType")]
     pub doc_type: String,
@@ -154,14 +159,17 @@ pub struct ImportReport {
     pub master_data_recorded: usize,
     /// What became of each master-data element of the document.
     #[serde(rename = "masterData", skip_serializing_if = "Vec::is_empty")]
+    #[ts(type = "Array<MasterDataOutcome> | undefined")]
     pub master_data: Vec<super::MasterDataOutcome>,
     /// How many warnings there were (the first 1,000 are listed).
     #[serde(rename = "warningCount")]
     pub warning_count: usize,
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(type = "Array<ImportWarning> | undefined")]
     pub warnings: Vec<ImportWarning>,
     /// Every event's outcome, when asked for.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(type = "Array<ImportOutcome> | undefined")]
     pub outcomes: Vec<ImportOutcome>,
 }
 

@@ -12,18 +12,21 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// What became of one vocabulary element.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, ts_rs::TS)]
+#[ts(export_to = "bindings.ts")]
 pub struct MasterDataOutcome {
     /// The element's id as the document wrote it.
     pub id: String,
     /// `location`, `product` or `party`; `None` when the element is not master data
     /// TradeSeal keeps.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub kind: Option<&'static str>,
     /// `recorded` (a new record or version), `unchanged` or `skipped`.
     pub outcome: &'static str,
     /// Why it was skipped.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub reason: Option<String>,
 }
 

@@ -1,0 +1,26 @@
+// Generated from the Rust types by tradeseal-app (src/bindings.rs). Do not edit:
+// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings` to regenerate.
+
+import type { PreviewPage, Review, Scanned, Statement, Stored } from "./bindings";
+
+export type ImportProgress = { phase: "checking" | "recording", done: number, total: number | null, };
+
+export type Vocabularies = { bizSteps: Array<string>, dispositions: Array<string>, eventTypes: Array<string>, };
+
+export type OpenedDossier = { stored: Stored, review: Review, };
+
+export type CertificateDrawn = { statement: Statement, pages: Array<PreviewPage>, 
+/**
+ * The issued certificate's number and file; none for a draft.
+ */
+number: string | null, path: string | null, };
+
+export type LabelStock = { name: string, what: string, };
+
+export type LabelsIssued = { count: number, seq: number, first: string, last: string, path: string, };
+
+export type ScannedFile = { file: string, codes: Array<Scanned>, 
+/**
+ * Why the file could not be read, if it could not.
+ */
+error: string | null, };
