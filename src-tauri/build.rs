@@ -8,6 +8,7 @@ fn main() {
             "unlock",
             "activity",
             "lock_now",
+            "attention",
             "open_demo",
             "opened_file",
             "set_idle_lock",

@@ -146,6 +146,17 @@ pub fn opened_file(state: State<'_, Session>) -> Option<String> {
         .map(|p| p.display().to_string())
 }
 
+/// What needs attention in the unlocked home (the Home screen).
+#[tauri::command]
+pub async fn attention(state: State<'_, Session>) -> Res<tradeseal_core::attention::Attention> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        tradeseal_core::attention::attention(&l, &*u.home.codelists()?, tradeseal_core::system::now())
+    })
+    .await
+}
+
 /// Sets, and keeps in the home's settings, the minutes without activity after which
 /// the key is locked.
 #[tauri::command]

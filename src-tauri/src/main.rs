@@ -44,6 +44,7 @@ fn main() {
             commands::unlock,
             commands::activity,
             commands::lock_now,
+            commands::attention,
             commands::open_demo,
             commands::opened_file,
             commands::set_idle_lock,

@@ -31,6 +31,10 @@ test("first run: create the identity, add a note, see it, verify the ledger", as
     await app.type(gln, "4012345000009");
     await app.click(await app.find('[data-testid="create-identity"]'));
 
+    // The Home screen first: nothing needs attention in a new home.
+    await app.waitFor('[data-testid="home-drafts"]', (t) => t.includes("No draft dossier has errors"));
+    await app.waitFor('[data-testid="home-checkpoint"]', (t) => t.includes("0 entries"));
+    await app.click(await app.find('[data-testid="tab-ledger"]'));
     const note = await app.waitFor('[data-testid="note-text"]');
     const fp = await app.text(await app.find('[data-testid="fingerprint"]'));
     assert.match(fp, /^\d{5}( \d{5}){5}$/);
@@ -70,6 +74,8 @@ test("later runs: a wrong passphrase is refused beside the field, the right one 
     const field = await app.find('[data-testid="field-passphrase"]');
     await app.clear(field);
     await app.type(field, PASS + "\uE007");
+    await app.waitFor('[data-testid="home-checkpoint"]', (t) => t.includes("1 entry"));
+    await app.click(await app.find('[data-testid="tab-ledger"]'));
     const row = await app.waitFor('[data-testid="entry-row"]', (t) => t.includes("Received 20 bags"));
     assert.ok(row);
 

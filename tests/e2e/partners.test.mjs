@@ -24,6 +24,7 @@ test("verify bundles, trust the partner, import the chain", async () => {
     await app.type(await app.find('[data-testid="field-passphrase"]'), PASS);
     await app.type(await app.find('[data-testid="field-passphrase2"]'), PASS);
     await app.click(await app.find('[data-testid="create-identity"]'));
+    await app.click(await app.waitFor('[data-testid="tab-ledger"]'));
     await app.waitFor('[data-testid="note-text"]');
 
     await app.click(await app.find('[data-testid="tab-verify"]'));

@@ -35,6 +35,7 @@ test("import, timeline, bad input, record an event, master data, trace graph", a
     await app.type(await app.find('[data-testid="field-passphrase"]'), PASS);
     await app.type(await app.find('[data-testid="field-passphrase2"]'), PASS);
     await app.click(await app.find('[data-testid="create-identity"]'));
+    await app.click(await app.waitFor('[data-testid="tab-ledger"]'));
     await app.waitFor('[data-testid="note-text"]');
 
     // Import the fixture document chosen through the platform's open dialog (a path

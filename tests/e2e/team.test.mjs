@@ -37,6 +37,7 @@ test("two desks on one team ledger: an officer's entry shows in the other window
     // The organisation's window: unlocked, it writes the team ledger.
     await org.type(await org.waitFor('[data-testid="field-passphrase"]'), PASS);
     await org.click(await org.find('[data-testid="unlock"]'));
+    await org.click(await org.waitFor('[data-testid="tab-ledger"]'));
     await org.waitFor('[data-testid="note-text"]');
     await org.click(await org.find('[data-testid="tab-team"]'));
     assert.match(await org.text(await org.waitFor('[data-testid="team-store"]')), /team ledger \(database e2e_team/);
@@ -54,6 +55,7 @@ test("two desks on one team ledger: an officer's entry shows in the other window
     assert.equal(written.format, "tradeseal-officer-card/v1");
     assert.ok(joined.includes(written.fingerprint), joined);
     await ana.click(await ana.find('[data-testid="joined-continue"]'));
+    await ana.click(await ana.waitFor('[data-testid="tab-ledger"]'));
     await ana.waitFor('[data-testid="note-text"]');
     // Not enrolled yet: her note is refused, with what to do.
     await ana.type(await ana.find('[data-testid="note-text"]'), "too early");

@@ -42,6 +42,8 @@ pub fn typescript() -> String {
         crate::identity::QrModules::decl(),
         crate::bundle::BundleImport::decl(),
         crate::trace::Direction::decl(),
+        crate::attention::Attention::decl(),
+        crate::attention::DraftAttention::decl(),
         crate::epcis::ImportReport::decl(),
         crate::epcis::ImportWarning::decl(),
         crate::epcis::ImportOutcome::decl(),

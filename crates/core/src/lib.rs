@@ -3,6 +3,7 @@
 //! No GUI, no clock, no randomness: callers hand in the time (`Timestamp`) and key seeds,
 //! so every function here is deterministic and testable.
 
+pub mod attention;
 pub mod bindings;
 pub mod bundle;
 pub mod certificate;

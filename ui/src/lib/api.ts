@@ -38,6 +38,7 @@ import type {
   DecimalMark,
   NumberReading,
   ImportReport,
+  Attention,
 } from "./bindings";
 
 export type * from "./bindings";
@@ -80,6 +81,7 @@ export const api = {
   /** The user is active: the idle lock's clock starts again. */
   activity: () => call<void>("activity"),
   lockNow: () => call<void>("lock_now"),
+  attention: () => call<Attention>("attention"),
   openedFile: () => call<string | null>("opened_file"),
   openDemo: () => call<IdentityCard>("open_demo"),
   setIdleLock: (minutes: number) => call<number>("set_idle_lock", { minutes }),

@@ -279,6 +279,34 @@ recorded: number | null, };
 
 export type Direction = "back" | "forward";
 
+export type Attention = { 
+/**
+ * Drafts with errors to correct before they can be sealed.
+ */
+drafts: Array<DraftAttention>, 
+/**
+ * Partners' cards recorded whose fingerprint was never confirmed.
+ */
+unconfirmed: Array<IdentityCard>, 
+/**
+ * Labels issued since the start of today (UTC).
+ */
+labels_today: number, 
+/**
+ * Entries in the ledger, and the size its latest checkpoint signs.
+ */
+entries: number, checkpoint_size: number, 
+/**
+ * The size of the latest checkpoint handed out in a bundle, if any was.
+ */
+handed_out: number | null, };
+
+export type DraftAttention = { id: string, lrn?: string, 
+/**
+ * Errors of its fields (provenance and EUDR are checked when it is opened).
+ */
+errors: number, updated: string, };
+
 export type ImportReport = { documentType: string, format: Format, events: number, new: number, known: number, 
 /**
  * Master-data records (locations, products, parties) recorded from the document.

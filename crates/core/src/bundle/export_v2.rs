@@ -88,7 +88,18 @@ pub fn export(
     }
     for (origin, seqs) in &wanted {
         if origin == ledger.origin() {
-            groups.push(store.excerpt(seqs)?);
+            let x = store.excerpt(seqs)?;
+            // Local bookkeeping, as v1's: the size of the commit note handed out (a home
+            // opened read-only exports without it).
+            if let Some((_, note)) = x.commits.last() {
+                let size = tradeseal_log::commit::read(note)?.end();
+                use tradeseal_log::db::Sql;
+                let _ = ledger.sql().execute(
+                    "INSERT INTO handed_out (origin, size) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                    tradeseal_log::sql_params![origin.as_str(), size as i64],
+                );
+            }
+            groups.push(x);
         } else {
             let (xs, c) = foreign_groups(ledger, origin, seqs)?;
             cards.insert(c.public_key.clone(), c);

@@ -47,3 +47,65 @@ fn the_demo_home_holds_the_coffee_chain_named_and_verified() {
     let r = verify(&l, None, &mut |_, _| {}).unwrap();
     assert_eq!(r.verdict, Verdict::Intact, "{:?}", r.findings);
 }
+
+#[test]
+fn the_home_screen_says_what_needs_attention() {
+    if runs_once("makes its own home") {
+        return;
+    }
+    use tradeseal_core::attention::attention;
+    use tradeseal_core::label::issue::{self, Serials};
+    let (_dir, home, signer) = v2_home_of("Acme Coffee Importers (demo)", Some("4012345000009"), 8);
+    tradeseal_core::demo::fill(&home, &signer, t(1)).unwrap();
+    let lists = home.codelists().unwrap();
+    let mut l = home.ledger().unwrap();
+    // Nothing yet: no drafts, both partners confirmed, no labels, nothing handed out.
+    let a = attention(&l, &lists, t(2)).unwrap();
+    assert!(a.drafts.is_empty() && a.unconfirmed.is_empty(), "{a:?}");
+    assert_eq!((a.labels_today, a.handed_out), (0, None));
+    assert_eq!(a.checkpoint_size, a.entries);
+
+    // An empty draft (errors), a partner's card not yet confirmed, labels issued today,
+    // a bundle handed out.
+    let d = tradeseal_core::dossier::Dossier::new("D00000000000000ab");
+    tradeseal_core::dossier::store::create(&l, &d, t(3)).unwrap();
+    let stranger = crate::home_of("Stranger Trading", None, 9).1.card().clone();
+    l.append(
+        &signer,
+        t(4),
+        &[tradeseal_core::parties::add_entry(&stranger).unwrap()],
+    )
+    .unwrap();
+    issue::issue(
+        &mut l,
+        &signer,
+        t(5),
+        &issue::Request {
+            gtin: "04012345123456",
+            lot: "R-2026-031",
+            serials: Serials::Next(12),
+            resolver: "https://id.gs1.org",
+            product: None,
+        },
+    )
+    .unwrap();
+    tradeseal_core::bundle::export(
+        &l,
+        home.card(),
+        "lot",
+        "https://id.gs1.org/01/04012345123456/10/R-2026-031",
+        &mut Vec::new(),
+    )
+    .unwrap();
+    let a = attention(&l, &lists, t(6)).unwrap();
+    assert_eq!(a.drafts.len(), 1);
+    assert!(a.drafts[0].errors > 0);
+    assert_eq!(a.unconfirmed.len(), 1);
+    assert_eq!(a.unconfirmed[0].org, "Stranger Trading");
+    assert_eq!(a.labels_today, 12);
+    assert_eq!(a.handed_out, Some(a.checkpoint_size));
+    // The next day, today's labels are none.
+    let tomorrow =
+        tradeseal_core::Timestamp::from_unix_millis(t(6).unix_millis() + 86_400_000).unwrap();
+    assert_eq!(attention(&l, &lists, tomorrow).unwrap().labels_today, 0);
+}
