@@ -152,7 +152,11 @@ pub async fn attention(state: State<'_, Session>) -> Res<tradeseal_core::attenti
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
-        tradeseal_core::attention::attention(&l, &*u.home.codelists()?, tradeseal_core::system::now())
+        tradeseal_core::attention::attention(
+            &l,
+            &*u.home.codelists()?,
+            tradeseal_core::system::now(),
+        )
     })
     .await
 }
