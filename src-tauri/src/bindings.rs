@@ -14,25 +14,17 @@ fn typescript() -> String {
         crate::labels::Issued::decl(),
         crate::labels::ScannedFile::decl(),
     ];
-    let mut out = String::from("// Generated from the Rust types by tradeseal-app (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings` to regenerate.\n\nimport type { PreviewPage, Review, Scanned, Statement, Stored } from \"./bindings\";\n\n");
-    for d in decls {
-        out.push_str("export ");
-        out.push_str(&d);
-        out.push_str("\n\n");
-    }
-    out.truncate(out.trim_end().len());
-    out.push('\n');
-    out
+    tradeseal_core::bindings::declarations(
+        "// Generated from the Rust types by tradeseal-app (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings` to regenerate.\n\nimport type { PreviewPage, Review, Scanned, Statement, Stored } from \"./bindings\";\n\n",
+        &decls,
+    )
 }
 
 #[test]
 fn app_bindings_are_up_to_date() {
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings-app.ts");
-    let want = typescript();
-    if std::env::var_os("TRADESEAL_BLESS").is_some() {
-        std::fs::write(&path, &want).unwrap();
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(have == want, "ui/src/lib/bindings-app.ts is stale: run TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings");
+    tradeseal_core::bindings::keep_current(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings-app.ts"),
+        &typescript(),
+        "TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings",
+    );
 }

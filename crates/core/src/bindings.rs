@@ -110,10 +110,18 @@ pub fn typescript() -> String {
         crate::certificate::statement::Place::decl(),
         crate::certificate::statement::Candidate::decl(),
     ];
-    let mut out = String::from("// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n");
+    declarations(
+        "// Generated from the Rust types by tradeseal-core (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings` to regenerate.\n\n",
+        &decls,
+    )
+}
+
+/// A generated TypeScript file: `head`, then each declaration exported.
+pub fn declarations(head: &str, decls: &[String]) -> String {
+    let mut out = String::from(head);
     for d in decls {
         out.push_str("export ");
-        out.push_str(&d);
+        out.push_str(d);
         out.push_str("\n\n");
     }
     out.truncate(out.trim_end().len());
@@ -121,17 +129,28 @@ pub fn typescript() -> String {
     out
 }
 
+/// Keeps the generated file at `path` equal to `want`: rewritten with
+/// `TRADESEAL_BLESS=1`, else a panic saying which command regenerates it (for tests).
+pub fn keep_current(path: &std::path::Path, want: &str, regenerate: &str) {
+    if std::env::var_os("TRADESEAL_BLESS").is_some() {
+        std::fs::write(path, want).expect("writing the generated file");
+    }
+    let have = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(
+        have == want,
+        "{} is stale: run {regenerate}",
+        path.display()
+    );
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn bindings_are_up_to_date() {
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts");
-        let want = super::typescript();
-        if std::env::var_os("TRADESEAL_BLESS").is_some() {
-            std::fs::write(&path, &want).unwrap();
-        }
-        let have = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(have == want, "ui/src/lib/bindings.ts is stale: run TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings");
+        super::keep_current(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../ui/src/lib/bindings.ts"),
+            &super::typescript(),
+            "TRADESEAL_BLESS=1 cargo test -p tradeseal-core bindings",
+        );
     }
 }

@@ -137,47 +137,12 @@ pub const PDF_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120)
 /// this process by hayro, a PDF rasterizer in pure Rust (no external tool, on every
 /// platform): at most [`MAX_PDF_PAGES`] pages, given up after [`PDF_TIMEOUT`].
 pub fn decode_pdf(path: &Path, bytes: Vec<u8>) -> Result<Vec<(u32, String)>> {
-    let unreadable = |why: String| {
-        Error::invalid(
-            "pdf",
-            format!("{} could not be read as a PDF ({why}): export it again, or scan an image of the page", path.display()),
-        )
-    };
-    let pdf = hayro::hayro_syntax::Pdf::new(bytes).map_err(|e| unreadable(format!("{e:?}")))?;
-    let n = pdf.pages().len();
-    if n > MAX_PDF_PAGES as usize {
-        return Err(Error::invalid(
-            "pdf",
-            format!("{} has {n} pages; codes are read on at most {MAX_PDF_PAGES}: split it or scan the pages that carry codes", path.display()),
-        ));
-    }
+    let (pdf, n) = open_pdf(bytes, &path.display().to_string(), "codes are read on")?;
     // Rendered on a thread of its own, page after page, so that a file that takes too
     // long is given up on (the thread ends with its page); each page is read here as it
     // comes.
     let (tx, rx) = std::sync::mpsc::sync_channel::<image::GrayImage>(1);
-    std::thread::spawn(move || {
-        use hayro::hayro_interpret::InterpreterSettings;
-        let cache = hayro::RenderCache::new();
-        let scale = 300.0 / 72.0;
-        let pixmap = hayro::PixmapSettings {
-            x_scale: scale,
-            y_scale: scale,
-            bg_color: hayro::vello_cpu::color::palette::css::WHITE,
-        };
-        let settings = InterpreterSettings::default();
-        for page in pdf.pages().iter() {
-            let pix = hayro::render(
-                page,
-                &cache,
-                &settings,
-                &hayro::RenderSettings::default(),
-                &pixmap,
-            );
-            if tx.send(gray_of(&pix)).is_err() {
-                return;
-            }
-        }
-    });
+    std::thread::spawn(move || render_pages(&pdf, 300.0, |pix| tx.send(gray_of(&pix)).is_ok()));
     let deadline = std::time::Instant::now() + PDF_TIMEOUT;
     let mut found = Vec::new();
     for page in 1..=n as u32 {
@@ -190,7 +155,12 @@ pub fn decode_pdf(path: &Path, bytes: Vec<u8>) -> Result<Vec<(u32, String)>> {
                     format!("rendering {} took longer than {} s and was stopped: scan an image of the page instead", path.display(), PDF_TIMEOUT.as_secs()),
                 ))
             }
-            Err(_) => return Err(unreadable(format!("page {page} could not be rendered"))),
+            Err(_) => {
+                return Err(Error::invalid(
+                    "pdf",
+                    format!("{}: page {page} could not be rendered: scan an image of the page", path.display()),
+                ))
+            }
         };
         for text in decode_gray(img) {
             found.push((page, text));
@@ -199,19 +169,31 @@ pub fn decode_pdf(path: &Path, bytes: Vec<u8>) -> Result<Vec<(u32, String)>> {
     Ok(found)
 }
 
-/// The pages of a PDF as PNG images at `dpi` (on white), for printing through the
-/// platform's print dialog: at most [`MAX_PDF_PAGES`] pages.
-pub fn pdf_pages_png(bytes: Vec<u8>, dpi: f32) -> Result<Vec<Vec<u8>>> {
-    use hayro::hayro_interpret::InterpreterSettings;
-    let pdf = hayro::hayro_syntax::Pdf::new(bytes)
-        .map_err(|e| Error::invalid("pdf", format!("not a PDF this version reads ({e:?})")))?;
+/// The PDF `name` (as messages call it), of at most [`MAX_PDF_PAGES`] pages (`doing`:
+/// what the pages are for, in the message refusing more), and its page count.
+fn open_pdf(bytes: Vec<u8>, name: &str, doing: &str) -> Result<(hayro::hayro_syntax::Pdf, usize)> {
+    let pdf = hayro::hayro_syntax::Pdf::new(bytes).map_err(|e| {
+        Error::invalid(
+            "pdf",
+            format!("{name} is not a PDF this version reads ({e:?}): export it again"),
+        )
+    })?;
     let n = pdf.pages().len();
     if n > MAX_PDF_PAGES as usize {
         return Err(Error::invalid(
             "pdf",
-            format!("{n} pages; at most {MAX_PDF_PAGES} are printed at once: split the file"),
+            format!("{name} has {n} pages; {doing} at most {MAX_PDF_PAGES}: split it, or keep the pages that matter"),
         ));
     }
+    Ok((pdf, n))
+}
+
+/// Renders each page of `pdf` at `dpi` on white and hands it to `each`, until it says stop.
+fn render_pages(
+    pdf: &hayro::hayro_syntax::Pdf,
+    dpi: f32,
+    mut each: impl FnMut(hayro::vello_cpu::Pixmap) -> bool,
+) {
     let cache = hayro::RenderCache::new();
     let scale = dpi / 72.0;
     let pixmap = hayro::PixmapSettings {
@@ -219,8 +201,7 @@ pub fn pdf_pages_png(bytes: Vec<u8>, dpi: f32) -> Result<Vec<Vec<u8>>> {
         y_scale: scale,
         bg_color: hayro::vello_cpu::color::palette::css::WHITE,
     };
-    let settings = InterpreterSettings::default();
-    let mut out = Vec::with_capacity(n);
+    let settings = hayro::hayro_interpret::InterpreterSettings::default();
     for page in pdf.pages().iter() {
         let pix = hayro::render(
             page,
@@ -229,15 +210,38 @@ pub fn pdf_pages_png(bytes: Vec<u8>, dpi: f32) -> Result<Vec<Vec<u8>>> {
             &hayro::RenderSettings::default(),
             &pixmap,
         );
+        if !each(pix) {
+            return;
+        }
+    }
+}
+
+/// The pages of a PDF as PNG images at `dpi` (on white), for printing through the
+/// platform's print dialog: at most [`MAX_PDF_PAGES`] pages.
+pub fn pdf_pages_png(bytes: Vec<u8>, dpi: f32) -> Result<Vec<Vec<u8>>> {
+    let (pdf, n) = open_pdf(bytes, "the PDF", "printed at once are")?;
+    let mut out = Vec::with_capacity(n);
+    let mut failed = None;
+    render_pages(&pdf, dpi, |pix| {
         let (w, h) = (u32::from(pix.width()), u32::from(pix.height()));
         let rgb: Vec<u8> = pix.data().iter().flat_map(|p| [p.r, p.g, p.b]).collect();
         let img = image::RgbImage::from_raw(w, h, rgb).expect("three bytes a pixel");
         let mut png = Vec::new();
-        img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-            .map_err(|e| Error::invalid("pdf", format!("a page could not be encoded ({e})")))?;
-        out.push(png);
+        match img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png) {
+            Ok(()) => out.push(png),
+            Err(e) => {
+                failed = Some(Error::invalid(
+                    "pdf",
+                    format!("a page could not be encoded ({e})"),
+                ))
+            }
+        }
+        failed.is_none()
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => Ok(out),
     }
-    Ok(out)
 }
 
 /// A rendered page (on white) in shades of grey.
