@@ -36,6 +36,11 @@ fn ok(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
 }
 
+/// Whether the signing command `args`, run without the passphrase, asks for it.
+fn asks(home: &Path, args: &[&str]) -> bool {
+    asks_for_the_passphrase(&run(home, false, args, &[]))
+}
+
 fn asks_for_the_passphrase(o: &Output) -> bool {
     o.status.code() == Some(2) && String::from_utf8_lossy(&o.stderr).contains("passphrase")
 }
@@ -70,12 +75,7 @@ fn an_unlocked_session_signs_without_the_passphrase_and_keeps_the_key_off_disk()
         &[],
     ));
     // Not unlocked: a signing command without the passphrase asks for it, and fails.
-    assert!(asks_for_the_passphrase(&run(
-        &home,
-        false,
-        &["note", "before"],
-        &[]
-    )));
+    assert!(asks(&home, &["note", "before"]));
     assert!(ok(&run(&home, false, &["lock"], &[])).contains("nothing to lock"));
 
     // A wrong passphrase starts nothing.
@@ -122,12 +122,7 @@ fn an_unlocked_session_signs_without_the_passphrase_and_keeps_the_key_off_disk()
 
     // Locked: asked again, and the agent is gone with its socket.
     assert!(ok(&run(&home, false, &["lock"], &[])).contains("Locked"));
-    assert!(asks_for_the_passphrase(&run(
-        &home,
-        false,
-        &["note", "after"],
-        &[]
-    )));
+    assert!(asks(&home, &["note", "after"]));
     assert!(!home.join("agent.sock").exists());
     wait_until(|| agent_pids(&home).is_empty());
 }
@@ -151,23 +146,13 @@ fn the_session_locks_itself_after_the_lock_time_and_at_a_key_hand_over() {
     ));
     ok(&run(&home, false, &["note", "within the second"], &[]));
     wait_until(|| !home.join("agent.sock").exists());
-    assert!(asks_for_the_passphrase(&run(
-        &home,
-        false,
-        &["note", "later"],
-        &[]
-    )));
+    assert!(asks(&home, &["note", "later"]));
 
     // A key hand-over locks the session: the old key is gone from the agent too.
     ok(&run(&home, true, &["unlock"], &[]));
     ok(&run(&home, true, &["key", "rotate"], &[]));
     assert!(!home.join("agent.sock").exists());
-    assert!(asks_for_the_passphrase(&run(
-        &home,
-        false,
-        &["note", "new key"],
-        &[]
-    )));
+    assert!(asks(&home, &["note", "new key"]));
     // Unlocked again: the new key signs.
     ok(&run(&home, true, &["unlock"], &[]));
     ok(&run(&home, false, &["note", "new key"], &[]));

@@ -55,6 +55,10 @@ pub fn fill(home: &Home, signer: &Signer, now: Timestamp) -> Result<()> {
         evidence: evidence.map(str::to_string),
         deforested_on: None,
     };
+    // A place the chain passes through: its name, country and region, nothing more.
+    let place = |gln: &str, name: &str, country: &str, region: &str| {
+        Location::new(gln, name, country, Some(region), None, None, &lists)?.entry()
+    };
     let master = [
         Product::new(
             "07701234000011",
@@ -96,56 +100,31 @@ pub fn fill(home: &Home, signer: &Signer, now: Timestamp) -> Result<()> {
         .with_geometry_text(r#"{"type":"Point","coordinates":[-76.012345,1.998761]}"#)?
         .with_plot(plot("2.75", None))?
         .entry()?,
-        Location::new(
+        place(
             "7701234000028",
             "Cooperativa del Huila, warehouse",
             "CO",
-            Some("HUI"),
-            None,
-            None,
-            &lists,
-        )?
-        .entry()?,
-        Location::new(
+            "HUI",
+        )?,
+        place(
             "7701234000035",
             "Port of Buenaventura, export terminal",
             "CO",
-            Some("VAC"),
-            None,
-            None,
-            &lists,
-        )?
-        .entry()?,
-        Location::new(
+            "VAC",
+        )?,
+        place(
             "4012345000016",
             "Acme Coffee Importers, receiving dock",
             "DE",
-            Some("HH"),
-            None,
-            None,
-            &lists,
-        )?
-        .entry()?,
-        Location::new(
+            "HH",
+        )?,
+        place(
             "4012345000023",
             "Acme Coffee Importers, roastery",
             "DE",
-            Some("HH"),
-            None,
-            None,
-            &lists,
-        )?
-        .entry()?,
-        Location::new(
-            "4012345000092",
-            "Acme Coffee shop, Hamburg",
-            "DE",
-            Some("HH"),
-            None,
-            None,
-            &lists,
-        )?
-        .entry()?,
+            "HH",
+        )?,
+        place("4012345000092", "Acme Coffee shop, Hamburg", "DE", "HH")?,
         Party::new("7701234000004", "Cooperativa del Huila", "CO", &lists)?.entry()?,
         Party::new("4012345000009", "Acme Coffee Importers GmbH", "DE", &lists)?.entry()?,
     ];
