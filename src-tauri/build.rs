@@ -12,6 +12,7 @@ fn main() {
             "open_demo",
             "opened_file",
             "set_idle_lock",
+            "set_language",
             "ledger_info",
             "entries",
             "entry_detail",

@@ -5,5 +5,7 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte({ compilerOptions: { css: "external" } })],
   clearScreen: false,
+  // The core's catalogues (assets/locales) are bundled too: the dev server may read them.
+  server: { fs: { allow: [".", "../assets/locales"] } },
   build: { target: "safari15", outDir: "dist", emptyOutDir: true, assetsInlineLimit: 0 },
 });

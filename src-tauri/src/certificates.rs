@@ -70,6 +70,7 @@ pub async fn certificates_preview(
     letter: bool,
 ) -> Res<Drawn> {
     let u = state.current()?;
+    let lang = state.lang();
     blocking(move || {
         let l = u.home.ledger_read_only()?;
         let card = u.home.card();
@@ -79,7 +80,7 @@ pub async fn certificates_preview(
             CertificateType::parse(&kind)?,
             &target(&lot, &dossier)?,
         )?;
-        let (_, pages) = pdf::certificate_preview(&st, &issuer(card), None, paper(letter));
+        let (_, pages) = pdf::certificate_preview(&st, &issuer(card), None, paper(letter), lang);
         Ok(Drawn {
             statement: st,
             pages,
@@ -101,6 +102,7 @@ pub async fn certificates_issue(
     path: String,
 ) -> Res<Drawn> {
     let u = state.current()?;
+    let lang = state.lang();
     blocking(move || {
         let p = pdf_path(&path)?;
         let mut l = u.home.ledger()?;
@@ -112,7 +114,7 @@ pub async fn certificates_issue(
             CertificateType::parse(&kind)?,
             &target(&lot, &dossier)?,
         )?;
-        written(&u, &c, letter, &p)
+        written(&u, &c, letter, lang, &p)
     })
     .await
 }
@@ -134,10 +136,16 @@ fn written(
     u: &crate::session::Unlocked,
     c: &certificate::Certificate,
     letter: bool,
+    lang: tradeseal_core::i18n::Lang,
     p: &std::path::Path,
 ) -> Result<Drawn, Error> {
-    let (bytes, pages) =
-        pdf::certificate_preview(&c.statement, &issuer(u.home.card()), Some(c), paper(letter));
+    let (bytes, pages) = pdf::certificate_preview(
+        &c.statement,
+        &issuer(u.home.card()),
+        Some(c),
+        paper(letter),
+        lang,
+    );
     tradeseal_core::files::write_file(p, &bytes)?;
     Ok(Drawn {
         statement: c.statement.clone(),
@@ -157,11 +165,12 @@ pub async fn certificates_print(
     path: String,
 ) -> Res<Drawn> {
     let u = state.current()?;
+    let lang = state.lang();
     blocking(move || {
         let p = pdf_path(&path)?;
         let l = u.home.ledger_read_only()?;
         let c = certificate::packed(&l, &u.signer, entry)?;
-        written(&u, &c, letter, &p)
+        written(&u, &c, letter, lang, &p)
     })
     .await
 }

@@ -163,6 +163,15 @@ pub async fn attention(state: State<'_, Session>) -> Res<tradeseal_core::attenti
 
 /// Sets, and keeps in the home's settings, the minutes without activity after which
 /// the key is locked.
+/// The UI's language, for the PDFs the app writes; the language set (English when
+/// TradeSeal does not speak `lang`).
+#[tauri::command]
+pub fn set_language(state: State<'_, Session>, lang: String) -> String {
+    let l = tradeseal_core::i18n::Lang::parse(&lang).unwrap_or_default();
+    *state.lang.lock().expect("session lock") = l;
+    l.code().to_string()
+}
+
 #[tauri::command]
 pub async fn set_idle_lock(state: State<'_, Session>, minutes: u32) -> Res<u32> {
     let u = state.current()?;

@@ -193,10 +193,11 @@ pub async fn dossier_preview(
     letter: bool,
 ) -> Res<Vec<PreviewPage>> {
     let u = state.current()?;
+    let lang = state.lang();
     blocking(move || {
         let l = u.home.ledger_for_export()?;
         let file = store::export_fields(&l, u.home.card(), &id, None, &hide)?;
-        Ok(tradeseal_core::dossier::pdf::dossier_pdf_preview(&file, page(letter)).1)
+        Ok(tradeseal_core::dossier::pdf::dossier_pdf_preview(&file, page(letter), lang).1)
     })
     .await
 }
@@ -211,11 +212,12 @@ pub async fn dossier_export(
     letter: bool,
 ) -> Res<String> {
     let u = state.current()?;
+    let lang = state.lang();
     blocking(move || {
         let p = file_path(&path)?;
         let l = u.home.ledger_for_export()?;
         let file = store::export_fields(&l, u.home.card(), &id, None, &hide)?;
-        tradeseal_core::dossier::write_export(&l, &file, &p, page(letter), Some(&u.signer))?;
+        tradeseal_core::dossier::write_export(&l, &file, &p, page(letter), lang, Some(&u.signer))?;
         Ok(p.display().to_string())
     })
     .await

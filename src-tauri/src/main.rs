@@ -48,6 +48,7 @@ fn main() {
             commands::open_demo,
             commands::opened_file,
             commands::set_idle_lock,
+            commands::set_language,
             commands::ledger_info,
             commands::entries,
             commands::entry_detail,

@@ -56,6 +56,7 @@ pub async fn bundle_save_report(
     letter: bool,
 ) -> Res<String> {
     let u = state.current()?;
+    let lang = state.lang();
     let last = state.last_bundle.clone();
     blocking(move || {
         let p = file_path(&path)?;
@@ -75,7 +76,16 @@ pub async fn bundle_save_report(
             tradeseal_core::pdf::PageSize::A4
         };
         let now = tradeseal_core::system::now();
-        bundle::save_report_pdf(&report, &p, &sha, Some(u.home.card()), now, page, &out)?;
+        bundle::save_report_pdf(
+            &report,
+            &p,
+            &sha,
+            Some(u.home.card()),
+            now,
+            page,
+            lang,
+            &out,
+        )?;
         Ok(out.display().to_string())
     })
     .await

@@ -21,6 +21,8 @@ pub struct Session {
     /// A file the app was started to open (a file association: `tradeseal-app FILE`),
     /// until the UI takes it.
     pub opened: Mutex<Option<PathBuf>>,
+    /// The language the UI speaks, for the PDFs the app writes (`set_language`).
+    pub lang: Mutex<tradeseal_core::i18n::Lang>,
 }
 
 /// The idle lock's clock.
@@ -66,7 +68,13 @@ impl Session {
                 after: Duration::from_secs(60 * u64::from(DEFAULT_IDLE_MINUTES)),
             }),
             opened: Mutex::new(None),
+            lang: Mutex::new(tradeseal_core::i18n::Lang::EN),
         }
+    }
+
+    /// The language of the PDFs written.
+    pub fn lang(&self) -> tradeseal_core::i18n::Lang {
+        *self.lang.lock().expect("session lock")
     }
 
     /// Locks after `minutes` idle (`TRADESEAL_IDLE_LOCK_SECONDS` overrides it, for a

@@ -125,7 +125,16 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
                 let page = paper.size();
                 let now = tradeseal_core::system::now();
                 let card = h.as_ref().map(|h| h.card());
-                bundle::save_report_pdf(&report, &file, &sha, card, now, page, out)?;
+                bundle::save_report_pdf(
+                    &report,
+                    &file,
+                    &sha,
+                    card,
+                    now,
+                    page,
+                    crate::env::lang(),
+                    out,
+                )?;
                 eprintln!("Wrote the report to {}", out.display());
             }
             if json {

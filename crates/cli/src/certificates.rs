@@ -126,6 +126,6 @@ fn write(h: &Home, c: &certificate::Certificate, paper: Paper, out: &Path) -> Re
         org: &h.card().org,
         fingerprint: &fingerprint,
     };
-    let bytes = pdf::certificate_pdf(c, &issuer, paper.size());
+    let bytes = pdf::certificate_pdf(c, &issuer, paper.size(), crate::env::lang());
     tradeseal_core::files::write_file(out, &bytes)
 }

@@ -110,9 +110,11 @@ fn identity(home: &Path, json: bool, output: Option<&Path>, qr: Option<&Path>) -
             )
             .svg(8)
             .into_bytes(),
-            Some("pdf") => {
-                tradeseal_core::identity::card_pdf(h.card(), tradeseal_core::pdf::PageSize::A4)
-            }
+            Some("pdf") => tradeseal_core::identity::card_pdf(
+                h.card(),
+                tradeseal_core::pdf::PageSize::A4,
+                crate::env::lang(),
+            ),
             _ => {
                 return Err(Error::invalid(
                     "qr",

@@ -527,7 +527,14 @@ fn write_export(
     if jwt && slot.is_none() {
         *slot = Some(crate::env::signer(&h)?);
     }
-    dossier::write_export(ledger, file, path, paper.size(), slot.as_ref())?;
+    dossier::write_export(
+        ledger,
+        file,
+        path,
+        paper.size(),
+        crate::env::lang(),
+        slot.as_ref(),
+    )?;
     println!(
         "Wrote {} version {} to {} ({} field(s) hidden)",
         file.dossier["id"].as_str().unwrap_or("?"),

@@ -51,6 +51,17 @@ pub fn set_store(store: Option<String>) {
     let _ = STORE.set(store);
 }
 
+/// The language of the PDFs this run writes (`--lang`, else the environment's).
+static LANG: OnceLock<tradeseal_core::i18n::Lang> = OnceLock::new();
+
+pub fn set_lang(lang: tradeseal_core::i18n::Lang) {
+    let _ = LANG.set(lang);
+}
+
+pub fn lang() -> tradeseal_core::i18n::Lang {
+    LANG.get().copied().unwrap_or_default()
+}
+
 /// The home at `path`, writing the team ledger this run names, if it names one.
 pub fn home(path: &Path) -> Result<Home> {
     Ok(Home::open(path)?.with_store(STORE.get().cloned().flatten()))

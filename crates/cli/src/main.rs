@@ -40,8 +40,25 @@ struct Cli {
         hide_env_values = true
     )]
     store: Option<String>,
+    /// The language of the PDFs written: en, es, pt, fr, de or zh (default: from
+    /// $LC_ALL, $LC_MESSAGES or $LANG, else English)
+    #[arg(long, global = true, value_name = "LANG", value_parser = parse_lang)]
+    lang: Option<tradeseal_core::i18n::Lang>,
     #[command(subcommand)]
     command: Command,
+}
+
+fn parse_lang(s: &str) -> std::result::Result<tradeseal_core::i18n::Lang, String> {
+    tradeseal_core::i18n::Lang::parse(s).ok_or_else(|| {
+        let all: Vec<&str> = tradeseal_core::i18n::LANGUAGES
+            .iter()
+            .map(|(c, _)| *c)
+            .collect();
+        format!(
+            "TradeSeal writes PDFs in {}; choose one of them",
+            all.join(", ")
+        )
+    })
 }
 
 #[derive(Subcommand)]
@@ -222,6 +239,10 @@ fn main() -> ExitCode {
         .clone()
         .unwrap_or_else(tradeseal_core::home::default_location);
     env::set_store(cli.store.clone());
+    env::set_lang(
+        cli.lang
+            .unwrap_or_else(tradeseal_core::i18n::Lang::from_env),
+    );
     match commands::run(cli.command, &home) {
         Ok(code) => code,
         Err(e) => {

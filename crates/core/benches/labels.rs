@@ -165,7 +165,12 @@ fn certificates(
         fingerprint: &fp,
     };
     let t0 = Instant::now();
-    let bytes = pdf::certificate_pdf(&c, &issuer, tradeseal_core::pdf::PageSize::A4);
+    let bytes = pdf::certificate_pdf(
+        &c,
+        &issuer,
+        tradeseal_core::pdf::PageSize::A4,
+        tradeseal_core::i18n::Lang::EN,
+    );
     let t_pdf = t0.elapsed().as_secs_f64();
     let size = |c: &certificate::Certificate| {
         let cose = cose::from_text(&c.text).unwrap().len();
@@ -204,7 +209,12 @@ fn certificates(
     let path = dir.join("certificate.pdf");
     std::fs::write(
         &path,
-        pdf::certificate_pdf(&later, &issuer, tradeseal_core::pdf::PageSize::A4),
+        pdf::certificate_pdf(
+            &later,
+            &issuer,
+            tradeseal_core::pdf::PageSize::A4,
+            tradeseal_core::i18n::Lang::EN,
+        ),
     )
     .unwrap();
     let t0 = Instant::now();

@@ -172,27 +172,33 @@ impl QrModules {
 
 /// A printable page with the card: organisation, GLN, fingerprint in large digits, and
 /// the QR code, for handing to a partner in person.
-pub fn card_pdf(card: &IdentityCard, page: crate::pdf::PageSize) -> Vec<u8> {
+pub fn card_pdf(
+    card: &IdentityCard,
+    page: crate::pdf::PageSize,
+    lang: crate::i18n::Lang,
+) -> Vec<u8> {
     use crate::pdf::{colour, Doc, Style};
+    let t = |key: &str| lang.text(key);
     let mut d = Doc::new(
-        &format!("Identity card: {}", card.org),
+        &lang.fill("pdf.card.title", &[("org", &card.org)]),
         page,
-        "TradeSeal identity card (tradeseal-identity-card/v1): compare the fingerprint before you trust it",
+        t("pdf.card.footer"),
     );
+    d.set_lang(lang);
     let m = d.margin;
     d.text_at(m, d.y, &card.org, Style::new(20.0, true, colour::TEXT));
     d.y += 11.0;
     let rows = vec![
         ("GLN", card.gln.clone().unwrap_or_else(|| "-".into())),
-        ("Public key", card.public_key.clone()),
-        ("Log origin", card.origin.clone()),
+        (t("pdf.card.publicKey"), card.public_key.clone()),
+        (t("pdf.card.origin"), card.origin.clone()),
     ];
     d.fields(&rows, 30.0);
     d.y += 4.0;
     d.text_at(
         m,
         d.y,
-        "Fingerprint",
+        t("pdf.fingerprint"),
         Style::new(10.0, false, colour::MUTED),
     );
     d.y += 6.0;
@@ -209,10 +215,7 @@ pub fn card_pdf(card: &IdentityCard, page: crate::pdf::PageSize) -> Vec<u8> {
     let y = d.y;
     d.qr(x, y, module, &code);
     d.y += 106.0;
-    d.paragraph(
-        "Scan the code, or read the fingerprint aloud, and compare it with the one the partner's TradeSeal shows. Only then trust the card (tradeseal party trust).",
-        Style::new(9.5, false, colour::MUTED),
-    );
+    d.paragraph(t("pdf.card.compare"), Style::new(9.5, false, colour::MUTED));
     d.finish()
 }
 

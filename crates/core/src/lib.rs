@@ -14,6 +14,7 @@ pub mod epcis;
 pub mod files;
 pub mod gs1;
 pub mod home;
+pub mod i18n;
 pub mod identity;
 pub mod keys;
 pub mod label;

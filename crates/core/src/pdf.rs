@@ -168,6 +168,8 @@ pub struct Doc {
     pub margin: f32,
     /// Drawn at the foot of every page when the document is finished.
     footer: String,
+    /// The language of the page numbers.
+    lang: crate::i18n::Lang,
 }
 
 impl Doc {
@@ -205,7 +207,13 @@ impl Doc {
             y: 18.0,
             margin: 18.0,
             footer: footer.to_string(),
+            lang: crate::i18n::Lang::EN,
         }
+    }
+
+    /// The language of the page numbers ("page 1 of 2").
+    pub fn set_lang(&mut self, lang: crate::i18n::Lang) {
+        self.lang = lang;
     }
 
     /// The document's creation date (metadata); without it, 1970-01-01.
@@ -601,7 +609,9 @@ impl Doc {
             self.ops.clear();
             let top = h - margin + 2.0;
             self.text_at(margin, top, &footer, style);
-            let label = format!("page {} of {n}", i + 1);
+            let label = self
+                .lang
+                .fill("pdf.page", &[("n", &(i + 1)), ("total", &n)]);
             let lw = self.width(&label, style);
             self.text_at(w - margin - lw, top, &label, style);
             ops.append(&mut self.ops);

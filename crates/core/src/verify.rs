@@ -72,6 +72,10 @@ struct Collector {
 
 impl Collector {
     fn add(&mut self, code: &str, seq: Option<u64>, message: String, action: &str) {
+        debug_assert!(
+            crate::i18n::knows_finding(code),
+            "finding {code} is not in assets/locales/en.json"
+        );
         if self.findings.len() < MAX_FINDINGS {
             self.findings.push(Finding {
                 code: code.into(),

@@ -84,6 +84,7 @@ export const api = {
   attention: () => call<Attention>("attention"),
   openedFile: () => call<string | null>("opened_file"),
   openDemo: () => call<IdentityCard>("open_demo"),
+  setLanguage: (lang: string) => call<string>("set_language", { lang }),
   setIdleLock: (minutes: number) => call<number>("set_idle_lock", { minutes }),
   /** The key was locked: after the idle time, or because the computer slept. */
   onLocked: (f: (reason: "idle" | "sleep") => void): Promise<UnlistenFn> => listen<"idle" | "sleep">("session-locked", (e) => f(e.payload)),

@@ -1,29 +1,67 @@
-// The message catalogue and locale formatting. Every user-facing string comes from a
-// catalogue in src/locales; adding a language is adding a file.
+// The message catalogues and locale formatting. Every user-facing string comes from a
+// catalogue: the UI's own (src/locales) and the core's (assets/locales: the PDFs'
+// words and every finding's text, keyed by its stable code), one file per language.
+// The language is the one chosen in Settings, else the system's, else English.
 import en from "../locales/en.json";
+import coreEn from "../../../assets/locales/en.json";
 
 type Catalogue = Record<string, string>;
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof typeof en | keyof typeof coreEn;
 /** Keys with plural forms: `KEY.one`, `KEY.other` (and any other CLDR category). */
 export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
 
-const catalogues: Record<string, Catalogue> = { en };
-/** The user's locale if it is a valid BCP 47 tag; a POSIX "C" or empty locale means English. */
+const ui = import.meta.glob<Catalogue>("../locales/*.json", { eager: true, import: "default" });
+const core = import.meta.glob<Catalogue>("../../../assets/locales/*.json", { eager: true, import: "default" });
+
+/** The languages, by BCP 47 primary tag, each named in itself. */
+export const languages: { code: string; name: string }[] = [
+  { code: "en", name: "English" },
+  { code: "es", name: "Español" },
+  { code: "pt", name: "Português" },
+  { code: "fr", name: "Français" },
+  { code: "de", name: "Deutsch" },
+  { code: "zh", name: "简体中文" },
+];
+
+function catalogue(code: string): Catalogue {
+  return { ...(core[`../../../assets/locales/${code}.json`] ?? {}), ...(ui[`../locales/${code}.json`] ?? {}) };
+}
+
+const LANG_KEY = "tradeseal.lang";
+
+/** The locale: the language chosen in Settings, else the system's if TradeSeal speaks it. */
 function userLocale(): string {
+  const chosen = typeof localStorage !== "undefined" ? localStorage.getItem(LANG_KEY) : null;
+  if (chosen && languages.some((l) => l.code === chosen)) return chosen === "zh" ? "zh-CN" : chosen;
   const wanted = typeof navigator !== "undefined" ? navigator.language : "";
   try {
-    return Intl.getCanonicalLocales(wanted)[0] ?? "en";
+    const tag = Intl.getCanonicalLocales(wanted)[0] ?? "en";
+    return languages.some((l) => l.code === tag.split("-")[0]) ? tag : "en";
   } catch {
     return "en";
   }
 }
 
 const locale = userLocale();
-const active: Catalogue = catalogues[locale.split("-")[0] ?? "en"] ?? en;
+/** The language in use: en, es, pt, fr, de or zh. */
+export const lang = locale.split("-")[0] ?? "en";
+const english = catalogue("en");
+const active: Catalogue = lang === "en" ? english : { ...english, ...catalogue(lang) };
+
+/** Chooses the language and reloads the window in it. */
+export function setLanguage(code: string): void {
+  localStorage.setItem(LANG_KEY, code);
+  location.reload();
+}
+
+/** Whether the catalogue has `key` (a finding code the catalogue explains). */
+export function has(key: string): key is MessageKey {
+  return key in english;
+}
 
 /** The message `key`, with `{name}` placeholders filled from `vars` (numbers locale-formatted). */
 export function t(key: MessageKey, vars: Record<string, string | number> = {}): string {
-  const template = active[key] ?? en[key];
+  const template = active[key] ?? key;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     const v = vars[name];
     return v === undefined ? `{${name}}` : typeof v === "number" ? formatNumber(v) : v;
@@ -35,8 +73,16 @@ const plurals = new Intl.PluralRules(locale);
 /** The plural form of `key` for `count` ({count} is filled in). */
 export function tn(key: PluralKey, count: number, vars: Record<string, string | number> = {}): string {
   const form = `${key}.${plurals.select(count)}`;
-  const k = (form in en ? form : `${key}.other`) as MessageKey;
+  const k = (form in english ? form : `${key}.other`) as MessageKey;
   return t(k, { ...vars, count });
+}
+
+/** What a finding with `code` means and what to do, in the UI's language; `null` for a
+ *  code the catalogue does not know (a newer file's), whose own text is shown instead. */
+export function finding(code: string): { message: string; action: string } | null {
+  const k = `finding.${code}`;
+  if (!has(k)) return null;
+  return { message: t(k), action: t(`${k}.do` as MessageKey) };
 }
 
 const numberFormat = new Intl.NumberFormat(locale);

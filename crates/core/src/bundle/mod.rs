@@ -17,7 +17,7 @@ pub use export::{export, export_ledgers};
 pub use export_v2::export_ledgers_v2;
 pub use format::{Subject, BUNDLE_FORMAT, BUNDLE_FORMAT_V2};
 pub use import::{import, BundleImport, KIND_IMPORT};
-pub use report::{headline, report_pdf, save_report_pdf, ReportContext};
+pub use report::{headline, headline_in, report_pdf, save_report_pdf, ReportContext};
 pub use verify::{
     verify, verify_file, AuthorSummary, BundleFinding, BundleReport, BundleVerdict,
     FindingSeverity, Handover, Hop,

@@ -3,34 +3,32 @@
 //! app's "Save report").
 
 use super::verify::{BundleReport, BundleVerdict, FindingSeverity};
+use crate::i18n::Lang;
 use crate::pdf::{colour, Doc, PageSize, Row, Style};
 use crate::trace;
 
 /// The verdict in one line: `VERIFIED: the chain of … is intact and signed by parties
 /// you trust`.
 pub fn headline(r: &BundleReport) -> String {
-    let subject = subject_label(r);
-    match r.verdict {
-        BundleVerdict::Verified => {
-            format!("VERIFIED: the chain of {subject} is intact and signed by parties you trust")
-        }
-        BundleVerdict::VerifiedWithWarnings => format!(
-            "VERIFIED WITH WARNINGS: the chain of {subject} is intact; read the warnings before relying on it"
-        ),
-        BundleVerdict::Incomplete => format!(
-            "INCOMPLETE: the file is intact and its signatures hold, but the chain of {subject} does not prove all it claims; read the gaps and ask for what is missing"
-        ),
-        BundleVerdict::Failed => format!(
-            "FAILED: the file of {subject} was altered or forged, or is signed by a key you do not trust; do not rely on it"
-        ),
-    }
+    headline_in(r, Lang::EN)
 }
 
-fn subject_label(r: &BundleReport) -> String {
+/// The verdict in one line, in `lang`.
+pub fn headline_in(r: &BundleReport, lang: Lang) -> String {
+    let key = match r.verdict {
+        BundleVerdict::Verified => "pdf.report.verified",
+        BundleVerdict::VerifiedWithWarnings => "pdf.report.verifiedWithWarnings",
+        BundleVerdict::Incomplete => "pdf.report.incomplete",
+        BundleVerdict::Failed => "pdf.report.failed",
+    };
+    lang.fill(key, &[("goods", &subject_label(r, lang))])
+}
+
+fn subject_label(r: &BundleReport, lang: Lang) -> String {
     r.subject
         .as_ref()
         .map(|s| trace::label_of(&s.id))
-        .unwrap_or_else(|| "unknown goods".into())
+        .unwrap_or_else(|| lang.text("pdf.report.unknownGoods").into())
 }
 
 /// What the PDF says besides the report itself.
@@ -44,26 +42,37 @@ pub struct ReportContext<'a> {
     /// When (RFC 3339), handed in by the caller.
     pub verified_at: &'a str,
     pub page: PageSize,
+    pub lang: Lang,
 }
 
-fn severity_label(s: FindingSeverity) -> (&'static str, (f32, f32, f32)) {
-    match s {
-        FindingSeverity::Error => ("Error", colour::BAD),
-        FindingSeverity::Gap => ("Gap", colour::GAP),
-        FindingSeverity::Warning => ("Warning", colour::WARN),
-        FindingSeverity::Info => ("Info", colour::MUTED),
-    }
+fn severity_label(s: FindingSeverity, lang: Lang) -> (&'static str, (f32, f32, f32)) {
+    let (key, c) = match s {
+        FindingSeverity::Error => ("pdf.report.severity.error", colour::BAD),
+        FindingSeverity::Gap => ("pdf.report.severity.gap", colour::GAP),
+        FindingSeverity::Warning => ("pdf.report.severity.warning", colour::WARN),
+        FindingSeverity::Info => ("pdf.report.severity.info", colour::MUTED),
+    };
+    (lang.text(key), c)
 }
 
-/// The report as a PDF document (A4 or Letter, as many pages as the findings need).
+/// The report as a PDF document (A4 or Letter, as many pages as the findings need), in
+/// `ctx.lang`: every finding by its code's text in that language (in English, the
+/// finding's own message and action, which name the specifics; elsewhere those follow
+/// as the detail).
 pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
-    let title = format!("Provenance verification: {}", subject_label(r));
-    let footer = format!(
-        "TradeSeal {} · bundle SHA-256 {}…",
-        env!("CARGO_PKG_VERSION"),
-        &ctx.file_sha256[..16.min(ctx.file_sha256.len())]
+    let lang = ctx.lang;
+    let t = |key: &str| lang.text(key);
+    let goods = subject_label(r, lang);
+    let title = lang.fill("pdf.report.title", &[("goods", &goods)]);
+    let footer = lang.fill(
+        "pdf.report.footer",
+        &[
+            ("version", &env!("CARGO_PKG_VERSION")),
+            ("sha", &&ctx.file_sha256[..16.min(ctx.file_sha256.len())]),
+        ],
     );
     let mut d = Doc::new(&title, ctx.page, &footer);
+    d.set_lang(lang);
     if let Ok(t) = crate::Timestamp::parse_canonical(ctx.verified_at) {
         d.set_date(t);
     }
@@ -72,12 +81,12 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
     d.text_at(
         m,
         d.y,
-        "Provenance verification report",
+        t("pdf.report.heading"),
         Style::new(17.0, true, colour::TEXT),
     );
     d.y += 9.0;
     let sub = Style::new(10.0, false, colour::MUTED);
-    d.paragraph(&subject_label(r), sub);
+    d.paragraph(&goods, sub);
     d.y += 3.0;
 
     // The verdict, in a coloured band.
@@ -87,69 +96,72 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
         BundleVerdict::Incomplete => colour::GAP,
         BundleVerdict::Failed => colour::BAD,
     };
-    d.band(&headline(r), 11.5, band);
+    d.band(&headline_in(r, lang), 11.5, band);
     d.y += 5.0;
 
-    let errors = count(r, FindingSeverity::Error);
-    let gaps = count(r, FindingSeverity::Gap);
-    let warnings = count(r, FindingSeverity::Warning);
-    let infos = count(r, FindingSeverity::Info);
     let more = if r.more_findings > 0 {
-        format!(" (and {} more not listed)", r.more_findings)
+        lang.fill("pdf.report.notListed", &[("count", &r.more_findings)])
     } else {
         String::new()
     };
     let mut rows: Vec<(&str, String)> = vec![
-        ("Goods", subject_label(r)),
+        (t("pdf.report.goods"), goods.clone()),
         (
-            "Goods id",
+            t("pdf.report.goodsId"),
             r.subject.as_ref().map(|s| s.id.clone()).unwrap_or_default(),
         ),
-        ("Bundle file", ctx.file_name.to_string()),
-        ("File SHA-256", ctx.file_sha256.to_string()),
+        (t("pdf.report.bundleFile"), ctx.file_name.to_string()),
+        (t("pdf.report.fileSha"), ctx.file_sha256.to_string()),
         (
-            "Contents",
-            format!(
-                "{} ledger entries, {} supply-chain events, {} signers",
-                r.entries,
-                r.events,
-                r.authors.len()
+            t("pdf.report.contents"),
+            lang.fill(
+                "pdf.report.contentsText",
+                &[
+                    ("entries", &r.entries),
+                    ("events", &r.events),
+                    ("signers", &r.authors.len()),
+                ],
             ),
         ),
         (
-            "Findings",
-            format!(
-                "{}, {}, {}, {} for information{more}",
-                plural(errors, "error", "errors"),
-                plural(gaps, "gap", "gaps"),
-                plural(warnings, "warning", "warnings"),
-                infos
-            ),
+            t("pdf.report.findings"),
+            lang.fill(
+                "pdf.report.findingsText",
+                &[
+                    ("errors", &count(r, FindingSeverity::Error)),
+                    ("gaps", &count(r, FindingSeverity::Gap)),
+                    ("warnings", &count(r, FindingSeverity::Warning)),
+                    ("infos", &count(r, FindingSeverity::Info)),
+                ],
+            ) + &more,
         ),
     ];
     if let Some(share) = r.verified_share {
         rows.push((
-            "Verified origin",
-            format!(
-                "{:.0} % of the goods' quantity comes from origins the chain proves (created by trusted signers, through sound steps and unbroken custody)",
-                share * 100.0
+            t("pdf.report.verifiedOrigin"),
+            lang.fill(
+                "pdf.report.verifiedOriginText",
+                &[("percent", &format!("{:.0}", share * 100.0))],
             ),
         ));
     }
     rows.push((
-        "Verified by",
+        t("pdf.report.verifiedBy"),
         match ctx.verifier {
-            Some((org, fp)) => format!("{org} (fingerprint {fp})"),
-            None => "no TradeSeal home: every signer counted as unknown".into(),
+            Some((org, fp)) => lang.fill(
+                "pdf.report.verifier",
+                &[("org", &org), ("fingerprint", &fp)],
+            ),
+            None => t("pdf.report.noVerifier").into(),
         },
     ));
-    rows.push(("Verified at", ctx.verified_at.to_string()));
+    rows.push((t("pdf.report.verifiedAt"), ctx.verified_at.to_string()));
     d.fields(&rows, 34.0);
     d.y += 4.0;
 
     let h2 = Style::new(12.0, true, colour::TEXT);
     d.need(20.0);
-    d.paragraph("Signers", h2);
+    d.paragraph(t("pdf.report.signers"), h2);
     d.y += 1.0;
     let mut authors: Vec<_> = r.authors.iter().collect();
     authors.sort_by(|a, b| (&a.org, b.entries, &a.key).cmp(&(&b.org, a.entries, &b.key)));
@@ -157,7 +169,12 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
         .iter()
         .map(|a| Row {
             cells: vec![
-                a.status.clone(),
+                match a.status.as_str() {
+                    s @ ("own" | "trusted" | "unknown" | "distrusted" | "revoked") => {
+                        t(&format!("pdf.report.status.{s}")).into()
+                    }
+                    other => other.into(),
+                },
                 a.org.clone(),
                 a.fingerprint.clone(),
                 a.entries.to_string(),
@@ -170,67 +187,79 @@ pub fn report_pdf(r: &BundleReport, ctx: &ReportContext<'_>) -> Vec<u8> {
         })
         .collect();
     d.table(
-        &["Status", "Organisation", "Fingerprint", "Entries"],
+        &[
+            t("pdf.report.status"),
+            t("pdf.report.organisation"),
+            t("pdf.fingerprint"),
+            t("pdf.report.entries"),
+        ],
         &[20.0, bw - 20.0 - 72.0 - 16.0, 72.0, 16.0],
         &rows,
     );
     d.y += 6.0;
 
     d.need(20.0);
-    d.paragraph("Findings", h2);
+    d.paragraph(t("pdf.report.findings"), h2);
     d.y += 1.0;
     if r.findings.is_empty() {
-        d.paragraph(
-            "None: every signature, hash, proof, hand-over and quantity checked out.",
-            Style::new(9.5, false, colour::TEXT),
-        );
+        d.paragraph(t("pdf.report.none"), Style::new(9.5, false, colour::TEXT));
     } else {
         let rows: Vec<Row> = r
             .findings
             .iter()
             .map(|f| {
-                let (label, c) = severity_label(f.severity);
-                let mut what = f.message.clone();
+                let (label, c) = severity_label(f.severity, lang);
+                let (mut what, action) = if lang == Lang::EN {
+                    (f.message.clone(), f.action.clone())
+                } else {
+                    (
+                        format!(
+                            "{}\n{}",
+                            lang.finding(&f.code),
+                            lang.fill("pdf.report.detail", &[("detail", &f.message)])
+                        ),
+                        lang.finding_action(&f.code).to_string(),
+                    )
+                };
                 if let Some(p) = &f.party {
-                    what.push_str(&format!("\nParty: {p}"));
+                    what.push('\n');
+                    what.push_str(&lang.fill("pdf.report.party", &[("party", p)]));
                 }
                 if let Some(e) = &f.event {
-                    what.push_str(&format!("\nEvent: {e}"));
+                    what.push('\n');
+                    what.push_str(&lang.fill("pdf.report.event", &[("event", e)]));
                 }
+                let at = f
+                    .line
+                    .map(|l| format!("\n{}", lang.fill("pdf.report.atLine", &[("line", &l)])))
+                    .unwrap_or_default();
                 Row {
-                    cells: vec![
-                        label.into(),
-                        format!(
-                            "{}{}",
-                            f.code,
-                            f.line.map(|l| format!("\nline {l}")).unwrap_or_default()
-                        ),
-                        what,
-                        f.action.clone(),
-                    ],
+                    cells: vec![label.into(), format!("{}{at}", f.code), what, action],
                     mark: Some(c),
                 }
             })
             .collect();
         d.table(
-            &["Severity", "Code", "What was found", "What to do"],
+            &[
+                t("pdf.report.severity"),
+                t("pdf.report.code"),
+                t("pdf.report.what"),
+                t("pdf.report.do"),
+            ],
             &[18.0, 32.0, (bw - 50.0) * 0.6, (bw - 50.0) * 0.4],
             &rows,
         );
         if r.more_findings > 0 {
             d.y += 2.0;
             d.paragraph(
-                &format!(
-                    "{} more findings are not listed: run `tradeseal bundle verify --json` for all of them.",
-                    r.more_findings
-                ),
+                &lang.fill("pdf.report.more", &[("count", &r.more_findings)]),
                 Style::new(9.0, false, colour::MUTED),
             );
         }
     }
     d.y += 6.0;
     d.paragraph(
-        "Finding codes are explained in TradeSeal's docs/spec/findings.md. This report was produced offline from the bundle file named above; anyone with TradeSeal can verify the same file and get the same findings.",
+        t("pdf.report.closing"),
         Style::new(8.0, false, colour::MUTED),
     );
     d.finish()
@@ -245,6 +274,7 @@ pub fn save_report_pdf(
     verifier: Option<&crate::identity::IdentityCard>,
     at: crate::Timestamp,
     page: PageSize,
+    lang: Lang,
     out: &std::path::Path,
 ) -> crate::Result<()> {
     let name = bundle
@@ -259,17 +289,10 @@ pub fn save_report_pdf(
             verifier: verifier.map(|c| (c.org.as_str(), c.fingerprint.as_str())),
             verified_at: &at.to_rfc3339(),
             page,
+            lang,
         },
     );
     crate::files::write_file(out, &bytes)
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    if n == 1 {
-        format!("1 {one}")
-    } else {
-        format!("{n} {many}")
-    }
 }
 
 fn count(r: &BundleReport, s: FindingSeverity) -> u64 {

@@ -223,6 +223,10 @@ impl State<'_> {
         message: String,
         action: &str,
     ) {
+        debug_assert!(
+            crate::i18n::knows_finding(code),
+            "finding {code} is not in assets/locales/en.json"
+        );
         if let Some(k) = party {
             let w = self.worst.entry(k.to_string()).or_insert(severity);
             *w = (*w).min(severity);

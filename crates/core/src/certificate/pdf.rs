@@ -3,6 +3,7 @@
 
 use super::issue::Certificate;
 use super::statement::{Statement, Subject};
+use crate::i18n::Lang;
 use crate::pdf::{colour, Doc, PageSize, PreviewPage, Row, Style};
 
 /// Who issues: the organisation and its key's fingerprint.
@@ -12,8 +13,13 @@ pub struct Issuer<'a> {
 }
 
 /// The PDF of an issued certificate.
-pub fn certificate_pdf(c: &Certificate, issuer: &Issuer<'_>, page: PageSize) -> Vec<u8> {
-    draw(&c.statement, issuer, Some(c), page).finish()
+pub fn certificate_pdf(
+    c: &Certificate,
+    issuer: &Issuer<'_>,
+    page: PageSize,
+    lang: Lang,
+) -> Vec<u8> {
+    draw(&c.statement, issuer, Some(c), page, lang).finish()
 }
 
 /// The PDF and what its page shows; `None`: a preview of a certificate not yet issued
@@ -23,8 +29,9 @@ pub fn certificate_preview(
     issuer: &Issuer<'_>,
     c: Option<&Certificate>,
     page: PageSize,
+    lang: Lang,
 ) -> (Vec<u8>, Vec<PreviewPage>) {
-    draw(statement, issuer, c, page).finish_with_preview()
+    draw(statement, issuer, c, page, lang).finish_with_preview()
 }
 
 fn country(code: &str) -> String {
@@ -34,13 +41,24 @@ fn country(code: &str) -> String {
     }
 }
 
-fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: PageSize) -> Doc {
-    let title = st.kind.title();
+fn draw(
+    st: &Statement,
+    issuer: &Issuer<'_>,
+    c: Option<&Certificate>,
+    page: PageSize,
+    lang: Lang,
+) -> Doc {
+    let t = |key: &str| lang.text(key);
+    let title = match st.kind {
+        super::statement::CertificateType::Origin => t("pdf.cert.origin"),
+        super::statement::CertificateType::Authenticity => t("pdf.cert.authenticity"),
+    };
     let number = c
         .map(|c| format!("{}/{}", c.claims.origin, c.claims.seq))
-        .unwrap_or_else(|| "draft, not issued".into());
-    let footer = format!("TradeSeal {} · no. {number}", title.to_lowercase());
+        .unwrap_or_else(|| t("pdf.cert.draftNumber").into());
+    let footer = lang.fill("pdf.cert.footer", &[("title", &title), ("number", &number)]);
     let mut d = Doc::new(title, page, &footer);
+    d.set_lang(lang);
     let issued = c.and_then(|c| {
         i64::try_from(c.claims.time_ms)
             .ok()
@@ -53,28 +71,30 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
     d.text_at(m, d.y, title, Style::new(22.0, true, colour::TEXT));
     d.y += 11.0;
     d.paragraph(
-        &format!("Issued by {} · certificate no. {number}", issuer.org),
+        &lang.fill(
+            "pdf.cert.issuedBy",
+            &[("org", &issuer.org), ("number", &number)],
+        ),
         Style::new(10.0, false, colour::MUTED),
     );
     d.y += 3.0;
     match c {
-        Some(_) => d.band(
-            "Signed and recorded in the issuer's tamper-evident ledger. The QR code below carries this statement, its signature and its ledger proof: TradeSeal verifies it with no network.",
-            9.5,
-            colour::GOOD,
-        ),
-        None => d.band("DRAFT – not issued: no signature, no QR code. Issue the certificate to record and sign it.", 9.5, colour::WARN),
+        Some(_) => d.band(t("pdf.cert.signedBand"), 9.5, colour::GOOD),
+        None => d.band(t("pdf.cert.draftBand"), 9.5, colour::WARN),
     }
     d.y += 2.0;
 
-    d.heading("Subject");
+    d.heading(t("pdf.cert.subject"));
     match &st.subject {
         Subject::Lot(l) => {
             d.fields(
                 &[
-                    ("Product", l.product.clone().unwrap_or_else(|| "–".into())),
-                    ("GTIN (01)", l.gtin.clone()),
-                    ("Lot (10)", l.lot.clone()),
+                    (
+                        t("pdf.cert.product"),
+                        l.product.clone().unwrap_or_else(|| "–".into()),
+                    ),
+                    (t("pdf.cert.gtin"), l.gtin.clone()),
+                    (t("pdf.cert.lot"), l.lot.clone()),
                 ],
                 38.0,
             );
@@ -82,10 +102,22 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
         Subject::Dossier(x) => {
             d.fields(
                 &[
-                    ("Customs dossier", format!("{} version {}", x.id, x.version)),
-                    ("Exporter", x.exporter.clone().unwrap_or_else(|| "–".into())),
-                    ("Sealed root", x.root.clone()),
-                    ("Seal entry", format!("ledger entry {}", x.seal)),
+                    (
+                        t("pdf.cert.dossier"),
+                        lang.fill(
+                            "pdf.cert.dossierVersion",
+                            &[("id", &x.id), ("version", &x.version)],
+                        ),
+                    ),
+                    (
+                        t("pdf.cert.exporter"),
+                        x.exporter.clone().unwrap_or_else(|| "–".into()),
+                    ),
+                    (t("pdf.cert.sealedRoot"), x.root.clone()),
+                    (
+                        t("pdf.cert.sealEntry"),
+                        lang.fill("pdf.cert.ledgerEntry", &[("seq", &x.seal)]),
+                    ),
                 ],
                 38.0,
             );
@@ -101,7 +133,7 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
                     })
                     .collect();
                 d.table(
-                    &["Line", "HS", "Description"],
+                    &[t("pdf.line"), "HS", t("pdf.description")],
                     &[14.0, 24.0, bw - 38.0],
                     &rows,
                 );
@@ -109,7 +141,7 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
         }
     }
 
-    d.heading("Origin");
+    d.heading(t("pdf.cert.origin.heading"));
     let o = &st.origin;
     let countries = if o.countries.is_empty() {
         "–".to_string()
@@ -122,16 +154,16 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
     };
     d.fields(
         &[
-            ("Countries of origin", countries),
+            (t("pdf.cert.countries"), countries),
             (
-                "Verified origins",
-                format!(
-                    "{} of {} made by events signed by the issuer or a partner it trusts",
-                    o.verified, o.origins
+                t("pdf.cert.verifiedOrigins"),
+                lang.fill(
+                    "pdf.cert.verifiedOriginsText",
+                    &[("verified", &o.verified), ("origins", &o.origins)],
                 ),
             ),
             (
-                "Parties of the chain",
+                t("pdf.cert.parties"),
                 if o.parties.is_empty() {
                     "–".into()
                 } else {
@@ -159,13 +191,17 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
             })
             .collect();
         d.table(
-            &["Place of production", "Country", "Produced"],
+            &[
+                t("pdf.cert.place"),
+                t("pdf.country"),
+                t("pdf.cert.produced"),
+            ],
             &[bw - 80.0, 52.0, 28.0],
             &rows,
         );
     }
 
-    d.heading("Seal");
+    d.heading(t("pdf.seal"));
     let Some(c) = c else {
         return d;
     };
@@ -187,13 +223,22 @@ fn draw(st: &Statement, issuer: &Issuer<'_>, c: Option<&Certificate>, page: Page
         .map(|t| t.to_rfc3339())
         .unwrap_or_default();
     let lines: Vec<(String, Style)> = vec![
-        ("Scan with TradeSeal to verify offline.".into(), bold),
-        (format!("Issuer: {}", issuer.org), s),
-        (format!("Key fingerprint: {}", issuer.fingerprint), s),
-        (format!("Issued: {when}"), s),
-        (format!("Ledger: {}", c.claims.origin), s),
-        (format!("Entry: {} (proof against a checkpoint of the ledger)", c.claims.seq), s),
-        ("The code holds the signed statement above (COSE, EdDSA), the ledger entry that records it and its Merkle inclusion proof. Compare the fingerprint with the one you know for the issuer.".into(), muted),
+        (t("pdf.cert.scan").into(), bold),
+        (lang.fill("pdf.cert.issuer", &[("org", &issuer.org)]), s),
+        (
+            lang.fill(
+                "pdf.cert.keyFingerprint",
+                &[("fingerprint", &issuer.fingerprint)],
+            ),
+            s,
+        ),
+        (lang.fill("pdf.cert.issued", &[("time", &when)]), s),
+        (
+            lang.fill("pdf.cert.ledger", &[("origin", &c.claims.origin)]),
+            s,
+        ),
+        (lang.fill("pdf.cert.entry", &[("seq", &c.claims.seq)]), s),
+        (t("pdf.cert.codeHolds").into(), muted),
     ];
     let mut y = top;
     for (text, st) in lines {

@@ -51,6 +51,10 @@ impl Checks {
         message: impl Into<String>,
         action: impl Into<String>,
     ) {
+        debug_assert!(
+            crate::i18n::knows_finding(code),
+            "finding {code} is not in assets/locales/en.json"
+        );
         self.out.push(Check {
             code: code.into(),
             severity,

@@ -32,12 +32,13 @@ pub use store::{SealOutcome, Status, Stored, Summary};
 /// `store::export_fields`, `store::export_many`) to `path`, all or nothing, in the form
 /// the extension names: `.json` (the sealed file, its attachments streamed from the
 /// ledger), `.pdf` (to print) or `.jwt` (a Verifiable Credential, signed by `signer`,
-/// which must be the sealer; needed for `.jwt` only).
+/// which must be the sealer; needed for `.jwt` only); a PDF in `lang`.
 pub fn write_export(
     ledger: &crate::ledger::Ledger,
     file: &SealedFile,
     path: &std::path::Path,
     page: crate::pdf::PageSize,
+    lang: crate::i18n::Lang,
     signer: Option<&crate::identity::Signer>,
 ) -> crate::Result<()> {
     let ext = path
@@ -59,7 +60,7 @@ pub fn write_export(
                 )
             })
         }
-        "pdf" => crate::files::write_file(path, &pdf::dossier_pdf(file, page)),
+        "pdf" => crate::files::write_file(path, &pdf::dossier_pdf(file, page, lang)),
         "jwt" => {
             let signer = signer.ok_or_else(|| crate::Error::invalid("passphrase", "issuing a credential signs it: unlock the key"))?;
             let mut full = file.clone();

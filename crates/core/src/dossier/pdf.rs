@@ -4,6 +4,7 @@
 
 use super::seal::pointer;
 use super::sealed::{self, SealedFile};
+use crate::i18n::Lang;
 use crate::identity::utf8_qr;
 use crate::pdf::{colour, Doc, PageSize, Row, Style};
 use serde_json::Value;
@@ -11,6 +12,8 @@ use serde_json::Value;
 struct View<'a> {
     doc: &'a Value,
     hidden: Vec<String>,
+    /// "withheld" in the document's language.
+    withheld: &'static str,
 }
 
 impl View<'_> {
@@ -20,7 +23,7 @@ impl View<'_> {
             Some(Value::String(s)) => s.clone(),
             Some(Value::Number(n)) => n.to_string(),
             Some(Value::Bool(b)) => b.to_string(),
-            _ if self.withheld(ptr) => "withheld".into(),
+            _ if self.withheld(ptr) => self.withheld.into(),
             _ => "–".into(),
         }
     }
@@ -53,8 +56,8 @@ fn join(parts: &[String], sep: &str) -> String {
     }
 }
 
-fn unit(v: String, u: &str) -> String {
-    if v == "–" || v == "withheld" {
+fn unit(v: String, u: &str, withheld: &str) -> String {
+    if v == "–" || v == withheld {
         v
     } else {
         format!("{v} {u}")
@@ -63,14 +66,14 @@ fn unit(v: String, u: &str) -> String {
 
 /// A header total: as declared at `ptr`; when not declared, the sum of the lines'
 /// `field`, said to be one, if every line gives it (none withheld); else "–".
-fn total(v: &View<'_>, ptr: &str, field: &str, u: &str) -> String {
+fn total(v: &View<'_>, lang: Lang, ptr: &str, field: &str, u: &str) -> String {
     use super::decimal::Decimal;
     let declared = v.get(ptr);
     if declared != "–" {
         return if u.is_empty() {
             declared
         } else {
-            unit(declared, u)
+            unit(declared, u, v.withheld)
         };
     }
     let n = v.len("/lines");
@@ -84,7 +87,7 @@ fn total(v: &View<'_>, ptr: &str, field: &str, u: &str) -> String {
         };
         match value {
             Some(d) => sum = sum + d,
-            None if v.withheld(&at) => return "withheld".into(),
+            None if v.withheld(&at) => return v.withheld.into(),
             None => return "–".into(),
         }
     }
@@ -94,47 +97,52 @@ fn total(v: &View<'_>, ptr: &str, field: &str, u: &str) -> String {
     let sum = if u.is_empty() {
         sum.to_string()
     } else {
-        unit(sum.to_string(), u)
+        unit(sum.to_string(), u, v.withheld)
     };
-    format!("{sum} (sum of the lines)")
+    lang.fill("pdf.sumOfLines", &[("value", &sum)])
 }
 
 /// The PDF of a sealed (possibly redacted) dossier file.
-pub fn dossier_pdf(file: &SealedFile, page: PageSize) -> Vec<u8> {
-    draw(file, page).finish()
+pub fn dossier_pdf(file: &SealedFile, page: PageSize, lang: Lang) -> Vec<u8> {
+    draw(file, page, lang).finish()
 }
 
 /// The PDF and what each page shows, for a preview on screen.
 pub fn dossier_pdf_preview(
     file: &SealedFile,
     page: PageSize,
+    lang: Lang,
 ) -> (Vec<u8>, Vec<crate::pdf::PreviewPage>) {
-    draw(file, page).finish_with_preview()
+    draw(file, page, lang).finish_with_preview()
 }
 
-fn draw(file: &SealedFile, page: PageSize) -> Doc {
+fn draw(file: &SealedFile, page: PageSize, lang: Lang) -> Doc {
+    let t = |key: &str| lang.text(key);
     let v = View {
         doc: &file.dossier,
         hidden: file.hidden.iter().map(|(p, _)| pointer(p)).collect(),
+        withheld: t("pdf.withheld"),
     };
     let lrn = v.get("/header/lrn");
     let id = v.get("/id");
     let version = v.get("/version");
-    let title = format!("Customs dossier {lrn}");
-    let footer = format!(
-        "TradeSeal dossier {id} version {version} · sealed root {}…",
-        &file
-            .seal
-            .entry
-            .payload
-            .get("root")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .chars()
-            .take(16)
-            .collect::<String>()
+    let title = lang.fill("pdf.dossier.title", &[("lrn", &lrn)]);
+    let root = file
+        .seal
+        .entry
+        .payload
+        .get("root")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .chars()
+        .take(16)
+        .collect::<String>();
+    let footer = lang.fill(
+        "pdf.dossier.footer",
+        &[("id", &id), ("version", &version), ("root", &root)],
     );
     let mut d = Doc::new(&title, page, &footer);
+    d.set_lang(lang);
     if let Ok(t) = crate::Timestamp::parse_canonical(&file.seal.entry.time) {
         d.set_date(t);
     }
@@ -142,15 +150,20 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     d.text_at(
         m,
         d.y,
-        "Customs dossier",
+        t("pdf.dossier.heading"),
         Style::new(17.0, true, colour::TEXT),
     );
     d.y += 9.0;
     d.paragraph(
-        &format!(
-            "LRN {lrn} · dossier {id} version {version} · {} {}",
-            v.get("/header/declaration_type"),
-            v.get("/header/procedure")
+        &lang.fill(
+            "pdf.dossier.subtitle",
+            &[
+                ("lrn", &lrn),
+                ("id", &id),
+                ("version", &version),
+                ("type", &v.get("/header/declaration_type")),
+                ("procedure", &v.get("/header/procedure")),
+            ],
         ),
         Style::new(10.0, false, colour::MUTED),
     );
@@ -158,38 +171,52 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
 
     // The seal, in a band.
     let sealed_on = file.seal.entry.time.get(..10).unwrap_or("");
-    let mut text = format!(
-        "Sealed on {sealed_on} by {} (fingerprint {})",
-        file.seal.card.org, file.seal.card.fingerprint
+    let mut text = lang.fill(
+        "pdf.dossier.sealedOn",
+        &[
+            ("date", &sealed_on),
+            ("org", &file.seal.card.org),
+            ("fingerprint", &file.seal.card.fingerprint),
+        ],
     );
     if !file.hidden.is_empty() {
-        text.push_str(&format!(
-            ". {} field(s) withheld by the sender; the rest verifies against the seal",
-            file.hidden.len()
-        ));
+        text.push_str(". ");
+        text.push_str(&lang.fill("pdf.dossier.withheldBand", &[("count", &file.hidden.len())]));
     }
     d.band(&text, 11.0, colour::GOOD);
     d.y += 4.0;
 
-    d.heading("Declaration");
+    d.heading(t("pdf.dossier.declaration"));
     let offices = ["declaration", "exit", "entry", "destination"]
         .iter()
         .filter(|o| {
             v.doc.pointer(&format!("/header/offices/{o}")).is_some()
                 || v.withheld(&format!("/header/offices/{o}"))
         })
-        .map(|o| format!("{o} {}", v.get(&format!("/header/offices/{o}"))))
+        .map(|o| {
+            format!(
+                "{} {}",
+                t(&format!("pdf.dossier.office.{o}")),
+                v.get(&format!("/header/offices/{o}"))
+            )
+        })
         .collect::<Vec<_>>()
         .join(" · ");
     d.fields(
         &[
-            ("Declaration type", v.get("/header/declaration_type")),
-            ("Procedure", v.get("/header/procedure")),
-            ("Local reference", lrn.clone()),
-            ("Entry number", v.get("/header/entry_number")),
-            ("Declaration date", v.get("/header/declaration_date")),
             (
-                "Customs offices",
+                t("pdf.dossier.declarationType"),
+                v.get("/header/declaration_type"),
+            ),
+            (t("pdf.dossier.procedure"), v.get("/header/procedure")),
+            (t("pdf.dossier.lrn"), lrn.clone()),
+            (t("pdf.dossier.entryNumber"), v.get("/header/entry_number")),
+            (
+                t("pdf.dossier.declarationDate"),
+                v.get("/header/declaration_date"),
+            ),
+            (
+                t("pdf.dossier.offices"),
                 if offices.is_empty() {
                     "–".into()
                 } else {
@@ -197,18 +224,24 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
                 },
             ),
             (
-                "Total packages",
-                total(&v, "/header/total_packages", "packages", ""),
+                t("pdf.dossier.totalPackages"),
+                total(&v, lang, "/header/total_packages", "packages", ""),
             ),
             (
-                "Total gross mass",
-                total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+                t("pdf.dossier.totalGross"),
+                total(
+                    &v,
+                    lang,
+                    "/header/total_gross_mass_kg",
+                    "gross_mass_kg",
+                    "kg",
+                ),
             ),
         ],
         40.0,
     );
 
-    d.heading("Parties");
+    d.heading(t("pdf.dossier.parties"));
     let mut rows = Vec::new();
     for role in ["exporter", "consignee", "declarant", "representative"] {
         let p = format!("/parties/{role}");
@@ -235,7 +268,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         .join("\n");
         rows.push(Row {
             cells: vec![
-                role.into(),
+                t(&format!("pdf.dossier.role.{role}")).into(),
                 v.get(&format!("{p}/name")),
                 address,
                 v.get(&format!("{p}/country")),
@@ -245,35 +278,44 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         });
     }
     d.table(
-        &["Role", "Name", "Address", "Country", "Identifiers"],
+        &[
+            t("pdf.dossier.role"),
+            t("pdf.dossier.name"),
+            t("pdf.dossier.address"),
+            t("pdf.country"),
+            t("pdf.dossier.identifiers"),
+        ],
         &[28.0, 50.0, bw - 28.0 - 50.0 - 18.0 - 46.0, 18.0, 46.0],
         &rows,
     );
 
-    d.heading("Transport");
+    d.heading(t("pdf.dossier.transport"));
     let containers = (0..v.len("/transport/containers"))
         .map(|i| {
             let seals = (0..v.len(&format!("/transport/containers/{i}/seals")))
                 .map(|j| v.get(&format!("/transport/containers/{i}/seals/{j}")))
                 .collect::<Vec<_>>()
                 .join(", ");
-            format!(
-                "{}{}",
-                v.get(&format!("/transport/containers/{i}/number")),
-                if seals.is_empty() {
-                    String::new()
-                } else {
-                    format!(" (seals {seals})")
-                }
-            )
+            let number = v.get(&format!("/transport/containers/{i}/number"));
+            if seals.is_empty() {
+                number
+            } else {
+                lang.fill(
+                    "pdf.dossier.containerSeals",
+                    &[("number", &number), ("seals", &seals)],
+                )
+            }
         })
         .collect::<Vec<_>>()
         .join("; ");
     d.fields(
         &[
-            ("Mode at the border", v.get("/transport/mode_at_border")),
             (
-                "Means",
+                t("pdf.dossier.modeAtBorder"),
+                v.get("/transport/mode_at_border"),
+            ),
+            (
+                t("pdf.dossier.means"),
                 join(
                     &[
                         v.get("/transport/means"),
@@ -282,9 +324,12 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
                     ", ",
                 ),
             ),
-            ("B/L or AWB", v.get("/transport/transport_document")),
             (
-                "Containers",
+                t("pdf.dossier.transportDocument"),
+                v.get("/transport/transport_document"),
+            ),
+            (
+                t("pdf.dossier.containers"),
                 if containers.is_empty() {
                     "–".into()
                 } else {
@@ -292,7 +337,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
                 },
             ),
             (
-                "Loading → unloading",
+                t("pdf.dossier.loadingUnloading"),
                 format!(
                     "{} → {}",
                     v.get("/transport/loading_place"),
@@ -300,7 +345,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
                 ),
             ),
             (
-                "Dispatch → destination",
+                t("pdf.dossier.dispatchDestination"),
                 format!(
                     "{} → {}",
                     v.get("/transport/dispatch_country"),
@@ -311,36 +356,41 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
         40.0,
     );
 
-    d.heading("Valuation");
+    d.heading(t("pdf.dossier.valuation"));
     d.fields(
         &[
             (
-                "Incoterms 2020",
+                t("pdf.dossier.incoterms"),
                 format!(
                     "{} {}",
                     v.get("/valuation/incoterm"),
                     v.get("/valuation/incoterm_place")
                 ),
             ),
-            ("Invoice currency", v.get("/valuation/currency")),
-            ("Total invoiced", v.get("/valuation/total_invoiced")),
+            (t("pdf.dossier.currency"), v.get("/valuation/currency")),
             (
-                "Exchange rate",
-                join(
-                    &[
-                        v.get("/valuation/exchange_rate"),
-                        v.get("/valuation/exchange_rate_date"),
-                    ],
-                    " of ",
-                ),
+                t("pdf.dossier.totalInvoiced"),
+                v.get("/valuation/total_invoiced"),
             ),
-            ("Freight", v.get("/valuation/freight")),
-            ("Insurance", v.get("/valuation/insurance")),
+            (
+                t("pdf.dossier.exchangeRate"),
+                match (
+                    v.get("/valuation/exchange_rate"),
+                    v.get("/valuation/exchange_rate_date"),
+                ) {
+                    (rate, date) if rate != "–" && date != "–" => {
+                        lang.fill("pdf.dossier.rateOf", &[("rate", &rate), ("date", &date)])
+                    }
+                    (rate, date) => join(&[rate, date], ""),
+                },
+            ),
+            (t("pdf.dossier.freight"), v.get("/valuation/freight")),
+            (t("pdf.dossier.insurance"), v.get("/valuation/insurance")),
         ],
         40.0,
     );
 
-    d.heading("Goods");
+    d.heading(t("pdf.dossier.goods"));
     let mut rows = Vec::new();
     let mut items = Vec::new();
     for i in 0..v.len("/lines") {
@@ -398,13 +448,13 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     d.table(
         &[
             "#",
-            "Description",
-            "Commodity",
-            "Origin",
-            "Net kg",
-            "Gross kg",
-            "Packages",
-            "Value",
+            t("pdf.description"),
+            t("pdf.dossier.commodity"),
+            t("pdf.dossier.origin"),
+            t("pdf.dossier.netKg"),
+            t("pdf.dossier.grossKg"),
+            t("pdf.dossier.packages"),
+            t("pdf.dossier.value"),
         ],
         &[8.0, rest, 22.0, 13.0, 17.0, 17.0, 20.0, 22.0],
         &rows,
@@ -412,18 +462,22 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     if !items.is_empty() {
         d.y += 2.0;
         d.paragraph(
-            "Lots, serials and logistic units shipped, as recorded in the signed ledger:",
+            t("pdf.dossier.itemsNote"),
             Style::new(9.0, false, colour::MUTED),
         );
         d.table(
-            &["Line", "Item", "Quantity"],
+            &[
+                t("pdf.line"),
+                t("pdf.dossier.item"),
+                t("pdf.dossier.quantity"),
+            ],
             &[14.0, bw - 14.0 - 40.0, 40.0],
             &items,
         );
     }
 
     if v.len("/documents") > 0 {
-        d.heading("Documents");
+        d.heading(t("pdf.dossier.documents"));
         let rows: Vec<Row> = (0..v.len("/documents"))
             .map(|i| {
                 let p = format!("/documents/{i}");
@@ -440,8 +494,9 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
                     v.get(&format!("{p}/reference"))
                 } else {
                     format!(
-                        "{}\nverification {verification}",
-                        v.get(&format!("{p}/reference"))
+                        "{}\n{}",
+                        v.get(&format!("{p}/reference")),
+                        lang.fill("pdf.dossier.verification", &[("number", &verification)])
                     )
                 };
                 Row {
@@ -456,14 +511,19 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
             })
             .collect();
         d.table(
-            &["Code", "Reference", "Date", "File"],
+            &[
+                t("pdf.dossier.code"),
+                t("pdf.dossier.reference"),
+                t("pdf.dossier.date"),
+                t("pdf.dossier.file"),
+            ],
             &[22.0, 52.0, 24.0, bw - 98.0],
             &rows,
         );
     }
 
     // The seal and its QR code.
-    d.heading("Seal");
+    d.heading(t("pdf.seal"));
     let qr = sealed::qr_text(&file.seal)
         .ok()
         .and_then(|t| utf8_qr(t.as_bytes(), qrcode::EcLevel::M));
@@ -481,13 +541,49 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     let bold = Style::new(9.0, true, colour::TEXT);
     let e = &file.seal.entry;
     let lines: Vec<(String, Style)> = vec![
-        ("Scan the code with TradeSeal to check this seal offline.".into(), bold),
-        (format!("Signer: {}", file.seal.card.org), s),
-        (format!("Fingerprint: {}", file.seal.card.fingerprint), s),
-        (format!("Sealed: {} (ledger entry {})", e.time, e.seq), s),
-        (format!("Merkle root: {}", e.payload.get("root").and_then(Value::as_str).unwrap_or("")), s),
-        (format!("Fields: {} ({} withheld)", e.payload.get("fields").and_then(Value::as_u64).unwrap_or(0), file.hidden.len()), s),
-        ("Compare the fingerprint with the one you know for the signer. The full file (tradeseal dossier verify) proves every field.".into(), Style::new(8.0, false, colour::MUTED)),
+        (t("pdf.dossier.scan").into(), bold),
+        (
+            lang.fill("pdf.dossier.signer", &[("org", &file.seal.card.org)]),
+            s,
+        ),
+        (
+            lang.fill(
+                "pdf.dossier.fingerprintIs",
+                &[("fingerprint", &file.seal.card.fingerprint)],
+            ),
+            s,
+        ),
+        (
+            lang.fill("pdf.dossier.sealed", &[("time", &e.time), ("seq", &e.seq)]),
+            s,
+        ),
+        (
+            lang.fill(
+                "pdf.dossier.root",
+                &[(
+                    "root",
+                    &e.payload.get("root").and_then(Value::as_str).unwrap_or(""),
+                )],
+            ),
+            s,
+        ),
+        (
+            lang.fill(
+                "pdf.dossier.fields",
+                &[
+                    (
+                        "fields",
+                        &e.payload.get("fields").and_then(Value::as_u64).unwrap_or(0),
+                    ),
+                    ("hidden", &file.hidden.len()),
+                ],
+            ),
+            s,
+        ),
+        (
+            t("pdf.dossier.compare").into(),
+            Style::new(8.0, false, colour::MUTED),
+        ),
     ];
     let mut y = top;
     for (text, st) in lines {
@@ -499,7 +595,10 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
     d.y = (top + side).max(y) + 4.0;
     if !file.hidden.is_empty() {
         d.paragraph(
-            &format!("Withheld: {}", v.hidden.join(", ")),
+            &lang.fill(
+                "pdf.dossier.withheldList",
+                &[("list", &v.hidden.join(", "))],
+            ),
             Style::new(8.0, false, colour::MUTED),
         );
     }
@@ -509,6 +608,7 @@ fn draw(file: &SealedFile, page: PageSize) -> Doc {
 #[cfg(test)]
 mod tests {
     use super::{total, View};
+    use crate::i18n::Lang;
     use serde_json::json;
 
     #[test]
@@ -520,36 +620,61 @@ mod tests {
         let v = View {
             doc: &doc,
             hidden: vec![],
+            withheld: "withheld",
         };
         assert_eq!(
-            total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+            total(
+                &v,
+                Lang::EN,
+                "/header/total_gross_mass_kg",
+                "gross_mass_kg",
+                "kg"
+            ),
             "2040.50 kg (sum of the lines)"
         );
         assert_eq!(
-            total(&v, "/header/total_packages", "packages", ""),
+            total(&v, Lang::EN, "/header/total_packages", "packages", ""),
             "34 (sum of the lines)"
         );
         let declared = json!({"header": {"total_packages": 40}, "lines": []});
         let v = View {
             doc: &declared,
             hidden: vec![],
+            withheld: "withheld",
         };
-        assert_eq!(total(&v, "/header/total_packages", "packages", ""), "40");
+        assert_eq!(
+            total(&v, Lang::EN, "/header/total_packages", "packages", ""),
+            "40"
+        );
         let partial = json!({"header": {}, "lines": [{"gross_mass_kg": "1"}, {}]});
         let v = View {
             doc: &partial,
             hidden: vec!["/lines/1/gross_mass_kg".into()],
+            withheld: "withheld",
         };
         assert_eq!(
-            total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+            total(
+                &v,
+                Lang::EN,
+                "/header/total_gross_mass_kg",
+                "gross_mass_kg",
+                "kg"
+            ),
             "withheld"
         );
         let v = View {
             doc: &partial,
             hidden: vec![],
+            withheld: "withheld",
         };
         assert_eq!(
-            total(&v, "/header/total_gross_mass_kg", "gross_mass_kg", "kg"),
+            total(
+                &v,
+                Lang::EN,
+                "/header/total_gross_mass_kg",
+                "gross_mass_kg",
+                "kg"
+            ),
             "–"
         );
     }

@@ -47,7 +47,11 @@ fn a_card_qr_decodes_to_the_card_from_the_printed_page_and_the_svg() {
     let card = home.card();
 
     let pdf = dir.path().join("card.pdf");
-    std::fs::write(&pdf, identity::card_pdf(card, PageSize::A4)).unwrap();
+    std::fs::write(
+        &pdf,
+        identity::card_pdf(card, PageSize::A4, tradeseal_core::i18n::Lang::EN),
+    )
+    .unwrap();
     let prefix = dir.path().join("page");
     run(
         "pdftoppm",

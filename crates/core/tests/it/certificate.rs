@@ -69,7 +69,7 @@ fn an_origin_certificate_for_a_lot_is_recorded_printed_and_verifies_offline() {
         org: &home.card().org,
         fingerprint: &fingerprint,
     };
-    let bytes = pdf::certificate_pdf(&c, &issuer, PageSize::A4);
+    let bytes = pdf::certificate_pdf(&c, &issuer, PageSize::A4, tradeseal_core::i18n::Lang::EN);
     let (found, text) = decode_pdf(d.path(), &bytes, 300);
     assert_eq!(
         found,
@@ -380,7 +380,7 @@ fn a_certificate_of_a_version_2_ledger_is_proven_by_its_commit_note() {
     };
     let (found, _) = decode_pdf(
         d.path(),
-        &pdf::certificate_pdf(&c, &issuer, PageSize::A4),
+        &pdf::certificate_pdf(&c, &issuer, PageSize::A4, tradeseal_core::i18n::Lang::EN),
         300,
     );
     assert_eq!(found, vec![c.text.clone()]);

@@ -1229,7 +1229,7 @@ fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
     let out = store::seal(&mut l, &s, t(5), &d.id, [9; 32], lists()).unwrap();
     let file = store::export(&l, home.card(), &d.id, None, &[]).unwrap();
     for page in [PageSize::A4, PageSize::Letter] {
-        let bytes = dossier_pdf(&file, page);
+        let bytes = dossier_pdf(&file, page, tradeseal_core::i18n::Lang::EN);
         let text = pdf_text(dir.path(), &bytes, "dossier");
         for want in [
             "Customs dossier",
@@ -1261,8 +1261,11 @@ fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
         assert!(info.contains(size), "{info}");
     }
     // The QR code on the printed page, read by zbar, verifies the seal.
-    let text = seal_qr_on_pages(dir.path(), &dossier_pdf(&file, PageSize::A4))
-        .expect("a page with the seal's QR code");
+    let text = seal_qr_on_pages(
+        dir.path(),
+        &dossier_pdf(&file, PageSize::A4, tradeseal_core::i18n::Lang::EN),
+    )
+    .expect("a page with the seal's QR code");
     let q = sealed::verify_qr(&text).unwrap();
     assert!(q.signature_valid);
     assert_eq!(
@@ -1306,7 +1309,11 @@ fn the_pdf_shows_every_section_in_unicode_and_its_qr_verifies_the_seal() {
         &["/valuation".into(), "/lines/*/value".into()],
     )
     .unwrap();
-    let text = pdf_text(dir.path(), &dossier_pdf(&red, PageSize::A4), "red");
+    let text = pdf_text(
+        dir.path(),
+        &dossier_pdf(&red, PageSize::A4, tradeseal_core::i18n::Lang::EN),
+        "red",
+    );
     assert!(
         text.contains("withheld") && !text.contains("9400"),
         "{text}"
@@ -1333,6 +1340,7 @@ fn the_credential_is_a_vc_jwt_that_an_independent_checker_accepts() {
         &fields,
         &path,
         tradeseal_core::pdf::PageSize::A4,
+        tradeseal_core::i18n::Lang::EN,
         Some(&s),
     )
     .unwrap();
@@ -1806,6 +1814,7 @@ fn an_exported_file_streams_its_attachments_into_the_same_bytes() {
         &fields,
         &out,
         tradeseal_core::pdf::PageSize::A4,
+        tradeseal_core::i18n::Lang::EN,
         None,
     )
     .unwrap();
@@ -1954,8 +1963,11 @@ fn a_dossier_sealed_on_a_version_2_ledger_is_proven_by_its_commit_note() {
     assert!(codes.contains(&"malformed".into()), "{codes:?}");
 
     // The printed QR code (TSD2) verifies the seal offline, read by zbar.
-    let qr = seal_qr_on_pages(dir.path(), &dossier_pdf(&full, PageSize::A4))
-        .expect("a page with the seal's QR code");
+    let qr = seal_qr_on_pages(
+        dir.path(),
+        &dossier_pdf(&full, PageSize::A4, tradeseal_core::i18n::Lang::EN),
+    )
+    .expect("a page with the seal's QR code");
     assert!(qr.starts_with("TSD2."), "{qr}");
     let q = sealed::verify_qr(&qr).unwrap();
     assert!(q.signature_valid);

@@ -4,6 +4,7 @@
 use tradeseal_core::bundle::{
     self, AuthorSummary, BundleFinding, BundleReport, BundleVerdict, FindingSeverity, Subject,
 };
+use tradeseal_core::i18n::Lang;
 use tradeseal_core::pdf::PageSize;
 
 fn poppler(tool: &str, pdf: &[u8], args: &[&str]) -> String {
@@ -78,6 +79,10 @@ fn report(findings: usize) -> BundleReport {
 }
 
 fn pdf(r: &BundleReport, page: PageSize) -> Vec<u8> {
+    pdf_in(r, page, Lang::EN)
+}
+
+fn pdf_in(r: &BundleReport, page: PageSize, lang: Lang) -> Vec<u8> {
     bundle::report_pdf(
         r,
         &bundle::ReportContext {
@@ -89,6 +94,7 @@ fn pdf(r: &BundleReport, page: PageSize) -> Vec<u8> {
             )),
             verified_at: "2026-11-24T10:00:00.000Z",
             page,
+            lang,
         },
     )
 }
@@ -134,7 +140,7 @@ fn an_incomplete_chain_has_its_own_verdict_in_the_pdf() {
         "{text}"
     );
     assert!(!text.contains("FAILED"), "{text}");
-    assert!(text.contains("1 gap,"), "{text}");
+    assert!(text.contains("gaps: 1 "), "{text}");
 }
 
 #[test]
