@@ -186,6 +186,9 @@ mod tests {
                     Some(m) if m.trim().is_empty() => {
                         problems.push(format!("{}: {key} is empty", lang.code()))
                     }
+                    Some(m) if m == english && !same_as_english(lang).contains(&key.as_str()) => {
+                        problems.push(format!("{}: {key} is still English", lang.code()))
+                    }
                     _ => {}
                 }
             }
@@ -194,6 +197,43 @@ mod tests {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
+
+    /// Messages a language writes as English does (codes, cognates).
+    fn same_as_english(lang: Lang) -> &'static [&'static str] {
+        match lang.code() {
+            "es" => &[
+                "pdf.dossier.incoterms",
+                "pdf.report.severity.error",
+                "pdf.cert.gtin",
+            ],
+            "pt" => &["pdf.dossier.incoterms", "pdf.cert.gtin"],
+            "fr" => &[
+                "pdf.dossier.subtitle",
+                "pdf.dossier.office.destination",
+                "pdf.dossier.parties",
+                "pdf.dossier.transport",
+                "pdf.dossier.incoterms",
+                "pdf.dossier.documents",
+                "pdf.dossier.code",
+                "pdf.dossier.date",
+                "pdf.report.organisation",
+                "pdf.report.code",
+                "pdf.cert.gtin",
+                "pdf.cert.lot",
+                "pdf.cert.dossierVersion",
+            ],
+            "de" => &[
+                "pdf.dossier.name",
+                "pdf.dossier.incoterms",
+                "pdf.dossier.code",
+                "pdf.report.status",
+                "pdf.report.organisation",
+                "pdf.report.code",
+                "pdf.cert.gtin",
+            ],
+            _ => &["pdf.cert.gtin"],
+        }
     }
 
     #[test]

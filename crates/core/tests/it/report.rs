@@ -191,3 +191,52 @@ fn korean_names_are_drawn_in_the_pdf() {
     let text = poppler("pdftotext", &pdf(&r, PageSize::A4), &[]);
     assert!(text.contains("주식회사 한국커피 Kaffee 咖啡"), "{text}");
 }
+
+#[test]
+fn the_report_is_written_in_the_language_asked_for_with_findings_by_their_code() {
+    let mut r = report(3);
+    for (f, code) in r
+        .findings
+        .iter_mut()
+        .zip(["entry-signature", "custody-gap", "signer-unknown"])
+    {
+        f.code = code.into();
+    }
+    let es = poppler(
+        "pdftotext",
+        &pdf_in(&r, PageSize::A4, Lang::parse("es").unwrap()),
+        &[],
+    );
+    assert!(
+        es.contains("FALLIDO: el archivo de 04012345123456 lot R-2026-031"),
+        "{es}"
+    );
+    assert!(
+        es.contains("Informe de verificación de procedencia"),
+        "{es}"
+    );
+    assert!(es.contains("página 1 de "), "{es}");
+    // Each finding by its code's text in Spanish, its own (English) message as the detail.
+    for f in &r.findings {
+        let meaning = Lang::parse("es").unwrap().finding(&f.code);
+        let first_words: String = meaning
+            .split_whitespace()
+            .take(4)
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            es.contains(&first_words),
+            "{} in Spanish missing: {es}",
+            f.code
+        );
+    }
+    assert!(!es.contains("Provenance verification report"), "{es}");
+    // Chinese, drawn with the embedded CJK font and read back.
+    let zh = poppler(
+        "pdftotext",
+        &pdf_in(&r, PageSize::A4, Lang::parse("zh-CN").unwrap()),
+        &[],
+    );
+    assert!(zh.contains("来源验证报告"), "{zh}");
+    assert!(zh.contains("第 1 页，共 "), "{zh}");
+}
