@@ -223,6 +223,31 @@ pub async fn dossier_export(
     .await
 }
 
+/// The production plots of the dossier's EUDR lines, for its map (empty when no line
+/// is in scope or no origin is recorded: the checks say why).
+#[tauri::command]
+pub async fn dossier_map(
+    state: State<'_, Session>,
+    id: String,
+) -> Res<Vec<tradeseal_core::map::MapPlace>> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let d = store::get(&l, &id, None)?.dossier;
+        let lists = u.home.codelists()?;
+        Ok(
+            match geojson::plots_of_dossier(&l, &d, &lists, &u.home.card().org) {
+                Ok(plots) => plots
+                    .iter()
+                    .filter_map(|p| tradeseal_core::map::place(&p.location))
+                    .collect(),
+                Err(_) => Vec::new(),
+            },
+        )
+    })
+    .await
+}
+
 /// What `eudr_geojson` wrote.
 #[derive(serde::Serialize)]
 pub struct GeoJsonSaved {

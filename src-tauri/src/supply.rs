@@ -300,3 +300,20 @@ pub async fn save_party(
     })
     .await
 }
+
+/// The places of `keys` (GLNs or location links) the master data holds with a
+/// geometry, for a map.
+#[tauri::command]
+pub async fn map_places(
+    state: State<'_, Session>,
+    keys: Vec<String>,
+) -> Res<Vec<tradeseal_core::map::MapPlace>> {
+    let u = state.current()?;
+    blocking(move || tradeseal_core::map::places(&u.home.ledger_read_only()?, &keys)).await
+}
+
+/// The Xinjiang outline the UFLPA check uses, to draw the same line.
+#[tauri::command]
+pub fn map_xinjiang() -> Vec<[f64; 2]> {
+    tradeseal_core::map::xinjiang_outline()
+}

@@ -1,5 +1,6 @@
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { loadLanguage } from "./lib/i18n";
 import "./app.css";
 
 const target = document.getElementById("app");
@@ -7,6 +8,8 @@ if (!target) throw new Error("#app is missing from index.html");
 
 let app: ReturnType<typeof mount> | undefined;
 try {
+  // The language in use first: the window is drawn in it from the first frame.
+  await loadLanguage().catch(() => undefined);
   app = mount(App, { target });
 } catch (e) {
   // Shown as text: the window must never be blank without a reason.

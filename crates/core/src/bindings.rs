@@ -54,6 +54,7 @@ pub fn typescript() -> String {
         crate::timeline::EventObject::decl(),
         crate::timeline::EventDetail::decl(),
         crate::trace::TraceResult::decl(),
+        crate::map::MapPlace::decl(),
         crate::trace::TraceNode::decl(),
         crate::trace::TraceEvent::decl(),
         crate::trace::MassBalance::decl(),

@@ -97,8 +97,9 @@ pub fn fill(home: &Home, signer: &Signer, now: Timestamp) -> Result<()> {
             None,
             &lists,
         )?
-        .with_geometry_text(r#"{"type":"Point","coordinates":[-76.012345,1.998761]}"#)?
-        .with_plot(plot("2.75", None))?
+        // Over 4 ha: EUDR asks for its boundary, a polygon (about 6.2 ha).
+        .with_geometry_text(r#"{"type":"Polygon","coordinates":[[[-76.013400,1.997600],[-76.011300,1.997600],[-76.011300,2.000000],[-76.013400,2.000000],[-76.013400,1.997600]]]}"#)?
+        .with_plot(plot("6.2", None))?
         .entry()?,
         place(
             "7701234000028",

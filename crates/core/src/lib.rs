@@ -19,6 +19,7 @@ pub mod identity;
 pub mod keys;
 pub mod label;
 pub mod ledger;
+pub mod map;
 pub mod masterdata;
 pub mod migrate;
 #[cfg(windows)]

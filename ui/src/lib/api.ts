@@ -2,6 +2,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  MapPlace,
   Candidate,
   SightingRow,
   CertificateType,
@@ -97,6 +98,9 @@ export const api = {
   eventDetail: (id: number) => call<EventDetail>("event_detail", { id }),
   eventByHash: (hashId: string) => call<EventDetail>("event_by_hash", { hashId }),
   trace: (kind: TraceKind, id: string, direction: Direction) => call<TraceResult>("trace", { kind, id, direction }),
+  mapPlaces: (keys: string[]) => call<MapPlace[]>("map_places", { keys }),
+  mapXinjiang: () => call<[number, number][]>("map_xinjiang"),
+  dossierMap: (id: string) => call<MapPlace[]>("dossier_map", { id }),
   checkIdentifier: (text: string) => call<string>("check_identifier", { text }),
   vocabularies: () => call<Vocabularies>("vocabularies"),
   recordEvent: (event: Record<string, unknown>) => call<{ event: TimelineEvent; new: boolean }>("record_event", { event }),

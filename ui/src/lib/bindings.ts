@@ -441,6 +441,28 @@ nodes: Array<TraceNode>,
  */
 events: Array<TraceEvent>, massBalance: Array<MassBalance>, };
 
+export type MapPlace = { 
+/**
+ * The location's GLN.
+ */
+gln: string, name: string, country: string, 
+/**
+ * A GeoJSON Point or Polygon in WGS 84.
+ */
+geometry: unknown, 
+/**
+ * The plot's area: the polygon's (geodesic), else the one stated for a point.
+ */
+areaHa: number | null, 
+/**
+ * A point standing for more than 4 ha (EUDR asks for the polygon).
+ */
+over4ha: boolean, 
+/**
+ * Within the Xinjiang outline (UFLPA), by its coordinates.
+ */
+inXinjiang: boolean, };
+
 export type TraceNode = { id: string, 
 /**
  * `lot`, `serial`, `sscc`, `product` or `other`.

@@ -10,8 +10,10 @@ export type MessageKey = keyof typeof en | keyof typeof coreEn;
 /** Keys with plural forms: `KEY.one`, `KEY.other` (and any other CLDR category). */
 export type PluralKey = MessageKey extends infer K ? (K extends `${infer B}.other` ? B : never) : never;
 
-const ui = import.meta.glob<Catalogue>("../locales/*.json", { eager: true, import: "default" });
-const core = import.meta.glob<Catalogue>("../../../assets/locales/*.json", { eager: true, import: "default" });
+// English is bundled with the code (every other language falls back to it); the
+// language in use is loaded before the window is drawn (`loadLanguage`).
+const ui = import.meta.glob<Catalogue>(["../locales/*.json", "!../locales/en.json"], { import: "default" });
+const core = import.meta.glob<Catalogue>(["../../../assets/locales/*.json", "!../../../assets/locales/en.json"], { import: "default" });
 
 /** The languages, by BCP 47 primary tag, each named in itself. */
 export const languages: { code: string; name: string }[] = [
@@ -23,8 +25,9 @@ export const languages: { code: string; name: string }[] = [
   { code: "zh", name: "简体中文" },
 ];
 
-function catalogue(code: string): Catalogue {
-  return { ...(core[`../../../assets/locales/${code}.json`] ?? {}), ...(ui[`../locales/${code}.json`] ?? {}) };
+async function load(code: string): Promise<Catalogue> {
+  const [c, u] = await Promise.all([core[`../../../assets/locales/${code}.json`]?.(), ui[`../locales/${code}.json`]?.()]);
+  return { ...(c ?? {}), ...(u ?? {}) };
 }
 
 const LANG_KEY = "tradeseal.lang";
@@ -45,8 +48,14 @@ function userLocale(): string {
 const locale = userLocale();
 /** The language in use: en, es, pt, fr, de or zh. */
 export const lang = locale.split("-")[0] ?? "en";
-const english = catalogue("en");
-const active: Catalogue = lang === "en" ? english : { ...english, ...catalogue(lang) };
+const english: Catalogue = { ...coreEn, ...en };
+let active: Catalogue = english;
+
+/** Loads the language in use (call once, before the app is mounted). */
+export async function loadLanguage(): Promise<void> {
+  if (lang !== "en") active = { ...english, ...(await load(lang)) };
+  document.documentElement.lang = locale;
+}
 
 /** Chooses the language and reloads the window in it. */
 export function setLanguage(code: string): void {

@@ -124,7 +124,7 @@ fn status_word(s: &SignerStatus) -> &'static str {
     }
 }
 
-fn location(ledger: &Ledger, link: &str) -> Result<Option<Location>> {
+pub(crate) fn location(ledger: &Ledger, link: &str) -> Result<Option<Location>> {
     let Some(gln) = gln_of(link) else {
         return Ok(None);
     };
@@ -539,7 +539,7 @@ fn min_decimals(g: &Value) -> usize {
 
 /// An approximate outline of the Xinjiang Uyghur Autonomous Region (longitude,
 /// latitude; about 40 km accuracy), for places known only by coordinates.
-const XINJIANG: &[(f64, f64)] = &[
+pub const XINJIANG: &[(f64, f64)] = &[
     (87.3, 49.2),
     (88.9, 48.1),
     (90.0, 47.9),

@@ -44,6 +44,26 @@ fn the_demo_home_holds_the_coffee_chain_named_and_verified() {
             "{place:?}"
         );
     }
+    // On the map: the farm's point (3.2 ha stated) and the other's polygon, its area
+    // computed (about 6.2 ha), neither in Xinjiang.
+    let keys: Vec<String> = origins
+        .iter()
+        .filter_map(|n| n.created_at.clone())
+        .collect();
+    let places = tradeseal_core::map::places(&l, &keys).unwrap();
+    assert_eq!(places.len(), 2, "{places:?}");
+    let polygon = places
+        .iter()
+        .find(|p| p.name == "Finca La Esperanza")
+        .unwrap();
+    let ha = polygon.area_ha.unwrap();
+    assert!((6.0..6.4).contains(&ha), "{ha}");
+    let point = places
+        .iter()
+        .find(|p| p.name == "Finca El Mirador")
+        .unwrap();
+    assert_eq!(point.area_ha, Some(3.2));
+    assert!(places.iter().all(|p| !p.in_xinjiang && !p.over_4ha));
     let r = verify(&l, None, &mut |_, _| {}).unwrap();
     assert_eq!(r.verdict, Verdict::Intact, "{:?}", r.findings);
 }
