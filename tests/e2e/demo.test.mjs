@@ -30,7 +30,36 @@ test("first run: open the demo home and explore the coffee chain by name", async
     await app.type(await app.active(), "\uE007");
     await app.waitFor('[data-testid="node-created-at"]', (t) => t.includes("Finca El Mirador") && t.includes("GLN 7701234000011"));
     assert.match(await app.text(await app.find('[data-testid="node-product"]')), /Green coffee, washed, Huila/);
+    // The origins on the offline map: both farms, one a point, one a polygon with its area.
+    await app.waitFor('[data-testid="map-land"]', () => true, 20000);
+    const legend = await app.script("return [...document.querySelectorAll('[data-testid=map-place]')].map(n => n.textContent.replace(/\\s+/g, ' ').trim())");
+    assert.equal(legend.length, 2, JSON.stringify(legend));
+    assert.ok(legend.some((l) => l.startsWith("Finca El Mirador") && l.includes("3.2")), JSON.stringify(legend));
+    assert.ok(legend.some((l) => /^Finca La Esperanza · 6\.\d+ ha/.test(l)), JSON.stringify(legend));
+    assert.equal((await app.findAll('[data-testid="map-plot"]')).length, 1);
+    assert.equal((await app.findAll('[data-testid="map-point"]')).length, 1);
+    await app.script("document.querySelector('[data-testid=map]').scrollIntoView()");
     e2e.shot("demo-trace.png");
+    e2e.shot("demo-map.png");
+
+    // A plot drawn in master data: four clicks, Finish; the polygon fills the field and
+    // its area is computed.
+    await app.click(await app.find('[data-testid="tab-masterdata"]'));
+    await app.click(await app.waitFor('[data-testid="md-location"]'));
+    await app.click(await app.waitFor('[data-testid="map-draw"]'));
+    const svg = await app.find('[data-testid="map-svg"]');
+    for (const [x, y] of [[-60, -40], [60, -40], [60, 40], [-60, 40]]) {
+      await app.script(`const s = arguments[0]; const r = s.getBoundingClientRect(); const cx = r.left + r.width / 2 + ${x}, cy = r.top + r.height / 2 + ${y};
+        for (const type of ["pointerdown", "pointerup"]) s.dispatchEvent(new PointerEvent(type, { clientX: cx, clientY: cy, bubbles: true, buttons: type === "pointerdown" ? 1 : 0 }));`, [{ "element-6066-11e4-a52e-4f735466cecf": svg }]);
+    }
+    assert.match(await app.text(await app.find('[data-testid="map-corners"]')), /^4 /);
+    assert.match(await app.text(await app.find('[data-testid="map-computed"]')), /ha$/);
+    await app.click(await app.find('[data-testid="map-finish"]'));
+    const geometry = JSON.parse(await app.script("return document.getElementById('geometry').value"));
+    assert.equal(geometry.type, "Polygon");
+    assert.equal(geometry.coordinates[0].length, 5, "closed ring of four corners");
+    assert.ok(geometry.coordinates[0].flat().every((n) => Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6), "6 decimals");
+    e2e.shot("demo-draw.png");
   } finally {
     await app.quit().catch(() => {});
   }

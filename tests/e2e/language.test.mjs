@@ -78,6 +78,7 @@ test("the app in Spanish and Chinese: every section, a finding and the PDF repor
 
     await app.click(await app.find('[data-testid="open-demo"]'));
     await app.waitFor('[data-testid="tab-home"]', (t) => t === "Inicio", 60000);
+    e2e.shot("language-es-home.png");
     for (const s of SECTIONS) {
       await app.click(await app.find(`[data-testid="tab-${s}"]`));
       await new Promise((r) => setTimeout(r, 400));
