@@ -36,7 +36,12 @@ pub fn session(state: State<'_, Session>) -> SessionView {
         .unwrap_or(crate::session::DEFAULT_IDLE_MINUTES);
     SessionView {
         idle_lock_minutes,
-        home: state.path.display().to_string(),
+        // The home unlocked (this one, or the demo beside it), else this one.
+        home: unlocked
+            .as_ref()
+            .map_or_else(|| state.path.clone(), |u| u.home.path().to_path_buf())
+            .display()
+            .to_string(),
         exists: Home::exists(&state.path),
         unlocked: unlocked.is_some(),
         card: unlocked
@@ -152,11 +157,12 @@ pub async fn attention(state: State<'_, Session>) -> Res<tradeseal_core::attenti
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
-        tradeseal_core::attention::attention(
+        Ok(tradeseal_core::attention::attention(
             &l,
             &*u.home.codelists()?,
             tradeseal_core::system::now(),
-        )
+        )?
+        .with_received(u.home.path()))
     })
     .await
 }

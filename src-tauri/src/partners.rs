@@ -41,6 +41,14 @@ pub async fn bundle_verify(
             let _ = app.emit("bundle-progress", Checked { entries });
             !cancel.load(Ordering::SeqCst)
         })?;
+        // Remembered for the Home screen until imported; losing the note loses nothing.
+        let _ = tradeseal_core::received::verified(
+            u.home.path(),
+            &p,
+            &sha,
+            &report,
+            tradeseal_core::system::now(),
+        );
         *last.lock().expect("session lock") = Some((p, report.clone(), sha));
         Ok(report)
     })
@@ -104,13 +112,17 @@ pub async fn bundle_import(state: State<'_, Session>, path: String) -> Res<Bundl
         let p = file_path(&path)?;
         open(&p)?;
         let mut l = u.home.ledger()?;
-        bundle::import(
+        let done = bundle::import(
             &mut l,
             &u.signer,
             tradeseal_core::system::now(),
             || open(&p),
             &mut |_| true,
-        )
+        )?;
+        if let Ok(sha) = tradeseal_core::files::sha256_of(&p) {
+            let _ = tradeseal_core::received::imported(u.home.path(), &sha);
+        }
+        Ok(done)
     })
     .await
 }

@@ -19,9 +19,11 @@ fn same_as_english(lang: &str) -> &'static [&'static str] {
         "dossier.rules.eudr",
         "dossier.rules.uflpa",
         "map.area",
+        "trace.unit.mass",
     ];
     let own: &[&str] = match lang {
-        "es" => &["dossier.errors.one"],
+        "es" => &["dossier.errors.one", "trace.unit.volume"],
+        "pt" => &["trace.unit.volume"],
         "fr" => &[
             "verify.code",
             "detail.signature",

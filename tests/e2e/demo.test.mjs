@@ -3,7 +3,8 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { launch, useDriver } from "./webdriver.mjs";
+import path from "node:path";
+import { launch, useDriver, ROOT } from "./webdriver.mjs";
 
 const e2e = useDriver({ before, after, name: "demo" });
 
@@ -60,6 +61,31 @@ test("first run: open the demo home and explore the coffee chain by name", async
     assert.equal(geometry.coordinates[0].length, 5, "closed ring of four corners");
     assert.ok(geometry.coordinates[0].flat().every((n) => Math.abs(n * 1e6 - Math.round(n * 1e6)) < 1e-6), "6 decimals");
     e2e.shot("demo-draw.png");
+
+    // A partner's bundle verified and not imported waits on Home; opened from there and
+    // imported, it leaves the list.
+    await app.click(await app.find('[data-testid="tab-verify"]'));
+    await app.type(await app.waitFor('[data-testid="bundle-path"]'), path.join(ROOT, "tests/vectors/bundle/valid.tsbundle"));
+    await app.click(await app.find('[data-testid="bundle-verify"]'));
+    await app.waitFor('[data-testid="bundle-verdict"]', (t) => t.startsWith("VERIFIED"));
+    await app.click(await app.find('[data-testid="tab-home"]'));
+    const waiting = await app.waitFor('[data-testid="received-bundle"]');
+    await app.click(waiting);
+    await app.click(await app.waitFor('[data-testid="bundle-import"]', () => true, 20000));
+    await app.waitFor('[data-testid="bundle-imported"]', (t) => t.length > 0);
+    await app.click(await app.find('[data-testid="tab-home"]'));
+    await app.waitFor('[data-testid="home-received"]', (t) => t === "No bundle verified here awaits import.");
+
+    // The recovery sheet: who, the key's fingerprint, where it lives; printed, not saved.
+    await app.click(await app.find('[data-testid="open-settings"]'));
+    await app.script("window.__printed = null; window.print = () => { window.__printed = document.getElementById('print-sheet').innerText; };");
+    await app.click(await app.waitFor('[data-testid="print-recovery"]'));
+    const sheet = await app.script("return window.__printed");
+    assert.match(sheet, /TradeSeal recovery sheet/);
+    assert.match(sheet, /Acme Coffee Importers \(demo\)/);
+    assert.ok(sheet.includes(`${e2e.driver.home}-demo`), sheet);
+    assert.match(sheet, /identity\.age/);
+    assert.match(sheet, /\d{5} \d{5} \d{5}/, "the fingerprint");
   } finally {
     await app.quit().catch(() => {});
   }

@@ -41,7 +41,19 @@ export async function startDriver({ home, port = 4444, env: more = {} } = {}) {
     xvfb.on("exit", (code) => reject(new Error(`Xvfb exited (${code}) before it was ready`)));
     setTimeout(() => reject(new Error("Xvfb did not start within 10 s")), 10000);
   });
-  const env = { ...process.env, ...more, DISPLAY: display, TRADESEAL_HOME: home, WEBKIT_DISABLE_COMPOSITING_MODE: "1" };
+  // The webview's storage (the language and settings chosen, the last folder) in the
+  // test's own folders: one test's choices never leak into the next.
+  const xdg = path.join(path.dirname(home), "xdg");
+  const env = {
+    ...process.env,
+    XDG_DATA_HOME: path.join(xdg, "data"),
+    XDG_CACHE_HOME: path.join(xdg, "cache"),
+    XDG_CONFIG_HOME: path.join(xdg, "config"),
+    ...more,
+    DISPLAY: display,
+    TRADESEAL_HOME: home,
+    WEBKIT_DISABLE_COMPOSITING_MODE: "1",
+  };
   // Its own process group, so stop() also ends WebKitWebDriver and the app it started.
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1)], { env, stdio: ["ignore", "ignore", "pipe"], detached: true });
   let stderr = "";

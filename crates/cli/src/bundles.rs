@@ -86,6 +86,10 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
                 open,
                 &mut |_| true,
             )?;
+            // The Home screen's list of bundles received and not imported; a note only.
+            if let Ok(sha) = tradeseal_core::files::sha256_of(&file) {
+                let _ = tradeseal_core::received::imported(h.path(), &sha);
+            }
             if json {
                 println!(
                     "{}",
@@ -121,6 +125,10 @@ pub fn run(home: &Path, cmd: BundleCommand) -> Result<ExitCode> {
             };
             let ledger = h.as_ref().map(|h| h.ledger_read_only()).transpose()?;
             let (report, sha) = bundle::verify_file(&file, ledger.as_ref(), &mut |_| true)?;
+            if let Some(h) = &h {
+                let now = tradeseal_core::system::now();
+                let _ = tradeseal_core::received::verified(h.path(), &file, &sha, &report, now);
+            }
             if let Some(out) = &pdf {
                 let page = paper.size();
                 let now = tradeseal_core::system::now();

@@ -45,6 +45,17 @@ pub struct Attention {
     /// The size of the latest checkpoint handed out in a bundle, if any was.
     #[ts(type = "number | null")]
     pub handed_out: Option<u64>,
+    /// Partners' bundles verified here whose chain was not imported (filled in from the
+    /// home's record by `with_received`).
+    pub received: Vec<crate::received::Received>,
+}
+
+impl Attention {
+    /// With the bundles verified in the home at `home` and not imported.
+    pub fn with_received(mut self, home: &std::path::Path) -> Attention {
+        self.received = crate::received::pending(home);
+        self
+    }
 }
 
 /// What needs attention in `ledger` at `now`.
@@ -107,5 +118,6 @@ pub fn attention(ledger: &Ledger, lists: &CodeLists, now: Timestamp) -> Result<A
         entries,
         checkpoint_size,
         handed_out,
+        received: Vec::new(),
     })
 }

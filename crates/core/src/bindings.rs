@@ -44,6 +44,7 @@ pub fn typescript() -> String {
         crate::trace::Direction::decl(),
         crate::attention::Attention::decl(),
         crate::attention::DraftAttention::decl(),
+        crate::received::Received::decl(),
         crate::epcis::ImportReport::decl(),
         crate::epcis::ImportWarning::decl(),
         crate::epcis::ImportOutcome::decl(),

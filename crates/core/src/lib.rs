@@ -27,6 +27,7 @@ mod owner_only;
 pub mod parties;
 pub mod pdf;
 pub mod proof;
+pub mod received;
 pub mod system;
 pub mod team;
 pub mod timeline;

@@ -1,7 +1,9 @@
 // One typed wrapper per backend command (src-tauri/src/commands.rs), over generated types.
 import { invoke } from "@tauri-apps/api/core";
+import { lang, t, type MessageKey } from "./i18n";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type {
+  ErrorCode,
   MapPlace,
   Candidate,
   SightingRow,
@@ -55,11 +57,22 @@ export function asUiError(e: unknown): UiError {
   return { code: "io", message: String(e), field: null };
 }
 
+/** Codes whose message needs its specifics (which field, file or record). */
+const DETAILED = new Set<ErrorCode>(["home-missing", "not-a-home", "invalid-input", "invalid-document", "not-found", "bad-checkpoint", "storage", "io", "unreachable"]);
+
+/** The error in the UI's language, by its stable code: outside English the code's own
+ *  text, with the core's (English) specifics after it where they name what is wrong. */
+function localized(u: UiError): UiError {
+  if (lang === "en") return u;
+  const head = t(`error.${u.code}` as MessageKey);
+  return { ...u, message: DETAILED.has(u.code) ? `${head} (${u.message})` : head };
+}
+
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
   try {
     return await invoke<T>(cmd, args);
   } catch (e) {
-    throw asUiError(e);
+    throw localized(asUiError(e));
   }
 }
 

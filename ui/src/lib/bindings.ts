@@ -299,13 +299,36 @@ entries: number, checkpoint_size: number,
 /**
  * The size of the latest checkpoint handed out in a bundle, if any was.
  */
-handed_out: number | null, };
+handed_out: number | null, 
+/**
+ * Partners' bundles verified here whose chain was not imported (filled in from the
+ * home's record by `with_received`).
+ */
+received: Array<Received>, };
 
 export type DraftAttention = { id: string, lrn?: string, 
 /**
  * Errors of its fields (provenance and EUDR are checked when it is opened).
  */
 errors: number, updated: string, };
+
+export type Received = { 
+/**
+ * SHA-256 of the file, hex.
+ */
+sha256: string, 
+/**
+ * Where it was verified from.
+ */
+path: string, 
+/**
+ * The goods it is about, for people (`04012345123456 lot R-2026-031`).
+ */
+subject: string | null, verdict: BundleVerdict, 
+/**
+ * When it was last verified (RFC 3339).
+ */
+verifiedAt: string, imported: boolean, };
 
 export type ImportReport = { documentType: string, format: Format, events: number, new: number, known: number, 
 /**

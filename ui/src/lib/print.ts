@@ -23,3 +23,30 @@ export async function printPdf(path: string): Promise<number> {
   window.print();
   return pages.length;
 }
+
+/** Prints a sheet of text (the recovery sheet): a title, then label–value pairs and
+ *  paragraphs, set as text (never markup) in the sheet only the printer sees. */
+export function printText(title: string, rows: [string, string][], paragraphs: string[], blankLines = 0): void {
+  let sheet = document.getElementById("print-sheet");
+  if (!sheet) {
+    sheet = document.createElement("div");
+    sheet.id = "print-sheet";
+    document.body.append(sheet);
+  }
+  const el = (tag: string, text: string, cls?: string) => {
+    const e = document.createElement(tag);
+    e.textContent = text;
+    if (cls) e.className = cls;
+    return e;
+  };
+  const parts: HTMLElement[] = [el("h1", title)];
+  const dl = document.createElement("dl");
+  for (const [k, v] of rows) dl.append(el("dt", k), el("dd", v));
+  parts.push(dl);
+  for (const [i, p] of paragraphs.entries()) {
+    parts.push(el("p", p));
+    if (i === 0) for (let j = 0; j < blankLines; j++) parts.push(el("div", "", "write-here"));
+  }
+  sheet.replaceChildren(...parts);
+  window.print();
+}

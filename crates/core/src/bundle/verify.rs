@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use ts_rs::TS;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 #[ts(export_to = "bindings.ts")]
 pub enum BundleVerdict {
