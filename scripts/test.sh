@@ -66,6 +66,6 @@ node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/*.test.mjs
 
 echo "== installers: the .deb and .rpm built (scripts/package.sh, from the debug build), the .deb installed here, the installed app in the real window"
 bash scripts/package.sh --debug
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --reinstall ./target/debug/bundle/deb/TradeSeal_*_amd64.deb >/dev/null
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends --reinstall ./target/debug/bundle/deb/TradeSeal_*_amd64.deb >/dev/null
 TRADESEAL_APP=/usr/bin/tradeseal-app node --test --test-concurrency=1 --test-timeout=180000 tests/e2e/app.test.mjs tests/e2e/installed.test.mjs
 echo "screenshots: target/e2e/"

@@ -33,8 +33,9 @@ test("the key locks when idle, on request, and the idle time is kept", async () 
     await app.click(await app.find('[data-testid="lock-now"]'));
     assert.match(await app.text(await app.waitFor('[data-testid="locked-reason"]', (t) => t.length > 0)), /^Locked\.$/);
     await unlock();
-    // The idle time, in minutes, is kept in the home's settings.
-    const minutes = await app.find('[data-testid="idle-minutes"]');
+    // The idle time, in minutes, set in Settings, is kept in the home's settings.
+    await app.click(await app.find('[data-testid="open-settings"]'));
+    const minutes = await app.waitFor('[data-testid="idle-minutes"]');
     await app.type(minutes, "\uE009a\uE009\uE003" + "30\uE004");
     const settings = path.join(e2e.home, "settings.json");
     let kept = null;

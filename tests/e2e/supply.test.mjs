@@ -132,7 +132,7 @@ test("import, timeline, bad input, record an event, master data, trace graph", a
       "const x = id => document.querySelector(`[data-id='${id}']`).getBoundingClientRect().x; return [x('https://id.gs1.org/01/07701234000011/10/H-2026-018'), x('https://id.gs1.org/01/04012345123456/10/R-2026-031')]",
     );
     assert.ok(xs[0] < xs[1], "origins are drawn left of the traced lot");
-    assert.match(await app.text(await app.find('[data-testid="mass-balance"]')), /840 kg out from 1000 kg in/);
+    assert.match(await app.text(await app.find('[data-testid="mass-balance"]')), /840 kg out from 1,000 kg in/);
 
     // A farm lot: everything made from it is drawn on the right (the recall list).
     const id = await app.find('[data-testid="trace-id"]');
