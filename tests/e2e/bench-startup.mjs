@@ -23,6 +23,7 @@ const times = [];
 let mem = {};
 let mapMem = {};
 let mapMs = 0;
+let beforeMap = {};
 try {
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -40,6 +41,8 @@ try {
   await app.click(await app.waitFor('[data-testid="open-demo"]'));
   await app.click(await app.waitFor('[data-testid="tab-trace"]', () => true, 60000));
   await app.type(await app.waitFor('[data-testid="trace-id"]'), "04012345123456/R-2026-031");
+  await new Promise((r) => setTimeout(r, 1000));
+  beforeMap = { app: rssMiB(APP.split("/").pop()), webProcess: rssMiB("WebKitWebProcess") };
   const t0 = performance.now();
   await app.click(await app.find('[data-testid="trace-run"]'));
   await app.waitFor('[data-testid="map-land"]', () => true, 30000);
@@ -55,4 +58,5 @@ console.log(`app: ${APP}`);
 console.log(`cold start to interactive (WebDriver session start included): median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, min ${times[0].toFixed(0)} ms, max ${times.at(-1).toFixed(0)} ms over ${runs} runs`);
 console.log(`memory after load (RSS): app ${mem.app.toFixed(0)} MiB, WebKitWebProcess ${mem.webProcess.toFixed(0)} MiB, WebKitNetworkProcess ${mem.networkProcess.toFixed(0)} MiB`);
 console.log(`trace with the map drawn (click to boundaries on screen): ${mapMs.toFixed(0)} ms`);
+console.log(`memory with the demo home open, before the trace (RSS): app ${beforeMap.app.toFixed(0)} MiB, WebKitWebProcess ${beforeMap.webProcess.toFixed(0)} MiB`);
 console.log(`memory with the map drawn (RSS): app ${mapMem.app.toFixed(0)} MiB, WebKitWebProcess ${mapMem.webProcess.toFixed(0)} MiB, WebKitNetworkProcess ${mapMem.networkProcess.toFixed(0)} MiB`);
