@@ -222,6 +222,7 @@ mod tests {
                 "pdf.cert.gtin",
                 "pdf.cert.lot",
                 "pdf.cert.dossierVersion",
+                "pdf.label.lot",
             ],
             "de" => &[
                 "pdf.dossier.name",

@@ -150,6 +150,20 @@ pub fn label_of(id: &str) -> String {
     kind_and_label(id).1
 }
 
+/// `label_of` in `lang` (`04012345123456 lote R-2026-031`), for the PDFs handed over.
+pub fn label_in(id: &str, lang: crate::i18n::Lang) -> String {
+    let parts: Vec<&str> = id
+        .strip_prefix("https://id.gs1.org/")
+        .map(|r| r.split('/').collect())
+        .unwrap_or_default();
+    match parts.as_slice() {
+        ["01", g, "10", l] => lang.fill("pdf.label.lot", &[("gtin", g), ("lot", l)]),
+        ["01", g, "21", s] => lang.fill("pdf.label.serial", &[("gtin", g), ("serial", s)]),
+        ["01", g] => lang.fill("pdf.label.product", &[("gtin", g)]),
+        _ => label_of(id),
+    }
+}
+
 fn kind_and_label(id: &str) -> (String, String) {
     let base = "https://id.gs1.org/";
     let Some(rest) = id.strip_prefix(base) else {

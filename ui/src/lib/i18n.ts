@@ -94,6 +94,18 @@ export function finding(code: string): { message: string; action: string } | nul
   return { message: t(k), action: t(`${k}.do` as MessageKey) };
 }
 
+/** A GS1 Digital Link as people read it, in the UI's language: `04012345123456 lot
+ *  R-2026-031`, `SSCC 377…`; anything else as written. */
+export function idLabel(id: string): string {
+  const m = /^https:\/\/id\.gs1\.org\/(?:01\/(\d{14})(?:\/(10|21)\/([^/]+))?|00\/(\d{18}))$/.exec(id);
+  if (!m) return id;
+  if (m[4]) return `SSCC ${m[4]}`;
+  const gtin = m[1]!;
+  if (!m[2]) return t("pdf.label.product", { gtin });
+  const value = decodeURIComponent(m[3]!);
+  return m[2] === "10" ? t("pdf.label.lot", { gtin, lot: value }) : t("pdf.label.serial", { gtin, serial: value });
+}
+
 const numberFormat = new Intl.NumberFormat(locale);
 const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
 

@@ -27,7 +27,7 @@ pub fn headline_in(r: &BundleReport, lang: Lang) -> String {
 fn subject_label(r: &BundleReport, lang: Lang) -> String {
     r.subject
         .as_ref()
-        .map(|s| trace::label_of(&s.id))
+        .map(|s| trace::label_in(&s.id, lang))
         .unwrap_or_else(|| lang.text("pdf.report.unknownGoods").into())
 }
 

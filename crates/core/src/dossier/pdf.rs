@@ -433,7 +433,7 @@ fn draw(file: &SealedFile, page: PageSize, lang: Lang) -> Doc {
             items.push(Row {
                 cells: vec![
                     (i + 1).to_string(),
-                    crate::trace::label_of(&v.get(&format!("{q}/id"))),
+                    crate::trace::label_in(&v.get(&format!("{q}/id")), lang),
                     format!(
                         "{} {}",
                         v.get(&format!("{q}/quantity")),

@@ -208,7 +208,7 @@ fn the_report_is_written_in_the_language_asked_for_with_findings_by_their_code()
         &[],
     );
     assert!(
-        es.contains("FALLIDO: el archivo de 04012345123456 lot R-2026-031"),
+        es.contains("FALLIDO: el archivo de 04012345123456 lote R-2026-031"),
         "{es}"
     );
     assert!(
