@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use tradeseal_core::i18n::placeholders;
 
 const LANGUAGES: [&str; 5] = ["es", "pt", "fr", "de", "zh"];
 
@@ -76,18 +77,6 @@ fn catalogue(lang: &str) -> BTreeMap<String, String> {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("../ui/src/locales/{lang}.json"));
     let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
-fn placeholders(m: &str) -> Vec<&str> {
-    let mut v: Vec<&str> = m
-        .split('{')
-        .skip(1)
-        .filter_map(|s| s.split_once('}').map(|(n, _)| n))
-        .filter(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
-        .collect();
-    v.sort_unstable();
-    v.dedup();
-    v
 }
 
 #[test]

@@ -611,71 +611,40 @@ mod tests {
     use crate::i18n::Lang;
     use serde_json::json;
 
+    /// The document's view in English, with `hidden` withheld.
+    fn view<'a>(doc: &'a serde_json::Value, hidden: &[&str]) -> View<'a> {
+        View {
+            doc,
+            hidden: hidden.iter().map(|h| h.to_string()).collect(),
+            withheld: "withheld",
+        }
+    }
+
     #[test]
     fn a_total_not_declared_is_the_sum_of_the_lines_unless_one_is_missing_or_withheld() {
+        let gross = |v: &View<'_>| {
+            total(
+                v,
+                Lang::EN,
+                "/header/total_gross_mass_kg",
+                "gross_mass_kg",
+                "kg",
+            )
+        };
+        let packages = |v: &View<'_>| total(v, Lang::EN, "/header/total_packages", "packages", "");
         let doc = json!({"header": {}, "lines": [
             {"gross_mass_kg": "1224.00", "packages": 20},
             {"gross_mass_kg": "816.5", "packages": 14}
         ]});
-        let v = View {
-            doc: &doc,
-            hidden: vec![],
-            withheld: "withheld",
-        };
-        assert_eq!(
-            total(
-                &v,
-                Lang::EN,
-                "/header/total_gross_mass_kg",
-                "gross_mass_kg",
-                "kg"
-            ),
-            "2040.50 kg (sum of the lines)"
-        );
-        assert_eq!(
-            total(&v, Lang::EN, "/header/total_packages", "packages", ""),
-            "34 (sum of the lines)"
-        );
+        assert_eq!(gross(&view(&doc, &[])), "2040.50 kg (sum of the lines)");
+        assert_eq!(packages(&view(&doc, &[])), "34 (sum of the lines)");
         let declared = json!({"header": {"total_packages": 40}, "lines": []});
-        let v = View {
-            doc: &declared,
-            hidden: vec![],
-            withheld: "withheld",
-        };
-        assert_eq!(
-            total(&v, Lang::EN, "/header/total_packages", "packages", ""),
-            "40"
-        );
+        assert_eq!(packages(&view(&declared, &[])), "40");
         let partial = json!({"header": {}, "lines": [{"gross_mass_kg": "1"}, {}]});
-        let v = View {
-            doc: &partial,
-            hidden: vec!["/lines/1/gross_mass_kg".into()],
-            withheld: "withheld",
-        };
         assert_eq!(
-            total(
-                &v,
-                Lang::EN,
-                "/header/total_gross_mass_kg",
-                "gross_mass_kg",
-                "kg"
-            ),
+            gross(&view(&partial, &["/lines/1/gross_mass_kg"])),
             "withheld"
         );
-        let v = View {
-            doc: &partial,
-            hidden: vec![],
-            withheld: "withheld",
-        };
-        assert_eq!(
-            total(
-                &v,
-                Lang::EN,
-                "/header/total_gross_mass_kg",
-                "gross_mass_kg",
-                "kg"
-            ),
-            "–"
-        );
+        assert_eq!(gross(&view(&partial, &[])), "–");
     }
 }
