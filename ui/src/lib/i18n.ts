@@ -106,6 +106,16 @@ export function idLabel(id: string): string {
   return m[2] === "10" ? t("pdf.label.lot", { gtin, lot: value }) : t("pdf.label.serial", { gtin, serial: value });
 }
 
+/** A CBV 2.0 business step, disposition or event action (`commissioning`, `in_transit`,
+ *  `ADD`) in the UI's language; English shows the standard's own term, and a term the
+ *  catalogue does not know is shown as it is. */
+export function vocab(term: string | null | undefined): string {
+  if (!term) return "";
+  const bare = term.replace(/^(?:urn:epcglobal:cbv:(?:bizstep|disp):|https?:\/\/ns\.gs1\.org\/cbv\/(?:BizStep|Disp)-)/, "");
+  const k = `cbv.${bare}`;
+  return has(k) ? t(k) : term;
+}
+
 const numberFormat = new Intl.NumberFormat(locale);
 const dateFormat = new Intl.DateTimeFormat(locale, { dateStyle: "medium", timeStyle: "medium" });
 
