@@ -106,6 +106,14 @@ export function idLabel(id: string): string {
   return m[2] === "10" ? t("pdf.label.lot", { gtin, lot: value }) : t("pdf.label.serial", { gtin, serial: value });
 }
 
+/** A label the core wrote in English (`04012345123456 lot R-2026-031`) in the UI's
+ *  language; any other text as it is. */
+export function relabel(label: string): string {
+  const m = /^(\d{14}) (lot|serial) (.+)$/.exec(label);
+  if (!m) return label;
+  return m[2] === "lot" ? t("pdf.label.lot", { gtin: m[1]!, lot: m[3]! }) : t("pdf.label.serial", { gtin: m[1]!, serial: m[3]! });
+}
+
 /** A CBV 2.0 business step, disposition or event action (`commissioning`, `in_transit`,
  *  `ADD`) in the UI's language; English shows the standard's own term, and a term the
  *  catalogue does not know is shown as it is. */
