@@ -2,26 +2,12 @@
 //! read back by poppler's pdftotext; a language TradeSeal does not speak is refused
 //! with the ones it does.
 
+#[allow(dead_code)]
+mod common;
+
+use common::tradeseal as run;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
-const PASS: &str = "correct horse battery";
-
-fn run(home: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tradeseal"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env("TRADESEAL_PASSPHRASE", PASS)
-        .env_remove("TRADESEAL_STORE")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .envs(env.iter().copied())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap()
-}
+use std::process::Command;
 
 fn pdf_text(pdf: &Path) -> String {
     let out = Command::new("pdftotext")

@@ -2,20 +2,14 @@
 //! founds it, an officer joins from a desk of their own, is enrolled, records, is
 //! revoked and records nothing more; every entry keeps its officer; the ledger verifies.
 
-use std::path::Path;
-use std::process::{Command, Output};
+#[allow(dead_code)]
+mod common;
 
-const PASS: &str = "correct horse battery";
+use std::path::Path;
+use std::process::Output;
 
 fn tradeseal(home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tradeseal"))
-        .arg("--home")
-        .arg(home)
-        .args(args)
-        .env("TRADESEAL_PASSPHRASE", PASS)
-        .env_remove("TRADESEAL_STORE")
-        .output()
-        .unwrap()
+    common::tradeseal(home, args, &[])
 }
 
 fn ok(o: &Output) -> String {

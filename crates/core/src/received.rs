@@ -99,3 +99,80 @@ pub fn pending(home: &Path) -> Vec<Received> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bundle::BundleVerdict::*;
+
+    fn report(verdict: BundleVerdict) -> BundleReport {
+        BundleReport {
+            verdict,
+            subject: None,
+            exporter: None,
+            entries: 1,
+            events: 0,
+            authors: vec![],
+            findings: vec![],
+            more_findings: 0,
+            hops: vec![],
+            handovers: vec![],
+            verified_share: None,
+        }
+    }
+
+    #[test]
+    fn a_bundle_waits_from_its_verification_until_its_import() {
+        let home = tempfile::tempdir().unwrap();
+        let at = crate::Timestamp::from_unix_millis(0).unwrap();
+        let p = Path::new("/tmp/x.tsbundle");
+        verified(home.path(), p, "aa", &report(Verified), at).unwrap();
+        verified(home.path(), p, "bb", &report(Failed), at).unwrap();
+        verified(home.path(), p, "cc", &report(Incomplete), at).unwrap();
+        // Only what could be imported waits; verified again, it is listed once.
+        verified(home.path(), p, "aa", &report(VerifiedWithWarnings), at).unwrap();
+        let waiting: Vec<_> = pending(home.path()).into_iter().map(|r| r.sha256).collect();
+        assert_eq!(waiting, ["aa"]);
+        imported(home.path(), "aa").unwrap();
+        assert!(pending(home.path()).is_empty());
+        // Verified after its import: still imported.
+        verified(home.path(), p, "aa", &report(Verified), at).unwrap();
+        assert!(pending(home.path()).is_empty());
+    }
+
+    #[test]
+    fn a_damaged_note_is_an_empty_one_and_is_replaced_whole() {
+        let home = tempfile::tempdir().unwrap();
+        for junk in [
+            &b"[{\"sha256\": \"aa\", \"pa"[..],
+            b"\xff\xfe",
+            b"{}",
+            b"[1, 2]",
+        ] {
+            std::fs::write(home.path().join(FILE), junk).unwrap();
+            assert!(pending(home.path()).is_empty());
+        }
+        let at = crate::Timestamp::from_unix_millis(0).unwrap();
+        verified(home.path(), Path::new("b"), "dd", &report(Verified), at).unwrap();
+        assert_eq!(pending(home.path()).len(), 1);
+    }
+
+    #[test]
+    fn the_newest_are_kept() {
+        let home = tempfile::tempdir().unwrap();
+        let at = crate::Timestamp::from_unix_millis(0).unwrap();
+        for i in 0..KEPT + 5 {
+            verified(
+                home.path(),
+                Path::new("b"),
+                &format!("{i:04}"),
+                &report(Verified),
+                at,
+            )
+            .unwrap();
+        }
+        let list = pending(home.path());
+        assert_eq!(list.len(), KEPT);
+        assert_eq!(list[0].sha256, format!("{:04}", KEPT + 4));
+    }
+}

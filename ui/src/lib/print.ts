@@ -3,15 +3,21 @@
 // printer sees, and the webview's print dialog opens. (CUPS `lp` stays an option.)
 import { api } from "./api";
 
-/** Prints the PDF saved at `path`; returns how many pages went to the dialog. */
-export async function printPdf(path: string): Promise<number> {
-  const pages = await api.printPages(path);
+/** The sheet only the printer sees (made once). */
+function printSheet(): HTMLElement {
   let sheet = document.getElementById("print-sheet");
   if (!sheet) {
     sheet = document.createElement("div");
     sheet.id = "print-sheet";
     document.body.append(sheet);
   }
+  return sheet;
+}
+
+/** Prints the PDF saved at `path`; returns how many pages went to the dialog. */
+export async function printPdf(path: string): Promise<number> {
+  const pages = await api.printPages(path);
+  const sheet = printSheet();
   const images = pages.map((src) => {
     const img = document.createElement("img");
     img.alt = "";
@@ -27,12 +33,7 @@ export async function printPdf(path: string): Promise<number> {
 /** Prints a sheet of text (the recovery sheet): a title, then label–value pairs and
  *  paragraphs, set as text (never markup) in the sheet only the printer sees. */
 export function printText(title: string, rows: [string, string][], paragraphs: string[], blankLines = 0): void {
-  let sheet = document.getElementById("print-sheet");
-  if (!sheet) {
-    sheet = document.createElement("div");
-    sheet.id = "print-sheet";
-    document.body.append(sheet);
-  }
+  const sheet = printSheet();
   const el = (tag: string, text: string, cls?: string) => {
     const e = document.createElement(tag);
     e.textContent = text;

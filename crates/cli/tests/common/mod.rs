@@ -30,3 +30,30 @@ pub fn redact_values(s: &str) -> String {
     }
     out
 }
+
+/// The passphrase of the homes the tests make.
+#[allow(dead_code)]
+pub const PASS: &str = "correct horse battery";
+
+/// Runs the CLI on `home` with the passphrase in the environment, no team ledger, the
+/// C locale, and `env` on top.
+#[allow(dead_code)]
+pub fn tradeseal(
+    home: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_tradeseal"))
+        .arg("--home")
+        .arg(home)
+        .args(args)
+        .env("TRADESEAL_PASSPHRASE", PASS)
+        .env_remove("TRADESEAL_STORE")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap()
+}
