@@ -8,6 +8,8 @@ fn typescript() -> String {
     let decls = [
         crate::supply::ImportProgressView::decl(),
         crate::supply::Vocabularies::decl(),
+        crate::supply::Recorded::decl(),
+        crate::dossiers::GeoJsonSaved::decl(),
         crate::dossiers::Opened::decl(),
         crate::certificates::Drawn::decl(),
         crate::labels::Stock::decl(),
@@ -15,7 +17,7 @@ fn typescript() -> String {
         crate::labels::ScannedFile::decl(),
     ];
     tradeseal_core::bindings::declarations(
-        "// Generated from the Rust types by tradeseal-app (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings` to regenerate.\n\nimport type { PreviewPage, Review, Scanned, Statement, Stored } from \"./bindings\";\n\n",
+        "// Generated from the Rust types by tradeseal-app (src/bindings.rs). Do not edit:\n// run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings` to regenerate.\n\nimport type { PreviewPage, Review, Scanned, Statement, Stored, TimelineEvent } from \"./bindings\";\n\n",
         &decls,
     )
 }

@@ -250,8 +250,10 @@ pub async fn dossier_map(
 
 /// What `eudr_geojson` wrote.
 #[derive(serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct GeoJsonSaved {
     pub path: String,
+    #[cfg_attr(test, ts(type = "number"))]
     pub plots: usize,
     pub warnings: Vec<String>,
 }

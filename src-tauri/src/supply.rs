@@ -177,7 +177,10 @@ pub fn vocabularies() -> Vocabularies {
     }
 }
 
+/// What `record_event` did.
 #[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "EventRecorded"))]
 pub struct Recorded {
     event: TimelineEvent,
     /// False when the ledger already held this event (same hash id): nothing was written.

@@ -1,11 +1,19 @@
 // Generated from the Rust types by tradeseal-app (src/bindings.rs). Do not edit:
 // run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app bindings` to regenerate.
 
-import type { PreviewPage, Review, Scanned, Statement, Stored } from "./bindings";
+import type { PreviewPage, Review, Scanned, Statement, Stored, TimelineEvent } from "./bindings";
 
 export type ImportProgress = { phase: "checking" | "recording", done: number, total: number | null, };
 
 export type Vocabularies = { bizSteps: Array<string>, dispositions: Array<string>, eventTypes: Array<string>, };
+
+export type EventRecorded = { event: TimelineEvent, 
+/**
+ * False when the ledger already held this event (same hash id): nothing was written.
+ */
+new: boolean, };
+
+export type GeoJsonSaved = { path: string, plots: number, warnings: Array<string>, };
 
 export type OpenedDossier = { stored: Stored, review: Review, };
 
