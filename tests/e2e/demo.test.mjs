@@ -20,7 +20,34 @@ test("first run: open the demo home and explore the coffee chain by name", async
     assert.equal((await app.findAll('[data-testid="timeline-row"]')).length, 7);
     const names = await app.script("return [...document.querySelectorAll('[data-testid=where-name]')].map(n => n.textContent)");
     for (const want of ["Finca El Mirador", "Finca La Esperanza", "Acme Coffee Importers, roastery"]) assert.ok(names.includes(want), `${want} in ${JSON.stringify(names)}`);
+    // The goods by their master-data names, the code a hover away.
+    const goods = await app.script("return [...document.querySelectorAll('[data-testid=goods-label]')].map(n => [n.textContent, n.title])");
+    assert.ok(goods.some(([text, code]) => text === "Roasted coffee, Huila, 500 g lot R-2026-031" && code === "04012345123456 lot R-2026-031"), JSON.stringify(goods));
+    assert.ok(!goods.some(([text]) => /\b\d{14}\b/.test(text)), `no GTIN left where master data names the product: ${JSON.stringify(goods)}`);
     e2e.shot("demo-events.png");
+
+    // A dossier from the shipment: its goods and origins by name, its parties' GLNs named
+    // by master data, an empty party filled from it by its GLN.
+    await app.click(await app.find('[data-testid="tab-dossiers"]'));
+    await app.type(await app.waitFor('[data-testid="dossier-shipment"]'), "077012340000000172");
+    await app.click(await app.find('[data-testid="dossier-create"]'));
+    await app.waitFor('[data-testid="line-items"]', (t) => t.includes("Green coffee"), 20000);
+    const items = await app.script("return [...document.querySelectorAll('[data-testid=item-label]')].map(n => n.textContent)");
+    assert.deepEqual(items, ["Green coffee, washed, Huila lot H-2026-017 · 1,200 kg", "Green coffee, washed, Huila lot H-2026-018 · 800 kg"]);
+    const partyNames = await app.script("return [...document.querySelectorAll('[data-testid=party-md] [data-testid=code-name]')].map(n => n.textContent)");
+    assert.deepEqual(partyNames, ["Cooperativa del Huila", "Acme Coffee Importers GmbH"]);
+    assert.equal((await app.findAll('[data-testid="party-fill"]')).length, 0, "named parties need no filling");
+    await app.type(await app.find('#f-parties-declarant-gln'), "4012345000009");
+    await app.click(await app.waitFor('[data-testid="party-fill"]'));
+    assert.equal(await app.script("return document.getElementById('f-parties-declarant-name').value"), "Acme Coffee Importers GmbH");
+    assert.equal(await app.script("return document.getElementById('f-parties-declarant-country').value"), "DE");
+    // Filled is saved and checked again: the declarant's missing name and country are gone.
+    await app.waitFor('[data-testid="dossier-field-/parties/declarant/name"]', () => true);
+    const end2 = Date.now() + 10000;
+    const stale = () => app.script("return [...document.querySelectorAll('[data-testid=field-check]')].some(n => n.closest('.dfield')?.querySelector('#f-parties-declarant-name, #f-parties-declarant-country'))");
+    while ((await stale()) && Date.now() < end2) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(await stale(), false, "the filled party is checked again");
+    e2e.shot("demo-dossier-names.png");
 
     // The roasted lot traced back to the farm's plots, by name.
     await app.click(await app.find('[data-testid="tab-trace"]'));

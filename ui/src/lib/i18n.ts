@@ -96,22 +96,34 @@ export function finding(code: string): { message: string; action: string } | nul
 
 /** A GS1 Digital Link as people read it, in the UI's language: `04012345123456 lot
  *  R-2026-031`, `SSCC 377…`; anything else as written. */
-export function idLabel(id: string): string {
+export function idLabel(id: string, productName?: string | null): string {
   const m = /^https:\/\/id\.gs1\.org\/(?:01\/(\d{14})(?:\/(10|21)\/([^/]+))?|00\/(\d{18}))$/.exec(id);
   if (!m) return id;
   if (m[4]) return `SSCC ${m[4]}`;
-  const gtin = m[1]!;
+  const gtin = productName ?? m[1]!;
   if (!m[2]) return t("pdf.label.product", { gtin });
   const value = decodeURIComponent(m[3]!);
   return m[2] === "10" ? t("pdf.label.lot", { gtin, lot: value }) : t("pdf.label.serial", { gtin, serial: value });
 }
 
 /** A label the core wrote in English (`04012345123456 lot R-2026-031`) in the UI's
- *  language; any other text as it is. */
-export function relabel(label: string): string {
+ *  language, the product by its master-data name where `name` knows the GTIN; any
+ *  other text as it is. */
+export function relabel(label: string, name?: (gtin: string) => string | undefined): string {
   const m = /^(\d{14}) (lot|serial) (.+)$/.exec(label);
   if (!m) return label;
-  return m[2] === "lot" ? t("pdf.label.lot", { gtin: m[1]!, lot: m[3]! }) : t("pdf.label.serial", { gtin: m[1]!, serial: m[3]! });
+  const gtin = name?.(m[1]!) ?? m[1]!;
+  return m[2] === "lot" ? t("pdf.label.lot", { gtin, lot: m[3]! }) : t("pdf.label.serial", { gtin, serial: m[3]! });
+}
+
+/** UN/ECE Recommendation 20 units shown by their symbol (kg, t, L); others as coded. */
+const UNIT_SYMBOLS: Record<string, string> = { KGM: "kg", TNE: "t", GRM: "g", LTR: "L", MTQ: "m³", MTR: "m" };
+
+/** A quantity and its unit as a person reads them: `1,200 kg` in the UI's locale. */
+export function quantity(value: string, unit: string | null | undefined): string {
+  const n = Number(value);
+  const shown = value.trim() !== "" && Number.isFinite(n) ? formatNumber(n) : value;
+  return unit ? `${shown} ${UNIT_SYMBOLS[unit] ?? unit}` : shown;
 }
 
 /** A CBV 2.0 business step, disposition or event action (`commissioning`, `in_transit`,
