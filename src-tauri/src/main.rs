@@ -14,9 +14,6 @@ mod session;
 mod supply;
 mod team;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() {
     let home = tradeseal_core::home::default_location();
     let session = session::Session::new(home);

@@ -19,7 +19,28 @@ function rssMiB(name) {
   return total;
 }
 
+/** The app process's RSS by what maps it: the platform's OpenGL driver (Mesa's
+ *  software one under Xvfb), WebKitGTK and JavaScriptCore, TradeSeal's binary, its
+ *  anonymous memory and heap, the rest (GTK, GLib, X shared memory, other libraries). */
+function rssParts() {
+  const pid = execSync(`pgrep -x ${APP.split("/").pop().slice(0, 15)} | head -1`).toString().trim();
+  const parts = { gl: 0, webkit: 0, binary: 0, anon: 0, rest: 0 };
+  let part = "rest";
+  for (const line of readFileSync(`/proc/${pid}/smaps`, "utf8").split("\n")) {
+    const m = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (m) {
+      const name = m[1];
+      part = /libLLVM|_dri\.so|libgallium|libGLX_mesa|libEGL_mesa|libglapi/.test(name) ? "gl" : /libwebkit2gtk|libjavascriptcoregtk/.test(name) ? "webkit" : name.endsWith(APP.split("/").pop()) ? "binary" : name === "" || name === "[heap]" ? "anon" : "rest";
+      continue;
+    }
+    const r = /^Rss:\s+(\d+) kB/.exec(line);
+    if (r) parts[part] += Number(r[1]) / 1024;
+  }
+  return Object.entries(parts).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(", ");
+}
+
 const times = [];
+let parts = "";
 let mem = {};
 let mapMem = {};
 let mapMs = 0;
@@ -49,6 +70,7 @@ try {
   mapMs = performance.now() - t0;
   await new Promise((r) => setTimeout(r, 1000));
   mapMem = { app: rssMiB(APP.split("/").pop()), webProcess: rssMiB("WebKitWebProcess"), networkProcess: rssMiB("WebKitNetworkProcess") };
+  parts = rssParts();
   await app.quit();
 } finally {
   driver.stop();
@@ -60,3 +82,4 @@ console.log(`memory after load (RSS): app ${mem.app.toFixed(0)} MiB, WebKitWebPr
 console.log(`trace with the map drawn (click to boundaries on screen): ${mapMs.toFixed(0)} ms`);
 console.log(`memory with the demo home open, before the trace (RSS): app ${beforeMap.app.toFixed(0)} MiB, WebKitWebProcess ${beforeMap.webProcess.toFixed(0)} MiB`);
 console.log(`memory with the map drawn (RSS): app ${mapMem.app.toFixed(0)} MiB, WebKitWebProcess ${mapMem.webProcess.toFixed(0)} MiB, WebKitNetworkProcess ${mapMem.networkProcess.toFixed(0)} MiB`);
+console.log(`the app process with the map drawn, by mapping (RSS, MiB): ${parts}`);
