@@ -82,7 +82,7 @@ pub fn run(home: &Path, c: CertificateCommand) -> Result<ExitCode> {
 }
 
 /// `Certificate of Origin no. ORIGIN/SEQ for SUBJECT`.
-fn described(c: &certificate::Certificate) -> String {
+pub(crate) fn described(c: &certificate::Certificate) -> String {
     format!(
         "{} no. {}/{} for {}",
         c.statement.kind.title(),
@@ -93,7 +93,7 @@ fn described(c: &certificate::Certificate) -> String {
 }
 
 fn summary(c: &certificate::Certificate) {
-    let o = &c.statement.origin;
+    let Some(o) = &c.statement.origin else { return };
     println!(
         "Origins: {} of {} verified; countries: {}",
         o.verified,
@@ -106,7 +106,7 @@ fn summary(c: &certificate::Certificate) {
     );
 }
 
-fn check_pdf(out: &Path) -> Result<()> {
+pub(crate) fn check_pdf(out: &Path) -> Result<()> {
     let pdf = out
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("pdf"));
@@ -120,7 +120,12 @@ fn check_pdf(out: &Path) -> Result<()> {
     }
 }
 
-fn write(h: &Home, c: &certificate::Certificate, paper: Paper, out: &Path) -> Result<()> {
+pub(crate) fn write(
+    h: &Home,
+    c: &certificate::Certificate,
+    paper: Paper,
+    out: &Path,
+) -> Result<()> {
     let fingerprint = tradeseal_core::identity::fingerprint(&c.claims.key);
     let issuer = pdf::Issuer {
         org: &h.card().org,

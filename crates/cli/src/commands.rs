@@ -33,6 +33,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Scan(a) => crate::labels::scan(home, a),
         Command::Sightings(a) => crate::labels::sightings(home, a),
         Command::Certificate(c) => crate::certificates::run(home, c),
+        Command::Attest(a) => crate::attest::run(home, a),
         Command::Unlock { minutes } => unlock(home, minutes),
         Command::Lock => {
             if crate::agent::lock(home) {

@@ -140,7 +140,34 @@ pub fn sightings(home: &Path, a: SightingsArgs) -> Result<ExitCode> {
 /// printed page, which anyone can edit).
 fn certified(r: &tradeseal_core::certificate::CertificateReport) {
     let Some(st) = &r.statement else { return };
-    let o = &st.origin;
+    if let tradeseal_core::certificate::Subject::File(f) = &st.subject {
+        println!(
+            "      a file existed with SHA-256 {} ({} bytes, {}{}{})",
+            f.sha256,
+            f.size,
+            f.name,
+            f.title
+                .as_deref()
+                .map(|t| format!(", \"{t}\""))
+                .unwrap_or_default(),
+            f.owner
+                .as_deref()
+                .map(|o| format!(", owner {o}"))
+                .unwrap_or_default()
+        );
+    }
+    if let Some(o) = &st.origin {
+        origin_lines(o);
+    }
+    println!(
+        "      issuer key {}, ledger {} entry {}",
+        r.fingerprint.as_deref().unwrap_or("?"),
+        r.origin.as_deref().unwrap_or("?"),
+        r.seq.map(|s| s.to_string()).unwrap_or_default()
+    );
+}
+
+fn origin_lines(o: &tradeseal_core::certificate::statement::OriginSummary) {
     let none = || "none recorded".to_string();
     println!(
         "      countries of origin: {} ({} of {} origins verified)",
@@ -169,12 +196,6 @@ fn certified(r: &tradeseal_core::certificate::CertificateReport) {
     if !o.parties.is_empty() {
         println!("      parties: {}", o.parties.join(", "));
     }
-    println!(
-        "      issuer key {}, ledger {} entry {}",
-        r.fingerprint.as_deref().unwrap_or("?"),
-        r.origin.as_deref().unwrap_or("?"),
-        r.seq.map(|s| s.to_string()).unwrap_or_default()
-    );
 }
 
 /// Writes a batch's labels to `output` as ZPL or PDF sheets; says what was written.

@@ -2,6 +2,7 @@
 //! 1 verification failed, 2 bad input, usage or environment error.
 
 mod agent;
+mod attest;
 mod bundles;
 mod certificates;
 mod commands;
@@ -135,6 +136,9 @@ enum Command {
     Scan(labels::ScanArgs),
     /// Where and when labels were scanned (the scan log), newest first
     Sightings(labels::SightingsArgs),
+    /// Proof of existence: record each file's SHA-256 (never the file) and print its
+    /// certificate; `attest verify FILE CERT` checks a file against one
+    Attest(attest::AttestArgs),
     /// Certificates of origin or authenticity for a lot or a sealed dossier, with a QR
     /// code that verifies offline
     #[command(subcommand)]

@@ -4,6 +4,7 @@
 //! so every function here is deterministic and testable.
 
 pub mod attention;
+pub mod attest;
 pub mod bindings;
 pub mod bundle;
 pub mod certificate;

@@ -39,9 +39,24 @@ pub fn issue(
         return Err(officer_refused());
     }
     let st = statement::state(ledger, &signer.card.org, kind, target)?;
+    issue_statement(ledger, signer, now, &st)
+}
+
+/// Records `st` as a `certificate.issue` entry (one durable write) and packs its
+/// certificate: what `issue` does once the statement is made, and what a proof of
+/// existence (`attest`) does with its own.
+pub fn issue_statement(
+    ledger: &mut Ledger,
+    signer: &Signer,
+    now: Timestamp,
+    st: &Statement,
+) -> Result<Certificate> {
+    if ledger.format() == 2 && signer.public_key() != *ledger.key() {
+        return Err(officer_refused());
+    }
     let entry = NewEntry {
         kind: KIND_CERTIFICATE.into(),
-        payload: crate::canonical::to_canonical(&st)?,
+        payload: crate::canonical::to_canonical(st)?,
         index: None,
     };
     let seq = ledger.append(signer, now, &[entry])?[0].0;

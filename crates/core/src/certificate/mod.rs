@@ -9,6 +9,6 @@ pub mod pdf;
 pub mod statement;
 pub mod verify;
 
-pub use issue::{issue, packed, Certificate};
+pub use issue::{issue, issue_statement, packed, Certificate};
 pub use statement::{CertificateType, Statement, Subject, Target};
 pub use verify::{verify, CertificateReport};

@@ -52,6 +52,7 @@ fn draw(
     let title = match st.kind {
         super::statement::CertificateType::Origin => t("pdf.cert.origin"),
         super::statement::CertificateType::Authenticity => t("pdf.cert.authenticity"),
+        super::statement::CertificateType::Existence => t("pdf.cert.existence"),
     };
     let number = c
         .map(|c| format!("{}/{}", c.claims.origin, c.claims.seq))
@@ -99,6 +100,27 @@ fn draw(
                 38.0,
             );
         }
+        Subject::File(f) => {
+            let mut rows = Vec::new();
+            if let Some(title) = &f.title {
+                rows.push((t("pdf.cert.fileTitle"), title.clone()));
+            }
+            if let Some(owner) = &f.owner {
+                rows.push((t("pdf.cert.owner"), owner.clone()));
+            }
+            rows.push((t("pdf.cert.file"), f.name.clone()));
+            rows.push((
+                t("pdf.cert.size"),
+                lang.fill("pdf.cert.sizeBytes", &[("bytes", &f.size)]),
+            ));
+            rows.push((t("pdf.cert.sha256"), f.sha256.clone()));
+            d.fields(&rows, 38.0);
+            d.y += 1.5;
+            d.paragraph(
+                t("pdf.cert.existenceNote"),
+                Style::new(9.0, false, colour::MUTED),
+            );
+        }
         Subject::Dossier(x) => {
             d.fields(
                 &[
@@ -141,8 +163,65 @@ fn draw(
         }
     }
 
+    if let Some(o) = &st.origin {
+        origin(&mut d, o, lang);
+    }
+
+    d.heading(t("pdf.seal"));
+    let Some(c) = c else {
+        return d;
+    };
+    let code = qrcode::QrCode::with_error_correction_level(c.text.as_bytes(), qrcode::EcLevel::Q)
+        .expect("a certificate payload fits a QR code");
+    // About 70 mm wide whatever the version, never under 0.4 mm a module.
+    let module = (70.0 / (code.width() as f32 + 8.0)).max(0.4);
+    let side = (code.width() as f32 + 8.0) * module;
+    d.need(side + 4.0);
+    let top = d.y;
+    d.qr(m, top, module, &code);
+    let x = m + side + 5.0;
+    let s = Style::new(9.0, false, colour::TEXT);
+    let bold = Style::new(9.5, true, colour::TEXT);
+    let muted = Style::new(8.0, false, colour::MUTED);
+    let when = i64::try_from(c.claims.time_ms)
+        .ok()
+        .and_then(|ms| crate::Timestamp::from_unix_millis(ms).ok())
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
+    let lines: Vec<(String, Style)> = vec![
+        (t("pdf.cert.scan").into(), bold),
+        (lang.fill("pdf.cert.issuer", &[("org", &issuer.org)]), s),
+        (
+            lang.fill(
+                "pdf.cert.keyFingerprint",
+                &[("fingerprint", &issuer.fingerprint)],
+            ),
+            s,
+        ),
+        (lang.fill("pdf.cert.issued", &[("time", &when)]), s),
+        (
+            lang.fill("pdf.cert.ledger", &[("origin", &c.claims.origin)]),
+            s,
+        ),
+        (lang.fill("pdf.cert.entry", &[("seq", &c.claims.seq)]), s),
+        (t("pdf.cert.codeHolds").into(), muted),
+    ];
+    let mut y = top;
+    for (text, st) in lines {
+        for l in d.wrap(&text, st, bw - side - 5.0) {
+            d.text_at(x, y, &l, st);
+            y += Doc::leading(st);
+        }
+    }
+    d.y = (top + side).max(y) + 4.0;
+    d
+}
+
+/// The origin summary of a certificate of goods.
+fn origin(d: &mut Doc, o: &super::statement::OriginSummary, lang: Lang) {
+    let t = |key: &str| lang.text(key);
+    let bw = d.body_width();
     d.heading(t("pdf.cert.origin.heading"));
-    let o = &st.origin;
     let countries = if o.countries.is_empty() {
         "–".to_string()
     } else {
@@ -200,53 +279,4 @@ fn draw(
             &rows,
         );
     }
-
-    d.heading(t("pdf.seal"));
-    let Some(c) = c else {
-        return d;
-    };
-    let code = qrcode::QrCode::with_error_correction_level(c.text.as_bytes(), qrcode::EcLevel::Q)
-        .expect("a certificate payload fits a QR code");
-    // About 70 mm wide whatever the version, never under 0.4 mm a module.
-    let module = (70.0 / (code.width() as f32 + 8.0)).max(0.4);
-    let side = (code.width() as f32 + 8.0) * module;
-    d.need(side + 4.0);
-    let top = d.y;
-    d.qr(m, top, module, &code);
-    let x = m + side + 5.0;
-    let s = Style::new(9.0, false, colour::TEXT);
-    let bold = Style::new(9.5, true, colour::TEXT);
-    let muted = Style::new(8.0, false, colour::MUTED);
-    let when = i64::try_from(c.claims.time_ms)
-        .ok()
-        .and_then(|ms| crate::Timestamp::from_unix_millis(ms).ok())
-        .map(|t| t.to_rfc3339())
-        .unwrap_or_default();
-    let lines: Vec<(String, Style)> = vec![
-        (t("pdf.cert.scan").into(), bold),
-        (lang.fill("pdf.cert.issuer", &[("org", &issuer.org)]), s),
-        (
-            lang.fill(
-                "pdf.cert.keyFingerprint",
-                &[("fingerprint", &issuer.fingerprint)],
-            ),
-            s,
-        ),
-        (lang.fill("pdf.cert.issued", &[("time", &when)]), s),
-        (
-            lang.fill("pdf.cert.ledger", &[("origin", &c.claims.origin)]),
-            s,
-        ),
-        (lang.fill("pdf.cert.entry", &[("seq", &c.claims.seq)]), s),
-        (t("pdf.cert.codeHolds").into(), muted),
-    ];
-    let mut y = top;
-    for (text, st) in lines {
-        for l in d.wrap(&text, st, bw - side - 5.0) {
-            d.text_at(x, y, &l, st);
-            y += Doc::leading(st);
-        }
-    }
-    d.y = (top + side).max(y) + 4.0;
-    d
 }

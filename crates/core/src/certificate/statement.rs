@@ -25,6 +25,9 @@ pub enum CertificateType {
     Origin,
     /// The goods are the issuer's own.
     Authenticity,
+    /// A file with this SHA-256 existed when the issuer recorded it (proof of
+    /// existence, `tradeseal attest`; qr.md §5.2).
+    Existence,
 }
 
 impl CertificateType {
@@ -34,7 +37,7 @@ impl CertificateType {
             "authenticity" => Ok(CertificateType::Authenticity),
             _ => Err(Error::invalid(
                 "type",
-                format!("{text:?}: a certificate is of type origin or authenticity"),
+                format!("{text:?}: a certificate of goods is of type origin or authenticity"),
             )),
         }
     }
@@ -43,6 +46,7 @@ impl CertificateType {
         match self {
             CertificateType::Origin => "Certificate of Origin",
             CertificateType::Authenticity => "Certificate of Authenticity",
+            CertificateType::Existence => "Certificate of Existence",
         }
     }
 }
@@ -54,7 +58,10 @@ pub struct Statement {
     #[serde(rename = "type")]
     pub kind: CertificateType,
     pub subject: Subject,
-    pub origin: OriginSummary,
+    /// The chain's origins, for goods; none for a file (`existence`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub origin: Option<OriginSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -63,6 +70,27 @@ pub struct Statement {
 pub enum Subject {
     Lot(LotSubject),
     Dossier(DossierSubject),
+    File(FileSubject),
+}
+
+/// A file attested by its hash (the file itself is never recorded).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(deny_unknown_fields)]
+#[ts(export_to = "bindings.ts")]
+pub struct FileSubject {
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+    /// Its length in bytes.
+    #[ts(type = "number")]
+    pub size: u64,
+    /// The file's name when attested (without its folder).
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub owner: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
@@ -166,7 +194,7 @@ pub fn state(
     Ok(Statement {
         kind,
         subject,
-        origin,
+        origin: Some(origin),
     })
 }
 
@@ -354,6 +382,15 @@ impl Subject {
                     .unwrap_or_default()
             ),
             Subject::Dossier(d) => format!("dossier {} version {}", d.id, d.version),
+            Subject::File(f) => format!(
+                "{}{} (SHA-256 {})",
+                f.title
+                    .as_deref()
+                    .map(|t| format!("{t}: "))
+                    .unwrap_or_default(),
+                f.name,
+                f.sha256
+            ),
         }
     }
 }
