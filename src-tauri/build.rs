@@ -70,6 +70,8 @@ fn main() {
             "certificates_preview",
             "certificates_issue",
             "certificates_print",
+            "attest_file",
+            "attest_check",
             "print_file",
             "print_pages",
         ]),

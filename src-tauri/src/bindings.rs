@@ -12,6 +12,7 @@ fn typescript() -> String {
         crate::dossiers::GeoJsonSaved::decl(),
         crate::dossiers::Opened::decl(),
         crate::certificates::Drawn::decl(),
+        crate::certificates::HashProgress::decl(),
         crate::labels::Stock::decl(),
         crate::labels::Issued::decl(),
         crate::labels::ScannedFile::decl(),

@@ -4,7 +4,7 @@ use crate::commands::{blocking, Res};
 use crate::session::Session;
 use crate::supply::file_path;
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Emitter, State};
 use tradeseal_core::certificate::{self, pdf, CertificateType, Statement, Target};
 use tradeseal_core::pdf::{PageSize, PreviewPage};
 use tradeseal_core::Error;
@@ -229,6 +229,96 @@ pub async fn print_file(path: String) -> Res<String> {
             ));
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
+    })
+    .await
+}
+
+/// How far the hashing of a file has come (`attest-progress` events).
+#[derive(Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "HashProgress"))]
+pub struct HashProgress {
+    #[cfg_attr(test, ts(type = "number"))]
+    done: u64,
+    #[cfg_attr(test, ts(type = "number"))]
+    total: u64,
+}
+
+/// Hashes `file` streaming, emitting `attest-progress` at each whole percent.
+fn hash_with_progress(
+    app: &AppHandle,
+    file: &std::path::Path,
+) -> Result<tradeseal_core::attest::Hashed, Error> {
+    let mut shown = None;
+    tradeseal_core::attest::hash_file(file, &mut |done, total| {
+        let pct = done * 100 / total.max(1);
+        if shown != Some(pct) {
+            shown = Some(pct);
+            let _ = app.emit("attest-progress", HashProgress { done, total });
+        }
+    })
+}
+
+fn optional(text: &str) -> Option<&str> {
+    Some(text.trim()).filter(|t| !t.is_empty())
+}
+
+/// Proof of existence: `file`'s SHA-256 (never the file) recorded in the ledger, its
+/// certificate written to `path`.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn attest_file(
+    app: AppHandle,
+    state: State<'_, Session>,
+    file: String,
+    title: String,
+    owner: String,
+    letter: bool,
+    path: String,
+) -> Res<Drawn> {
+    let u = state.current()?;
+    let lang = state.lang();
+    blocking(move || {
+        let p = pdf_path(&path)?;
+        let f = file_path(&file)?;
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let hashed = hash_with_progress(&app, &f)?;
+        // The statement is checked before anything is recorded.
+        tradeseal_core::attest::statement(&hashed, &name, optional(&title), optional(&owner))?;
+        let mut l = u.home.ledger()?;
+        let now = tradeseal_core::system::now();
+        let c = tradeseal_core::attest::attest(
+            &mut l,
+            &u.signer,
+            now,
+            &hashed,
+            &name,
+            optional(&title),
+            optional(&owner),
+        )?;
+        written(&u, &c, letter, lang, &p)
+    })
+    .await
+}
+
+/// Whether `file` is the one the certificate at `certificate` (its PDF, a photo of its
+/// code, or its TSC1: text) attests, and since when.
+#[tauri::command]
+pub async fn attest_check(
+    app: AppHandle,
+    state: State<'_, Session>,
+    file: String,
+    certificate: String,
+) -> Res<tradeseal_core::attest::AttestCheck> {
+    let u = state.current()?;
+    blocking(move || {
+        let text = tradeseal_core::attest::certificate_text(&file_path(&certificate)?)?;
+        let hashed = hash_with_progress(&app, &file_path(&file)?)?;
+        let l = u.home.ledger_read_only()?;
+        Ok(tradeseal_core::attest::check(hashed, &text, Some(&l)))
     })
     .await
 }

@@ -103,6 +103,8 @@ fn main() {
             certificates::certificates_preview,
             certificates::certificates_issue,
             certificates::certificates_print,
+            certificates::attest_file,
+            certificates::attest_check,
             certificates::print_file,
             certificates::print_pages,
         ])

@@ -23,8 +23,8 @@ fn same_as_english(lang: &str) -> &'static [&'static str] {
         "trace.unit.mass",
     ];
     let own: &[&str] = match lang {
-        "es" => &["dossier.errors.one", "trace.unit.volume"],
-        "pt" => &["trace.unit.volume"],
+        "es" => &["dossier.errors.one", "trace.unit.volume", "attest.bytes"],
+        "pt" => &["trace.unit.volume", "attest.bytes"],
         "fr" => &[
             "verify.code",
             "detail.signature",

@@ -206,8 +206,13 @@ mod tests {
                 "pdf.dossier.incoterms",
                 "pdf.report.severity.error",
                 "pdf.cert.gtin",
+                "pdf.cert.sizeBytes",
             ],
-            "pt" => &["pdf.dossier.incoterms", "pdf.cert.gtin"],
+            "pt" => &[
+                "pdf.dossier.incoterms",
+                "pdf.cert.gtin",
+                "pdf.cert.sizeBytes",
+            ],
             "fr" => &[
                 "pdf.dossier.subtitle",
                 "pdf.dossier.office.destination",

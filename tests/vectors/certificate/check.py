@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Checks tests/vectors/certificate/certificate-v1.json and certificate-v2.json against
-docs/spec/qr.md §5 and §5.1 on its own: Base45 (written here from RFC 9285), zlib,
+"""Checks tests/vectors/certificate/certificate-v1.json, certificate-v2.json and
+existence-v2.json against docs/spec/qr.md §5, §5.1 and §5.2 on its own: Base45 (written here from RFC 9285), zlib,
 CBOR (cbor2), the COSE_Sign1 signature over its Sig_structure (RFC 9052), the ledger
 entry rebuilt from the claims (ledger.md §1, or §8.1 for claims version 2); version 1:
 its Ed25519 signature, its RFC 9162 inclusion proof and the C2SP checkpoint; version 2:
 its commit note (ledger.md §9) and the multiproof (§10.1) of the entry in the commit's
-range tree; then that each case fails (or passes) for the reasons it names."""
+range tree; then that each case fails (or passes) for the reasons it names, and that each file
+of a proof of existence is (or is not) the one its certificate attests."""
 
 import base64
 import datetime
@@ -199,7 +200,14 @@ def check(text):
     return codes
 
 
-for vector in ["certificate-v1.json", "certificate-v2.json"]:
+# `check.py --text TSC1:…`: one certificate's payload, COSE, entry and proof (what a
+# test reads from a printed certificate with zbar); its findings' codes, or "ok".
+if len(sys.argv) == 3 and sys.argv[1] == "--text":
+    codes = check(sys.argv[2].strip())
+    print(" ".join(codes) or "ok")
+    sys.exit(1 if codes else 0)
+
+for vector in ["certificate-v1.json", "certificate-v2.json", "existence-v2.json"]:
     v = json.loads((HERE / vector).read_text(encoding="utf-8"))
     issuer = v["issuer"]
     assert issuer["kid_hex"] == sha(b"tradeseal/v1/label-key\0" + bytes.fromhex(issuer["public_key"]))[:8].hex()
@@ -220,4 +228,13 @@ for vector in ["certificate-v1.json", "certificate-v2.json"]:
             crypto += standing[case["receiver_trusts_issuer"]] if key.hex() == issuer["public_key"] else ["signer-unknown"]
         assert crypto == want, (case["name"], crypto, want)
         assert (case["expect"]["verdict"] == "failed") == any(c != "signer-unknown" for c in want), case["name"]
-    print(f"{vector}: payload, COSE, entry and its proof of {len(v['cases'])} cases OK")
+    # A proof of existence (qr.md §5.2): a file is the one attested when its SHA-256 and
+    # length are the statement's, which the checks above proved signed and recorded.
+    for f in v.get("files", []):
+        data = base64.b64decode(f["base64"])
+        assert hashlib.sha256(data).hexdigest() == f["sha256"], f["name"]
+        attested = cert["statement"]["subject"]["file"]
+        assert cert["statement"]["type"] == "existence" and "origin" not in cert["statement"]
+        proven = f["sha256"] == attested["sha256"] and len(data) == attested["size"]
+        assert proven == f["proven"], f["name"]
+    print(f"{vector}: payload, COSE, entry and its proof of {len(v['cases'])} cases OK" + (f", {len(v['files'])} files against the attested hash" if "files" in v else ""))

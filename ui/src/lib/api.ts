@@ -8,7 +8,7 @@ import type { ErrorCode, CertificateType, Dossier, Direction, ProgressView, Time
 
 export type * from "./bindings";
 export type * from "./bindings-app";
-import type { ImportProgress } from "./bindings-app";
+import type { HashProgress, ImportProgress } from "./bindings-app";
 
 export type TraceKind = "lot" | "serial" | "sscc" | "id";
 export type MasterKind = "product" | "location" | "party";
@@ -128,6 +128,9 @@ export const api = {
   certificatesPreview: (a: CertificateRequest) => call("certificates_preview", { ...a }),
   certificatesIssue: (a: CertificateRequest, path: string) => call("certificates_issue", { ...a, path }),
   certificatesPrint: (entry: number, letter: boolean, path: string) => call("certificates_print", { entry, letter, path }),
+  attestFile: (file: string, title: string, owner: string, letter: boolean, path: string) => call("attest_file", { file, title, owner, letter, path }),
+  attestCheck: (file: string, certificate: string) => call("attest_check", { file, certificate }),
+  onAttestProgress: (f: (p: HashProgress) => void): Promise<UnlistenFn> => listen<HashProgress>("attest-progress", (e) => f(e.payload)),
   printFile: (path: string) => call("print_file", { path }),
   printPages: (path: string) => call("print_pages", { path }),
 };

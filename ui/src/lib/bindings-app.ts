@@ -23,6 +23,8 @@ export type CertificateDrawn = { statement: Statement, pages: Array<PreviewPage>
  */
 number: string | null, path: string | null, };
 
+export type HashProgress = { done: number, total: number, };
+
 export type LabelStock = { name: string, what: string, };
 
 export type LabelsIssued = { count: number, seq: number, first: string, last: string, path: string, };

@@ -996,11 +996,15 @@ seq: number | null, origin: string | null,
  */
 checkpoint_size: number | null, findings: Array<Check>, };
 
-export type CertificateType = "origin" | "authenticity";
+export type CertificateType = "origin" | "authenticity" | "existence";
 
-export type Statement = { type: CertificateType, subject: CertificateSubject, origin: OriginSummary, };
+export type Statement = { type: CertificateType, subject: CertificateSubject, 
+/**
+ * The chain's origins, for goods; none for a file (`existence`).
+ */
+origin?: OriginSummary, };
 
-export type CertificateSubject = { "lot": LotSubject } | { "dossier": DossierSubject };
+export type CertificateSubject = { "lot": LotSubject } | { "dossier": DossierSubject } | { "file": FileSubject };
 
 export type LotSubject = { gtin: string, lot: string, product?: string, };
 
@@ -1013,6 +1017,44 @@ root: string,
  * The `dossier.seal` entry's seq.
  */
 seal: number, exporter?: string, goods: Array<Goods>, };
+
+export type FileSubject = { 
+/**
+ * SHA-256 of the file's bytes, lowercase hex.
+ */
+sha256: string, 
+/**
+ * Its length in bytes.
+ */
+size: number, 
+/**
+ * The file's name when attested (without its folder).
+ */
+name: string, title?: string, owner?: string, };
+
+export type HashedFile = { sha256: string, size: number, };
+
+export type AttestCheck = { 
+/**
+ * The certificate's own verification (signatures, proof, the issuer's standing).
+ */
+certificate: CertificateReport, 
+/**
+ * The file checked.
+ */
+file: HashedFile, 
+/**
+ * What the certificate attests, when it is a readable proof of existence.
+ */
+attested: FileSubject | null, 
+/**
+ * The file's hash and length are the attested ones.
+ */
+matches: boolean, 
+/**
+ * When the issuer recorded it (RFC 3339), from the certificate.
+ */
+since: string | null, };
 
 export type Goods = { hs: string, description: string, };
 

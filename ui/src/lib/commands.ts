@@ -1,7 +1,7 @@
 // Generated from the #[tauri::command] functions by src-tauri/tests/commands.rs. Do not
 // edit: run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app --test commands` to regenerate.
 
-import type { Attention, BundleImport, BundleReport, Candidate, DecimalMark, Direction, Dossier, EntryDetail, EntryView, EventDetail, IdentityCard, ImportReport, Joined, LedgerView, MapPlace, MasterRecord, NumberReading, PartyView, PreviewPage, QrModules, Report, SealOutcome, SessionView, SheetPreview, SightingRow, Summary, TeamView, TimelineEvent, TimelineFilter, TraceResult, TrustDecision } from "./bindings";
+import type { Attention, AttestCheck, BundleImport, BundleReport, Candidate, DecimalMark, Direction, Dossier, EntryDetail, EntryView, EventDetail, IdentityCard, ImportReport, Joined, LedgerView, MapPlace, MasterRecord, NumberReading, PartyView, PreviewPage, QrModules, Report, SealOutcome, SessionView, SheetPreview, SightingRow, Summary, TeamView, TimelineEvent, TimelineFilter, TraceResult, TrustDecision } from "./bindings";
 import type { CertificateDrawn, EventRecorded, GeoJsonSaved, LabelStock, LabelsIssued, OpenedDossier, ScannedFile, Vocabularies } from "./bindings-app";
 
 /** Every command of the app: the arguments the UI sends and what it returns. */
@@ -9,6 +9,8 @@ export interface Commands {
   activity: { args: Record<string, never>; result: void };
   add_note: { args: { text: string }; result: EntryView };
   attention: { args: Record<string, never>; result: Attention };
+  attest_check: { args: { file: string; certificate: string }; result: AttestCheck };
+  attest_file: { args: { file: string; title: string; owner: string; letter: boolean; path: string }; result: CertificateDrawn };
   bundle_cancel: { args: Record<string, never>; result: void };
   bundle_import: { args: { path: string }; result: BundleImport };
   bundle_save_report: { args: { path: string; out: string; letter: boolean }; result: string };

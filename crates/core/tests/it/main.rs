@@ -1,5 +1,6 @@
 //! Integration tests of the core on real SQLite files (one test binary, see STYLE.md).
 
+mod attest;
 mod bundle;
 pub mod card_qr;
 mod certificate;
