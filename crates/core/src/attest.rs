@@ -31,25 +31,55 @@ pub struct Hashed {
     pub size: u64,
 }
 
-/// SHA-256 of everything `r` yields, `progress(bytes so far)` after each chunk.
-pub fn hash_reader(mut r: impl Read, progress: &mut dyn FnMut(u64)) -> std::io::Result<Hashed> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; CHUNK];
-    let mut size = 0u64;
-    loop {
-        let n = match r.read(&mut buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        h.update(&buf[..n]);
-        size += n as u64;
-        progress(size);
+/// SHA-256 of everything `r` yields, `progress(bytes so far)` after each chunk. A
+/// reader thread fills the next chunks while this one hashes, so a file read from disk
+/// takes about the longer of reading and hashing, not their sum.
+pub fn hash_reader(
+    mut r: impl Read + Send,
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<Hashed> {
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(2);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    for _ in 0..3 {
+        empty_tx
+            .send(vec![0u8; CHUNK])
+            .expect("the receiver is here");
     }
-    Ok(Hashed {
-        sha256: hex(&h.finalize()),
-        size,
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Ok(mut buf) = empty_rx.recv() {
+                let read = loop {
+                    match r.read(&mut buf) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        other => break other,
+                    }
+                };
+                let done = matches!(read, Ok(0) | Err(_));
+                if full_tx.send(read.map(|n| (buf, n))).is_err() || done {
+                    return;
+                }
+            }
+        });
+        let mut h = Sha256::new();
+        let mut size = 0u64;
+        loop {
+            let (buf, n) = full_rx
+                .recv()
+                .expect("the reader ends with Ok(0) or an error")?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            size += n as u64;
+            progress(size);
+            // Back to the reader; it may have ended already.
+            let _ = empty_tx.send(buf);
+        }
+        drop(empty_tx);
+        Ok(Hashed {
+            sha256: hex(&h.finalize()),
+            size,
+        })
     })
 }
 
