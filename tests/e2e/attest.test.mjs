@@ -1,7 +1,8 @@
 // End to end in the real desktop window: a design file attested on the Attest screen
 // (its hash recorded, the certificate saved and previewed); zbar (independent) reads the
 // saved PDF's code; the same file checked against the certificate is proven, a copy
-// changed by one byte is not; the Scan screen shows what the certificate attests.
+// changed by one byte is not; the Scan screen shows what the certificate attests and,
+// dropped with it, checks the file and the copy against it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -70,6 +71,21 @@ test("attest a design file, prove it, refuse a changed copy", async () => {
     await app.click(await app.find('[data-testid="scan-go"]'));
     const attested = await app.waitFor('[data-testid="scan-attested"]', () => true, 30000);
     assert.match(await app.text(attested), /Jacket 12, spring collection · jacket-12\.svg · Atelier Lumen · 34 bytes/);
+    // The file and the changed copy dropped with the certificate: each checked against it.
+    await app.script("const a = document.querySelector('[data-testid=scan-paths]'); a.value = ''; a.dispatchEvent(new Event('input', { bubbles: true }));");
+    await app.script("const a = document.querySelector('[data-testid=scan-paths]'); a.value = arguments[0]; a.dispatchEvent(new Event('input', { bubbles: true }));", [`${design}\n${copy}\n${pdf}`]);
+    await app.click(await app.find('[data-testid="scan-go"]'));
+    await app.waitFor('[data-testid="scan-proof"]', () => true, 30000).catch(async (e) => {
+      throw new Error(`${e.message}: ${await app.script("return document.querySelector('.section').innerText")}`);
+    });
+    const end = Date.now() + 10000;
+    let proofs = [];
+    while (proofs.length < 2 && Date.now() < end) {
+      proofs = await app.script("return [...document.querySelectorAll('[data-testid=scan-file]')].map(s => [s.querySelector('h3').textContent, s.querySelector('[data-testid=scan-proof]')?.dataset.proven]).filter(p => p[1])");
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.deepEqual(proofs, [[design, "true"], [copy, "false"]]);
+    e2e.shot("attest-scan.png");
   } finally {
     await app.quit();
   }
