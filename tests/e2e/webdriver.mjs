@@ -99,8 +99,23 @@ async function wd(base, method, url, body) {
 /** A session = one launch of the app (`args`: its command line, e.g. a file to open). */
 export async function launch(driver, args = []) {
   const v = await wd(driver.base, "POST", "/session", { capabilities: { alwaysMatch: { "tauri:options": { application: APP, args } } } });
-  const id = v.sessionId;
-  const s = (m, u, b) => wd(driver.base, m, `/session/${id}${u}`, b);
+  return sessionOf(driver.base, v.sessionId);
+}
+
+/** WebKitGTK's own MiniBrowser (installed with the webview) at `url`, driven through the
+ * WebKitWebDriver that tauri-driver started: a real browser engine for pages that are
+ * not the app's (the published passport site). */
+export const MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+export async function openPage(driver, url) {
+  const native = driver.base.replace(/:(\d+)$/, (_, p) => `:${Number(p) + 1}`);
+  const v = await wd(native, "POST", "/session", { capabilities: { alwaysMatch: { browserName: "MiniBrowser", "webkitgtk:browserOptions": { binary: MINIBROWSER, args: ["--automation"] } } } });
+  const session = sessionOf(native, v.sessionId);
+  await session.go(url);
+  return session;
+}
+
+function sessionOf(base, id) {
+  const s = (m, u, b) => wd(base, m, `/session/${id}${u}`, b);
   const session = {
     id,
     async find(css) {
@@ -152,6 +167,7 @@ export async function launch(driver, args = []) {
     active: async () => (await s("GET", "/element/active"))[ELEMENT],
     script: (script, args = []) => s("POST", "/execute/sync", { script, args }),
     quit: () => s("DELETE", ""),
+    go: (url) => s("POST", "/url", { url }),
   };
   return session;
 }

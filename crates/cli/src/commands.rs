@@ -34,6 +34,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Sightings(a) => crate::labels::sightings(home, a),
         Command::Certificate(c) => crate::certificates::run(home, c),
         Command::Attest(a) => crate::attest::run(home, a),
+        Command::Publish(a) => crate::publish::run(home, a),
         Command::Unlock { minutes } => unlock(home, minutes),
         Command::Lock => {
             if crate::agent::lock(home) {

@@ -11,6 +11,7 @@ mod env;
 mod eudr;
 mod labels;
 mod parties;
+mod publish;
 mod supply;
 mod team;
 
@@ -136,6 +137,9 @@ enum Command {
     Scan(labels::ScanArgs),
     /// Where and when labels were scanned (the scan log), newest first
     Sightings(labels::SightingsArgs),
+    /// A lot's passport pages as a static site: origins on a map, journey,
+    /// certifications, the signed chain; with --serials, each label's check in the browser
+    Publish(publish::PublishArgs),
     /// Proof of existence: record each file's SHA-256 (never the file) and print its
     /// certificate; `attest verify FILE CERT` checks a file against one
     Attest(attest::AttestArgs),

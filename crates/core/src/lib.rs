@@ -28,6 +28,7 @@ mod owner_only;
 pub mod parties;
 pub mod pdf;
 pub mod proof;
+pub mod publish;
 pub mod received;
 pub mod system;
 pub mod team;
