@@ -23,6 +23,7 @@ mod ledger_v2;
 mod ledger_vectors;
 mod merkle_vectors;
 mod parties;
+mod publish;
 mod report;
 mod rotation;
 mod tamper;
