@@ -57,11 +57,11 @@ pub fn run(home: &Path, a: PublishArgs) -> Result<ExitCode> {
     let ledger = h.ledger()?;
     let p = publish::publish(&ledger, h.card(), &a.lot, &opts, &a.output)?;
     println!(
-        "Published {} to {}: {} file(s), {} bytes",
+        "Published {} to {}: {} file(s), {} kB",
         a.lot,
         a.output.display(),
         p.files,
-        p.bytes
+        (p.bytes + 512) / 1024
     );
     println!("  lot page      {}", p.lot_page.display());
     if a.serials {
