@@ -72,6 +72,8 @@ fn main() {
             "certificates_print",
             "attest_file",
             "attest_check",
+            "publish_preview",
+            "publish_write",
             "print_file",
             "print_pages",
         ]),

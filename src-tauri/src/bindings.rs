@@ -13,6 +13,7 @@ fn typescript() -> String {
         crate::dossiers::Opened::decl(),
         crate::certificates::Drawn::decl(),
         crate::certificates::HashProgress::decl(),
+        crate::certificates::Published::decl(),
         crate::labels::Stock::decl(),
         crate::labels::Issued::decl(),
         crate::labels::ScannedFile::decl(),

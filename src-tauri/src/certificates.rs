@@ -322,3 +322,85 @@ pub async fn attest_check(
     })
     .await
 }
+
+fn publish_options(
+    serials: bool,
+    hide_quantities: bool,
+    hide_partners: bool,
+    base: &str,
+) -> Result<tradeseal_core::publish::Options, Error> {
+    let base = optional(base).map(str::to_string);
+    if let Some(b) = &base {
+        if !b.starts_with("https://") {
+            return Err(Error::invalid(
+                "base",
+                format!("{b}: the site's address is an https:// URL"),
+            ));
+        }
+    }
+    Ok(tradeseal_core::publish::Options {
+        serials,
+        hide_quantities,
+        hide_partners,
+        base,
+    })
+}
+
+/// What the lot's passport page will show, with what is withheld left out.
+#[tauri::command]
+pub async fn publish_preview(
+    state: State<'_, Session>,
+    lot: String,
+    hide_quantities: bool,
+    hide_partners: bool,
+) -> Res<tradeseal_core::publish::PassportView> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let opts = publish_options(false, hide_quantities, hide_partners, "")?;
+        tradeseal_core::publish::view(&l, u.home.card(), &lot, &opts)
+    })
+    .await
+}
+
+/// What `publish_write` wrote.
+#[derive(Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(rename = "PassportPublished"))]
+pub struct Published {
+    lot_page: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    serial_pages: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    files: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    bytes: u64,
+}
+
+/// Writes the lot's passport site into the folder `dir`.
+#[tauri::command]
+#[allow(clippy::too_many_arguments)]
+pub async fn publish_write(
+    state: State<'_, Session>,
+    lot: String,
+    serials: bool,
+    hide_quantities: bool,
+    hide_partners: bool,
+    base: String,
+    dir: String,
+) -> Res<Published> {
+    let u = state.current()?;
+    blocking(move || {
+        let l = u.home.ledger_read_only()?;
+        let opts = publish_options(serials, hide_quantities, hide_partners, &base)?;
+        let p =
+            tradeseal_core::publish::publish(&l, u.home.card(), &lot, &opts, &file_path(&dir)?)?;
+        Ok(Published {
+            lot_page: p.lot_page.display().to_string(),
+            serial_pages: p.serial_pages,
+            files: p.files,
+            bytes: p.bytes,
+        })
+    })
+    .await
+}

@@ -105,6 +105,8 @@ fn main() {
             certificates::certificates_print,
             certificates::attest_file,
             certificates::attest_check,
+            certificates::publish_preview,
+            certificates::publish_write,
             certificates::print_file,
             certificates::print_pages,
         ])

@@ -26,6 +26,9 @@ fn same_as_english(lang: &str) -> &'static [&'static str] {
         "es" => &["dossier.errors.one", "trace.unit.volume", "attest.bytes"],
         "pt" => &["trace.unit.volume", "attest.bytes"],
         "fr" => &[
+            "publish.certifications",
+            "publish.lot",
+            "publish.lotWord",
             "verify.code",
             "detail.signature",
             "nav.label",

@@ -10,7 +10,8 @@ import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
 import { readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { ROOT, openPage, useDriver } from "./webdriver.mjs";
+import { existsSync } from "node:fs";
+import { PASS, ROOT, launch, openPage, useDriver } from "./webdriver.mjs";
 
 const DEMO = path.join(ROOT, "assets/demo");
 const e2e = useDriver({
@@ -123,5 +124,33 @@ test("the passport site: lot page, a genuine label, a forged one, no request lea
   } finally {
     await page.quit().catch(() => {});
     server.close();
+  }
+});
+
+test("the Publish screen previews the lot's page, withholds partners and writes the site", async () => {
+  const dir = path.join(e2e.work, "from-app");
+  const app = await launch(e2e.driver);
+  try {
+    await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
+    await app.click(await app.waitFor('[data-testid="tab-publish"]'));
+    await app.type(await app.waitFor('[data-testid="publish-lot"]'), "04012345123456/R-2026-031");
+    await app.waitFor('[data-testid="publish-product"]', (t) => t === "Roasted coffee, Huila, 500 g", 20000);
+    await app.waitFor('[data-testid="map-land"]', () => true, 20000);
+    const steps = () => app.script("return [...document.querySelectorAll('[data-testid=publish-steps] li')].map(l => l.textContent)");
+    const shown = await steps();
+    assert.ok(shown.some((s) => s.includes("Finca El Mirador")), JSON.stringify(shown));
+    // Partners withheld: the preview drops their places at once.
+    await app.click(await app.find('[data-testid="publish-hide-partners"]'));
+    await app.waitFor('[data-testid="publish-preview"]', (t) => t.includes("left out"), 10000);
+    await app.type(await app.find('[data-testid="publish-dir"]'), dir);
+    await app.click(await app.find('[data-testid="publish-write"]'));
+    await app.waitFor('[data-testid="publish-result"]', (t) => t.includes("label pages"), 30000);
+    e2e.shot("publish-screen.png");
+    const lot = path.join(dir, "01/04012345123456/10/R-2026-031");
+    assert.ok(existsSync(path.join(lot, "index.html")));
+    assert.ok(existsSync(path.join(lot, "21/000001/index.html")), "a page per label");
+    assert.ok(!existsSync(path.join(lot, "chain.tsbundle")), "the chain withheld with the partners");
+  } finally {
+    await app.quit();
   }
 });

@@ -110,6 +110,8 @@ pub fn typescript() -> String {
         crate::certificate::statement::FileSubject::decl(),
         crate::attest::Hashed::decl(),
         crate::attest::AttestCheck::decl(),
+        crate::publish::Step::decl(),
+        crate::publish::PassportView::decl(),
         crate::certificate::statement::Goods::decl(),
         crate::certificate::statement::OriginSummary::decl(),
         crate::certificate::statement::Place::decl(),

@@ -131,6 +131,9 @@ export const api = {
   attestFile: (file: string, title: string, owner: string, letter: boolean, path: string) => call("attest_file", { file, title, owner, letter, path }),
   attestCheck: (file: string, certificate: string) => call("attest_check", { file, certificate }),
   onAttestProgress: (f: (p: HashProgress) => void): Promise<UnlistenFn> => listen<HashProgress>("attest-progress", (e) => f(e.payload)),
+  publishPreview: (lot: string, hideQuantities: boolean, hidePartners: boolean) => call("publish_preview", { lot, hideQuantities, hidePartners }),
+  publishWrite: (lot: string, serials: boolean, hideQuantities: boolean, hidePartners: boolean, base: string, dir: string) =>
+    call("publish_write", { lot, serials, hideQuantities, hidePartners, base, dir }),
   printFile: (path: string) => call("print_file", { path }),
   printPages: (path: string) => call("print_pages", { path }),
 };

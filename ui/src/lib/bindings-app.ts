@@ -25,6 +25,8 @@ number: string | null, path: string | null, };
 
 export type HashProgress = { done: number, total: number, };
 
+export type PassportPublished = { lot_page: string, serial_pages: number, files: number, bytes: number, };
+
 export type LabelStock = { name: string, what: string, };
 
 export type LabelsIssued = { count: number, seq: number, first: string, last: string, path: string, };

@@ -1056,6 +1056,30 @@ matches: boolean,
  */
 since: string | null, };
 
+export type PassportStep = { 
+/**
+ * The event's time as recorded (RFC 3339 with its offset).
+ */
+time: string, 
+/**
+ * The CBV business step (`shipping`), else the event type.
+ */
+what: string, 
+/**
+ * The place's name; empty when unknown or withheld.
+ */
+place: string, quantity: string | null, };
+
+export type PassportView = { gtin: string, lot: string, product: string | null, issuer: string, fingerprint: string, places: Array<MapPlace>, steps: Array<PassportStep>, certifications: Array<string>, 
+/**
+ * The signed chain is published (not when partners are withheld).
+ */
+bundle: boolean, 
+/**
+ * Serials issued for the lot (their pages with --serials).
+ */
+serials: number, };
+
 export type Goods = { hs: string, description: string, };
 
 export type OriginSummary = { 

@@ -1,8 +1,8 @@
 // Generated from the #[tauri::command] functions by src-tauri/tests/commands.rs. Do not
 // edit: run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app --test commands` to regenerate.
 
-import type { Attention, AttestCheck, BundleImport, BundleReport, Candidate, DecimalMark, Direction, Dossier, EntryDetail, EntryView, EventDetail, IdentityCard, ImportReport, Joined, LedgerView, MapPlace, MasterRecord, NumberReading, PartyView, PreviewPage, QrModules, Report, SealOutcome, SessionView, SheetPreview, SightingRow, Summary, TeamView, TimelineEvent, TimelineFilter, TraceResult, TrustDecision } from "./bindings";
-import type { CertificateDrawn, EventRecorded, GeoJsonSaved, LabelStock, LabelsIssued, OpenedDossier, ScannedFile, Vocabularies } from "./bindings-app";
+import type { Attention, AttestCheck, BundleImport, BundleReport, Candidate, DecimalMark, Direction, Dossier, EntryDetail, EntryView, EventDetail, IdentityCard, ImportReport, Joined, LedgerView, MapPlace, MasterRecord, NumberReading, PartyView, PassportView, PreviewPage, QrModules, Report, SealOutcome, SessionView, SheetPreview, SightingRow, Summary, TeamView, TimelineEvent, TimelineFilter, TraceResult, TrustDecision } from "./bindings";
+import type { CertificateDrawn, EventRecorded, GeoJsonSaved, LabelStock, LabelsIssued, OpenedDossier, PassportPublished, ScannedFile, Vocabularies } from "./bindings-app";
 
 /** Every command of the app: the arguments the UI sends and what it returns. */
 export interface Commands {
@@ -60,6 +60,8 @@ export interface Commands {
   party_history: { args: { key: string }; result: TrustDecision[] };
   print_file: { args: { path: string }; result: string };
   print_pages: { args: { path: string }; result: string[] };
+  publish_preview: { args: { lot: string; hideQuantities: boolean; hidePartners: boolean }; result: PassportView };
+  publish_write: { args: { lot: string; serials: boolean; hideQuantities: boolean; hidePartners: boolean; base: string; dir: string }; result: PassportPublished };
   record_event: { args: { event: unknown }; result: EventRecorded };
   save_location: { args: { gln: string; name: string; country: string; region: string | null; address: string | null; geometry: string | null }; result: number };
   save_party: { args: { gln: string; name: string; country: string }; result: number };

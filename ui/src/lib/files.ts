@@ -33,6 +33,18 @@ export async function chooseFile(filters: Filter[] = []): Promise<string | null>
   return picked;
 }
 
+/** A folder, chosen by the user (to write a site into); `null` when the dialog was closed. */
+export async function chooseFolder(): Promise<string | null> {
+  const picked = await open({ multiple: false, directory: true, defaultPath: lastFolder() });
+  if (typeof picked !== "string") return null;
+  try {
+    localStorage.setItem(LAST_FOLDER, picked);
+  } catch {
+    // Storage refused: nothing remembered, nothing lost.
+  }
+  return picked;
+}
+
 /** Where to write a file, chosen by the user (`suggested`: its name); `null` when closed. */
 export async function chooseSaveAs(suggested: string, filters: Filter[] = []): Promise<string | null> {
   const folder = lastFolder();

@@ -16,8 +16,10 @@ use crate::label::issue::SerialSet;
 use crate::ledger::Ledger;
 use crate::trace::{self, Direction};
 use html::escape;
+use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
+use ts_rs::TS;
 
 const CSS: &str = include_str!("../../../../assets/passport/passport.css");
 const JS: &str = include_str!("../../../../assets/passport/passport.js");
@@ -99,41 +101,50 @@ fn serials_of(set: &SerialSet) -> Vec<String> {
 }
 
 /// One step of the journey.
-struct Step {
-    time: String,
-    what: String,
-    place: String,
-    quantity: Option<String>,
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts", rename = "PassportStep")]
+pub struct Step {
+    /// The event's time as recorded (RFC 3339 with its offset).
+    pub time: String,
+    /// The CBV business step (`shipping`), else the event type.
+    pub what: String,
+    /// The place's name; empty when unknown or withheld.
+    pub place: String,
+    pub quantity: Option<String>,
 }
 
-/// Publishes the lot `lot_text` (`GTIN/LOT`) of `ledger` (whose owner is `card`) into
-/// the folder `out` (new, empty, or an earlier site of this home).
-pub fn publish(
+/// What a lot's page shows: the preview of a publication, and what it is written from.
+#[derive(Clone, Debug, Serialize, TS)]
+#[ts(export_to = "bindings.ts")]
+pub struct PassportView {
+    pub gtin: String,
+    pub lot: String,
+    pub product: Option<String>,
+    pub issuer: String,
+    pub fingerprint: String,
+    pub places: Vec<crate::map::MapPlace>,
+    pub steps: Vec<Step>,
+    pub certifications: Vec<String>,
+    /// The signed chain is published (not when partners are withheld).
+    pub bundle: bool,
+    /// Serials issued for the lot (their pages with --serials).
+    #[ts(type = "number")]
+    pub serials: u64,
+}
+
+/// What the lot's page will show, with `opts` applied: the app's preview.
+pub fn view(
     ledger: &Ledger,
     card: &IdentityCard,
     lot_text: &str,
     opts: &Options,
-    out: &Path,
-) -> Result<Published> {
+) -> Result<PassportView> {
     let start = trace::start_id("lot", lot_text)?;
     if !crate::dossier::links::recorded(ledger, &start)?.known {
         return Err(Error::NotFound {
             what: format!("lot {lot_text}"),
             hint: "no recorded event names it; check the GTIN and lot, or import the events that name it (`tradeseal epcis import`)".into(),
         });
-    }
-    if out.exists() {
-        let earlier = out.join("keys.json").exists();
-        let empty = std::fs::read_dir(out)
-            .map_err(|e| Error::io(format!("reading {}", out.display()), e))?
-            .next()
-            .is_none();
-        if !earlier && !empty {
-            return Err(Error::invalid(
-                "output",
-                format!("{} holds other files: publish into a new or empty folder (or one TradeSeal published before)", out.display()),
-            ));
-        }
     }
     let (g, l) = lot_text
         .trim()
@@ -202,6 +213,51 @@ pub fn publish(
         });
     }
 
+    let serials = crate::label::issue::batches(ledger, &gtin, &lot)?
+        .iter()
+        .map(|(_, p)| p.count)
+        .sum();
+    Ok(PassportView {
+        gtin: gtin.to_string(),
+        lot: lot.as_str().to_string(),
+        product,
+        issuer: card.org.clone(),
+        fingerprint: card.fingerprint.clone(),
+        places,
+        steps,
+        certifications,
+        bundle: !opts.hide_partners,
+        serials,
+    })
+}
+
+/// Publishes the lot `lot_text` (`GTIN/LOT`) of `ledger` (whose owner is `card`) into
+/// the folder `out` (new, empty, or an earlier site of this home).
+pub fn publish(
+    ledger: &Ledger,
+    card: &IdentityCard,
+    lot_text: &str,
+    opts: &Options,
+    out: &Path,
+) -> Result<Published> {
+    let v = view(ledger, card, lot_text, opts)?;
+    if out.exists() {
+        let earlier = out.join("keys.json").exists();
+        let empty = std::fs::read_dir(out)
+            .map_err(|e| Error::io(format!("reading {}", out.display()), e))?
+            .next()
+            .is_none();
+        if !earlier && !empty {
+            return Err(Error::invalid(
+                "output",
+                format!("{} holds other files: publish into a new or empty folder (or one TradeSeal published before)", out.display()),
+            ));
+        }
+    }
+    let start = trace::start_id("lot", lot_text)?;
+    let gtin = Gtin::parse(&v.gtin)?;
+    let lot = Lot::parse(&v.lot)?;
+    let product = v.product.clone();
     let lot_dir = format!("01/{}/10/{}", gtin, segment(lot.as_str()));
     let mut site = Site {
         out,
@@ -243,10 +299,10 @@ pub fn publish(
         lot: lot.as_str().to_string(),
         product: product.clone(),
         card,
-        map: map::svg(&places, "Origins on the map"),
-        places: &places,
-        steps: &steps,
-        certifications: &certifications,
+        map: map::svg(&v.places, "Origins on the map"),
+        places: &v.places,
+        steps: &v.steps,
+        certifications: &v.certifications,
         bundle,
     };
     site.write(
