@@ -50,6 +50,7 @@ python3 tests/vectors/dossier/check.py
 python3 tests/vectors/dossier/check_sealed_v2.py
 python3 tests/vectors/label/check.py
 python3 tests/vectors/certificate/check.py
+python3 tests/vectors/untp/check.py
 
 echo "== label URIs checked by GS1's digital-link.js"
 (cd tests/gs1 && npm ci --no-audit --no-fund --silent && node --test)

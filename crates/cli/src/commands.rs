@@ -35,6 +35,7 @@ pub fn run(cmd: Command, home: &Path) -> Result<ExitCode> {
         Command::Certificate(c) => crate::certificates::run(home, c),
         Command::Attest(a) => crate::attest::run(home, a),
         Command::Publish(a) => crate::publish::run(home, a),
+        Command::Untp(a) => crate::untp::run(home, a),
         Command::Unlock { minutes } => unlock(home, minutes),
         Command::Lock => {
             if crate::agent::lock(home) {

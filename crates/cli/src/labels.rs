@@ -354,7 +354,20 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
     let mut all = Vec::new();
     // A file that cannot be read is reported, and the others are scanned all the same.
     let mut unread: Vec<(PathBuf, String)> = Vec::new();
+    let mut credentials_failed = false;
     for f in &a.files {
+        // A UNTP credential file (vc+jwt): checked as `untp verify` does.
+        if is_jwt(f) {
+            let text = tradeseal_core::files::read_text_limited(
+                f,
+                tradeseal_core::files::MAX_SEALED_FILE,
+                "credential",
+            )?;
+            let r = tradeseal_core::untp::verify(&text, ledger.as_ref());
+            credentials_failed |= r.verdict == BundleVerdict::Failed;
+            crate::untp::print(f, &r);
+            continue;
+        }
         let codes = match scan::decode_file(f) {
             Ok(c) => c,
             Err(e) => {
@@ -378,10 +391,11 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
         };
         all.push((f.clone(), checked));
     }
-    let failed = all
-        .iter()
-        .flat_map(|(_, c)| c)
-        .any(|s| s.verdict == BundleVerdict::Failed);
+    let failed = credentials_failed
+        || all
+            .iter()
+            .flat_map(|(_, c)| c)
+            .any(|s| s.verdict == BundleVerdict::Failed);
     let none = all.iter().all(|(_, c)| c.is_empty());
     if a.json {
         let out: Vec<serde_json::Value> = all
@@ -423,11 +437,24 @@ pub fn scan(home: &Path, a: ScanArgs) -> Result<ExitCode> {
         eprintln!("error: {} was not scanned: {e}", f.display());
     }
     // A forged or failed code says most; then a file that could not be read.
-    Ok(if failed || (none && unread.is_empty()) {
-        ExitCode::from(1)
-    } else if !unread.is_empty() {
-        ExitCode::from(2)
-    } else {
-        ExitCode::SUCCESS
-    })
+    let only_credentials = all.is_empty() && unread.is_empty() && !a.files.is_empty();
+    Ok(
+        if failed || (none && unread.is_empty() && !only_credentials) {
+            ExitCode::from(1)
+        } else if !unread.is_empty() {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        },
+    )
+}
+
+/// Whether `f` is a JWT (a compact JWS starts with `eyJ`, base64url of `{"`).
+fn is_jwt(f: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(f)
+        .and_then(|mut file| file.read_exact(&mut head))
+        .is_ok()
+        && &head == b"eyJ"
 }

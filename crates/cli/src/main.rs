@@ -14,6 +14,7 @@ mod parties;
 mod publish;
 mod supply;
 mod team;
+mod untp;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -140,6 +141,9 @@ enum Command {
     /// A lot's passport pages as a static site: origins on a map, journey,
     /// certifications, the signed chain; with --serials, each label's check in the browser
     Publish(publish::PublishArgs),
+    /// UN Transparency Protocol 0.6.0: the lot as a Digital Product Passport and its
+    /// chain as Digital Traceability Events (vc+jwt); `untp verify FILE…` checks them
+    Untp(untp::UntpArgs),
     /// Proof of existence: record each file's SHA-256 (never the file) and print its
     /// certificate; `attest verify FILE CERT` checks a file against one
     Attest(attest::AttestArgs),

@@ -34,6 +34,7 @@ pub mod system;
 pub mod team;
 pub mod timeline;
 pub mod trace;
+pub mod untp;
 pub mod verify;
 pub mod view;
 

@@ -121,19 +121,77 @@ pub fn to_jwt(file: &SealedFile, signer: &Signer) -> Result<String> {
             "only the organisation that sealed the dossier issues its credential",
         ));
     }
-    let did = did_key(&key);
+    Ok(sign_credential(&credential(file), signer))
+}
+
+/// Any credential as a compact JWS (`vc+jwt`, EdDSA), its `kid` the signer's did:key.
+pub fn sign_credential(credential: &Value, signer: &Signer) -> String {
+    let did = did_key(&signer.public_key());
     let header = json!({"alg": "EdDSA", "typ": "vc+jwt", "cty": "vc", "kid": format!("{did}#{}", did.trim_start_matches("did:key:"))});
     let input = format!(
         "{}.{}",
         BASE64URL_NOPAD.encode(serde_json::to_string(&header).expect("JSON").as_bytes()),
-        BASE64URL_NOPAD.encode(
-            serde_json::to_string(&credential(file))
-                .expect("JSON")
-                .as_bytes()
-        )
+        BASE64URL_NOPAD.encode(serde_json::to_string(credential).expect("JSON").as_bytes())
     );
     let sig = crate::signature::sign(&signer.key, input.as_bytes());
-    Ok(format!("{input}.{}", BASE64URL_NOPAD.encode(&sig)))
+    format!("{input}.{}", BASE64URL_NOPAD.encode(&sig))
+}
+
+/// A `vc+jwt`'s credential and the key that signed it, once its EdDSA signature by
+/// its `kid`'s did:key holds and its issuer is that did; else a finding code and why.
+pub fn open_jwt(jwt: &str) -> std::result::Result<(Value, PublicKey), (&'static str, String)> {
+    let parts: Vec<&str> = jwt.trim().split('.').collect();
+    if parts.len() != 3 {
+        return Err((
+            "vc-malformed",
+            "not a compact JWS (three parts separated by dots)".into(),
+        ));
+    }
+    let decode = |s: &str| {
+        BASE64URL_NOPAD
+            .decode(s.as_bytes())
+            .ok()
+            .and_then(|b| serde_json::from_slice::<Value>(&b).ok())
+    };
+    let (Some(header), Some(payload)) = (decode(parts[0]), decode(parts[1])) else {
+        return Err((
+            "vc-malformed",
+            "the JWT header or payload is not base64url JSON".into(),
+        ));
+    };
+    if header["alg"] != "EdDSA" || header["typ"] != "vc+jwt" {
+        return Err((
+            "vc-malformed",
+            format!(
+                "the JWT is alg {} typ {}, not EdDSA vc+jwt",
+                header["alg"], header["typ"]
+            ),
+        ));
+    }
+    let Some(key) = header["kid"].as_str().and_then(key_of_did) else {
+        return Err((
+            "vc-issuer",
+            "the JWT's kid is not an Ed25519 did:key".into(),
+        ));
+    };
+    let sig: Option<[u8; 64]> = BASE64URL_NOPAD
+        .decode(parts[2].as_bytes())
+        .ok()
+        .and_then(|b| b.try_into().ok());
+    let input = format!("{}.{}", parts[0], parts[1]);
+    if !sig.is_some_and(|s| key.verify(input.as_bytes(), &s)) {
+        return Err((
+            "vc-signature",
+            "the credential's signature does not verify under its issuer's key".into(),
+        ));
+    }
+    if payload["issuer"]["id"].as_str() != Some(did_key(&key).as_str()) {
+        return Err((
+            "vc-issuer",
+            "the credential's issuer is not the key that signed it".into(),
+        ));
+    }
+    Ok((payload, key))
 }
 
 /// Verifies a `vc+jwt` credential: the JWS by the issuer's `did:key`, the issuer being

@@ -27,6 +27,7 @@ mod publish;
 mod report;
 mod rotation;
 mod tamper;
+mod untp;
 mod upgrade;
 
 use tradeseal_core::home::{Home, InitOptions};
