@@ -72,6 +72,7 @@ fn main() {
             "certificates_print",
             "attest_file",
             "attest_check",
+            "untp_verify",
             "publish_preview",
             "publish_write",
             "print_file",

@@ -105,6 +105,7 @@ fn main() {
             certificates::certificates_print,
             certificates::attest_file,
             certificates::attest_check,
+            partners::untp_verify,
             certificates::publish_preview,
             certificates::publish_write,
             certificates::print_file,

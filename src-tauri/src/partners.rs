@@ -204,3 +204,23 @@ pub async fn identity_qr(state: State<'_, Session>) -> Res<tradeseal_core::ident
     })
     .await
 }
+
+/// Checks a UNTP credential file (`vc+jwt`): its signature, UNTP 0.6.0 shape and the
+/// issuer's standing; nothing is recorded.
+#[tauri::command]
+pub async fn untp_verify(
+    state: State<'_, Session>,
+    path: String,
+) -> Res<tradeseal_core::untp::UntpReport> {
+    let u = state.current()?;
+    blocking(move || {
+        let text = tradeseal_core::files::read_text_limited(
+            &crate::supply::file_path(&path)?,
+            tradeseal_core::files::MAX_SEALED_FILE,
+            "credential",
+        )?;
+        let l = u.home.ledger_read_only()?;
+        Ok(tradeseal_core::untp::verify(&text, Some(&l)))
+    })
+    .await
+}

@@ -8,7 +8,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:http";
-import { readFileSync, statSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { existsSync } from "node:fs";
 import { PASS, ROOT, launch, openPage, useDriver } from "./webdriver.mjs";
@@ -150,6 +150,35 @@ test("the Publish screen previews the lot's page, withholds partners and writes 
     assert.ok(existsSync(path.join(lot, "index.html")));
     assert.ok(existsSync(path.join(lot, "21/000001/index.html")), "a page per label");
     assert.ok(!existsSync(path.join(lot, "chain.tsbundle")), "the chain withheld with the partners");
+  } finally {
+    await app.quit();
+  }
+});
+
+test("the Verify screen checks UNTP credentials: verified, and a changed one refused", async () => {
+  const dir = path.join(e2e.work, "untp");
+  e2e.cli("untp", "--lot", "04012345123456/R-2026-031", "-o", dir);
+  const dpp = path.join(dir, "04012345123456-R-2026-031-dpp.jwt");
+  const bad = path.join(e2e.work, "changed.jwt");
+  const jwt = readFileSync(dpp, "utf8");
+  writeFileSync(bad, jwt.slice(0, -1) + (jwt.endsWith("A") ? "B" : "A"));
+  const app = await launch(e2e.driver);
+  try {
+    await app.type(await app.waitFor('[data-testid="field-passphrase"]'), PASS + "\uE007");
+    await app.click(await app.waitFor('[data-testid="tab-verify"]'));
+    await app.type(await app.waitFor('[data-testid="bundle-path"]'), dpp);
+    await app.click(await app.find('[data-testid="bundle-verify"]'));
+    const v = await app.waitFor('[data-testid="untp-verdict"]', () => true, 20000);
+    assert.equal(await app.script("return document.querySelector('[data-testid=untp-verdict]').dataset.verdict"), "verified");
+    assert.match(await app.text(v), /^VERIFIED: a UNTP 0\.6\.0 DigitalProductPassport issued by Acme Coffee Importers/);
+    assert.match(await app.text(await app.find('[data-testid="untp-product"]')), /Roasted coffee, Huila, 500 g · R-2026-031/);
+    e2e.shot("untp-verified.png");
+    await app.script("const i = document.getElementById('bundle-path'); i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true }));");
+    await app.type(await app.find('[data-testid="bundle-path"]'), bad);
+    await app.click(await app.find('[data-testid="bundle-verify"]'));
+    await app.waitFor('[data-testid="untp-verdict"]', (t) => t.startsWith("FAILED"), 20000);
+    const codes = await app.script("return [...document.querySelectorAll('[data-testid=untp-finding]')].map(n => n.textContent)");
+    assert.equal(codes.length, 1, JSON.stringify(codes));
   } finally {
     await app.quit();
   }

@@ -81,6 +81,8 @@ fn issue(home: &Path, a: AttestArgs) -> Result<ExitCode> {
         attest::statement(&x, &file_name(f)?, a.title.as_deref(), a.owner.as_deref())?;
         hashed.push(x);
     }
+    std::fs::create_dir_all(&a.output)
+        .map_err(|e| Error::io(format!("creating {}", a.output.display()), e))?;
     let mut ledger = h.ledger()?;
     let signer = crate::env::signer(&h)?;
     for ((f, x), out) in a.files.iter().zip(&hashed).zip(&outputs) {

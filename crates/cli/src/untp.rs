@@ -61,6 +61,8 @@ fn issue(home: &Path, lot: &str, out: &Path) -> Result<ExitCode> {
     untp::events_credential(&ledger, h.card(), lot, now)?;
     let signer = crate::env::signer(&h)?;
     let i = untp::issue(&ledger, &signer, lot, now)?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
     let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).expect("JSON") + "\n";
     tradeseal_core::files::write_file(&names[0], i.dpp_jwt.as_bytes())?;
     tradeseal_core::files::write_file(&names[1], i.dte_jwt.as_bytes())?;

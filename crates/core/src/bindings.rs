@@ -112,6 +112,7 @@ pub fn typescript() -> String {
         crate::attest::AttestCheck::decl(),
         crate::publish::Step::decl(),
         crate::publish::PassportView::decl(),
+        crate::untp::UntpReport::decl(),
         crate::certificate::statement::Goods::decl(),
         crate::certificate::statement::OriginSummary::decl(),
         crate::certificate::statement::Place::decl(),

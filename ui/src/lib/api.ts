@@ -94,6 +94,8 @@ export const api = {
   onBundleProgress: (f: (entries: number) => void): Promise<UnlistenFn> => listen<{ entries: number }>("bundle-progress", (e) => f(e.payload.entries)),
   bundleCancel: () => call("bundle_cancel"),
   bundleImport: (path: string) => call("bundle_import", { path }),
+  /** A UNTP credential file (vc+jwt) checked; nothing recorded. */
+  untpVerify: (path: string) => call("untp_verify", { path }),
   bundleSaveReport: (path: string, out: string, letter: boolean) => call("bundle_save_report", { path, out, letter }),
   identityQr: () => call("identity_qr"),
   partiesList: () => call("parties_list"),

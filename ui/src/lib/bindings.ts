@@ -1080,6 +1080,20 @@ bundle: boolean,
  */
 serials: number, };
 
+export type UntpReport = { verdict: BundleVerdict, 
+/**
+ * `DigitalProductPassport` or `DigitalTraceabilityEvent`, once readable.
+ */
+kind: string | null, 
+/**
+ * The issuer: the name the trust store records for the key, else the credential's.
+ */
+issuer: string | null, did: string | null, fingerprint: string | null, 
+/**
+ * The credential (its JSON), once its signature holds.
+ */
+credential: unknown, findings: Array<Check>, };
+
 export type Goods = { hs: string, description: string, };
 
 export type OriginSummary = { 

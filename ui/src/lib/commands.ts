@@ -1,7 +1,7 @@
 // Generated from the #[tauri::command] functions by src-tauri/tests/commands.rs. Do not
 // edit: run `TRADESEAL_BLESS=1 cargo test -p tradeseal-app --test commands` to regenerate.
 
-import type { Attention, AttestCheck, BundleImport, BundleReport, Candidate, DecimalMark, Direction, Dossier, EntryDetail, EntryView, EventDetail, IdentityCard, ImportReport, Joined, LedgerView, MapPlace, MasterRecord, NumberReading, PartyView, PassportView, PreviewPage, QrModules, Report, SealOutcome, SessionView, SheetPreview, SightingRow, Summary, TeamView, TimelineEvent, TimelineFilter, TraceResult, TrustDecision } from "./bindings";
+import type { Attention, AttestCheck, BundleImport, BundleReport, Candidate, DecimalMark, Direction, Dossier, EntryDetail, EntryView, EventDetail, IdentityCard, ImportReport, Joined, LedgerView, MapPlace, MasterRecord, NumberReading, PartyView, PassportView, PreviewPage, QrModules, Report, SealOutcome, SessionView, SheetPreview, SightingRow, Summary, TeamView, TimelineEvent, TimelineFilter, TraceResult, TrustDecision, UntpReport } from "./bindings";
 import type { CertificateDrawn, EventRecorded, GeoJsonSaved, LabelStock, LabelsIssued, OpenedDossier, PassportPublished, ScannedFile, Vocabularies } from "./bindings-app";
 
 /** Every command of the app: the arguments the UI sends and what it returns. */
@@ -77,6 +77,7 @@ export interface Commands {
   timeline: { args: { filter: TimelineFilter }; result: TimelineEvent[] };
   trace: { args: { kind: string; id: string; direction: Direction }; result: TraceResult };
   unlock: { args: { passphrase: string }; result: IdentityCard };
+  untp_verify: { args: { path: string }; result: UntpReport };
   verify_ledger: { args: Record<string, never>; result: Report };
   vocabularies: { args: Record<string, never>; result: Vocabularies };
 }
