@@ -6,21 +6,9 @@
 #[allow(dead_code)]
 mod common;
 
-use common::tradeseal as run;
-use std::path::{Path, PathBuf};
+use common::{root, text, tradeseal as run};
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 fn entries(home: &Path) -> usize {
     let o = run(home, &["log", "--json"], &[]);

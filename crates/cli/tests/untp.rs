@@ -5,21 +5,8 @@
 #[allow(dead_code)]
 mod common;
 
-use common::tradeseal as run;
-use std::path::{Path, PathBuf};
+use common::{root, text, tradeseal as run};
 use std::process::Command;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn text(o: &std::process::Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
-}
 
 #[test]
 fn the_lot_as_untp_credentials_validated_verified_and_tamper_evident() {

@@ -57,3 +57,19 @@ pub fn tradeseal(
         .output()
         .unwrap()
 }
+
+/// The repository's root folder.
+#[allow(dead_code)]
+pub fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A command's standard output and error, as one text.
+#[allow(dead_code)]
+pub fn text(o: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
