@@ -325,6 +325,7 @@ pub async fn attest_check(
 
 fn publish_options(
     serials: bool,
+    sightings: bool,
     hide_quantities: bool,
     hide_partners: bool,
     base: &str,
@@ -340,6 +341,7 @@ fn publish_options(
     }
     Ok(tradeseal_core::publish::Options {
         serials,
+        sightings,
         hide_quantities,
         hide_partners,
         base,
@@ -357,7 +359,7 @@ pub async fn publish_preview(
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
-        let opts = publish_options(false, hide_quantities, hide_partners, "")?;
+        let opts = publish_options(false, false, hide_quantities, hide_partners, "")?;
         tradeseal_core::publish::view(&l, u.home.card(), &lot, &opts)
     })
     .await
@@ -384,6 +386,7 @@ pub async fn publish_write(
     state: State<'_, Session>,
     lot: String,
     serials: bool,
+    sightings: bool,
     hide_quantities: bool,
     hide_partners: bool,
     base: String,
@@ -392,7 +395,7 @@ pub async fn publish_write(
     let u = state.current()?;
     blocking(move || {
         let l = u.home.ledger_read_only()?;
-        let opts = publish_options(serials, hide_quantities, hide_partners, &base)?;
+        let opts = publish_options(serials, sightings, hide_quantities, hide_partners, &base)?;
         let p =
             tradeseal_core::publish::publish(&l, u.home.card(), &lot, &opts, &file_path(&dir)?)?;
         Ok(Published {

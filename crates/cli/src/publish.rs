@@ -15,6 +15,9 @@ pub struct PublishArgs {
     /// Also a page for every serial issued for the lot, with the label's check
     #[arg(long)]
     serials: bool,
+    /// On each serial's page, where and when the label was scanned (the scan log)
+    #[arg(long, requires = "serials")]
+    sightings: bool,
     /// Leave out: quantities, partners (places by country only, no parties, no bundle);
     /// repeat or separate by commas
     #[arg(long, value_name = "WHAT", value_delimiter = ',')]
@@ -31,6 +34,7 @@ pub fn run(home: &Path, a: PublishArgs) -> Result<ExitCode> {
     let h = crate::env::home(home)?;
     let mut opts = Options {
         serials: a.serials,
+        sightings: a.sightings,
         base: a.base,
         ..Options::default()
     };

@@ -134,8 +134,8 @@ export const api = {
   attestCheck: (file: string, certificate: string) => call("attest_check", { file, certificate }),
   onAttestProgress: (f: (p: HashProgress) => void): Promise<UnlistenFn> => listen<HashProgress>("attest-progress", (e) => f(e.payload)),
   publishPreview: (lot: string, hideQuantities: boolean, hidePartners: boolean) => call("publish_preview", { lot, hideQuantities, hidePartners }),
-  publishWrite: (lot: string, serials: boolean, hideQuantities: boolean, hidePartners: boolean, base: string, dir: string) =>
-    call("publish_write", { lot, serials, hideQuantities, hidePartners, base, dir }),
+  publishWrite: (lot: string, serials: boolean, sightings: boolean, hideQuantities: boolean, hidePartners: boolean, base: string, dir: string) =>
+    call("publish_write", { lot, serials, sightings, hideQuantities, hidePartners, base, dir }),
   printFile: (path: string) => call("print_file", { path }),
   printPages: (path: string) => call("print_pages", { path }),
 };

@@ -61,7 +61,7 @@ export interface Commands {
   print_file: { args: { path: string }; result: string };
   print_pages: { args: { path: string }; result: string[] };
   publish_preview: { args: { lot: string; hideQuantities: boolean; hidePartners: boolean }; result: PassportView };
-  publish_write: { args: { lot: string; serials: boolean; hideQuantities: boolean; hidePartners: boolean; base: string; dir: string }; result: PassportPublished };
+  publish_write: { args: { lot: string; serials: boolean; sightings: boolean; hideQuantities: boolean; hidePartners: boolean; base: string; dir: string }; result: PassportPublished };
   record_event: { args: { event: unknown }; result: EventRecorded };
   save_location: { args: { gln: string; name: string; country: string; region: string | null; address: string | null; geometry: string | null }; result: number };
   save_party: { args: { gln: string; name: string; country: string }; result: number };

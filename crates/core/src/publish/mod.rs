@@ -38,6 +38,9 @@ pub struct Options {
     /// No partners: the journey's places by country only, no parties, no bundle (it
     /// names them).
     pub hide_partners: bool,
+    /// On each serial's page, where and when the label was scanned (the scan log:
+    /// place and date, newest first, at most 10).
+    pub sightings: bool,
     /// Where the site will be served (`https://passport.example.com`), for the
     /// linkset's links; without it they are relative to the linkset.
     pub base: Option<String>,
@@ -326,7 +329,17 @@ pub fn publish(
             ));
         }
         for (serial, batches) in &seen {
+            let seen_at: Vec<Value> = if opts.sightings {
+                crate::label::sightings::history(ledger, Some((gtin.as_str(), serial)), 10)?
+                    .into_iter()
+                    .filter(|r| r.lot == lot.as_str())
+                    .map(|r| json!({"place": r.place, "date": r.time.get(..10).unwrap_or(&r.time)}))
+                    .collect()
+            } else {
+                Vec::new()
+            };
             let label = json!({
+                "seen": seen_at,
                 "gtin": gtin.to_string(),
                 "lot": lot.as_str(),
                 "serial": serial,
@@ -444,8 +457,24 @@ fn render(d: &PageData<'_>, root: &str, label: Option<&Value>) -> String {
             .unwrap_or_default()
     ));
     if let Some(l) = label {
+        let seen: String = l["seen"]
+            .as_array()
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                format!(
+                    "<p class=\"small\" data-t=\"seenBefore\">This label was scanned before at:</p><ul class=\"small\" data-testid=\"seen\">{}</ul>",
+                    s.iter()
+                        .map(|x| format!(
+                            "<li>{} · {}</li>",
+                            escape(x["place"].as_str().unwrap_or("")),
+                            escape(x["date"].as_str().unwrap_or(""))
+                        ))
+                        .collect::<String>()
+                )
+            })
+            .unwrap_or_default();
         b.push_str(&format!(
-            "<section class=\"check\" aria-live=\"polite\"><h2 data-t=\"labelCheck\">The label</h2><p class=\"verdict\" id=\"verdict\" data-testid=\"verdict\" data-state=\"checking\" data-t=\"checking\">Checking the label's signature…</p><p class=\"small muted\" id=\"why\"></p></section>\n<script type=\"application/json\" id=\"label\">{}</script>\n",
+            "<section class=\"check\" aria-live=\"polite\"><h2 data-t=\"labelCheck\">The label</h2><p class=\"verdict\" id=\"verdict\" data-testid=\"verdict\" data-state=\"checking\" data-t=\"checking\">Checking the label's signature…</p><p class=\"small muted\" id=\"why\"></p>{seen}</section>\n<script type=\"application/json\" id=\"label\">{}</script>\n",
             html::json_block(l)
         ));
     }
@@ -521,5 +550,52 @@ fn native(lang: &str) -> &'static str {
         "de" => "Deutsch",
         "zh" => "中文",
         _ => "English",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn certification_info_is_read_in_each_form_epcis_allows() {
+        let one = json!({"certificationInfo": "https://certs.example.com/rainforest/123"});
+        assert_eq!(
+            certification_info(&one),
+            vec!["https://certs.example.com/rainforest/123"]
+        );
+        let many = json!({"certificationInfo": [
+            "urn:cert:a",
+            {"certificationIdentification": "FT-2026-17", "certificationStandard": "Fairtrade"},
+            {"id": "https://certs.example.com/x"},
+            {"other": 1}
+        ]});
+        assert_eq!(
+            certification_info(&many),
+            vec!["urn:cert:a", "FT-2026-17", "https://certs.example.com/x"]
+        );
+        assert!(certification_info(&json!({})).is_empty());
+    }
+
+    #[test]
+    fn steps_and_units_read_as_people_read_them() {
+        assert_eq!(
+            short_term("https://ns.gs1.org/cbv/BizStep-shipping"),
+            "shipping"
+        );
+        assert_eq!(
+            short_term("urn:epcglobal:cbv:bizstep:receiving"),
+            "receiving"
+        );
+        assert_eq!(short_term("commissioning"), "commissioning");
+        assert_eq!(unit(Some("KGM")), "kg");
+        assert_eq!(unit(Some("H87")), "H87");
+        assert_eq!(
+            serials_of(&SerialSet::Range {
+                from: "000098".into(),
+                to: "000101".into()
+            }),
+            vec!["000098", "000099", "000100", "000101"]
+        );
     }
 }

@@ -24,7 +24,10 @@ fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     out
 }
 
-fn issue_labels(l: &mut tradeseal_core::ledger::Ledger, s: &tradeseal_core::identity::Signer) {
+fn issue_labels(
+    l: &mut tradeseal_core::ledger::Ledger,
+    s: &tradeseal_core::identity::Signer,
+) -> issue::Batch {
     issue::issue(
         l,
         s,
@@ -37,13 +40,21 @@ fn issue_labels(l: &mut tradeseal_core::ledger::Ledger, s: &tradeseal_core::iden
             product: None,
         },
     )
-    .unwrap();
+    .unwrap()
 }
 
 #[test]
 fn the_lot_is_published_with_its_origins_journey_issuer_and_chain() {
     let (d, home, s, mut l) = coffee_home();
-    issue_labels(&mut l, &s);
+    let batch = issue_labels(&mut l, &s);
+    // The second label was scanned at a shop: its page says so (a published scan log).
+    let mut r = crate::label::check(&batch.labels[1].uri, &l, &home.card().org);
+    let at = tradeseal_core::label::sightings::Sighting {
+        place: "Shop <Hamburg>",
+        source: "photo.jpg",
+        time: t(50),
+    };
+    tradeseal_core::label::sightings::sight(&l, &at, &mut r).unwrap();
     let out = d.path().join("site");
     let p = publish::publish(
         &l,
@@ -51,6 +62,7 @@ fn the_lot_is_published_with_its_origins_journey_issuer_and_chain() {
         LOT,
         &Options {
             serials: true,
+            sightings: true,
             base: Some("https://passport.example.com".into()),
             ..Options::default()
         },
@@ -86,6 +98,12 @@ fn the_lot_is_published_with_its_origins_journey_issuer_and_chain() {
     let serial = std::fs::read_to_string(lot.join("21/000002/index.html")).unwrap();
     assert!(serial.contains("\"serial\":\"000002\""));
     assert!(serial.contains(&format!("\"public_key\":\"{}\"", home.card().public_key)));
+    assert!(
+        serial.contains("<li>Shop &lt;Hamburg&gt; · "),
+        "where it was scanned, escaped"
+    );
+    let unseen = std::fs::read_to_string(lot.join("21/000001/index.html")).unwrap();
+    assert!(!unseen.contains("data-testid=\"seen\""));
     // The resolver's linkset (RFC 9264): the lot's Digital Link to its page.
     let ls: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("linkset.json")).unwrap()).unwrap();
