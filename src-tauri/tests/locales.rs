@@ -107,3 +107,29 @@ fn every_language_has_every_key_of_the_ui_translated() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The passport pages' business steps (assets/passport/passport.js, `STEPS`) are the
+/// app's words for them, in every language.
+#[test]
+fn the_passport_pages_name_business_steps_as_the_app_does() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let js = std::fs::read_to_string(root.join("assets/passport/passport.js")).unwrap();
+    let start = js.find("const STEPS = ").expect("STEPS in passport.js") + "const STEPS = ".len();
+    let end = start + js[start..].find(";\n").unwrap();
+    let steps: BTreeMap<String, BTreeMap<String, String>> =
+        serde_json::from_str(&js[start..end]).unwrap();
+    let mut langs = vec!["en"];
+    langs.extend(LANGUAGES);
+    for lang in langs {
+        let ui = catalogue(lang);
+        let mine = &steps[lang];
+        assert!(mine.len() >= 40, "{lang}: {} steps", mine.len());
+        for (step, word) in mine {
+            assert_eq!(
+                Some(word),
+                ui.get(&format!("cbv.{step}")),
+                "{lang}: the page's word for {step} is not the app's"
+            );
+        }
+    }
+}

@@ -90,6 +90,7 @@ test("the passport site: lot page, a genuine label, a forged one, no request lea
     await page.script("const s = document.getElementById('lang'); s.value = 'es'; s.dispatchEvent(new Event('change'));");
     assert.equal(await page.script("return document.querySelector('[data-t=journey]').textContent"), "Cómo viajó");
     assert.equal(await page.script("return document.documentElement.lang"), "es");
+    assert.equal(await page.script("return document.querySelector('.step[data-step=packing]').textContent"), "embalaje");
 
     // A serial page: genuine with the label's own signature…
     const serialPath = `${lotPath}21/000001/`;
