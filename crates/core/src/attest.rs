@@ -220,8 +220,9 @@ pub fn certificate_text(path: &Path) -> Result<String> {
         b[..n].to_vec()
     };
     if head.starts_with(b"TSC1:") {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+        // A certificate's text is a few kilobytes; a larger file is refused unread.
+        let text =
+            crate::files::read_text_limited(path, crate::files::MAX_SMALL_FILE, "certificate")?;
         return Ok(text.trim().to_string());
     }
     crate::label::scan::decode_file(path)?

@@ -82,8 +82,13 @@ impl Site<'_> {
     }
 }
 
-/// A Digital Link path segment: GS1's percent-encoding of a lot or serial.
+/// A Digital Link path segment: GS1's percent-encoding of a lot or serial; a lot or
+/// serial of dots only (`.`, `..`: valid in GS1's character set 82) has its dots
+/// encoded too, so that it names a folder of its own, never this one or its parent.
 fn segment(s: &str) -> String {
+    if s.chars().all(|c| c == '.') {
+        return "%2E".repeat(s.len());
+    }
     crate::gs1::id::dl_encode(s)
 }
 
@@ -589,6 +594,10 @@ mod tests {
         );
         assert_eq!(short_term("commissioning"), "commissioning");
         assert_eq!(unit(Some("KGM")), "kg");
+        assert_eq!(segment(".."), "%2E%2E");
+        assert_eq!(segment("."), "%2E");
+        assert_eq!(segment("L.2026/7"), crate::gs1::id::dl_encode("L.2026/7"));
+        assert!(!segment("L.2026/7").contains('/'));
         assert_eq!(unit(Some("H87")), "H87");
         assert_eq!(
             serials_of(&SerialSet::Range {

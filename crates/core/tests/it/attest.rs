@@ -121,6 +121,26 @@ fn a_bad_title_is_refused_before_anything_is_recorded() {
 }
 
 #[test]
+fn certificate_files_are_read_within_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.txt");
+    let mut text = b"TSC1:".to_vec();
+    text.resize(2 << 20, b'A');
+    std::fs::write(&huge, &text).unwrap();
+    assert!(
+        attest::certificate_text(&huge).is_err(),
+        "a 2 MiB code text is refused unread"
+    );
+    let small = dir.path().join("code.txt");
+    std::fs::write(&small, "TSC1:ABC\n").unwrap();
+    assert_eq!(attest::certificate_text(&small).unwrap(), "TSC1:ABC");
+    let empty = dir.path().join("empty.txt");
+    std::fs::write(&empty, "").unwrap();
+    let e = attest::certificate_text(&empty).unwrap_err();
+    assert!(!e.to_string().is_empty());
+}
+
+#[test]
 fn a_certificate_of_goods_proves_no_file() {
     let (_d, _home, s, mut l) = crate::dossier::coffee_home();
     let c = certificate::issue(
