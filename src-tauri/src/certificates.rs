@@ -286,8 +286,7 @@ pub async fn attest_file(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let hashed = hash_with_progress(&app, &f)?;
-        // The statement is checked before anything is recorded.
-        tradeseal_core::attest::statement(&hashed, &name, optional(&title), optional(&owner))?;
+        // attest checks the statement before anything is recorded.
         let mut l = u.home.ledger()?;
         let now = tradeseal_core::system::now();
         let c = tradeseal_core::attest::attest(

@@ -12,13 +12,10 @@ use crate::identity::Signer;
 use crate::ledger::Ledger;
 use crate::time::Timestamp;
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 use std::io::Read;
 use std::path::Path;
 use ts_rs::TS;
 
-/// Bytes read at a time: large files are hashed streaming, in constant memory.
-const CHUNK: usize = 1 << 20;
 /// A title or owner is printed on one line of the certificate and carried in its code.
 pub const MAX_TEXT: usize = 200;
 
@@ -31,56 +28,11 @@ pub struct Hashed {
     pub size: u64,
 }
 
-/// SHA-256 of everything `r` yields, `progress(bytes so far)` after each chunk. A
-/// reader thread fills the next chunks while this one hashes, so a file read from disk
-/// takes about the longer of reading and hashing, not their sum.
-pub fn hash_reader(
-    mut r: impl Read + Send,
-    progress: &mut dyn FnMut(u64),
-) -> std::io::Result<Hashed> {
-    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(2);
-    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-    for _ in 0..3 {
-        empty_tx
-            .send(vec![0u8; CHUNK])
-            .expect("the receiver is here");
-    }
-    std::thread::scope(|scope| {
-        scope.spawn(move || {
-            while let Ok(mut buf) = empty_rx.recv() {
-                let read = loop {
-                    match r.read(&mut buf) {
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                        other => break other,
-                    }
-                };
-                let done = matches!(read, Ok(0) | Err(_));
-                if full_tx.send(read.map(|n| (buf, n))).is_err() || done {
-                    return;
-                }
-            }
-        });
-        let mut h = Sha256::new();
-        let mut size = 0u64;
-        loop {
-            let (buf, n) = full_rx
-                .recv()
-                .expect("the reader ends with Ok(0) or an error")?;
-            if n == 0 {
-                break;
-            }
-            h.update(&buf[..n]);
-            size += n as u64;
-            progress(size);
-            // Back to the reader; it may have ended already.
-            let _ = empty_tx.send(buf);
-        }
-        drop(empty_tx);
-        Ok(Hashed {
-            sha256: hex(&h.finalize()),
-            size,
-        })
-    })
+/// SHA-256 of everything `r` yields, `progress(bytes so far)` after each chunk
+/// (streamed by [`crate::files::sha256_stream`]).
+pub fn hash_reader(r: impl Read + Send, progress: &mut dyn FnMut(u64)) -> std::io::Result<Hashed> {
+    let (sha256, size) = crate::files::sha256_stream(r, progress)?;
+    Ok(Hashed { sha256, size })
 }
 
 /// SHA-256 of the file at `path`, `progress(done, total)` as it reads.
@@ -99,10 +51,6 @@ pub fn hash_file(path: &Path, progress: &mut dyn FnMut(u64, u64)) -> Result<Hash
     let total = meta.len();
     hash_reader(file, &mut |done| progress(done, total))
         .map_err(|e| Error::io(format!("reading {}", path.display()), e))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The statement of a file's existence: its hash, length and name, with the title and

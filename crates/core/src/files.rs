@@ -133,22 +133,67 @@ pub fn read_text_limited(path: &Path, max: u64, what: &str) -> Result<String> {
     })
 }
 
-/// The SHA-256 of a file, hex, read in a stream.
+/// The SHA-256 of a file, hex, read in a stream (as [`sha256_stream`]).
 pub fn sha256_of(path: &Path) -> Result<String> {
-    use sha2::{Digest, Sha256};
-    let mut f = std::fs::File::open(path)
+    let f = std::fs::File::open(path)
         .map_err(|e| Error::io(format!("opening {}", path.display()), e))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = std::io::Read::read(&mut f, &mut buf)
-            .map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
+    sha256_stream(f, &mut |_| {})
+        .map(|(hex, _)| hex)
+        .map_err(|e| Error::io(format!("reading {}", path.display()), e))
+}
+
+/// Bytes read at a time when hashing a stream.
+const HASH_CHUNK: usize = 1 << 20;
+
+/// SHA-256 (hex) and length of everything `r` yields, `progress(bytes so far)` after
+/// each chunk. A reader thread fills the next chunks while this one hashes, so a file
+/// read from disk takes about the longer of reading and hashing, not their sum; memory
+/// stays at three 1 MiB buffers whatever the size.
+pub fn sha256_stream(
+    mut r: impl std::io::Read + Send,
+    progress: &mut dyn FnMut(u64),
+) -> std::io::Result<(String, u64)> {
+    use sha2::{Digest, Sha256};
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<std::io::Result<(Vec<u8>, usize)>>(2);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    for _ in 0..3 {
+        empty_tx
+            .send(vec![0u8; HASH_CHUNK])
+            .expect("the receiver is here");
     }
-    Ok(hex::encode(h.finalize()))
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            while let Ok(mut buf) = empty_rx.recv() {
+                let read = loop {
+                    match r.read(&mut buf) {
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                        other => break other,
+                    }
+                };
+                let done = matches!(read, Ok(0) | Err(_));
+                if full_tx.send(read.map(|n| (buf, n))).is_err() || done {
+                    return;
+                }
+            }
+        });
+        let mut h = Sha256::new();
+        let mut size = 0u64;
+        loop {
+            let (buf, n) = full_rx
+                .recv()
+                .expect("the reader ends with Ok(0) or an error")?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+            size += n as u64;
+            progress(size);
+            // Back to the reader; it may have ended already.
+            let _ = empty_tx.send(buf);
+        }
+        drop(empty_tx);
+        Ok((hex::encode(h.finalize()), size))
+    })
 }
 
 #[cfg(test)]
